@@ -1,0 +1,1 @@
+//! Runnable examples of tcmpp-core: run them with `cargo run --example NAME`.

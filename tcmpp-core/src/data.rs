@@ -1,0 +1,170 @@
+//! Building a handler's data parameter from a call's `data`.
+
+use serde::de::{self, DeserializeOwned, Deserializer, Unexpected, Visitor};
+use serde_json::Value;
+
+use crate::wire::strip_position;
+
+/// Where a call's `data` comes from.
+pub(crate) enum DataSource<'a> {
+    /// The mini program sent no `data`, or `null`.
+    Absent,
+    /// An already-parsed value, moved in from a [`MiniApiCall`](crate::MiniApiCall).
+    Value(Value),
+    /// The JSON text of `data`, borrowed from the call's text.
+    Text(&'a str),
+}
+
+impl DataSource<'_> {
+    /// `data` as a value, for the handlers that ask for the whole call.
+    pub(crate) fn to_value(&self) -> Option<Value> {
+        match self {
+            DataSource::Absent => None,
+            DataSource::Value(value) => Some(value.clone()),
+            DataSource::Text(text) => serde_json::from_str(text).ok(),
+        }
+    }
+
+    /// Deserializes `T`, describing a failure by the path of the offending field.
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, String> {
+        match self {
+            DataSource::Absent => {
+                serde_path_to_error::deserialize(AbsentData).map_err(describe_value_error)
+            }
+            DataSource::Value(value) => {
+                serde_path_to_error::deserialize(value).map_err(describe_value_error)
+            }
+            DataSource::Text(text) => {
+                // Decode without path tracking first: failures are rare, so only they pay for
+                // a second pass that records where the error happened.
+                match serde_json::from_str(text) {
+                    Ok(value) => Ok(value),
+                    Err(_) => {
+                        let mut deserializer = serde_json::Deserializer::from_str(text);
+                        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                            Ok(_) => Err("data could not be decoded".to_owned()),
+                            Err(e) => Err(describe(e.path(), &strip_position(e.inner()))),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn describe_value_error(error: serde_path_to_error::Error<serde_json::Error>) -> String {
+    describe(error.path(), &strip_position(error.inner()))
+}
+
+fn describe(path: &serde_path_to_error::Path, message: &str) -> String {
+    let path = path.to_string();
+    if path == "." {
+        message.to_owned()
+    } else {
+        format!("{path}: {message}")
+    }
+}
+
+/// The data of a call that sent none: an empty object to structs and maps, `None` to options,
+/// unit to `()`, and a clear "no data" error to everything else.
+struct AbsentData;
+
+/// Implements each named `Deserializer` method as "invalid type: no data, expected …".
+macro_rules! refuse_without_data {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+                Err(no_data(&visitor))
+            }
+        )*
+    };
+}
+
+impl<'de> Deserializer<'de> for AbsentData {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(de::value::MapDeserializer::<_, Self::Error>::new(
+            std::iter::empty::<((), ())>(),
+        ))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_none()
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    refuse_without_data! {
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
+        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_seq
+        deserialize_identifier
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        Err(no_data(&visitor))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        Err(no_data(&visitor))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        Err(no_data(&visitor))
+    }
+}
+
+fn no_data<E: de::Error>(expected: &dyn de::Expected) -> E {
+    E::invalid_type(Unexpected::Other("no data"), expected)
+}

@@ -1,0 +1,343 @@
+//! The registry: every handler the binary links, checked once, found by name.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::context::{StateKey, StateMap};
+use crate::handler::ApiEntry;
+use crate::reply::ErrMsgPrefix;
+
+/// Every `#[mini_api]` handler linked into the binary, with the state they share.
+///
+/// Build it once at start-up with [`Registry::builder`], then dispatch calls with
+/// [`dispatch`](Registry::dispatch) or [`dispatch_json`](Registry::dispatch_json). It is
+/// `Send + Sync` and cheap to clone (clones share one registry), so any number of threads and
+/// tasks may dispatch through it at once. It does not depend on an async runtime: the futures
+/// it returns run under tokio, a `futures` executor, or any other.
+///
+/// ```
+/// use tcmpp_core::{mini_api, Registry};
+///
+/// #[mini_api("ping")]
+/// fn ping() {}
+///
+/// let registry = Registry::builder().build()?;
+/// for api in registry.apis() {
+///     println!("{} ({:?}) at {}", api.name, api.kind, api.location);
+/// }
+/// # Ok::<_, tcmpp_core::BuildError>(())
+/// ```
+#[derive(Clone)]
+pub struct Registry {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) by_name: HashMap<&'static str, &'static ApiEntry>,
+    pub(crate) apis: Vec<ApiInfo>,
+    pub(crate) states: StateMap,
+    pub(crate) prefix: ErrMsgPrefix,
+}
+
+impl Registry {
+    /// Starts building a registry from every handler `inventory` collected.
+    pub fn builder() -> RegistryBuilder {
+        RegistryBuilder {
+            states: StateMap::default(),
+            duplicate_states: Vec::new(),
+            prefix: ErrMsgPrefix::default(),
+        }
+    }
+
+    /// The registered APIs, sorted by name.
+    pub fn apis(&self) -> impl ExactSizeIterator<Item = &ApiInfo> {
+        self.inner.apis.iter()
+    }
+
+    /// The API registered under `name`.
+    pub fn get(&self, name: &str) -> Option<&ApiInfo> {
+        self.inner
+            .apis
+            .binary_search_by(|api| api.name.cmp(name))
+            .ok()
+            .map(|index| &self.inner.apis[index])
+    }
+
+    /// How many APIs are registered.
+    pub fn len(&self) -> usize {
+        self.inner.apis.len()
+    }
+
+    /// Whether no API is registered.
+    pub fn is_empty(&self) -> bool {
+        self.inner.apis.is_empty()
+    }
+
+    /// The `errMsg` prefix the JSON entries render with.
+    pub fn errmsg_prefix(&self) -> &ErrMsgPrefix {
+        &self.inner.prefix
+    }
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry")
+            .field("apis", &self.inner.apis)
+            .field("prefix", &self.inner.prefix)
+            .finish()
+    }
+}
+
+/// Configures and builds a [`Registry`].
+pub struct RegistryBuilder {
+    states: StateMap,
+    duplicate_states: Vec<&'static str>,
+    prefix: ErrMsgPrefix,
+}
+
+impl RegistryBuilder {
+    /// Provides state that handlers take as [`State<T>`](crate::State). One value per type.
+    #[must_use]
+    pub fn state<T: Send + Sync + 'static>(self, value: T) -> Self {
+        self.shared_state(Arc::new(value))
+    }
+
+    /// Provides state the host already holds in an `Arc`.
+    #[must_use]
+    pub fn shared_state<T: Send + Sync + 'static>(mut self, value: Arc<T>) -> Self {
+        if !self.states.insert(value) {
+            self.duplicate_states.push(std::any::type_name::<T>());
+        }
+        self
+    }
+
+    /// Sets what comes before `:ok` / `:fail` in rendered `errMsg`s; the API name by default.
+    #[must_use]
+    pub fn errmsg_prefix(mut self, prefix: ErrMsgPrefix) -> Self {
+        self.prefix = prefix;
+        self
+    }
+
+    /// Builds the registry, or reports every problem found: API names registered more than
+    /// once, and states that handlers need but were not provided.
+    pub fn build(self) -> Result<Registry, BuildError> {
+        let mut by_name: HashMap<&'static str, Vec<&'static ApiEntry>> = HashMap::new();
+        for entry in inventory::iter::<ApiEntry> {
+            by_name.entry(entry.name).or_default().push(entry);
+        }
+
+        let mut problems = Vec::new();
+        for type_name in self.duplicate_states {
+            problems.push(BuildProblem::DuplicateState { type_name });
+        }
+        let mut missing: HashMap<StateKey, Vec<ApiInfo>> = HashMap::new();
+        for entries in by_name.values() {
+            for entry in entries {
+                for required in entry.required_states.iter().filter_map(|state| state()) {
+                    if !self.states.contains(&required) {
+                        missing
+                            .entry(required)
+                            .or_default()
+                            .push(ApiInfo::of(entry));
+                    }
+                }
+            }
+        }
+        for (key, mut needed_by) in missing {
+            needed_by.sort_by(|a, b| (a.name, &a.location).cmp(&(b.name, &b.location)));
+            needed_by.dedup_by(|a, b| a.name == b.name && a.location == b.location);
+            problems.push(BuildProblem::MissingState {
+                type_name: key.type_name(),
+                needed_by,
+            });
+        }
+
+        let mut unique = HashMap::with_capacity(by_name.len());
+        for (name, entries) in by_name {
+            if let [entry] = entries[..] {
+                unique.insert(name, entry);
+            } else {
+                let mut handlers: Vec<ApiInfo> = entries.into_iter().map(ApiInfo::of).collect();
+                handlers.sort_by_key(|api| api.location);
+                problems.push(BuildProblem::DuplicateApi { name, handlers });
+            }
+        }
+
+        if !problems.is_empty() {
+            problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            return Err(BuildError { problems });
+        }
+        let mut apis: Vec<ApiInfo> = unique.values().map(|entry| ApiInfo::of(entry)).collect();
+        apis.sort_by(|a, b| a.name.cmp(b.name));
+        Ok(Registry {
+            inner: Arc::new(Inner {
+                by_name: unique,
+                apis,
+                states: self.states,
+                prefix: self.prefix,
+            }),
+        })
+    }
+}
+
+/// A registered API, as [`Registry::apis`] lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ApiInfo {
+    /// The name mini programs call.
+    pub name: &'static str,
+    /// Whether the handler is `async`.
+    pub kind: HandlerKind,
+    /// Where the handler is defined.
+    pub location: SourceLocation,
+    /// The handler function's path, `module::function`.
+    pub rust_path: &'static str,
+}
+
+impl ApiInfo {
+    fn of(entry: &ApiEntry) -> Self {
+        ApiInfo {
+            name: entry.name,
+            kind: entry.kind,
+            location: SourceLocation {
+                file: entry.file,
+                line: entry.line,
+                column: entry.column,
+            },
+            rust_path: entry.rust_path,
+        }
+    }
+}
+
+/// Whether a handler is an `async fn` or a plain `fn`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HandlerKind {
+    /// An `async fn`: its reply comes from a future.
+    Async,
+    /// A plain `fn`: its reply is ready when the call is dispatched.
+    Sync,
+}
+
+/// A place in the source: `file:line:column`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceLocation {
+    /// The file, as `file!()` gives it.
+    pub file: &'static str,
+    /// The line, from 1.
+    pub line: u32,
+    /// The column, from 1.
+    pub column: u32,
+}
+
+impl fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Why a [`Registry`] could not be built: every problem found, not just the first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    problems: Vec<BuildProblem>,
+}
+
+impl BuildError {
+    /// The problems, sorted.
+    pub fn problems(&self) -> &[BuildProblem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.problems.len();
+        write!(
+            f,
+            "cannot build the mini API registry: {count} problem{}",
+            if count == 1 { "" } else { "s" }
+        )?;
+        for problem in &self.problems {
+            write!(f, "\n  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// One problem that stops a [`Registry`] from being built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildProblem {
+    /// Several handlers are registered under one API name.
+    DuplicateApi {
+        /// The name.
+        name: &'static str,
+        /// Every handler registered under it.
+        handlers: Vec<ApiInfo>,
+    },
+    /// Handlers take a `State<T>` that the builder was not given.
+    MissingState {
+        /// The state's type.
+        type_name: &'static str,
+        /// The handlers that take it.
+        needed_by: Vec<ApiInfo>,
+    },
+    /// The builder was given two states of one type.
+    DuplicateState {
+        /// The state's type.
+        type_name: &'static str,
+    },
+}
+
+impl BuildProblem {
+    fn sort_key(&self) -> (u8, &'static str) {
+        match self {
+            BuildProblem::DuplicateApi { name, .. } => (0, name),
+            BuildProblem::MissingState { type_name, .. } => (1, type_name),
+            BuildProblem::DuplicateState { type_name } => (2, type_name),
+        }
+    }
+}
+
+impl fmt::Display for BuildProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildProblem::DuplicateApi { name, handlers } => {
+                write!(
+                    f,
+                    "API name \"{name}\" is registered {} times:",
+                    handlers.len()
+                )?;
+                for api in handlers {
+                    write!(f, " `{}` at {};", api.rust_path, api.location)?;
+                }
+                f.write_str(" give each handler its own name")
+            }
+            BuildProblem::MissingState {
+                type_name,
+                needed_by,
+            } => {
+                write!(f, "state `{type_name}` is not provided, but")?;
+                for api in needed_by {
+                    write!(
+                        f,
+                        " \"{}\" (`{}` at {});",
+                        api.name, api.rust_path, api.location
+                    )?;
+                }
+                write!(
+                    f,
+                    " take it as `State<{type_name}>`: add `.state(value)` to the registry builder"
+                )
+            }
+            BuildProblem::DuplicateState { type_name } => {
+                write!(
+                    f,
+                    "state `{type_name}` is provided more than once: provide each type once"
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! What goes back to the mini program.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+/// The outcome of one call: exactly one of these ends every dispatched call.
+///
+/// Hosts whose SDK adds `errMsg` itself (Android `req.ok(json)` / `req.fail(msg)`, iOS) use the
+/// bare parts: the [result map](Reply::Success) or the [`Failure`]. Hosts that hand JSON
+/// straight to the page render it in WeChat's callback convention with
+/// [`to_callback`](Reply::to_callback).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// The handler's result, a JSON object (empty for `()` and `None`). Calls `success`.
+    Success(Map<String, Value>),
+    /// The call failed. Calls `fail`.
+    Fail(Failure),
+    /// The user backed out (closed a payment sheet, say). Calls `cancel`.
+    Cancel,
+}
+
+impl Reply {
+    /// A fail reply.
+    pub fn fail(kind: FailureKind, message: impl Into<String>) -> Self {
+        Reply::Fail(Failure::new(kind, message))
+    }
+
+    /// The result map, when this is a success.
+    pub fn result(&self) -> Option<&Map<String, Value>> {
+        match self {
+            Reply::Success(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The failure, when this is one.
+    pub fn failure(&self) -> Option<&Failure> {
+        match self {
+            Reply::Fail(failure) => Some(failure),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a success.
+    pub fn is_success(&self) -> bool {
+        matches!(self, Reply::Success(_))
+    }
+
+    /// The `errMsg` of this reply in WeChat's convention: `"<prefix>:ok"`,
+    /// `"<prefix>:fail <reason>"` or `"<prefix>:cancel"`.
+    ///
+    /// TCMPP's JS SDK routes a reply on the text after the first `:` of `errMsg`: `ok` calls
+    /// `success`, `cancel` calls `cancel`, anything else calls `fail`.
+    pub fn err_msg(&self, prefix: &str) -> String {
+        match self {
+            Reply::Success(_) => format!("{prefix}:ok"),
+            Reply::Fail(failure) => format!("{prefix}:fail {}", failure.message),
+            Reply::Cancel => format!("{prefix}:cancel"),
+        }
+    }
+
+    /// The reply as the callback object a mini program receives: the result map with `errMsg`
+    /// added on success; `errMsg` and, when there is one, `errCode` otherwise.
+    ///
+    /// `prefix` is usually the API name; see [`ErrMsgPrefix`].
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use tcmpp_core::{FailureKind, Reply};
+    ///
+    /// let fail = Reply::fail(FailureKind::Handler, "out of stock").with_code(1001);
+    /// assert_eq!(
+    ///     serde_json::Value::Object(fail.to_callback("buy")),
+    ///     json!({ "errMsg": "buy:fail out of stock", "errCode": 1001 }),
+    /// );
+    /// ```
+    pub fn to_callback(&self, prefix: &str) -> Map<String, Value> {
+        let mut map = match self {
+            Reply::Success(result) => result.clone(),
+            _ => Map::new(),
+        };
+        // Inserted last so that a result key named `errMsg` cannot break the JS SDK's routing.
+        map.insert("errMsg".to_owned(), Value::String(self.err_msg(prefix)));
+        if let Reply::Fail(Failure {
+            code: Some(code), ..
+        }) = self
+        {
+            map.insert("errCode".to_owned(), Value::from(*code));
+        }
+        map
+    }
+
+    /// [`to_callback`](Self::to_callback) as JSON text.
+    pub fn to_callback_json(&self, prefix: &str) -> String {
+        Value::Object(self.to_callback(prefix)).to_string()
+    }
+
+    /// Attaches a numeric code to a fail reply; other replies are returned unchanged.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        if let Reply::Fail(failure) = &mut self {
+            failure.code = Some(code);
+        }
+        self
+    }
+}
+
+/// Why a call failed: a message for the mini program and an optional numeric code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    kind: FailureKind,
+    message: String,
+    code: Option<i64>,
+}
+
+impl Failure {
+    /// A failure of `kind` with `message` and no code.
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
+        Failure {
+            kind,
+            message: message.into(),
+            code: None,
+        }
+    }
+
+    /// Where the failure came from.
+    pub fn kind(&self) -> FailureKind {
+        self.kind
+    }
+
+    /// The reason, as it appears after `:fail ` in `errMsg`.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The numeric code (`errCode`), when there is one.
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(code) = self.code {
+            write!(f, " (errCode {code})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a [`Failure`] came from, for hosts that count or route failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// The call itself could not be read: not JSON, not an object, no `api_name`, …
+    InvalidCall,
+    /// No handler is registered under the call's `api_name`.
+    UnknownApi,
+    /// The call's `data` does not fit the handler's data type.
+    InvalidData,
+    /// A context parameter could not be provided, such as [`AppInfo`](crate::AppInfo) for a
+    /// call that carries none.
+    MissingContext,
+    /// The handler returned an error.
+    Handler,
+    /// The handler returned a value that is not a JSON object.
+    InvalidResult,
+    /// The handler panicked. The message the mini program sees does not include the panic's.
+    Panic,
+}
+
+/// What comes before `:ok`, `:fail` or `:cancel` in `errMsg`.
+///
+/// WeChat's convention prefixes the API name, the default. The runtime TCMPP descends from
+/// prefixes `invokeNativePlugin` instead; routing ignores the prefix, so either works.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ErrMsgPrefix {
+    /// The called API's name: `"myApiName:ok"`.
+    #[default]
+    ApiName,
+    /// A fixed text, such as `"invokeNativePlugin"`.
+    Fixed(Cow<'static, str>),
+}
+
+impl ErrMsgPrefix {
+    /// A fixed prefix.
+    pub fn fixed(prefix: impl Into<Cow<'static, str>>) -> Self {
+        ErrMsgPrefix::Fixed(prefix.into())
+    }
+
+    pub(crate) fn resolve<'a>(&'a self, api_name: &'a str) -> &'a str {
+        match self {
+            ErrMsgPrefix::ApiName => api_name,
+            ErrMsgPrefix::Fixed(prefix) => prefix,
+        }
+    }
+}
+
+/// The `errMsg` prefix used when a call is so broken that its API name cannot be read.
+pub(crate) const UNNAMED_CALL_PREFIX: &str = "invokeNativePlugin";

@@ -1,0 +1,266 @@
+//! Reading a call straight from JSON text.
+//!
+//! The call's `data` is kept as a slice of the input, so a handler's data type is later
+//! deserialized from the text itself, with no `serde_json::Value` tree built in between.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use crate::call::{
+    AppInfo, CallError, CallErrorKind, MiniApiCall, WireFormat, check_agrees, check_name,
+};
+
+/// A call read from JSON text, borrowing from it.
+pub(crate) struct WireCall<'a> {
+    pub(crate) api_name: Cow<'a, str>,
+    /// The JSON text of `data`; `None` when absent or `null`.
+    pub(crate) data: Option<&'a str>,
+    pub(crate) web_view_id: Option<i64>,
+    pub(crate) state_event: Option<Cow<'a, str>>,
+    pub(crate) app_info: Option<AppInfo>,
+    pub(crate) extra: Map<String, Value>,
+    pub(crate) format: WireFormat,
+}
+
+impl<'a> WireCall<'a> {
+    /// Reads `json` as a unified call, or, when `reported_name` is given and the object has no
+    /// `api_name`, as a legacy call whose whole object is the data.
+    pub(crate) fn parse(json: &'a str, reported_name: Option<&str>) -> Result<Self, CallError> {
+        let fields = read_fields(json)?;
+        let Some(raw_name) = fields.api_name else {
+            let Some(reported) = reported_name else {
+                return Err(CallError::new(CallErrorKind::MissingApiName));
+            };
+            return Ok(WireCall {
+                api_name: Cow::Owned(check_name(reported)?.to_owned()),
+                data: Some(json.trim()),
+                web_view_id: None,
+                state_event: None,
+                app_info: None,
+                extra: Map::new(),
+                format: WireFormat::Legacy,
+            });
+        };
+        let api_name = typed::<CowStr<'a>>(raw_name, "api_name", "a string")?.0;
+        check_agrees(&api_name, reported_name)?;
+        check_name(&api_name)?;
+        let web_view_id = optional(fields.web_view_id, "webviewId", "an integer")?;
+        let state_event =
+            optional::<CowStr<'a>>(fields.state_event, "stateEvent", "a string")?.map(|s| s.0);
+        let app_info = match fields.app_info.filter(|raw| !is_null(raw)) {
+            None => None,
+            Some(raw) if raw.get().starts_with('{') => Some(
+                serde_json::from_str(raw.get())
+                    .map_err(|e| CallError::new(CallErrorKind::AppInfo(strip_position(&e))))?,
+            ),
+            Some(raw) => {
+                return Err(CallError::new(CallErrorKind::FieldType {
+                    field: "appInfo",
+                    expected: "an object",
+                    found: raw_kind(raw.get()),
+                }));
+            }
+        };
+        let mut extra = Map::new();
+        for (key, raw) in fields.extra {
+            let value = serde_json::from_str(raw.get())
+                .map_err(|e| CallError::new(CallErrorKind::Syntax(e.to_string())))?;
+            extra.insert(key.into_owned(), value);
+        }
+        Ok(WireCall {
+            api_name,
+            data: fields.data.filter(|raw| !is_null(raw)).map(RawValue::get),
+            web_view_id,
+            state_event,
+            app_info,
+            extra,
+            format: WireFormat::Unified,
+        })
+    }
+
+    pub(crate) fn into_owned(self) -> Result<MiniApiCall, CallError> {
+        let data = match self.data {
+            None => None,
+            Some(text) => Some(
+                serde_json::from_str(text)
+                    .map_err(|e| CallError::new(CallErrorKind::Syntax(e.to_string())))?,
+            ),
+        };
+        let mut call = MiniApiCall::new(self.api_name.into_owned(), Value::Null);
+        call.data = data;
+        call.web_view_id = self.web_view_id;
+        call.state_event = self.state_event.map(Cow::into_owned);
+        call.app_info = self.app_info;
+        call.extra = self.extra;
+        call.format = self.format;
+        Ok(call)
+    }
+}
+
+/// The top-level keys of a call object, each still unparsed.
+#[derive(Default)]
+struct Fields<'a> {
+    api_name: Option<&'a RawValue>,
+    data: Option<&'a RawValue>,
+    web_view_id: Option<&'a RawValue>,
+    state_event: Option<&'a RawValue>,
+    app_info: Option<&'a RawValue>,
+    extra: Vec<(Cow<'a, str>, &'a RawValue)>,
+}
+
+fn read_fields(json: &str) -> Result<Fields<'_>, CallError> {
+    let trimmed = json.trim_start();
+    if !trimmed.starts_with('{') {
+        // Tell "not JSON at all" apart from "JSON, but not an object".
+        return Err(match serde_json::from_str::<&RawValue>(json) {
+            Ok(raw) => CallError::new(CallErrorKind::NotAnObject(raw_kind(raw.get()))),
+            Err(e) => CallError::new(CallErrorKind::Syntax(e.to_string())),
+        });
+    }
+    serde_json::from_str::<Fields<'_>>(json).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            let message = strip_position(&e);
+            match message.strip_prefix(DUPLICATE_KEY) {
+                Some(key) => CallError::new(CallErrorKind::DuplicateKey(key.to_owned())),
+                None => CallError::new(CallErrorKind::Syntax(e.to_string())),
+            }
+        }
+        _ => CallError::new(CallErrorKind::Syntax(e.to_string())),
+    })
+}
+
+const DUPLICATE_KEY: &str = "duplicate key ";
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+
+        impl<'de> Visitor<'de> for FieldsVisitor {
+            type Value = Fields<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a call object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut fields = Fields::default();
+                while let Some(CowStr(key)) = map.next_key()? {
+                    let slot = match &*key {
+                        "api_name" => &mut fields.api_name,
+                        "data" => &mut fields.data,
+                        "webviewId" => &mut fields.web_view_id,
+                        "stateEvent" => &mut fields.state_event,
+                        "appInfo" => &mut fields.app_info,
+                        _ => {
+                            if fields.extra.iter().any(|(seen, _)| *seen == key) {
+                                return Err(de::Error::custom(format_args!(
+                                    "{DUPLICATE_KEY}{key}"
+                                )));
+                            }
+                            let value = map.next_value()?;
+                            fields.extra.push((key, value));
+                            continue;
+                        }
+                    };
+                    if slot.is_some() {
+                        return Err(de::Error::custom(format_args!("{DUPLICATE_KEY}{key}")));
+                    }
+                    *slot = Some(map.next_value()?);
+                }
+                Ok(fields)
+            }
+        }
+
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+/// A string that borrows from the input when it holds no escapes.
+struct CowStr<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CowStrVisitor;
+
+        impl<'de> Visitor<'de> for CowStrVisitor {
+            type Value = CowStr<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Borrowed(s)))
+            }
+
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Owned(s.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, s: String) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Owned(s)))
+            }
+        }
+
+        deserializer.deserialize_str(CowStrVisitor)
+    }
+}
+
+fn typed<'a, T: Deserialize<'a>>(
+    raw: &'a RawValue,
+    field: &'static str,
+    expected: &'static str,
+) -> Result<T, CallError> {
+    serde_json::from_str(raw.get()).map_err(|_| {
+        CallError::new(CallErrorKind::FieldType {
+            field,
+            expected,
+            found: raw_kind(raw.get()),
+        })
+    })
+}
+
+fn optional<'a, T: Deserialize<'a>>(
+    raw: Option<&'a RawValue>,
+    field: &'static str,
+    expected: &'static str,
+) -> Result<Option<T>, CallError> {
+    raw.filter(|raw| !is_null(raw))
+        .map(|raw| typed(raw, field, expected))
+        .transpose()
+}
+
+fn is_null(raw: &RawValue) -> bool {
+    raw.get() == "null"
+}
+
+/// The kind of a JSON value, from its first character. The text is known to be valid JSON.
+pub(crate) fn raw_kind(text: &str) -> &'static str {
+    match text.trim_start().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// A serde_json error's message without its " at line L column C" suffix: positions inside a
+/// call's data mean little to a mini program developer, the field path means more.
+pub(crate) fn strip_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if error.line() == 0 {
+        return message;
+    }
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&suffix) {
+        Some(stripped) => stripped.to_owned(),
+        None => message,
+    }
+}

@@ -1,0 +1,1 @@
+//! Integration and UI tests of tcmpp-core; the tests are the `[[test]]` targets.
