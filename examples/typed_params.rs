@@ -1,1 +1,3 @@
+//! Placeholder, replaced by the real example.
+
 fn main() {}
