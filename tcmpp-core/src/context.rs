@@ -109,9 +109,9 @@ pub trait FromContext: Sized {
 
 impl FromContext for AppInfo {
     fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
-        cx.app_info.cloned().ok_or_else(|| {
-            ApiError::new("missing context: this call carries no appInfo (take `Option<AppInfo>` to allow that)")
-        })
+        cx.app_info
+            .cloned()
+            .ok_or_else(|| ApiError::new("missing context: this call carries no appInfo"))
     }
 }
 
@@ -136,9 +136,9 @@ pub struct WebViewId(pub i64);
 
 impl FromContext for WebViewId {
     fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
-        cx.web_view_id.map(WebViewId).ok_or_else(|| {
-            ApiError::new("missing context: this call carries no webviewId (take `Option<WebViewId>` to allow that)")
-        })
+        cx.web_view_id
+            .map(WebViewId)
+            .ok_or_else(|| ApiError::new("missing context: this call carries no webviewId"))
     }
 }
 

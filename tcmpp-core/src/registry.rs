@@ -307,35 +307,36 @@ impl fmt::Display for BuildProblem {
             BuildProblem::DuplicateApi { name, handlers } => {
                 write!(
                     f,
-                    "API name \"{name}\" is registered {} times:",
+                    "API name \"{name}\" is registered {} times; give each handler its own name:",
                     handlers.len()
                 )?;
                 for api in handlers {
-                    write!(f, " `{}` at {};", api.rust_path, api.location)?;
+                    write!(f, "\n      {} at {}", api.rust_path, api.location)?;
                 }
-                f.write_str(" give each handler its own name")
+                Ok(())
             }
             BuildProblem::MissingState {
                 type_name,
                 needed_by,
             } => {
-                write!(f, "state `{type_name}` is not provided, but")?;
+                write!(
+                    f,
+                    "state `{type_name}` is not provided, but handlers take it as `State<{type_name}>`; \
+                     add `.state(value)` to the registry builder:"
+                )?;
                 for api in needed_by {
                     write!(
                         f,
-                        " \"{}\" (`{}` at {});",
+                        "\n      \"{}\": {} at {}",
                         api.name, api.rust_path, api.location
                     )?;
                 }
-                write!(
-                    f,
-                    " take it as `State<{type_name}>`: add `.state(value)` to the registry builder"
-                )
+                Ok(())
             }
             BuildProblem::DuplicateState { type_name } => {
                 write!(
                     f,
-                    "state `{type_name}` is provided more than once: provide each type once"
+                    "state `{type_name}` is provided more than once; provide each type once"
                 )
             }
         }
