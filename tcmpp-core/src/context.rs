@@ -72,7 +72,7 @@ impl<'a> CallContext<'a> {
 ///
 /// Implement it for your own types and mark the parameter `#[context]`:
 ///
-/// ```
+/// ```rust,standalone_crate
 /// use tcmpp_core::{mini_api, ApiError, CallContext, FromContext};
 ///
 /// struct AppId(String);
@@ -165,7 +165,7 @@ impl Deref for ApiName {
 /// The registry refuses to build when a handler takes a `State<T>` that was not provided, so a
 /// missing state shows at start-up, never on a user's tap.
 ///
-/// ```
+/// ```rust,standalone_crate
 /// use std::sync::atomic::{AtomicU64, Ordering};
 /// use tcmpp_core::{mini_api, Registry, State};
 ///

@@ -4,7 +4,7 @@
 //! `wx.invokeNativePlugin({ api_name, data, success, fail, complete })`. With this crate the host
 //! side of such an API is an ordinary typed Rust function:
 //!
-//! ```
+//! ```rust,standalone_crate
 //! use serde::{Deserialize, Serialize};
 //! use tcmpp_core::{mini_api, AppInfo, Registry};
 //!
@@ -70,7 +70,7 @@ pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
 
 /// Turns a function into a registered mini program API handler.
 ///
-/// ```
+/// ```rust,standalone_crate
 /// # use serde::Deserialize;
 /// # use tcmpp_core::{mini_api, ApiError};
 /// #[derive(Deserialize)]

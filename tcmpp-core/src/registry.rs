@@ -16,7 +16,7 @@ use crate::reply::ErrMsgPrefix;
 /// tasks may dispatch through it at once. It does not depend on an async runtime: the futures
 /// it returns run under tokio, a `futures` executor, or any other.
 ///
-/// ```
+/// ```rust,standalone_crate
 /// use tcmpp_core::{mini_api, Registry};
 ///
 /// #[mini_api("ping")]
