@@ -49,22 +49,27 @@
 //! but that nothing in the final binary references is not linked at all, and its handlers are
 //! not registered. Reference such a crate once from the binary: `use my_handlers as _;`.
 
+mod access;
 mod call;
 mod context;
 mod data;
 mod dispatch;
 mod error;
 mod handler;
+mod limits;
 mod registry;
 mod reply;
 mod wire;
 
+pub use access::{AccessPolicy, Grant};
 pub use call::{AppInfo, CallError, MiniApiCall, WireFormat};
 pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId};
 pub use dispatch::{CallbackFuture, ReplyFuture};
 pub use error::{ApiError, IntoApiError};
+pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH};
 pub use registry::{
-    ApiInfo, BuildError, BuildProblem, HandlerKind, Registry, RegistryBuilder, SourceLocation,
+    ApiInfo, BuildError, BuildProblem, DEFAULT_TIMEOUT, HandlerKind, Registry, RegistryBuilder,
+    SourceLocation,
 };
 pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
 
