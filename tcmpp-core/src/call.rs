@@ -281,6 +281,10 @@ pub(crate) enum CallErrorKind {
         expected: &'static str,
         found: &'static str,
     },
+    FieldValue {
+        field: &'static str,
+        reason: String,
+    },
     DuplicateKey(String),
     AppInfo(String),
 }
@@ -320,6 +324,7 @@ impl fmt::Display for CallError {
             } => {
                 write!(f, "`{field}` must be {expected}, found {found}")
             }
+            CallErrorKind::FieldValue { field, reason } => write!(f, "`{field}`: {reason}"),
             CallErrorKind::DuplicateKey(key) => write!(f, "duplicate key `{key}`"),
             CallErrorKind::AppInfo(e) => write!(f, "`appInfo`: {e}"),
         }

@@ -1,6 +1,7 @@
 //! Dispatching calls: from a call or from JSON text to exactly one reply.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
@@ -102,7 +103,7 @@ impl Registry {
     fn dispatch_json_rendered(&self, reported_name: Option<&str>, json: &str) -> CallbackFuture {
         let (name, reply) = self.dispatch_wire(reported_name, json);
         CallbackFuture {
-            prefix: self.prefix_for(name),
+            prefix: self.prefix_for(name.as_deref()),
             reply,
         }
     }
@@ -127,21 +128,21 @@ impl Registry {
         &self,
         reported_name: Option<&'a str>,
         json: &'a str,
-    ) -> (Option<&'a str>, ReplyFuture) {
+    ) -> (Option<Cow<'a, str>>, ReplyFuture) {
         let limits = &self.inner.limits;
         if let Err(reply) = limits
             .check_size(json.len())
             .and_then(|()| limits.check_depth(json.as_bytes()))
         {
             log_refused_call(&reply);
-            return (reported_name, ReplyFuture::ready(reply));
+            return (reported_name.map(Cow::Borrowed), ReplyFuture::ready(reply));
         }
         let call = match WireCall::parse(json, reported_name) {
             Ok(call) => call,
             Err(error) => {
                 let reply = Reply::fail(FailureKind::InvalidCall, error.to_string());
                 log_refused_call(&reply);
-                return (reported_name, ReplyFuture::ready(reply));
+                return (reported_name.map(Cow::Borrowed), ReplyFuture::ready(reply));
             }
         };
         let reply = self.invoke(CallContext {
@@ -154,12 +155,7 @@ impl Registry {
             states: &self.inner.states,
             data: call.data.map_or(DataSource::Absent, DataSource::Text),
         });
-        let name = match call.api_name {
-            std::borrow::Cow::Borrowed(name) => Some(name),
-            // An escaped name is rare; the reply then names the API as the SDK reported it.
-            std::borrow::Cow::Owned(_) => reported_name.or(Some(UNNAMED_CALL_PREFIX)),
-        };
-        (name, reply)
+        (Some(call.api_name), reply)
     }
 
     fn invoke(&self, cx: CallContext<'_>) -> ReplyFuture {
