@@ -353,9 +353,16 @@ fn cases() -> Vec<(Input, String)> {
     ];
     for name in unknown {
         let shown = name.replace("\\\"", "\"");
+        // Only a name that could be registered is echoed as the errMsg prefix.
+        let identifier = shown.chars().all(|c| c.is_ascii_alphanumeric());
+        let prefix = if identifier {
+            shown.as_str()
+        } else {
+            "invokeNativePlugin"
+        };
         add(
             text(format!("{{\"api_name\":\"{name}\",\"data\":{{}}}}")),
-            &format!("{shown}:fail unknown API: no handler is registered for \"{shown}\""),
+            &format!("{prefix}:fail unknown API: no handler is registered for \"{shown}\""),
         );
     }
 
@@ -626,7 +633,7 @@ fn cases() -> Vec<(Input, String)> {
         (
             "",
             "{\"name\":\"kka\",\"age\":1}",
-            ":fail invalid call: `api_name` is empty",
+            "invokeNativePlugin:fail invalid call: `api_name` is empty",
         ),
         (
             "typed",

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use futures_timer::Delay;
 use serde_json::{Map, Value};
 
-use crate::call::MiniApiCall;
+use crate::call::{MiniApiCall, is_api_name};
 use crate::context::CallContext;
 use crate::data::DataSource;
 use crate::handler::{BoxReplyFuture, Invocation, Outcome};
@@ -117,10 +117,12 @@ impl Registry {
     }
 
     fn prefix_for(&self, api_name: Option<&str>) -> String {
-        self.inner
-            .prefix
-            .resolve(api_name.unwrap_or(UNNAMED_CALL_PREFIX))
-            .to_owned()
+        // A name no handler could have (one with a `:` or spaces, say) is not echoed into
+        // `errMsg`, where it could confuse the JS SDK's routing on the first `:`.
+        let name = api_name
+            .filter(|name| is_api_name(name))
+            .unwrap_or(UNNAMED_CALL_PREFIX);
+        self.inner.prefix.resolve(name).to_owned()
     }
 
     /// Reads and dispatches a call; also returns the API name, when it could be read.
