@@ -49,6 +49,7 @@
 //! but that nothing in the final binary references is not linked at all, and its handlers are
 //! not registered. Reference such a crate once from the binary: `use my_handlers as _;`.
 
+mod bounds;
 mod call;
 mod context;
 mod data;
@@ -59,6 +60,7 @@ mod registry;
 mod reply;
 mod wire;
 
+pub use bounds::{DataParam, ReplyValue, StateValue};
 pub use call::{AppInfo, CallError, MiniApiCall, WireFormat};
 pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId};
 pub use dispatch::{CallbackFuture, ReplyFuture};
@@ -120,7 +122,8 @@ pub use tcmpp_macros::mini_api;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::handler::{
-        ApiEntry, Invocation, Outcome, ResultKind, ResultTag, ValueKind, ValueTag, assert_send,
+        ApiEntry, ContextParam, Invocation, Outcome, ResultKind, ResultTag, ValueKind, ValueTag,
+        failure, success,
     };
     pub use inventory;
 }

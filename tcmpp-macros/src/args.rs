@@ -1,6 +1,8 @@
-//! Parsing the attribute's arguments: `"name"` and `key = value` options.
+//! Parsing the attribute's arguments: `"name"` first, then options, `key = value` or a bare
+//! `key`.
 
 use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
@@ -13,15 +15,31 @@ pub(crate) struct Args {
     pub(crate) krate: Option<Path>,
 }
 
+/// The options, as the "unknown option" error lists them. Add a new option here and in the
+/// `match` in [`parse`].
+const OPTIONS: &[&str] = &["`crate = path::to::tcmpp_core`"];
+
+const USAGE: &str = "write it as a string literal: `#[mini_api(\"myApiName\")]`";
+
 enum Arg {
+    /// An argument that is not an option: the name, or a mistake.
     Positional(Expr),
-    Option { key: syn::Ident, value: Expr },
+    /// `key = value`, or a bare `key` (a flag) that comes after the name.
+    Option {
+        key: syn::Ident,
+        value: Option<Expr>,
+    },
 }
 
 impl Parse for Arg {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let is_option =
-            (input.peek(syn::Ident) || input.peek(Token![crate])) && input.peek2(Token![=]);
+        let is_key = input.peek(syn::Ident) || input.peek(Token![crate]);
+        let is_option = is_key
+            && (input.peek2(Token![=]) || input.peek2(Token![,]) || {
+                // A bare key that ends the list.
+                let fork = input.fork();
+                fork.parse::<syn::Ident>().is_ok() && fork.is_empty()
+            });
         if !is_option {
             return input.parse().map(Arg::Positional);
         }
@@ -31,15 +49,15 @@ impl Parse for Arg {
         } else {
             input.parse()?
         };
-        input.parse::<Token![=]>()?;
-        Ok(Arg::Option {
-            key,
-            value: input.parse()?,
-        })
+        let value = if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(Arg::Option { key, value })
     }
 }
-
-const USAGE: &str = "write the API name as a string literal: `#[mini_api(\"myApiName\")]`";
 
 pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     let mut args = Args {
@@ -53,63 +71,105 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
             return args;
         }
     };
+    // Whether something stood for the name, even a wrong one: then "missing the name" would be
+    // a second error about the same mistake.
     let mut name_given = false;
-    for arg in parsed {
+    let mut seen_options: Vec<syn::Ident> = Vec::new();
+    for (index, arg) in parsed.into_iter().enumerate() {
         match arg {
+            // A bare identifier first is a name written without quotes, not a flag.
+            Arg::Option { key, value: None } if index == 0 => {
+                name_given = true;
+                errors.push(syn::Error::new(
+                    key.span(),
+                    format!(
+                        "the API name must be a string literal: write `#[mini_api(\"{key}\")]`"
+                    ),
+                ));
+            }
             Arg::Positional(expr) => {
                 if name_given {
                     errors.push(syn::Error::new_spanned(
                         expr,
-                        "a mini API has one name: remove this argument, or give options as `key = value`",
+                        "a mini API has one name: remove this argument (options are written `key = value`)",
                     ));
                     continue;
                 }
                 name_given = true;
+                if index > 0 {
+                    errors.push(syn::Error::new_spanned(
+                        expr,
+                        "the API name comes first: `#[mini_api(\"myApiName\", option = value)]`",
+                    ));
+                    continue;
+                }
                 match expr {
                     Expr::Lit(ExprLit {
                         lit: Lit::Str(name),
                         ..
-                    }) => {
-                        if let Err(problem) = check_name(&name.value()) {
-                            errors.push(syn::Error::new(name.span(), problem));
-                        } else {
-                            args.name = Some(name);
-                        }
-                    }
+                    }) => match check_name(&name.value()) {
+                        Ok(()) => args.name = Some(name),
+                        Err(problem) => errors.push(syn::Error::new(name.span(), problem)),
+                    },
                     other => errors.push(syn::Error::new_spanned(
                         other,
                         format!("the API name must be a string literal; {USAGE}"),
                     )),
                 }
             }
-            Arg::Option { key, value } => match key.to_string().as_str() {
-                "crate" => {
-                    if args.krate.is_some() {
+            Arg::Option { key, value } => {
+                if let Some(first) = seen_options.iter().find(|seen| **seen == key) {
+                    let mut error = syn::Error::new(
+                        key.span(),
+                        format!("option `{key}` is given twice: remove one"),
+                    );
+                    error.combine(syn::Error::new(first.span(), "it is first given here"));
+                    errors.push(error);
+                    continue;
+                }
+                seen_options.push(key.clone());
+                match key.to_string().as_str() {
+                    "crate" => match value {
+                        Some(Expr::Path(path)) if path.qself.is_none() => {
+                            args.krate = Some(path.path);
+                        }
+                        Some(other) => errors.push(syn::Error::new_spanned(
+                            other,
+                            "`crate` takes the path of the tcmpp_core crate, unquoted: `crate = my_app::tcmpp`",
+                        )),
+                        None => errors.push(syn::Error::new(
+                            key.span(),
+                            "`crate` takes the path of the tcmpp_core crate: `crate = my_app::tcmpp`",
+                        )),
+                    },
+                    "name" => {
+                        name_given = true;
+                        let shown = value.map_or_else(
+                            || "\"myApiName\"".to_owned(),
+                            |value| value.to_token_stream().to_string(),
+                        );
                         errors.push(syn::Error::new(
                             key.span(),
-                            "option `crate` is given twice: keep one",
+                            format!(
+                                "the API name is not an option: write it first, on its own: `#[mini_api({shown})]`"
+                            ),
                         ));
-                        continue;
                     }
-                    match value {
-                        Expr::Path(path) if path.qself.is_none() => args.krate = Some(path.path),
-                        other => errors.push(syn::Error::new_spanned(
-                            other,
-                            "`crate` takes a path to the tcmpp_core crate, such as `crate = my_app::tcmpp`",
-                        )),
-                    }
+                    unknown => errors.push(syn::Error::new(
+                        key.span(),
+                        format!(
+                            "unknown option `{unknown}`; the options are: {}",
+                            OPTIONS.join(", ")
+                        ),
+                    )),
                 }
-                unknown => errors.push(syn::Error::new(
-                    key.span(),
-                    format!("unknown option `{unknown}`; the options are: `crate = path`"),
-                )),
-            },
+            }
         }
     }
     if !name_given {
         errors.push(syn::Error::new(
             Span::call_site(),
-            format!("missing the API name; {USAGE}"),
+            format!("missing the API name: {USAGE}"),
         ));
     }
     args
@@ -118,9 +178,11 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
 /// Checks that `name` can be called from a mini program, as `wx.invokeNativePlugin({ api_name })`
 /// and as `wx.<name>()` through the SDK's custom config.
 fn check_name(name: &str) -> Result<(), String> {
-    let mut chars = name.chars();
-    let Some(first) = chars.next() else {
-        return Err(format!("the API name is empty; {USAGE}"));
+    const IDENTIFIER: &str = "a name must be a JavaScript identifier (ASCII letters, digits, `_` and `$`, not starting with a digit), because mini programs also call it as `wx.<name>()`";
+    let Some(first) = name.chars().next() else {
+        return Err(format!(
+            "the API name is empty: give the name mini programs call, such as `#[mini_api(\"myApiName\")]`"
+        ));
     };
     if let Some(bad) = name
         .chars()
@@ -132,12 +194,12 @@ fn check_name(name: &str) -> Result<(), String> {
             format!("`{bad}`")
         };
         return Err(format!(
-            "the API name \"{name}\" contains {shown}: a name must be a JavaScript identifier (ASCII letters, digits, `_` and `$`), because mini programs also call it as `wx.<name>()`"
+            "the API name \"{name}\" contains {shown}: {IDENTIFIER}"
         ));
     }
     if first.is_ascii_digit() {
         return Err(format!(
-            "the API name \"{name}\" starts with a digit: a name must be a JavaScript identifier, because mini programs also call it as `wx.<name>()`"
+            "the API name \"{name}\" starts with a digit: {IDENTIFIER}"
         ));
     }
     Ok(())
