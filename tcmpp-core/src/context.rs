@@ -165,7 +165,9 @@ impl Deref for ApiName {
 /// The registry refuses to build when a handler takes a `State<T>` that was not provided, so a
 /// missing state shows at start-up, never on a user's tap.
 ///
-/// ```
+/// ```standalone_crate
+/// # // A crate of its own: merged with the other examples, its `count` handler would make every
+/// # // other example's registry miss the `Counter` state.
 /// use std::sync::atomic::{AtomicU64, Ordering};
 /// use tcmpp_core::{mini_api, Registry, State};
 ///

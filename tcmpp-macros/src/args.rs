@@ -180,9 +180,10 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
 fn check_name(name: &str) -> Result<(), String> {
     const IDENTIFIER: &str = "a name must be a JavaScript identifier (ASCII letters, digits, `_` and `$`, not starting with a digit), because mini programs also call it as `wx.<name>()`";
     let Some(first) = name.chars().next() else {
-        return Err(format!(
+        return Err(
             "the API name is empty: give the name mini programs call, such as `#[mini_api(\"myApiName\")]`"
-        ));
+                .to_owned(),
+        );
     };
     if let Some(bad) = name
         .chars()
