@@ -67,7 +67,10 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     let parsed = match Punctuated::<Arg, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(parsed) => parsed,
         Err(error) => {
-            errors.push(error);
+            errors.push(syn::Error::new(
+                error.span(),
+                format!("{error}: the arguments are the name, then options, separated by commas: `#[mini_api(\"myApiName\", crate = my_app::tcmpp)]`"),
+            ));
             return args;
         }
     };
@@ -155,6 +158,10 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                             ),
                         ));
                     }
+                    "sync" | "async" => errors.push(syn::Error::new(
+                        key.span(),
+                        "there is no `sync` or `async` option: a plain `fn` is registered as a sync API, an `async fn` as an async one",
+                    )),
                     unknown => errors.push(syn::Error::new(
                         key.span(),
                         format!(

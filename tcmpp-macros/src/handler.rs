@@ -139,7 +139,8 @@ pub(crate) fn analyze(func: &mut ItemFn, errors: &mut Errors) -> Option<Handler>
     })
 }
 
-/// Generics cannot be registered: the registry needs one concrete function.
+/// Generics cannot be registered: the registry needs one concrete function. (A `where` clause
+/// alone can only hold bounds on concrete types, which are harmless.)
 fn check_generics(generics: &syn::Generics, errors: &mut Errors) {
     for param in &generics.params {
         match param {
@@ -155,14 +156,6 @@ fn check_generics(generics: &syn::Generics, errors: &mut Errors) {
                 &constant.ident,
                 "a mini API handler cannot have const parameters: the registry calls one concrete function; use a constant in the body",
             )),
-        }
-    }
-    if let Some(where_clause) = &generics.where_clause {
-        if generics.params.is_empty() {
-            errors.push(syn::Error::new(
-                where_clause.where_token.span,
-                "a mini API handler takes no `where` clause: it has no generic parameters to constrain; remove it",
-            ));
         }
     }
 }
