@@ -278,6 +278,9 @@ fn unique_name_check(name: &syn::LitStr) -> TokenStream {
     };
     let ident = syn::Ident::new(&ident, name.span());
     quote_spanned! {name.span()=>
+        // Inside a function body the macro is still exported to the crate root, which is what
+        // the check relies on; rustc's lint about that is noise here.
+        #[allow(non_local_definitions)]
         #[doc(hidden)]
         #[macro_export]
         macro_rules! #ident {
