@@ -1,6 +1,9 @@
-//! Two handlers under one API name stop the registry from building, naming both.
+//! Two handlers under one API name stop the registry from building, naming both. Within one
+//! crate `#[mini_api]` already refuses that at compile time, so the second handler lives in a
+//! crate of its own.
 
 use tcmpp_core::{BuildProblem, Registry, mini_api};
+use tcmpp_duplicate_handlers as _;
 
 mod first {
     use tcmpp_core::mini_api;
@@ -9,15 +12,16 @@ mod first {
     pub(crate) fn one() {}
 }
 
-mod second {
-    use tcmpp_core::mini_api;
-
-    #[mini_api("sameName")]
-    pub(crate) async fn two() {}
-}
-
 #[mini_api("uniqueName")]
 fn unique() {}
+
+fn line_of(source: &str, needle: &str) -> u32 {
+    source
+        .lines()
+        .position(|line| line.contains(needle))
+        .unwrap() as u32
+        + 1
+}
 
 #[test]
 fn duplicate_names_are_reported_with_every_location() {
@@ -26,16 +30,27 @@ fn duplicate_names_are_reported_with_every_location() {
         panic!("{error}")
     };
     assert_eq!(*name, "sameName");
-    let paths: Vec<_> = handlers.iter().map(|api| api.rust_path).collect();
-    assert_eq!(paths, ["duplicates::first::one", "duplicates::second::two"]);
-    let source = include_str!("duplicates.rs");
-    for (api, needle) in handlers.iter().zip(["fn one()", "async fn two()"]) {
-        let line = source
-            .lines()
-            .position(|line| line.contains(needle))
-            .unwrap() as u32
-            + 1;
-        assert_eq!(api.location.line, line);
+    let mut paths: Vec<_> = handlers.iter().map(|api| api.rust_path).collect();
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        ["duplicates::first::one", "tcmpp_duplicate_handlers::two"]
+    );
+    for api in handlers {
+        let (source, needle) = if api.rust_path.starts_with("duplicates") {
+            (include_str!("duplicates.rs"), "fn one()")
+        } else {
+            (
+                include_str!("duplicate-handlers/src/lib.rs"),
+                "async fn two()",
+            )
+        };
+        assert_eq!(
+            api.location.line,
+            line_of(source, needle),
+            "{}",
+            api.rust_path
+        );
     }
     let text = error.to_string();
     assert!(

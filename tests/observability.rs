@@ -50,25 +50,57 @@ fn logs_of(run: impl FnOnce()) -> String {
 
 #[test]
 fn each_call_is_logged_with_its_identity_and_outcome_but_not_its_data() {
-    let registry = Registry::builder().access_policy(AccessPolicy::default()).build().unwrap();
+    let registry = Registry::builder()
+        .access_policy(AccessPolicy::default())
+        .build()
+        .unwrap();
     let logs = logs_of(|| {
         let call = r#"{"api_name":"observed","webviewId":4,"appInfo":{"appId":"wx_obs"},"data":{"card":"SECRET-4111"}}"#;
         let reply = block_on(registry.dispatch_json(call));
         assert!(reply.contains("observed:ok"), "{reply}");
-        let refused = block_on(registry.dispatch_json(r#"{"api_name":"guarded","appInfo":{"appId":"wx_obs"}}"#));
+        let refused = block_on(
+            registry.dispatch_json(r#"{"api_name":"guarded","appInfo":{"appId":"wx_obs"}}"#),
+        );
         assert!(refused.contains("permission denied"), "{refused}");
         let panicked = block_on(registry.dispatch_json(r#"{"api_name":"exploding"}"#));
         assert!(panicked.contains("internal error"), "{panicked}");
     });
     let lines: Vec<&str> = logs.lines().collect();
-    let answered = lines.iter().find(|line| line.contains("mini API call answered")).expect(&logs);
-    for field in [r#"api="observed""#, r#"app_id="wx_obs""#, "web_view_id=4", r#"outcome="ok""#, "elapsed_us="] {
+    let answered = lines
+        .iter()
+        .find(|line| line.contains("mini API call answered"))
+        .expect(&logs);
+    for field in [
+        r#"api="observed""#,
+        r#"app_id="wx_obs""#,
+        "web_view_id=4",
+        r#"outcome="ok""#,
+        "elapsed_us=",
+    ] {
         assert!(answered.contains(field), "{field} missing from: {answered}");
     }
-    let refused = lines.iter().find(|line| line.contains("mini API call refused")).expect(&logs);
-    assert!(refused.contains("WARN") && refused.contains(r#"api="guarded""#), "{refused}");
-    assert!(refused.contains(r#"outcome="permission denied""#), "{refused}");
-    let panic = lines.iter().find(|line| line.contains("mini API handler panicked")).expect(&logs);
-    assert!(panic.contains("ERROR") && panic.contains("observability panic message"), "{panic}");
-    assert!(!logs.contains("SECRET-4111"), "data payloads are never logged:\n{logs}");
+    let refused = lines
+        .iter()
+        .find(|line| line.contains("mini API call refused"))
+        .expect(&logs);
+    assert!(
+        refused.contains("WARN") && refused.contains(r#"api="guarded""#),
+        "{refused}"
+    );
+    assert!(
+        refused.contains(r#"outcome="permission denied""#),
+        "{refused}"
+    );
+    let panic = lines
+        .iter()
+        .find(|line| line.contains("mini API handler panicked"))
+        .expect(&logs);
+    assert!(
+        panic.contains("ERROR") && panic.contains("observability panic message"),
+        "{panic}"
+    );
+    assert!(
+        !logs.contains("SECRET-4111"),
+        "data payloads are never logged:\n{logs}"
+    );
 }

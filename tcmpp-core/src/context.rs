@@ -93,9 +93,9 @@ impl<'a> CallContext<'a> {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a context parameter of a mini API handler",
-    label = "this parameter is marked `#[context]`",
+    label = "not a context type",
     note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Option` of those, or a type that implements `tcmpp_core::FromContext`",
-    note = "to take this value from the call's `data` instead, remove `#[context]`"
+    note = "a parameter is a context parameter when it is marked `#[context]` or its type has one of those names; to build it from the call's `data` instead, mark it `#[data]`"
 )]
 pub trait FromContext: Sized {
     /// Builds the value; an error becomes the call's fail reply and the handler does not run.

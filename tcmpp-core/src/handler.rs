@@ -2,6 +2,7 @@
 //!
 //! Everything here is reached through `tcmpp_core::__private` and may change without notice.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -10,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::call::json_kind;
-use crate::context::{CallContext, StateKey};
+use crate::context::{CallContext, FromContext, StateKey};
 use crate::error::{ApiError, IntoApiError};
 use crate::registry::HandlerKind;
 use crate::reply::{FailureKind, Reply};
@@ -86,9 +87,25 @@ impl Outcome {
     }
 }
 
-/// Checks that a handler's future is `Send`, at the handler's own span.
-pub fn assert_send<F: Future + Send>(future: F) -> F {
-    future
+/// How generated code takes one context parameter: the extractor and the state it needs.
+///
+/// Generated code gets both from one generic call, so that a type that is not a context
+/// parameter yields one error, not one per use.
+pub struct ContextParam<T> {
+    /// Builds the parameter from the call's context.
+    pub extract: fn(&CallContext<'_>) -> Result<T, ApiError>,
+    /// The state the parameter needs, checked when the registry is built.
+    pub required_state: fn() -> Option<StateKey>,
+}
+
+impl<T: FromContext> ContextParam<T> {
+    /// The parameter as its [`FromContext`] implementation takes it.
+    pub const fn of() -> Self {
+        ContextParam {
+            extract: T::from_context,
+            required_state: T::required_state,
+        }
+    }
 }
 
 /// The return kind of a handler that returns `Result<T, E>`; chosen by autoref specialization
@@ -119,23 +136,26 @@ pub trait ValueKind {
 impl<T: ?Sized> ValueKind for &T {}
 
 impl ResultTag {
-    /// Turns a handler's `Result` into its reply.
-    pub fn into_reply<T: Serialize, E: IntoApiError>(self, result: Result<T, E>) -> Reply {
-        match result {
-            Ok(value) => success(&value),
-            Err(error) => error.into_api_error().into_reply(FailureKind::Handler),
-        }
+    /// A handler's `Result`, as it is.
+    pub fn split<T, E>(self, result: Result<T, E>) -> Result<T, E> {
+        result
     }
 }
 
 impl ValueTag {
-    /// Turns a handler's value into its reply.
-    pub fn into_reply<T: Serialize>(self, value: T) -> Reply {
-        success(&value)
+    /// A handler's plain value, as a `Result` that cannot fail.
+    pub fn split<T>(self, value: T) -> Result<T, Infallible> {
+        Ok(value)
     }
 }
 
-fn success<T: Serialize + ?Sized>(value: &T) -> Reply {
+/// The fail reply of a handler's error.
+pub fn failure<E: IntoApiError>(error: E) -> Reply {
+    error.into_api_error().into_reply(FailureKind::Handler)
+}
+
+/// The success reply of a handler's value; a fail reply when it is not a JSON object.
+pub fn success<T: Serialize + ?Sized>(value: &T) -> Reply {
     match serde_json::to_value(value) {
         Ok(Value::Object(map)) => Reply::Success(map),
         Ok(Value::Null) => Reply::Success(Map::new()),

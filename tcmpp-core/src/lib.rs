@@ -50,6 +50,7 @@
 //! not registered. Reference such a crate once from the binary: `use my_handlers as _;`.
 
 mod access;
+mod bounds;
 mod call;
 mod context;
 mod data;
@@ -62,6 +63,7 @@ mod reply;
 mod wire;
 
 pub use access::{AccessPolicy, Grant};
+pub use bounds::{DataParam, ReplyValue, StateValue};
 pub use call::{AppInfo, CallError, MiniApiCall, WireFormat};
 pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId};
 pub use dispatch::{CallbackFuture, ReplyFuture};
@@ -93,6 +95,11 @@ pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
 /// letters, digits, `_` and `$`, not starting with a digit), because the SDK's
 /// `tcmpp-custom-config.json` also exposes it as `wx.<name>(…)`.
 ///
+/// Two handlers of one crate with the same name are a compile error ("the name
+/// `mini_api_named_<name>` is defined multiple times", pointing at both names), wherever in the
+/// crate they are. Handlers of different crates with the same name are reported, with both
+/// locations, when the [`Registry`] is built.
+///
 /// # Parameters
 ///
 /// - At most one **data** parameter, of any type that implements
@@ -104,7 +111,9 @@ pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
 ///   [`State<T>`](State) for state given to [`RegistryBuilder::state`], and `Option<…>` of any of
 ///   them. A parameter is a context parameter when its type is one of these names; mark a
 ///   parameter `#[context]` to use your own [`FromContext`] type, or `#[data]` to force the
-///   data role.
+///   data role. A parameter named `State<T>` is taken as this crate's [`State`], whose `T` must
+///   be [`StateValue`]; mark a `State` type of your own `#[context]`.
+/// - Parameters may be patterns (`Person { name, .. }: Person`, `WebViewId(id): WebViewId`).
 ///
 /// # Returns
 ///
@@ -113,19 +122,34 @@ pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
 /// carry a numeric code or mean cancel), any error type, or a message string (anything that
 /// implements [`Display`](std::fmt::Display)).
 ///
+/// A return type that plainly is not a JSON object (`String`, numbers, `bool`, `Vec<T>`, tuples,
+/// or those in an `Option` or a `Result`) is a compile error; one that turns out not to be an
+/// object at run time (a `serde_json::Value` holding a string, say) is a fail reply.
+///
 /// # Options
 ///
 /// `#[mini_api("name", crate = path::to::tcmpp_core)]` names the runtime crate when it is
 /// re-exported under another path.
 ///
-/// A plain `fn` (not `async`) is allowed: its body runs when the call is dispatched.
+/// A plain `fn` (not `async`, possibly `const`) is allowed: its body runs when the call is
+/// dispatched. An `async fn`'s future must be `Send`: the error names the handler and the value
+/// held across an `.await`.
+///
+/// # Compile errors
+///
+/// Misuse is a compile error on the offending token that says what to do: the attribute on
+/// something other than a free function; a method, generic, `unsafe` or `extern` function; a
+/// second data parameter; a borrowed data parameter; a type that is neither data
+/// ([`DataParam`]) nor context ([`FromContext`]); state that is not [`StateValue`]; a reply that
+/// is not [`ReplyValue`] or not an object; an error that is not [`IntoApiError`].
 pub use tcmpp_macros::mini_api;
 
 /// Support for code that `#[mini_api]` generates. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::handler::{
-        ApiEntry, Invocation, Outcome, ResultKind, ResultTag, ValueKind, ValueTag, assert_send,
+        ApiEntry, ContextParam, Invocation, Outcome, ResultKind, ResultTag, ValueKind, ValueTag,
+        failure, success,
     };
     pub use inventory;
 }

@@ -1,6 +1,8 @@
-//! Parsing the attribute's arguments: `"name"` and `key = value` options.
+//! Parsing the attribute's arguments: `"name"` first, then options, `key = value` or a bare
+//! `key`.
 
 use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
@@ -14,28 +16,38 @@ pub(crate) struct Args {
     /// `timeout_ms = N`: this API's own timeout, in milliseconds.
     pub(crate) timeout_ms: Option<syn::LitInt>,
     /// `restricted`: only mini programs the access policy grants may call this API.
-    pub(crate) restricted: Option<syn::Ident>,
+    pub(crate) restricted: bool,
 }
 
-/// The options, for the "unknown option" message.
-const OPTIONS: &str = "`crate = path`, `timeout_ms = N`, `restricted`";
+/// The options, as the "unknown option" error lists them. Add a new option here and in the
+/// `match` in [`parse`].
+const OPTIONS: &[&str] = &[
+    "`crate = path::to::tcmpp_core`",
+    "`timeout_ms = N`",
+    "`restricted`",
+];
+
+const USAGE: &str = "write it as a string literal: `#[mini_api(\"myApiName\")]`";
 
 enum Arg {
+    /// An argument that is not an option: the name, or a mistake.
     Positional(Expr),
-    Flag(syn::Ident),
-    Option { key: syn::Ident, value: Expr },
+    /// `key = value`, or a bare `key` (a flag) that comes after the name.
+    Option {
+        key: syn::Ident,
+        value: Option<Expr>,
+    },
 }
 
 impl Parse for Arg {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let is_option =
-            (input.peek(syn::Ident) || input.peek(Token![crate])) && input.peek2(Token![=]);
-        let is_flag = input.peek(syn::Ident)
-            && !is_option
-            && (input.peek2(Token![,]) || input.peek2(syn::parse::End));
-        if is_flag && input.fork().parse::<syn::Ident>()? == "restricted" {
-            return input.parse().map(Arg::Flag);
-        }
+        let is_key = input.peek(syn::Ident) || input.peek(Token![crate]);
+        let is_option = is_key
+            && (input.peek2(Token![=]) || input.peek2(Token![,]) || {
+                // A bare key that ends the list.
+                let fork = input.fork();
+                fork.parse::<syn::Ident>().is_ok() && fork.is_empty()
+            });
         if !is_option {
             return input.parse().map(Arg::Positional);
         }
@@ -45,120 +57,159 @@ impl Parse for Arg {
         } else {
             input.parse()?
         };
-        input.parse::<Token![=]>()?;
-        Ok(Arg::Option {
-            key,
-            value: input.parse()?,
-        })
+        let value = if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(Arg::Option { key, value })
     }
 }
-
-const USAGE: &str = "write the API name as a string literal: `#[mini_api(\"myApiName\")]`";
 
 pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     let mut args = Args {
         name: None,
         krate: None,
         timeout_ms: None,
-        restricted: None,
+        restricted: false,
     };
     let parsed = match Punctuated::<Arg, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(parsed) => parsed,
         Err(error) => {
-            errors.push(error);
+            errors.push(syn::Error::new(
+                error.span(),
+                format!("{error}: the arguments are the name, then options, separated by commas: `#[mini_api(\"myApiName\", crate = my_app::tcmpp)]`"),
+            ));
             return args;
         }
     };
+    // Whether something stood for the name, even a wrong one: then "missing the name" would be
+    // a second error about the same mistake.
     let mut name_given = false;
-    for arg in parsed {
+    let mut seen_options: Vec<syn::Ident> = Vec::new();
+    for (index, arg) in parsed.into_iter().enumerate() {
         match arg {
+            // A bare identifier first is a name written without quotes, not a flag.
+            Arg::Option { key, value: None } if index == 0 => {
+                name_given = true;
+                errors.push(syn::Error::new(
+                    key.span(),
+                    format!(
+                        "the API name must be a string literal: write `#[mini_api(\"{key}\")]`"
+                    ),
+                ));
+            }
             Arg::Positional(expr) => {
                 if name_given {
                     errors.push(syn::Error::new_spanned(
                         expr,
-                        "a mini API has one name: remove this argument, or give options as `key = value`",
+                        "a mini API has one name: remove this argument (options are written `key = value`)",
                     ));
                     continue;
                 }
                 name_given = true;
+                if index > 0 {
+                    errors.push(syn::Error::new_spanned(
+                        expr,
+                        "the API name comes first: `#[mini_api(\"myApiName\", option = value)]`",
+                    ));
+                    continue;
+                }
                 match expr {
                     Expr::Lit(ExprLit {
                         lit: Lit::Str(name),
                         ..
-                    }) => {
-                        if let Err(problem) = check_name(&name.value()) {
-                            errors.push(syn::Error::new(name.span(), problem));
-                        } else {
-                            args.name = Some(name);
-                        }
-                    }
+                    }) => match check_name(&name.value()) {
+                        Ok(()) => args.name = Some(name),
+                        Err(problem) => errors.push(syn::Error::new(name.span(), problem)),
+                    },
                     other => errors.push(syn::Error::new_spanned(
                         other,
                         format!("the API name must be a string literal; {USAGE}"),
                     )),
                 }
             }
-            Arg::Flag(flag) => {
-                if args.restricted.is_some() {
-                    errors.push(syn::Error::new(
-                        flag.span(),
-                        "option `restricted` is given twice: keep one",
-                    ));
+            Arg::Option { key, value } => {
+                if let Some(first) = seen_options.iter().find(|seen| **seen == key) {
+                    let mut error = syn::Error::new(
+                        key.span(),
+                        format!("option `{key}` is given twice: remove one"),
+                    );
+                    error.combine(syn::Error::new(first.span(), "it is first given here"));
+                    errors.push(error);
+                    continue;
                 }
-                args.restricted = Some(flag);
-            }
-            Arg::Option { key, value } => match key.to_string().as_str() {
-                "timeout_ms" => {
-                    if args.timeout_ms.is_some() {
-                        errors.push(syn::Error::new(
+                seen_options.push(key.clone());
+                match key.to_string().as_str() {
+                    "crate" => match value {
+                        Some(Expr::Path(path)) if path.qself.is_none() => {
+                            args.krate = Some(path.path);
+                        }
+                        Some(other) => errors.push(syn::Error::new_spanned(
+                            other,
+                            "`crate` takes the path of the tcmpp_core crate, unquoted: `crate = my_app::tcmpp`",
+                        )),
+                        None => errors.push(syn::Error::new(
                             key.span(),
-                            "option `timeout_ms` is given twice: keep one",
-                        ));
-                        continue;
-                    }
-                    match value {
-                        Expr::Lit(ExprLit { lit: Lit::Int(millis), .. })
-                            if millis.base10_parse::<u64>().is_ok_and(|millis| millis > 0) =>
-                        {
+                            "`crate` takes the path of the tcmpp_core crate: `crate = my_app::tcmpp`",
+                        )),
+                    },
+                    "timeout_ms" => match value {
+                        Some(Expr::Lit(ExprLit {
+                            lit: Lit::Int(millis),
+                            ..
+                        })) if millis.base10_parse::<u64>().is_ok_and(|millis| millis > 0) => {
                             args.timeout_ms = Some(millis);
                         }
-                        other => errors.push(syn::Error::new_spanned(
+                        Some(other) => errors.push(syn::Error::new_spanned(
                             other,
                             "`timeout_ms` takes a whole number of milliseconds greater than 0, such as `timeout_ms = 5000`",
                         )),
-                    }
-                }
-                "restricted" => errors.push(syn::Error::new(
-                    key.span(),
-                    "`restricted` takes no value: write `restricted`",
-                )),
-                "crate" => {
-                    if args.krate.is_some() {
+                        None => errors.push(syn::Error::new(
+                            key.span(),
+                            "`timeout_ms` takes a number of milliseconds: `timeout_ms = 5000`",
+                        )),
+                    },
+                    "restricted" => match value {
+                        None => args.restricted = true,
+                        Some(value) => errors.push(syn::Error::new_spanned(
+                            value,
+                            "`restricted` takes no value: write `restricted` alone",
+                        )),
+                    },
+                    "name" => {
+                        name_given = true;
+                        let shown = value.map_or_else(
+                            || "\"myApiName\"".to_owned(),
+                            |value| value.to_token_stream().to_string(),
+                        );
                         errors.push(syn::Error::new(
                             key.span(),
-                            "option `crate` is given twice: keep one",
+                            format!(
+                                "the API name is not an option: write it first, on its own: `#[mini_api({shown})]`"
+                            ),
                         ));
-                        continue;
                     }
-                    match value {
-                        Expr::Path(path) if path.qself.is_none() => args.krate = Some(path.path),
-                        other => errors.push(syn::Error::new_spanned(
-                            other,
-                            "`crate` takes a path to the tcmpp_core crate, such as `crate = my_app::tcmpp`",
-                        )),
-                    }
+                    "sync" | "async" => errors.push(syn::Error::new(
+                        key.span(),
+                        "there is no `sync` or `async` option: a plain `fn` is registered as a sync API, an `async fn` as an async one",
+                    )),
+                    unknown => errors.push(syn::Error::new(
+                        key.span(),
+                        format!(
+                            "unknown option `{unknown}`; the options are: {}",
+                            OPTIONS.join(", ")
+                        ),
+                    )),
                 }
-                unknown => errors.push(syn::Error::new(
-                    key.span(),
-                    format!("unknown option `{unknown}`; the options are: {OPTIONS}"),
-                )),
-            },
+            }
         }
     }
     if !name_given {
         errors.push(syn::Error::new(
             Span::call_site(),
-            format!("missing the API name; {USAGE}"),
+            format!("missing the API name: {USAGE}"),
         ));
     }
     args
@@ -167,9 +218,12 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
 /// Checks that `name` can be called from a mini program, as `wx.invokeNativePlugin({ api_name })`
 /// and as `wx.<name>()` through the SDK's custom config.
 fn check_name(name: &str) -> Result<(), String> {
-    let mut chars = name.chars();
-    let Some(first) = chars.next() else {
-        return Err(format!("the API name is empty; {USAGE}"));
+    const IDENTIFIER: &str = "a name must be a JavaScript identifier (ASCII letters, digits, `_` and `$`, not starting with a digit), because mini programs also call it as `wx.<name>()`";
+    let Some(first) = name.chars().next() else {
+        return Err(
+            "the API name is empty: give the name mini programs call, such as `#[mini_api(\"myApiName\")]`"
+                .to_owned(),
+        );
     };
     if let Some(bad) = name
         .chars()
@@ -181,12 +235,12 @@ fn check_name(name: &str) -> Result<(), String> {
             format!("`{bad}`")
         };
         return Err(format!(
-            "the API name \"{name}\" contains {shown}: a name must be a JavaScript identifier (ASCII letters, digits, `_` and `$`), because mini programs also call it as `wx.<name>()`"
+            "the API name \"{name}\" contains {shown}: {IDENTIFIER}"
         ));
     }
     if first.is_ascii_digit() {
         return Err(format!(
-            "the API name \"{name}\" starts with a digit: a name must be a JavaScript identifier, because mini programs also call it as `wx.<name>()`"
+            "the API name \"{name}\" starts with a digit: {IDENTIFIER}"
         ));
     }
     Ok(())

@@ -3,11 +3,11 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::Item;
 use syn::spanned::Spanned;
-use syn::{Item, ReturnType};
 
 use crate::args::{self, Args};
-use crate::handler::{self, Handler, Role};
+use crate::handler::{self, Handler, ParamKind};
 
 /// Every error found, reported together.
 #[derive(Default)]
@@ -44,6 +44,20 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
     let item: Item = match syn::parse2(item.clone()) {
         Ok(item) => item,
         Err(error) => {
+            // The attribute is on something that is not an item. On an expression (a closure,
+            // say) rustc has already refused the attribute; wrap our error in a block so that
+            // the expression stays an expression and nothing else breaks.
+            if let Ok(expr) = syn::parse2::<syn::Expr>(item.clone()) {
+                let error = syn::Error::new(
+                    error.span(),
+                    format!(
+                        "#[mini_api] goes on a function (`async fn` or `fn`), not on {}: write the handler as a named function",
+                        expr_kind(&expr)
+                    ),
+                )
+                .to_compile_error();
+                return quote!({ #error #expr });
+            }
             errors.push(error);
             // Keep the user's tokens so rust-analyzer still sees their item.
             let errors = errors.into_compile_errors();
@@ -78,7 +92,7 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
             let krate = krate.unwrap_or_else(|| syn::parse_quote!(::tcmpp_core));
             let options = Options {
                 timeout_ms,
-                restricted: restricted.is_some(),
+                restricted,
             };
             let registration = registration(&handler, &name, &krate, &options);
             quote! {
@@ -87,6 +101,11 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
         _ => {
+            // rustc rejects a variadic `fn` definition on its own; that error would only repeat
+            // ours.
+            if func.sig.variadic.take().is_some() {
+                while func.sig.inputs.pop_punct().is_some() {}
+            }
             let errors = errors.into_compile_errors();
             quote!(#func #errors)
         }
@@ -117,46 +136,61 @@ fn registration(
     for (index, param) in handler.params.iter().enumerate() {
         let var = format_ident!("__tcmpp_arg{}", index);
         let ty = &param.ty;
-        match param.role {
-            Role::Context => {
-                contexts.push(quote_spanned! {ty.span()=>
-                    let #var = match <#ty as #krate::FromContext>::from_context(#invocation.context()) {
-                        ::core::result::Result::Ok(value) => value,
-                        ::core::result::Result::Err(error) => return #private::Outcome::context_rejected(error),
-                    };
-                });
-                required_states
-                    .push(quote_spanned!(ty.span()=> <#ty as #krate::FromContext>::required_state));
-            }
-            Role::Data => {
+        // Each check names the user's type in a turbofish, so that an unmet bound is reported on
+        // that type, in the user's file.
+        let context_param = match &param.kind {
+            ParamKind::Data => {
                 data = Some(quote_spanned! {ty.span()=>
-                    let #var = match #invocation.data::<#ty>() {
+                    let #var = match data_parameter::<#ty>(#invocation) {
                         ::core::result::Result::Ok(value) => value,
                         ::core::result::Result::Err(refused) => return refused,
                     };
                 });
+                args.push(var);
+                continue;
             }
-        }
+            ParamKind::Context => quote_spanned!(ty.span()=> context_parameter::<#ty>()),
+            ParamKind::State(state) => quote_spanned!(state.span()=> state_parameter::<#state>()),
+            ParamKind::OptionalState(state) => {
+                quote_spanned!(state.span()=> optional_state_parameter::<#state>())
+            }
+        };
+        contexts.push(quote! {
+            let #var = match (#context_param.extract)(#invocation.context()) {
+                ::core::result::Result::Ok(value) => value,
+                ::core::result::Result::Err(error) => return #private::Outcome::context_rejected(error),
+            };
+        });
+        required_states.push(quote!(#context_param.required_state));
         args.push(var);
     }
 
-    let return_span = match &handler.output {
-        ReturnType::Default => fn_ident.span(),
-        ReturnType::Type(_, ty) => ty.span(),
+    let reply = &handler.reply;
+    let value_check = match &reply.value {
+        Some(ty) => quote_spanned!(reply.value_span=> reply_value::<#ty>),
+        None => quote_spanned!(reply.value_span=> reply_value::<_>),
     };
-    let into_reply = quote_spanned! {return_span=>
+    let error_check = match &reply.error {
+        Some(ty) => quote_spanned!(reply.error_span=> reply_error::<#ty>),
+        None => quote_spanned!(reply.error_span=> reply_error::<_>),
+    };
+    // Autoref specialization tells a `Result` (even behind an alias) from a plain value.
+    let into_reply = quote! {
         {
             #[allow(unused_imports)]
             use #private::{ResultKind as _, ValueKind as _};
-            (&__tcmpp_returned).__tcmpp_reply_kind().into_reply(__tcmpp_returned)
+            match (&__tcmpp_returned).__tcmpp_reply_kind().split(__tcmpp_returned) {
+                ::core::result::Result::Ok(value) => #value_check(value),
+                ::core::result::Result::Err(error) => #error_check(error),
+            }
         }
     };
     let ident_span = fn_ident.span();
+    let call = quote_spanned!(ident_span=> #fn_ident(#(#args),*));
     let (run, kind) = if handler.is_async {
-        let future = quote_spanned!(ident_span=> #private::assert_send(#fn_ident(#(#args),*)));
         (
             quote! {
-                let __tcmpp_future = #future;
+                let __tcmpp_future = handler_future_must_be_send(#call);
                 #private::Outcome::pending(async move {
                     let __tcmpp_returned = __tcmpp_future.await;
                     #into_reply
@@ -167,7 +201,7 @@ fn registration(
     } else {
         (
             quote! {
-                let __tcmpp_returned = #fn_ident(#(#args),*);
+                let __tcmpp_returned = #call;
                 #private::Outcome::Ready(#into_reply)
             },
             quote!(#krate::HandlerKind::Sync),
@@ -186,10 +220,51 @@ fn registration(
         None => quote!(::core::option::Option::None),
     };
     let restricted = options.restricted;
+    let unique_name = unique_name_check(name);
 
     quote! {
         #[doc(hidden)]
         const _: () = {
+            #unique_name
+
+            // The bounds a handler's types must meet, as generic functions of this expansion
+            // rather than of tcmpp_core: an unmet bound's "required by" note then points at the
+            // user's `#[mini_api]` line, and the message at the user's type.
+            #[allow(dead_code)]
+            fn data_parameter<T: #krate::DataParam>(
+                invocation: #private::Invocation<'_>,
+            ) -> ::core::result::Result<T, #private::Outcome> {
+                invocation.data::<T>()
+            }
+            #[allow(dead_code)]
+            const fn context_parameter<T: #krate::FromContext>() -> #private::ContextParam<T> {
+                #private::ContextParam::<T>::of()
+            }
+            #[allow(dead_code)]
+            const fn state_parameter<T: #krate::StateValue>(
+            ) -> #private::ContextParam<#krate::State<T>> {
+                #private::ContextParam::<#krate::State<T>>::of()
+            }
+            #[allow(dead_code)]
+            const fn optional_state_parameter<T: #krate::StateValue>(
+            ) -> #private::ContextParam<::core::option::Option<#krate::State<T>>> {
+                #private::ContextParam::<::core::option::Option<#krate::State<T>>>::of()
+            }
+            #[allow(dead_code)]
+            fn reply_value<T: #krate::ReplyValue>(value: T) -> #krate::Reply {
+                #private::success(&value)
+            }
+            #[allow(dead_code)]
+            fn reply_error<E: #krate::IntoApiError>(error: E) -> #krate::Reply {
+                #private::failure(error)
+            }
+            #[allow(dead_code)]
+            fn handler_future_must_be_send<F: ::core::future::Future + ::core::marker::Send>(
+                future: F,
+            ) -> F {
+                future
+            }
+
             #[allow(unused_variables, clippy::needless_pass_by_value)]
             fn #adapter(#invocation: #private::Invocation<'_>) -> #private::Outcome {
                 #(#contexts)*
@@ -212,6 +287,42 @@ fn registration(
                 }
             }
         };
+    }
+}
+
+/// A hidden `#[macro_export]` macro named after the API name. Exported macros all live at the
+/// crate root, wherever they are defined, so two handlers of one crate with the same name define
+/// it twice: rustc's "defined multiple times" error then points at both name literals. Handlers
+/// in different crates are the registry's to catch.
+fn unique_name_check(name: &syn::LitStr) -> TokenStream {
+    let value = name.value();
+    // API names are ASCII letters, digits, `_` and `$`; `$` is not allowed in a Rust identifier.
+    // Names with a `$` get their own prefix and an escaping, so that no two names meet.
+    let ident = if value.contains('$') {
+        let escaped = value.replace('_', "__").replace('$', "_S");
+        format!("mini_api_escaped_{escaped}")
+    } else {
+        format!("mini_api_named_{value}")
+    };
+    let ident = syn::Ident::new(&ident, name.span());
+    quote_spanned! {name.span()=>
+        // Inside a function body the macro is still exported to the crate root, which is what
+        // the check relies on; rustc's lint about that is noise here.
+        #[allow(non_local_definitions)]
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! #ident {
+            () => {};
+        }
+    }
+}
+
+fn expr_kind(expr: &syn::Expr) -> &'static str {
+    match expr {
+        syn::Expr::Closure(_) => "a closure",
+        syn::Expr::Async(_) => "an async block",
+        syn::Expr::Block(_) => "a block",
+        _ => "an expression",
     }
 }
 

@@ -25,6 +25,12 @@ async fn async_struct(person: Person) -> Greeting {
 #[mini_api("syncUnit")]
 fn sync_unit() {}
 
+#[mini_api("restrictedAndTimed", restricted, timeout_ms = 250)]
+async fn restricted_and_timed() {}
+
+#[mini_api("suffixedTimeout", timeout_ms = 1_500u32, crate = ::tcmpp_core)]
+async fn suffixed_timeout() {}
+
 #[mini_api("resultApiError")]
 async fn result_api_error(_app: AppInfo) -> Result<Greeting, ApiError> {
     Err(ApiError::new("no").with_code(7))

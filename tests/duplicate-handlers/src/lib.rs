@@ -1,0 +1,8 @@
+//! Registers `sameName`, which `tests/duplicates.rs` registers too. Within one crate that is a
+//! compile error; across crates only the registry can see it.
+
+use tcmpp_core::mini_api;
+
+/// The second `sameName`.
+#[mini_api("sameName")]
+pub async fn two() {}

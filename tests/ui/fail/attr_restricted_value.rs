@@ -1,0 +1,6 @@
+use tcmpp_core::mini_api;
+
+#[mini_api("secret", restricted = true)]
+fn secret() {}
+
+fn main() {}

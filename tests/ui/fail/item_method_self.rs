@@ -1,0 +1,10 @@
+use tcmpp_core::mini_api;
+
+struct Service;
+
+impl Service {
+    #[mini_api("myApiName")]
+    fn handle(&self) {}
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use tcmpp_core::mini_api;
+
+#[mini_api("unsafeApi")]
+unsafe fn unsafe_api() {}
+
+fn main() {}

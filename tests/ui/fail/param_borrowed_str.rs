@@ -1,0 +1,6 @@
+use tcmpp_core::mini_api;
+
+#[mini_api("greet")]
+async fn greet(_name: &str) {}
+
+fn main() {}

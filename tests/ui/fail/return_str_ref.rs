@@ -1,0 +1,8 @@
+use tcmpp_core::mini_api;
+
+#[mini_api("greet")]
+fn greet() -> &'static str {
+    "hello"
+}
+
+fn main() {}

@@ -1,0 +1,38 @@
+//! Parameters may be patterns: the adapter passes arguments, it does not name them.
+
+use serde::{Deserialize, Serialize};
+use tcmpp_core::{mini_api, ApiName, Registry, WebViewId};
+
+#[derive(Deserialize)]
+struct Person {
+    name: String,
+    age: u32,
+}
+
+#[derive(Serialize)]
+struct Described {
+    text: String,
+}
+
+#[mini_api("destructured")]
+async fn destructured(Person { name, age }: Person, ApiName(api): ApiName) -> Described {
+    Described { text: format!("{api}: {name} is {age}") }
+}
+
+#[mini_api("tupleStruct")]
+fn tuple_struct(WebViewId(id): WebViewId, _: Option<ApiName>, mut extra: Vec<u8>) -> Described {
+    extra.push(1);
+    Described { text: format!("{id}/{}", extra.len()) }
+}
+
+fn main() {
+    let registry = Registry::builder().build().unwrap();
+    let reply = futures_executor::block_on(registry.dispatch_json(
+        r#"{"api_name":"destructured","data":{"name":"kka","age":22}}"#,
+    ));
+    assert_eq!(reply, r#"{"errMsg":"destructured:ok","text":"destructured: kka is 22"}"#);
+    let reply = futures_executor::block_on(registry.dispatch_json(
+        r#"{"api_name":"tupleStruct","data":[7],"webviewId":4}"#,
+    ));
+    assert_eq!(reply, r#"{"errMsg":"tupleStruct:ok","text":"4/2"}"#);
+}
