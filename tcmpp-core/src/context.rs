@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::call::{AppInfo, MiniApiCall, WireFormat};
 use crate::data::DataSource;
 use crate::error::ApiError;
+use crate::progress::ProgressChannel;
 
 /// Everything about a call except its data, as context parameters see it.
 pub struct CallContext<'a> {
@@ -22,6 +23,8 @@ pub struct CallContext<'a> {
     pub(crate) format: WireFormat,
     pub(crate) states: &'a StateMap,
     pub(crate) data: DataSource<'a>,
+    /// The call's progress channel, when the host dispatched it with a progress sink.
+    pub(crate) progress: Option<&'a ProgressChannel>,
 }
 
 impl<'a> CallContext<'a> {
@@ -94,7 +97,7 @@ impl<'a> CallContext<'a> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a context parameter of a mini API handler",
     label = "this parameter is marked `#[context]`",
-    note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Option` of those, or a type that implements `tcmpp_core::FromContext`",
+    note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Progress`, `Option` of those, or a type that implements `tcmpp_core::FromContext`",
     note = "to take this value from the call's `data` instead, remove `#[context]`"
 )]
 pub trait FromContext: Sized {
@@ -165,7 +168,7 @@ impl Deref for ApiName {
 /// The registry refuses to build when a handler takes a `State<T>` that was not provided, so a
 /// missing state shows at start-up, never on a user's tap.
 ///
-/// ```
+/// ```standalone_crate
 /// use std::sync::atomic::{AtomicU64, Ordering};
 /// use tcmpp_core::{mini_api, Registry, State};
 ///

@@ -13,6 +13,7 @@ use crate::call::{CallError, MiniApiCall};
 use crate::context::CallContext;
 use crate::data::DataSource;
 use crate::handler::{BoxReplyFuture, Invocation, Outcome};
+use crate::progress::{CloseOnDone, ProgressChannel};
 use crate::registry::Registry;
 use crate::reply::{FailureKind, Reply, UNNAMED_CALL_PREFIX};
 use crate::wire::WireCall;
@@ -25,6 +26,15 @@ impl Registry {
     /// exactly one [`Reply`]: an unknown API, data that does not fit, a missing context value,
     /// a handler error and a handler panic are each a [`Reply::Fail`].
     pub fn dispatch(&self, call: MiniApiCall) -> ReplyFuture {
+        self.dispatch_call(call, None)
+    }
+
+    /// [`dispatch`](Self::dispatch), with the progress channel of the call, if any.
+    pub(crate) fn dispatch_call(
+        &self,
+        call: MiniApiCall,
+        progress: Option<&ProgressChannel>,
+    ) -> ReplyFuture {
         let MiniApiCall {
             api_name,
             data,
@@ -44,6 +54,7 @@ impl Registry {
             format,
             states: &self.inner.states,
             data: data.map_or(DataSource::Absent, DataSource::Value),
+            progress,
         })
     }
 
@@ -54,29 +65,34 @@ impl Registry {
     /// The call's `data` is deserialized straight from `json` into the handler's data type.
     /// When the call is too broken to name its API, `errMsg` starts with `invokeNativePlugin`.
     pub fn dispatch_json(&self, json: &str) -> CallbackFuture {
-        self.dispatch_json_rendered(None, json)
+        self.dispatch_json_rendered(None, json, None)
     }
 
     /// Like [`dispatch_json`](Self::dispatch_json), for SDKs that report the API name beside
     /// the parameters: a legacy-format call (the whole object is the data) is accepted too.
     pub fn dispatch_json_with_name(&self, api_name: &str, json: &str) -> CallbackFuture {
-        self.dispatch_json_rendered(Some(api_name), json)
+        self.dispatch_json_rendered(Some(api_name), json, None)
     }
 
     /// Like [`dispatch_json`](Self::dispatch_json), but leaves the reply bare, for SDKs that add
     /// `errMsg` themselves (Android `req.ok(json)` / `req.fail(msg)`, iOS).
     pub fn dispatch_json_bare(&self, json: &str) -> ReplyFuture {
-        self.dispatch_wire(None, json).1
+        self.dispatch_wire(None, json, None).1
     }
 
     /// [`dispatch_json_bare`](Self::dispatch_json_bare) for SDKs that report the API name beside
     /// the parameters; accepts both wire formats.
     pub fn dispatch_json_bare_with_name(&self, api_name: &str, json: &str) -> ReplyFuture {
-        self.dispatch_wire(Some(api_name), json).1
+        self.dispatch_wire(Some(api_name), json, None).1
     }
 
-    fn dispatch_json_rendered(&self, reported_name: Option<&str>, json: &str) -> CallbackFuture {
-        let (name, reply) = self.dispatch_wire(reported_name, json);
+    pub(crate) fn dispatch_json_rendered(
+        &self,
+        reported_name: Option<&str>,
+        json: &str,
+        progress: Option<&ProgressChannel>,
+    ) -> CallbackFuture {
+        let (name, reply) = self.dispatch_wire(reported_name, json, progress);
         let prefix = self
             .inner
             .prefix
@@ -86,10 +102,11 @@ impl Registry {
     }
 
     /// Reads and dispatches a call; also returns the API name, when it could be read.
-    fn dispatch_wire<'a>(
+    pub(crate) fn dispatch_wire<'a>(
         &self,
         reported_name: Option<&'a str>,
         json: &'a str,
+        progress: Option<&ProgressChannel>,
     ) -> (Option<&'a str>, ReplyFuture) {
         let call = match WireCall::parse(json, reported_name) {
             Ok(call) => call,
@@ -106,6 +123,7 @@ impl Registry {
             format: call.format,
             states: &self.inner.states,
             data: call.data.map_or(DataSource::Absent, DataSource::Text),
+            progress,
         });
         let name = match call.api_name {
             std::borrow::Cow::Borrowed(name) => Some(name),
@@ -125,7 +143,21 @@ impl Registry {
                 ),
             ));
         };
-        match panic::catch_unwind(AssertUnwindSafe(|| (entry.handler)(Invocation { cx }))) {
+        let progress = cx.progress.cloned();
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| (entry.handler)(Invocation { cx })));
+        // No progress event may follow the reply: close the call's channel once the reply is
+        // known, or, for a running handler, once its future completes or is dropped.
+        let outcome = match (outcome, progress) {
+            (Ok(Outcome::Pending(future)), Some(channel)) => {
+                Ok(Outcome::Pending(Box::pin(CloseOnDone { future, channel })))
+            }
+            (outcome, Some(channel)) => {
+                channel.close();
+                outcome
+            }
+            (outcome, None) => outcome,
+        };
+        match outcome {
             Ok(Outcome::Ready(reply)) => ReplyFuture::ready(reply),
             Ok(Outcome::Pending(future)) => ReplyFuture {
                 state: State::Running(future),
@@ -232,6 +264,12 @@ impl CallbackFuture {
     /// The `errMsg` prefix the reply will be rendered with.
     pub fn prefix(&self) -> &str {
         &self.prefix
+    }
+
+    /// The unrendered reply and the `errMsg` prefix, for hosts that need the reply's kind as
+    /// well as its rendering ([`Reply::to_callback_json`] renders it).
+    pub fn into_parts(self) -> (ReplyFuture, String) {
+        (self.reply, self.prefix)
     }
 }
 

@@ -51,18 +51,22 @@
 
 mod call;
 mod context;
+mod custom_config;
 mod data;
 mod dispatch;
 mod error;
 mod handler;
+mod progress;
 mod registry;
 mod reply;
+mod sync;
 mod wire;
 
 pub use call::{AppInfo, CallError, MiniApiCall, WireFormat};
 pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId};
 pub use dispatch::{CallbackFuture, ReplyFuture};
 pub use error::{ApiError, IntoApiError};
+pub use progress::{Progress, ProgressDispatcher, ProgressError, ProgressEvent, ProgressSink};
 pub use registry::{
     ApiInfo, BuildError, BuildProblem, HandlerKind, Registry, RegistryBuilder, SourceLocation,
 };
@@ -96,10 +100,10 @@ pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
 ///   `None` and `()` sees unit.
 /// - Any number of **context** parameters, chosen by type: [`AppInfo`] (a fail reply when the
 ///   call carries none), [`WebViewId`], [`ApiName`], [`MiniApiCall`] (the whole call, a copy),
-///   [`State<T>`](State) for state given to [`RegistryBuilder::state`], and `Option<…>` of any of
-///   them. A parameter is a context parameter when its type is one of these names; mark a
-///   parameter `#[context]` to use your own [`FromContext`] type, or `#[data]` to force the
-///   data role.
+///   [`State<T>`](State) for state given to [`RegistryBuilder::state`], [`Progress`] to send
+///   intermediate results before the reply, and `Option<…>` of any of them. A parameter is a
+///   context parameter when its type is one of these names; mark a parameter `#[context]` to
+///   use your own [`FromContext`] type, or `#[data]` to force the data role.
 ///
 /// # Returns
 ///
@@ -113,7 +117,9 @@ pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
 /// `#[mini_api("name", crate = path::to::tcmpp_core)]` names the runtime crate when it is
 /// re-exported under another path.
 ///
-/// A plain `fn` (not `async`) is allowed: its body runs when the call is dispatched.
+/// A plain `fn` (not `async`) is allowed: its body runs when the call is dispatched, so it can
+/// answer synchronous calls (`sync: true`, see [`Registry::dispatch_sync`]) and is listed as
+/// `sync` in the generated SDK config ([`Registry::custom_config`]).
 pub use tcmpp_macros::mini_api;
 
 /// Support for code that `#[mini_api]` generates. Not public API: no stability guarantees.
