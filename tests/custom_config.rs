@@ -18,6 +18,16 @@ fn the_config_has_the_sdk_shape_and_mirrors_the_registry() {
     let text = registry.custom_config_json();
     let config: Value = serde_json::from_str(&text).expect("the config is JSON");
     assert_eq!(config, registry.custom_config());
+    // The text keeps the SDK documentation's key order.
+    assert!(
+        text.starts_with("{\n  \"extApi\": [\n    {\n      \"name\": "),
+        "{text}"
+    );
+    let (sync, params) = (
+        text.find("\"sync\"").unwrap(),
+        text.find("\"params\"").unwrap(),
+    );
+    assert!(sync < params, "{text}");
 
     let object = config.as_object().expect("the config is an object");
     assert_eq!(object.keys().collect::<Vec<_>>(), ["extApi"]);

@@ -6,9 +6,31 @@
 //! the registry means it lists exactly the handlers the binary links, and marks exactly the
 //! plain-`fn` handlers `sync`.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::registry::{HandlerKind, Registry};
+
+/// The file's shape; a struct rather than a `Value` so that keys keep the SDK documentation's
+/// order (`name`, `sync`, `params`) in the text.
+#[derive(Serialize)]
+struct CustomConfig {
+    #[serde(rename = "extApi")]
+    ext_api: Vec<ExtApi>,
+}
+
+#[derive(Serialize)]
+struct ExtApi {
+    name: &'static str,
+    sync: bool,
+    params: Params,
+}
+
+/// The parameters the SDK forwards from `wx.<name>(…)`: every handler reads `data`.
+#[derive(Serialize)]
+struct Params {
+    data: &'static str,
+}
 
 impl Registry {
     /// The SDK configuration that exposes every registered API as `wx.<name>(…)`: one `extApi`
@@ -32,26 +54,26 @@ impl Registry {
     /// # Ok::<_, tcmpp_core::BuildError>(())
     /// ```
     pub fn custom_config(&self) -> Value {
-        let ext_api: Vec<Value> = self
-            .apis()
-            .map(|api| {
-                json!({
-                    "name": api.name,
-                    "sync": api.kind == HandlerKind::Sync,
-                    // The SDK forwards the listed parameters; every handler reads `data`.
-                    "params": { "data": "" },
-                })
-            })
-            .collect();
-        let mut config = Map::new();
-        config.insert("extApi".to_owned(), Value::Array(ext_api));
-        Value::Object(config)
+        // Serializing these plain structs cannot fail.
+        serde_json::to_value(self.config()).unwrap_or_default()
     }
 
     /// [`custom_config`](Self::custom_config) as pretty-printed JSON text, ready to save as
     /// `tcmpp-custom-config.json`.
     pub fn custom_config_json(&self) -> String {
-        // Serializing a `Value` cannot fail.
-        serde_json::to_string_pretty(&self.custom_config()).unwrap_or_default()
+        serde_json::to_string_pretty(&self.config()).unwrap_or_default()
+    }
+
+    fn config(&self) -> CustomConfig {
+        CustomConfig {
+            ext_api: self
+                .apis()
+                .map(|api| ExtApi {
+                    name: api.name,
+                    sync: api.kind == HandlerKind::Sync,
+                    params: Params { data: "" },
+                })
+                .collect(),
+        }
     }
 }
