@@ -152,6 +152,7 @@ fn assert_all_checks_ran(stdout: &str) {
         "ok invalid UTF-8:",
         "ok handler panic:",
         "ok progress events in order before the reply: evt42 {\"step\":1} ... evt42 {\"step\":5}",
+        "ok progress, host frees strings: {\"steps\":2}",
         "ok sync call: {\"errMsg\":\"cPing:ok\",\"pong\":\"c-host\"}",
         "ok sync call to an async API:",
         "ok concurrency: 10000 calls from 8 threads, each answered exactly once",
@@ -327,6 +328,10 @@ fn the_header_constants_match_the_rust_side() {
     assert_eq!(
         defined("TCMPP_RENDER_BARE"),
         i64::from(tcmpp_ffi::RENDER_BARE)
+    );
+    assert_eq!(
+        defined("TCMPP_HOST_FREES_STRINGS"),
+        i64::from(tcmpp_ffi::HOST_FREES_STRINGS)
     );
     assert_eq!(
         defined("TCMPP_DISPATCH_ACCEPTED"),

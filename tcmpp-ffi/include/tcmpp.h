@@ -47,13 +47,23 @@ extern "C" {
 #define TCMPP_RENDER_CALLBACK 0u
 #define TCMPP_RENDER_BARE 1u
 
+/*
+ * Flag of tcmpp_dispatch, combined with a TCMPP_RENDER_* by `|`: the strings passed to the
+ * reply and progress callbacks are handed over to the host, which frees each (state_event
+ * when not NULL, payload_json, reply_json) with tcmpp_string_free((char *)s), instead of being
+ * valid during the callback only. For hosts that read them after the callback has returned,
+ * such as Dart's NativeCallable.listener.
+ */
+#define TCMPP_HOST_FREES_STRINGS 2u
+
 /* tcmpp_dispatch's return values. */
 #define TCMPP_DISPATCH_ACCEPTED 0           /* on_reply will be called exactly once */
 #define TCMPP_DISPATCH_NO_REPLY_CALLBACK -1 /* on_reply was NULL: nothing was done */
 
 /*
  * Receives a call's reply, exactly once per accepted tcmpp_dispatch. `status` is a
- * TCMPP_STATUS_*; `reply_json` is valid only during the callback. It runs either on the
+ * TCMPP_STATUS_*; `reply_json` is valid only during the callback (unless
+ * TCMPP_HOST_FREES_STRINGS). It runs either on the
  * thread that called tcmpp_dispatch, before tcmpp_dispatch returns (plain-fn handlers, refused
  * calls), or later on a runtime worker thread (async handlers).
  */
@@ -62,7 +72,8 @@ typedef void (*tcmpp_reply_fn)(void *context, int32_t status, const char *reply_
 /*
  * Receives a progress event (an intermediate result: Android req.sendState, iOS doSubscribe).
  * `state_event` is the call's "stateEvent", or NULL when the call carried none; `payload_json`
- * is a JSON object. Both are valid only during the callback. Events of one call arrive one at
+ * is a JSON object. Both are valid only during the callback (unless
+ * TCMPP_HOST_FREES_STRINGS). Events of one call arrive one at
  * a time, in order, on the thread running the handler, and all before its reply.
  */
 typedef void (*tcmpp_progress_fn)(void *context, const char *state_event,

@@ -210,6 +210,12 @@ pub const RENDER_CALLBACK: u32 = 0;
 /// success, `{"message":…,"code":…}` on failure, `{}` on cancel.
 pub const RENDER_BARE: u32 = 1;
 
+/// Flag: the strings passed to the reply and progress callbacks are handed over to the host,
+/// which frees each with `tcmpp_string_free`, instead of being borrowed for the callback only.
+/// For hosts that read them after the callback returns, such as Dart's
+/// `NativeCallable.listener`, which runs the Dart function later on the isolate's thread.
+pub const HOST_FREES_STRINGS: u32 = 2;
+
 /// `tcmpp_dispatch` accepted the call: the reply callback runs exactly once.
 pub const DISPATCH_ACCEPTED: i32 = 0;
 /// `tcmpp_dispatch` was given no reply callback, so it did nothing.
@@ -303,6 +309,7 @@ pub mod __private {
         let progress = on_progress.map(|callback| HostProgress {
             callback,
             context: HostContext(context),
+            flags,
         });
         // SAFETY: the strings are NULL or valid, as the caller promises.
         let started = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
@@ -364,7 +371,7 @@ pub mod __private {
     ///
     /// # Safety
     ///
-    /// `string` is NULL or came from [`into_c_string`] and was not freed yet.
+    /// `string` is NULL or was handed out by a `tcmpp_` function and not freed yet.
     #[allow(unsafe_code)] // Takes back ownership of a string given to the host.
     pub unsafe fn string_free(string: *mut c_char) {
         if !string.is_null() {
@@ -507,22 +514,40 @@ fn prefix_of<'a>(registry: &'a Registry, api_name: &'a str) -> &'a str {
 /// Hands a string to the host, which frees it with `tcmpp_string_free`.
 fn into_c_string(text: String) -> *mut c_char {
     // JSON text escapes NUL, and nothing else handed out contains one; strip it to be certain.
-    let text = CString::new(text).unwrap_or_else(|error| {
-        CString::new(
-            error
-                .into_vec()
-                .into_iter()
-                .filter(|&b| b != 0)
-                .collect::<Vec<u8>>(),
-        )
-        .unwrap_or_default()
-    });
-    text.into_raw()
+    CString::new(text)
+        .unwrap_or_else(|error| CString::new(without_nul(error.into_vec())).unwrap_or_default())
+        .into_raw()
 }
 
-/// Like [`into_c_string`], for strings the host only borrows during a callback.
-fn borrowed_c_string(text: &str) -> CString {
-    CString::new(text).unwrap_or_else(|_| CString::new(text.replace('\0', "")).unwrap_or_default())
+/// A string passed to a host callback: borrowed for the callback, or, with
+/// [`HOST_FREES_STRINGS`], handed over.
+enum HostString {
+    Borrowed(CString),
+    HandedOver(*mut c_char),
+}
+
+impl HostString {
+    fn new(text: String, flags: u32) -> Self {
+        if flags & HOST_FREES_STRINGS != 0 {
+            HostString::HandedOver(into_c_string(text))
+        } else {
+            HostString::Borrowed(CString::new(text).unwrap_or_else(|error| {
+                CString::new(without_nul(error.into_vec())).unwrap_or_default()
+            }))
+        }
+    }
+
+    fn as_ptr(&self) -> *const c_char {
+        match self {
+            HostString::Borrowed(text) => text.as_ptr(),
+            HostString::HandedOver(pointer) => pointer.cast_const(),
+        }
+    }
+}
+
+fn without_nul(mut bytes: Vec<u8>) -> Vec<u8> {
+    bytes.retain(|&byte| byte != 0);
+    bytes
 }
 
 /// Runs `body`, turning a panic into `fallback` so that none unwinds into C.
@@ -561,7 +586,7 @@ impl Replier {
         if std::mem::replace(&mut self.delivered, true) {
             return;
         }
-        let text = borrowed_c_string(&render(reply, prefix, self.flags));
+        let text = HostString::new(render(reply, prefix, self.flags), self.flags);
         // SAFETY: the host gave this callback for this context, and `text` outlives the call.
         unsafe { (self.on_reply)(self.context.0, status(reply), text.as_ptr()) };
     }
@@ -582,16 +607,19 @@ impl Drop for Replier {
 struct HostProgress {
     callback: unsafe extern "C" fn(*mut c_void, *const c_char, *const c_char),
     context: HostContext,
+    flags: u32,
 }
 
 impl ProgressSink for HostProgress {
     #[allow(unsafe_code)] // Calls the host's callback.
     fn progress(&self, event: ProgressEvent<'_>) {
-        let state_event = event.state_event.map(borrowed_c_string);
-        let payload = borrowed_c_string(&event.payload_json());
+        let state_event = event
+            .state_event
+            .map(|state_event| HostString::new(state_event.to_owned(), self.flags));
+        let payload = HostString::new(event.payload_json(), self.flags);
         let state_event_pointer = state_event
             .as_ref()
-            .map_or(std::ptr::null(), |text| text.as_ptr());
+            .map_or(std::ptr::null(), HostString::as_ptr);
         // SAFETY: the host gave this callback for this context; the strings outlive the call.
         unsafe { (self.callback)(self.context.0, state_event_pointer, payload.as_ptr()) };
     }

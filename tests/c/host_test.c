@@ -88,6 +88,18 @@ static void record_progress(void *context, const char *state_event, const char *
     pthread_mutex_unlock(&call->mutex);
 }
 
+/* With TCMPP_HOST_FREES_STRINGS the strings are the host's to free. */
+static void take_reply(void *context, int32_t status, const char *reply_json) {
+    record_reply(context, status, reply_json);
+    tcmpp_string_free((char *)reply_json);
+}
+
+static void take_progress(void *context, const char *state_event, const char *payload_json) {
+    record_progress(context, state_event, payload_json);
+    tcmpp_string_free((char *)state_event);
+    tcmpp_string_free((char *)payload_json);
+}
+
 /* Waits up to 10 s for the reply; returns whether it came. */
 static int wait_reply(struct call *call) {
     struct timespec deadline;
@@ -108,8 +120,10 @@ static struct call *expect_reply(const char *check, const char *api_name, const 
                                  uint32_t flags, int with_progress, int32_t status,
                                  const char *reply) {
     struct call *call = call_new();
-    int32_t accepted = tcmpp_dispatch(api_name, json, flags, record_reply,
-                                      with_progress ? record_progress : NULL, call);
+    int handed_over = (flags & TCMPP_HOST_FREES_STRINGS) != 0;
+    int32_t accepted = tcmpp_dispatch(api_name, json, flags, handed_over ? take_reply : record_reply,
+                                      with_progress ? (handed_over ? take_progress : record_progress) : NULL,
+                                      call);
     CHECK(accepted == TCMPP_DISPATCH_ACCEPTED, "%s: tcmpp_dispatch returned %d", check, accepted);
     CHECK(wait_reply(call), "%s: no reply within 10 s", check);
     CHECK(call->replies == 1, "%s: %d replies", check, call->replies);
@@ -231,6 +245,15 @@ static void check_progress(void) {
         printf("ok progress events in order before the reply: %s ... %s\n", call->event[0],
                call->event[4]);
     }
+    call_free(call);
+
+    /* The same, with the strings handed over to the host. */
+    call = expect_reply("progress, host frees strings", NULL,
+                        "{\"stateEvent\":\"evt43\",\"api_name\":\"cProgress\",\"data\":{\"steps\":2}}",
+                        TCMPP_RENDER_BARE | TCMPP_HOST_FREES_STRINGS, 1, TCMPP_STATUS_SUCCESS,
+                        "{\"steps\":2}");
+    CHECK(call->events == 2 && strcmp(call->event[1], "evt43 {\"step\":2}") == 0,
+          "handed-over progress: %d events", call->events);
     call_free(call);
 
     /* Without a progress callback, the handler learns that nobody listens (and fails here). */
