@@ -5,8 +5,9 @@
 //! Build your handler crate as a `cdylib` (Android, Flutter) or a `staticlib` (iOS), and export
 //! the ABI with one line:
 //!
-//! ```ignore
+//! ```standalone_crate,no_run
 //! tcmpp_ffi::export_c_abi!();
+//! # fn main() {}
 //! ```
 //!
 //! The C declarations are in `include/tcmpp.h`, shipped with this crate; `docs/hosts.md` shows
@@ -61,20 +62,24 @@ use tcmpp_core::{
 ///
 /// Write it once, at the top level of the `cdylib` or `staticlib` crate the host links:
 ///
-/// ```ignore
+/// ```standalone_crate,no_run
 /// tcmpp_ffi::export_c_abi!();
+/// # fn main() {}
 /// ```
 ///
 /// The registry is built lazily with `Registry::builder().build()`. To build it another way
 /// (to provide state, or an `errMsg` prefix), name a function that returns
 /// `Result<Registry, BuildError>`:
 ///
-/// ```ignore
+/// ```standalone_crate,no_run
+/// # struct Config;
+/// # impl Config { fn from_env() -> Self { Config } }
 /// fn build_registry() -> Result<tcmpp_core::Registry, tcmpp_core::BuildError> {
 ///     tcmpp_core::Registry::builder().state(Config::from_env()).build()
 /// }
 ///
 /// tcmpp_ffi::export_c_abi!(build = build_registry);
+/// # fn main() {}
 /// ```
 ///
 /// The expansion defines `#[no_mangle]` functions (one symbol per C function, so the macro is
