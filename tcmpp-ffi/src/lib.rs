@@ -320,7 +320,9 @@ pub mod __private {
         let started = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
             start(registry, api_name, call_json, progress)
         }));
-        match started {
+        // Should anything below panic, the unwinding drops `replier`, which then sends a fail
+        // reply; the panic itself stops here.
+        let _ = panic::catch_unwind(AssertUnwindSafe(move || match started {
             Ok(Started::Now(reply, prefix)) => replier.deliver(reply, &prefix),
             Ok(Started::Later(future, prefix)) => match runtime() {
                 Ok(runtime) => {
@@ -335,7 +337,7 @@ pub mod __private {
                 internal_error("dispatching the call panicked"),
                 UNNAMED_CALL_PREFIX,
             ),
-        }
+        }));
         DISPATCH_ACCEPTED
     }
 
