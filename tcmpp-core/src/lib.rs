@@ -43,6 +43,14 @@
 //! - [`Reply`] is what goes back: a result map, a [`Failure`], or a cancel, rendered in WeChat's
 //!   callback convention or left bare for SDKs that add `errMsg` themselves.
 //!
+//! - Handlers can send intermediate results before their reply with a [`Progress`] parameter;
+//!   hosts receive them through [`Registry::with_progress`].
+//! - Plain-`fn` handlers answer synchronous calls (`sync: true`) at once:
+//!   [`Registry::dispatch_sync`]. [`Registry::custom_config_json`] generates the SDK's
+//!   `tcmpp-custom-config.json`.
+//! - Android, iOS and Flutter hosts call the registry through the C ABI of the `tcmpp-ffi`
+//!   crate; `docs/hosts.md` in the repository shows the wiring.
+//!
 //! # Linking
 //!
 //! Handlers are collected with [`inventory`], at link time. A library crate that holds handlers
