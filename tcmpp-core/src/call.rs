@@ -240,6 +240,16 @@ impl MiniApiCall {
     }
 }
 
+/// Whether `name` can be a registered API name: a JavaScript identifier, as `#[mini_api]`
+/// requires.
+pub(crate) fn is_api_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_' || first == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
 pub(crate) fn check_name(name: &str) -> Result<&str, CallError> {
     if name.is_empty() {
         Err(CallError::new(CallErrorKind::EmptyApiName))
@@ -281,6 +291,10 @@ pub(crate) enum CallErrorKind {
         expected: &'static str,
         found: &'static str,
     },
+    FieldValue {
+        field: &'static str,
+        reason: String,
+    },
     DuplicateKey(String),
     AppInfo(String),
 }
@@ -320,6 +334,7 @@ impl fmt::Display for CallError {
             } => {
                 write!(f, "`{field}` must be {expected}, found {found}")
             }
+            CallErrorKind::FieldValue { field, reason } => write!(f, "`{field}`: {reason}"),
             CallErrorKind::DuplicateKey(key) => write!(f, "duplicate key `{key}`"),
             CallErrorKind::AppInfo(e) => write!(f, "`appInfo`: {e}"),
         }

@@ -75,7 +75,7 @@ impl<'a> CallContext<'a> {
 ///
 /// Implement it for your own types and mark the parameter `#[context]`:
 ///
-/// ```
+/// ```rust,standalone_crate
 /// use tcmpp_core::{mini_api, ApiError, CallContext, FromContext};
 ///
 /// struct AppId(String);
@@ -112,9 +112,9 @@ pub trait FromContext: Sized {
 
 impl FromContext for AppInfo {
     fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
-        cx.app_info.cloned().ok_or_else(|| {
-            ApiError::new("missing context: this call carries no appInfo (take `Option<AppInfo>` to allow that)")
-        })
+        cx.app_info
+            .cloned()
+            .ok_or_else(|| ApiError::new("missing context: this call carries no appInfo"))
     }
 }
 
@@ -139,9 +139,9 @@ pub struct WebViewId(pub i64);
 
 impl FromContext for WebViewId {
     fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
-        cx.web_view_id.map(WebViewId).ok_or_else(|| {
-            ApiError::new("missing context: this call carries no webviewId (take `Option<WebViewId>` to allow that)")
-        })
+        cx.web_view_id
+            .map(WebViewId)
+            .ok_or_else(|| ApiError::new("missing context: this call carries no webviewId"))
     }
 }
 
@@ -168,7 +168,7 @@ impl Deref for ApiName {
 /// The registry refuses to build when a handler takes a `State<T>` that was not provided, so a
 /// missing state shows at start-up, never on a user's tap.
 ///
-/// ```standalone_crate
+/// ```rust,standalone_crate
 /// use std::sync::atomic::{AtomicU64, Ordering};
 /// use tcmpp_core::{mini_api, Registry, State};
 ///

@@ -56,13 +56,22 @@ fn describe_value_error(error: serde_path_to_error::Error<serde_json::Error>) ->
     describe(error.path(), &strip_position(error.inner()))
 }
 
+/// The longest description of bad data a reply carries, in characters: serde quotes the
+/// offending value, which may be megabytes long.
+const MAX_DESCRIPTION_CHARS: usize = 500;
+
 fn describe(path: &serde_path_to_error::Path, message: &str) -> String {
     let path = path.to_string();
-    if path == "." {
+    let mut description = if path == "." {
         message.to_owned()
     } else {
         format!("{path}: {message}")
+    };
+    if let Some((cut, _)) = description.char_indices().nth(MAX_DESCRIPTION_CHARS) {
+        description.truncate(cut);
+        description.push('…');
     }
+    description
 }
 
 /// The data of a call that sent none: an empty object to structs and maps, `None` to options,

@@ -1,15 +1,18 @@
 //! Dispatching calls: from a call or from JSON text to exactly one reply.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
+use futures_timer::Delay;
 use serde_json::{Map, Value};
 
-use crate::call::{CallError, MiniApiCall};
+use crate::call::{MiniApiCall, is_api_name};
 use crate::context::CallContext;
 use crate::data::DataSource;
 use crate::handler::{BoxReplyFuture, Invocation, Outcome};
@@ -23,8 +26,9 @@ impl Registry {
     ///
     /// The call's data is decoded, and a plain `fn` handler runs, when `dispatch` is called;
     /// the returned future drives an `async fn` handler to its reply. Every call ends in
-    /// exactly one [`Reply`]: an unknown API, data that does not fit, a missing context value,
-    /// a handler error and a handler panic are each a [`Reply::Fail`].
+    /// exactly one [`Reply`]: an unknown API, a refused caller, data that does not fit, a
+    /// missing context value, a handler error, a panic and a timeout are each a
+    /// [`Reply::Fail`].
     pub fn dispatch(&self, call: MiniApiCall) -> ReplyFuture {
         self.dispatch_call(call, None)
     }
@@ -63,6 +67,7 @@ impl Registry {
     /// `{"errMsg":"<api>:fail <reason>","errCode":…}` on failure.
     ///
     /// The call's `data` is deserialized straight from `json` into the handler's data type.
+    /// Calls over the registry's size or nesting limits are refused before they are parsed.
     /// When the call is too broken to name its API, `errMsg` starts with `invokeNativePlugin`.
     pub fn dispatch_json(&self, json: &str) -> CallbackFuture {
         self.dispatch_json_rendered(None, json, None)
@@ -72,6 +77,26 @@ impl Registry {
     /// the parameters: a legacy-format call (the whole object is the data) is accepted too.
     pub fn dispatch_json_with_name(&self, api_name: &str, json: &str) -> CallbackFuture {
         self.dispatch_json_rendered(Some(api_name), json, None)
+    }
+
+    /// Like [`dispatch_json`](Self::dispatch_json), for bytes that may not be UTF-8: invalid
+    /// UTF-8 is a fail reply. The size limit is checked first.
+    pub fn dispatch_json_bytes(&self, json: &[u8]) -> CallbackFuture {
+        let checked = self.inner.limits.check_size(json.len()).and_then(|()| {
+            std::str::from_utf8(json).map_err(|error| {
+                Reply::fail(
+                    FailureKind::InvalidCall,
+                    format!(
+                        "invalid call: not valid UTF-8 (at byte {})",
+                        error.valid_up_to()
+                    ),
+                )
+            })
+        });
+        match checked {
+            Ok(text) => self.dispatch_json(text),
+            Err(reply) => self.refused_json(None, reply),
+        }
     }
 
     /// Like [`dispatch_json`](Self::dispatch_json), but leaves the reply bare, for SDKs that add
@@ -93,12 +118,27 @@ impl Registry {
         progress: Option<&ProgressChannel>,
     ) -> CallbackFuture {
         let (name, reply) = self.dispatch_wire(reported_name, json, progress);
-        let prefix = self
-            .inner
-            .prefix
-            .resolve(name.unwrap_or(UNNAMED_CALL_PREFIX))
-            .to_owned();
-        CallbackFuture { reply, prefix }
+        CallbackFuture {
+            prefix: self.prefix_for(name.as_deref()),
+            reply,
+        }
+    }
+
+    fn refused_json(&self, reported_name: Option<&str>, reply: Reply) -> CallbackFuture {
+        log_refused_call(&reply);
+        CallbackFuture {
+            prefix: self.prefix_for(reported_name),
+            reply: ReplyFuture::ready(reply),
+        }
+    }
+
+    fn prefix_for(&self, api_name: Option<&str>) -> String {
+        // A name no handler could have (one with a `:` or spaces, say) is not echoed into
+        // `errMsg`, where it could confuse the JS SDK's routing on the first `:`.
+        let name = api_name
+            .filter(|name| is_api_name(name))
+            .unwrap_or(UNNAMED_CALL_PREFIX);
+        self.inner.prefix.resolve(name).to_owned()
     }
 
     /// Reads and dispatches a call; also returns the API name, when it could be read.
@@ -107,11 +147,21 @@ impl Registry {
         reported_name: Option<&'a str>,
         json: &'a str,
         progress: Option<&ProgressChannel>,
-    ) -> (Option<&'a str>, ReplyFuture) {
+    ) -> (Option<Cow<'a, str>>, ReplyFuture) {
+        let limits = &self.inner.limits;
+        if let Err(reply) = limits
+            .check_size(json.len())
+            .and_then(|()| limits.check_depth(json.as_bytes()))
+        {
+            log_refused_call(&reply);
+            return (reported_name.map(Cow::Borrowed), ReplyFuture::ready(reply));
+        }
         let call = match WireCall::parse(json, reported_name) {
             Ok(call) => call,
             Err(error) => {
-                return (reported_name, ReplyFuture::ready(invalid_call(&error)));
+                let reply = Reply::fail(FailureKind::InvalidCall, error.to_string());
+                log_refused_call(&reply);
+                return (reported_name.map(Cow::Borrowed), ReplyFuture::ready(reply));
             }
         };
         let reply = self.invoke(CallContext {
@@ -125,28 +175,54 @@ impl Registry {
             data: call.data.map_or(DataSource::Absent, DataSource::Text),
             progress,
         });
-        let name = match call.api_name {
-            std::borrow::Cow::Borrowed(name) => Some(name),
-            // An escaped name is rare; the reply then names the API as the SDK reported it.
-            std::borrow::Cow::Owned(_) => reported_name.or(Some(UNNAMED_CALL_PREFIX)),
-        };
-        (name, reply)
+        (Some(call.api_name), reply)
     }
 
     fn invoke(&self, cx: CallContext<'_>) -> ReplyFuture {
-        let Some(entry) = self.inner.by_name.get(cx.api_name) else {
-            return ReplyFuture::ready(Reply::fail(
+        let started = Instant::now();
+        let span = tracing::info_span!(
+            "mini_api",
+            api = cx.api_name,
+            app_id = cx.app_info.and_then(|app| app.app_id.as_deref()),
+            web_view_id = cx.web_view_id,
+        );
+        let Some(entry) = self.inner.by_name.get(cx.api_name).copied() else {
+            let reply = Reply::fail(
                 FailureKind::UnknownApi,
                 format!(
                     "unknown API: no handler is registered for \"{}\"",
                     cx.api_name
                 ),
-            ));
+            );
+            return Watch {
+                span,
+                started,
+                expose_panic_messages: false,
+            }
+            .finished(reply);
         };
+        let watch = Watch {
+            span,
+            started,
+            expose_panic_messages: self.inner.expose_panic_messages,
+        };
+        if !self
+            .inner
+            .access
+            .permits(entry.name, entry.restricted, cx.app_info)
+        {
+            return watch.finished(Reply::fail(
+                FailureKind::PermissionDenied,
+                "permission denied",
+            ));
+        }
         let progress = cx.progress.cloned();
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| (entry.handler)(Invocation { cx })));
+        let outcome = watch.span.in_scope(|| {
+            panic::catch_unwind(AssertUnwindSafe(|| (entry.handler)(Invocation { cx })))
+        });
         // No progress event may follow the reply: close the call's channel once the reply is
-        // known, or, for a running handler, once its future completes or is dropped.
+        // known, or, for a running handler, once its future completes or is dropped (a timeout
+        // drops it before yielding its reply).
         let outcome = match (outcome, progress) {
             (Ok(Outcome::Pending(future)), Some(channel)) => {
                 Ok(Outcome::Pending(Box::pin(CloseOnDone { future, channel })))
@@ -158,29 +234,119 @@ impl Registry {
             (outcome, None) => outcome,
         };
         match outcome {
-            Ok(Outcome::Ready(reply)) => ReplyFuture::ready(reply),
+            Ok(Outcome::Ready(reply)) => watch.finished(reply),
             Ok(Outcome::Pending(future)) => ReplyFuture {
-                state: State::Running(future),
+                state: State::Running(Box::new(Running {
+                    future,
+                    timeout: entry
+                        .timeout_ms
+                        .map(Duration::from_millis)
+                        .or(self.inner.default_timeout),
+                    deadline: None,
+                    watch,
+                })),
             },
-            Err(payload) => ReplyFuture::ready(panicked(payload)),
+            Err(payload) => {
+                let reply = watch.panicked(payload);
+                watch.finished(reply)
+            }
         }
     }
 }
 
-fn invalid_call(error: &CallError) -> Reply {
-    Reply::fail(FailureKind::InvalidCall, error.to_string())
+/// What a call is observed through: its span, its start, and how panics are shown.
+struct Watch {
+    span: tracing::Span,
+    started: Instant,
+    expose_panic_messages: bool,
 }
 
-fn panicked(payload: Box<dyn Any + Send>) -> Reply {
-    // A payload whose own `Drop` panics must not escape either.
-    let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(payload)));
-    Reply::fail(FailureKind::Panic, "internal error: the handler panicked")
+impl Watch {
+    /// Logs the outcome of the call and wraps its reply.
+    fn finished(self, reply: Reply) -> ReplyFuture {
+        self.log(&reply);
+        ReplyFuture::ready(reply)
+    }
+
+    fn log(&self, reply: &Reply) {
+        let elapsed_us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let _entered = self.span.enter();
+        match reply {
+            Reply::Success(_) => {
+                tracing::debug!(outcome = "ok", elapsed_us, "mini API call answered")
+            }
+            Reply::Cancel => {
+                tracing::debug!(outcome = "cancel", elapsed_us, "mini API call answered")
+            }
+            Reply::Fail(failure) => match failure.kind() {
+                FailureKind::PermissionDenied => {
+                    tracing::warn!(
+                        outcome = "permission denied",
+                        elapsed_us,
+                        "mini API call refused"
+                    );
+                }
+                FailureKind::Timeout => {
+                    tracing::warn!(outcome = "timeout", elapsed_us, "mini API call timed out")
+                }
+                FailureKind::InvalidResult => {
+                    tracing::error!(
+                        outcome = "fail",
+                        elapsed_us,
+                        reason = failure.message(),
+                        "mini API handler returned a non-object"
+                    );
+                }
+                // Panics were logged with their message where they were caught.
+                FailureKind::Panic => {}
+                _ => tracing::debug!(
+                    outcome = "fail",
+                    elapsed_us,
+                    reason = failure.message(),
+                    "mini API call failed"
+                ),
+            },
+        }
+    }
+
+    /// Logs a handler's panic with its message and builds the reply the mini program sees.
+    fn panicked(&self, payload: Box<dyn Any + Send>) -> Reply {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned());
+        // A payload whose own `Drop` panics must not escape either.
+        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(payload)));
+        let shown = message.as_deref().unwrap_or("(no message)");
+        let _entered = self.span.enter();
+        tracing::error!(
+            outcome = "panic",
+            panic = shown,
+            "mini API handler panicked"
+        );
+        let text = if self.expose_panic_messages {
+            format!("internal error: the handler panicked: {shown}")
+        } else {
+            "internal error: the handler panicked".to_owned()
+        };
+        Reply::fail(FailureKind::Panic, text)
+    }
+}
+
+fn log_refused_call(reply: &Reply) {
+    if let Reply::Fail(failure) = reply {
+        tracing::debug!(
+            outcome = "fail",
+            reason = failure.message(),
+            "mini API call refused before dispatch"
+        );
+    }
 }
 
 /// The reply to a dispatched call, once the handler is done.
 ///
-/// `Send`, `'static` and independent of any async runtime. Polling it again after it has
-/// yielded its reply panics, as with most futures.
+/// `Send`, `'static` and independent of any async runtime. Dropping it drops the handler's
+/// future. Polling it again after it has yielded its reply panics, as with most futures.
 #[must_use = "the handler's reply arrives only when the future is polled"]
 pub struct ReplyFuture {
     state: State,
@@ -188,8 +354,56 @@ pub struct ReplyFuture {
 
 enum State {
     Ready(Reply),
-    Running(BoxReplyFuture),
+    Running(Box<Running>),
     Done,
+}
+
+/// An `async fn` handler on its way to a reply.
+struct Running {
+    future: BoxReplyFuture,
+    timeout: Option<Duration>,
+    /// Armed only when the handler does not finish on its first poll, so fast handlers never
+    /// touch the timer.
+    deadline: Option<Delay>,
+    watch: Watch,
+}
+
+impl Running {
+    fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<Reply> {
+        let polled = {
+            let _entered = self.watch.span.enter();
+            panic::catch_unwind(AssertUnwindSafe(|| self.future.as_mut().poll(cx)))
+        };
+        match polled {
+            Ok(Poll::Ready(reply)) => return Poll::Ready(reply),
+            Ok(Poll::Pending) => {}
+            Err(payload) => {
+                let reply = self.watch.panicked(payload);
+                self.drop_future();
+                return Poll::Ready(reply);
+            }
+        }
+        let Some(timeout) = self.timeout else {
+            return Poll::Pending;
+        };
+        let deadline = self.deadline.get_or_insert_with(|| {
+            Delay::new(timeout.saturating_sub(self.watch.started.elapsed()))
+        });
+        if Pin::new(deadline).poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        self.drop_future();
+        Poll::Ready(Reply::fail(
+            FailureKind::Timeout,
+            format!("timeout after {} ms", timeout.as_millis()),
+        ))
+    }
+
+    /// Drops the handler's future now, catching a panic in its `Drop`.
+    fn drop_future(&mut self) {
+        let future = std::mem::replace(&mut self.future, Box::pin(std::future::pending()));
+        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(future)));
+    }
 }
 
 impl ReplyFuture {
@@ -213,29 +427,19 @@ impl Future for ReplyFuture {
     type Output = Reply;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Reply> {
-        let reply = match &mut self.state {
+        match &mut self.state {
             State::Ready(_) => match std::mem::replace(&mut self.state, State::Done) {
-                State::Ready(reply) => reply,
-                _ => unreachable!(),
+                State::Ready(reply) => Poll::Ready(reply),
+                _ => unreachable!("the state was just matched as ready"),
             },
-            State::Running(future) => {
-                match panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-                    Ok(Poll::Pending) => return Poll::Pending,
-                    Ok(Poll::Ready(reply)) => {
-                        self.state = State::Done;
-                        reply
-                    }
-                    Err(payload) => {
-                        let state = std::mem::replace(&mut self.state, State::Done);
-                        // Dropping a future that panicked may panic again.
-                        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(state)));
-                        panicked(payload)
-                    }
-                }
+            State::Running(running) => {
+                let reply = std::task::ready!(running.poll_reply(cx));
+                running.watch.log(&reply);
+                self.state = State::Done;
+                Poll::Ready(reply)
             }
             State::Done => panic!("`ReplyFuture` polled after it returned its reply"),
-        };
-        Poll::Ready(reply)
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use crate::reply::{Failure, FailureKind, Reply};
 /// Build one with [`ApiError::new`], optionally [`with_code`](ApiError::with_code); or let `?`
 /// convert any [`std::error::Error`] into one.
 ///
-/// ```
+/// ```rust,standalone_crate
 /// use tcmpp_core::{mini_api, ApiError};
 ///
 /// #[mini_api("buy")]

@@ -33,6 +33,10 @@ pub struct ApiEntry {
     pub handler: fn(Invocation<'_>) -> Outcome,
     /// The state each context parameter needs.
     pub required_states: &'static [fn() -> Option<StateKey>],
+    /// The API's own timeout in milliseconds (`timeout_ms = N`).
+    pub timeout_ms: Option<u64>,
+    /// Whether only callers the access policy grants may call the API (`restricted`).
+    pub restricted: bool,
 }
 
 inventory::collect!(ApiEntry);

@@ -4,7 +4,7 @@
 //! `wx.invokeNativePlugin({ api_name, data, success, fail, complete })`. With this crate the host
 //! side of such an API is an ordinary typed Rust function:
 //!
-//! ```
+//! ```rust,standalone_crate
 //! use serde::{Deserialize, Serialize};
 //! use tcmpp_core::{mini_api, AppInfo, Registry};
 //!
@@ -57,6 +57,7 @@
 //! but that nothing in the final binary references is not linked at all, and its handlers are
 //! not registered. Reference such a crate once from the binary: `use my_handlers as _;`.
 
+mod access;
 mod call;
 mod context;
 mod custom_config;
@@ -64,25 +65,29 @@ mod data;
 mod dispatch;
 mod error;
 mod handler;
+mod limits;
 mod progress;
 mod registry;
 mod reply;
 mod sync;
 mod wire;
 
+pub use access::{AccessPolicy, Grant};
 pub use call::{AppInfo, CallError, MiniApiCall, WireFormat};
 pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId};
 pub use dispatch::{CallbackFuture, ReplyFuture};
 pub use error::{ApiError, IntoApiError};
+pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH};
 pub use progress::{Progress, ProgressDispatcher, ProgressError, ProgressEvent, ProgressSink};
 pub use registry::{
-    ApiInfo, BuildError, BuildProblem, HandlerKind, Registry, RegistryBuilder, SourceLocation,
+    ApiInfo, BuildError, BuildProblem, DEFAULT_TIMEOUT, HandlerKind, Registry, RegistryBuilder,
+    SourceLocation,
 };
 pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
 
 /// Turns a function into a registered mini program API handler.
 ///
-/// ```
+/// ```rust,standalone_crate
 /// # use serde::Deserialize;
 /// # use tcmpp_core::{mini_api, ApiError};
 /// #[derive(Deserialize)]

@@ -3,10 +3,16 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
+use crate::access::{ANY, AccessControl, AccessPolicy};
 use crate::context::{StateKey, StateMap};
 use crate::handler::ApiEntry;
+use crate::limits::Limits;
 use crate::reply::ErrMsgPrefix;
+
+/// The default [`RegistryBuilder::default_timeout`]: 30 seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Every `#[mini_api]` handler linked into the binary, with the state they share.
 ///
@@ -16,7 +22,7 @@ use crate::reply::ErrMsgPrefix;
 /// tasks may dispatch through it at once. It does not depend on an async runtime: the futures
 /// it returns run under tokio, a `futures` executor, or any other.
 ///
-/// ```
+/// ```rust,standalone_crate
 /// use tcmpp_core::{mini_api, Registry};
 ///
 /// #[mini_api("ping")]
@@ -38,6 +44,10 @@ pub(crate) struct Inner {
     pub(crate) apis: Vec<ApiInfo>,
     pub(crate) states: StateMap,
     pub(crate) prefix: ErrMsgPrefix,
+    pub(crate) limits: Limits,
+    pub(crate) default_timeout: Option<Duration>,
+    pub(crate) expose_panic_messages: bool,
+    pub(crate) access: AccessControl,
 }
 
 impl Registry {
@@ -47,6 +57,10 @@ impl Registry {
             states: StateMap::default(),
             duplicate_states: Vec::new(),
             prefix: ErrMsgPrefix::default(),
+            limits: Limits::default(),
+            default_timeout: Some(DEFAULT_TIMEOUT),
+            expose_panic_messages: false,
+            policy: AccessPolicy::default(),
         }
     }
 
@@ -94,6 +108,10 @@ pub struct RegistryBuilder {
     states: StateMap,
     duplicate_states: Vec<&'static str>,
     prefix: ErrMsgPrefix,
+    limits: Limits,
+    default_timeout: Option<Duration>,
+    expose_panic_messages: bool,
+    policy: AccessPolicy,
 }
 
 impl RegistryBuilder {
@@ -119,8 +137,56 @@ impl RegistryBuilder {
         self
     }
 
+    /// Refuses calls given as JSON text longer than `bytes`, before they are parsed;
+    /// [`DEFAULT_MAX_CALL_BYTES`](crate::DEFAULT_MAX_CALL_BYTES) by default.
+    #[must_use]
+    pub fn max_call_bytes(mut self, bytes: usize) -> Self {
+        self.limits.max_call_bytes = bytes;
+        self
+    }
+
+    /// Refuses calls given as JSON text whose objects and arrays nest deeper than `levels`,
+    /// before they are parsed; [`DEFAULT_MAX_DEPTH`](crate::DEFAULT_MAX_DEPTH) by default.
+    #[must_use]
+    pub fn max_depth(mut self, levels: usize) -> Self {
+        self.limits.max_depth = levels;
+        self
+    }
+
+    /// How long an `async fn` handler may run before its call fails with
+    /// `"<api>:fail timeout after <N> ms"` and its future is dropped; [`DEFAULT_TIMEOUT`] by
+    /// default, `None` for no limit. `#[mini_api("name", timeout_ms = N)]` overrides it for one
+    /// API.
+    ///
+    /// A plain `fn` handler runs to completion when the call is dispatched and cannot be
+    /// interrupted. The timer runs on a thread of its own, so timeouts work under any executor.
+    #[must_use]
+    pub fn default_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.default_timeout = timeout;
+        self
+    }
+
+    /// Shows panic messages to mini programs: `"internal error: the handler panicked: <msg>"`.
+    ///
+    /// Off by default, because a panic message can reveal internals; the message is always
+    /// logged (with `tracing`, at error level). Turn it on in development only.
+    #[must_use]
+    pub fn expose_panic_messages(mut self, expose: bool) -> Self {
+        self.expose_panic_messages = expose;
+        self
+    }
+
+    /// Sets which mini programs may call which APIs; see [`AccessPolicy`]. Without one,
+    /// `restricted` APIs refuse every caller and other APIs answer everyone.
+    #[must_use]
+    pub fn access_policy(mut self, policy: AccessPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
     /// Builds the registry, or reports every problem found: API names registered more than
-    /// once, and states that handlers need but were not provided.
+    /// once, states that handlers need but were not provided, and access grants that name APIs
+    /// no handler serves.
     pub fn build(self) -> Result<Registry, BuildError> {
         let mut by_name: HashMap<&'static str, Vec<&'static ApiEntry>> = HashMap::new();
         for entry in inventory::iter::<ApiEntry> {
@@ -153,6 +219,17 @@ impl RegistryBuilder {
             });
         }
 
+        for grant in &self.policy.grants {
+            for api in &grant.apis {
+                if api != ANY && !by_name.contains_key(api.as_str()) {
+                    problems.push(BuildProblem::UnknownApiInPolicy {
+                        api: api.clone(),
+                        app_id: grant.app_id.clone(),
+                    });
+                }
+            }
+        }
+
         let mut unique = HashMap::with_capacity(by_name.len());
         for (name, entries) in by_name {
             if let [entry] = entries[..] {
@@ -176,6 +253,10 @@ impl RegistryBuilder {
                 apis,
                 states: self.states,
                 prefix: self.prefix,
+                limits: self.limits,
+                default_timeout: self.default_timeout,
+                expose_panic_messages: self.expose_panic_messages,
+                access: AccessControl::new(self.policy),
             }),
         })
     }
@@ -193,6 +274,10 @@ pub struct ApiInfo {
     pub location: SourceLocation,
     /// The handler function's path, `module::function`.
     pub rust_path: &'static str,
+    /// The API's own timeout (`timeout_ms`), when it has one.
+    pub timeout: Option<Duration>,
+    /// Whether the API is `restricted`: only callers the access policy grants may call it.
+    pub restricted: bool,
 }
 
 impl ApiInfo {
@@ -206,6 +291,8 @@ impl ApiInfo {
                 column: entry.column,
             },
             rust_path: entry.rust_path,
+            timeout: entry.timeout_ms.map(Duration::from_millis),
+            restricted: entry.restricted,
         }
     }
 }
@@ -289,14 +376,22 @@ pub enum BuildProblem {
         /// The state's type.
         type_name: &'static str,
     },
+    /// An access grant names an API that no handler serves: a typo, or a removed API.
+    UnknownApiInPolicy {
+        /// The API name in the grant.
+        api: String,
+        /// The grant's `appId`.
+        app_id: String,
+    },
 }
 
 impl BuildProblem {
-    fn sort_key(&self) -> (u8, &'static str) {
+    fn sort_key(&self) -> (u8, &str, &str) {
         match self {
-            BuildProblem::DuplicateApi { name, .. } => (0, name),
-            BuildProblem::MissingState { type_name, .. } => (1, type_name),
-            BuildProblem::DuplicateState { type_name } => (2, type_name),
+            BuildProblem::DuplicateApi { name, .. } => (0, name, ""),
+            BuildProblem::MissingState { type_name, .. } => (1, type_name, ""),
+            BuildProblem::DuplicateState { type_name } => (2, type_name, ""),
+            BuildProblem::UnknownApiInPolicy { api, app_id } => (3, api, app_id),
         }
     }
 }
@@ -307,37 +402,43 @@ impl fmt::Display for BuildProblem {
             BuildProblem::DuplicateApi { name, handlers } => {
                 write!(
                     f,
-                    "API name \"{name}\" is registered {} times:",
+                    "API name \"{name}\" is registered {} times; give each handler its own name:",
                     handlers.len()
                 )?;
                 for api in handlers {
-                    write!(f, " `{}` at {};", api.rust_path, api.location)?;
+                    write!(f, "\n      {} at {}", api.rust_path, api.location)?;
                 }
-                f.write_str(" give each handler its own name")
+                Ok(())
             }
             BuildProblem::MissingState {
                 type_name,
                 needed_by,
             } => {
-                write!(f, "state `{type_name}` is not provided, but")?;
+                write!(
+                    f,
+                    "state `{type_name}` is not provided, but handlers take it as `State<{type_name}>`; \
+                     add `.state(value)` to the registry builder:"
+                )?;
                 for api in needed_by {
                     write!(
                         f,
-                        " \"{}\" (`{}` at {});",
+                        "\n      \"{}\": {} at {}",
                         api.name, api.rust_path, api.location
                     )?;
                 }
-                write!(
-                    f,
-                    " take it as `State<{type_name}>`: add `.state(value)` to the registry builder"
-                )
+                Ok(())
             }
             BuildProblem::DuplicateState { type_name } => {
                 write!(
                     f,
-                    "state `{type_name}` is provided more than once: provide each type once"
+                    "state `{type_name}` is provided more than once; provide each type once"
                 )
             }
+            BuildProblem::UnknownApiInPolicy { api, app_id } => write!(
+                f,
+                "the access policy grants \"{app_id}\" the API \"{api}\", but no handler is \
+                 registered under that name; fix the name or remove it from the grant"
+            ),
         }
     }
 }

@@ -168,8 +168,16 @@ pub enum FailureKind {
     Handler,
     /// The handler returned a value that is not a JSON object.
     InvalidResult,
-    /// The handler panicked. The message the mini program sees does not include the panic's.
+    /// The handler panicked. The message the mini program sees does not include the panic's
+    /// unless [`RegistryBuilder::expose_panic_messages`](crate::RegistryBuilder::expose_panic_messages)
+    /// is on.
     Panic,
+    /// An `async fn` handler ran past its timeout and was dropped.
+    Timeout,
+    /// The caller may not call this API; see [`AccessPolicy`](crate::AccessPolicy).
+    PermissionDenied,
+    /// A call given as JSON text was over a size or nesting limit.
+    LimitExceeded,
 }
 
 /// What comes before `:ok`, `:fail` or `:cancel` in `errMsg`.

@@ -216,12 +216,21 @@ fn typed<'a, T: Deserialize<'a>>(
     field: &'static str,
     expected: &'static str,
 ) -> Result<T, CallError> {
-    serde_json::from_str(raw.get()).map_err(|_| {
-        CallError::new(CallErrorKind::FieldType {
-            field,
-            expected,
-            found: raw_kind(raw.get()),
-        })
+    serde_json::from_str(raw.get()).map_err(|error| {
+        let found = raw_kind(raw.get());
+        if found == expected {
+            // The right kind of value, but not a valid one (a string with a lone surrogate, say).
+            CallError::new(CallErrorKind::FieldValue {
+                field,
+                reason: strip_position(&error),
+            })
+        } else {
+            CallError::new(CallErrorKind::FieldType {
+                field,
+                expected,
+                found,
+            })
+        }
     })
 }
 

@@ -423,7 +423,11 @@ unsafe fn start(
         Ok(name) => name,
         Err(reason) => return refused(reason, UNNAMED_CALL_PREFIX),
     };
-    let unnamed_or_reported = api_name.unwrap_or(UNNAMED_CALL_PREFIX);
+    // As in tcmpp-core, a name no handler could have is not echoed into `errMsg`, where a `:`
+    // in it would confuse the JS SDK's routing.
+    let unnamed_or_reported = api_name
+        .filter(|name| is_api_name(name))
+        .unwrap_or(UNNAMED_CALL_PREFIX);
     let registry = match registry() {
         Ok(registry) => registry,
         Err(error) => return refused(error.clone(), unnamed_or_reported),
@@ -508,6 +512,15 @@ fn render(reply: &Reply, prefix: &str, flags: u32) -> String {
         }
         _ => "{}".to_owned(),
     }
+}
+
+/// Whether `name` can be an API name: a JavaScript identifier.
+fn is_api_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_' || first == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
 /// The `errMsg` prefix a registry renders a call of `api_name` with.

@@ -11,10 +11,18 @@ use crate::expand::Errors;
 pub(crate) struct Args {
     pub(crate) name: Option<LitStr>,
     pub(crate) krate: Option<Path>,
+    /// `timeout_ms = N`: this API's own timeout, in milliseconds.
+    pub(crate) timeout_ms: Option<syn::LitInt>,
+    /// `restricted`: only mini programs the access policy grants may call this API.
+    pub(crate) restricted: Option<syn::Ident>,
 }
+
+/// The options, for the "unknown option" message.
+const OPTIONS: &str = "`crate = path`, `timeout_ms = N`, `restricted`";
 
 enum Arg {
     Positional(Expr),
+    Flag(syn::Ident),
     Option { key: syn::Ident, value: Expr },
 }
 
@@ -22,6 +30,12 @@ impl Parse for Arg {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let is_option =
             (input.peek(syn::Ident) || input.peek(Token![crate])) && input.peek2(Token![=]);
+        let is_flag = input.peek(syn::Ident)
+            && !is_option
+            && (input.peek2(Token![,]) || input.peek2(syn::parse::End));
+        if is_flag && input.fork().parse::<syn::Ident>()? == "restricted" {
+            return input.parse().map(Arg::Flag);
+        }
         if !is_option {
             return input.parse().map(Arg::Positional);
         }
@@ -45,6 +59,8 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     let mut args = Args {
         name: None,
         krate: None,
+        timeout_ms: None,
+        restricted: None,
     };
     let parsed = match Punctuated::<Arg, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(parsed) => parsed,
@@ -82,7 +98,40 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                     )),
                 }
             }
+            Arg::Flag(flag) => {
+                if args.restricted.is_some() {
+                    errors.push(syn::Error::new(
+                        flag.span(),
+                        "option `restricted` is given twice: keep one",
+                    ));
+                }
+                args.restricted = Some(flag);
+            }
             Arg::Option { key, value } => match key.to_string().as_str() {
+                "timeout_ms" => {
+                    if args.timeout_ms.is_some() {
+                        errors.push(syn::Error::new(
+                            key.span(),
+                            "option `timeout_ms` is given twice: keep one",
+                        ));
+                        continue;
+                    }
+                    match value {
+                        Expr::Lit(ExprLit { lit: Lit::Int(millis), .. })
+                            if millis.base10_parse::<u64>().is_ok_and(|millis| millis > 0) =>
+                        {
+                            args.timeout_ms = Some(millis);
+                        }
+                        other => errors.push(syn::Error::new_spanned(
+                            other,
+                            "`timeout_ms` takes a whole number of milliseconds greater than 0, such as `timeout_ms = 5000`",
+                        )),
+                    }
+                }
+                "restricted" => errors.push(syn::Error::new(
+                    key.span(),
+                    "`restricted` takes no value: write `restricted`",
+                )),
                 "crate" => {
                     if args.krate.is_some() {
                         errors.push(syn::Error::new(
@@ -101,7 +150,7 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                 }
                 unknown => errors.push(syn::Error::new(
                     key.span(),
-                    format!("unknown option `{unknown}`; the options are: `crate = path`"),
+                    format!("unknown option `{unknown}`; the options are: {OPTIONS}"),
                 )),
             },
         }

@@ -71,10 +71,16 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
             Args {
                 name: Some(name),
                 krate,
+                timeout_ms,
+                restricted,
             },
         ) if errors.len() == 0 => {
             let krate = krate.unwrap_or_else(|| syn::parse_quote!(::tcmpp_core));
-            let registration = registration(&handler, &name, &krate);
+            let options = Options {
+                timeout_ms,
+                restricted: restricted.is_some(),
+            };
+            let registration = registration(&handler, &name, &krate, &options);
             quote! {
                 #func
                 #registration
@@ -87,7 +93,18 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-fn registration(handler: &Handler, name: &syn::LitStr, krate: &syn::Path) -> TokenStream {
+/// The attribute's options that reach the registry.
+struct Options {
+    timeout_ms: Option<syn::LitInt>,
+    restricted: bool,
+}
+
+fn registration(
+    handler: &Handler,
+    name: &syn::LitStr,
+    krate: &syn::Path,
+    options: &Options,
+) -> TokenStream {
     let private = quote!(#krate::__private);
     let fn_ident = &handler.ident;
     let adapter = format_ident!("__tcmpp_handler_{}", fn_ident);
@@ -160,6 +177,15 @@ fn registration(handler: &Handler, name: &syn::LitStr, krate: &syn::Path) -> Tok
     let column = quote_spanned!(ident_span=> ::core::column!());
     let file = quote_spanned!(ident_span=> ::core::file!());
     let fn_name = fn_ident.to_string();
+    let timeout_ms = match &options.timeout_ms {
+        Some(millis) => {
+            // Re-typed so that a suffixed literal such as `500u32` still fills the `u64` field.
+            let millis = syn::LitInt::new(&format!("{}u64", millis.base10_digits()), millis.span());
+            quote!(::core::option::Option::Some(#millis))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let restricted = options.restricted;
 
     quote! {
         #[doc(hidden)]
@@ -180,6 +206,8 @@ fn registration(handler: &Handler, name: &syn::LitStr, krate: &syn::Path) -> Tok
                     line: #line,
                     column: #column,
                     handler: #adapter,
+                    timeout_ms: #timeout_ms,
+                    restricted: #restricted,
                     required_states: &[#(#required_states),*],
                 }
             }

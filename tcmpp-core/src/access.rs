@@ -1,0 +1,129 @@
+//! Which mini programs may call which APIs.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::call::AppInfo;
+
+/// Which mini programs may call which APIs, as data the host can load from its own config.
+///
+/// An API is *guarded* when its handler is marked `#[mini_api("name", restricted)]`, or when
+/// the policy is [`default_deny`](Self::default_deny). A guarded API answers only callers that a
+/// [`Grant`] names; everyone else gets `"<api>:fail permission denied"` and the handler does not
+/// run. Unguarded APIs answer everyone.
+///
+/// The registry checks the policy when it is built: a grant that names an API no handler
+/// serves is reported, not ignored.
+///
+/// ```
+/// use tcmpp_core::AccessPolicy;
+///
+/// let policy: AccessPolicy = serde_json::from_str(r#"{
+///     "defaultDeny": true,
+///     "grants": [
+///         { "appId": "*", "apis": ["ping"] },
+///         { "appId": "wx_first_party", "apis": ["*"] },
+///         { "appId": "wx_partner", "apis": ["getProfile"], "appVerTypes": [0] }
+///     ]
+/// }"#)?;
+/// assert!(policy.default_deny);
+/// # Ok::<_, serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccessPolicy {
+    /// Guard every API, not only the `restricted` ones.
+    #[serde(default)]
+    pub default_deny: bool,
+    /// Who may call what.
+    #[serde(default)]
+    pub grants: Vec<Grant>,
+}
+
+/// Lets one mini program (or every caller) call some APIs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Grant {
+    /// The mini program's `appId`; `"*"` grants every caller, even one without an `appId`.
+    pub app_id: String,
+    /// The API names granted; `"*"` grants every API.
+    pub apis: Vec<String>,
+    /// When present, only these version types (`appVerType`) of the mini program are granted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_ver_types: Option<Vec<i64>>,
+}
+
+/// The wildcard of [`Grant::app_id`] and [`Grant::apis`].
+pub(crate) const ANY: &str = "*";
+
+impl AccessPolicy {
+    /// Lets `app_id` call `apis`.
+    #[must_use]
+    pub fn grant<I, S>(mut self, app_id: impl Into<String>, apis: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.grants.push(Grant {
+            app_id: app_id.into(),
+            apis: apis.into_iter().map(Into::into).collect(),
+            app_ver_types: None,
+        });
+        self
+    }
+
+    /// Guards every API, not only the `restricted` ones.
+    #[must_use]
+    pub fn deny_by_default(mut self) -> Self {
+        self.default_deny = true;
+        self
+    }
+}
+
+/// A policy arranged for lookups on every call.
+#[derive(Debug, Default)]
+pub(crate) struct AccessControl {
+    default_deny: bool,
+    /// Grants by API name; grants for every API under [`ANY`].
+    grants: HashMap<String, Vec<Grant>>,
+}
+
+impl AccessControl {
+    pub(crate) fn new(policy: AccessPolicy) -> Self {
+        let mut grants: HashMap<String, Vec<Grant>> = HashMap::new();
+        for grant in policy.grants {
+            for api in &grant.apis {
+                grants.entry(api.clone()).or_default().push(grant.clone());
+            }
+        }
+        AccessControl {
+            default_deny: policy.default_deny,
+            grants,
+        }
+    }
+
+    /// Whether `caller` may call `api`.
+    pub(crate) fn permits(&self, api: &str, restricted: bool, caller: Option<&AppInfo>) -> bool {
+        if !restricted && !self.default_deny {
+            return true;
+        }
+        let matches = |grant: &Grant| {
+            if grant.app_id == ANY {
+                return true;
+            }
+            let Some(caller) = caller else { return false };
+            caller.app_id.as_deref() == Some(grant.app_id.as_str())
+                && grant.app_ver_types.as_ref().is_none_or(|types| {
+                    caller
+                        .app_ver_type
+                        .is_some_and(|ver_type| types.contains(&ver_type))
+                })
+        };
+        [api, ANY]
+            .iter()
+            .filter_map(|key| self.grants.get(*key))
+            .flatten()
+            .any(matches)
+    }
+}

@@ -1,0 +1,119 @@
+//! Limits on calls that arrive as JSON text, checked before anything is parsed.
+
+use crate::reply::{FailureKind, Reply};
+
+/// The default [`RegistryBuilder::max_call_bytes`](crate::RegistryBuilder::max_call_bytes):
+/// 4 MiB.
+pub const DEFAULT_MAX_CALL_BYTES: usize = 4 * 1024 * 1024;
+
+/// The default [`RegistryBuilder::max_depth`](crate::RegistryBuilder::max_depth): 64 levels of
+/// nested objects and arrays.
+pub const DEFAULT_MAX_DEPTH: usize = 64;
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub(crate) max_call_bytes: usize,
+    pub(crate) max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_call_bytes: DEFAULT_MAX_CALL_BYTES,
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+impl Limits {
+    pub(crate) fn check_size(&self, len: usize) -> Result<(), Reply> {
+        if len > self.max_call_bytes {
+            return Err(Reply::fail(
+                FailureKind::LimitExceeded,
+                format!(
+                    "invalid call: {len} bytes is over the limit of {} bytes",
+                    self.max_call_bytes
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses text nested deeper than the limit. A linear scan that tracks strings, so
+    /// brackets inside string values do not count; the text need not be valid JSON (the parser
+    /// reports that afterwards).
+    pub(crate) fn check_depth(&self, text: &[u8]) -> Result<(), Reply> {
+        let mut depth = 0_usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        for &byte in text {
+            if in_string {
+                match byte {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match byte {
+                b'"' => in_string = true,
+                b'{' | b'[' => {
+                    depth += 1;
+                    if depth > self.max_depth {
+                        return Err(Reply::fail(
+                            FailureKind::LimitExceeded,
+                            format!(
+                                "invalid call: nested deeper than the limit of {} levels",
+                                self.max_depth
+                            ),
+                        ));
+                    }
+                }
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn depth_ok(text: &str, max_depth: usize) -> bool {
+        Limits {
+            max_depth,
+            ..Limits::default()
+        }
+        .check_depth(text.as_bytes())
+        .is_ok()
+    }
+
+    #[test]
+    fn counts_nesting_outside_strings_only() {
+        assert!(depth_ok(r#"{"a":[1,{"b":2}]}"#, 3));
+        assert!(!depth_ok(r#"{"a":[1,{"b":2}]}"#, 2));
+        assert!(depth_ok(r#"{"a":"[[[[[[{{{{"}"#, 1));
+        assert!(depth_ok(r#"{"a":"\"[[[["}"#, 1));
+        assert!(!depth_ok(r#"{"a":"\\","b":[[1]]}"#, 2));
+        assert!(depth_ok("]]]]{", 1));
+    }
+
+    #[test]
+    fn size_limit_is_inclusive() {
+        let limits = Limits {
+            max_call_bytes: 10,
+            ..Limits::default()
+        };
+        assert!(limits.check_size(10).is_ok());
+        let Err(Reply::Fail(failure)) = limits.check_size(11) else {
+            panic!("over the limit")
+        };
+        assert_eq!(
+            failure.message(),
+            "invalid call: 11 bytes is over the limit of 10 bytes"
+        );
+    }
+}

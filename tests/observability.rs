@@ -1,0 +1,106 @@
+//! One `tracing` span per call, with the API name, appId, web view id, outcome and elapsed
+//! time, and never the call's data.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use futures_executor::block_on;
+use serde_json::Value;
+use tcmpp_core::{AccessPolicy, Registry, mini_api};
+
+#[mini_api("observed")]
+fn observed(data: Value) -> Value {
+    serde_json::json!({ "size": data.to_string().len() })
+}
+
+#[mini_api("guarded", restricted)]
+fn guarded() {}
+
+#[mini_api("exploding")]
+fn exploding() {
+    panic!("observability panic message");
+}
+
+/// Collects everything the subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn logs_of(run: impl FnOnce()) -> String {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, run);
+    String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+}
+
+#[test]
+fn each_call_is_logged_with_its_identity_and_outcome_but_not_its_data() {
+    let registry = Registry::builder()
+        .access_policy(AccessPolicy::default())
+        .build()
+        .unwrap();
+    let logs = logs_of(|| {
+        let call = r#"{"api_name":"observed","webviewId":4,"appInfo":{"appId":"wx_obs"},"data":{"card":"SECRET-4111"}}"#;
+        let reply = block_on(registry.dispatch_json(call));
+        assert!(reply.contains("observed:ok"), "{reply}");
+        let refused = block_on(
+            registry.dispatch_json(r#"{"api_name":"guarded","appInfo":{"appId":"wx_obs"}}"#),
+        );
+        assert!(refused.contains("permission denied"), "{refused}");
+        let panicked = block_on(registry.dispatch_json(r#"{"api_name":"exploding"}"#));
+        assert!(panicked.contains("internal error"), "{panicked}");
+    });
+    let lines: Vec<&str> = logs.lines().collect();
+    let answered = lines
+        .iter()
+        .find(|line| line.contains("mini API call answered"))
+        .expect(&logs);
+    for field in [
+        r#"api="observed""#,
+        r#"app_id="wx_obs""#,
+        "web_view_id=4",
+        r#"outcome="ok""#,
+        "elapsed_us=",
+    ] {
+        assert!(answered.contains(field), "{field} missing from: {answered}");
+    }
+    let refused = lines
+        .iter()
+        .find(|line| line.contains("mini API call refused"))
+        .expect(&logs);
+    assert!(
+        refused.contains("WARN") && refused.contains(r#"api="guarded""#),
+        "{refused}"
+    );
+    assert!(
+        refused.contains(r#"outcome="permission denied""#),
+        "{refused}"
+    );
+    let panic = lines
+        .iter()
+        .find(|line| line.contains("mini API handler panicked"))
+        .expect(&logs);
+    assert!(
+        panic.contains("ERROR") && panic.contains("observability panic message"),
+        "{panic}"
+    );
+    assert!(
+        !logs.contains("SECRET-4111"),
+        "data payloads are never logged:\n{logs}"
+    );
+}

@@ -1,0 +1,163 @@
+//! Property tests: whatever JSON (or bytes) arrives, dispatch never panics and answers once,
+//! with a JSON object whose `errMsg` routes it.
+
+use futures_executor::block_on;
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+use tcmpp_core::{MiniApiCall, Registry, mini_api};
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Person {
+    name: String,
+    age: u32,
+    tags: Option<Vec<String>>,
+}
+
+#[mini_api("typed")]
+async fn typed(person: Person) -> Value {
+    serde_json::json!({ "name": person.name })
+}
+
+#[mini_api("echo")]
+fn echo(data: Value) -> Value {
+    serde_json::json!({ "echo": data })
+}
+
+#[mini_api("optional")]
+fn optional(data: Option<Map<String, Value>>) -> Option<Map<String, Value>> {
+    data
+}
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        ".{0,12}".prop_map(Value::String),
+        prop::sample::select(vec!["name", "age", "tags", "kka", "22"])
+            .prop_map(|s| Value::String(s.into())),
+    ];
+    leaf.prop_recursive(6, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![
+                    prop::sample::select(vec![
+                        "name",
+                        "age",
+                        "tags",
+                        "data",
+                        "api_name",
+                        "webviewId",
+                        "appInfo",
+                        "appId"
+                    ])
+                    .prop_map(str::to_owned),
+                    ".{0,6}",
+                ],
+                inner,
+                0..6
+            )
+            .prop_map(|map| Value::Object(map.into_iter().collect())),
+        ]
+    })
+}
+
+fn api_name() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        prop::sample::select(vec!["typed", "echo", "optional", "nope", ""])
+            .prop_map(|s| Value::String(s.into())),
+        json_value(),
+    ]
+}
+
+fn call() -> impl Strategy<Value = Value> {
+    (
+        prop::option::of(api_name()),
+        prop::option::of(json_value()),
+        prop::option::of(json_value()),
+        prop::option::of(json_value()),
+    )
+        .prop_map(|(name, data, web_view_id, app_info)| {
+            let mut map = Map::new();
+            for (key, value) in [
+                ("api_name", name),
+                ("data", data),
+                ("webviewId", web_view_id),
+                ("appInfo", app_info),
+            ] {
+                if let Some(value) = value {
+                    map.insert(key.to_owned(), value);
+                }
+            }
+            Value::Object(map)
+        })
+}
+
+/// A rendered reply: a JSON object whose `errMsg` is `<prefix>:ok|cancel|fail …`.
+fn assert_one_routable_reply(reply: &str) {
+    let parsed: Value = serde_json::from_str(reply).expect("a reply is JSON");
+    let err_msg = parsed["errMsg"].as_str().expect("a reply has errMsg");
+    let (_, outcome) = err_msg.split_once(':').expect("errMsg is prefix:outcome");
+    assert!(
+        outcome == "ok" || outcome == "cancel" || outcome.starts_with("fail "),
+        "{err_msg}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_call_object_gets_one_reply(call in call()) {
+        let registry = Registry::builder().build().unwrap();
+        let text = call.to_string();
+        assert_one_routable_reply(&block_on(registry.dispatch_json(&text)));
+        assert_one_routable_reply(&block_on(registry.dispatch_json_with_name("typed", &text)));
+        let _bare = block_on(registry.dispatch_json_bare(&text));
+        if let Value::Object(map) = call {
+            // The parsed-map path agrees with the text path on whether the call can be read.
+            let parsed = MiniApiCall::from_map(map);
+            let rendered = block_on(registry.dispatch_json(&text));
+            prop_assert_eq!(parsed.is_err(), rendered.contains(":fail invalid call:"));
+            if let Ok(call) = parsed {
+                // Same outcome either way; only the errMsg prefix may differ, since an
+                // impossible API name is not echoed there.
+                let reply = block_on(registry.dispatch(call));
+                let outcome = |rendered: &str| -> Value {
+                    let mut value: Value = serde_json::from_str(rendered).unwrap();
+                    let err_msg = value["errMsg"].as_str().unwrap();
+                    let routed = err_msg.split_once(':').map(|(_, outcome)| outcome.to_owned());
+                    value["errMsg"] = Value::from(routed);
+                    value
+                };
+                prop_assert_eq!(outcome(&reply.to_callback_json("x")), outcome(&rendered));
+            }
+        }
+    }
+
+    #[test]
+    fn any_json_value_gets_one_reply(value in json_value()) {
+        let registry = Registry::builder().build().unwrap();
+        assert_one_routable_reply(&block_on(registry.dispatch_json(&value.to_string())));
+        assert_one_routable_reply(&block_on(registry.dispatch_json_with_name("echo", &value.to_string())));
+    }
+
+    #[test]
+    fn any_bytes_get_one_reply(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        let registry = Registry::builder().build().unwrap();
+        assert_one_routable_reply(&block_on(registry.dispatch_json_bytes(&bytes)));
+    }
+
+    #[test]
+    fn any_text_gets_one_reply(text in "\\PC{0,64}") {
+        let registry = Registry::builder().build().unwrap();
+        assert_one_routable_reply(&block_on(registry.dispatch_json(&text)));
+        assert_one_routable_reply(&block_on(registry.dispatch_json_with_name("typed", &text)));
+    }
+}

@@ -1,0 +1,418 @@
+//! Limits, timeouts, panics and access control: every call answered, bad input refused,
+//! callers checked.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_executor::block_on;
+use serde_json::{Value, json};
+use tcmpp_core::{
+    AccessPolicy, AppInfo, BuildProblem, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH,
+    DEFAULT_TIMEOUT, FailureKind, Grant, MiniApiCall, Registry, Reply, State, mini_api,
+};
+
+// ---- handlers ------------------------------------------------------------------------------
+
+#[mini_api("echo")]
+fn echo(data: Value) -> Value {
+    json!({ "echo": data })
+}
+
+/// Sleeps on the runtime-independent timer, so it works under any executor.
+#[mini_api("sleepy", timeout_ms = 50)]
+async fn sleepy(millis: u64) {
+    futures_timer::Delay::new(Duration::from_millis(millis)).await;
+}
+
+#[mini_api("usesDefaultTimeout")]
+async fn uses_default_timeout(millis: u64) {
+    futures_timer::Delay::new(Duration::from_millis(millis)).await;
+}
+
+/// Records whether its future was dropped, to prove that a timed-out handler is cancelled.
+struct DropProbe(Arc<AtomicBool>);
+
+impl Drop for DropProbe {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+struct Probes {
+    dropped: Arc<AtomicBool>,
+    finished: AtomicUsize,
+}
+
+#[mini_api("neverEnds", timeout_ms = 30)]
+async fn never_ends(probes: State<Probes>) {
+    let _probe = DropProbe(probes.dropped.clone());
+    std::future::pending::<()>().await;
+    probes.finished.fetch_add(1, Ordering::SeqCst);
+}
+
+#[mini_api("panics")]
+fn panics() {
+    panic!("database password is hunter2");
+}
+
+#[mini_api("secret", restricted)]
+fn secret() -> Value {
+    json!({ "secret": 42 })
+}
+
+#[mini_api("open")]
+fn open() -> Value {
+    json!({ "open": true })
+}
+
+fn probes() -> Probes {
+    Probes {
+        dropped: Arc::new(AtomicBool::new(false)),
+        finished: AtomicUsize::new(0),
+    }
+}
+
+fn registry() -> Registry {
+    Registry::builder().state(probes()).build().unwrap()
+}
+
+fn failure(reply: &Reply) -> (FailureKind, &str) {
+    match reply {
+        Reply::Fail(failure) => (failure.kind(), failure.message()),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+fn call_from(api: &str, app_id: &str, ver_type: Option<i64>) -> MiniApiCall {
+    let mut app = AppInfo::with_app_id(app_id);
+    app.app_ver_type = ver_type;
+    MiniApiCall::new(api, Value::Null).with_app_info(app)
+}
+
+// ---- limits --------------------------------------------------------------------------------
+
+#[test]
+fn limits_have_safe_defaults() {
+    assert_eq!(DEFAULT_MAX_CALL_BYTES, 4 * 1024 * 1024);
+    assert_eq!(DEFAULT_MAX_DEPTH, 64);
+    assert_eq!(DEFAULT_TIMEOUT, Duration::from_secs(30));
+    let deep = format!(
+        r#"{{"api_name":"echo","data":{}{}}}"#,
+        "[".repeat(64),
+        "]".repeat(64)
+    );
+    let reply = block_on(registry().dispatch_json(&deep));
+    assert_eq!(
+        reply,
+        r#"{"errMsg":"echo:fail invalid call: nested deeper than the limit of 64 levels"}"#
+            .replace("echo:", "invokeNativePlugin:")
+    );
+    let shallow = format!(
+        r#"{{"api_name":"echo","data":{}{}}}"#,
+        "[".repeat(63),
+        "]".repeat(63)
+    );
+    assert!(block_on(registry().dispatch_json(&shallow)).contains("echo:ok"));
+}
+
+#[test]
+fn an_oversized_call_is_refused_naming_the_limit() {
+    let registry = Registry::builder()
+        .state(probes())
+        .max_call_bytes(64)
+        .build()
+        .unwrap();
+    let text = format!(r#"{{"api_name":"echo","data":"{}"}}"#, "x".repeat(100));
+    let reply = block_on(registry.dispatch_json_bare(&text));
+    let expected = format!(
+        "invalid call: {} bytes is over the limit of 64 bytes",
+        text.len()
+    );
+    assert_eq!(
+        failure(&reply),
+        (FailureKind::LimitExceeded, expected.as_str())
+    );
+    let named = block_on(registry.dispatch_json_with_name("echo", &text));
+    assert_eq!(named, format!(r#"{{"errMsg":"echo:fail {expected}"}}"#));
+    let bytes = block_on(registry.dispatch_json_bytes(text.as_bytes()));
+    assert!(bytes.contains("over the limit of 64 bytes"), "{bytes}");
+    // Within the limit, the same registry answers.
+    assert_eq!(
+        block_on(registry.dispatch_json(r#"{"api_name":"echo","data":1}"#)),
+        r#"{"echo":1,"errMsg":"echo:ok"}"#
+    );
+}
+
+#[test]
+fn the_nesting_limit_is_configurable_and_ignores_brackets_in_strings() {
+    let registry = Registry::builder()
+        .state(probes())
+        .max_depth(3)
+        .build()
+        .unwrap();
+    let ok = block_on(registry.dispatch_json(r#"{"api_name":"echo","data":{"a":["[[[[{{{{"]}}"#));
+    assert!(ok.contains("echo:ok"), "{ok}");
+    let deep = block_on(registry.dispatch_json_bare(r#"{"api_name":"echo","data":{"a":[[1]]}}"#));
+    assert_eq!(
+        failure(&deep),
+        (
+            FailureKind::LimitExceeded,
+            "invalid call: nested deeper than the limit of 3 levels"
+        )
+    );
+}
+
+#[test]
+fn invalid_utf8_is_a_fail_reply() {
+    let reply =
+        block_on(registry().dispatch_json_bytes(b"{\"api_name\":\"echo\",\"data\":\"\xff\"}"));
+    assert_eq!(
+        reply,
+        r#"{"errMsg":"invokeNativePlugin:fail invalid call: not valid UTF-8 (at byte 27)"}"#
+    );
+    let good = block_on(registry().dispatch_json_bytes(br#"{"api_name":"echo","data":"ok"}"#));
+    assert_eq!(good, r#"{"echo":"ok","errMsg":"echo:ok"}"#);
+}
+
+// ---- timeouts ------------------------------------------------------------------------------
+
+#[test]
+fn a_handler_past_its_timeout_fails_and_is_dropped() {
+    let probes = probes();
+    let dropped = probes.dropped.clone();
+    let registry = Registry::builder().state(probes).build().unwrap();
+    let started = Instant::now();
+    let reply = block_on(registry.dispatch_json(r#"{"api_name":"neverEnds"}"#));
+    assert_eq!(reply, r#"{"errMsg":"neverEnds:fail timeout after 30 ms"}"#);
+    assert!(started.elapsed() >= Duration::from_millis(30));
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "the handler's future was dropped"
+    );
+}
+
+#[test]
+fn the_attribute_timeout_overrides_the_default_and_fast_handlers_pass() {
+    let registry = registry();
+    assert_eq!(
+        registry.get("sleepy").unwrap().timeout,
+        Some(Duration::from_millis(50))
+    );
+    assert_eq!(registry.get("usesDefaultTimeout").unwrap().timeout, None);
+    let slow = block_on(registry.dispatch(MiniApiCall::new("sleepy", json!(500))));
+    assert_eq!(
+        failure(&slow),
+        (FailureKind::Timeout, "timeout after 50 ms")
+    );
+    let fast = block_on(registry.dispatch(MiniApiCall::new("sleepy", json!(1))));
+    assert!(fast.is_success(), "{fast:?}");
+}
+
+#[test]
+fn the_registry_default_timeout_applies_and_can_be_turned_off() {
+    let short = Registry::builder()
+        .state(probes())
+        .default_timeout(Some(Duration::from_millis(20)))
+        .build()
+        .unwrap();
+    let reply = block_on(short.dispatch(MiniApiCall::new("usesDefaultTimeout", json!(300))));
+    assert_eq!(
+        failure(&reply),
+        (FailureKind::Timeout, "timeout after 20 ms")
+    );
+    // The per-API timeout still wins over the registry's.
+    let reply = block_on(short.dispatch(MiniApiCall::new("sleepy", json!(35))));
+    assert!(reply.is_success(), "{reply:?}");
+    let unlimited = Registry::builder()
+        .state(probes())
+        .default_timeout(None)
+        .build()
+        .unwrap();
+    let reply = block_on(unlimited.dispatch(MiniApiCall::new("usesDefaultTimeout", json!(40))));
+    assert!(reply.is_success(), "{reply:?}");
+}
+
+#[tokio::test]
+async fn timeouts_work_under_tokio_too() {
+    let reply = registry()
+        .dispatch(MiniApiCall::new("sleepy", json!(10_000)))
+        .await;
+    assert_eq!(
+        failure(&reply),
+        (FailureKind::Timeout, "timeout after 50 ms")
+    );
+}
+
+#[test]
+fn dropping_a_reply_future_drops_the_handler() {
+    let probes = probes();
+    let dropped = probes.dropped.clone();
+    let registry = Registry::builder().state(probes).build().unwrap();
+    let mut future = registry.dispatch(MiniApiCall::new("neverEnds", Value::Null));
+    // One poll starts the handler's body, which then waits forever.
+    let poll = std::pin::Pin::new(&mut future)
+        .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
+    assert!(poll.is_pending());
+    assert!(!dropped.load(Ordering::SeqCst));
+    drop(future);
+    assert!(dropped.load(Ordering::SeqCst));
+}
+
+// ---- panics --------------------------------------------------------------------------------
+
+#[test]
+fn panic_messages_are_hidden_unless_exposed() {
+    let hidden = block_on(registry().dispatch_json(r#"{"api_name":"panics"}"#));
+    assert_eq!(
+        hidden,
+        r#"{"errMsg":"panics:fail internal error: the handler panicked"}"#
+    );
+    let exposed = Registry::builder()
+        .state(probes())
+        .expose_panic_messages(true)
+        .build()
+        .unwrap();
+    let shown = block_on(exposed.dispatch_json(r#"{"api_name":"panics"}"#));
+    assert_eq!(
+        shown,
+        r#"{"errMsg":"panics:fail internal error: the handler panicked: database password is hunter2"}"#
+    );
+}
+
+// ---- access control ------------------------------------------------------------------------
+
+#[test]
+fn a_restricted_api_refuses_everyone_without_a_grant() {
+    let registry = registry();
+    assert!(registry.get("secret").unwrap().restricted);
+    for call in [
+        MiniApiCall::new("secret", Value::Null),
+        call_from("secret", "wx_any", None),
+    ] {
+        let reply = block_on(registry.dispatch(call));
+        assert_eq!(
+            failure(&reply),
+            (FailureKind::PermissionDenied, "permission denied")
+        );
+    }
+    let json =
+        block_on(registry.dispatch_json(r#"{"api_name":"secret","appInfo":{"appId":"wx_any"}}"#));
+    assert_eq!(json, r#"{"errMsg":"secret:fail permission denied"}"#);
+    // Unrestricted APIs answer everyone.
+    assert!(block_on(registry.dispatch(MiniApiCall::new("open", Value::Null))).is_success());
+}
+
+#[test]
+fn grants_admit_by_app_id_and_version_type() {
+    let policy = AccessPolicy::default().grant("wx_trusted", ["secret"]);
+    let mut preview_only = Grant {
+        app_id: "wx_beta".into(),
+        apis: vec!["secret".into()],
+        app_ver_types: Some(vec![2]),
+    };
+    preview_only.app_ver_types = Some(vec![2]);
+    let policy = AccessPolicy {
+        grants: [policy.grants, vec![preview_only]].concat(),
+        ..policy
+    };
+    let registry = Registry::builder()
+        .state(probes())
+        .access_policy(policy)
+        .build()
+        .unwrap();
+    let admitted = block_on(registry.dispatch(call_from("secret", "wx_trusted", None)));
+    assert_eq!(admitted.result().unwrap()["secret"], 42);
+    assert!(block_on(registry.dispatch(call_from("secret", "wx_beta", Some(2)))).is_success());
+    for refused in [
+        call_from("secret", "wx_beta", Some(0)),
+        call_from("secret", "wx_beta", None),
+        call_from("secret", "wx_other", None),
+    ] {
+        let reply = block_on(registry.dispatch(refused));
+        assert_eq!(failure(&reply).0, FailureKind::PermissionDenied);
+    }
+}
+
+#[test]
+fn default_deny_guards_every_api_and_wildcards_open_them_again() {
+    let policy: AccessPolicy = serde_json::from_value(json!({
+        "defaultDeny": true,
+        "grants": [
+            { "appId": "*", "apis": ["open"] },
+            { "appId": "wx_first_party", "apis": ["*"] },
+        ],
+    }))
+    .unwrap();
+    let registry = Registry::builder()
+        .state(probes())
+        .access_policy(policy)
+        .build()
+        .unwrap();
+    assert!(
+        block_on(registry.dispatch(MiniApiCall::new("open", Value::Null))).is_success(),
+        "granted to every caller"
+    );
+    let echo = block_on(registry.dispatch(call_from("echo", "wx_partner", None)));
+    assert_eq!(
+        failure(&echo).0,
+        FailureKind::PermissionDenied,
+        "default deny"
+    );
+    for api in ["echo", "secret", "open"] {
+        let reply = block_on(registry.dispatch(call_from(api, "wx_first_party", None)));
+        assert!(reply.is_success(), "{api}: {reply:?}");
+    }
+}
+
+#[test]
+fn a_refused_call_never_reaches_the_handler() {
+    let probes = probes();
+    let dropped = probes.dropped.clone();
+    let registry = Registry::builder()
+        .state(probes)
+        .access_policy(AccessPolicy::default().deny_by_default())
+        .build()
+        .unwrap();
+    let reply = block_on(registry.dispatch(MiniApiCall::new("neverEnds", Value::Null)));
+    assert_eq!(failure(&reply).0, FailureKind::PermissionDenied);
+    assert!(
+        !dropped.load(Ordering::SeqCst),
+        "the handler never ran, so nothing was dropped"
+    );
+}
+
+#[test]
+fn a_grant_naming_an_unknown_api_is_a_build_error() {
+    let policy: AccessPolicy =
+        serde_json::from_str(r#"{"grants":[{"appId":"wx1","apis":["secret","secrte"]},{"appId":"wx2","apis":["nope"]}]}"#).unwrap();
+    let error = Registry::builder()
+        .state(probes())
+        .access_policy(policy)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.problems(),
+        [
+            BuildProblem::UnknownApiInPolicy {
+                api: "nope".into(),
+                app_id: "wx2".into()
+            },
+            BuildProblem::UnknownApiInPolicy {
+                api: "secrte".into(),
+                app_id: "wx1".into()
+            },
+        ]
+    );
+    assert!(error.to_string().contains(r#"the access policy grants "wx1" the API "secrte", but no handler is registered under that name"#));
+}
+
+#[test]
+fn a_policy_with_unknown_keys_is_refused_by_serde() {
+    let error = serde_json::from_str::<AccessPolicy>(r#"{"defaultdeny":true}"#).unwrap_err();
+    assert!(
+        error.to_string().starts_with("unknown field `defaultdeny`"),
+        "{error}"
+    );
+}
