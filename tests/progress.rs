@@ -213,3 +213,41 @@ fn a_dropped_reply_future_closes_the_channel() {
     assert_eq!(kept.send(json!({})), Err(ProgressError::Closed));
     assert!(journal.lock().unwrap().is_empty());
 }
+
+/// Keeps the `Progress` of a handler that times out.
+static KEPT_BY_SLOW: Mutex<Option<Progress>> = Mutex::new(None);
+
+#[mini_api("progressSlow", timeout_ms = 20)]
+async fn progress_slow(progress: Progress) {
+    progress.send(json!({ "started": true })).unwrap();
+    *KEPT_BY_SLOW.lock().unwrap() = Some(progress);
+    std::future::pending::<()>().await;
+}
+
+#[test]
+fn a_timed_out_call_refuses_later_events() {
+    let registry = registry();
+    let journal = Journal::default();
+    let reply = block_on(
+        registry
+            .with_progress(recording_sink(&journal))
+            .dispatch_json(r#"{"api_name":"progressSlow","stateEvent":"s"}"#),
+    );
+    assert_eq!(
+        reply,
+        r#"{"errMsg":"progressSlow:fail timeout after 20 ms"}"#
+    );
+    let kept = KEPT_BY_SLOW
+        .lock()
+        .unwrap()
+        .take()
+        .expect("the handler kept its Progress");
+    assert_eq!(
+        kept.send(json!({ "late": true })),
+        Err(ProgressError::Closed)
+    );
+    assert_eq!(
+        *journal.lock().unwrap(),
+        [r#"progressSlow s {"started":true}"#]
+    );
+}
