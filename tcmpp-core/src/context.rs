@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::call::{AppInfo, MiniApiCall, WireFormat};
 use crate::data::DataSource;
 use crate::error::ApiError;
+use crate::progress::ProgressChannel;
 
 /// Everything about a call except its data, as context parameters see it.
 pub struct CallContext<'a> {
@@ -22,6 +23,8 @@ pub struct CallContext<'a> {
     pub(crate) format: WireFormat,
     pub(crate) states: &'a StateMap,
     pub(crate) data: DataSource<'a>,
+    /// The call's progress channel, when the host dispatched it with a progress sink.
+    pub(crate) progress: Option<&'a ProgressChannel>,
 }
 
 impl<'a> CallContext<'a> {
@@ -94,7 +97,7 @@ impl<'a> CallContext<'a> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a context parameter of a mini API handler",
     label = "not a context type",
-    note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Option` of those, or a type that implements `tcmpp_core::FromContext`",
+    note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Progress`, `Option` of those, or a type that implements `tcmpp_core::FromContext`",
     note = "a parameter is a context parameter when it is marked `#[context]` or its type has one of those names; to build it from the call's `data` instead, mark it `#[data]`"
 )]
 pub trait FromContext: Sized {

@@ -16,6 +16,7 @@ use crate::call::{MiniApiCall, is_api_name};
 use crate::context::CallContext;
 use crate::data::DataSource;
 use crate::handler::{BoxReplyFuture, Invocation, Outcome};
+use crate::progress::{CloseOnDone, ProgressChannel};
 use crate::registry::Registry;
 use crate::reply::{FailureKind, Reply, UNNAMED_CALL_PREFIX};
 use crate::wire::WireCall;
@@ -29,6 +30,15 @@ impl Registry {
     /// missing context value, a handler error, a panic and a timeout are each a
     /// [`Reply::Fail`].
     pub fn dispatch(&self, call: MiniApiCall) -> ReplyFuture {
+        self.dispatch_call(call, None)
+    }
+
+    /// [`dispatch`](Self::dispatch), with the progress channel of the call, if any.
+    pub(crate) fn dispatch_call(
+        &self,
+        call: MiniApiCall,
+        progress: Option<&ProgressChannel>,
+    ) -> ReplyFuture {
         let MiniApiCall {
             api_name,
             data,
@@ -48,6 +58,7 @@ impl Registry {
             format,
             states: &self.inner.states,
             data: data.map_or(DataSource::Absent, DataSource::Value),
+            progress,
         })
     }
 
@@ -59,13 +70,13 @@ impl Registry {
     /// Calls over the registry's size or nesting limits are refused before they are parsed.
     /// When the call is too broken to name its API, `errMsg` starts with `invokeNativePlugin`.
     pub fn dispatch_json(&self, json: &str) -> CallbackFuture {
-        self.dispatch_json_rendered(None, json)
+        self.dispatch_json_rendered(None, json, None)
     }
 
     /// Like [`dispatch_json`](Self::dispatch_json), for SDKs that report the API name beside
     /// the parameters: a legacy-format call (the whole object is the data) is accepted too.
     pub fn dispatch_json_with_name(&self, api_name: &str, json: &str) -> CallbackFuture {
-        self.dispatch_json_rendered(Some(api_name), json)
+        self.dispatch_json_rendered(Some(api_name), json, None)
     }
 
     /// Like [`dispatch_json`](Self::dispatch_json), for bytes that may not be UTF-8: invalid
@@ -91,17 +102,22 @@ impl Registry {
     /// Like [`dispatch_json`](Self::dispatch_json), but leaves the reply bare, for SDKs that add
     /// `errMsg` themselves (Android `req.ok(json)` / `req.fail(msg)`, iOS).
     pub fn dispatch_json_bare(&self, json: &str) -> ReplyFuture {
-        self.dispatch_wire(None, json).1
+        self.dispatch_wire(None, json, None).1
     }
 
     /// [`dispatch_json_bare`](Self::dispatch_json_bare) for SDKs that report the API name beside
     /// the parameters; accepts both wire formats.
     pub fn dispatch_json_bare_with_name(&self, api_name: &str, json: &str) -> ReplyFuture {
-        self.dispatch_wire(Some(api_name), json).1
+        self.dispatch_wire(Some(api_name), json, None).1
     }
 
-    fn dispatch_json_rendered(&self, reported_name: Option<&str>, json: &str) -> CallbackFuture {
-        let (name, reply) = self.dispatch_wire(reported_name, json);
+    pub(crate) fn dispatch_json_rendered(
+        &self,
+        reported_name: Option<&str>,
+        json: &str,
+        progress: Option<&ProgressChannel>,
+    ) -> CallbackFuture {
+        let (name, reply) = self.dispatch_wire(reported_name, json, progress);
         CallbackFuture {
             prefix: self.prefix_for(name.as_deref()),
             reply,
@@ -126,10 +142,11 @@ impl Registry {
     }
 
     /// Reads and dispatches a call; also returns the API name, when it could be read.
-    fn dispatch_wire<'a>(
+    pub(crate) fn dispatch_wire<'a>(
         &self,
         reported_name: Option<&'a str>,
         json: &'a str,
+        progress: Option<&ProgressChannel>,
     ) -> (Option<Cow<'a, str>>, ReplyFuture) {
         let limits = &self.inner.limits;
         if let Err(reply) = limits
@@ -156,6 +173,7 @@ impl Registry {
             format: call.format,
             states: &self.inner.states,
             data: call.data.map_or(DataSource::Absent, DataSource::Text),
+            progress,
         });
         (Some(call.api_name), reply)
     }
@@ -198,9 +216,23 @@ impl Registry {
                 "permission denied",
             ));
         }
+        let progress = cx.progress.cloned();
         let outcome = watch.span.in_scope(|| {
             panic::catch_unwind(AssertUnwindSafe(|| (entry.handler)(Invocation { cx })))
         });
+        // No progress event may follow the reply: close the call's channel once the reply is
+        // known, or, for a running handler, once its future completes or is dropped (a timeout
+        // drops it before yielding its reply).
+        let outcome = match (outcome, progress) {
+            (Ok(Outcome::Pending(future)), Some(channel)) => {
+                Ok(Outcome::Pending(Box::pin(CloseOnDone { future, channel })))
+            }
+            (outcome, Some(channel)) => {
+                channel.close();
+                outcome
+            }
+            (outcome, None) => outcome,
+        };
         match outcome {
             Ok(Outcome::Ready(reply)) => watch.finished(reply),
             Ok(Outcome::Pending(future)) => ReplyFuture {
@@ -436,6 +468,12 @@ impl CallbackFuture {
     /// The `errMsg` prefix the reply will be rendered with.
     pub fn prefix(&self) -> &str {
         &self.prefix
+    }
+
+    /// The unrendered reply and the `errMsg` prefix, for hosts that need the reply's kind as
+    /// well as its rendering ([`Reply::to_callback_json`] renders it).
+    pub fn into_parts(self) -> (ReplyFuture, String) {
+        (self.reply, self.prefix)
     }
 }
 

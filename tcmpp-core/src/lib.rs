@@ -43,6 +43,14 @@
 //! - [`Reply`] is what goes back: a result map, a [`Failure`], or a cancel, rendered in WeChat's
 //!   callback convention or left bare for SDKs that add `errMsg` themselves.
 //!
+//! - Handlers can send intermediate results before their reply with a [`Progress`] parameter;
+//!   hosts receive them through [`Registry::with_progress`].
+//! - Plain-`fn` handlers answer synchronous calls (`sync: true`) at once:
+//!   [`Registry::dispatch_sync`]. [`Registry::custom_config_json`] generates the SDK's
+//!   `tcmpp-custom-config.json`.
+//! - Android, iOS and Flutter hosts call the registry through the C ABI of the `tcmpp-ffi`
+//!   crate; `docs/hosts.md` in the repository shows the wiring.
+//!
 //! # Linking
 //!
 //! Handlers are collected with [`inventory`], at link time. A library crate that holds handlers
@@ -53,13 +61,16 @@ mod access;
 mod bounds;
 mod call;
 mod context;
+mod custom_config;
 mod data;
 mod dispatch;
 mod error;
 mod handler;
 mod limits;
+mod progress;
 mod registry;
 mod reply;
+mod sync;
 mod wire;
 
 pub use access::{AccessPolicy, Grant};
@@ -69,6 +80,7 @@ pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId}
 pub use dispatch::{CallbackFuture, ReplyFuture};
 pub use error::{ApiError, IntoApiError};
 pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH};
+pub use progress::{Progress, ProgressDispatcher, ProgressError, ProgressEvent, ProgressSink};
 pub use registry::{
     ApiInfo, BuildError, BuildProblem, DEFAULT_TIMEOUT, HandlerKind, Registry, RegistryBuilder,
     SourceLocation,
@@ -108,8 +120,8 @@ pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
 ///   `None` and `()` sees unit.
 /// - Any number of **context** parameters, chosen by type: [`AppInfo`] (a fail reply when the
 ///   call carries none), [`WebViewId`], [`ApiName`], [`MiniApiCall`] (the whole call, a copy),
-///   [`State<T>`](State) for state given to [`RegistryBuilder::state`], and `Option<…>` of any of
-///   them. A parameter is a context parameter when its type is one of these names; mark a
+///   [`State<T>`](State) for state given to [`RegistryBuilder::state`], [`Progress`] to send
+///   intermediate results before the reply, and `Option<…>` of any of them. A parameter is a context parameter when its type is one of these names; mark a
 ///   parameter `#[context]` to use your own [`FromContext`] type, or `#[data]` to force the
 ///   data role. A parameter named `State<T>` is taken as this crate's [`State`], whose `T` must
 ///   be [`StateValue`]; mark a `State` type of your own `#[context]`.
@@ -132,8 +144,10 @@ pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
 /// re-exported under another path.
 ///
 /// A plain `fn` (not `async`, possibly `const`) is allowed: its body runs when the call is
-/// dispatched. An `async fn`'s future must be `Send`: the error names the handler and the value
-/// held across an `.await`.
+/// dispatched, so it can answer synchronous calls (`sync: true`, see [`Registry::dispatch_sync`])
+/// and is listed as `sync` in the generated SDK config ([`Registry::custom_config`]). An
+/// `async fn`'s future must be `Send`: the error names the handler and the value held across an
+/// `.await`.
 ///
 /// # Compile errors
 ///

@@ -54,7 +54,14 @@ pub(crate) struct Reply {
 
 /// The context types recognised by name; any other type is the data parameter unless marked
 /// `#[context]`. The one list of context names: add new context types here.
-const CONTEXT_TYPES: &[&str] = &["AppInfo", "WebViewId", "ApiName", "MiniApiCall", "State"];
+const CONTEXT_TYPES: &[&str] = &[
+    "AppInfo",
+    "WebViewId",
+    "ApiName",
+    "MiniApiCall",
+    "State",
+    "Progress",
+];
 
 /// Checks `func`, strips the `#[data]` / `#[context]` markers from its parameters (they are not
 /// real attributes), and describes it; `None` when it cannot be registered.

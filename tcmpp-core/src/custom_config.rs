@@ -1,0 +1,79 @@
+//! The SDK's `tcmpp-custom-config.json`, generated from the registry.
+//!
+//! Besides `wx.invokeNativePlugin({ api_name, … })`, the SDK lets mini programs call a custom
+//! API as `wx.<name>(…)` when the API is listed in `tcmpp-custom-config.json`:
+//! `{"extApi":[{"name":"test","sync":false,"params":{"data":""}}]}`. Generating the file from
+//! the registry means it lists exactly the handlers the binary links, and marks exactly the
+//! plain-`fn` handlers `sync`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::registry::{HandlerKind, Registry};
+
+/// The file's shape; a struct rather than a `Value` so that keys keep the SDK documentation's
+/// order (`name`, `sync`, `params`) in the text.
+#[derive(Serialize)]
+struct CustomConfig {
+    #[serde(rename = "extApi")]
+    ext_api: Vec<ExtApi>,
+}
+
+#[derive(Serialize)]
+struct ExtApi {
+    name: &'static str,
+    sync: bool,
+    params: Params,
+}
+
+/// The parameters the SDK forwards from `wx.<name>(…)`: every handler reads `data`.
+#[derive(Serialize)]
+struct Params {
+    data: &'static str,
+}
+
+impl Registry {
+    /// The SDK configuration that exposes every registered API as `wx.<name>(…)`: one `extApi`
+    /// entry per API, sorted by name, `sync` for plain-`fn` handlers, taking a `data` parameter.
+    ///
+    /// ```
+    /// use tcmpp_core::{mini_api, Registry};
+    ///
+    /// #[mini_api("configPing")]
+    /// fn config_ping() {}
+    ///
+    /// let registry = Registry::builder().build()?;
+    /// let config = registry.custom_config();
+    /// let entry = config["extApi"]
+    ///     .as_array()
+    ///     .unwrap()
+    ///     .iter()
+    ///     .find(|entry| entry["name"] == "configPing")
+    ///     .unwrap();
+    /// assert_eq!(entry, &serde_json::json!({ "name": "configPing", "sync": true, "params": { "data": "" } }));
+    /// # Ok::<_, tcmpp_core::BuildError>(())
+    /// ```
+    pub fn custom_config(&self) -> Value {
+        // Serializing these plain structs cannot fail.
+        serde_json::to_value(self.config()).unwrap_or_default()
+    }
+
+    /// [`custom_config`](Self::custom_config) as pretty-printed JSON text, ready to save as
+    /// `tcmpp-custom-config.json`.
+    pub fn custom_config_json(&self) -> String {
+        serde_json::to_string_pretty(&self.config()).unwrap_or_default()
+    }
+
+    fn config(&self) -> CustomConfig {
+        CustomConfig {
+            ext_api: self
+                .apis()
+                .map(|api| ExtApi {
+                    name: api.name,
+                    sync: api.kind == HandlerKind::Sync,
+                    params: Params { data: "" },
+                })
+                .collect(),
+        }
+    }
+}

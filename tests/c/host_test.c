@@ -1,0 +1,373 @@
+/*
+ * A C host of the tcmpp C ABI: the same calls a JNI, Swift or dart:ffi bridge makes, against
+ * the handlers of tests/c-host. Built twice by tests/c_abi.rs, against the cdylib and against
+ * the staticlib, with -Werror against include/tcmpp.h.
+ *
+ * Prints "ok <check>" for each check that passes and "FAIL <where>: <what>" for each that
+ * does not; exits non-zero when any failed.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "tcmpp.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int failures = 0;
+
+#define CHECK(cond, ...)                                                                   \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stdout, "FAIL %s:%d: ", __FILE__, __LINE__);                           \
+            fprintf(stdout, __VA_ARGS__);                                                  \
+            fprintf(stdout, "\n");                                                         \
+            failures++;                                                                    \
+        }                                                                                  \
+    } while (0)
+
+#define MAX_EVENTS 32
+
+/* One call's outcome, as its callbacks record it. */
+struct call {
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+    int replies;
+    int32_t status;
+    char *reply;
+    int events;
+    int events_after_reply;
+    char *event[MAX_EVENTS];
+};
+
+static struct call *call_new(void) {
+    struct call *call = calloc(1, sizeof *call);
+    pthread_mutex_init(&call->mutex, NULL);
+    pthread_cond_init(&call->cond, NULL);
+    return call;
+}
+
+static void call_free(struct call *call) {
+    free(call->reply);
+    for (int i = 0; i < call->events && i < MAX_EVENTS; i++) {
+        free(call->event[i]);
+    }
+    pthread_cond_destroy(&call->cond);
+    pthread_mutex_destroy(&call->mutex);
+    free(call);
+}
+
+static void record_reply(void *context, int32_t status, const char *reply_json) {
+    struct call *call = context;
+    pthread_mutex_lock(&call->mutex);
+    call->replies++;
+    call->status = status;
+    free(call->reply);
+    call->reply = strdup(reply_json);
+    pthread_cond_broadcast(&call->cond);
+    pthread_mutex_unlock(&call->mutex);
+}
+
+static void record_progress(void *context, const char *state_event, const char *payload_json) {
+    struct call *call = context;
+    pthread_mutex_lock(&call->mutex);
+    if (call->replies > 0) {
+        call->events_after_reply++;
+    }
+    if (call->events < MAX_EVENTS) {
+        size_t size = strlen(payload_json) + (state_event ? strlen(state_event) : 4) + 2;
+        char *line = malloc(size);
+        snprintf(line, size, "%s %s", state_event ? state_event : "NULL", payload_json);
+        call->event[call->events] = line;
+    }
+    call->events++;
+    pthread_mutex_unlock(&call->mutex);
+}
+
+/* With TCMPP_HOST_FREES_STRINGS the strings are the host's to free. */
+static void take_reply(void *context, int32_t status, const char *reply_json) {
+    record_reply(context, status, reply_json);
+    tcmpp_string_free((char *)reply_json);
+}
+
+static void take_progress(void *context, const char *state_event, const char *payload_json) {
+    record_progress(context, state_event, payload_json);
+    tcmpp_string_free((char *)state_event);
+    tcmpp_string_free((char *)payload_json);
+}
+
+/* Waits up to 10 s for the reply; returns whether it came. */
+static int wait_reply(struct call *call) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 10;
+    pthread_mutex_lock(&call->mutex);
+    int error = 0;
+    while (call->replies == 0 && error != ETIMEDOUT) {
+        error = pthread_cond_timedwait(&call->cond, &call->mutex, &deadline);
+    }
+    int replied = call->replies > 0;
+    pthread_mutex_unlock(&call->mutex);
+    return replied;
+}
+
+/* Dispatches a call, waits for its reply, and checks the status and the exact reply text. */
+static struct call *expect_reply(const char *check, const char *api_name, const char *json,
+                                 uint32_t flags, int with_progress, int32_t status,
+                                 const char *reply) {
+    struct call *call = call_new();
+    int handed_over = (flags & TCMPP_HOST_FREES_STRINGS) != 0;
+    int32_t accepted = tcmpp_dispatch(api_name, json, flags, handed_over ? take_reply : record_reply,
+                                      with_progress ? (handed_over ? take_progress : record_progress) : NULL,
+                                      call);
+    CHECK(accepted == TCMPP_DISPATCH_ACCEPTED, "%s: tcmpp_dispatch returned %d", check, accepted);
+    CHECK(wait_reply(call), "%s: no reply within 10 s", check);
+    CHECK(call->replies == 1, "%s: %d replies", check, call->replies);
+    CHECK(call->status == status, "%s: status %d, expected %d", check, call->status, status);
+    CHECK(call->reply && (reply == NULL || strcmp(call->reply, reply) == 0),
+          "%s: reply %s, expected %s", check, call->reply ? call->reply : "(none)",
+          reply ? reply : "(any)");
+    if (failures == 0) {
+        printf("ok %s: %s\n", check, call->reply);
+    }
+    return call;
+}
+
+static void check_registry(void) {
+    char *error = tcmpp_init();
+    CHECK(error == NULL, "tcmpp_init: %s", error ? error : "");
+    tcmpp_string_free(error);
+
+    char *apis = tcmpp_apis_json();
+    CHECK(apis != NULL, "tcmpp_apis_json returned NULL");
+    if (apis) {
+        const char *names[] = {"cCancel", "cEcho", "cFail", "cPanic", "cPing", "cProgress"};
+        const char *previous = apis;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            char needle[64];
+            snprintf(needle, sizeof needle, "{\"name\":\"%s\",", names[i]);
+            const char *found = strstr(apis, needle);
+            CHECK(found != NULL && found >= previous, "api list lacks %s, sorted: %s", names[i],
+                  apis);
+            previous = found ? found : previous;
+        }
+        CHECK(strstr(apis, "{\"name\":\"cPing\",\"sync\":true,") != NULL, "cPing not sync: %s",
+              apis);
+        CHECK(strstr(apis, "{\"name\":\"cEcho\",\"sync\":false,") != NULL, "cEcho sync: %s",
+              apis);
+        CHECK(apis[0] == '[' && apis[strlen(apis) - 1] == ']', "not an array: %s", apis);
+        printf("ok api list: %s\n", apis);
+    }
+    tcmpp_string_free(apis);
+
+    char *config = tcmpp_custom_config_json();
+    CHECK(config != NULL && strstr(config, "\"extApi\"") != NULL, "custom config: %s",
+          config ? config : "(NULL)");
+    if (config) {
+        printf("ok custom config: %zu bytes\n", strlen(config));
+    }
+    tcmpp_string_free(config);
+    tcmpp_string_free(NULL);
+}
+
+static void check_replies(void) {
+    call_free(expect_reply("success", NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":7}}",
+                           TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_SUCCESS,
+                           "{\"errMsg\":\"cEcho:ok\",\"n\":7}"));
+    call_free(expect_reply("bare success", NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":8}}",
+                           TCMPP_RENDER_BARE, 0, TCMPP_STATUS_SUCCESS, "{\"n\":8}"));
+    call_free(expect_reply("legacy format", "cEcho", "{\"n\":3}", TCMPP_RENDER_CALLBACK, 0,
+                           TCMPP_STATUS_SUCCESS, "{\"errMsg\":\"cEcho:ok\",\"n\":3}"));
+    call_free(expect_reply("fail", NULL, "{\"api_name\":\"cFail\"}", TCMPP_RENDER_CALLBACK, 0,
+                           TCMPP_STATUS_FAIL,
+                           "{\"errCode\":1001,\"errMsg\":\"cFail:fail out of stock\"}"));
+    call_free(expect_reply("bare fail", NULL, "{\"api_name\":\"cFail\"}", TCMPP_RENDER_BARE, 0,
+                           TCMPP_STATUS_FAIL, "{\"code\":1001,\"message\":\"out of stock\"}"));
+    call_free(expect_reply("cancel", NULL, "{\"api_name\":\"cCancel\"}", TCMPP_RENDER_CALLBACK, 0,
+                           TCMPP_STATUS_CANCEL, "{\"errMsg\":\"cCancel:cancel\"}"));
+    call_free(expect_reply(
+        "unknown API", NULL, "{\"api_name\":\"noSuchApi\",\"data\":{}}", TCMPP_RENDER_CALLBACK, 0,
+        TCMPP_STATUS_FAIL,
+        "{\"errMsg\":\"noSuchApi:fail unknown API: no handler is registered for \\\"noSuchApi\\\"\"}"));
+    call_free(expect_reply("bad JSON", NULL, "{\"api_name\":", TCMPP_RENDER_CALLBACK, 0,
+                           TCMPP_STATUS_FAIL, NULL));
+    call_free(expect_reply("NULL call", NULL, NULL, TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL,
+                           "{\"errMsg\":\"invokeNativePlugin:fail invalid call: call_json is NULL\"}"));
+    call_free(expect_reply("invalid UTF-8", NULL, "{\"api_name\":\"cEcho\xff\"}",
+                           TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL, NULL));
+    call_free(expect_reply("handler panic", NULL, "{\"api_name\":\"cPanic\"}",
+                           TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL,
+                           "{\"errMsg\":\"cPanic:fail internal error: the handler panicked\"}"));
+
+    /* Bad JSON is refused under invokeNativePlugin, and says why. */
+    struct call *bad = call_new();
+    tcmpp_dispatch(NULL, "{\"api_name\":", 0, record_reply, NULL, bad);
+    CHECK(wait_reply(bad) && strncmp(bad->reply, "{\"errMsg\":\"invokeNativePlugin:fail ", 35) == 0,
+          "bad JSON reply: %s", bad->reply ? bad->reply : "(none)");
+    call_free(bad);
+    struct call *utf8 = call_new();
+    tcmpp_dispatch(NULL, "{\"api_name\":\"x\xff\"}", 0, record_reply, NULL, utf8);
+    CHECK(wait_reply(utf8) && strstr(utf8->reply, "call_json is not UTF-8") != NULL,
+          "invalid UTF-8 reply: %s", utf8->reply ? utf8->reply : "(none)");
+    call_free(utf8);
+
+    CHECK(tcmpp_dispatch(NULL, "{\"api_name\":\"cEcho\"}", 0, NULL, NULL, NULL) ==
+              TCMPP_DISPATCH_NO_REPLY_CALLBACK,
+          "a NULL reply callback is refused");
+
+    /* A plain-fn handler answers before tcmpp_dispatch returns, on the calling thread. */
+    struct call *ping = call_new();
+    tcmpp_dispatch(NULL, "{\"api_name\":\"cPing\"}", 0, record_reply, NULL, ping);
+    CHECK(ping->replies == 1, "cPing answered %d times before returning", ping->replies);
+    call_free(ping);
+    printf("ok plain fn answers before tcmpp_dispatch returns\n");
+}
+
+static void check_progress(void) {
+    struct call *call = expect_reply(
+        "progress", NULL,
+        "{\"stateEvent\":\"evt42\",\"api_name\":\"cProgress\",\"data\":{\"steps\":5},\"webviewId\":3}",
+        TCMPP_RENDER_CALLBACK, 1, TCMPP_STATUS_SUCCESS, "{\"errMsg\":\"cProgress:ok\",\"steps\":5}");
+    CHECK(call->events == 5, "progress: %d events, expected 5", call->events);
+    CHECK(call->events_after_reply == 0, "progress: %d events after the reply",
+          call->events_after_reply);
+    for (int i = 0; i < call->events && i < 5; i++) {
+        char expected[64];
+        snprintf(expected, sizeof expected, "evt42 {\"step\":%d}", i + 1);
+        CHECK(strcmp(call->event[i], expected) == 0, "progress event %d: %s, expected %s", i,
+              call->event[i], expected);
+    }
+    if (failures == 0) {
+        printf("ok progress events in order before the reply: %s ... %s\n", call->event[0],
+               call->event[4]);
+    }
+    call_free(call);
+
+    /* The same, with the strings handed over to the host. */
+    call = expect_reply("progress, host frees strings", NULL,
+                        "{\"stateEvent\":\"evt43\",\"api_name\":\"cProgress\",\"data\":{\"steps\":2}}",
+                        TCMPP_RENDER_BARE | TCMPP_HOST_FREES_STRINGS, 1, TCMPP_STATUS_SUCCESS,
+                        "{\"steps\":2}");
+    CHECK(call->events == 2 && strcmp(call->event[1], "evt43 {\"step\":2}") == 0,
+          "handed-over progress: %d events", call->events);
+    call_free(call);
+
+    /* Without a progress callback, the handler learns that nobody listens (and fails here). */
+    call_free(expect_reply("progress without a listener", NULL,
+                           "{\"api_name\":\"cProgress\",\"data\":{\"steps\":1}}",
+                           TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL, NULL));
+}
+
+static void check_sync(void) {
+    int32_t status = -1;
+    char *reply = tcmpp_dispatch_sync(NULL, "{\"api_name\":\"cPing\"}", TCMPP_RENDER_CALLBACK,
+                                      &status);
+    CHECK(status == TCMPP_STATUS_SUCCESS && strcmp(reply, "{\"errMsg\":\"cPing:ok\",\"pong\":\"c-host\"}") == 0,
+          "sync cPing: %d %s", status, reply);
+    printf("ok sync call: %s\n", reply);
+    tcmpp_string_free(reply);
+
+    reply = tcmpp_dispatch_sync(NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":1}}",
+                                TCMPP_RENDER_BARE, &status);
+    CHECK(status == TCMPP_STATUS_FAIL && strstr(reply, "cannot answer a synchronous call") != NULL,
+          "sync call to an async API: %d %s", status, reply);
+    printf("ok sync call to an async API: %s\n", reply);
+    tcmpp_string_free(reply);
+
+    reply = tcmpp_dispatch_sync("cPing", NULL, 0, NULL);
+    CHECK(strcmp(reply, "{\"errMsg\":\"cPing:fail invalid call: call_json is NULL\"}") == 0,
+          "sync NULL call: %s", reply);
+    tcmpp_string_free(reply);
+}
+
+/* 10,000 concurrent calls from several threads: every reply arrives, exactly once, and is the
+   reply to its own call. */
+#define THREADS 8
+#define CALLS_PER_THREAD 1250
+#define CALLS (THREADS * CALLS_PER_THREAD)
+
+struct slot {
+    atomic_int replies;
+    atomic_int wrong;
+    int n;
+};
+
+static struct slot slots[CALLS];
+static atomic_int total_replies;
+
+static void count_reply(void *context, int32_t status, const char *reply_json) {
+    struct slot *slot = context;
+    char expected[64];
+    snprintf(expected, sizeof expected, "{\"errMsg\":\"cEcho:ok\",\"n\":%d}", slot->n);
+    if (status != TCMPP_STATUS_SUCCESS || strcmp(reply_json, expected) != 0) {
+        atomic_fetch_add(&slot->wrong, 1);
+    }
+    atomic_fetch_add(&slot->replies, 1);
+    atomic_fetch_add(&total_replies, 1);
+}
+
+static void *send_calls(void *arg) {
+    int first = *(int *)arg;
+    char json[96];
+    for (int i = first; i < first + CALLS_PER_THREAD; i++) {
+        slots[i].n = i;
+        snprintf(json, sizeof json, "{\"api_name\":\"cEcho\",\"data\":{\"n\":%d},\"webviewId\":1}", i);
+        if (tcmpp_dispatch(NULL, json, 0, count_reply, NULL, &slots[i]) != TCMPP_DISPATCH_ACCEPTED) {
+            atomic_fetch_add(&slots[i].wrong, 1);
+        }
+    }
+    return NULL;
+}
+
+static void check_concurrency(void) {
+    pthread_t threads[THREADS];
+    int firsts[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        firsts[t] = t * CALLS_PER_THREAD;
+        pthread_create(&threads[t], NULL, send_calls, &firsts[t]);
+    }
+    for (int t = 0; t < THREADS; t++) {
+        pthread_join(threads[t], NULL);
+    }
+    struct timespec pause = {0, 1000000};
+    for (int waited = 0; atomic_load(&total_replies) < CALLS && waited < 60000; waited++) {
+        nanosleep(&pause, NULL);
+    }
+    /* Give a duplicate reply, if there were one, the time to arrive. */
+    struct timespec settle = {0, 100000000};
+    nanosleep(&settle, NULL);
+    int missing = 0, duplicated = 0, wrong = 0;
+    for (int i = 0; i < CALLS; i++) {
+        int replies = atomic_load(&slots[i].replies);
+        missing += replies == 0;
+        duplicated += replies > 1;
+        wrong += atomic_load(&slots[i].wrong) > 0;
+    }
+    CHECK(missing == 0 && duplicated == 0 && wrong == 0,
+          "concurrency: %d missing, %d duplicated, %d wrong of %d", missing, duplicated, wrong,
+          CALLS);
+    CHECK(atomic_load(&total_replies) == CALLS, "concurrency: %d replies for %d calls",
+          atomic_load(&total_replies), CALLS);
+    if (failures == 0) {
+        printf("ok concurrency: %d calls from %d threads, each answered exactly once\n", CALLS,
+               THREADS);
+    }
+}
+
+int main(void) {
+    check_registry();
+    check_replies();
+    check_progress();
+    check_sync();
+    check_concurrency();
+    if (failures) {
+        printf("%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("all checks passed\n");
+    return 0;
+}

@@ -1,0 +1,253 @@
+//! Progress events: a handler's intermediate results reach the host's sink in order, before
+//! the reply, and never after it.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use tcmpp_core::{MiniApiCall, Progress, ProgressError, ProgressEvent, Registry, mini_api};
+
+/// What a host saw, in order: progress events and the reply.
+type Journal = Arc<Mutex<Vec<String>>>;
+
+fn recording_sink(journal: &Journal) -> impl Fn(ProgressEvent<'_>) + Send + Sync + 'static {
+    let journal = journal.clone();
+    move |event| {
+        journal.lock().unwrap().push(format!(
+            "{} {} {}",
+            event.api_name,
+            event.state_event.unwrap_or("-"),
+            event.payload_json()
+        ));
+    }
+}
+
+#[mini_api("progressSteps")]
+async fn progress_steps(progress: Progress) -> Result<serde_json::Value, ProgressError> {
+    for step in 1..=3 {
+        progress.send(json!({ "step": step }))?;
+        tokio::task::yield_now().await;
+    }
+    Ok(json!({ "done": true }))
+}
+
+#[mini_api("progressSyncSteps")]
+fn progress_sync_steps(progress: Progress) -> Result<(), ProgressError> {
+    progress.send(json!({ "step": "a" }))?;
+    progress.send(())?;
+    Ok(())
+}
+
+/// Keeps the handler's `Progress` after the handler has answered.
+static KEPT: Mutex<Option<Progress>> = Mutex::new(None);
+
+#[mini_api("progressKept")]
+async fn progress_kept(progress: Progress) -> serde_json::Value {
+    let open = progress.is_open();
+    *KEPT.lock().unwrap() = Some(progress);
+    json!({ "openWhileRunning": open })
+}
+
+#[mini_api("progressReport")]
+async fn progress_report(progress: Progress) -> serde_json::Value {
+    let not_an_object = progress.send(json!([1, 2])).unwrap_err();
+    let sent = progress.send(json!({ "ok": 1 }));
+    json!({
+        "notAnObject": not_an_object.to_string(),
+        "sent": match sent { Ok(()) => "delivered".to_owned(), Err(e) => e.to_string() },
+    })
+}
+
+fn registry() -> Registry {
+    Registry::builder().build().expect("the registry builds")
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+#[test]
+fn events_arrive_in_order_before_the_reply() {
+    let registry = registry();
+    let journal = Journal::default();
+    let reply = block_on(
+        registry
+            .with_progress(recording_sink(&journal))
+            .dispatch_json(
+                r#"{"stateEvent":"evt7","api_name":"progressSteps","data":{},"webviewId":1}"#,
+            ),
+    );
+    journal.lock().unwrap().push(format!("reply {reply}"));
+    assert_eq!(
+        *journal.lock().unwrap(),
+        [
+            r#"progressSteps evt7 {"step":1}"#,
+            r#"progressSteps evt7 {"step":2}"#,
+            r#"progressSteps evt7 {"step":3}"#,
+            r#"reply {"done":true,"errMsg":"progressSteps:ok"}"#,
+        ]
+    );
+}
+
+#[test]
+fn a_plain_fn_handler_sends_progress_during_a_sync_dispatch() {
+    let registry = registry();
+    let journal = Journal::default();
+    let reply = registry
+        .with_progress(recording_sink(&journal))
+        .dispatch(MiniApiCall::new(
+            "progressSyncSteps",
+            serde_json::Value::Null,
+        ))
+        .now_or_fail();
+    assert!(reply.is_success(), "{reply:?}");
+    // A call built by hand carries no stateEvent.
+    assert_eq!(
+        *journal.lock().unwrap(),
+        [
+            r#"progressSyncSteps - {"step":"a"}"#,
+            "progressSyncSteps - {}"
+        ]
+    );
+}
+
+#[test]
+fn an_event_sent_after_the_reply_is_refused_not_delivered() {
+    let registry = registry();
+    let journal = Journal::default();
+    let reply = block_on(
+        registry
+            .with_progress(recording_sink(&journal))
+            .dispatch_json_bare(r#"{"api_name":"progressKept","stateEvent":"k"}"#),
+    );
+    assert_eq!(reply.result().unwrap()["openWhileRunning"], true);
+    let kept = KEPT
+        .lock()
+        .unwrap()
+        .take()
+        .expect("the handler kept its Progress");
+    assert!(!kept.is_open());
+    assert_eq!(
+        kept.send(json!({ "late": true })),
+        Err(ProgressError::Closed)
+    );
+    assert!(journal.lock().unwrap().is_empty());
+}
+
+#[test]
+fn progress_without_a_sink_reports_that_nobody_listens() {
+    let registry = registry();
+    let reply = block_on(registry.dispatch_json_bare(r#"{"api_name":"progressReport"}"#));
+    let result = reply.result().expect("a success");
+    assert_eq!(
+        result["sent"],
+        "progress not delivered: the host dispatched this call without a progress sink"
+    );
+    assert_eq!(
+        result["notAnObject"],
+        "invalid progress payload: a progress payload must be a JSON object, not an array"
+    );
+}
+
+#[test]
+fn a_handler_error_from_progress_is_a_fail_reply_and_the_channel_closes() {
+    let registry = registry();
+    // `progressSteps` propagates a send error with `?`; without a sink the first send fails.
+    let reply = block_on(registry.dispatch_json(r#"{"api_name":"progressSteps"}"#));
+    assert_eq!(
+        reply,
+        r#"{"errMsg":"progressSteps:fail progress not delivered: the host dispatched this call without a progress sink"}"#
+    );
+}
+
+#[test]
+fn each_call_has_its_own_channel() {
+    let registry = registry();
+    let journal = Journal::default();
+    let dispatcher = registry.with_progress(recording_sink(&journal));
+    // The first call is answered (and its channel closed) before the second starts.
+    let first =
+        block_on(dispatcher.dispatch_json(r#"{"api_name":"progressSteps","stateEvent":"one"}"#));
+    let second =
+        block_on(dispatcher.dispatch_json(r#"{"api_name":"progressSteps","stateEvent":"two"}"#));
+    assert!(first.contains(":ok") && second.contains(":ok"));
+    let journal = journal.lock().unwrap();
+    assert_eq!(journal.len(), 6);
+    assert!(journal[..3].iter().all(|line| line.contains(" one ")));
+    assert!(journal[3..].iter().all(|line| line.contains(" two ")));
+}
+
+/// Keeps the `Progress` of a handler that never answers.
+static KEPT_BY_STUCK: Mutex<Option<Progress>> = Mutex::new(None);
+
+#[mini_api("progressStuck")]
+async fn progress_stuck(progress: Progress) {
+    *KEPT_BY_STUCK.lock().unwrap() = Some(progress);
+    std::future::pending::<()>().await;
+}
+
+#[test]
+fn a_dropped_reply_future_closes_the_channel() {
+    let registry = registry();
+    let journal = Journal::default();
+    let mut future = Box::pin(
+        registry
+            .with_progress(recording_sink(&journal))
+            .dispatch_json(r#"{"api_name":"progressStuck"}"#),
+    );
+    // Run the handler until it waits, then give up on the call (a host timeout, say).
+    let waker = std::task::Waker::noop();
+    let polled = future
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(waker));
+    assert!(polled.is_pending());
+    let kept = KEPT_BY_STUCK
+        .lock()
+        .unwrap()
+        .take()
+        .expect("the handler kept its Progress");
+    assert!(kept.is_open());
+    drop(future);
+    assert_eq!(kept.send(json!({})), Err(ProgressError::Closed));
+    assert!(journal.lock().unwrap().is_empty());
+}
+
+/// Keeps the `Progress` of a handler that times out.
+static KEPT_BY_SLOW: Mutex<Option<Progress>> = Mutex::new(None);
+
+#[mini_api("progressSlow", timeout_ms = 20)]
+async fn progress_slow(progress: Progress) {
+    progress.send(json!({ "started": true })).unwrap();
+    *KEPT_BY_SLOW.lock().unwrap() = Some(progress);
+    std::future::pending::<()>().await;
+}
+
+#[test]
+fn a_timed_out_call_refuses_later_events() {
+    let registry = registry();
+    let journal = Journal::default();
+    let reply = block_on(
+        registry
+            .with_progress(recording_sink(&journal))
+            .dispatch_json(r#"{"api_name":"progressSlow","stateEvent":"s"}"#),
+    );
+    assert_eq!(
+        reply,
+        r#"{"errMsg":"progressSlow:fail timeout after 20 ms"}"#
+    );
+    let kept = KEPT_BY_SLOW
+        .lock()
+        .unwrap()
+        .take()
+        .expect("the handler kept its Progress");
+    assert_eq!(
+        kept.send(json!({ "late": true })),
+        Err(ProgressError::Closed)
+    );
+    assert_eq!(
+        *journal.lock().unwrap(),
+        [r#"progressSlow s {"started":true}"#]
+    );
+}
