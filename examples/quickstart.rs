@@ -56,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Android SDK 2.2.16 and earlier: the parameters are the data, the name arrives beside them.
     let legacy = r#"{"name":"kka","age":22}"#;
     println!("legacy call:  {legacy} (api name \"myApiName\")");
-    let reply = futures_executor::block_on(registry.dispatch_json_with_name("myApiName", legacy));
+    let reply = futures_executor::block_on(registry.dispatch_json_legacy("myApiName", legacy));
     println!("reply:        {reply}");
 
     // Data that does not fit `Person` is a fail reply that says where and why.

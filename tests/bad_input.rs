@@ -51,6 +51,8 @@ enum Input {
     Text(String),
     /// `dispatch_json_with_name`.
     Named(&'static str, String),
+    /// `dispatch_json_legacy`.
+    Legacy(&'static str, String),
     /// `dispatch_json_bytes`.
     Bytes(Vec<u8>),
 }
@@ -67,6 +69,7 @@ fn dispatch(registry: &Registry, input: &Input) -> String {
     match input {
         Input::Text(text) => block_on(registry.dispatch_json(text)),
         Input::Named(name, text) => block_on(registry.dispatch_json_with_name(name, text)),
+        Input::Legacy(name, text) => block_on(registry.dispatch_json_legacy(name, text)),
         Input::Bytes(bytes) => block_on(registry.dispatch_json_bytes(bytes)),
     }
 }
@@ -332,9 +335,10 @@ fn cases() -> Vec<(Input, String)> {
         ),
     ];
     for (field, reason) in bad_fields {
+        // The call names its API before the broken field, so the reply is named after it.
         add(
             text(format!("{{\"api_name\":\"echo\",{field}}}")),
-            &format!("{INP}{reason}"),
+            &format!("echo:fail invalid call: {reason}"),
         );
     }
 
@@ -628,7 +632,7 @@ fn cases() -> Vec<(Input, String)> {
         (
             "typed",
             "{\"api_name\":\"echo\",\"data\":{}}",
-            "typed:fail invalid call: `api_name` is \"echo\" but the SDK reported \"typed\"",
+            "typed:fail invalid data: api_name: unknown field `api_name`, expected `name` or `age`",
         ),
         (
             "",
@@ -662,6 +666,33 @@ fn cases() -> Vec<(Input, String)> {
         ),
     ];
     for (name, input, err_msg) in legacy {
+        add(Input::Legacy(name, input.to_owned()), err_msg);
+    }
+
+    // Unified calls whose name the SDK reported beside them.
+    let named = [
+        (
+            "typed",
+            "{\"api_name\":\"echo\",\"data\":{}}",
+            "typed:fail invalid call: `api_name` is \"echo\" but the SDK reported \"typed\"",
+        ),
+        (
+            "typed",
+            "{\"data\":{\"name\":\"kka\",\"age\":\"x\"}}",
+            "typed:fail invalid data: age: invalid type: string \"x\", expected u32",
+        ),
+        (
+            "echo",
+            "{\"webviewId\":\"x\"}",
+            "echo:fail invalid call: `webviewId` must be an integer, found a string",
+        ),
+        (
+            "typed",
+            "{\"name\":\"kka\",\"age\":22}",
+            "typed:fail invalid data: missing field `name`",
+        ),
+    ];
+    for (name, input, err_msg) in named {
         add(Input::Named(name, input.to_owned()), err_msg);
     }
 
@@ -705,7 +736,7 @@ fn every_malformed_call_gets_its_exact_fail_reply() {
     let good =
         block_on(registry.dispatch_json(r#"{"api_name":"typed","data":{"name":"kka","age":22}}"#));
     assert_eq!(good, r#"{"age":22,"errMsg":"typed:ok","name":"kka"}"#);
-    let legacy = block_on(registry.dispatch_json_with_name("typed", r#"{"name":"kka","age":22}"#));
+    let legacy = block_on(registry.dispatch_json_legacy("typed", r#"{"name":"kka","age":22}"#));
     assert_eq!(legacy, good);
     let numbers = block_on(
         registry.dispatch_json(r#"{"api_name":"numbers","data":{"small":255,"signed":-128}}"#),
@@ -721,6 +752,7 @@ fn every_battery_input_is_distinct() {
         let key = match input {
             Input::Text(text) => format!("text:{text}"),
             Input::Named(name, text) => format!("named:{name}:{text}"),
+            Input::Legacy(name, text) => format!("legacy:{name}:{text}"),
             Input::Bytes(bytes) => format!("bytes:{bytes:?}"),
         };
         assert!(seen.insert(key), "a case is listed twice");

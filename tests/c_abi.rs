@@ -305,6 +305,8 @@ fn the_header_constants_match_the_rust_side() {
             .unwrap_or_else(|| panic!("tcmpp.h does not define {name}"));
         let value = line.split_whitespace().nth(2).unwrap();
         value
+            .trim_start_matches('(')
+            .trim_end_matches(')')
             .trim_end_matches('u')
             .parse()
             .unwrap_or_else(|_| panic!("{name} is not a number: {value}"))
@@ -332,6 +334,10 @@ fn the_header_constants_match_the_rust_side() {
     assert_eq!(
         defined("TCMPP_HOST_FREES_STRINGS"),
         i64::from(tcmpp_ffi::HOST_FREES_STRINGS)
+    );
+    assert_eq!(
+        defined("TCMPP_LEGACY_FORMAT"),
+        i64::from(tcmpp_ffi::LEGACY_FORMAT)
     );
     assert_eq!(
         defined("TCMPP_DISPATCH_ACCEPTED"),

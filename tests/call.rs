@@ -34,9 +34,9 @@ fn unified_call_from_map_equals_the_one_from_text() {
 fn legacy_call_parses_to_the_same_api_and_data() {
     let unified = MiniApiCall::from_json(SEED_CALL).unwrap();
     let legacy_text =
-        MiniApiCall::from_json_with_name("myApiName", r#"{"name":"kka","age":22}"#).unwrap();
+        MiniApiCall::from_legacy_json("myApiName", r#"{"name":"kka","age":22}"#).unwrap();
     let legacy_map =
-        MiniApiCall::from_map_with_name("myApiName", object(json!({ "name": "kka", "age": 22 })))
+        MiniApiCall::from_legacy_map("myApiName", object(json!({ "name": "kka", "age": 22 })))
             .unwrap();
     for legacy in [&legacy_text, &legacy_map] {
         assert_eq!(legacy.api_name, unified.api_name);
@@ -209,6 +209,44 @@ fn broken_maps_say_what_is_wrong() {
             "{map}"
         );
     }
-    let empty_name = MiniApiCall::from_map_with_name("", object(json!({ "x": 1 }))).unwrap_err();
+    let empty_name = MiniApiCall::from_legacy_map("", object(json!({ "x": 1 }))).unwrap_err();
     assert_eq!(empty_name.to_string(), "invalid call: `api_name` is empty");
+}
+
+#[test]
+fn a_reported_name_never_turns_a_call_into_legacy_data() {
+    // Unified without `api_name`: the SDK's name is used, and the keys are still the call's.
+    let call = MiniApiCall::from_json_with_name("myApiName", r#"{"data":{"age":1},"webviewId":3}"#)
+        .unwrap();
+    assert_eq!(
+        (call.format, call.data, call.web_view_id),
+        (WireFormat::Unified, Some(json!({ "age": 1 })), Some(3))
+    );
+    // Legacy: every key is data, so a mini program cannot pass itself off as another.
+    let legacy = r#"{"api_name":"myApiName","appInfo":{"appId":"wx_forged"},"webviewId":1}"#;
+    let call = MiniApiCall::from_legacy_json("myApiName", legacy).unwrap();
+    assert_eq!(call.app_info, None);
+    assert_eq!(call.web_view_id, None);
+    assert_eq!(
+        call.data,
+        Some(serde_json::from_str::<Value>(legacy).unwrap())
+    );
+    let from_map =
+        MiniApiCall::from_legacy_map("myApiName", object(serde_json::from_str(legacy).unwrap()))
+            .unwrap();
+    assert_eq!(from_map, call);
+}
+
+#[test]
+fn data_that_no_value_can_hold_is_an_error_not_a_loss() {
+    let error = MiniApiCall::from_json(r#"{"api_name":"a","data":{"n":1e400}}"#).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid call: `data`: number out of range"
+    );
+    let error = MiniApiCall::from_json(r#"{"api_name":"a","extra":-1e999}"#).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid call: `extra`: number out of range"
+    );
 }

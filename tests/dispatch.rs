@@ -263,7 +263,7 @@ fn seed_call_through_the_json_entry() {
 #[test]
 fn seed_call_in_the_legacy_format() {
     let reply =
-        block_on(registry().dispatch_json_with_name("myApiName", r#"{"name":"kka","age":22}"#));
+        block_on(registry().dispatch_json_legacy("myApiName", r#"{"name":"kka","age":22}"#));
     assert_eq!(
         reply,
         r#"{"errMsg":"myApiName:ok","method":"myApiHandler","result":"success"}"#
@@ -281,9 +281,8 @@ fn seed_call_as_a_call_value_and_bare() {
         registry().dispatch_json_bare(r#"{"api_name":"myApiName","data":{"name":"kka","age":22}}"#),
     );
     assert_eq!(success(bare), expected);
-    let legacy = block_on(
-        registry().dispatch_json_bare_with_name("myApiName", r#"{"name":"kka","age":22}"#),
-    );
+    let legacy =
+        block_on(registry().dispatch_json_bare_legacy("myApiName", r#"{"name":"kka","age":22}"#));
     assert_eq!(success(legacy), expected);
 }
 
@@ -772,4 +771,13 @@ fn dispatch_from_many_threads_shares_one_registry() {
             });
         }
     });
+}
+
+#[test]
+fn the_whole_call_is_refused_rather_than_lost_when_its_data_cannot_be_held() {
+    let reply = json_reply(r#"{"api_name":"wholeCall","data":{"name":"kka","age":1,"n":1e400}}"#);
+    assert_eq!(
+        reply,
+        json!({ "errMsg": "wholeCall:fail invalid data: number out of range" })
+    );
 }

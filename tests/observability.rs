@@ -104,3 +104,44 @@ fn each_call_is_logged_with_its_identity_and_outcome_but_not_its_data() {
         "data payloads are never logged:\n{logs}"
     );
 }
+
+/// A subscriber that panics whenever it is called into, to prove that logging can never cost a
+/// call its reply or panic into the host.
+struct PanickingSubscriber;
+
+impl tracing::Subscriber for PanickingSubscriber {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        panic!("deliberate subscriber panic in new_span")
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, _: &tracing::Event<'_>) {
+        panic!("deliberate subscriber panic in event")
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn a_panicking_subscriber_never_costs_a_reply() {
+    let registry = Registry::builder().build().unwrap();
+    tracing::subscriber::with_default(PanickingSubscriber, || {
+        let ok = block_on(registry.dispatch_json(r#"{"api_name":"observed","data":1}"#));
+        assert_eq!(ok, r#"{"errMsg":"observed:ok","size":1}"#);
+        let unknown = block_on(registry.dispatch_json(r#"{"api_name":"nope"}"#));
+        assert!(unknown.contains("nope:fail unknown API"), "{unknown}");
+        let refused = block_on(registry.dispatch_json("[]"));
+        assert!(refused.contains("invalid call"), "{refused}");
+        let panicked = block_on(registry.dispatch_json(r#"{"api_name":"exploding"}"#));
+        assert!(panicked.contains("internal error"), "{panicked}");
+    });
+}

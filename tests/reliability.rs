@@ -416,3 +416,120 @@ fn a_policy_with_unknown_keys_is_refused_by_serde() {
         "{error}"
     );
 }
+
+// ---- found in review -----------------------------------------------------------------------
+
+#[test]
+fn a_wildcard_grant_still_checks_version_types() {
+    let policy: AccessPolicy = serde_json::from_value(json!({
+        "grants": [{ "appId": "*", "apis": ["secret"], "appVerTypes": [1] }],
+    }))
+    .unwrap();
+    let registry = Registry::builder()
+        .state(probes())
+        .access_policy(policy)
+        .build()
+        .unwrap();
+    assert!(block_on(registry.dispatch(call_from("secret", "wx_any", Some(1)))).is_success());
+    for refused in [
+        call_from("secret", "wx_any", Some(0)),
+        call_from("secret", "wx_any", None),
+        MiniApiCall::new("secret", Value::Null),
+    ] {
+        let reply = block_on(registry.dispatch(refused));
+        assert_eq!(failure(&reply).0, FailureKind::PermissionDenied);
+    }
+}
+
+#[test]
+fn a_legacy_call_cannot_forge_its_caller() {
+    let registry = Registry::builder()
+        .state(probes())
+        .access_policy(AccessPolicy::default().grant("wx_first_party", ["secret"]))
+        .build()
+        .unwrap();
+    let forged = r#"{"api_name":"secret","appInfo":{"appId":"wx_first_party"}}"#;
+    let reply = block_on(registry.dispatch_json_legacy("secret", forged));
+    assert_eq!(reply, r#"{"errMsg":"secret:fail permission denied"}"#);
+}
+
+#[test]
+fn an_errmsg_prefix_with_a_colon_is_a_build_error() {
+    let error = Registry::builder()
+        .state(probes())
+        .errmsg_prefix(tcmpp_core::ErrMsgPrefix::fixed("invokeNativePlugin:custom"))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.problems(),
+        [BuildProblem::InvalidErrMsgPrefix {
+            prefix: "invokeNativePlugin:custom".into()
+        }]
+    );
+}
+
+/// Data whose `Drop` panics, to prove that dropping an unfinished handler never panics into
+/// the host.
+#[derive(serde::Deserialize)]
+struct ExplodesOnDrop {
+    #[allow(dead_code)]
+    armed: bool,
+}
+
+impl Drop for ExplodesOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            panic!("deliberate panic in Drop");
+        }
+    }
+}
+
+#[mini_api("holdsExplosive")]
+async fn holds_explosive(explosive: ExplodesOnDrop) {
+    let _held = explosive;
+    std::future::pending::<()>().await;
+}
+
+#[test]
+fn dropping_an_unfinished_handler_whose_drop_panics_stays_contained() {
+    let registry = registry();
+    let call = r#"{"api_name":"holdsExplosive","data":{"armed":true}}"#;
+    // A synchronous call drops the unpolled future at once.
+    let reply = registry.dispatch_json_sync(call);
+    assert!(
+        reply.contains("cannot answer a synchronous call"),
+        "{reply}"
+    );
+    // A host that gives up drops a started one.
+    let mut future = registry.dispatch_json(call);
+    let poll = std::pin::Pin::new(&mut future)
+        .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
+    assert!(poll.is_pending());
+    drop(future);
+    // And a timeout drops it too.
+    let short = Registry::builder()
+        .state(probes())
+        .default_timeout(Some(Duration::from_millis(10)))
+        .build()
+        .unwrap();
+    let reply = block_on(short.dispatch_json(call));
+    assert_eq!(
+        reply,
+        r#"{"errMsg":"holdsExplosive:fail timeout after 10 ms"}"#
+    );
+}
+
+#[test]
+fn a_call_with_many_unknown_keys_is_read_once_and_duplicates_are_still_found() {
+    let keys: String = (0..100_000).map(|i| format!(r#","k{i}":0"#)).collect();
+    let call = format!(r#"{{"api_name":"echo","data":1{keys}}}"#);
+    assert_eq!(
+        block_on(registry().dispatch_json(&call)),
+        r#"{"echo":1,"errMsg":"echo:ok"}"#
+    );
+    let duplicated = format!(r#"{{"api_name":"echo"{keys},"k99999":1}}"#);
+    assert_eq!(
+        block_on(registry().dispatch_json(&duplicated)),
+        r#"{"errMsg":"invokeNativePlugin:fail invalid call: duplicate key `k99999`"}"#
+    );
+}

@@ -49,6 +49,7 @@ fuzz_target!(|bytes: &[u8]| {
     check(&block_on(registry().dispatch_json_bytes(bytes)));
     if let Ok(text) = std::str::from_utf8(bytes) {
         check(&block_on(registry().dispatch_json_with_name("typed", text)));
+        check(&block_on(registry().dispatch_json_legacy("typed", text)));
         let _bare = block_on(registry().dispatch_json_bare(text));
     }
 });

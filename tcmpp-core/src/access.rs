@@ -109,16 +109,17 @@ impl AccessControl {
             return true;
         }
         let matches = |grant: &Grant| {
-            if grant.app_id == ANY {
-                return true;
-            }
-            let Some(caller) = caller else { return false };
-            caller.app_id.as_deref() == Some(grant.app_id.as_str())
-                && grant.app_ver_types.as_ref().is_none_or(|types| {
-                    caller
-                        .app_ver_type
-                        .is_some_and(|ver_type| types.contains(&ver_type))
-                })
+            let app_matches = grant.app_id == ANY
+                || caller.and_then(|caller| caller.app_id.as_deref())
+                    == Some(grant.app_id.as_str());
+            // Version types restrict wildcard grants too; a caller that sends no version type
+            // does not match a grant that names some.
+            let version_matches = grant.app_ver_types.as_ref().is_none_or(|types| {
+                caller
+                    .and_then(|caller| caller.app_ver_type)
+                    .is_some_and(|ver_type| types.contains(&ver_type))
+            });
+            app_matches && version_matches
         };
         [api, ANY]
             .iter()

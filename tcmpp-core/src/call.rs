@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::wire;
+use crate::wire::{self, Expect};
 
 /// Information about the mini program that made a call.
 ///
@@ -82,7 +82,7 @@ pub enum WireFormat {
 /// let unified = MiniApiCall::from_json(
 ///     r#"{"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"age":22},"webviewId":4}"#,
 /// )?;
-/// let legacy = MiniApiCall::from_json_with_name("myApiName", r#"{"age":22}"#)?;
+/// let legacy = MiniApiCall::from_legacy_json("myApiName", r#"{"age":22}"#)?;
 /// assert_eq!(unified.api_name, legacy.api_name);
 /// assert_eq!(unified.data, legacy.data);
 /// assert_eq!(unified.web_view_id, Some(4));
@@ -139,72 +139,100 @@ impl MiniApiCall {
     ///
     /// The object may also carry an `appInfo` object, for bridges that pass the caller along.
     pub fn from_json(json: &str) -> Result<Self, CallError> {
-        wire::WireCall::parse(json, None)?.into_owned()
+        wire::WireCall::parse(json, Expect::Unified)?.into_owned()
     }
 
-    /// Parses a call from JSON text whose API name the SDK reported beside it: a unified call
-    /// when the object has an `api_name` key (which must then equal `api_name`), otherwise a
-    /// legacy call whose whole object is the data.
+    /// Parses a unified-format call whose API name the SDK reported beside it: the object's
+    /// `api_name`, when it has one, must equal `api_name`.
     pub fn from_json_with_name(api_name: &str, json: &str) -> Result<Self, CallError> {
-        wire::WireCall::parse(json, Some(api_name))?.into_owned()
+        wire::WireCall::parse(json, Expect::Named(api_name))?.into_owned()
+    }
+
+    /// Parses a call in the legacy Android format (SDK 2.2.16 and earlier): the whole object is
+    /// the data, and the API name arrives beside it.
+    ///
+    /// The format is the host's to state, never guessed: in a legacy call every key is the mini
+    /// program's, so reading `appInfo` or `webviewId` from it would let a mini program forge them.
+    pub fn from_legacy_json(api_name: &str, json: &str) -> Result<Self, CallError> {
+        wire::WireCall::parse(json, Expect::Legacy(api_name))?.into_owned()
     }
 
     /// Builds a call in the unified format from an already-parsed map, as an SDK bridge hands
     /// it over.
     pub fn from_map(params: Map<String, Value>) -> Result<Self, CallError> {
-        Self::from_params(None, params)
+        Self::from_params(Expect::Unified, params)
     }
 
-    /// Builds a call from an already-parsed map whose API name the SDK reported beside it; the
-    /// format is detected as in [`from_json_with_name`](Self::from_json_with_name).
+    /// [`from_map`](Self::from_map) for a map whose API name the SDK reported beside it; as in
+    /// [`from_json_with_name`](Self::from_json_with_name).
     pub fn from_map_with_name(
         api_name: &str,
         params: Map<String, Value>,
     ) -> Result<Self, CallError> {
-        Self::from_params(Some(api_name), params)
+        Self::from_params(Expect::Named(api_name), params)
     }
 
-    fn from_params(
-        reported_name: Option<&str>,
-        mut params: Map<String, Value>,
-    ) -> Result<Self, CallError> {
-        let inner_name = match params.get("api_name") {
-            None => None,
-            Some(Value::String(name)) => Some(name.as_str()),
-            Some(other) => return Err(CallError::field_type("api_name", "a string", other)),
-        };
-        let api_name = match (inner_name, reported_name) {
+    /// A legacy-format call from an already-parsed map: the map is the data; as in
+    /// [`from_legacy_json`](Self::from_legacy_json).
+    pub fn from_legacy_map(api_name: &str, params: Map<String, Value>) -> Result<Self, CallError> {
+        Self::from_params(Expect::Legacy(api_name), params)
+    }
+
+    fn from_params(expect: Expect<'_>, mut params: Map<String, Value>) -> Result<Self, CallError> {
+        if let Expect::Legacy(api_name) = expect {
+            return Ok(MiniApiCall {
+                format: WireFormat::Legacy,
+                ..MiniApiCall::new(check_name(api_name)?, Value::Object(params))
+            });
+        }
+        let reported_name = expect.reported_name();
+        let api_name = match (params.remove("api_name"), reported_name) {
             (None, None) => return Err(CallError::new(CallErrorKind::MissingApiName)),
-            (None, Some(reported)) => {
-                return Ok(MiniApiCall {
-                    format: WireFormat::Legacy,
-                    ..MiniApiCall::new(check_name(reported)?, Value::Object(params))
-                });
+            (None, Some(reported)) => check_name(reported)?.to_owned(),
+            (Some(Value::String(inner)), reported) => {
+                check_agrees(&inner, reported)?;
+                check_name(&inner)?;
+                inner
             }
-            (Some(inner), reported) => {
-                check_agrees(inner, reported)?;
-                check_name(inner)?.to_owned()
-            }
+            (Some(other), _) => return Err(CallError::field_type("api_name", "a string", &other)),
         };
-        params.remove("api_name");
+        let for_api = |error: CallError| error.for_api(&api_name);
         let data = params.remove("data").filter(|data| !data.is_null());
         let web_view_id = match params.remove("webviewId") {
             None | Some(Value::Null) => None,
             Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64(),
-            Some(other) => return Err(CallError::field_type("webviewId", "an integer", &other)),
+            Some(other) => {
+                return Err(for_api(CallError::field_type(
+                    "webviewId",
+                    "an integer",
+                    &other,
+                )));
+            }
         };
         let state_event = match params.remove("stateEvent") {
             None | Some(Value::Null) => None,
             Some(Value::String(event)) => Some(event),
-            Some(other) => return Err(CallError::field_type("stateEvent", "a string", &other)),
+            Some(other) => {
+                return Err(for_api(CallError::field_type(
+                    "stateEvent",
+                    "a string",
+                    &other,
+                )));
+            }
         };
         let app_info = match params.remove("appInfo") {
             None | Some(Value::Null) => None,
             Some(info @ Value::Object(_)) => Some(
                 serde_json::from_value(info)
-                    .map_err(|e| CallError::new(CallErrorKind::AppInfo(e.to_string())))?,
+                    .map_err(|e| for_api(CallError::new(CallErrorKind::AppInfo(e.to_string()))))?,
             ),
-            Some(other) => return Err(CallError::field_type("appInfo", "an object", &other)),
+            Some(other) => {
+                return Err(for_api(CallError::field_type(
+                    "appInfo",
+                    "an object",
+                    &other,
+                )));
+            }
         };
         Ok(MiniApiCall {
             api_name,
@@ -274,6 +302,8 @@ pub(crate) fn check_agrees(inner: &str, reported: Option<&str>) -> Result<(), Ca
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallError {
     kind: CallErrorKind,
+    /// The API name, when the call got far enough to name it: its reply is then named after it.
+    api_name: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -295,13 +325,32 @@ pub(crate) enum CallErrorKind {
         field: &'static str,
         reason: String,
     },
+    /// A value that is valid JSON text but cannot be held as a `serde_json::Value`.
+    Unrepresentable {
+        field: String,
+        reason: String,
+    },
     DuplicateKey(String),
     AppInfo(String),
 }
 
 impl CallError {
     pub(crate) fn new(kind: CallErrorKind) -> Self {
-        CallError { kind }
+        CallError {
+            kind,
+            api_name: None,
+        }
+    }
+
+    /// Records the API name the broken call was for.
+    pub(crate) fn for_api(mut self, api_name: &str) -> Self {
+        self.api_name = Some(api_name.to_owned());
+        self
+    }
+
+    /// The API name the broken call was for, when it could be read.
+    pub(crate) fn api_name(&self) -> Option<&str> {
+        self.api_name.as_deref()
     }
 
     pub(crate) fn field_type(field: &'static str, expected: &'static str, found: &Value) -> Self {
@@ -335,6 +384,7 @@ impl fmt::Display for CallError {
                 write!(f, "`{field}` must be {expected}, found {found}")
             }
             CallErrorKind::FieldValue { field, reason } => write!(f, "`{field}`: {reason}"),
+            CallErrorKind::Unrepresentable { field, reason } => write!(f, "`{field}`: {reason}"),
             CallErrorKind::DuplicateKey(key) => write!(f, "duplicate key `{key}`"),
             CallErrorKind::AppInfo(e) => write!(f, "`appInfo`: {e}"),
         }

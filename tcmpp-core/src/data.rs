@@ -16,12 +16,16 @@ pub(crate) enum DataSource<'a> {
 }
 
 impl DataSource<'_> {
-    /// `data` as a value, for the handlers that ask for the whole call.
-    pub(crate) fn to_value(&self) -> Option<Value> {
+    /// `data` as a value, for the handlers that ask for the whole call. Text that is valid JSON
+    /// may still not fit a `Value` (a number out of range, a lone surrogate): that is an error,
+    /// not a silent `None`.
+    pub(crate) fn to_value(&self) -> Result<Option<Value>, String> {
         match self {
-            DataSource::Absent => None,
-            DataSource::Value(value) => Some(value.clone()),
-            DataSource::Text(text) => serde_json::from_str(text).ok(),
+            DataSource::Absent => Ok(None),
+            DataSource::Value(value) => Ok(Some(value.clone())),
+            DataSource::Text(text) => serde_json::from_str(text)
+                .map(Some)
+                .map_err(|error| strip_position(&error)),
         }
     }
 

@@ -19,7 +19,7 @@ use crate::handler::{BoxReplyFuture, Invocation, Outcome};
 use crate::progress::{CloseOnDone, ProgressChannel};
 use crate::registry::Registry;
 use crate::reply::{FailureKind, Reply, UNNAMED_CALL_PREFIX};
-use crate::wire::WireCall;
+use crate::wire::{Expect, WireCall};
 
 impl Registry {
     /// Dispatches a call to the handler registered under its name.
@@ -70,13 +70,22 @@ impl Registry {
     /// Calls over the registry's size or nesting limits are refused before they are parsed.
     /// When the call is too broken to name its API, `errMsg` starts with `invokeNativePlugin`.
     pub fn dispatch_json(&self, json: &str) -> CallbackFuture {
-        self.dispatch_json_rendered(None, json, None)
+        self.dispatch_json_rendered(Expect::Unified, json, None)
     }
 
     /// Like [`dispatch_json`](Self::dispatch_json), for SDKs that report the API name beside
-    /// the parameters: a legacy-format call (the whole object is the data) is accepted too.
+    /// a unified-format call: the call's own `api_name`, when it has one, must agree.
     pub fn dispatch_json_with_name(&self, api_name: &str, json: &str) -> CallbackFuture {
-        self.dispatch_json_rendered(Some(api_name), json, None)
+        self.dispatch_json_rendered(Expect::Named(api_name), json, None)
+    }
+
+    /// Like [`dispatch_json`](Self::dispatch_json), for a call in the legacy Android format
+    /// (SDK 2.2.16 and earlier): the whole object is the data, the name arrives beside it.
+    ///
+    /// The host states the format; it is never guessed, because every key of a legacy call is
+    /// the mini program's: guessing would let a mini program forge `appInfo` or `webviewId`.
+    pub fn dispatch_json_legacy(&self, api_name: &str, json: &str) -> CallbackFuture {
+        self.dispatch_json_rendered(Expect::Legacy(api_name), json, None)
     }
 
     /// Like [`dispatch_json`](Self::dispatch_json), for bytes that may not be UTF-8: invalid
@@ -102,22 +111,28 @@ impl Registry {
     /// Like [`dispatch_json`](Self::dispatch_json), but leaves the reply bare, for SDKs that add
     /// `errMsg` themselves (Android `req.ok(json)` / `req.fail(msg)`, iOS).
     pub fn dispatch_json_bare(&self, json: &str) -> ReplyFuture {
-        self.dispatch_wire(None, json, None).1
+        self.dispatch_wire(Expect::Unified, json, None).1
     }
 
     /// [`dispatch_json_bare`](Self::dispatch_json_bare) for SDKs that report the API name beside
-    /// the parameters; accepts both wire formats.
+    /// a unified-format call.
     pub fn dispatch_json_bare_with_name(&self, api_name: &str, json: &str) -> ReplyFuture {
-        self.dispatch_wire(Some(api_name), json, None).1
+        self.dispatch_wire(Expect::Named(api_name), json, None).1
+    }
+
+    /// [`dispatch_json_bare`](Self::dispatch_json_bare) for a call in the legacy Android format;
+    /// see [`dispatch_json_legacy`](Self::dispatch_json_legacy).
+    pub fn dispatch_json_bare_legacy(&self, api_name: &str, json: &str) -> ReplyFuture {
+        self.dispatch_wire(Expect::Legacy(api_name), json, None).1
     }
 
     pub(crate) fn dispatch_json_rendered(
         &self,
-        reported_name: Option<&str>,
+        expect: Expect<'_>,
         json: &str,
         progress: Option<&ProgressChannel>,
     ) -> CallbackFuture {
-        let (name, reply) = self.dispatch_wire(reported_name, json, progress);
+        let (name, reply) = self.dispatch_wire(expect, json, progress);
         CallbackFuture {
             prefix: self.prefix_for(name.as_deref()),
             reply,
@@ -144,10 +159,11 @@ impl Registry {
     /// Reads and dispatches a call; also returns the API name, when it could be read.
     pub(crate) fn dispatch_wire<'a>(
         &self,
-        reported_name: Option<&'a str>,
+        expect: Expect<'a>,
         json: &'a str,
         progress: Option<&ProgressChannel>,
     ) -> (Option<Cow<'a, str>>, ReplyFuture) {
+        let reported_name = expect.reported_name();
         let limits = &self.inner.limits;
         if let Err(reply) = limits
             .check_size(json.len())
@@ -156,12 +172,16 @@ impl Registry {
             log_refused_call(&reply);
             return (reported_name.map(Cow::Borrowed), ReplyFuture::ready(reply));
         }
-        let call = match WireCall::parse(json, reported_name) {
+        let call = match WireCall::parse(json, expect) {
             Ok(call) => call,
             Err(error) => {
                 let reply = Reply::fail(FailureKind::InvalidCall, error.to_string());
                 log_refused_call(&reply);
-                return (reported_name.map(Cow::Borrowed), ReplyFuture::ready(reply));
+                let name = match error.api_name() {
+                    Some(name) => Some(Cow::Owned(name.to_owned())),
+                    None => reported_name.map(Cow::Borrowed),
+                };
+                return (name, ReplyFuture::ready(reply));
             }
         };
         let reply = self.invoke(CallContext {
@@ -180,12 +200,15 @@ impl Registry {
 
     fn invoke(&self, cx: CallContext<'_>) -> ReplyFuture {
         let started = Instant::now();
-        let span = tracing::info_span!(
-            "mini_api",
-            api = cx.api_name,
-            app_id = cx.app_info.and_then(|app| app.app_id.as_deref()),
-            web_view_id = cx.web_view_id,
-        );
+        let span = quietly(|| {
+            tracing::info_span!(
+                "mini_api",
+                api = cx.api_name,
+                app_id = cx.app_info.and_then(|app| app.app_id.as_deref()),
+                web_view_id = cx.web_view_id,
+            )
+        })
+        .unwrap_or_else(tracing::Span::none);
         let Some(entry) = self.inner.by_name.get(cx.api_name).copied() else {
             let reply = Reply::fail(
                 FailureKind::UnknownApi,
@@ -217,9 +240,9 @@ impl Registry {
             ));
         }
         let progress = cx.progress.cloned();
-        let outcome = watch.span.in_scope(|| {
-            panic::catch_unwind(AssertUnwindSafe(|| (entry.handler)(Invocation { cx })))
-        });
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            watch.span.in_scope(|| (entry.handler)(Invocation { cx }))
+        }));
         // No progress event may follow the reply: close the call's channel once the reply is
         // known, or, for a running handler, once its future completes or is dropped (a timeout
         // drops it before yielding its reply).
@@ -261,6 +284,14 @@ struct Watch {
     expose_panic_messages: bool,
 }
 
+impl Drop for Watch {
+    fn drop(&mut self) {
+        // Closing a span calls into the subscriber, which must not panic into the host either.
+        let span = std::mem::replace(&mut self.span, tracing::Span::none());
+        quietly(move || drop(span));
+    }
+}
+
 impl Watch {
     /// Logs the outcome of the call and wraps its reply.
     fn finished(self, reply: Reply) -> ReplyFuture {
@@ -269,6 +300,11 @@ impl Watch {
     }
 
     fn log(&self, reply: &Reply) {
+        // A subscriber that panics must not cost the call its reply.
+        quietly(|| self.log_unguarded(reply));
+    }
+
+    fn log_unguarded(&self, reply: &Reply) {
         let elapsed_us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
         let _entered = self.span.enter();
         match reply {
@@ -316,14 +352,16 @@ impl Watch {
             .map(|text| (*text).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned());
         // A payload whose own `Drop` panics must not escape either.
-        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(payload)));
+        quietly(move || drop(payload));
         let shown = message.as_deref().unwrap_or("(no message)");
-        let _entered = self.span.enter();
-        tracing::error!(
-            outcome = "panic",
-            panic = shown,
-            "mini API handler panicked"
-        );
+        quietly(|| {
+            let _entered = self.span.enter();
+            tracing::error!(
+                outcome = "panic",
+                panic = shown,
+                "mini API handler panicked"
+            );
+        });
         let text = if self.expose_panic_messages {
             format!("internal error: the handler panicked: {shown}")
         } else {
@@ -335,11 +373,29 @@ impl Watch {
 
 fn log_refused_call(reply: &Reply) {
     if let Reply::Fail(failure) = reply {
-        tracing::debug!(
-            outcome = "fail",
-            reason = failure.message(),
-            "mini API call refused before dispatch"
-        );
+        quietly(|| {
+            tracing::debug!(
+                outcome = "fail",
+                reason = failure.message(),
+                "mini API call refused before dispatch"
+            );
+        });
+    }
+}
+
+/// Runs `f` and contains any panic in it, dropping the panic's payload safely too: for logging
+/// and dropping, whose failure must never cost a call its reply or escape into the host.
+fn quietly<R>(f: impl FnOnce() -> R) -> Option<R> {
+    match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(value) => Some(value),
+        Err(payload) => {
+            // A payload whose own `Drop` panics is contained as well; a second panic's payload
+            // is leaked rather than risk a third.
+            if let Err(again) = panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+                std::mem::forget(again);
+            }
+            None
+        }
     }
 }
 
@@ -370,10 +426,10 @@ struct Running {
 
 impl Running {
     fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<Reply> {
-        let polled = {
+        let polled = panic::catch_unwind(AssertUnwindSafe(|| {
             let _entered = self.watch.span.enter();
-            panic::catch_unwind(AssertUnwindSafe(|| self.future.as_mut().poll(cx)))
-        };
+            self.future.as_mut().poll(cx)
+        }));
         match polled {
             Ok(Poll::Ready(reply)) => return Poll::Ready(reply),
             Ok(Poll::Pending) => {}
@@ -386,11 +442,24 @@ impl Running {
         let Some(timeout) = self.timeout else {
             return Poll::Pending;
         };
-        let deadline = self.deadline.get_or_insert_with(|| {
-            Delay::new(timeout.saturating_sub(self.watch.started.elapsed()))
+        let started = self.watch.started;
+        let deadline = &mut self.deadline;
+        let expired = quietly(|| {
+            let deadline = deadline
+                .get_or_insert_with(|| Delay::new(timeout.saturating_sub(started.elapsed())));
+            Pin::new(deadline).poll(cx).is_ready()
         });
-        if Pin::new(deadline).poll(cx).is_pending() {
-            return Poll::Pending;
+        match expired {
+            Some(false) => return Poll::Pending,
+            Some(true) => {}
+            None => {
+                // The timer thread could not run (a thread limit, say): serve the call without
+                // a timeout rather than fail it.
+                self.timeout = None;
+                self.deadline = None;
+                quietly(|| tracing::warn!("mini API timeout disabled: the timer is unavailable"));
+                return Poll::Pending;
+            }
         }
         self.drop_future();
         Poll::Ready(Reply::fail(
@@ -402,7 +471,15 @@ impl Running {
     /// Drops the handler's future now, catching a panic in its `Drop`.
     fn drop_future(&mut self) {
         let future = std::mem::replace(&mut self.future, Box::pin(std::future::pending()));
-        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(future)));
+        quietly(move || drop(future));
+    }
+}
+
+impl Drop for Running {
+    /// A reply future dropped before its reply (a synchronous call of an `async fn`, a host
+    /// that gives up) drops the handler's future: a panic there stays here.
+    fn drop(&mut self) {
+        self.drop_future();
     }
 }
 
@@ -434,8 +511,10 @@ impl Future for ReplyFuture {
             },
             State::Running(running) => {
                 let reply = std::task::ready!(running.poll_reply(cx));
-                running.watch.log(&reply);
-                self.state = State::Done;
+                // Done before anything else can go wrong, so the reply is never produced twice.
+                if let State::Running(running) = std::mem::replace(&mut self.state, State::Done) {
+                    running.watch.log(&reply);
+                }
                 Poll::Ready(reply)
             }
             State::Done => panic!("`ReplyFuture` polled after it returned its reply"),

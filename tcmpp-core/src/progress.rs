@@ -17,6 +17,7 @@ use crate::context::{CallContext, FromContext};
 use crate::dispatch::{CallbackFuture, ReplyFuture};
 use crate::error::ApiError;
 use crate::registry::Registry;
+use crate::wire::Expect;
 
 /// One progress event, as a [`ProgressSink`] receives it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -345,26 +346,32 @@ impl ProgressDispatcher<'_> {
     /// [`Registry::dispatch_json`] with this dispatcher's sink.
     pub fn dispatch_json(&self, json: &str) -> CallbackFuture {
         self.registry
-            .dispatch_json_rendered(None, json, Some(&self.channel()))
+            .dispatch_json_rendered(Expect::Unified, json, Some(&self.channel()))
     }
 
     /// [`Registry::dispatch_json_with_name`] with this dispatcher's sink.
     pub fn dispatch_json_with_name(&self, api_name: &str, json: &str) -> CallbackFuture {
         self.registry
-            .dispatch_json_rendered(Some(api_name), json, Some(&self.channel()))
+            .dispatch_json_rendered(Expect::Named(api_name), json, Some(&self.channel()))
+    }
+
+    /// [`Registry::dispatch_json_legacy`] with this dispatcher's sink.
+    pub fn dispatch_json_legacy(&self, api_name: &str, json: &str) -> CallbackFuture {
+        self.registry
+            .dispatch_json_rendered(Expect::Legacy(api_name), json, Some(&self.channel()))
     }
 
     /// [`Registry::dispatch_json_bare`] with this dispatcher's sink.
     pub fn dispatch_json_bare(&self, json: &str) -> ReplyFuture {
         self.registry
-            .dispatch_wire(None, json, Some(&self.channel()))
+            .dispatch_wire(Expect::Unified, json, Some(&self.channel()))
             .1
     }
 
     /// [`Registry::dispatch_json_bare_with_name`] with this dispatcher's sink.
     pub fn dispatch_json_bare_with_name(&self, api_name: &str, json: &str) -> ReplyFuture {
         self.registry
-            .dispatch_wire(Some(api_name), json, Some(&self.channel()))
+            .dispatch_wire(Expect::Named(api_name), json, Some(&self.channel()))
             .1
     }
 }

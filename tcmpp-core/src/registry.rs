@@ -194,6 +194,13 @@ impl RegistryBuilder {
         }
 
         let mut problems = Vec::new();
+        if let ErrMsgPrefix::Fixed(prefix) = &self.prefix {
+            if prefix.contains(':') {
+                problems.push(BuildProblem::InvalidErrMsgPrefix {
+                    prefix: prefix.to_string(),
+                });
+            }
+        }
         for type_name in self.duplicate_states {
             problems.push(BuildProblem::DuplicateState { type_name });
         }
@@ -376,6 +383,12 @@ pub enum BuildProblem {
         /// The state's type.
         type_name: &'static str,
     },
+    /// A fixed `errMsg` prefix contains `:`, which would break the JS SDK's routing on the
+    /// first `:` (`"a:b:ok"` routes to `fail`).
+    InvalidErrMsgPrefix {
+        /// The prefix.
+        prefix: String,
+    },
     /// An access grant names an API that no handler serves: a typo, or a removed API.
     UnknownApiInPolicy {
         /// The API name in the grant.
@@ -392,6 +405,7 @@ impl BuildProblem {
             BuildProblem::MissingState { type_name, .. } => (1, type_name, ""),
             BuildProblem::DuplicateState { type_name } => (2, type_name, ""),
             BuildProblem::UnknownApiInPolicy { api, app_id } => (3, api, app_id),
+            BuildProblem::InvalidErrMsgPrefix { prefix } => (4, prefix, ""),
         }
     }
 }
@@ -434,6 +448,11 @@ impl fmt::Display for BuildProblem {
                     "state `{type_name}` is provided more than once; provide each type once"
                 )
             }
+            BuildProblem::InvalidErrMsgPrefix { prefix } => write!(
+                f,
+                "the errMsg prefix \"{prefix}\" contains `:`, so `{prefix}:ok` would route to `fail`; \
+                 use a prefix without `:`"
+            ),
             BuildProblem::UnknownApiInPolicy { api, app_id } => write!(
                 f,
                 "the access policy grants \"{app_id}\" the API \"{api}\", but no handler is \

@@ -4,6 +4,7 @@
 //! deserialized from the text itself, with no `serde_json::Value` tree built in between.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::Deserialize;
@@ -27,15 +28,33 @@ pub(crate) struct WireCall<'a> {
     pub(crate) format: WireFormat,
 }
 
+/// The format the host says a call arrives in.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Expect<'a> {
+    /// Unified, naming its API in `api_name`.
+    Unified,
+    /// Unified, with the API name the SDK reported beside it.
+    Named(&'a str),
+    /// Legacy: the whole object is the data; the name comes from the SDK.
+    Legacy(&'a str),
+}
+
+impl<'a> Expect<'a> {
+    /// The name the SDK reported beside the call, if any.
+    pub(crate) fn reported_name(self) -> Option<&'a str> {
+        match self {
+            Expect::Unified => None,
+            Expect::Named(name) | Expect::Legacy(name) => Some(name),
+        }
+    }
+}
+
 impl<'a> WireCall<'a> {
-    /// Reads `json` as a unified call, or, when `reported_name` is given and the object has no
-    /// `api_name`, as a legacy call whose whole object is the data.
-    pub(crate) fn parse(json: &'a str, reported_name: Option<&str>) -> Result<Self, CallError> {
+    /// Reads `json` in the format the host expects.
+    pub(crate) fn parse(json: &'a str, expect: Expect<'_>) -> Result<Self, CallError> {
+        // Even a legacy call must be one JSON object; its keys are then the data's alone.
         let fields = read_fields(json)?;
-        let Some(raw_name) = fields.api_name else {
-            let Some(reported) = reported_name else {
-                return Err(CallError::new(CallErrorKind::MissingApiName));
-            };
+        if let Expect::Legacy(reported) = expect {
             return Ok(WireCall {
                 api_name: Cow::Owned(check_name(reported)?.to_owned()),
                 data: Some(json.trim()),
@@ -45,31 +64,47 @@ impl<'a> WireCall<'a> {
                 extra: Map::new(),
                 format: WireFormat::Legacy,
             });
+        }
+        let reported_name = expect.reported_name();
+        let api_name = match (fields.api_name, reported_name) {
+            (None, None) => return Err(CallError::new(CallErrorKind::MissingApiName)),
+            (None, Some(reported)) => Cow::Owned(check_name(reported)?.to_owned()),
+            (Some(raw_name), reported) => {
+                let api_name = typed::<CowStr<'a>>(raw_name, "api_name", "a string")?.0;
+                check_agrees(&api_name, reported)?;
+                check_name(&api_name)?;
+                api_name
+            }
         };
-        let api_name = typed::<CowStr<'a>>(raw_name, "api_name", "a string")?.0;
-        check_agrees(&api_name, reported_name)?;
-        check_name(&api_name)?;
-        let web_view_id = optional(fields.web_view_id, "webviewId", "an integer")?;
-        let state_event =
-            optional::<CowStr<'a>>(fields.state_event, "stateEvent", "a string")?.map(|s| s.0);
+        let for_api = |error: CallError| error.for_api(&api_name);
+        let web_view_id =
+            optional(fields.web_view_id, "webviewId", "an integer").map_err(for_api)?;
+        let state_event = optional::<CowStr<'a>>(fields.state_event, "stateEvent", "a string")
+            .map_err(for_api)?
+            .map(|s| s.0);
         let app_info = match fields.app_info.filter(|raw| !is_null(raw)) {
             None => None,
-            Some(raw) if raw.get().starts_with('{') => Some(
-                serde_json::from_str(raw.get())
-                    .map_err(|e| CallError::new(CallErrorKind::AppInfo(strip_position(&e))))?,
-            ),
+            Some(raw) if raw.get().starts_with('{') => {
+                Some(serde_json::from_str(raw.get()).map_err(|e| {
+                    for_api(CallError::new(CallErrorKind::AppInfo(strip_position(&e))))
+                })?)
+            }
             Some(raw) => {
-                return Err(CallError::new(CallErrorKind::FieldType {
+                return Err(for_api(CallError::new(CallErrorKind::FieldType {
                     field: "appInfo",
                     expected: "an object",
                     found: raw_kind(raw.get()),
-                }));
+                })));
             }
         };
         let mut extra = Map::new();
         for (key, raw) in fields.extra {
-            let value = serde_json::from_str(raw.get())
-                .map_err(|e| CallError::new(CallErrorKind::Syntax(e.to_string())))?;
+            let value = serde_json::from_str(raw.get()).map_err(|e| {
+                for_api(CallError::new(CallErrorKind::Unrepresentable {
+                    field: key.to_string(),
+                    reason: strip_position(&e),
+                }))
+            })?;
             extra.insert(key.into_owned(), value);
         }
         Ok(WireCall {
@@ -86,10 +121,13 @@ impl<'a> WireCall<'a> {
     pub(crate) fn into_owned(self) -> Result<MiniApiCall, CallError> {
         let data = match self.data {
             None => None,
-            Some(text) => Some(
-                serde_json::from_str(text)
-                    .map_err(|e| CallError::new(CallErrorKind::Syntax(e.to_string())))?,
-            ),
+            Some(text) => Some(serde_json::from_str(text).map_err(|e| {
+                CallError::new(CallErrorKind::Unrepresentable {
+                    field: "data".to_owned(),
+                    reason: strip_position(&e),
+                })
+                .for_api(&self.api_name)
+            })?),
         };
         let mut call = MiniApiCall::new(self.api_name.into_owned(), Value::Null);
         call.data = data;
@@ -149,6 +187,7 @@ impl<'de> Deserialize<'de> for Fields<'de> {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
                 let mut fields = Fields::default();
+                let mut extra_keys = HashSet::new();
                 while let Some(CowStr(key)) = map.next_key()? {
                     let slot = match &*key {
                         "api_name" => &mut fields.api_name,
@@ -157,7 +196,9 @@ impl<'de> Deserialize<'de> for Fields<'de> {
                         "stateEvent" => &mut fields.state_event,
                         "appInfo" => &mut fields.app_info,
                         _ => {
-                            if fields.extra.iter().any(|(seen, _)| *seen == key) {
+                            // A set, not a scan of `extra`: a call may carry hundreds of
+                            // thousands of keys within the size limit.
+                            if !extra_keys.insert(key.clone()) {
                                 return Err(de::Error::custom(format_args!(
                                     "{DUPLICATE_KEY}{key}"
                                 )));

@@ -56,9 +56,17 @@ extern "C" {
  */
 #define TCMPP_HOST_FREES_STRINGS 2u
 
+/*
+ * Flag of tcmpp_dispatch and tcmpp_dispatch_sync: the call is in the legacy Android format
+ * (SDK 2.2.16 and earlier), whose whole object is the data; `api_name` must be given. Without
+ * it a call is read in the unified format. The format is stated, never guessed: every key of a
+ * legacy call is the mini program's, so guessing would let it forge appInfo or webviewId.
+ */
+#define TCMPP_LEGACY_FORMAT 4u
+
 /* tcmpp_dispatch's return values. */
 #define TCMPP_DISPATCH_ACCEPTED 0           /* on_reply will be called exactly once */
-#define TCMPP_DISPATCH_NO_REPLY_CALLBACK -1 /* on_reply was NULL: nothing was done */
+#define TCMPP_DISPATCH_NO_REPLY_CALLBACK (-1) /* on_reply was NULL: nothing was done */
 
 /*
  * Receives a call's reply, exactly once per accepted tcmpp_dispatch. `status` is a
@@ -103,9 +111,10 @@ char *tcmpp_custom_config_json(void);
 
 /*
  * Dispatches one call. `call_json` is the parameters the SDK handed over: the unified format
- * {"stateEvent":...,"api_name":...,"data":{...},"webviewId":...}, or, when `api_name` is given
- * (not NULL), also the legacy format in which the whole object is the data. A NULL or
- * non-UTF-8 `call_json`, JSON that is not a call, or an unknown API each get a fail reply.
+ * {"stateEvent":...,"api_name":...,"data":{...},"webviewId":...} (with `api_name`, when given,
+ * checked against the call's own), or, with TCMPP_LEGACY_FORMAT in `flags` and `api_name`
+ * given, the legacy format in which the whole object is the data. A NULL or non-UTF-8
+ * `call_json`, JSON that is not a call, or an unknown API each get a fail reply.
  *
  * `on_reply` is called exactly once, with `context`; `on_progress` (may be NULL: handlers'
  * progress events are then not delivered) for each progress event before it. `context` is

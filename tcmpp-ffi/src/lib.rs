@@ -221,6 +221,12 @@ pub const RENDER_BARE: u32 = 1;
 /// `NativeCallable.listener`, which runs the Dart function later on the isolate's thread.
 pub const HOST_FREES_STRINGS: u32 = 2;
 
+/// Flag: the call is in the legacy Android format (SDK 2.2.16 and earlier), whose whole object
+/// is the data; `api_name` must then be given. Without it, a call is read in the unified
+/// format. The format is stated, never guessed: every key of a legacy call is the mini
+/// program's, so guessing would let it forge `appInfo` or `webviewId`.
+pub const LEGACY_FORMAT: u32 = 4;
+
 /// `tcmpp_dispatch` accepted the call: the reply callback runs exactly once.
 pub const DISPATCH_ACCEPTED: i32 = 0;
 /// `tcmpp_dispatch` was given no reply callback, so it did nothing.
@@ -305,11 +311,12 @@ pub mod __private {
         let Some(on_reply) = on_reply else {
             return DISPATCH_NO_REPLY_CALLBACK;
         };
-        let replier = Replier {
+        let mut replier = Replier {
             on_reply,
             context: HostContext(context),
             flags,
             delivered: false,
+            prefix: UNNAMED_CALL_PREFIX.to_owned(),
         };
         let progress = on_progress.map(|callback| HostProgress {
             callback,
@@ -318,7 +325,7 @@ pub mod __private {
         });
         // SAFETY: the strings are NULL or valid, as the caller promises.
         let started = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
-            start(registry, api_name, call_json, progress)
+            start(registry, api_name, call_json, flags, progress)
         }));
         // Should anything below panic, the unwinding drops `replier`, which then sends a fail
         // reply; the panic itself stops here.
@@ -326,6 +333,9 @@ pub mod __private {
             Ok(Started::Now(reply, prefix)) => replier.deliver(reply, &prefix),
             Ok(Started::Later(future, prefix)) => match runtime() {
                 Ok(runtime) => {
+                    // Should the task be dropped unanswered, its fallback reply is named
+                    // after the call too.
+                    replier.prefix.clone_from(&prefix);
                     runtime.spawn(async move {
                         let reply = future.await;
                         replier.deliver(reply, &prefix);
@@ -356,7 +366,7 @@ pub mod __private {
     ) -> *mut c_char {
         // SAFETY: the strings are NULL or valid, as the caller promises.
         let answered = panic::catch_unwind(AssertUnwindSafe(|| {
-            match unsafe { start(registry, api_name, call_json, None) } {
+            match unsafe { start(registry, api_name, call_json, flags, None) } {
                 Started::Now(reply, prefix) => (reply, prefix),
                 Started::Later(future, prefix) => (future.now_or_fail(), prefix),
             }
@@ -416,6 +426,7 @@ unsafe fn start(
     registry: fn() -> &'static __private::Built,
     api_name: *const c_char,
     call_json: *const c_char,
+    flags: u32,
     progress: Option<HostProgress>,
 ) -> Started {
     // SAFETY: NULL or valid, as the caller promises.
@@ -443,13 +454,30 @@ unsafe fn start(
         }
         Err(reason) => return refused(reason, prefix_of(registry, unnamed_or_reported)),
     };
-    let callback: CallbackFuture = match (progress, api_name) {
-        (Some(sink), Some(name)) => registry
-            .with_progress(sink)
-            .dispatch_json_with_name(name, call_json),
-        (Some(sink), None) => registry.with_progress(sink).dispatch_json(call_json),
-        (None, Some(name)) => registry.dispatch_json_with_name(name, call_json),
-        (None, None) => registry.dispatch_json(call_json),
+    let legacy = flags & LEGACY_FORMAT != 0;
+    let callback: CallbackFuture = match (api_name, legacy) {
+        (None, true) => {
+            return refused(
+                "invalid call: a legacy-format call needs the api_name the SDK reported".into(),
+                prefix_of(registry, unnamed_or_reported),
+            );
+        }
+        (Some(name), true) => match progress {
+            Some(sink) => registry
+                .with_progress(sink)
+                .dispatch_json_legacy(name, call_json),
+            None => registry.dispatch_json_legacy(name, call_json),
+        },
+        (Some(name), false) => match progress {
+            Some(sink) => registry
+                .with_progress(sink)
+                .dispatch_json_with_name(name, call_json),
+            None => registry.dispatch_json_with_name(name, call_json),
+        },
+        (None, false) => match progress {
+            Some(sink) => registry.with_progress(sink).dispatch_json(call_json),
+            None => registry.dispatch_json(call_json),
+        },
     };
     let (future, prefix) = callback.into_parts();
     match future.try_now() {
@@ -594,6 +622,8 @@ struct Replier {
     context: HostContext,
     flags: u32,
     delivered: bool,
+    /// The `errMsg` prefix of the fallback reply, should the call be dropped unanswered.
+    prefix: String,
 }
 
 impl Replier {
@@ -615,9 +645,10 @@ impl Replier {
 impl Drop for Replier {
     fn drop(&mut self) {
         if !self.delivered {
+            let prefix = std::mem::take(&mut self.prefix);
             self.send(
                 &internal_error("the call was dropped before its handler replied"),
-                UNNAMED_CALL_PREFIX,
+                &prefix,
             );
         }
     }

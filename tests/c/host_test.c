@@ -180,8 +180,18 @@ static void check_replies(void) {
                            "{\"errMsg\":\"cEcho:ok\",\"n\":7}"));
     call_free(expect_reply("bare success", NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":8}}",
                            TCMPP_RENDER_BARE, 0, TCMPP_STATUS_SUCCESS, "{\"n\":8}"));
-    call_free(expect_reply("legacy format", "cEcho", "{\"n\":3}", TCMPP_RENDER_CALLBACK, 0,
-                           TCMPP_STATUS_SUCCESS, "{\"errMsg\":\"cEcho:ok\",\"n\":3}"));
+    call_free(expect_reply("legacy format", "cEcho", "{\"n\":3}",
+                           TCMPP_RENDER_CALLBACK | TCMPP_LEGACY_FORMAT, 0, TCMPP_STATUS_SUCCESS,
+                           "{\"errMsg\":\"cEcho:ok\",\"n\":3}"));
+    /* Without the flag, a legacy object is read as a unified call: its keys are not data. */
+    call_free(expect_reply("legacy keys are not a call", "cEcho",
+                           "{\"n\":3,\"appInfo\":{\"appId\":\"forged\"}}", TCMPP_RENDER_CALLBACK, 0,
+                           TCMPP_STATUS_FAIL,
+                           "{\"errMsg\":\"cEcho:fail invalid data: missing field `n`\"}"));
+    call_free(expect_reply("legacy needs a name", NULL, "{\"n\":3}",
+                           TCMPP_RENDER_CALLBACK | TCMPP_LEGACY_FORMAT, 0, TCMPP_STATUS_FAIL,
+                           "{\"errMsg\":\"invokeNativePlugin:fail invalid call: a legacy-format "
+                           "call needs the api_name the SDK reported\"}"));
     call_free(expect_reply("fail", NULL, "{\"api_name\":\"cFail\"}", TCMPP_RENDER_CALLBACK, 0,
                            TCMPP_STATUS_FAIL,
                            "{\"errCode\":1001,\"errMsg\":\"cFail:fail out of stock\"}"));
