@@ -306,17 +306,9 @@ fn a_restricted_api_refuses_everyone_without_a_grant() {
 
 #[test]
 fn grants_admit_by_app_id_and_version_type() {
-    let policy = AccessPolicy::default().grant("wx_trusted", ["secret"]);
-    let mut preview_only = Grant {
-        app_id: "wx_beta".into(),
-        apis: vec!["secret".into()],
-        app_ver_types: Some(vec![2]),
-    };
-    preview_only.app_ver_types = Some(vec![2]);
-    let policy = AccessPolicy {
-        grants: [policy.grants, vec![preview_only]].concat(),
-        ..policy
-    };
+    let policy = AccessPolicy::new()
+        .grant("wx_trusted", ["secret"])
+        .with_grant(Grant::new("wx_beta", ["secret"]).app_ver_types([2]));
     let registry = Registry::builder()
         .state(probes())
         .access_policy(policy)

@@ -32,6 +32,7 @@ use crate::call::AppInfo;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AccessPolicy {
     /// Guard every API, not only the `restricted` ones.
     #[serde(default)]
@@ -44,6 +45,7 @@ pub struct AccessPolicy {
 /// Lets one mini program (or every caller) call some APIs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Grant {
     /// The mini program's `appId`; `"*"` grants every caller, even one without an `appId`.
     pub app_id: String,
@@ -57,19 +59,48 @@ pub struct Grant {
 /// The wildcard of [`Grant::app_id`] and [`Grant::apis`].
 pub(crate) const ANY: &str = "*";
 
-impl AccessPolicy {
-    /// Lets `app_id` call `apis`.
-    #[must_use]
-    pub fn grant<I, S>(mut self, app_id: impl Into<String>, apis: I) -> Self
+impl Grant {
+    /// Lets `app_id` (or `"*"`, every caller) call `apis` (or `"*"`, every API).
+    pub fn new<I, S>(app_id: impl Into<String>, apis: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.grants.push(Grant {
+        Grant {
             app_id: app_id.into(),
             apis: apis.into_iter().map(Into::into).collect(),
             app_ver_types: None,
-        });
+        }
+    }
+
+    /// Grants only these version types (`appVerType`) of the mini program.
+    #[must_use]
+    pub fn app_ver_types(mut self, types: impl IntoIterator<Item = i64>) -> Self {
+        self.app_ver_types = Some(types.into_iter().collect());
+        self
+    }
+}
+
+impl AccessPolicy {
+    /// A policy that guards only `restricted` APIs and grants nothing yet.
+    pub fn new() -> Self {
+        AccessPolicy::default()
+    }
+
+    /// Lets `app_id` call `apis`; see [`Grant::new`].
+    #[must_use]
+    pub fn grant<I, S>(self, app_id: impl Into<String>, apis: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.with_grant(Grant::new(app_id, apis))
+    }
+
+    /// Adds a grant.
+    #[must_use]
+    pub fn with_grant(mut self, grant: Grant) -> Self {
+        self.grants.push(grant);
         self
     }
 

@@ -61,6 +61,7 @@ impl AppInfo {
 
 /// Which of the SDK's two parameter formats a call arrived in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WireFormat {
     /// SDK 2.2.17 and later, and iOS always:
     /// `{"stateEvent":"requestCustomApi","api_name":"…","data":{…},"webviewId":4}`.

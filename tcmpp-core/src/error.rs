@@ -118,7 +118,8 @@ where
     E: std::error::Error + Send + Sync + 'static,
 {
     fn from(error: E) -> Self {
-        ApiError::new(error.to_string())
+        // As `IntoApiError` renders errors, so that `?` and `Err(error)` say the same thing.
+        ApiError::new(format!("{error:#}"))
     }
 }
 

@@ -307,8 +307,10 @@ impl Registry {
     /// use tcmpp_core::{mini_api, Progress, Registry};
     ///
     /// #[mini_api("slowSync")]
-    /// fn slow_sync(progress: Progress) {
-    ///     progress.send(serde_json::json!({ "step": 1 })).unwrap();
+    /// fn slow_sync(progress: Progress) -> Result<(), tcmpp_core::ApiError> {
+    ///     // `?`: an event that cannot be delivered (no sink, say) fails the call.
+    ///     progress.send(serde_json::json!({ "step": 1 }))?;
+    ///     Ok(())
     /// }
     ///
     /// let registry = Registry::builder().build()?;

@@ -306,6 +306,7 @@ impl ApiInfo {
 
 /// Whether a handler is an `async fn` or a plain `fn`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HandlerKind {
     /// An `async fn`: its reply comes from a future.
     Async,
@@ -315,6 +316,7 @@ pub enum HandlerKind {
 
 /// A place in the source: `file:line:column`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub struct SourceLocation {
     /// The file, as `file!()` gives it.
     pub file: &'static str,
