@@ -311,40 +311,30 @@ fn the_header_constants_match_the_rust_side() {
             .parse()
             .unwrap_or_else(|_| panic!("{name} is not a number: {value}"))
     };
-    assert_eq!(
-        defined("TCMPP_STATUS_SUCCESS"),
-        i64::from(tcmpp_ffi::STATUS_SUCCESS)
-    );
-    assert_eq!(
-        defined("TCMPP_STATUS_FAIL"),
-        i64::from(tcmpp_ffi::STATUS_FAIL)
-    );
-    assert_eq!(
-        defined("TCMPP_STATUS_CANCEL"),
-        i64::from(tcmpp_ffi::STATUS_CANCEL)
-    );
-    assert_eq!(
-        defined("TCMPP_RENDER_CALLBACK"),
-        i64::from(tcmpp_ffi::RENDER_CALLBACK)
-    );
-    assert_eq!(
-        defined("TCMPP_RENDER_BARE"),
-        i64::from(tcmpp_ffi::RENDER_BARE)
-    );
-    assert_eq!(
-        defined("TCMPP_HOST_FREES_STRINGS"),
-        i64::from(tcmpp_ffi::HOST_FREES_STRINGS)
-    );
-    assert_eq!(
-        defined("TCMPP_LEGACY_FORMAT"),
-        i64::from(tcmpp_ffi::LEGACY_FORMAT)
-    );
-    assert_eq!(
-        defined("TCMPP_DISPATCH_ACCEPTED"),
-        i64::from(tcmpp_ffi::DISPATCH_ACCEPTED)
-    );
-    assert_eq!(
-        defined("TCMPP_DISPATCH_NO_REPLY_CALLBACK"),
-        i64::from(tcmpp_ffi::DISPATCH_NO_REPLY_CALLBACK)
-    );
+    let rust_side = [
+        ("TCMPP_STATUS_SUCCESS", i64::from(tcmpp_ffi::STATUS_SUCCESS)),
+        ("TCMPP_STATUS_FAIL", i64::from(tcmpp_ffi::STATUS_FAIL)),
+        ("TCMPP_STATUS_CANCEL", i64::from(tcmpp_ffi::STATUS_CANCEL)),
+        (
+            "TCMPP_RENDER_CALLBACK",
+            i64::from(tcmpp_ffi::RENDER_CALLBACK),
+        ),
+        ("TCMPP_RENDER_BARE", i64::from(tcmpp_ffi::RENDER_BARE)),
+        (
+            "TCMPP_HOST_FREES_STRINGS",
+            i64::from(tcmpp_ffi::HOST_FREES_STRINGS),
+        ),
+        ("TCMPP_LEGACY_FORMAT", i64::from(tcmpp_ffi::LEGACY_FORMAT)),
+        (
+            "TCMPP_DISPATCH_ACCEPTED",
+            i64::from(tcmpp_ffi::DISPATCH_ACCEPTED),
+        ),
+        (
+            "TCMPP_DISPATCH_NO_REPLY_CALLBACK",
+            i64::from(tcmpp_ffi::DISPATCH_NO_REPLY_CALLBACK),
+        ),
+    ];
+    for (name, value) in rust_side {
+        assert_eq!(defined(name), value, "{name}");
+    }
 }
