@@ -165,7 +165,9 @@ impl Deref for ApiName {
 /// The registry refuses to build when a handler takes a `State<T>` that was not provided, so a
 /// missing state shows at start-up, never on a user's tap.
 ///
-/// ```
+/// <!-- Its own doctest binary: merged doctests share one registry, and this handler needs a
+/// state the others do not provide. -->
+/// ```standalone_crate
 /// use std::sync::atomic::{AtomicU64, Ordering};
 /// use tcmpp_core::{mini_api, Registry, State};
 ///
