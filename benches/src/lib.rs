@@ -101,7 +101,7 @@ pub fn batch_of_size(bytes: usize) -> Batch {
             name: format!("item number {id}"),
             tags: vec!["alpha".to_owned(), format!("tag-{}", id % 7)],
             score: id as f64 * 0.25,
-            is_active: id % 3 == 0,
+            is_active: id.is_multiple_of(3),
         };
         length += serde_json::to_string(&item).map_or(0, |text| text.len()) + 1;
         batch.items.push(item);
@@ -128,7 +128,9 @@ pub struct HandWrittenError(pub String);
 /// The typed baseline of measurement 1: what a team writes without a framework. It matches on
 /// the name and converts with `serde_json::from_value` / `to_value` itself, and it is `async`,
 /// like the handlers, but needs no boxing because it knows every handler's type.
-pub async fn hand_written_dispatch(call: MiniApiCall) -> Result<Map<String, Value>, HandWrittenError> {
+pub async fn hand_written_dispatch(
+    call: MiniApiCall,
+) -> Result<Map<String, Value>, HandWrittenError> {
     let data = call.data.unwrap_or(Value::Null);
     let result = match call.api_name.as_str() {
         SEED_API => {

@@ -32,7 +32,15 @@ impl DataSource<'_> {
                 serde_path_to_error::deserialize(AbsentData).map_err(describe_value_error)
             }
             DataSource::Value(value) => {
-                serde_path_to_error::deserialize(value).map_err(describe_value_error)
+                // As for text: decode without path tracking, which costs an allocation per
+                // field, and track the path only to explain a failure. Decoding from a borrowed
+                // value copies its strings, but keeps the value for that second pass.
+                match T::deserialize(&value) {
+                    Ok(decoded) => Ok(decoded),
+                    Err(_) => {
+                        serde_path_to_error::deserialize(&value).map_err(describe_value_error)
+                    }
+                }
             }
             DataSource::Text(text) => {
                 // Decode without path tracking first: failures are rare, so only they pay for

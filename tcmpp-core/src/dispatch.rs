@@ -7,14 +7,16 @@ use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::call::{CallError, MiniApiCall};
-use crate::context::CallContext;
+use crate::context::{CallContext, StateMap};
 use crate::data::DataSource;
-use crate::handler::{BoxReplyFuture, Invocation, Outcome};
+use crate::handler::{ApiEntry, BoxReplyFuture, HandlerReply, Invocation, Outcome, ReplyFormat};
 use crate::registry::Registry;
-use crate::reply::{FailureKind, Reply, UNNAMED_CALL_PREFIX};
+use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX};
 use crate::wire::WireCall;
 
 impl Registry {
@@ -35,7 +37,7 @@ impl Registry {
             format,
             ..
         } = call;
-        self.invoke(CallContext {
+        let cx = CallContext {
             api_name: &api_name,
             web_view_id,
             state_event: state_event.as_deref(),
@@ -44,14 +46,18 @@ impl Registry {
             format,
             states: &self.inner.states,
             data: data.map_or(DataSource::Absent, DataSource::Value),
-        })
+        };
+        ReplyFuture {
+            pending: self.invoke(self.lookup(&api_name), cx, ReplyFormat::reply),
+        }
     }
 
     /// Dispatches a unified-format call given as JSON text, and renders the reply in WeChat's
-    /// callback convention: `{"errMsg":"<api>:ok", …result}` on success,
-    /// `{"errMsg":"<api>:fail <reason>","errCode":…}` on failure.
+    /// callback convention: `{…result, "errMsg":"<api>:ok"}` on success,
+    /// `{"errCode":…,"errMsg":"<api>:fail <reason>"}` on failure.
     ///
-    /// The call's `data` is deserialized straight from `json` into the handler's data type.
+    /// The call's `data` is deserialized straight from `json` into the handler's data type, and
+    /// the handler's value is serialized straight into the reply text.
     /// When the call is too broken to name its API, `errMsg` starts with `invokeNativePlugin`.
     pub fn dispatch_json(&self, json: &str) -> CallbackFuture {
         self.dispatch_json_rendered(None, json)
@@ -66,58 +72,79 @@ impl Registry {
     /// Like [`dispatch_json`](Self::dispatch_json), but leaves the reply bare, for SDKs that add
     /// `errMsg` themselves (Android `req.ok(json)` / `req.fail(msg)`, iOS).
     pub fn dispatch_json_bare(&self, json: &str) -> ReplyFuture {
-        self.dispatch_wire(None, json).1
+        self.dispatch_json_bare_inner(None, json)
     }
 
     /// [`dispatch_json_bare`](Self::dispatch_json_bare) for SDKs that report the API name beside
     /// the parameters; accepts both wire formats.
     pub fn dispatch_json_bare_with_name(&self, api_name: &str, json: &str) -> ReplyFuture {
-        self.dispatch_wire(Some(api_name), json).1
+        self.dispatch_json_bare_inner(Some(api_name), json)
+    }
+
+    fn dispatch_json_bare_inner(&self, reported_name: Option<&str>, json: &str) -> ReplyFuture {
+        let pending = match WireCall::parse(json, reported_name) {
+            Ok(call) => {
+                let entry = self.lookup(&call.api_name);
+                self.invoke(
+                    entry,
+                    wire_context(&call, &self.inner.states),
+                    ReplyFormat::reply,
+                )
+            }
+            Err(error) => Pending::ready(invalid_call(&error)),
+        };
+        ReplyFuture { pending }
     }
 
     fn dispatch_json_rendered(&self, reported_name: Option<&str>, json: &str) -> CallbackFuture {
-        let (name, reply) = self.dispatch_wire(reported_name, json);
-        let prefix = self
-            .inner
-            .prefix
-            .resolve(name.unwrap_or(UNNAMED_CALL_PREFIX))
-            .to_owned();
-        CallbackFuture { reply, prefix }
-    }
-
-    /// Reads and dispatches a call; also returns the API name, when it could be read.
-    fn dispatch_wire<'a>(
-        &self,
-        reported_name: Option<&'a str>,
-        json: &'a str,
-    ) -> (Option<&'a str>, ReplyFuture) {
         let call = match WireCall::parse(json, reported_name) {
             Ok(call) => call,
             Err(error) => {
-                return (reported_name, ReplyFuture::ready(invalid_call(&error)));
+                return CallbackFuture {
+                    pending: Pending::ready(invalid_call(&error)),
+                    prefix: self.callback_prefix(None, reported_name),
+                };
             }
         };
-        let reply = self.invoke(CallContext {
-            api_name: &call.api_name,
-            web_view_id: call.web_view_id,
-            state_event: call.state_event.as_deref(),
-            app_info: call.app_info.as_ref(),
-            extra: &call.extra,
-            format: call.format,
-            states: &self.inner.states,
-            data: call.data.map_or(DataSource::Absent, DataSource::Text),
-        });
+        let entry = self.lookup(&call.api_name);
         let name = match call.api_name {
-            std::borrow::Cow::Borrowed(name) => Some(name),
+            Cow::Borrowed(name) => Some(name),
             // An escaped name is rare; the reply then names the API as the SDK reported it.
-            std::borrow::Cow::Owned(_) => reported_name.or(Some(UNNAMED_CALL_PREFIX)),
+            Cow::Owned(_) => reported_name.or(Some(UNNAMED_CALL_PREFIX)),
         };
-        (name, reply)
+        let prefix = self.callback_prefix(entry, name);
+        let pending = self.invoke(entry, wire_context(&call, &self.inner.states), || {
+            ReplyFormat::callback(prefix.clone())
+        });
+        CallbackFuture { pending, prefix }
     }
 
-    fn invoke(&self, cx: CallContext<'_>) -> ReplyFuture {
-        let Some(entry) = self.inner.by_name.get(cx.api_name) else {
-            return ReplyFuture::ready(Reply::fail(
+    fn lookup(&self, api_name: &str) -> Option<&'static ApiEntry> {
+        self.inner.by_name.get(api_name).map(|(entry, _)| *entry)
+    }
+
+    /// What `errMsg` starts with in the rendered reply to a call named `name`, handled by
+    /// `entry`. Borrowed from the registry whenever it can be.
+    fn callback_prefix(&self, entry: Option<&'static ApiEntry>, name: Option<&str>) -> PrefixText {
+        if let Some(fixed) = &self.inner.fixed_prefix {
+            return fixed.clone();
+        }
+        match (entry, name.unwrap_or(UNNAMED_CALL_PREFIX)) {
+            (Some(entry), name) if entry.name == name => PrefixText::Static(entry.name),
+            (_, UNNAMED_CALL_PREFIX) => PrefixText::Static(UNNAMED_CALL_PREFIX),
+            (_, name) => PrefixText::Owned(name.to_owned()),
+        }
+    }
+
+    /// Runs `entry` on the call; `format` is asked for only when there is a handler to run.
+    fn invoke(
+        &self,
+        entry: Option<&'static ApiEntry>,
+        cx: CallContext<'_>,
+        format: impl FnOnce() -> ReplyFormat,
+    ) -> Pending {
+        let Some(entry) = entry else {
+            return Pending::ready(Reply::fail(
                 FailureKind::UnknownApi,
                 format!(
                     "unknown API: no handler is registered for \"{}\"",
@@ -125,13 +152,33 @@ impl Registry {
                 ),
             ));
         };
-        match panic::catch_unwind(AssertUnwindSafe(|| (entry.handler)(Invocation { cx }))) {
-            Ok(Outcome::Ready(reply)) => ReplyFuture::ready(reply),
-            Ok(Outcome::Pending(future)) => ReplyFuture {
+        let invocation = Invocation {
+            cx,
+            format: format(),
+        };
+        match panic::catch_unwind(AssertUnwindSafe(|| (entry.handler)(invocation))) {
+            Ok(Outcome::Ready(reply)) => Pending {
+                state: State::Ready(reply),
+            },
+            Ok(Outcome::Pending(future)) => Pending {
                 state: State::Running(future),
             },
-            Err(payload) => ReplyFuture::ready(panicked(payload)),
+            Err(payload) => Pending::ready(panicked(payload)),
         }
+    }
+}
+
+/// The context of a call read from JSON text.
+fn wire_context<'a>(call: &'a WireCall<'a>, states: &'a StateMap) -> CallContext<'a> {
+    CallContext {
+        api_name: &call.api_name,
+        web_view_id: call.web_view_id,
+        state_event: call.state_event.as_deref(),
+        app_info: call.app_info.as_ref(),
+        extra: &call.extra,
+        format: call.format,
+        states,
+        data: call.data.map_or(DataSource::Absent, DataSource::Text),
     }
 }
 
@@ -145,42 +192,25 @@ fn panicked(payload: Box<dyn Any + Send>) -> Reply {
     Reply::fail(FailureKind::Panic, "internal error: the handler panicked")
 }
 
-/// The reply to a dispatched call, once the handler is done.
-///
-/// `Send`, `'static` and independent of any async runtime. Polling it again after it has
-/// yielded its reply panics, as with most futures.
-#[must_use = "the handler's reply arrives only when the future is polled"]
-pub struct ReplyFuture {
+/// A dispatched call on its way to its one reply; what both public futures drive.
+struct Pending {
     state: State,
 }
 
 enum State {
-    Ready(Reply),
+    Ready(HandlerReply),
     Running(BoxReplyFuture),
     Done,
 }
 
-impl ReplyFuture {
+impl Pending {
     fn ready(reply: Reply) -> Self {
-        ReplyFuture {
-            state: State::Ready(reply),
+        Pending {
+            state: State::Ready(HandlerReply::Reply(reply)),
         }
     }
 
-    /// The reply, if it is already known without polling: for plain-`fn` handlers and for calls
-    /// refused before their handler ran.
-    pub fn try_now(self) -> Result<Reply, Self> {
-        match self.state {
-            State::Ready(reply) => Ok(reply),
-            state => Err(ReplyFuture { state }),
-        }
-    }
-}
-
-impl Future for ReplyFuture {
-    type Output = Reply;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Reply> {
+    fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<HandlerReply> {
         let reply = match &mut self.state {
             State::Ready(_) => match std::mem::replace(&mut self.state, State::Done) {
                 State::Ready(reply) => reply,
@@ -197,7 +227,7 @@ impl Future for ReplyFuture {
                         let state = std::mem::replace(&mut self.state, State::Done);
                         // Dropping a future that panicked may panic again.
                         let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(state)));
-                        panicked(payload)
+                        HandlerReply::Reply(panicked(payload))
                     }
                 }
             }
@@ -205,17 +235,50 @@ impl Future for ReplyFuture {
         };
         Poll::Ready(reply)
     }
+
+    fn state_name(&self) -> &'static str {
+        match &self.state {
+            State::Ready(_) => "ready",
+            State::Running(_) => "running",
+            State::Done => "done",
+        }
+    }
+}
+
+/// The reply to a dispatched call, once the handler is done.
+///
+/// `Send`, `'static` and independent of any async runtime. Polling it again after it has
+/// yielded its reply panics, as with most futures.
+#[must_use = "the handler's reply arrives only when the future is polled"]
+pub struct ReplyFuture {
+    pending: Pending,
+}
+
+impl ReplyFuture {
+    /// The reply, if it is already known without polling: for plain-`fn` handlers and for calls
+    /// refused before their handler ran.
+    pub fn try_now(self) -> Result<Reply, Self> {
+        match self.pending.state {
+            State::Ready(reply) => Ok(reply.into_reply()),
+            state => Err(ReplyFuture {
+                pending: Pending { state },
+            }),
+        }
+    }
+}
+
+impl Future for ReplyFuture {
+    type Output = Reply;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Reply> {
+        self.pending.poll_reply(cx).map(HandlerReply::into_reply)
+    }
 }
 
 impl fmt::Debug for ReplyFuture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match &self.state {
-            State::Ready(_) => "ready",
-            State::Running(_) => "running",
-            State::Done => "done",
-        };
         f.debug_struct("ReplyFuture")
-            .field("state", &state)
+            .field("state", &self.pending.state_name())
             .finish()
     }
 }
@@ -224,14 +287,14 @@ impl fmt::Debug for ReplyFuture {
 /// convention.
 #[must_use = "the handler's reply arrives only when the future is polled"]
 pub struct CallbackFuture {
-    reply: ReplyFuture,
-    prefix: String,
+    pending: Pending,
+    prefix: PrefixText,
 }
 
 impl CallbackFuture {
     /// The `errMsg` prefix the reply will be rendered with.
     pub fn prefix(&self) -> &str {
-        &self.prefix
+        self.prefix.as_str()
     }
 }
 
@@ -240,17 +303,18 @@ impl Future for CallbackFuture {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<String> {
         let this = &mut *self;
-        Pin::new(&mut this.reply)
-            .poll(cx)
-            .map(|reply| render_callback(reply, &this.prefix))
+        this.pending.poll_reply(cx).map(|reply| match reply {
+            HandlerReply::Callback(text) => text,
+            HandlerReply::Reply(reply) => render_callback(reply, this.prefix.as_str()),
+        })
     }
 }
 
 impl fmt::Debug for CallbackFuture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CallbackFuture")
-            .field("reply", &self.reply)
-            .field("prefix", &self.prefix)
+            .field("state", &self.pending.state_name())
+            .field("prefix", &self.prefix.as_str())
             .finish()
     }
 }

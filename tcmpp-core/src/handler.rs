@@ -13,7 +13,7 @@ use crate::call::json_kind;
 use crate::context::{CallContext, StateKey};
 use crate::error::{ApiError, IntoApiError};
 use crate::registry::HandlerKind;
-use crate::reply::{FailureKind, Reply};
+use crate::reply::{FailureKind, PrefixText, Reply};
 
 /// One handler, as `#[mini_api]` registers it with `inventory`.
 pub struct ApiEntry {
@@ -40,9 +40,15 @@ inventory::collect!(ApiEntry);
 /// One call on its way into a handler.
 pub struct Invocation<'a> {
     pub(crate) cx: CallContext<'a>,
+    pub(crate) format: ReplyFormat,
 }
 
 impl<'a> Invocation<'a> {
+    /// The form the caller wants the reply in; hand it to `into_reply`. Take it first.
+    pub fn reply_format(&self) -> ReplyFormat {
+        self.format.clone()
+    }
+
     /// The call's context, for context parameters. Take them all before [`data`](Self::data).
     pub fn context(&self) -> &CallContext<'a> {
         &self.cx
@@ -51,21 +57,72 @@ impl<'a> Invocation<'a> {
     /// The call's data as `T`, or the fail reply that says why it does not fit.
     pub fn data<T: DeserializeOwned>(self) -> Result<T, Outcome> {
         self.cx.data.decode().map_err(|reason| {
-            Outcome::Ready(Reply::fail(
+            Outcome::Ready(HandlerReply::Reply(Reply::fail(
                 FailureKind::InvalidData,
                 format!("invalid data: {reason}"),
-            ))
+            )))
         })
     }
 }
 
 /// A boxed handler future.
-pub(crate) type BoxReplyFuture = Pin<Box<dyn Future<Output = Reply> + Send + 'static>>;
+pub(crate) type BoxReplyFuture = Pin<Box<dyn Future<Output = HandlerReply> + Send + 'static>>;
+
+/// The form a caller wants a reply in, decided by the entry point before the handler runs, so
+/// that the handler's value is serialized once, straight into that form.
+#[derive(Clone, Debug)]
+pub struct ReplyFormat(Form);
+
+#[derive(Clone, Debug)]
+enum Form {
+    /// A [`Reply`], whose success is a `serde_json` map: [`Registry::dispatch`] and the bare
+    /// JSON entries.
+    ///
+    /// [`Registry::dispatch`]: crate::Registry::dispatch
+    Reply,
+    /// The callback object's JSON text, with this `errMsg` prefix.
+    Callback(PrefixText),
+}
+
+impl ReplyFormat {
+    pub(crate) fn reply() -> Self {
+        ReplyFormat(Form::Reply)
+    }
+
+    pub(crate) fn callback(prefix: PrefixText) -> Self {
+        ReplyFormat(Form::Callback(prefix))
+    }
+}
+
+/// A handler's reply, in the form its [`ReplyFormat`] asked for.
+pub enum HandlerReply {
+    /// A reply: every failure, and successes when a [`Reply`] was asked for.
+    Reply(Reply),
+    /// A success rendered as the callback object's JSON text, `errMsg` included.
+    Callback(String),
+}
+
+impl HandlerReply {
+    /// As a [`Reply`]. Entries that want a `Reply` never ask for text, but a callback object is
+    /// a result map with `errMsg` added, so the conversion exists rather than a panic.
+    pub(crate) fn into_reply(self) -> Reply {
+        match self {
+            HandlerReply::Reply(reply) => reply,
+            HandlerReply::Callback(text) => match serde_json::from_str(&text) {
+                Ok(Value::Object(mut map)) => {
+                    map.remove("errMsg");
+                    Reply::Success(map)
+                }
+                _ => Reply::fail(FailureKind::InvalidResult, "invalid result"),
+            },
+        }
+    }
+}
 
 /// What running a handler gives: a reply at once, or a future of one.
 pub enum Outcome {
     /// The reply is known: a plain `fn` ran, or the call was refused before the handler ran.
-    Ready(Reply),
+    Ready(HandlerReply),
     /// An `async fn` handler is running.
     Pending(BoxReplyFuture),
 }
@@ -73,11 +130,13 @@ pub enum Outcome {
 impl Outcome {
     /// A context parameter could not be provided.
     pub fn context_rejected(error: ApiError) -> Self {
-        Outcome::Ready(error.into_reply(FailureKind::MissingContext))
+        Outcome::Ready(HandlerReply::Reply(
+            error.into_reply(FailureKind::MissingContext),
+        ))
     }
 
     /// An `async fn` handler's body.
-    pub fn pending<F: Future<Output = Reply> + Send + 'static>(future: F) -> Self {
+    pub fn pending<F: Future<Output = HandlerReply> + Send + 'static>(future: F) -> Self {
         Outcome::Pending(Box::pin(future))
     }
 }
@@ -116,22 +175,72 @@ impl<T: ?Sized> ValueKind for &T {}
 
 impl ResultTag {
     /// Turns a handler's `Result` into its reply.
-    pub fn into_reply<T: Serialize, E: IntoApiError>(self, result: Result<T, E>) -> Reply {
+    pub fn into_reply<T: Serialize, E: IntoApiError>(
+        self,
+        result: Result<T, E>,
+        format: ReplyFormat,
+    ) -> HandlerReply {
         match result {
-            Ok(value) => success(&value),
-            Err(error) => error.into_api_error().into_reply(FailureKind::Handler),
+            Ok(value) => success(&value, format),
+            Err(error) => {
+                HandlerReply::Reply(error.into_api_error().into_reply(FailureKind::Handler))
+            }
         }
     }
 }
 
 impl ValueTag {
     /// Turns a handler's value into its reply.
-    pub fn into_reply<T: Serialize>(self, value: T) -> Reply {
-        success(&value)
+    pub fn into_reply<T: Serialize>(self, value: T, format: ReplyFormat) -> HandlerReply {
+        success(&value, format)
     }
 }
 
-fn success<T: Serialize + ?Sized>(value: &T) -> Reply {
+fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> HandlerReply {
+    if let Form::Callback(prefix) = &format.0 {
+        // Straight to text, with no `Value` tree in between. Whatever this cannot render (a
+        // value that is not an object, an error inside it) takes the path through `to_value`,
+        // which decides how it fails exactly as the `Reply` entries do.
+        if let Ok(text) = serde_json::to_string(&SuccessCallback {
+            result: value,
+            err_msg: OkMessage(prefix.as_str()),
+        }) {
+            return HandlerReply::Callback(text);
+        }
+    }
+    HandlerReply::Reply(success_map(value))
+}
+
+/// A success callback object: the result's own keys, then `errMsg`.
+///
+/// `errMsg` comes last so that, should the result have a key of that name too, the one that
+/// routes the reply is the one a JSON parser keeps (`JSON.parse` and `serde_json` keep the
+/// last of duplicate keys).
+#[derive(Serialize)]
+struct SuccessCallback<'a, T: ?Sized> {
+    #[serde(flatten)]
+    result: &'a T,
+    #[serde(rename = "errMsg")]
+    err_msg: OkMessage<'a>,
+}
+
+/// `"<prefix>:ok"`, written into the output without a `String` of its own.
+struct OkMessage<'a>(&'a str);
+
+impl Serialize for OkMessage<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl std::fmt::Display for OkMessage<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)?;
+        f.write_str(":ok")
+    }
+}
+
+fn success_map<T: Serialize + ?Sized>(value: &T) -> Reply {
     match serde_json::to_value(value) {
         Ok(Value::Object(map)) => Reply::Success(map),
         Ok(Value::Null) => Reply::Success(Map::new()),

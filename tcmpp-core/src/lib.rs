@@ -31,7 +31,7 @@
 //! let reply = registry
 //!     .dispatch_json(r#"{"api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#)
 //!     .await;
-//! assert_eq!(reply, r#"{"errMsg":"myApiName:ok","method":"myApiHandler","result":"success"}"#);
+//! assert_eq!(reply, r#"{"result":"success","method":"myApiHandler","errMsg":"myApiName:ok"}"#);
 //! # Ok::<_, tcmpp_core::BuildError>(())
 //! # }).unwrap();
 //! ```
@@ -120,7 +120,8 @@ pub use tcmpp_macros::mini_api;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::handler::{
-        ApiEntry, Invocation, Outcome, ResultKind, ResultTag, ValueKind, ValueTag, assert_send,
+        ApiEntry, HandlerReply, Invocation, Outcome, ReplyFormat, ResultKind, ResultTag, ValueKind,
+        ValueTag, assert_send,
     };
     pub use inventory;
 }

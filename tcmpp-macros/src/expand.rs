@@ -92,6 +92,7 @@ fn registration(handler: &Handler, name: &syn::LitStr, krate: &syn::Path) -> Tok
     let fn_ident = &handler.ident;
     let adapter = format_ident!("__tcmpp_handler_{}", fn_ident);
     let invocation = format_ident!("__tcmpp_invocation");
+    let reply_format = format_ident!("__tcmpp_reply_format");
 
     let mut contexts = Vec::new();
     let mut data = None;
@@ -131,7 +132,7 @@ fn registration(handler: &Handler, name: &syn::LitStr, krate: &syn::Path) -> Tok
         {
             #[allow(unused_imports)]
             use #private::{ResultKind as _, ValueKind as _};
-            (&__tcmpp_returned).__tcmpp_reply_kind().into_reply(__tcmpp_returned)
+            (&__tcmpp_returned).__tcmpp_reply_kind().into_reply(__tcmpp_returned, #reply_format)
         }
     };
     let ident_span = fn_ident.span();
@@ -166,6 +167,7 @@ fn registration(handler: &Handler, name: &syn::LitStr, krate: &syn::Path) -> Tok
         const _: () = {
             #[allow(unused_variables, clippy::needless_pass_by_value)]
             fn #adapter(#invocation: #private::Invocation<'_>) -> #private::Outcome {
+                let #reply_format = #invocation.reply_format();
                 #(#contexts)*
                 #data
                 #run
