@@ -13,6 +13,7 @@ use futures_executor::block_on;
 use jsonrpsee::RpcModule;
 use jsonrpsee::types::ErrorObjectOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tcmpp_bench::{
     Batch, ECHO_API, Echo, Greeting, Person, SEED_API, SEED_CALL, SEED_DATA, batch_of_size,
     call_text, echo, greet, hand_written_dispatch, json_rpc_request, serde_floor_echo,
@@ -26,11 +27,21 @@ async fn my_api(person: Person) -> Result<Greeting, ApiError> {
     Ok(greet(person))
 }
 
+/// The seed's handler as a plain `fn`: its reply is ready when `dispatch` returns, so it needs
+/// no boxed future. Measured beside the `async fn` to show what that box costs.
+#[mini_api("myApiNameSync")]
+fn my_api_sync(person: Person) -> Result<Greeting, ApiError> {
+    Ok(greet(person))
+}
+
 /// The sized-payload handler.
 #[mini_api("echoItems")]
 async fn echo_items(batch: Batch) -> Result<Echo, ApiError> {
     Ok(echo(batch))
 }
+
+/// The API name of [`my_api_sync`].
+const SEED_SYNC_API: &str = "myApiNameSync";
 
 /// Payload sizes of measurement 6, with the label each shows under.
 const SIZES: [(&str, usize); 5] = [
@@ -76,6 +87,15 @@ fn seed_call(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>) {
             BatchSize::SmallInput,
         )
     });
+    let seed_call_sync =
+        MiniApiCall::new(SEED_SYNC_API, seed_call.data.clone().unwrap_or_default());
+    group.bench_function(BenchmarkId::new("tcmpp_sync_fn", "seed"), |b| {
+        b.iter_batched(
+            || seed_call_sync.clone(),
+            |call| block_on(registry.dispatch(call)),
+            BatchSize::SmallInput,
+        )
+    });
     group.bench_function(BenchmarkId::new("hand_written", "seed"), |b| {
         b.iter_batched(
             || seed_call.clone(),
@@ -88,6 +108,10 @@ fn seed_call(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>) {
     let mut group = c.benchmark_group("json");
     group.bench_function(BenchmarkId::new("tcmpp", "seed"), |b| {
         b.iter(|| block_on(registry.dispatch_json(black_box(SEED_CALL))))
+    });
+    let sync_call = SEED_CALL.replace(SEED_API, SEED_SYNC_API);
+    group.bench_function(BenchmarkId::new("tcmpp_sync_fn", "seed"), |b| {
+        b.iter(|| block_on(registry.dispatch_json(black_box(&sync_call))))
     });
     group.bench_function(BenchmarkId::new("serde_floor", "seed"), |b| {
         b.iter(|| serde_floor_seed(black_box(SEED_DATA)))
@@ -123,6 +147,11 @@ fn payload_sizes(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>)
         });
         group.bench_function(BenchmarkId::new("serde_floor", label), |b| {
             b.iter(|| serde_floor_echo(black_box(&data)))
+        });
+        // What finding the end of `data` costs, the pass the JSON entry makes before it knows
+        // the handler's type (see docs/PERFORMANCE.md).
+        group.bench_function(BenchmarkId::new("skip_data", label), |b| {
+            b.iter(|| serde_json::from_str::<&RawValue>(black_box(&data)).map(RawValue::get))
         });
         group.bench_function(BenchmarkId::new("envelope_floor", label), |b| {
             b.iter(|| typed_envelope_floor_echo(black_box(&call)))

@@ -46,12 +46,21 @@ impl<'a> WireCall<'a> {
                 format: WireFormat::Legacy,
             });
         };
-        let api_name = typed::<CowStr<'a>>(raw_name, "api_name", "a string")?.0;
+        let api_name = string_field(raw_name, "api_name")?;
         check_agrees(&api_name, reported_name)?;
         check_name(&api_name)?;
-        let web_view_id = optional(fields.web_view_id, "webviewId", "an integer")?;
-        let state_event =
-            optional::<CowStr<'a>>(fields.state_event, "stateEvent", "a string")?.map(|s| s.0);
+        let web_view_id = match fields.web_view_id.filter(|raw| !is_null(raw)) {
+            None => None,
+            // The usual small integer, without a second parser over the slice.
+            Some(raw) => match raw.get().parse::<i64>() {
+                Ok(id) => Some(id),
+                Err(_) => Some(typed(raw, "webviewId", "an integer")?),
+            },
+        };
+        let state_event = match fields.state_event.filter(|raw| !is_null(raw)) {
+            None => None,
+            Some(raw) => Some(string_field(raw, "stateEvent")?),
+        };
         let app_info = match fields.app_info.filter(|raw| !is_null(raw)) {
             None => None,
             Some(raw) if raw.get().starts_with('{') => Some(
@@ -225,14 +234,20 @@ fn typed<'a, T: Deserialize<'a>>(
     })
 }
 
-fn optional<'a, T: Deserialize<'a>>(
-    raw: Option<&'a RawValue>,
-    field: &'static str,
-    expected: &'static str,
-) -> Result<Option<T>, CallError> {
-    raw.filter(|raw| !is_null(raw))
-        .map(|raw| typed(raw, field, expected))
-        .transpose()
+/// A string field's value, borrowed from the input when it holds no escapes.
+fn string_field<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, str>, CallError> {
+    let text = raw.get();
+    // A valid JSON string without a backslash is exactly the text between its quotes: no
+    // second parser is needed for the common case.
+    if let Some(inner) = text
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    {
+        if !inner.contains('\\') {
+            return Ok(Cow::Borrowed(inner));
+        }
+    }
+    Ok(typed::<CowStr<'a>>(raw, field, "a string")?.0)
 }
 
 fn is_null(raw: &RawValue) -> bool {
