@@ -5,6 +5,7 @@
 //! `docs/PERFORMANCE.md` explains the measurements; `benches/report.py` turns criterion's
 //! estimates into the ratio table.
 
+use std::future::Future;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -183,7 +184,9 @@ fn payload_sizes(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>)
 }
 
 /// Measurement 7: the seed call dispatched from many tasks on a multi-threaded runtime with
-/// one worker per core, against the same loop on a single-threaded runtime.
+/// one worker per core, against the same loop on a single-threaded runtime. The serde floor runs
+/// in the same tasks, so that what the machine gives (other processes share its cores) shows
+/// apart from what dispatch costs.
 fn concurrent(c: &mut Criterion, registry: &Registry) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut group = c.benchmark_group("concurrent");
@@ -193,36 +196,59 @@ fn concurrent(c: &mut Criterion, registry: &Registry) {
         .worker_threads(cores)
         .build()
         .expect("a tokio runtime starts");
-    group.bench_function(BenchmarkId::new("multi_thread", cores), |b| {
-        b.iter_custom(|calls| multi.block_on(run_tasks(registry, cores * 8, calls)))
-    });
-
     let single = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a tokio runtime starts");
-    group.bench_function(BenchmarkId::new("current_thread", 1), |b| {
-        b.iter_custom(|calls| single.block_on(run_tasks(registry, 8, calls)))
-    });
+    for (name, runtime, threads) in [
+        ("multi_thread", &multi, cores),
+        ("current_thread", &single, 1),
+    ] {
+        group.bench_function(BenchmarkId::new(format!("tcmpp_{name}"), threads), |b| {
+            b.iter_custom(|calls| {
+                runtime.block_on(run_tasks(threads * 8, calls, {
+                    let registry = registry.clone();
+                    move || {
+                        let registry = registry.clone();
+                        async move { registry.dispatch_json(black_box(SEED_CALL)).await }
+                    }
+                }))
+            })
+        });
+        group.bench_function(
+            BenchmarkId::new(format!("serde_floor_{name}"), threads),
+            |b| {
+                b.iter_custom(|calls| {
+                    runtime.block_on(run_tasks(threads * 8, calls, || async {
+                        serde_floor_seed(black_box(SEED_DATA))
+                    }))
+                })
+            },
+        );
+    }
     group.finish();
 }
 
-/// Spawns `tasks` tasks that dispatch `calls` seed calls between them; the time they took.
-async fn run_tasks(registry: &Registry, tasks: usize, calls: u64) -> Duration {
+/// Spawns `tasks` tasks that run `calls` calls of `call` between them; the time they took.
+async fn run_tasks<C, F>(tasks: usize, calls: u64, call: C) -> Duration
+where
+    C: Fn() -> F + Clone + Send + 'static,
+    F: Future<Output: Send> + Send,
+{
     let tasks = tasks as u64;
     let start = Instant::now();
     let handles: Vec<_> = (0..tasks)
         .map(|task| {
-            let registry = registry.clone();
+            let call = call.clone();
             let share = calls / tasks + u64::from(task < calls % tasks);
             tokio::spawn(async move {
                 for _ in 0..share {
-                    black_box(registry.dispatch_json(black_box(SEED_CALL)).await);
+                    black_box(call().await);
                 }
             })
         })
         .collect();
     for handle in handles {
-        handle.await.expect("a dispatch task does not panic");
+        handle.await.expect("a benchmark task does not panic");
     }
     start.elapsed()
 }
