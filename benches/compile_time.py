@@ -77,6 +77,7 @@ EXPANDED = """const _: () = {{
             line: ::core::line!(),
             column: ::core::column!(),
             handler: __tcmpp_handler_handler_{i},
+            takes_data: true,
             required_states: &[],
         }}
     }}

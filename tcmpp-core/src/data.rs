@@ -13,6 +13,17 @@ pub(crate) enum DataSource<'a> {
     Value(Value),
     /// The JSON text of `data`, borrowed from the call's text.
     Text(&'a str),
+    /// Like `Text`, but not yet known to be valid JSON: decoding it is what validates it.
+    Unchecked(&'a str),
+}
+
+/// Why `data` could not be decoded.
+pub(crate) enum DataError {
+    /// It does not fit the handler's type; the reason names the field.
+    Invalid(String),
+    /// It is not valid JSON, so the call is not either: the entry reads the call again to
+    /// say where.
+    MalformedCall,
 }
 
 impl DataSource<'_> {
@@ -21,12 +32,27 @@ impl DataSource<'_> {
         match self {
             DataSource::Absent => None,
             DataSource::Value(value) => Some(value.clone()),
-            DataSource::Text(text) => serde_json::from_str(text).ok(),
+            DataSource::Text(text) | DataSource::Unchecked(text) => serde_json::from_str(text).ok(),
         }
     }
 
     /// Deserializes `T`, describing a failure by the path of the offending field.
-    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, String> {
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, DataError> {
+        if let DataSource::Unchecked(text) = self {
+            return match serde_json::from_str(text) {
+                Ok(value) => Ok(value),
+                // A failure in text nobody validated yet: whether the text is JSON at all
+                // decides which error the caller sees.
+                Err(_) if serde_json::from_str::<de::IgnoredAny>(text).is_err() => {
+                    Err(DataError::MalformedCall)
+                }
+                Err(_) => DataSource::Text(text).decode(),
+            };
+        }
+        self.decode_checked().map_err(DataError::Invalid)
+    }
+
+    fn decode_checked<T: DeserializeOwned>(self) -> Result<T, String> {
         match self {
             DataSource::Absent => {
                 serde_path_to_error::deserialize(AbsentData).map_err(describe_value_error)
@@ -42,7 +68,7 @@ impl DataSource<'_> {
                     }
                 }
             }
-            DataSource::Text(text) => {
+            DataSource::Text(text) | DataSource::Unchecked(text) => {
                 // Decode without path tracking first: failures are rare, so only they pay for
                 // a second pass that records where the error happened.
                 match serde_json::from_str(text) {

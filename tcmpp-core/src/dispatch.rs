@@ -9,12 +9,15 @@ use std::task::{Context, Poll};
 
 use std::borrow::Cow;
 
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use crate::call::{CallError, MiniApiCall};
 use crate::context::{CallContext, StateMap};
 use crate::data::DataSource;
-use crate::handler::{ApiEntry, BoxReplyFuture, HandlerReply, Invocation, Outcome, ReplyFormat};
+use crate::handler::{
+    ApiEntry, BoxReplyFuture, HandlerReply, Invocation, Outcome, ReplyFormat, malformed_call,
+};
 use crate::registry::Registry;
 use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX};
 use crate::wire::WireCall;
@@ -82,41 +85,88 @@ impl Registry {
     }
 
     fn dispatch_json_bare_inner(&self, reported_name: Option<&str>, json: &str) -> ReplyFuture {
-        let pending = match WireCall::parse(json, reported_name) {
-            Ok(call) => {
-                let entry = self.lookup(&call.api_name);
-                self.invoke(
-                    entry,
-                    wire_context(&call, &self.inner.states),
-                    ReplyFormat::reply,
-                )
-            }
-            Err(error) => Pending::ready(invalid_call(&error)),
-        };
+        let pending = self
+            .read_call(reported_name, json)
+            .and_then(|(call, entry)| {
+                self.invoke_read(reported_name, json, call, entry, ReplyFormat::reply)
+            })
+            .unwrap_or_else(|error| Pending::ready(invalid_call(&error)));
         ReplyFuture { pending }
     }
 
     fn dispatch_json_rendered(&self, reported_name: Option<&str>, json: &str) -> CallbackFuture {
-        let call = match WireCall::parse(json, reported_name) {
-            Ok(call) => call,
-            Err(error) => {
-                return CallbackFuture {
-                    pending: Pending::ready(invalid_call(&error)),
-                    prefix: self.callback_prefix(None, reported_name),
-                };
-            }
+        let refused = |error: CallError| CallbackFuture {
+            pending: Pending::ready(invalid_call(&error)),
+            prefix: self.callback_prefix(None, reported_name),
         };
-        let entry = self.lookup(&call.api_name);
+        let (call, entry) = match self.read_call(reported_name, json) {
+            Ok(read) => read,
+            Err(error) => return refused(error),
+        };
         let name = match call.api_name {
             Cow::Borrowed(name) => Some(name),
             // An escaped name is rare; the reply then names the API as the SDK reported it.
             Cow::Owned(_) => reported_name.or(Some(UNNAMED_CALL_PREFIX)),
         };
         let prefix = self.callback_prefix(entry, name);
-        let pending = self.invoke(entry, wire_context(&call, &self.inner.states), || {
+        match self.invoke_read(reported_name, json, call, entry, || {
             ReplyFormat::callback(prefix.clone())
-        });
-        CallbackFuture { pending, prefix }
+        }) {
+            Ok(pending) => CallbackFuture { pending, prefix },
+            Err(error) => refused(error),
+        }
+    }
+
+    /// Reads a call and finds its handler: in one pass for the common shape of call, with the
+    /// full parser for everything else.
+    fn read_call<'a>(
+        &self,
+        reported_name: Option<&'a str>,
+        json: &'a str,
+    ) -> Result<(WireCall<'a>, Option<&'static ApiEntry>), CallError> {
+        if let Some(call) = WireCall::parse_common(json, reported_name) {
+            let entry = self.lookup(&call.api_name);
+            // Data that no handler decodes must still be JSON, as the full parser demands.
+            let unread = call
+                .data
+                .filter(|_| entry.is_none_or(|entry| !entry.takes_data));
+            if unread.is_none_or(|data| serde_json::from_str::<IgnoredAny>(data).is_ok()) {
+                return Ok((call, entry));
+            }
+        }
+        let call = WireCall::parse(json, reported_name)?;
+        let entry = self.lookup(&call.api_name);
+        Ok((call, entry))
+    }
+
+    /// Invokes the handler on a call read from `json`. When the call is refused with data that
+    /// was not yet validated, and that data is not JSON, the full parser reads the call again
+    /// and explains: a malformed call is reported as one, whatever else is wrong with it.
+    fn invoke_read(
+        &self,
+        reported_name: Option<&str>,
+        json: &str,
+        call: WireCall<'_>,
+        entry: Option<&'static ApiEntry>,
+        format: impl Fn() -> ReplyFormat,
+    ) -> Result<Pending, CallError> {
+        let unchecked_data = call.data.filter(|_| !call.data_checked);
+        let pending = self.invoke(entry, wire_context(&call, &self.inner.states), &format);
+        let malformed = match (&pending.state, unchecked_data) {
+            (State::Ready(HandlerReply::MalformedCall), _) => true,
+            (State::Ready(HandlerReply::Reply(Reply::Fail(_))), Some(data)) => {
+                serde_json::from_str::<IgnoredAny>(data).is_err()
+            }
+            _ => false,
+        };
+        if !malformed {
+            return Ok(pending);
+        }
+        // Refused, as the full parser validates `data`, which was found not to be JSON; should
+        // it accept the call after all, the call is answered as it reads it.
+        let call = WireCall::parse(json, reported_name)?;
+        let entry = self.lookup(&call.api_name);
+        Ok(self.invoke(entry, wire_context(&call, &self.inner.states), format))
     }
 
     fn lookup(&self, api_name: &str) -> Option<&'static ApiEntry> {
@@ -178,7 +228,11 @@ fn wire_context<'a>(call: &'a WireCall<'a>, states: &'a StateMap) -> CallContext
         extra: &call.extra,
         format: call.format,
         states,
-        data: call.data.map_or(DataSource::Absent, DataSource::Text),
+        data: match call.data {
+            None => DataSource::Absent,
+            Some(text) if call.data_checked => DataSource::Text(text),
+            Some(text) => DataSource::Unchecked(text),
+        },
     }
 }
 
@@ -306,6 +360,7 @@ impl Future for CallbackFuture {
         this.pending.poll_reply(cx).map(|reply| match reply {
             HandlerReply::Callback(text) => text,
             HandlerReply::Reply(reply) => render_callback(reply, this.prefix.as_str()),
+            HandlerReply::MalformedCall => render_callback(malformed_call(), this.prefix.as_str()),
         })
     }
 }

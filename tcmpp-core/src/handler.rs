@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::call::json_kind;
 use crate::context::{CallContext, StateKey};
+use crate::data::DataError;
 use crate::error::{ApiError, IntoApiError};
 use crate::registry::HandlerKind;
 use crate::reply::{FailureKind, PrefixText, Reply};
@@ -31,6 +32,9 @@ pub struct ApiEntry {
     pub column: u32,
     /// Runs the handler for one call.
     pub handler: fn(Invocation<'_>) -> Outcome,
+    /// Whether the handler has a data parameter. Data that nothing decodes is validated before
+    /// the handler runs; data that is decoded is validated by decoding it.
+    pub takes_data: bool,
     /// The state each context parameter needs.
     pub required_states: &'static [fn() -> Option<StateKey>],
 }
@@ -56,11 +60,12 @@ impl<'a> Invocation<'a> {
 
     /// The call's data as `T`, or the fail reply that says why it does not fit.
     pub fn data<T: DeserializeOwned>(self) -> Result<T, Outcome> {
-        self.cx.data.decode().map_err(|reason| {
-            Outcome::Ready(HandlerReply::Reply(Reply::fail(
+        self.cx.data.decode().map_err(|error| match error {
+            DataError::Invalid(reason) => Outcome::Ready(HandlerReply::Reply(Reply::fail(
                 FailureKind::InvalidData,
                 format!("invalid data: {reason}"),
-            )))
+            ))),
+            DataError::MalformedCall => Outcome::Ready(HandlerReply::MalformedCall),
         })
     }
 }
@@ -100,6 +105,9 @@ pub enum HandlerReply {
     Reply(Reply),
     /// A success rendered as the callback object's JSON text, `errMsg` included.
     Callback(String),
+    /// The call's data turned out not to be JSON while it was decoded; the handler did not
+    /// run. The entry reads the call again to report exactly what is wrong.
+    MalformedCall,
 }
 
 impl HandlerReply {
@@ -115,8 +123,14 @@ impl HandlerReply {
                 }
                 _ => Reply::fail(FailureKind::InvalidResult, "invalid result"),
             },
+            HandlerReply::MalformedCall => malformed_call(),
         }
     }
+}
+
+/// The reply to a call whose data is not JSON, when the entry could not say more.
+pub(crate) fn malformed_call() -> Reply {
+    Reply::fail(FailureKind::InvalidCall, "invalid call: not valid JSON")
 }
 
 /// What running a handler gives: a reply at once, or a future of one.

@@ -20,6 +20,9 @@ pub(crate) struct WireCall<'a> {
     pub(crate) api_name: Cow<'a, str>,
     /// The JSON text of `data`; `None` when absent or `null`.
     pub(crate) data: Option<&'a str>,
+    /// Whether `data` is known to be valid JSON. [`WireCall::parse_common`] only finds where
+    /// it ends: decoding it validates it, and a handler without data must have it checked.
+    pub(crate) data_checked: bool,
     pub(crate) web_view_id: Option<i64>,
     pub(crate) state_event: Option<Cow<'a, str>>,
     pub(crate) app_info: Option<AppInfo>,
@@ -39,6 +42,7 @@ impl<'a> WireCall<'a> {
             return Ok(WireCall {
                 api_name: Cow::Owned(check_name(reported)?.to_owned()),
                 data: Some(json.trim()),
+                data_checked: true,
                 web_view_id: None,
                 state_event: None,
                 app_info: None,
@@ -84,10 +88,83 @@ impl<'a> WireCall<'a> {
         Ok(WireCall {
             api_name,
             data: fields.data.filter(|raw| !is_null(raw)).map(RawValue::get),
+            data_checked: true,
             web_view_id,
             state_event,
             app_info,
             extra,
+            format: WireFormat::Unified,
+        })
+    }
+
+    /// Reads the common shape of a unified call in one pass, without serde: an object whose
+    /// keys are among `api_name`, `data`, `webviewId` and `stateEvent`, without escapes in
+    /// the keys or the names, and a non-empty `api_name` that agrees with `reported_name`.
+    ///
+    /// `data` is only scanned for its end, not validated (see
+    /// [`data_checked`](Self::data_checked)): that pass over the payload is what makes a large
+    /// call cost more than decoding its data. `None` for any other shape, valid or not:
+    /// [`parse`](Self::parse) then reads the call and explains what is wrong with it.
+    pub(crate) fn parse_common(json: &'a str, reported_name: Option<&str>) -> Option<Self> {
+        let mut scan = Scanner { text: json, pos: 0 };
+        let mut api_name = None;
+        let mut data = None;
+        let mut web_view_id = None;
+        let mut state_event = None;
+        scan.whitespace();
+        scan.expect(b'{')?;
+        scan.whitespace();
+        if scan.peek() == Some(b'}') {
+            return None;
+        }
+        loop {
+            scan.whitespace();
+            let key = scan.plain_string()?;
+            scan.whitespace();
+            scan.expect(b':')?;
+            scan.whitespace();
+            let (seen, value) = match key {
+                "api_name" => (api_name.is_some(), Slot::Name(scan.plain_string()?)),
+                "data" => (data.is_some(), Slot::Data(scan.value_or_null()?)),
+                "webviewId" => (
+                    web_view_id.is_some(),
+                    Slot::WebViewId(scan.integer_or_null()?),
+                ),
+                "stateEvent" => (
+                    state_event.is_some(),
+                    Slot::StateEvent(scan.string_or_null()?),
+                ),
+                _ => return None,
+            };
+            if seen {
+                return None;
+            }
+            match value {
+                Slot::Name(name) => api_name = Some(name),
+                Slot::Data(value) => data = Some(value),
+                Slot::WebViewId(id) => web_view_id = Some(id),
+                Slot::StateEvent(event) => state_event = Some(event),
+            }
+            scan.whitespace();
+            match scan.next()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        scan.whitespace();
+        let api_name = api_name.filter(|name| !name.is_empty())?;
+        if scan.peek().is_some() || reported_name.is_some_and(|reported| reported != api_name) {
+            return None;
+        }
+        Some(WireCall {
+            api_name: Cow::Borrowed(api_name),
+            data: data.flatten(),
+            data_checked: false,
+            web_view_id: web_view_id.flatten(),
+            state_event: state_event.flatten().map(Cow::Borrowed),
+            app_info: None,
+            extra: Map::new(),
             format: WireFormat::Unified,
         })
     }
@@ -108,6 +185,160 @@ impl<'a> WireCall<'a> {
         call.extra = self.extra;
         call.format = self.format;
         Ok(call)
+    }
+}
+
+/// A value [`WireCall::parse_common`] read.
+enum Slot<'a> {
+    Name(&'a str),
+    Data(Option<&'a str>),
+    WebViewId(Option<i64>),
+    StateEvent(Option<&'a str>),
+}
+
+/// A cursor over JSON text for [`WireCall::parse_common`]. Every method returns `None` on
+/// anything it does not expect, which sends the call to the full parser.
+struct Scanner<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let byte = self.peek()?;
+        self.pos += 1;
+        Some(byte)
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        (self.next()? == byte).then_some(())
+    }
+
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn null(&mut self) -> bool {
+        let is_null = self
+            .text
+            .as_bytes()
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(b"null"));
+        if is_null {
+            self.pos += 4;
+        }
+        is_null
+    }
+
+    /// A string without escapes or control characters: exactly the text between its quotes.
+    fn plain_string(&mut self) -> Option<&'a str> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        let length = self.text.as_bytes()[start..]
+            .iter()
+            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
+        self.pos = start + length;
+        self.expect(b'"')?;
+        self.text.get(start..start + length)
+    }
+
+    fn string_or_null(&mut self) -> Option<Option<&'a str>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.plain_string().map(Some)
+    }
+
+    /// An integer in JSON's syntax that fits an `i64`.
+    fn integer_or_null(&mut self) -> Option<Option<i64>> {
+        if self.null() {
+            return Some(None);
+        }
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let digits = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        let digits = &self.text.as_bytes()[digits..self.pos];
+        if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
+            return None;
+        }
+        if let Some(b'.' | b'e' | b'E') = self.peek() {
+            return None;
+        }
+        self.text.get(start..self.pos)?.parse().ok().map(Some)
+    }
+
+    /// Any value, found by its structure alone: strings are skipped by their quotes and
+    /// escapes, objects and arrays by counting brackets, anything else runs to the next
+    /// delimiter. Not validated: whoever reads the text validates it.
+    fn value_or_null(&mut self) -> Option<Option<&'a str>> {
+        if self.null() {
+            return Some(None);
+        }
+        let start = self.pos;
+        match self.peek()? {
+            b'"' => self.skip_string()?,
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                loop {
+                    match self.peek()? {
+                        b'"' => {
+                            self.skip_string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.pos += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+            }
+            _ => {
+                while let Some(byte) = self.peek() {
+                    if matches!(byte, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+            }
+        }
+        let value = self.text.get(start..self.pos)?;
+        (!value.is_empty()).then_some(Some(value))
+    }
+
+    /// Moves past a string, escapes included.
+    fn skip_string(&mut self) -> Option<()> {
+        self.expect(b'"')?;
+        let bytes = self.text.as_bytes();
+        loop {
+            // `get`: an escape at the very end leaves `pos` past the end.
+            let offset = bytes
+                .get(self.pos..)?
+                .iter()
+                .position(|&byte| byte == b'"' || byte == b'\\')?;
+            self.pos += offset + 1;
+            if bytes[self.pos - 1] == b'"' {
+                return Some(());
+            }
+            // The escaped character, whatever it is.
+            self.pos += 1;
+        }
     }
 }
 

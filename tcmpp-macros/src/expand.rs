@@ -161,6 +161,7 @@ fn registration(handler: &Handler, name: &syn::LitStr, krate: &syn::Path) -> Tok
     let column = quote_spanned!(ident_span=> ::core::column!());
     let file = quote_spanned!(ident_span=> ::core::file!());
     let fn_name = fn_ident.to_string();
+    let takes_data = data.is_some();
 
     quote! {
         #[doc(hidden)]
@@ -182,6 +183,7 @@ fn registration(handler: &Handler, name: &syn::LitStr, krate: &syn::Path) -> Tok
                     line: #line,
                     column: #column,
                     handler: #adapter,
+                    takes_data: #takes_data,
                     required_states: &[#(#required_states),*],
                 }
             }
