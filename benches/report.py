@@ -57,9 +57,13 @@ def main():
     rows = [
         ("1", "typed dispatch, seed call", get("typed", "tcmpp", "seed"),
          "hand-written", get("typed", "hand_written", "seed"), 1.10),
+        ("1", "typed dispatch, seed call, plain `fn` handler", get("typed", "tcmpp_sync_fn", "seed"),
+         "hand-written", get("typed", "hand_written", "seed"), 1.10),
         ("1", "typed dispatch, 10 KB", get("payload", "tcmpp_typed", "10KB"),
          "hand-written", get("payload", "hand_written", "10KB"), 1.10),
         ("2", "JSON entry, seed call", get("json", "tcmpp", "seed"),
+         "serde floor", get("json", "serde_floor", "seed"), 1.25),
+        ("2", "JSON entry, seed call, plain `fn` handler", get("json", "tcmpp_sync_fn", "seed"),
          "serde floor", get("json", "serde_floor", "seed"), 1.25),
         ("2", "JSON entry, 10 KB", get("payload", "tcmpp_json", "10KB"),
          "serde floor", get("payload", "serde_floor", "10KB"), 1.25),
@@ -109,8 +113,9 @@ def main():
           "hand-written dispatcher (typed):")
     print()
     print("| data | JSON entry | serde floor | JSON / floor | JSON / typed-envelope floor | "
-          "JSON / jsonrpsee | typed / hand-written | JSON entry per KB |")
-    print("|---|---|---|---|---|---|---|---|")
+          "JSON / jsonrpsee | typed / hand-written | JSON entry per KB | serde's pass to find "
+          "the end of data, / floor |")
+    print("|---|---|---|---|---|---|---|---|---|")
     sizes = [("100B", 100), ("1KB", 1e3), ("10KB", 1e4), ("100KB", 1e5), ("1MB", 1e6)]
     for label, nominal in sizes:
         ours = get("payload", "tcmpp_json", label)
@@ -121,7 +126,8 @@ def main():
               f"{fmt_ratio(ratio(ours, get('payload', 'envelope_floor', label)))} | "
               f"{fmt_ratio(ratio(ours, get('payload', 'jsonrpsee', label)))} | "
               f"{fmt_ratio(ratio(get('payload', 'tcmpp_typed', label), get('payload', 'hand_written', label)))} | "
-              f"{fmt_time(per_kb)} |")
+              f"{fmt_time(per_kb)} | "
+              f"{fmt_ratio(ratio(get('payload', 'skip_data', label), floor))} |")
 
     print()
     print("Concurrent dispatch of the seed call (measurement 7):")
