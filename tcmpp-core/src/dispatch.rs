@@ -1,13 +1,12 @@
 //! Dispatching calls: from a call or from JSON text to exactly one reply.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
-
-use std::borrow::Cow;
 
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
