@@ -467,6 +467,12 @@ impl Watch {
     }
 
     fn log(&self, reply: &HandlerReply) {
+        // With no subscriber listening, not even the clock is read.
+        if tracing::level_filters::LevelFilter::current()
+            == tracing::level_filters::LevelFilter::OFF
+        {
+            return;
+        }
         // A subscriber that panics must not cost the call its reply.
         quietly(|| match reply {
             HandlerReply::Reply(reply) => self.log_unguarded(reply),
