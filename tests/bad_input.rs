@@ -735,13 +735,13 @@ fn every_malformed_call_gets_its_exact_fail_reply() {
     // The same registry still answers good calls, in both formats.
     let good =
         block_on(registry.dispatch_json(r#"{"api_name":"typed","data":{"name":"kka","age":22}}"#));
-    assert_eq!(good, r#"{"age":22,"errMsg":"typed:ok","name":"kka"}"#);
+    assert_eq!(good, r#"{"age":22,"name":"kka","errMsg":"typed:ok"}"#);
     let legacy = block_on(registry.dispatch_json_legacy("typed", r#"{"name":"kka","age":22}"#));
     assert_eq!(legacy, good);
     let numbers = block_on(
         registry.dispatch_json(r#"{"api_name":"numbers","data":{"small":255,"signed":-128}}"#),
     );
-    assert_eq!(numbers, r#"{"errMsg":"numbers:ok","sum":127.0}"#);
+    assert_eq!(numbers, r#"{"sum":127.0,"errMsg":"numbers:ok"}"#);
 }
 
 #[test]

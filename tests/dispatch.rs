@@ -256,7 +256,7 @@ fn seed_call_through_the_json_entry() {
     ));
     assert_eq!(
         reply,
-        r#"{"errMsg":"myApiName:ok","method":"myApiHandler","result":"success"}"#
+        r#"{"result":"success","method":"myApiHandler","errMsg":"myApiName:ok"}"#
     );
 }
 
@@ -266,7 +266,7 @@ fn seed_call_in_the_legacy_format() {
         block_on(registry().dispatch_json_legacy("myApiName", r#"{"name":"kka","age":22}"#));
     assert_eq!(
         reply,
-        r#"{"errMsg":"myApiName:ok","method":"myApiHandler","result":"success"}"#
+        r#"{"result":"success","method":"myApiHandler","errMsg":"myApiName:ok"}"#
     );
 }
 
@@ -693,7 +693,7 @@ fn panics_become_fail_replies_and_the_registry_keeps_serving() {
     );
     assert_eq!(
         after,
-        r#"{"errMsg":"myApiName:ok","method":"myApiHandler","result":"success"}"#
+        r#"{"result":"success","method":"myApiHandler","errMsg":"myApiName:ok"}"#
     );
 }
 

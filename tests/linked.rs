@@ -24,6 +24,6 @@ fn handlers_of_a_referenced_crate_are_registered() {
         block_on(registry.dispatch_json(r#"{"api_name":"linkedEcho","data":{"text":"hi"}}"#));
     assert_eq!(
         reply,
-        r#"{"echoed":"HI","errMsg":"linkedEcho:ok","from":"tcmpp-test-handlers"}"#
+        r#"{"echoed":"HI","from":"tcmpp-test-handlers","errMsg":"linkedEcho:ok"}"#
     );
 }

@@ -136,7 +136,7 @@ fn a_panicking_subscriber_never_costs_a_reply() {
     let registry = Registry::builder().build().unwrap();
     tracing::subscriber::with_default(PanickingSubscriber, || {
         let ok = block_on(registry.dispatch_json(r#"{"api_name":"observed","data":1}"#));
-        assert_eq!(ok, r#"{"errMsg":"observed:ok","size":1}"#);
+        assert_eq!(ok, r#"{"size":1,"errMsg":"observed:ok"}"#);
         let unknown = block_on(registry.dispatch_json(r#"{"api_name":"nope"}"#));
         assert!(unknown.contains("nope:fail unknown API"), "{unknown}");
         let refused = block_on(registry.dispatch_json("[]"));

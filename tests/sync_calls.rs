@@ -36,7 +36,7 @@ fn a_plain_fn_handler_answers_a_sync_call_at_once() {
     assert_eq!(reply.result().unwrap()["sum"], 42);
     assert_eq!(
         registry.dispatch_json_sync(r#"{"api_name":"syncSum","data":{"a":1,"b":1}}"#),
-        r#"{"errMsg":"syncSum:ok","sum":2}"#
+        r#"{"sum":2,"errMsg":"syncSum:ok"}"#
     );
     let bare = registry.dispatch_json_bare_sync(r#"{"api_name":"syncSum","data":{"a":1}}"#);
     assert_eq!(bare.failure().unwrap().kind(), FailureKind::InvalidData);

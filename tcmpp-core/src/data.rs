@@ -13,9 +13,25 @@ pub(crate) enum DataSource<'a> {
     Value(Value),
     /// The JSON text of `data`, borrowed from the call's text.
     Text(&'a str),
+    /// Like `Text`, but not yet known to be valid JSON: decoding it is what validates it.
+    Unchecked(&'a str),
 }
 
-impl DataSource<'_> {
+/// Why `data` could not be decoded.
+pub(crate) enum DataError {
+    /// It does not fit the handler's type; the reason names the field.
+    Invalid(String),
+    /// It is not valid JSON, so the call is not either: the entry reads the call again to
+    /// say where.
+    MalformedCall,
+}
+
+/// Whether `text` is one JSON value.
+pub(crate) fn is_json(text: &str) -> bool {
+    serde_json::from_str::<de::IgnoredAny>(text).is_ok()
+}
+
+impl<'a> DataSource<'a> {
     /// `data` as a value, for the handlers that ask for the whole call. Text that is valid JSON
     /// may still not fit a `Value` (a number out of range, a lone surrogate): that is an error,
     /// not a silent `None`.
@@ -23,22 +39,51 @@ impl DataSource<'_> {
         match self {
             DataSource::Absent => Ok(None),
             DataSource::Value(value) => Ok(Some(value.clone())),
-            DataSource::Text(text) => serde_json::from_str(text)
+            DataSource::Text(text) | DataSource::Unchecked(text) => serde_json::from_str(text)
                 .map(Some)
                 .map_err(|error| strip_position(&error)),
         }
     }
 
+    /// The text of `data` when it has not been validated yet.
+    pub(crate) fn unchecked(&self) -> Option<&'a str> {
+        match self {
+            DataSource::Unchecked(text) => Some(text),
+            _ => None,
+        }
+    }
+
     /// Deserializes `T`, describing a failure by the path of the offending field.
-    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, String> {
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, DataError> {
+        if let DataSource::Unchecked(text) = self {
+            return match serde_json::from_str(text) {
+                Ok(value) => Ok(value),
+                // A failure in text nobody validated yet: whether the text is JSON at all
+                // decides which error the caller sees.
+                Err(_) if !is_json(text) => Err(DataError::MalformedCall),
+                Err(_) => DataSource::Text(text).decode(),
+            };
+        }
+        self.decode_checked().map_err(DataError::Invalid)
+    }
+
+    fn decode_checked<T: DeserializeOwned>(self) -> Result<T, String> {
         match self {
             DataSource::Absent => {
                 serde_path_to_error::deserialize(AbsentData).map_err(describe_value_error)
             }
             DataSource::Value(value) => {
-                serde_path_to_error::deserialize(value).map_err(describe_value_error)
+                // As for text: decode without path tracking, which costs an allocation per
+                // field, and track the path only to explain a failure. Decoding from a borrowed
+                // value copies its strings, but keeps the value for that second pass.
+                match T::deserialize(&value) {
+                    Ok(decoded) => Ok(decoded),
+                    Err(_) => {
+                        serde_path_to_error::deserialize(&value).map_err(describe_value_error)
+                    }
+                }
             }
-            DataSource::Text(text) => {
+            DataSource::Text(text) | DataSource::Unchecked(text) => {
                 // Decode without path tracking first: failures are rare, so only they pay for
                 // a second pass that records where the error happened.
                 match serde_json::from_str(text) {

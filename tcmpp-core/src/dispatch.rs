@@ -12,13 +12,15 @@ use std::time::{Duration, Instant};
 use futures_timer::Delay;
 use serde_json::{Map, Value};
 
-use crate::call::{MiniApiCall, is_api_name};
-use crate::context::CallContext;
-use crate::data::DataSource;
-use crate::handler::{BoxReplyFuture, Invocation, Outcome};
+use crate::call::{CallError, MiniApiCall, is_api_name};
+use crate::context::{CallContext, StateMap};
+use crate::data::{DataSource, is_json};
+use crate::handler::{
+    ApiEntry, BoxReplyFuture, HandlerReply, Invocation, Outcome, ReplyFormat, malformed_call,
+};
 use crate::progress::{CloseOnDone, ProgressChannel};
 use crate::registry::Registry;
-use crate::reply::{FailureKind, Reply, UNNAMED_CALL_PREFIX};
+use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX};
 use crate::wire::{Expect, WireCall};
 
 impl Registry {
@@ -49,7 +51,7 @@ impl Registry {
             format,
             ..
         } = call;
-        self.invoke(CallContext {
+        let cx = CallContext {
             api_name: &api_name,
             web_view_id,
             state_event: state_event.as_deref(),
@@ -59,14 +61,21 @@ impl Registry {
             states: &self.inner.states,
             data: data.map_or(DataSource::Absent, DataSource::Value),
             progress,
-        })
+        };
+        let pending = self
+            .invoke(self.lookup(&api_name), cx, ReplyFormat::reply)
+            // Data that is already a value was JSON.
+            .unwrap_or_else(|MalformedData| Pending::ready(malformed_call()));
+        ReplyFuture { pending }
     }
 
     /// Dispatches a unified-format call given as JSON text, and renders the reply in WeChat's
-    /// callback convention: `{"errMsg":"<api>:ok", …result}` on success,
-    /// `{"errMsg":"<api>:fail <reason>","errCode":…}` on failure.
+    /// callback convention: `{…result, "errMsg":"<api>:ok"}` on success,
+    /// `{"errCode":…,"errMsg":"<api>:fail <reason>"}` on failure.
     ///
-    /// The call's `data` is deserialized straight from `json` into the handler's data type.
+    /// The call's `data` is deserialized straight from `json` into the handler's data type, and
+    /// the handler's value is serialized straight into the reply text, its keys in the order
+    /// the value serializes them.
     /// Calls over the registry's size or nesting limits are refused before they are parsed.
     /// When the call is too broken to name its API, `errMsg` starts with `invokeNativePlugin`.
     pub fn dispatch_json(&self, json: &str) -> CallbackFuture {
@@ -104,112 +113,181 @@ impl Registry {
         });
         match checked {
             Ok(text) => self.dispatch_json(text),
-            Err(reply) => self.refused_json(None, reply),
+            Err(reply) => self.refused_callback(Refusal::new(None, reply)),
         }
     }
 
     /// Like [`dispatch_json`](Self::dispatch_json), but leaves the reply bare, for SDKs that add
     /// `errMsg` themselves (Android `req.ok(json)` / `req.fail(msg)`, iOS).
     pub fn dispatch_json_bare(&self, json: &str) -> ReplyFuture {
-        self.dispatch_wire(Expect::Unified, json, None).1
+        self.dispatch_json_reply(Expect::Unified, json, None)
     }
 
     /// [`dispatch_json_bare`](Self::dispatch_json_bare) for SDKs that report the API name beside
     /// a unified-format call.
     pub fn dispatch_json_bare_with_name(&self, api_name: &str, json: &str) -> ReplyFuture {
-        self.dispatch_wire(Expect::Named(api_name), json, None).1
+        self.dispatch_json_reply(Expect::Named(api_name), json, None)
     }
 
     /// [`dispatch_json_bare`](Self::dispatch_json_bare) for a call in the legacy Android format;
     /// see [`dispatch_json_legacy`](Self::dispatch_json_legacy).
     pub fn dispatch_json_bare_legacy(&self, api_name: &str, json: &str) -> ReplyFuture {
-        self.dispatch_wire(Expect::Legacy(api_name), json, None).1
+        self.dispatch_json_reply(Expect::Legacy(api_name), json, None)
     }
 
+    /// Reads and dispatches a call given as JSON text, for a bare reply.
+    pub(crate) fn dispatch_json_reply(
+        &self,
+        expect: Expect<'_>,
+        json: &str,
+        progress: Option<&ProgressChannel>,
+    ) -> ReplyFuture {
+        let pending = self
+            .read_call(expect, json)
+            .and_then(|(call, entry)| {
+                self.invoke_read(expect, json, call, entry, progress, ReplyFormat::reply)
+            })
+            .unwrap_or_else(|refusal| Pending::ready(refusal.reply));
+        ReplyFuture { pending }
+    }
+
+    /// Reads and dispatches a call given as JSON text, for a reply rendered in WeChat's
+    /// callback convention.
     pub(crate) fn dispatch_json_rendered(
         &self,
         expect: Expect<'_>,
         json: &str,
         progress: Option<&ProgressChannel>,
     ) -> CallbackFuture {
-        let (name, reply) = self.dispatch_wire(expect, json, progress);
-        CallbackFuture {
-            prefix: self.prefix_for(name.as_deref()),
-            reply,
+        let (call, entry) = match self.read_call(expect, json) {
+            Ok(read) => read,
+            Err(refusal) => return self.refused_callback(refusal),
+        };
+        let prefix = self.callback_prefix(entry, Some(&call.api_name));
+        match self.invoke_read(expect, json, call, entry, progress, || {
+            ReplyFormat::callback(prefix.clone())
+        }) {
+            Ok(pending) => CallbackFuture { pending, prefix },
+            Err(refusal) => self.refused_callback(refusal),
         }
     }
 
-    fn refused_json(&self, reported_name: Option<&str>, reply: Reply) -> CallbackFuture {
-        log_refused_call(&reply);
+    fn refused_callback(&self, refusal: Refusal<'_>) -> CallbackFuture {
         CallbackFuture {
-            prefix: self.prefix_for(reported_name),
-            reply: ReplyFuture::ready(reply),
+            prefix: self.callback_prefix(None, refusal.name.as_deref()),
+            pending: Pending::ready(refusal.reply),
         }
     }
 
-    fn prefix_for(&self, api_name: Option<&str>) -> String {
+    /// What `errMsg` starts with in the rendered reply to a call named `name`, handled by
+    /// `entry`. Borrowed from the registry whenever it can be.
+    fn callback_prefix(&self, entry: Option<&'static ApiEntry>, name: Option<&str>) -> PrefixText {
+        if let Some(fixed) = &self.inner.fixed_prefix {
+            return fixed.clone();
+        }
+        if let Some(entry) = entry.filter(|entry| name == Some(entry.name)) {
+            return PrefixText::Static(entry.name);
+        }
         // A name no handler could have (one with a `:` or spaces, say) is not echoed into
         // `errMsg`, where it could confuse the JS SDK's routing on the first `:`.
-        let name = api_name
-            .filter(|name| is_api_name(name))
-            .unwrap_or(UNNAMED_CALL_PREFIX);
-        self.inner.prefix.resolve(name).to_owned()
+        match name.filter(|name| is_api_name(name)) {
+            Some(name) => PrefixText::Owned(name.to_owned()),
+            None => PrefixText::Static(UNNAMED_CALL_PREFIX),
+        }
     }
 
-    /// Reads and dispatches a call; also returns the API name, when it could be read.
-    pub(crate) fn dispatch_wire<'a>(
+    /// Checks a call given as JSON text against the limits, reads it and finds its handler: in
+    /// one pass for the common shape of call, with the full parser for everything else.
+    fn read_call<'a>(
         &self,
         expect: Expect<'a>,
         json: &'a str,
-        progress: Option<&ProgressChannel>,
-    ) -> (Option<Cow<'a, str>>, ReplyFuture) {
+    ) -> Result<(WireCall<'a>, Option<&'static ApiEntry>), Refusal<'a>> {
         let reported_name = expect.reported_name();
         let limits = &self.inner.limits;
         if let Err(reply) = limits
             .check_size(json.len())
             .and_then(|()| limits.check_depth(json.as_bytes()))
         {
-            log_refused_call(&reply);
-            return (reported_name.map(Cow::Borrowed), ReplyFuture::ready(reply));
+            return Err(Refusal::new(reported_name.map(Cow::Borrowed), reply));
         }
-        let call = match WireCall::parse(json, expect) {
-            Ok(call) => call,
-            Err(error) => {
-                let reply = Reply::fail(FailureKind::InvalidCall, error.to_string());
-                log_refused_call(&reply);
-                let name = match error.api_name() {
-                    Some(name) => Some(Cow::Owned(name.to_owned())),
-                    None => reported_name.map(Cow::Borrowed),
-                };
-                return (name, ReplyFuture::ready(reply));
+        // A legacy call's keys are all data: only the full parser reads it.
+        if !matches!(expect, Expect::Legacy(_)) {
+            if let Some(mut call) = WireCall::parse_common(json, reported_name) {
+                let entry = self.lookup(&call.api_name);
+                match call.data {
+                    // Data that no handler decodes must still be JSON, as the full parser
+                    // demands; when it is not, the full parser explains.
+                    Some(data) if entry.is_none_or(|entry| !entry.takes_data) => {
+                        if is_json(data) {
+                            call.data_checked = true;
+                            return Ok((call, entry));
+                        }
+                    }
+                    _ => return Ok((call, entry)),
+                }
             }
-        };
-        let reply = self.invoke(CallContext {
-            api_name: &call.api_name,
-            web_view_id: call.web_view_id,
-            state_event: call.state_event.as_deref(),
-            app_info: call.app_info.as_ref(),
-            extra: &call.extra,
-            format: call.format,
-            states: &self.inner.states,
-            data: call.data.map_or(DataSource::Absent, DataSource::Text),
-            progress,
-        });
-        (Some(call.api_name), reply)
+        }
+        let call = WireCall::parse(json, expect)
+            .map_err(|error| Refusal::of_error(&error, reported_name))?;
+        let entry = self.lookup(&call.api_name);
+        Ok((call, entry))
     }
 
-    fn invoke(&self, cx: CallContext<'_>) -> ReplyFuture {
-        let started = Instant::now();
-        let span = quietly(|| {
-            tracing::info_span!(
-                "mini_api",
-                api = cx.api_name,
-                app_id = cx.app_info.and_then(|app| app.app_id.as_deref()),
-                web_view_id = cx.web_view_id,
+    /// Invokes the handler on a call read from `json`. When the call is refused with data that
+    /// was not yet validated, and that data is not JSON, the full parser reads the call again
+    /// and explains: a malformed call is reported as one, whatever else is wrong with it.
+    fn invoke_read<'a>(
+        &self,
+        expect: Expect<'a>,
+        json: &'a str,
+        call: WireCall<'_>,
+        entry: Option<&'static ApiEntry>,
+        progress: Option<&ProgressChannel>,
+        format: impl Fn() -> ReplyFormat,
+    ) -> Result<Pending, Refusal<'a>> {
+        if let Ok(pending) = self.invoke(
+            entry,
+            wire_context(&call, &self.inner.states, progress),
+            &format,
+        ) {
+            return Ok(pending);
+        }
+        // The data was found not to be JSON: the full parser refuses the call and says where.
+        // Should it accept the call after all, the call is answered as it reads it.
+        let call = WireCall::parse(json, expect)
+            .map_err(|error| Refusal::of_error(&error, expect.reported_name()))?;
+        let entry = self.lookup(&call.api_name);
+        Ok(self
+            .invoke(
+                entry,
+                wire_context(&call, &self.inner.states, progress),
+                &format,
             )
-        })
-        .unwrap_or_else(tracing::Span::none);
-        let Some(entry) = self.inner.by_name.get(cx.api_name).copied() else {
+            .unwrap_or_else(|MalformedData| Pending::ready(malformed_call())))
+    }
+
+    fn lookup(&self, api_name: &str) -> Option<&'static ApiEntry> {
+        self.inner.by_name.get(api_name).map(|(entry, _)| *entry)
+    }
+
+    /// Runs `entry` on the call; `format` is asked for only when there is a handler to run.
+    ///
+    /// `Err` when the call is refused and its data, not yet validated, turns out not to be
+    /// JSON: nothing was logged and no handler body ran; the caller reads the call again.
+    fn invoke(
+        &self,
+        entry: Option<&'static ApiEntry>,
+        cx: CallContext<'_>,
+        format: impl FnOnce() -> ReplyFormat,
+    ) -> Result<Pending, MalformedData> {
+        let unchecked = cx.data.unchecked();
+        let malformed = || unchecked.is_some_and(|text| !is_json(text));
+        let started = Instant::now();
+        let Some(entry) = entry else {
+            if malformed() {
+                return Err(MalformedData);
+            }
             let reply = Reply::fail(
                 FailureKind::UnknownApi,
                 format!(
@@ -217,32 +295,56 @@ impl Registry {
                     cx.api_name
                 ),
             );
-            return Watch {
-                span,
+            return Ok(Watch {
+                span: call_span(&cx),
                 started,
                 expose_panic_messages: false,
             }
-            .finished(reply);
-        };
-        let watch = Watch {
-            span,
-            started,
-            expose_panic_messages: self.inner.expose_panic_messages,
+            .finished(HandlerReply::Reply(reply)));
         };
         if !self
             .inner
             .access
             .permits(entry.name, entry.restricted, cx.app_info)
         {
-            return watch.finished(Reply::fail(
+            if malformed() {
+                return Err(MalformedData);
+            }
+            let watch = Watch {
+                span: call_span(&cx),
+                started,
+                expose_panic_messages: false,
+            };
+            return Ok(watch.finished(HandlerReply::Reply(Reply::fail(
                 FailureKind::PermissionDenied,
                 "permission denied",
-            ));
+            ))));
         }
+        let watch = Watch {
+            span: call_span(&cx),
+            started,
+            expose_panic_messages: self.inner.expose_panic_messages,
+        };
         let progress = cx.progress.cloned();
+        let invocation = Invocation {
+            cx,
+            format: format(),
+        };
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-            watch.span.in_scope(|| (entry.handler)(Invocation { cx }))
+            watch.span.in_scope(|| (entry.handler)(invocation))
         }));
+        // Refused before the handler's body ran, on data that is not JSON: a malformed call.
+        let refused_malformed = match &outcome {
+            Ok(Outcome::Ready(HandlerReply::MalformedCall)) => true,
+            Ok(Outcome::Ready(HandlerReply::Reply(Reply::Fail(_)))) | Err(_) => malformed(),
+            _ => false,
+        };
+        if refused_malformed {
+            if let Err(payload) = outcome {
+                quietly(move || drop(payload));
+            }
+            return Err(MalformedData);
+        }
         // No progress event may follow the reply: close the call's channel once the reply is
         // known, or, for a running handler, once its future completes or is dropped (a timeout
         // drops it before yielding its reply).
@@ -256,9 +358,9 @@ impl Registry {
             }
             (outcome, None) => outcome,
         };
-        match outcome {
+        Ok(match outcome {
             Ok(Outcome::Ready(reply)) => watch.finished(reply),
-            Ok(Outcome::Pending(future)) => ReplyFuture {
+            Ok(Outcome::Pending(future)) => Pending {
                 state: State::Running(Box::new(Running {
                     future,
                     timeout: entry
@@ -271,10 +373,73 @@ impl Registry {
             },
             Err(payload) => {
                 let reply = watch.panicked(payload);
-                watch.finished(reply)
+                watch.finished(HandlerReply::Reply(reply))
             }
-        }
+        })
     }
+}
+
+/// The call's data is not JSON; found while the call was refused or its data decoded.
+struct MalformedData;
+
+/// A call refused before dispatch, and the API name to render its reply with, if known.
+struct Refusal<'a> {
+    name: Option<Cow<'a, str>>,
+    reply: Reply,
+}
+
+impl<'a> Refusal<'a> {
+    fn new(name: Option<Cow<'a, str>>, reply: Reply) -> Self {
+        log_refused_call(&reply);
+        Refusal { name, reply }
+    }
+
+    fn of_error(error: &CallError, reported_name: Option<&'a str>) -> Self {
+        let name = match error.api_name() {
+            Some(name) => Some(Cow::Owned(name.to_owned())),
+            None => reported_name.map(Cow::Borrowed),
+        };
+        Refusal::new(
+            name,
+            Reply::fail(FailureKind::InvalidCall, error.to_string()),
+        )
+    }
+}
+
+/// The context of a call read from JSON text.
+fn wire_context<'a>(
+    call: &'a WireCall<'a>,
+    states: &'a StateMap,
+    progress: Option<&'a ProgressChannel>,
+) -> CallContext<'a> {
+    CallContext {
+        api_name: &call.api_name,
+        web_view_id: call.web_view_id,
+        state_event: call.state_event.as_deref(),
+        app_info: call.app_info.as_ref(),
+        extra: &call.extra,
+        format: call.format,
+        states,
+        data: match call.data {
+            None => DataSource::Absent,
+            Some(text) if call.data_checked => DataSource::Text(text),
+            Some(text) => DataSource::Unchecked(text),
+        },
+        progress,
+    }
+}
+
+/// The span of one call, or none when the subscriber panics.
+fn call_span(cx: &CallContext<'_>) -> tracing::Span {
+    quietly(|| {
+        tracing::info_span!(
+            "mini_api",
+            api = cx.api_name,
+            app_id = cx.app_info.and_then(|app| app.app_id.as_deref()),
+            web_view_id = cx.web_view_id,
+        )
+    })
+    .unwrap_or_else(tracing::Span::none)
 }
 
 /// What a call is observed through: its span, its start, and how panics are shown.
@@ -294,14 +459,26 @@ impl Drop for Watch {
 
 impl Watch {
     /// Logs the outcome of the call and wraps its reply.
-    fn finished(self, reply: Reply) -> ReplyFuture {
+    fn finished(self, reply: HandlerReply) -> Pending {
         self.log(&reply);
-        ReplyFuture::ready(reply)
+        Pending {
+            state: State::Ready(reply),
+        }
     }
 
-    fn log(&self, reply: &Reply) {
+    fn log(&self, reply: &HandlerReply) {
+        // With no subscriber listening, not even the clock is read.
+        if tracing::level_filters::LevelFilter::current()
+            == tracing::level_filters::LevelFilter::OFF
+        {
+            return;
+        }
         // A subscriber that panics must not cost the call its reply.
-        quietly(|| self.log_unguarded(reply));
+        quietly(|| match reply {
+            HandlerReply::Reply(reply) => self.log_unguarded(reply),
+            HandlerReply::Callback(_) => self.log_unguarded(&Reply::Success(Map::new())),
+            HandlerReply::MalformedCall => self.log_unguarded(&malformed_call()),
+        });
     }
 
     fn log_unguarded(&self, reply: &Reply) {
@@ -399,17 +576,13 @@ fn quietly<R>(f: impl FnOnce() -> R) -> Option<R> {
     }
 }
 
-/// The reply to a dispatched call, once the handler is done.
-///
-/// `Send`, `'static` and independent of any async runtime. Dropping it drops the handler's
-/// future. Polling it again after it has yielded its reply panics, as with most futures.
-#[must_use = "the handler's reply arrives only when the future is polled"]
-pub struct ReplyFuture {
+/// A dispatched call on its way to its one reply; what both public futures drive.
+struct Pending {
     state: State,
 }
 
 enum State {
-    Ready(Reply),
+    Ready(HandlerReply),
     Running(Box<Running>),
     Done,
 }
@@ -425,7 +598,7 @@ struct Running {
 }
 
 impl Running {
-    fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<Reply> {
+    fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<HandlerReply> {
         let polled = panic::catch_unwind(AssertUnwindSafe(|| {
             let _entered = self.watch.span.enter();
             self.future.as_mut().poll(cx)
@@ -436,7 +609,7 @@ impl Running {
             Err(payload) => {
                 let reply = self.watch.panicked(payload);
                 self.drop_future();
-                return Poll::Ready(reply);
+                return Poll::Ready(HandlerReply::Reply(reply));
             }
         }
         let Some(timeout) = self.timeout else {
@@ -462,10 +635,10 @@ impl Running {
             }
         }
         self.drop_future();
-        Poll::Ready(Reply::fail(
+        Poll::Ready(HandlerReply::Reply(Reply::fail(
             FailureKind::Timeout,
             format!("timeout after {} ms", timeout.as_millis()),
-        ))
+        )))
     }
 
     /// Drops the handler's future now, catching a panic in its `Drop`.
@@ -483,27 +656,15 @@ impl Drop for Running {
     }
 }
 
-impl ReplyFuture {
+impl Pending {
+    /// A call refused before its handler ran; logged where it was refused.
     fn ready(reply: Reply) -> Self {
-        ReplyFuture {
-            state: State::Ready(reply),
+        Pending {
+            state: State::Ready(HandlerReply::Reply(reply)),
         }
     }
 
-    /// The reply, if it is already known without polling: for plain-`fn` handlers and for calls
-    /// refused before their handler ran.
-    pub fn try_now(self) -> Result<Reply, Self> {
-        match self.state {
-            State::Ready(reply) => Ok(reply),
-            state => Err(ReplyFuture { state }),
-        }
-    }
-}
-
-impl Future for ReplyFuture {
-    type Output = Reply;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Reply> {
+    fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<HandlerReply> {
         match &mut self.state {
             State::Ready(_) => match std::mem::replace(&mut self.state, State::Done) {
                 State::Ready(reply) => Poll::Ready(reply),
@@ -517,20 +678,59 @@ impl Future for ReplyFuture {
                 }
                 Poll::Ready(reply)
             }
-            State::Done => panic!("`ReplyFuture` polled after it returned its reply"),
+            State::Done => panic!("a reply future polled after it returned its reply"),
         }
+    }
+
+    /// The reply, if it is already known without polling.
+    fn try_now(self) -> Result<HandlerReply, Self> {
+        match self.state {
+            State::Ready(reply) => Ok(reply),
+            state => Err(Pending { state }),
+        }
+    }
+
+    fn state_name(&self) -> &'static str {
+        match &self.state {
+            State::Ready(_) => "ready",
+            State::Running(_) => "running",
+            State::Done => "done",
+        }
+    }
+}
+
+/// The reply to a dispatched call, once the handler is done.
+///
+/// `Send`, `'static` and independent of any async runtime. Dropping it drops the handler's
+/// future. Polling it again after it has yielded its reply panics, as with most futures.
+#[must_use = "the handler's reply arrives only when the future is polled"]
+pub struct ReplyFuture {
+    pending: Pending,
+}
+
+impl ReplyFuture {
+    /// The reply, if it is already known without polling: for plain-`fn` handlers and for calls
+    /// refused before their handler ran.
+    pub fn try_now(self) -> Result<Reply, Self> {
+        self.pending
+            .try_now()
+            .map(HandlerReply::into_reply)
+            .map_err(|pending| ReplyFuture { pending })
+    }
+}
+
+impl Future for ReplyFuture {
+    type Output = Reply;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Reply> {
+        self.pending.poll_reply(cx).map(HandlerReply::into_reply)
     }
 }
 
 impl fmt::Debug for ReplyFuture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match &self.state {
-            State::Ready(_) => "ready",
-            State::Running(_) => "running",
-            State::Done => "done",
-        };
         f.debug_struct("ReplyFuture")
-            .field("state", &state)
+            .field("state", &self.pending.state_name())
             .finish()
     }
 }
@@ -539,20 +739,39 @@ impl fmt::Debug for ReplyFuture {
 /// convention.
 #[must_use = "the handler's reply arrives only when the future is polled"]
 pub struct CallbackFuture {
-    reply: ReplyFuture,
-    prefix: String,
+    pending: Pending,
+    prefix: PrefixText,
 }
 
 impl CallbackFuture {
     /// The `errMsg` prefix the reply will be rendered with.
     pub fn prefix(&self) -> &str {
-        &self.prefix
+        self.prefix.as_str()
     }
 
     /// The unrendered reply and the `errMsg` prefix, for hosts that need the reply's kind as
     /// well as its rendering ([`Reply::to_callback_json`] renders it).
+    ///
+    /// A success the handler already rendered as text is read back into a result map; for
+    /// the reply's text, poll this future instead, which renders it only once.
     pub fn into_parts(self) -> (ReplyFuture, String) {
-        (self.reply, self.prefix)
+        (
+            ReplyFuture {
+                pending: self.pending,
+            },
+            self.prefix.as_str().to_owned(),
+        )
+    }
+
+    /// The rendered reply, if it is already known without polling.
+    pub(crate) fn try_now(self) -> Result<String, Self> {
+        match self.pending.try_now() {
+            Ok(reply) => Ok(render(reply, self.prefix.as_str())),
+            Err(pending) => Err(CallbackFuture {
+                pending,
+                prefix: self.prefix,
+            }),
+        }
     }
 }
 
@@ -561,18 +780,27 @@ impl Future for CallbackFuture {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<String> {
         let this = &mut *self;
-        Pin::new(&mut this.reply)
-            .poll(cx)
-            .map(|reply| render_callback(reply, &this.prefix))
+        this.pending
+            .poll_reply(cx)
+            .map(|reply| render(reply, this.prefix.as_str()))
     }
 }
 
 impl fmt::Debug for CallbackFuture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CallbackFuture")
-            .field("reply", &self.reply)
-            .field("prefix", &self.prefix)
+            .field("state", &self.pending.state_name())
+            .field("prefix", &self.prefix.as_str())
             .finish()
+    }
+}
+
+/// A handler's reply as the callback object's JSON text.
+fn render(reply: HandlerReply, prefix: &str) -> String {
+    match reply {
+        HandlerReply::Callback(text) => text,
+        HandlerReply::Reply(reply) => render_callback(reply, prefix),
+        HandlerReply::MalformedCall => render_callback(malformed_call(), prefix),
     }
 }
 

@@ -12,9 +12,10 @@ use serde_json::{Map, Value};
 
 use crate::call::json_kind;
 use crate::context::{CallContext, FromContext, StateKey};
+use crate::data::DataError;
 use crate::error::{ApiError, IntoApiError};
 use crate::registry::HandlerKind;
-use crate::reply::{FailureKind, Reply};
+use crate::reply::{FailureKind, PrefixText, Reply};
 
 /// One handler, as `#[mini_api]` registers it with `inventory`.
 pub struct ApiEntry {
@@ -32,6 +33,9 @@ pub struct ApiEntry {
     pub column: u32,
     /// Runs the handler for one call.
     pub handler: fn(Invocation<'_>) -> Outcome,
+    /// Whether the handler has a data parameter. Data that nothing decodes is validated before
+    /// the handler runs; data that is decoded is validated by decoding it.
+    pub takes_data: bool,
     /// The state each context parameter needs.
     pub required_states: &'static [fn() -> Option<StateKey>],
     /// The API's own timeout in milliseconds (`timeout_ms = N`).
@@ -45,9 +49,15 @@ inventory::collect!(ApiEntry);
 /// One call on its way into a handler.
 pub struct Invocation<'a> {
     pub(crate) cx: CallContext<'a>,
+    pub(crate) format: ReplyFormat,
 }
 
 impl<'a> Invocation<'a> {
+    /// The form the caller wants the reply in; hand it to [`success`]. Take it first.
+    pub fn reply_format(&self) -> ReplyFormat {
+        self.format.clone()
+    }
+
     /// The call's context, for context parameters. Take them all before [`data`](Self::data).
     pub fn context(&self) -> &CallContext<'a> {
         &self.cx
@@ -55,22 +65,83 @@ impl<'a> Invocation<'a> {
 
     /// The call's data as `T`, or the fail reply that says why it does not fit.
     pub fn data<T: DeserializeOwned>(self) -> Result<T, Outcome> {
-        self.cx.data.decode().map_err(|reason| {
-            Outcome::Ready(Reply::fail(
+        self.cx.data.decode().map_err(|error| match error {
+            DataError::Invalid(reason) => Outcome::Ready(HandlerReply::Reply(Reply::fail(
                 FailureKind::InvalidData,
                 format!("invalid data: {reason}"),
-            ))
+            ))),
+            DataError::MalformedCall => Outcome::Ready(HandlerReply::MalformedCall),
         })
     }
 }
 
 /// A boxed handler future.
-pub(crate) type BoxReplyFuture = Pin<Box<dyn Future<Output = Reply> + Send + 'static>>;
+pub(crate) type BoxReplyFuture = Pin<Box<dyn Future<Output = HandlerReply> + Send + 'static>>;
+
+/// The form a caller wants a reply in, decided by the entry point before the handler runs, so
+/// that the handler's value is serialized once, straight into that form.
+#[derive(Clone, Debug)]
+pub struct ReplyFormat(Form);
+
+#[derive(Clone, Debug)]
+enum Form {
+    /// A [`Reply`], whose success is a `serde_json` map: [`Registry::dispatch`] and the bare
+    /// JSON entries.
+    ///
+    /// [`Registry::dispatch`]: crate::Registry::dispatch
+    Reply,
+    /// The callback object's JSON text, with this `errMsg` prefix.
+    Callback(PrefixText),
+}
+
+impl ReplyFormat {
+    pub(crate) fn reply() -> Self {
+        ReplyFormat(Form::Reply)
+    }
+
+    pub(crate) fn callback(prefix: PrefixText) -> Self {
+        ReplyFormat(Form::Callback(prefix))
+    }
+}
+
+/// A handler's reply, in the form its [`ReplyFormat`] asked for.
+pub enum HandlerReply {
+    /// A reply: every failure, and successes when a [`Reply`] was asked for.
+    Reply(Reply),
+    /// A success rendered as the callback object's JSON text, `errMsg` included.
+    Callback(String),
+    /// The call's data turned out not to be JSON while it was decoded; the handler did not
+    /// run. The entry reads the call again to report exactly what is wrong.
+    MalformedCall,
+}
+
+impl HandlerReply {
+    /// As a [`Reply`]. Entries that want a `Reply` never ask for text, but a callback object is
+    /// a result map with `errMsg` added, so the conversion exists rather than a panic.
+    pub(crate) fn into_reply(self) -> Reply {
+        match self {
+            HandlerReply::Reply(reply) => reply,
+            HandlerReply::Callback(text) => match serde_json::from_str(&text) {
+                Ok(Value::Object(mut map)) => {
+                    map.remove("errMsg");
+                    Reply::Success(map)
+                }
+                _ => Reply::fail(FailureKind::InvalidResult, "invalid result"),
+            },
+            HandlerReply::MalformedCall => malformed_call(),
+        }
+    }
+}
+
+/// The reply to a call whose data is not JSON, when the entry could not say more.
+pub(crate) fn malformed_call() -> Reply {
+    Reply::fail(FailureKind::InvalidCall, "invalid call: not valid JSON")
+}
 
 /// What running a handler gives: a reply at once, or a future of one.
 pub enum Outcome {
     /// The reply is known: a plain `fn` ran, or the call was refused before the handler ran.
-    Ready(Reply),
+    Ready(HandlerReply),
     /// An `async fn` handler is running.
     Pending(BoxReplyFuture),
 }
@@ -78,11 +149,13 @@ pub enum Outcome {
 impl Outcome {
     /// A context parameter could not be provided.
     pub fn context_rejected(error: ApiError) -> Self {
-        Outcome::Ready(error.into_reply(FailureKind::MissingContext))
+        Outcome::Ready(HandlerReply::Reply(
+            error.into_reply(FailureKind::MissingContext),
+        ))
     }
 
     /// An `async fn` handler's body.
-    pub fn pending<F: Future<Output = Reply> + Send + 'static>(future: F) -> Self {
+    pub fn pending<F: Future<Output = HandlerReply> + Send + 'static>(future: F) -> Self {
         Outcome::Pending(Box::pin(future))
     }
 }
@@ -150,12 +223,215 @@ impl ValueTag {
 }
 
 /// The fail reply of a handler's error.
-pub fn failure<E: IntoApiError>(error: E) -> Reply {
-    error.into_api_error().into_reply(FailureKind::Handler)
+pub fn failure<E: IntoApiError>(error: E) -> HandlerReply {
+    HandlerReply::Reply(error.into_api_error().into_reply(FailureKind::Handler))
 }
 
-/// The success reply of a handler's value; a fail reply when it is not a JSON object.
-pub fn success<T: Serialize + ?Sized>(value: &T) -> Reply {
+/// The success reply of a handler's value, in the form `format` asks for; a fail reply when the
+/// value is not a JSON object.
+pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> HandlerReply {
+    if let Form::Callback(prefix) = &format.0 {
+        // Straight to text, with no `Value` tree in between, for the shapes that render as an
+        // object both ways. Anything else (a value that is not an object, an error inside it)
+        // takes the path through `to_value`, which decides how it fails exactly as the `Reply`
+        // entries do.
+        let rendered = renders_as_object(value).then(|| {
+            serde_json::to_string(&SuccessCallback {
+                result: value,
+                err_msg: OkMessage(prefix.as_str()),
+            })
+        });
+        if let Some(Ok(text)) = rendered {
+            // A result with an `errMsg` key of its own would render it twice: some JSON parsers
+            // refuse duplicate keys, and the others may keep either. Such a result takes the
+            // map path, where the routing `errMsg` replaces it. `"errMsg"` in the text is a key
+            // or a string equal to `errMsg` (quotes inside strings are escaped); the last one
+            // is the routing key.
+            if text.matches("\"errMsg\"").nth(1).is_none() {
+                return HandlerReply::Callback(text);
+            }
+        }
+    }
+    HandlerReply::Reply(success_map(value))
+}
+
+/// Whether `value` is a struct, a map, a struct or newtype variant, or nothing: the shapes
+/// that serde's `flatten` renders as the same object that `to_value` makes of them. (It would
+/// render a unit variant as `{"Variant":null}`, which `to_value` refuses as a string.)
+///
+/// Costs one call: the probe refuses the first thing the value serializes.
+fn renders_as_object<T: Serialize + ?Sized>(value: &T) -> bool {
+    matches!(value.serialize(ShapeProbe), Err(Shape::Object))
+}
+
+/// What a value serializes as at its top level, as far as [`renders_as_object`] cares.
+#[derive(Debug)]
+enum Shape {
+    Object,
+    Other,
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
+    }
+}
+
+impl std::error::Error for Shape {}
+
+impl serde::ser::Error for Shape {
+    fn custom<M: std::fmt::Display>(_: M) -> Self {
+        Shape::Other
+    }
+}
+
+/// A serializer that answers every value with its [`Shape`], as an error so that the value's
+/// `Serialize` impl stops at once.
+struct ShapeProbe;
+
+/// Implements `Serializer` methods that answer `$shape`.
+macro_rules! answer_shape {
+    ($shape:ident: $($method:ident($($arg:ty),*);)*) => {
+        $(
+            fn $method(self, $(_: $arg),*) -> Result<(), Shape> {
+                Err(Shape::$shape)
+            }
+        )*
+    };
+}
+
+impl serde::Serializer for ShapeProbe {
+    type Ok = ();
+    type Error = Shape;
+    type SerializeSeq = serde::ser::Impossible<(), Shape>;
+    type SerializeTuple = serde::ser::Impossible<(), Shape>;
+    type SerializeTupleStruct = serde::ser::Impossible<(), Shape>;
+    type SerializeTupleVariant = serde::ser::Impossible<(), Shape>;
+    type SerializeMap = serde::ser::Impossible<(), Shape>;
+    type SerializeStruct = serde::ser::Impossible<(), Shape>;
+    type SerializeStructVariant = serde::ser::Impossible<(), Shape>;
+
+    answer_shape! { Other:
+        serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32);
+        serialize_i64(i64); serialize_i128(i128); serialize_u8(u8); serialize_u16(u16);
+        serialize_u32(u32); serialize_u64(u64); serialize_u128(u128); serialize_f32(f32);
+        serialize_f64(f64); serialize_char(char); serialize_str(&str); serialize_bytes(&[u8]);
+        serialize_unit_variant(&'static str, u32, &'static str);
+    }
+
+    answer_shape! { Object:
+        serialize_none(); serialize_unit(); serialize_unit_struct(&'static str);
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Shape> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Shape> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Shape> {
+        Err(Shape::Object)
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Shape> {
+        Err(Shape::Other)
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Shape> {
+        Err(Shape::Other)
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Shape> {
+        Err(Shape::Other)
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Shape> {
+        Err(Shape::Other)
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Shape> {
+        Err(Shape::Object)
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Shape> {
+        Err(Shape::Object)
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Shape> {
+        Err(Shape::Object)
+    }
+}
+
+/// A success callback object: the result's own keys, then `errMsg`.
+///
+/// `errMsg` comes last so that, should the result have a key of that name too, the one that
+/// routes the reply is the one a JSON parser keeps (`JSON.parse` and `serde_json` keep the
+/// last of duplicate keys).
+#[derive(Serialize)]
+struct SuccessCallback<'a, T: ?Sized> {
+    #[serde(flatten)]
+    result: &'a T,
+    #[serde(rename = "errMsg")]
+    err_msg: OkMessage<'a>,
+}
+
+/// `"<prefix>:ok"`, written into the output without a `String` of its own.
+struct OkMessage<'a>(&'a str);
+
+impl Serialize for OkMessage<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // API names are short: joining them on the stack and writing one `&str` skips the
+        // formatting machinery `collect_str` goes through, a measurable share of a small reply.
+        const OK: &[u8] = b":ok";
+        let mut joined = [0u8; 64];
+        let prefix = self.0.as_bytes();
+        if let Some(room) = joined.get_mut(..prefix.len() + OK.len()) {
+            room[..prefix.len()].copy_from_slice(prefix);
+            room[prefix.len()..].copy_from_slice(OK);
+            if let Ok(text) = std::str::from_utf8(room) {
+                return serializer.serialize_str(text);
+            }
+        }
+        serializer.collect_str(self)
+    }
+}
+
+impl std::fmt::Display for OkMessage<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)?;
+        f.write_str(":ok")
+    }
+}
+
+fn success_map<T: Serialize + ?Sized>(value: &T) -> Reply {
     match serde_json::to_value(value) {
         Ok(Value::Object(map)) => Reply::Success(map),
         Ok(Value::Null) => Reply::Success(Map::new()),

@@ -31,7 +31,7 @@
 //! let reply = registry
 //!     .dispatch_json(r#"{"api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#)
 //!     .await;
-//! assert_eq!(reply, r#"{"errMsg":"myApiName:ok","method":"myApiHandler","result":"success"}"#);
+//! assert_eq!(reply, r#"{"result":"success","method":"myApiHandler","errMsg":"myApiName:ok"}"#);
 //! # Ok::<_, tcmpp_core::BuildError>(())
 //! # }).unwrap();
 //! ```
@@ -162,8 +162,8 @@ pub use tcmpp_macros::mini_api;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::handler::{
-        ApiEntry, ContextParam, Invocation, Outcome, ResultKind, ResultTag, ValueKind, ValueTag,
-        failure, success,
+        ApiEntry, ContextParam, HandlerReply, Invocation, Outcome, ReplyFormat, ResultKind,
+        ResultTag, ValueKind, ValueTag, failure, success,
     };
     pub use inventory;
 }

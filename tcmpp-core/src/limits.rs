@@ -44,21 +44,14 @@ impl Limits {
     /// reports that afterwards).
     pub(crate) fn check_depth(&self, text: &[u8]) -> Result<(), Reply> {
         let mut depth = 0_usize;
-        let mut in_string = false;
-        let mut escaped = false;
-        for &byte in text {
-            if in_string {
-                match byte {
-                    _ if escaped => escaped = false,
-                    b'\\' => escaped = true,
-                    b'"' => in_string = false,
-                    _ => {}
+        let mut at = 0;
+        while let Some(&byte) = text.get(at) {
+            match BYTE_ROLES[usize::from(byte)] {
+                QUOTE => {
+                    at = end_of_string(text, at + 1);
+                    continue;
                 }
-                continue;
-            }
-            match byte {
-                b'"' => in_string = true,
-                b'{' | b'[' => {
+                OPEN => {
                     depth += 1;
                     if depth > self.max_depth {
                         return Err(Reply::fail(
@@ -70,11 +63,44 @@ impl Limits {
                         ));
                     }
                 }
-                b'}' | b']' => depth = depth.saturating_sub(1),
+                CLOSE => depth = depth.saturating_sub(1),
                 _ => {}
             }
+            at += 1;
         }
         Ok(())
+    }
+}
+
+/// What [`Limits::check_depth`] does at a byte outside strings: most bytes are nothing to it,
+/// and one table lookup is cheaper than a chain of comparisons.
+const NOTHING: u8 = 0;
+const QUOTE: u8 = 1;
+const OPEN: u8 = 2;
+const CLOSE: u8 = 3;
+
+const BYTE_ROLES: [u8; 256] = {
+    let mut roles = [NOTHING; 256];
+    roles[b'"' as usize] = QUOTE;
+    roles[b'{' as usize] = OPEN;
+    roles[b'[' as usize] = OPEN;
+    roles[b'}' as usize] = CLOSE;
+    roles[b']' as usize] = CLOSE;
+    roles
+};
+
+/// Where the string whose contents start at `at` ends (past its closing quote), or the end of
+/// the text if it does not: only a quote ends it, and a backslash hides the byte after it.
+fn end_of_string(text: &[u8], mut at: usize) -> usize {
+    loop {
+        let Some(rest) = text.get(at..) else {
+            return text.len();
+        };
+        match rest.iter().position(|&byte| byte == b'"' || byte == b'\\') {
+            None => return text.len(),
+            Some(offset) if rest[offset] == b'"' => return at + offset + 1,
+            Some(offset) => at += offset + 2,
+        }
     }
 }
 
@@ -99,6 +125,9 @@ mod tests {
         assert!(depth_ok(r#"{"a":"\"[[[["}"#, 1));
         assert!(!depth_ok(r#"{"a":"\\","b":[[1]]}"#, 2));
         assert!(depth_ok("]]]]{", 1));
+        assert!(depth_ok(r#"{"a":"unterminated [[[["#, 1));
+        assert!(depth_ok(r#"{"a":"ends in a backslash \"#, 1));
+        assert!(!depth_ok(r#"{"a":"\\"}[[1]]"#, 1));
     }
 
     #[test]

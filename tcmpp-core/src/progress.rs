@@ -121,7 +121,7 @@ impl std::error::Error for ProgressError {}
 /// let reply = futures_executor::block_on(registry.with_progress(sink).dispatch_json(
 ///     r#"{"api_name":"download","stateEvent":"onDownloadProgress"}"#,
 /// ));
-/// assert_eq!(reply, r#"{"errMsg":"download:ok","path":"/tmp/file"}"#);
+/// assert_eq!(reply, r#"{"path":"/tmp/file","errMsg":"download:ok"}"#);
 /// assert_eq!(
 ///     *events.lock().unwrap(),
 ///     [
@@ -366,15 +366,13 @@ impl ProgressDispatcher<'_> {
     /// [`Registry::dispatch_json_bare`] with this dispatcher's sink.
     pub fn dispatch_json_bare(&self, json: &str) -> ReplyFuture {
         self.registry
-            .dispatch_wire(Expect::Unified, json, Some(&self.channel()))
-            .1
+            .dispatch_json_reply(Expect::Unified, json, Some(&self.channel()))
     }
 
     /// [`Registry::dispatch_json_bare_with_name`] with this dispatcher's sink.
     pub fn dispatch_json_bare_with_name(&self, api_name: &str, json: &str) -> ReplyFuture {
         self.registry
-            .dispatch_wire(Expect::Named(api_name), json, Some(&self.channel()))
-            .1
+            .dispatch_json_reply(Expect::Named(api_name), json, Some(&self.channel()))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -198,11 +199,26 @@ impl ErrMsgPrefix {
     pub fn fixed(prefix: impl Into<Cow<'static, str>>) -> Self {
         ErrMsgPrefix::Fixed(prefix.into())
     }
+}
 
-    pub(crate) fn resolve<'a>(&'a self, api_name: &'a str) -> &'a str {
+/// An `errMsg` prefix as a reply holds it: borrowed from the program when it can be, so that
+/// the common replies copy no text.
+#[derive(Clone, Debug)]
+pub(crate) enum PrefixText {
+    /// A registered API name, or a fixed prefix given as a `&'static str`.
+    Static(&'static str),
+    /// A fixed prefix given as a `String`, shared by every reply.
+    Shared(Arc<str>),
+    /// A name read from the call itself: an unknown API, or a call that could not be read.
+    Owned(String),
+}
+
+impl PrefixText {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
-            ErrMsgPrefix::ApiName => api_name,
-            ErrMsgPrefix::Fixed(prefix) => prefix,
+            PrefixText::Static(prefix) => prefix,
+            PrefixText::Shared(prefix) => prefix,
+            PrefixText::Owned(prefix) => prefix,
         }
     }
 }

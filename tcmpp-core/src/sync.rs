@@ -44,8 +44,9 @@ impl ReplyFuture {
 impl CallbackFuture {
     /// [`ReplyFuture::now_or_fail`], rendered in WeChat's callback convention.
     pub fn now_or_fail(self) -> String {
-        let (reply, prefix) = self.into_parts();
-        reply.now_or_fail().to_callback_json(&prefix)
+        self.try_now().unwrap_or_else(|pending| {
+            Reply::fail(FailureKind::InvalidCall, NOT_SYNC).to_callback_json(pending.prefix())
+        })
     }
 }
 
@@ -68,7 +69,7 @@ impl Registry {
     /// let registry = Registry::builder().build()?;
     /// assert_eq!(
     ///     registry.dispatch_json_sync(r#"{"api_name":"version"}"#),
-    ///     r#"{"errMsg":"version:ok","version":"1.0"}"#,
+    ///     r#"{"version":"1.0","errMsg":"version:ok"}"#,
     /// );
     /// # Ok::<_, tcmpp_core::BuildError>(())
     /// ```

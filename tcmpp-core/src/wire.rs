@@ -21,6 +21,9 @@ pub(crate) struct WireCall<'a> {
     pub(crate) api_name: Cow<'a, str>,
     /// The JSON text of `data`; `None` when absent or `null`.
     pub(crate) data: Option<&'a str>,
+    /// Whether `data` is known to be valid JSON. [`WireCall::parse_common`] only finds where
+    /// it ends: decoding it validates it, and a handler without data must have it checked.
+    pub(crate) data_checked: bool,
     pub(crate) web_view_id: Option<i64>,
     pub(crate) state_event: Option<Cow<'a, str>>,
     pub(crate) app_info: Option<AppInfo>,
@@ -58,6 +61,7 @@ impl<'a> WireCall<'a> {
             return Ok(WireCall {
                 api_name: Cow::Owned(check_name(reported)?.to_owned()),
                 data: Some(json.trim()),
+                data_checked: true,
                 web_view_id: None,
                 state_event: None,
                 app_info: None,
@@ -70,18 +74,25 @@ impl<'a> WireCall<'a> {
             (None, None) => return Err(CallError::new(CallErrorKind::MissingApiName)),
             (None, Some(reported)) => Cow::Owned(check_name(reported)?.to_owned()),
             (Some(raw_name), reported) => {
-                let api_name = typed::<CowStr<'a>>(raw_name, "api_name", "a string")?.0;
+                let api_name = string_field(raw_name, "api_name")?;
                 check_agrees(&api_name, reported)?;
                 check_name(&api_name)?;
                 api_name
             }
         };
         let for_api = |error: CallError| error.for_api(&api_name);
-        let web_view_id =
-            optional(fields.web_view_id, "webviewId", "an integer").map_err(for_api)?;
-        let state_event = optional::<CowStr<'a>>(fields.state_event, "stateEvent", "a string")
-            .map_err(for_api)?
-            .map(|s| s.0);
+        let web_view_id = match fields.web_view_id.filter(|raw| !is_null(raw)) {
+            None => None,
+            // The usual small integer, without a second parser over the slice.
+            Some(raw) => match raw.get().parse::<i64>() {
+                Ok(id) => Some(id),
+                Err(_) => Some(typed(raw, "webviewId", "an integer").map_err(for_api)?),
+            },
+        };
+        let state_event = match fields.state_event.filter(|raw| !is_null(raw)) {
+            None => None,
+            Some(raw) => Some(string_field(raw, "stateEvent").map_err(for_api)?),
+        };
         let app_info = match fields.app_info.filter(|raw| !is_null(raw)) {
             None => None,
             Some(raw) if raw.get().starts_with('{') => {
@@ -110,10 +121,83 @@ impl<'a> WireCall<'a> {
         Ok(WireCall {
             api_name,
             data: fields.data.filter(|raw| !is_null(raw)).map(RawValue::get),
+            data_checked: true,
             web_view_id,
             state_event,
             app_info,
             extra,
+            format: WireFormat::Unified,
+        })
+    }
+
+    /// Reads the common shape of a unified call in one pass, without serde: an object whose
+    /// keys are among `api_name`, `data`, `webviewId` and `stateEvent`, without escapes in
+    /// the keys or the names, and a non-empty `api_name` that agrees with `reported_name`.
+    ///
+    /// `data` is only scanned for its end, not validated (see
+    /// [`data_checked`](Self::data_checked)): that pass over the payload is what makes a large
+    /// call cost more than decoding its data. `None` for any other shape, valid or not:
+    /// [`parse`](Self::parse) then reads the call and explains what is wrong with it.
+    pub(crate) fn parse_common(json: &'a str, reported_name: Option<&str>) -> Option<Self> {
+        let mut scan = Scanner { text: json, pos: 0 };
+        let mut api_name = None;
+        let mut data = None;
+        let mut web_view_id = None;
+        let mut state_event = None;
+        scan.whitespace();
+        scan.expect(b'{')?;
+        scan.whitespace();
+        if scan.peek() == Some(b'}') {
+            return None;
+        }
+        loop {
+            scan.whitespace();
+            let key = scan.plain_string()?;
+            scan.whitespace();
+            scan.expect(b':')?;
+            scan.whitespace();
+            let (seen, value) = match key {
+                "api_name" => (api_name.is_some(), Slot::Name(scan.plain_string()?)),
+                "data" => (data.is_some(), Slot::Data(scan.value_or_null()?)),
+                "webviewId" => (
+                    web_view_id.is_some(),
+                    Slot::WebViewId(scan.integer_or_null()?),
+                ),
+                "stateEvent" => (
+                    state_event.is_some(),
+                    Slot::StateEvent(scan.string_or_null()?),
+                ),
+                _ => return None,
+            };
+            if seen {
+                return None;
+            }
+            match value {
+                Slot::Name(name) => api_name = Some(name),
+                Slot::Data(value) => data = Some(value),
+                Slot::WebViewId(id) => web_view_id = Some(id),
+                Slot::StateEvent(event) => state_event = Some(event),
+            }
+            scan.whitespace();
+            match scan.next()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        scan.whitespace();
+        let api_name = api_name.filter(|name| !name.is_empty())?;
+        if scan.peek().is_some() || reported_name.is_some_and(|reported| reported != api_name) {
+            return None;
+        }
+        Some(WireCall {
+            api_name: Cow::Borrowed(api_name),
+            data: data.flatten(),
+            data_checked: false,
+            web_view_id: web_view_id.flatten(),
+            state_event: state_event.flatten().map(Cow::Borrowed),
+            app_info: None,
+            extra: Map::new(),
             format: WireFormat::Unified,
         })
     }
@@ -137,6 +221,179 @@ impl<'a> WireCall<'a> {
         call.extra = self.extra;
         call.format = self.format;
         Ok(call)
+    }
+}
+
+/// A value [`WireCall::parse_common`] read.
+enum Slot<'a> {
+    Name(&'a str),
+    Data(Option<&'a str>),
+    WebViewId(Option<i64>),
+    StateEvent(Option<&'a str>),
+}
+
+/// A cursor over JSON text for [`WireCall::parse_common`]. Every method returns `None` on
+/// anything it does not expect, which sends the call to the full parser.
+struct Scanner<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let byte = self.peek()?;
+        self.pos += 1;
+        Some(byte)
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        (self.next()? == byte).then_some(())
+    }
+
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn null(&mut self) -> bool {
+        let is_null = self
+            .text
+            .as_bytes()
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(b"null"));
+        if is_null {
+            self.pos += 4;
+        }
+        is_null
+    }
+
+    /// A string without escapes or control characters: exactly the text between its quotes.
+    fn plain_string(&mut self) -> Option<&'a str> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        let length = self.text.as_bytes()[start..]
+            .iter()
+            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
+        self.pos = start + length;
+        self.expect(b'"')?;
+        self.text.get(start..start + length)
+    }
+
+    fn string_or_null(&mut self) -> Option<Option<&'a str>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.plain_string().map(Some)
+    }
+
+    /// An integer in JSON's syntax that fits an `i64`.
+    fn integer_or_null(&mut self) -> Option<Option<i64>> {
+        if self.null() {
+            return Some(None);
+        }
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let digits = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        let digits = &self.text.as_bytes()[digits..self.pos];
+        if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
+            return None;
+        }
+        if let Some(b'.' | b'e' | b'E') = self.peek() {
+            return None;
+        }
+        self.text.get(start..self.pos)?.parse().ok().map(Some)
+    }
+
+    /// Any value, found by its structure alone: strings are skipped by their quotes and
+    /// escapes, objects and arrays by counting brackets, anything else runs to the next
+    /// delimiter. Not validated: whoever reads the text validates it.
+    fn value_or_null(&mut self) -> Option<Option<&'a str>> {
+        if self.null() {
+            return Some(None);
+        }
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        self.pos = match self.peek()? {
+            b'"' => skip_string(bytes, start + 1)?,
+            b'{' | b'[' => skip_nested(bytes, start)?,
+            _ => {
+                let mut end = start;
+                while let Some(byte) = bytes.get(end) {
+                    if matches!(byte, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                        break;
+                    }
+                    end += 1;
+                }
+                end
+            }
+        };
+        let value = self.text.get(start..self.pos)?;
+        (!value.is_empty()).then_some(Some(value))
+    }
+}
+
+/// What [`skip_nested`] does at a byte: most bytes of a payload are nothing to it.
+const NOTHING: u8 = 0;
+const QUOTE: u8 = 1;
+const OPEN: u8 = 2;
+const CLOSE: u8 = 3;
+
+const BYTE_ROLES: [u8; 256] = {
+    let mut roles = [NOTHING; 256];
+    roles[b'"' as usize] = QUOTE;
+    roles[b'{' as usize] = OPEN;
+    roles[b'[' as usize] = OPEN;
+    roles[b'}' as usize] = CLOSE;
+    roles[b']' as usize] = CLOSE;
+    roles
+};
+
+/// The end of the object or array that starts at `start`, by counting brackets outside
+/// strings. One table lookup per byte: this pass replaces the validating one serde would make,
+/// so its speed is most of what a large call costs beyond decoding its data.
+fn skip_nested(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut at = start;
+    loop {
+        match BYTE_ROLES[usize::from(*bytes.get(at)?)] {
+            QUOTE => {
+                at = skip_string(bytes, at + 1)?;
+                continue;
+            }
+            OPEN => depth += 1,
+            CLOSE => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at + 1);
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+}
+
+/// The end (past the closing quote) of the string whose contents start at `at`.
+fn skip_string(bytes: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        let byte = *bytes.get(at)?;
+        at += 1;
+        match byte {
+            b'"' => return Some(at),
+            // The escaped character, whatever it is, cannot end the string.
+            b'\\' => at += 1,
+            _ => {}
+        }
     }
 }
 
@@ -275,14 +532,20 @@ fn typed<'a, T: Deserialize<'a>>(
     })
 }
 
-fn optional<'a, T: Deserialize<'a>>(
-    raw: Option<&'a RawValue>,
-    field: &'static str,
-    expected: &'static str,
-) -> Result<Option<T>, CallError> {
-    raw.filter(|raw| !is_null(raw))
-        .map(|raw| typed(raw, field, expected))
-        .transpose()
+/// A string field's value, borrowed from the input when it holds no escapes.
+fn string_field<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, str>, CallError> {
+    let text = raw.get();
+    // A valid JSON string without a backslash is exactly the text between its quotes: no
+    // second parser is needed for the common case.
+    if let Some(inner) = text
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    {
+        if !inner.contains('\\') {
+            return Ok(Cow::Borrowed(inner));
+        }
+    }
+    Ok(typed::<CowStr<'a>>(raw, field, "a string")?.0)
 }
 
 fn is_null(raw: &RawValue) -> bool {
@@ -312,5 +575,58 @@ pub(crate) fn strip_position(error: &serde_json::Error) -> String {
     match message.strip_suffix(&suffix) {
         Some(stripped) => stripped.to_owned(),
         None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skipping_finds_the_end_serde_finds() {
+        for value in [
+            r#"{}"#,
+            r#"[]"#,
+            r#"{"a":[1,{"b":"}]"},"\"{["],"c":{}}"#,
+            r#"["\\",{"x":"\\\""}]"#,
+            r#"[[[[["deep"]]]],{"é":"ü\u0041"}]"#,
+            r#""a string with ] and } and \" inside""#,
+        ] {
+            let text = format!("{value} ,");
+            let end = match value.as_bytes()[0] {
+                b'"' => skip_string(text.as_bytes(), 1),
+                _ => skip_nested(text.as_bytes(), 0),
+            };
+            let serde: &RawValue = serde_json::from_str(value).expect("valid JSON");
+            assert_eq!(end, Some(serde.get().len()), "{value}");
+        }
+        assert_eq!(skip_nested(br#"{"a":"#, 0), None);
+        assert_eq!(skip_string(br#"abc"#, 0), None);
+    }
+
+    #[test]
+    fn the_common_shape_is_read_in_one_pass() {
+        let call = WireCall::parse_common(
+            r#" {"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"a":["]\"",{}]},"webviewId":-4} "#,
+            None,
+        )
+        .expect("the common shape");
+        assert_eq!(call.api_name, "myApiName");
+        assert_eq!(call.data, Some(r#"{"a":["]\"",{}]}"#));
+        assert_eq!(call.web_view_id, Some(-4));
+        assert_eq!(call.state_event.as_deref(), Some("requestCustomApi"));
+        assert!(!call.data_checked);
+        for other in [
+            r#"{"api_name":"a","appInfo":{}}"#,
+            r#"{"api_name":"a\u0062"}"#,
+            r#"{"api_name":"a","api_name":"b"}"#,
+            r#"{"api_name":"a"} x"#,
+            r#"{"api_name":"a","webviewId":1.0}"#,
+            r#"{"api_name":""}"#,
+            r#"{"data":{}}"#,
+        ] {
+            assert!(WireCall::parse_common(other, None).is_none(), "{other}");
+        }
+        assert!(WireCall::parse_common(r#"{"api_name":"a"}"#, Some("b")).is_none());
     }
 }

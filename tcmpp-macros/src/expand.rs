@@ -128,6 +128,7 @@ fn registration(
     let fn_ident = &handler.ident;
     let adapter = format_ident!("__tcmpp_handler_{}", fn_ident);
     let invocation = format_ident!("__tcmpp_invocation");
+    let reply_format = format_ident!("__tcmpp_reply_format");
 
     let mut contexts = Vec::new();
     let mut data = None;
@@ -180,7 +181,7 @@ fn registration(
             #[allow(unused_imports)]
             use #private::{ResultKind as _, ValueKind as _};
             match (&__tcmpp_returned).__tcmpp_reply_kind().split(__tcmpp_returned) {
-                ::core::result::Result::Ok(value) => #value_check(value),
+                ::core::result::Result::Ok(value) => #value_check(value, #reply_format),
                 ::core::result::Result::Err(error) => #error_check(error),
             }
         }
@@ -221,6 +222,7 @@ fn registration(
     };
     let restricted = options.restricted;
     let unique_name = unique_name_check(name);
+    let takes_data = data.is_some();
 
     quote! {
         #[doc(hidden)]
@@ -251,11 +253,14 @@ fn registration(
                 #private::ContextParam::<::core::option::Option<#krate::State<T>>>::of()
             }
             #[allow(dead_code)]
-            fn reply_value<T: #krate::ReplyValue>(value: T) -> #krate::Reply {
-                #private::success(&value)
+            fn reply_value<T: #krate::ReplyValue>(
+                value: T,
+                format: #private::ReplyFormat,
+            ) -> #private::HandlerReply {
+                #private::success(&value, format)
             }
             #[allow(dead_code)]
-            fn reply_error<E: #krate::IntoApiError>(error: E) -> #krate::Reply {
+            fn reply_error<E: #krate::IntoApiError>(error: E) -> #private::HandlerReply {
                 #private::failure(error)
             }
             #[allow(dead_code)]
@@ -267,6 +272,8 @@ fn registration(
 
             #[allow(unused_variables, clippy::needless_pass_by_value)]
             fn #adapter(#invocation: #private::Invocation<'_>) -> #private::Outcome {
+                // Taken first: the data parameter consumes the invocation.
+                let #reply_format = #invocation.reply_format();
                 #(#contexts)*
                 #data
                 #run
@@ -281,6 +288,7 @@ fn registration(
                     line: #line,
                     column: #column,
                     handler: #adapter,
+                    takes_data: #takes_data,
                     timeout_ms: #timeout_ms,
                     restricted: #restricted,
                     required_states: &[#(#required_states),*],

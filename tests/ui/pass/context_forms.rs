@@ -64,8 +64,8 @@ fn main() {
     let reply = futures_executor::block_on(registry.dispatch_json(r#"{"api_name":"count"}"#));
     assert_eq!(reply, r#"{"count":1,"errMsg":"count:ok"}"#);
     let reply = futures_executor::block_on(registry.dispatch_json(r#"{"api_name":"custom"}"#));
-    assert_eq!(reply, r#"{"errMsg":"custom:ok","name":"custom"}"#);
+    assert_eq!(reply, r#"{"name":"custom","errMsg":"custom:ok"}"#);
     let reply =
         futures_executor::block_on(registry.dispatch_json(r#"{"api_name":"marked","data":"off"}"#));
-    assert_eq!(reply, r#"{"errMsg":"marked:ok","name":"off"}"#);
+    assert_eq!(reply, r#"{"name":"off","errMsg":"marked:ok"}"#);
 }

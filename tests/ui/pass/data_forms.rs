@@ -56,7 +56,7 @@ fn main() {
     let reply = futures_executor::block_on(
         registry.dispatch_json(r#"{"api_name":"placeOrder","data":{"orderId":9}}"#),
     );
-    assert_eq!(reply, r#"{"errMsg":"placeOrder:ok","hasNote":false,"orderId":9}"#);
+    assert_eq!(reply, r#"{"orderId":9,"hasNote":false,"errMsg":"placeOrder:ok"}"#);
     let reply = futures_executor::block_on(registry.dispatch_json(
         r#"{"api_name":"multiplexed","data":{"methodName":"Open","params":{"url":"u"}}}"#,
     ));

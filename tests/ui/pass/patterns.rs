@@ -30,9 +30,9 @@ fn main() {
     let reply = futures_executor::block_on(registry.dispatch_json(
         r#"{"api_name":"destructured","data":{"name":"kka","age":22}}"#,
     ));
-    assert_eq!(reply, r#"{"errMsg":"destructured:ok","text":"destructured: kka is 22"}"#);
+    assert_eq!(reply, r#"{"text":"destructured: kka is 22","errMsg":"destructured:ok"}"#);
     let reply = futures_executor::block_on(registry.dispatch_json(
         r#"{"api_name":"tupleStruct","data":[7],"webviewId":4}"#,
     ));
-    assert_eq!(reply, r#"{"errMsg":"tupleStruct:ok","text":"4/2"}"#);
+    assert_eq!(reply, r#"{"text":"4/2","errMsg":"tupleStruct:ok"}"#);
 }

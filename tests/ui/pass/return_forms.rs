@@ -62,12 +62,12 @@ fn main() {
         futures_executor::block_on(registry.dispatch_json(&format!(r#"{{"api_name":"{name}"}}"#)))
     };
     assert_eq!(call("unitStruct"), r#"{"errMsg":"unitStruct:ok"}"#);
-    assert_eq!(call("hashMap"), r#"{"errMsg":"hashMap:ok","primes":[2,3,5]}"#);
-    assert_eq!(call("btreeMap"), r#"{"errMsg":"btreeMap:ok","ok":true}"#);
+    assert_eq!(call("hashMap"), r#"{"primes":[2,3,5],"errMsg":"hashMap:ok"}"#);
+    assert_eq!(call("btreeMap"), r#"{"ok":true,"errMsg":"btreeMap:ok"}"#);
     assert_eq!(call("jsonValue"), r#"{"any":[1,"two"],"errMsg":"jsonValue:ok"}"#);
-    assert_eq!(call("boxed"), r#"{"errMsg":"boxed:ok","text":"hi"}"#);
-    assert_eq!(call("staticRef"), r#"{"errMsg":"staticRef:ok","text":"static"}"#);
+    assert_eq!(call("boxed"), r#"{"text":"hi","errMsg":"boxed:ok"}"#);
+    assert_eq!(call("staticRef"), r#"{"text":"static","errMsg":"staticRef:ok"}"#);
     assert_eq!(call("optionNone"), r#"{"errMsg":"optionNone:ok"}"#);
-    assert_eq!(call("implSerialize"), r#"{"errMsg":"implSerialize:ok","text":"opaque"}"#);
+    assert_eq!(call("implSerialize"), r#"{"text":"opaque","errMsg":"implSerialize:ok"}"#);
     assert_eq!(call("explicitUnit"), r#"{"errMsg":"explicitUnit:ok"}"#);
 }

@@ -1,0 +1,14 @@
+//! Measurements 4 and 5 with a registry of 10000 handlers.
+
+#[path = "registry_common.rs"]
+mod registry_common;
+
+/// The handler every registry-size binary has.
+#[tcmpp_core::mini_api("ping")]
+fn ping() {}
+
+include!(concat!(env!("OUT_DIR"), "/handlers_9999.rs"));
+
+fn main() {
+    registry_common::run(10000);
+}

@@ -1,0 +1,214 @@
+//! What the benchmarks share: the seed's API and a sized payload, written once so that the
+//! framework, the hand-written baseline, the serde floor and jsonrpsee all run the same handler
+//! bodies on the same data.
+//!
+//! The `#[mini_api]` handlers themselves live in the bench binaries, not here: a binary's
+//! registry holds every handler linked into it, and each binary needs its own set.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tcmpp_core::MiniApiCall;
+
+/// The seed's call, in the unified format, exactly as the SDK sends it.
+pub const SEED_CALL: &str = r#"{"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#;
+
+/// The seed call's `data`, alone: what the serde floor parses.
+pub const SEED_DATA: &str = r#"{"name":"kka","age":22}"#;
+
+/// The seed's API name.
+pub const SEED_API: &str = "myApiName";
+
+/// The API name of the sized-payload handler.
+pub const ECHO_API: &str = "echoItems";
+
+/// What the seed's mini program sends as `data`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Person {
+    /// The caller's name.
+    pub name: String,
+    /// The caller's age.
+    pub age: u32,
+}
+
+/// What the seed's handler answers.
+#[derive(Clone, Debug, Serialize)]
+pub struct Greeting {
+    /// Always `"success"`.
+    pub result: &'static str,
+    /// Always `"myApiHandler"`.
+    pub method: &'static str,
+}
+
+/// The seed handler's body: every contender calls this, so only the plumbing differs.
+pub fn greet(person: Person) -> Greeting {
+    std::hint::black_box(person);
+    Greeting {
+        result: "success",
+        method: "myApiHandler",
+    }
+}
+
+/// One record of the sized payload: strings, numbers, a bool and a nested array, so that the
+/// payload exercises more of serde than one flat struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    /// A running number.
+    pub id: u64,
+    /// A short label.
+    pub name: String,
+    /// A few labels.
+    pub tags: Vec<String>,
+    /// A fractional number.
+    pub score: f64,
+    /// A flag.
+    pub is_active: bool,
+}
+
+/// The sized payload's `data`: a list of records.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    /// The records.
+    pub items: Vec<Item>,
+}
+
+/// What the sized-payload handler answers: the records back, and their count. The reply grows
+/// with the payload, so both decoding and encoding scale.
+#[derive(Clone, Debug, Serialize)]
+pub struct Echo {
+    /// How many records came in.
+    pub count: usize,
+    /// The records, unchanged.
+    pub items: Vec<Item>,
+}
+
+/// The sized-payload handler's body.
+pub fn echo(batch: Batch) -> Echo {
+    Echo {
+        count: batch.items.len(),
+        items: batch.items,
+    }
+}
+
+/// A batch whose JSON text is about `bytes` long (never fewer than one record).
+pub fn batch_of_size(bytes: usize) -> Batch {
+    let mut batch = Batch { items: Vec::new() };
+    let mut length = r#"{"items":[]}"#.len();
+    while batch.items.is_empty() || length < bytes {
+        let id = batch.items.len() as u64;
+        let item = Item {
+            id,
+            name: format!("item number {id}"),
+            tags: vec!["alpha".to_owned(), format!("tag-{}", id % 7)],
+            score: id as f64 * 0.25,
+            is_active: id.is_multiple_of(3),
+        };
+        length += serde_json::to_string(&item).map_or(0, |text| text.len()) + 1;
+        batch.items.push(item);
+    }
+    batch
+}
+
+/// The unified-format call text of `api_name` with `data` (JSON text).
+pub fn call_text(api_name: &str, data: &str) -> String {
+    format!(
+        r#"{{"stateEvent":"requestCustomApi","api_name":"{api_name}","data":{data},"webviewId":4}}"#
+    )
+}
+
+/// The JSON-RPC 2.0 request jsonrpsee answers for the same call.
+pub fn json_rpc_request(api_name: &str, data: &str) -> String {
+    format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{api_name}","params":{data}}}"#)
+}
+
+/// Why the hand-written dispatcher refused a call.
+#[derive(Debug)]
+pub struct HandWrittenError(pub String);
+
+/// The typed baseline of measurement 1: what a team writes without a framework. It matches on
+/// the name and converts with `serde_json::from_value` / `to_value` itself, and it is `async`,
+/// like the handlers, but needs no boxing because it knows every handler's type.
+pub async fn hand_written_dispatch(
+    call: MiniApiCall,
+) -> Result<Map<String, Value>, HandWrittenError> {
+    let data = call.data.unwrap_or(Value::Null);
+    let result = match call.api_name.as_str() {
+        SEED_API => {
+            let person: Person = serde_json::from_value(data).map_err(invalid_data)?;
+            let greeting = async { greet(person) }.await;
+            serde_json::to_value(greeting)
+        }
+        ECHO_API => {
+            let batch: Batch = serde_json::from_value(data).map_err(invalid_data)?;
+            let echoed = async { echo(batch) }.await;
+            serde_json::to_value(echoed)
+        }
+        other => return Err(HandWrittenError(format!("unknown API {other}"))),
+    };
+    match result {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(HandWrittenError("not an object".to_owned())),
+        Err(error) => Err(HandWrittenError(error.to_string())),
+    }
+}
+
+fn invalid_data(error: serde_json::Error) -> HandWrittenError {
+    HandWrittenError(format!("invalid data: {error}"))
+}
+
+/// The serde floor of measurement 2 for the seed call: `from_str` of the data struct and
+/// `to_string` of the result, nothing else.
+pub fn serde_floor_seed(data: &str) -> Result<String, serde_json::Error> {
+    let person: Person = serde_json::from_str(data)?;
+    serde_json::to_string(&greet(person))
+}
+
+/// The serde floor for the sized payload.
+pub fn serde_floor_echo(data: &str) -> Result<String, serde_json::Error> {
+    let batch: Batch = serde_json::from_str(data)?;
+    serde_json::to_string(&echo(batch))
+}
+
+/// A unified-format call with typed data, as a hand-written JSON entry would declare it.
+#[derive(Deserialize)]
+struct TypedCall<'a, T> {
+    #[serde(rename = "api_name", borrow)]
+    api_name: &'a str,
+    data: T,
+    #[serde(rename = "webviewId")]
+    _web_view_id: Option<i64>,
+    #[serde(rename = "stateEvent", borrow)]
+    _state_event: Option<&'a str>,
+}
+
+/// A callback object: `errMsg` and the result's own keys.
+#[derive(Serialize)]
+struct Callback<'a, T> {
+    #[serde(rename = "errMsg")]
+    err_msg: &'a str,
+    #[serde(flatten)]
+    result: T,
+}
+
+/// A second floor for measurement 2, fairer to any JSON entry: the whole call text parsed into
+/// a typed envelope (so the envelope's bytes are read, as any entry must), the result rendered
+/// with `errMsg`. It still skips the name lookup, the unknown-key bookkeeping and the error
+/// paths the framework keeps.
+pub fn typed_envelope_floor_seed(call: &str) -> Result<String, serde_json::Error> {
+    let call: TypedCall<'_, Person> = serde_json::from_str(call)?;
+    let err_msg = format!("{}:ok", call.api_name);
+    serde_json::to_string(&Callback {
+        err_msg: &err_msg,
+        result: greet(call.data),
+    })
+}
+
+/// [`typed_envelope_floor_seed`] for the sized payload.
+pub fn typed_envelope_floor_echo(call: &str) -> Result<String, serde_json::Error> {
+    let call: TypedCall<'_, Batch> = serde_json::from_str(call)?;
+    let err_msg = format!("{}:ok", call.api_name);
+    serde_json::to_string(&Callback {
+        err_msg: &err_msg,
+        result: echo(call.data),
+    })
+}
