@@ -247,12 +247,21 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
             // map path, where the routing `errMsg` replaces it. `"errMsg"` in the text is a key
             // or a string equal to `errMsg` (quotes inside strings are escaped); the last one
             // is the routing key.
-            if text.matches("\"errMsg\"").nth(1).is_none() {
+            if !has_second_err_msg_key(&text) {
                 return HandlerReply::Callback(text);
             }
         }
     }
     HandlerReply::Reply(success_map(value))
+}
+
+/// Whether `"errMsg"` occurs in `text` more than once: the last one is the routing key.
+fn has_second_err_msg_key(text: &str) -> bool {
+    static KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"errMsg\""));
+    let bytes = text.as_bytes();
+    KEY.find(bytes)
+        .is_some_and(|first| KEY.find(&bytes[first + 1..]).is_some())
 }
 
 /// Whether `value` is a struct, a map, a struct or newtype variant, or nothing: the shapes
