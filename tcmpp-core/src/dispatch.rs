@@ -205,15 +205,13 @@ impl Registry {
     ) -> Result<(WireCall<'a>, Option<&'static ApiEntry>), Refusal<'a>> {
         let reported_name = expect.reported_name();
         let limits = &self.inner.limits;
-        if let Err(reply) = limits
-            .check_size(json.len())
-            .and_then(|()| limits.check_depth(json.as_bytes()))
-        {
-            return Err(Refusal::new(reported_name.map(Cow::Borrowed), reply));
-        }
-        // A legacy call's keys are all data: only the full parser reads it.
+        let refuse = |reply| Refusal::new(reported_name.map(Cow::Borrowed), reply);
+        limits.check_size(json.len()).map_err(refuse)?;
+        // A legacy call's keys are all data: only the full parser reads it. The fast reader
+        // measures the nesting as it finds the end of `data`, so the limit costs no extra pass.
         if !matches!(expect, Expect::Legacy(_)) {
-            if let Some(mut call) = WireCall::parse_common(json, reported_name) {
+            if let Some((mut call, depth)) = WireCall::parse_common(json, reported_name) {
+                limits.check_measured_depth(depth).map_err(refuse)?;
                 let entry = self.lookup(&call.api_name);
                 match call.data {
                     // Data that no handler decodes must still be JSON, as the full parser
@@ -228,6 +226,7 @@ impl Registry {
                 }
             }
         }
+        limits.check_depth(json.as_bytes()).map_err(refuse)?;
         let call = WireCall::parse(json, expect)
             .map_err(|error| Refusal::of_error(&error, reported_name))?;
         let entry = self.lookup(&call.api_name);

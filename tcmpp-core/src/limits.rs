@@ -39,6 +39,20 @@ impl Limits {
         Ok(())
     }
 
+    /// Refuses a call measured to nest `depth` levels deep, when that is over the limit.
+    pub(crate) fn check_measured_depth(&self, depth: usize) -> Result<(), Reply> {
+        if depth > self.max_depth {
+            return Err(Reply::fail(
+                FailureKind::LimitExceeded,
+                format!(
+                    "invalid call: nested deeper than the limit of {} levels",
+                    self.max_depth
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Refuses text nested deeper than the limit. A linear scan that tracks strings, so
     /// brackets inside string values do not count; the text need not be valid JSON (the parser
     /// reports that afterwards).
@@ -62,15 +76,7 @@ impl Limits {
                 }
                 OPEN => {
                     depth += 1;
-                    if depth > self.max_depth {
-                        return Err(Reply::fail(
-                            FailureKind::LimitExceeded,
-                            format!(
-                                "invalid call: nested deeper than the limit of {} levels",
-                                self.max_depth
-                            ),
-                        ));
-                    }
+                    self.check_measured_depth(depth)?;
                 }
                 CLOSE => depth = depth.saturating_sub(1),
                 _ => {}

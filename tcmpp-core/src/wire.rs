@@ -138,8 +138,17 @@ impl<'a> WireCall<'a> {
     /// [`data_checked`](Self::data_checked)): that pass over the payload is what makes a large
     /// call cost more than decoding its data. `None` for any other shape, valid or not:
     /// [`parse`](Self::parse) then reads the call and explains what is wrong with it.
-    pub(crate) fn parse_common(json: &'a str, reported_name: Option<&str>) -> Option<Self> {
-        let mut scan = Scanner { text: json, pos: 0 };
+    ///
+    /// Also returns how deep the call nests, the call object itself counting as one level.
+    pub(crate) fn parse_common(
+        json: &'a str,
+        reported_name: Option<&str>,
+    ) -> Option<(Self, usize)> {
+        let mut scan = Scanner {
+            text: json,
+            pos: 0,
+            deepest: 0,
+        };
         let mut api_name = None;
         let mut data = None;
         let mut web_view_id = None;
@@ -190,7 +199,7 @@ impl<'a> WireCall<'a> {
         if scan.peek().is_some() || reported_name.is_some_and(|reported| reported != api_name) {
             return None;
         }
-        Some(WireCall {
+        let call = WireCall {
             api_name: Cow::Borrowed(api_name),
             data: data.flatten(),
             data_checked: false,
@@ -199,7 +208,8 @@ impl<'a> WireCall<'a> {
             app_info: None,
             extra: Map::new(),
             format: WireFormat::Unified,
-        })
+        };
+        Some((call, 1 + scan.deepest))
     }
 
     pub(crate) fn into_owned(self) -> Result<MiniApiCall, CallError> {
@@ -237,6 +247,8 @@ enum Slot<'a> {
 struct Scanner<'a> {
     text: &'a str,
     pos: usize,
+    /// How deep the deepest value read so far nests.
+    deepest: usize,
 }
 
 impl<'a> Scanner<'a> {
@@ -325,7 +337,11 @@ impl<'a> Scanner<'a> {
         let bytes = self.text.as_bytes();
         self.pos = match self.peek()? {
             b'"' => skip_string(bytes, start + 1)?,
-            b'{' | b'[' => skip_nested(bytes, start)?,
+            b'{' | b'[' => {
+                let (end, depth) = skip_nested(bytes, start)?;
+                self.deepest = self.deepest.max(depth);
+                end
+            }
             _ => {
                 let mut end = start;
                 while let Some(byte) = bytes.get(end) {
@@ -361,8 +377,11 @@ const BYTE_ROLES: [u8; 256] = {
 /// The end of the object or array that starts at `start`, by counting brackets outside
 /// strings. One table lookup per byte: this pass replaces the validating one serde would make,
 /// so its speed is most of what a large call costs beyond decoding its data.
-fn skip_nested(bytes: &[u8], start: usize) -> Option<usize> {
+/// Also returns how deep the value nests (1 for `[]`): the same pass enforces the nesting
+/// limit, so the fast reader needs no second scan of the payload.
+fn skip_nested(bytes: &[u8], start: usize) -> Option<(usize, usize)> {
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut at = start;
     loop {
         match BYTE_ROLES[usize::from(*bytes.get(at)?)] {
@@ -370,11 +389,14 @@ fn skip_nested(bytes: &[u8], start: usize) -> Option<usize> {
                 at = skip_string(bytes, at + 1)?;
                 continue;
             }
-            OPEN => depth += 1,
+            OPEN => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
             CLOSE => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some(at + 1);
+                    return Some((at + 1, deepest));
                 }
             }
             _ => {}
@@ -595,22 +617,27 @@ mod tests {
             let text = format!("{value} ,");
             let end = match value.as_bytes()[0] {
                 b'"' => skip_string(text.as_bytes(), 1),
-                _ => skip_nested(text.as_bytes(), 0),
+                _ => skip_nested(text.as_bytes(), 0).map(|(end, _)| end),
             };
             let serde: &RawValue = serde_json::from_str(value).expect("valid JSON");
             assert_eq!(end, Some(serde.get().len()), "{value}");
         }
         assert_eq!(skip_nested(br#"{"a":"#, 0), None);
+        assert_eq!(skip_nested(br#"[[1],{"a":[{}]},"[[[["]"#, 0), Some((23, 4)));
         assert_eq!(skip_string(br#"abc"#, 0), None);
     }
 
     #[test]
     fn the_common_shape_is_read_in_one_pass() {
-        let call = WireCall::parse_common(
+        let (call, depth) = WireCall::parse_common(
             r#" {"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"a":["]\"",{}]},"webviewId":-4} "#,
             None,
         )
         .expect("the common shape");
+        assert_eq!(
+            depth, 4,
+            "the call object, data, its array and the object in it"
+        );
         assert_eq!(call.api_name, "myApiName");
         assert_eq!(call.data, Some(r#"{"a":["]\"",{}]}"#));
         assert_eq!(call.web_view_id, Some(-4));
