@@ -282,7 +282,9 @@ impl Registry {
     ) -> Result<Pending, MalformedData> {
         let unchecked = cx.data.unchecked();
         let malformed = || unchecked.is_some_and(|text| !is_json(text));
-        let started = Instant::now();
+        // The clock is read only for a subscriber to be told the elapsed time; a timeout counts
+        // from the handler's first pending poll, where it is armed.
+        let started = logging_on().then(Instant::now);
         let Some(entry) = entry else {
             if malformed() {
                 return Err(MalformedData);
@@ -441,10 +443,16 @@ fn call_span(cx: &CallContext<'_>) -> tracing::Span {
     .unwrap_or_else(tracing::Span::none)
 }
 
+/// Whether any tracing subscriber listens at all.
+fn logging_on() -> bool {
+    tracing::level_filters::LevelFilter::current() != tracing::level_filters::LevelFilter::OFF
+}
+
 /// What a call is observed through: its span, its start, and how panics are shown.
 struct Watch {
     span: tracing::Span,
-    started: Instant,
+    /// When the call started, if anyone was listening then.
+    started: Option<Instant>,
     expose_panic_messages: bool,
 }
 
@@ -467,9 +475,7 @@ impl Watch {
 
     fn log(&self, reply: &HandlerReply) {
         // With no subscriber listening, not even the clock is read.
-        if tracing::level_filters::LevelFilter::current()
-            == tracing::level_filters::LevelFilter::OFF
-        {
+        if !logging_on() {
             return;
         }
         // A subscriber that panics must not cost the call its reply.
@@ -481,7 +487,9 @@ impl Watch {
     }
 
     fn log_unguarded(&self, reply: &Reply) {
-        let elapsed_us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let elapsed_us = self
+            .started
+            .map(|started| u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
         let _entered = self.span.enter();
         match reply {
             Reply::Success(_) => {
@@ -614,11 +622,9 @@ impl Running {
         let Some(timeout) = self.timeout else {
             return Poll::Pending;
         };
-        let started = self.watch.started;
         let deadline = &mut self.deadline;
         let expired = quietly(|| {
-            let deadline = deadline
-                .get_or_insert_with(|| Delay::new(timeout.saturating_sub(started.elapsed())));
+            let deadline = deadline.get_or_insert_with(|| Delay::new(timeout));
             Pin::new(deadline).poll(cx).is_ready()
         });
         match expired {

@@ -168,8 +168,10 @@ impl RegistryBuilder {
     /// default, `None` for no limit. `#[mini_api("name", timeout_ms = N)]` overrides it for one
     /// API.
     ///
-    /// A plain `fn` handler runs to completion when the call is dispatched and cannot be
-    /// interrupted. The timer runs on a thread of its own, so timeouts work under any executor.
+    /// The time counts from the handler's first poll that does not finish it, so handlers that
+    /// answer at once never touch the timer. A plain `fn` handler runs to completion when the
+    /// call is dispatched and cannot be interrupted. The timer runs on a thread of its own, so
+    /// timeouts work under any executor.
     #[must_use]
     pub fn default_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.default_timeout = timeout;
