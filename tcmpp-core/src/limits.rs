@@ -1,6 +1,7 @@
 //! Limits on calls that arrive as JSON text, checked before anything is parsed.
 
 use crate::reply::{FailureKind, Reply};
+use crate::wire::{BYTE_ROLES, CLOSE, OPEN, QUOTE, skip_string};
 
 /// The default [`RegistryBuilder::max_call_bytes`](crate::RegistryBuilder::max_call_bytes):
 /// 4 MiB.
@@ -71,7 +72,8 @@ impl Limits {
         while let Some(&byte) = text.get(at) {
             match BYTE_ROLES[usize::from(byte)] {
                 QUOTE => {
-                    at = end_of_string(text, at + 1);
+                    // An unterminated string runs to the end: nothing after it nests.
+                    at = skip_string(text, at + 1).unwrap_or(text.len());
                     continue;
                 }
                 OPEN => {
@@ -84,38 +86,6 @@ impl Limits {
             at += 1;
         }
         Ok(())
-    }
-}
-
-/// What [`Limits::check_depth`] does at a byte outside strings: most bytes are nothing to it,
-/// and one table lookup is cheaper than a chain of comparisons.
-const NOTHING: u8 = 0;
-const QUOTE: u8 = 1;
-const OPEN: u8 = 2;
-const CLOSE: u8 = 3;
-
-const BYTE_ROLES: [u8; 256] = {
-    let mut roles = [NOTHING; 256];
-    roles[b'"' as usize] = QUOTE;
-    roles[b'{' as usize] = OPEN;
-    roles[b'[' as usize] = OPEN;
-    roles[b'}' as usize] = CLOSE;
-    roles[b']' as usize] = CLOSE;
-    roles
-};
-
-/// Where the string whose contents start at `at` ends (past its closing quote), or the end of
-/// the text if it does not: only a quote ends it, and a backslash hides the byte after it.
-fn end_of_string(text: &[u8], mut at: usize) -> usize {
-    loop {
-        let Some(rest) = text.get(at..) else {
-            return text.len();
-        };
-        match rest.iter().position(|&byte| byte == b'"' || byte == b'\\') {
-            None => return text.len(),
-            Some(offset) if rest[offset] == b'"' => return at + offset + 1,
-            Some(offset) => at += offset + 2,
-        }
     }
 }
 
