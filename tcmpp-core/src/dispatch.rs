@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use futures_timer::Delay;
 use serde_json::{Map, Value};
 
-use crate::call::{CallError, MiniApiCall, is_api_name};
+use crate::call::{CallError, MiniApiCall};
 use crate::context::{CallContext, StateMap};
 use crate::data::{DataSource, is_json};
 use crate::handler::{
@@ -20,7 +20,7 @@ use crate::handler::{
 };
 use crate::progress::{CloseOnDone, ProgressChannel};
 use crate::registry::Registry;
-use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX};
+use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
 use crate::wire::{Expect, WireCall};
 
 impl Registry {
@@ -188,11 +188,9 @@ impl Registry {
         if let Some(entry) = entry.filter(|entry| name == Some(entry.name)) {
             return PrefixText::Static(entry.name);
         }
-        // A name no handler could have (one with a `:` or spaces, say) is not echoed into
-        // `errMsg`, where it could confuse the JS SDK's routing on the first `:`.
-        match name.filter(|name| is_api_name(name)) {
-            Some(name) => PrefixText::Owned(name.to_owned()),
-            None => PrefixText::Static(UNNAMED_CALL_PREFIX),
+        match echoable_name(name) {
+            UNNAMED_CALL_PREFIX => PrefixText::Static(UNNAMED_CALL_PREFIX),
+            name => PrefixText::Owned(name.to_owned()),
         }
     }
 
@@ -810,20 +808,7 @@ fn render(reply: HandlerReply, prefix: &str) -> String {
 }
 
 fn render_callback(reply: Reply, prefix: &str) -> String {
-    let err_msg = reply.err_msg(prefix);
-    let mut map = match reply {
-        Reply::Success(map) => map,
-        Reply::Fail(ref failure) => {
-            let mut map = Map::new();
-            if let Some(code) = failure.code() {
-                map.insert("errCode".to_owned(), Value::from(code));
-            }
-            map
-        }
-        Reply::Cancel => Map::new(),
-    };
-    map.insert("errMsg".to_owned(), Value::String(err_msg));
-    Value::Object(map).to_string()
+    Value::Object(reply.into_callback(prefix)).to_string()
 }
 
 #[cfg(test)]

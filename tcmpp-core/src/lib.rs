@@ -165,5 +165,6 @@ pub mod __private {
         ApiEntry, ContextParam, HandlerReply, Invocation, Outcome, ReplyFormat, ResultKind,
         ResultTag, ValueKind, ValueTag, failure, success,
     };
+    pub use crate::reply::echoable_name;
     pub use inventory;
 }

@@ -102,6 +102,17 @@ impl Registry {
     pub fn errmsg_prefix(&self) -> &ErrMsgPrefix {
         &self.inner.prefix
     }
+
+    /// The text before `:ok` / `:fail` that this registry renders for a call reported as
+    /// `api_name`: the fixed prefix when one is set; otherwise the name, when a handler could
+    /// have it; otherwise `invokeNativePlugin`. For hosts that refuse a call before dispatching
+    /// it and render that refusal themselves.
+    pub fn errmsg_prefix_for<'a>(&'a self, api_name: Option<&'a str>) -> &'a str {
+        match &self.inner.prefix {
+            ErrMsgPrefix::Fixed(prefix) => prefix,
+            ErrMsgPrefix::ApiName => crate::reply::echoable_name(api_name),
+        }
+    }
 }
 
 impl fmt::Debug for Registry {

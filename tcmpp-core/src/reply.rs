@@ -78,18 +78,21 @@ impl Reply {
     /// );
     /// ```
     pub fn to_callback(&self, prefix: &str) -> Map<String, Value> {
+        self.clone().into_callback(prefix)
+    }
+
+    /// [`to_callback`](Self::to_callback), moving the result map instead of copying it.
+    pub(crate) fn into_callback(self, prefix: &str) -> Map<String, Value> {
+        let err_msg = self.err_msg(prefix);
         let mut map = match self {
-            Reply::Success(result) => result.clone(),
-            _ => Map::new(),
+            Reply::Success(result) => result,
+            Reply::Fail(Failure {
+                code: Some(code), ..
+            }) => Map::from_iter([("errCode".to_owned(), Value::from(code))]),
+            Reply::Fail(_) | Reply::Cancel => Map::new(),
         };
         // Inserted last so that a result key named `errMsg` cannot break the JS SDK's routing.
-        map.insert("errMsg".to_owned(), Value::String(self.err_msg(prefix)));
-        if let Reply::Fail(Failure {
-            code: Some(code), ..
-        }) = self
-        {
-            map.insert("errCode".to_owned(), Value::from(*code));
-        }
+        map.insert("errMsg".to_owned(), Value::String(err_msg));
         map
     }
 
@@ -225,3 +228,12 @@ impl PrefixText {
 
 /// The `errMsg` prefix used when a call is so broken that its API name cannot be read.
 pub(crate) const UNNAMED_CALL_PREFIX: &str = "invokeNativePlugin";
+
+/// The name to put before `:fail` for a call reported as `api_name`, with the default prefix:
+/// the name when a handler could have it, otherwise `invokeNativePlugin`. A name such as
+/// `"a:b"` is not echoed, since the JS SDK routes on the first `:` of `errMsg`.
+pub fn echoable_name(api_name: Option<&str>) -> &str {
+    api_name
+        .filter(|name| crate::call::is_api_name(name))
+        .unwrap_or(UNNAMED_CALL_PREFIX)
+}

@@ -54,8 +54,8 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tcmpp_core::{
-    BuildError, CallbackFuture, ErrMsgPrefix, FailureKind, HandlerKind, ProgressEvent,
-    ProgressSink, Registry, Reply, ReplyFuture,
+    BuildError, CallbackFuture, FailureKind, HandlerKind, ProgressEvent, ProgressSink, Registry,
+    Reply, ReplyFuture,
 };
 
 /// Exports the C ABI of `include/tcmpp.h` from the crate this is written in.
@@ -434,14 +434,15 @@ unsafe fn start(
         Ok(name) => name,
         Err(reason) => return refused(reason, UNNAMED_CALL_PREFIX),
     };
-    // As in tcmpp-core, a name no handler could have is not echoed into `errMsg`, where a `:`
-    // in it would confuse the JS SDK's routing.
-    let unnamed_or_reported = api_name
-        .filter(|name| is_api_name(name))
-        .unwrap_or(UNNAMED_CALL_PREFIX);
     let registry = match registry() {
         Ok(registry) => registry,
-        Err(error) => return refused(error.clone(), unnamed_or_reported),
+        // No registry, so no configured prefix: the default one.
+        Err(error) => {
+            return refused(
+                error.clone(),
+                tcmpp_core::__private::echoable_name(api_name),
+            );
+        }
     };
     // SAFETY: NULL or valid, as the caller promises.
     let call_json = match unsafe { read_str(call_json, "call_json") } {
@@ -449,17 +450,17 @@ unsafe fn start(
         Ok(None) => {
             return refused(
                 "invalid call: call_json is NULL".into(),
-                prefix_of(registry, unnamed_or_reported),
+                registry.errmsg_prefix_for(api_name),
             );
         }
-        Err(reason) => return refused(reason, prefix_of(registry, unnamed_or_reported)),
+        Err(reason) => return refused(reason, registry.errmsg_prefix_for(api_name)),
     };
     let legacy = flags & LEGACY_FORMAT != 0;
     let callback: CallbackFuture = match (api_name, legacy) {
         (None, true) => {
             return refused(
                 "invalid call: a legacy-format call needs the api_name the SDK reported".into(),
-                prefix_of(registry, unnamed_or_reported),
+                registry.errmsg_prefix_for(api_name),
             );
         }
         (Some(name), true) => match progress {
@@ -539,23 +540,6 @@ fn render(reply: &Reply, prefix: &str, flags: u32) -> String {
             Value::Object(map).to_string()
         }
         _ => "{}".to_owned(),
-    }
-}
-
-/// Whether `name` can be an API name: a JavaScript identifier.
-fn is_api_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_' || first == '$')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-}
-
-/// The `errMsg` prefix a registry renders a call of `api_name` with.
-fn prefix_of<'a>(registry: &'a Registry, api_name: &'a str) -> &'a str {
-    match registry.errmsg_prefix() {
-        ErrMsgPrefix::ApiName => api_name,
-        ErrMsgPrefix::Fixed(prefix) => prefix,
     }
 }
 
