@@ -6,23 +6,10 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 use tcmpp_core::{MiniApiCall, Registry, mini_api};
 
-#[derive(serde::Deserialize)]
-#[allow(dead_code)]
-struct Person {
-    name: String,
-    age: u32,
-    tags: Option<Vec<String>>,
-}
+#[path = "support/arbitrary_calls.rs"]
+mod arbitrary_calls;
 
-#[mini_api("typed")]
-async fn typed(person: Person) -> Value {
-    serde_json::json!({ "name": person.name })
-}
-
-#[mini_api("echo")]
-fn echo(data: Value) -> Value {
-    serde_json::json!({ "echo": data })
-}
+use arbitrary_calls::assert_one_routable_reply;
 
 #[mini_api("optional")]
 fn optional(data: Option<Map<String, Value>>) -> Option<Map<String, Value>> {
@@ -97,17 +84,6 @@ fn call() -> impl Strategy<Value = Value> {
             }
             Value::Object(map)
         })
-}
-
-/// A rendered reply: a JSON object whose `errMsg` is `<prefix>:ok|cancel|fail …`.
-fn assert_one_routable_reply(reply: &str) {
-    let parsed: Value = serde_json::from_str(reply).expect("a reply is JSON");
-    let err_msg = parsed["errMsg"].as_str().expect("a reply has errMsg");
-    let (_, outcome) = err_msg.split_once(':').expect("errMsg is prefix:outcome");
-    assert!(
-        outcome == "ok" || outcome == "cancel" || outcome.starts_with("fail "),
-        "{err_msg}"
-    );
 }
 
 proptest! {

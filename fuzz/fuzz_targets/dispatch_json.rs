@@ -5,28 +5,16 @@
 
 use futures_executor::block_on;
 use libfuzzer_sys::fuzz_target;
-use serde::Deserialize;
 use serde_json::Value;
 use std::sync::OnceLock;
 use tcmpp_core::{Registry, mini_api};
 
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Person {
-    name: String,
-    age: u32,
-    tags: Option<Vec<String>>,
-}
+// The handlers and the reply check of the property tests, so both hold the same APIs to the
+// same rule.
+#[path = "../../tests/support/arbitrary_calls.rs"]
+mod arbitrary_calls;
 
-#[mini_api("typed")]
-async fn typed(person: Person) -> Value {
-    serde_json::json!({ "name": person.name })
-}
-
-#[mini_api("echo")]
-fn echo(data: Value) -> Value {
-    serde_json::json!({ "echo": data })
-}
+use arbitrary_calls::assert_one_routable_reply as check;
 
 #[mini_api("whoCalls")]
 fn who_calls(app: tcmpp_core::AppInfo, web_view: tcmpp_core::WebViewId) -> Value {
@@ -35,14 +23,11 @@ fn who_calls(app: tcmpp_core::AppInfo, web_view: tcmpp_core::WebViewId) -> Value
 
 fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
-    REGISTRY.get_or_init(|| Registry::builder().build().expect("the fuzz handlers are consistent"))
-}
-
-fn check(reply: &str) {
-    let value: Value = serde_json::from_str(reply).expect("a reply is JSON");
-    let err_msg = value["errMsg"].as_str().expect("a reply has errMsg");
-    let (_, outcome) = err_msg.split_once(':').expect("errMsg is prefix:outcome");
-    assert!(outcome == "ok" || outcome == "cancel" || outcome.starts_with("fail "), "{err_msg}");
+    REGISTRY.get_or_init(|| {
+        Registry::builder()
+            .build()
+            .expect("the fuzz handlers are consistent")
+    })
 }
 
 fuzz_target!(|bytes: &[u8]| {
