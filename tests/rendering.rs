@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use futures_executor::block_on;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use tcmpp_core::{ApiError, ErrMsgPrefix, FailureKind, MiniApiCall, Registry, Reply, mini_api};
 
@@ -87,6 +88,35 @@ struct Ratio(f64);
 #[mini_api("renderNaN")]
 fn render_nan() -> Ratio {
     Ratio(f64::NAN)
+}
+
+#[mini_api("renderRawSpaced")]
+fn render_raw_spaced() -> Box<RawValue> {
+    RawValue::from_string(r#"{ "result" : "success" , "tags" : [ 1 , 2 ] }"#.to_owned())
+        .expect("raw JSON")
+}
+
+#[mini_api("renderRawEmpty")]
+fn render_raw_empty() -> Box<RawValue> {
+    RawValue::from_string("{ \n }".to_owned()).expect("raw JSON")
+}
+
+/// `errMsg` spelled with an escape, which only reading the text finds.
+#[mini_api("renderRawImpostor")]
+fn render_raw_impostor() -> Box<RawValue> {
+    RawValue::from_string(r#"{"err\u004dsg":"forged:ok","result":"success"}"#.to_owned())
+        .expect("raw JSON")
+}
+
+#[derive(Serialize)]
+struct Mention {
+    word: &'static str,
+}
+
+/// A result whose value, not key, is `errMsg`.
+#[mini_api("renderMention")]
+fn render_mention() -> Mention {
+    Mention { word: "errMsg" }
 }
 
 #[mini_api("renderFails")]
@@ -309,5 +339,41 @@ fn a_result_with_its_own_err_msg_renders_one_err_msg() {
         let text = block_on(registry.dispatch_json(&call(api)));
         assert_eq!(text.matches("\"errMsg\"").count(), 1, "{text}");
         assert_entries_agree(&registry, api);
+    }
+}
+
+#[test]
+fn raw_json_results_are_read_not_spliced() {
+    let registry = registry();
+    for api in [
+        "renderRawSpaced",
+        "renderRawEmpty",
+        "renderRawImpostor",
+        "renderMention",
+    ] {
+        let text = block_on(registry.dispatch_json(&call(api)));
+        assert_eq!(text.matches("\"errMsg\":").count(), 1, "{text}");
+        assert_entries_agree(&registry, api);
+    }
+    assert_eq!(
+        rendered(&registry, "renderRawSpaced"),
+        json!({ "result": "success", "tags": [1, 2], "errMsg": "renderRawSpaced:ok" })
+    );
+    assert_eq!(
+        rendered(&registry, "renderRawImpostor"),
+        json!({ "result": "success", "errMsg": "renderRawImpostor:ok" })
+    );
+}
+
+#[test]
+fn a_fixed_prefix_is_escaped_in_a_rendered_success() {
+    let prefix = "say \"hi\" \\ tab\t";
+    let registry = Registry::builder()
+        .errmsg_prefix(ErrMsgPrefix::fixed(prefix))
+        .build()
+        .expect("the test handlers register");
+    for api in ["renderGreeting", "renderUnit", "renderMap"] {
+        let reply = rendered(&registry, api);
+        assert_eq!(reply["errMsg"], format!("{prefix}:ok"), "{api}");
     }
 }

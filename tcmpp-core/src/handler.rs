@@ -235,38 +235,65 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
         // object both ways. Anything else (a value that is not an object, an error inside it)
         // takes the path through `to_value`, which decides how it fails exactly as the `Reply`
         // entries do.
-        let rendered = renders_as_object(value).then(|| {
-            serde_json::to_string(&SuccessCallback {
-                result: value,
-                err_msg: OkMessage(prefix.as_str()),
-            })
-        });
-        if let Some(Ok(text)) = rendered {
-            // A result with an `errMsg` key of its own would render it twice: some JSON parsers
-            // refuse duplicate keys, and the others may keep either. Such a result takes the
-            // map path, where the routing `errMsg` replaces it. `"errMsg"` in the text is a key
-            // or a string equal to `errMsg` (quotes inside strings are escaped); the last one
-            // is the routing key.
-            if !has_second_err_msg_key(&text) {
-                return HandlerReply::Callback(text);
-            }
+        if renders_as_object(value)
+            && let Ok(text) = serde_json::to_string(value)
+            && let Some(callback) = with_ok_message(text, prefix.as_str())
+        {
+            return HandlerReply::Callback(callback);
         }
     }
     HandlerReply::Reply(success_map(value))
 }
 
-/// Whether `"errMsg"` occurs in `text` more than once: the last one is the routing key.
-fn has_second_err_msg_key(text: &str) -> bool {
+/// The callback object of a result rendered as `text`: the result's own keys, then
+/// `"errMsg":"<prefix>:ok"`. `None` when `text` is not an object (nor `null`, the empty
+/// result), or when it has an `errMsg` of its own.
+///
+/// `errMsg` comes last so that, should it appear twice after all, the one that routes the
+/// reply is the one a JSON parser keeps (`JSON.parse` and `serde_json` keep the last of
+/// duplicate keys).
+fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
+    // A result with an `errMsg` key of its own would render it twice: some JSON parsers refuse
+    // duplicate keys, and the others may keep either. Such a result takes the map path, where
+    // the routing `errMsg` replaces it. Inside strings a quote is escaped, so `"errMsg"` in the
+    // text is a key, or a string value equal to `errMsg` that sends a rare result the slow way.
     static KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"errMsg\""));
-    let bytes = text.as_bytes();
-    KEY.find(bytes)
-        .is_some_and(|first| KEY.find(&bytes[first + 1..]).is_some())
+    if text == "null" {
+        text.clear();
+        text.push('{');
+    } else if text.starts_with('{') && text.ends_with('}') {
+        if KEY.find(text.as_bytes()).is_some() {
+            return None;
+        }
+        text.pop();
+        // The closing brace of a non-empty object follows a value, never an opening brace.
+        if !text.ends_with('{') {
+            text.push(',');
+        }
+    } else {
+        return None;
+    }
+    text.push_str(r#""errMsg":""#);
+    if prefix
+        .bytes()
+        .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+    {
+        // A fixed prefix may need escaping; API names never do.
+        let message = serde_json::to_string(&format!("{prefix}:ok")).ok()?;
+        text.push_str(&message[1..]);
+    } else {
+        text.push_str(prefix);
+        text.push_str(":ok\"");
+    }
+    text.push('}');
+    Some(text)
 }
 
 /// Whether `value` is a struct, a map, a struct or newtype variant, or nothing: the shapes
-/// that serde's `flatten` renders as the same object that `to_value` makes of them. (It would
-/// render a unit variant as `{"Variant":null}`, which `to_value` refuses as a string.)
+/// that render as the object `to_value` makes of them, or as `null` for the empty result.
+/// (A raw JSON value is left to `to_value`, which reads it: its text could spell `errMsg`
+/// with escapes that [`with_ok_message`] would not see.)
 ///
 /// Costs one call: the probe refuses the first thing the value serializes.
 fn renders_as_object<T: Serialize + ?Sized>(value: &T) -> bool {
@@ -384,7 +411,15 @@ impl serde::Serializer for ShapeProbe {
         Err(Shape::Object)
     }
 
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Shape> {
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, Shape> {
+        // serde_json's `RawValue` serializes as a struct of this name.
+        if name == "$serde_json::private::RawValue" {
+            return Err(Shape::Other);
+        }
         Err(Shape::Object)
     }
 
@@ -396,47 +431,6 @@ impl serde::Serializer for ShapeProbe {
         _: usize,
     ) -> Result<Self::SerializeStructVariant, Shape> {
         Err(Shape::Object)
-    }
-}
-
-/// A success callback object: the result's own keys, then `errMsg`.
-///
-/// `errMsg` comes last so that, should the result have a key of that name too, the one that
-/// routes the reply is the one a JSON parser keeps (`JSON.parse` and `serde_json` keep the
-/// last of duplicate keys).
-#[derive(Serialize)]
-struct SuccessCallback<'a, T: ?Sized> {
-    #[serde(flatten)]
-    result: &'a T,
-    #[serde(rename = "errMsg")]
-    err_msg: OkMessage<'a>,
-}
-
-/// `"<prefix>:ok"`, written into the output without a `String` of its own.
-struct OkMessage<'a>(&'a str);
-
-impl Serialize for OkMessage<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // API names are short: joining them on the stack and writing one `&str` skips the
-        // formatting machinery `collect_str` goes through, a measurable share of a small reply.
-        const OK: &[u8] = b":ok";
-        let mut joined = [0u8; 64];
-        let prefix = self.0.as_bytes();
-        if let Some(room) = joined.get_mut(..prefix.len() + OK.len()) {
-            room[..prefix.len()].copy_from_slice(prefix);
-            room[prefix.len()..].copy_from_slice(OK);
-            if let Ok(text) = std::str::from_utf8(room) {
-                return serializer.serialize_str(text);
-            }
-        }
-        serializer.collect_str(self)
-    }
-}
-
-impl std::fmt::Display for OkMessage<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)?;
-        f.write_str(":ok")
     }
 }
 
