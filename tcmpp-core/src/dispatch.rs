@@ -360,7 +360,7 @@ impl Registry {
         Ok(match outcome {
             Ok(Outcome::Ready(reply)) => watch.finished(reply),
             Ok(Outcome::Pending(future)) => Pending {
-                state: State::Running(Box::new(Running {
+                state: State::Running(Running {
                     future,
                     timeout: entry
                         .timeout_ms
@@ -368,7 +368,7 @@ impl Registry {
                         .or(self.inner.default_timeout),
                     deadline: None,
                     watch,
-                })),
+                }),
             },
             Err(payload) => {
                 let reply = watch.panicked(payload);
@@ -415,7 +415,7 @@ fn wire_context<'a>(
         api_name: &call.api_name,
         web_view_id: call.web_view_id,
         state_event: call.state_event.as_deref(),
-        app_info: call.app_info.as_ref(),
+        app_info: call.app_info.as_deref(),
         extra: &call.extra,
         format: call.format,
         states,
@@ -588,7 +588,7 @@ struct Pending {
 
 enum State {
     Ready(HandlerReply),
-    Running(Box<Running>),
+    Running(Running),
     Done,
 }
 

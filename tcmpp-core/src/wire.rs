@@ -26,7 +26,9 @@ pub(crate) struct WireCall<'a> {
     pub(crate) data_checked: bool,
     pub(crate) web_view_id: Option<i64>,
     pub(crate) state_event: Option<Cow<'a, str>>,
-    pub(crate) app_info: Option<AppInfo>,
+    /// Boxed: most calls carry none, and a call read from text moves several times on its way
+    /// to the handler.
+    pub(crate) app_info: Option<Box<AppInfo>>,
     pub(crate) extra: Map<String, Value>,
     pub(crate) format: WireFormat,
 }
@@ -95,11 +97,11 @@ impl<'a> WireCall<'a> {
         };
         let app_info = match fields.app_info.filter(|raw| !is_null(raw)) {
             None => None,
-            Some(raw) if raw.get().starts_with('{') => {
-                Some(serde_json::from_str(raw.get()).map_err(|e| {
+            Some(raw) if raw.get().starts_with('{') => Some(
+                serde_json::from_str::<Box<AppInfo>>(raw.get()).map_err(|e| {
                     for_api(CallError::new(CallErrorKind::AppInfo(strip_position(&e))))
-                })?)
-            }
+                })?,
+            ),
             Some(raw) => {
                 return Err(for_api(CallError::new(CallErrorKind::FieldType {
                     field: "appInfo",
@@ -161,22 +163,21 @@ impl<'a> WireCall<'a> {
         }
         loop {
             scan.whitespace();
-            let key = scan.plain_string()?;
+            let key = scan.known_key()?;
             scan.whitespace();
             scan.expect(b':')?;
             scan.whitespace();
             let (seen, value) = match key {
-                "api_name" => (api_name.is_some(), Slot::Name(scan.plain_string()?)),
-                "data" => (data.is_some(), Slot::Data(scan.value_or_null()?)),
-                "webviewId" => (
+                Key::ApiName => (api_name.is_some(), Slot::Name(scan.plain_string()?)),
+                Key::Data => (data.is_some(), Slot::Data(scan.value_or_null()?)),
+                Key::WebViewId => (
                     web_view_id.is_some(),
                     Slot::WebViewId(scan.integer_or_null()?),
                 ),
-                "stateEvent" => (
+                Key::StateEvent => (
                     state_event.is_some(),
                     Slot::StateEvent(scan.string_or_null()?),
                 ),
-                _ => return None,
             };
             if seen {
                 return None;
@@ -227,11 +228,19 @@ impl<'a> WireCall<'a> {
         call.data = data;
         call.web_view_id = self.web_view_id;
         call.state_event = self.state_event.map(Cow::into_owned);
-        call.app_info = self.app_info;
+        call.app_info = self.app_info.map(|app_info| *app_info);
         call.extra = self.extra;
         call.format = self.format;
         Ok(call)
     }
+}
+
+/// The keys [`WireCall::parse_common`] reads; any other key sends the call to the full parser.
+enum Key {
+    ApiName,
+    Data,
+    WebViewId,
+    StateEvent,
 }
 
 /// A value [`WireCall::parse_common`] read.
@@ -284,13 +293,36 @@ impl<'a> Scanner<'a> {
         is_null
     }
 
+    /// One of the keys the fast reader knows, with its quotes: compared whole rather than
+    /// read byte by byte, since a call's keys are nearly always these.
+    fn known_key(&mut self) -> Option<Key> {
+        let rest = self.text.as_bytes().get(self.pos..)?;
+        let (key, quoted) = match rest.get(1)? {
+            b'a' => (Key::ApiName, &b"\"api_name\""[..]),
+            b'd' => (Key::Data, &b"\"data\""[..]),
+            b'w' => (Key::WebViewId, &b"\"webviewId\""[..]),
+            b's' => (Key::StateEvent, &b"\"stateEvent\""[..]),
+            _ => return None,
+        };
+        rest.starts_with(quoted).then(|| {
+            self.pos += quoted.len();
+            key
+        })
+    }
+
     /// A string without escapes or control characters: exactly the text between its quotes.
     fn plain_string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.pos;
-        let length = self.text.as_bytes()[start..]
+        let rest = &self.text.as_bytes()[start..];
+        let length = memchr::memchr2(b'"', b'\\', rest)?;
+        // Without an early exit, the check for control characters compiles to vector code.
+        if rest[..length]
             .iter()
-            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
+            .fold(false, |control, &byte| control | (byte < 0x20))
+        {
+            return None;
+        }
         self.pos = start + length;
         self.expect(b'"')?;
         self.text.get(start..start + length)
