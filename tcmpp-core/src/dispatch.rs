@@ -767,6 +767,10 @@ impl CallbackFuture {
     }
 
     /// The rendered reply, if it is already known without polling.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the future comes back to be polled; boxing it would cost the allocation its inline state saves"
+    )]
     pub(crate) fn try_now(self) -> Result<String, Self> {
         match self.pending.try_now() {
             Ok(reply) => Ok(render(reply, self.prefix.as_str())),
