@@ -54,9 +54,13 @@ def main():
 
     print("| # | measurement | tcmpp | reference | ratio | target | met |")
     print("|---|---|---|---|---|---|---|")
+    floor, envelope = get("json", "serde_floor", "seed"), get("json", "envelope_read", "seed")
+    floor_and_envelope = None if floor is None or envelope is None else floor + envelope
     rows = [
         ("1", "typed dispatch, seed call", get("typed", "tcmpp", "seed"),
          "hand-written", get("typed", "hand_written", "seed"), 1.10),
+        ("1'", "typed dispatch, seed call", get("typed", "tcmpp", "seed"),
+         "hand-written, futures boxed", get("typed", "hand_written_boxed", "seed"), None),
         ("1", "typed dispatch, seed call, plain `fn` handler", get("typed", "tcmpp_sync_fn", "seed"),
          "hand-written", get("typed", "hand_written", "seed"), 1.10),
         ("1", "typed dispatch, 10 KB", get("payload", "tcmpp_typed", "10KB"),
@@ -67,6 +71,8 @@ def main():
          "serde floor", get("json", "serde_floor", "seed"), 1.25),
         ("2", "JSON entry, 10 KB", get("payload", "tcmpp_json", "10KB"),
          "serde floor", get("payload", "serde_floor", "10KB"), 1.25),
+        ("2'", "JSON entry, seed call", get("json", "tcmpp", "seed"),
+         "serde floor + envelope read", floor_and_envelope, None),
         ("2'", "JSON entry, seed call", get("json", "tcmpp", "seed"),
          "typed-envelope floor", get("json", "envelope_floor", "seed"), None),
         ("2'", "JSON entry, 10 KB", get("payload", "tcmpp_json", "10KB"),

@@ -17,8 +17,9 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use tcmpp_bench::{
     Batch, ECHO_API, Echo, Greeting, Person, SEED_API, SEED_CALL, SEED_DATA, batch_of_size,
-    call_text, echo, greet, hand_written_dispatch, json_rpc_request, serde_floor_echo,
-    serde_floor_seed, typed_envelope_floor_echo, typed_envelope_floor_seed,
+    call_text, echo, envelope_read, greet, hand_written_boxed_dispatch, hand_written_dispatch,
+    json_rpc_request, serde_floor_echo, serde_floor_seed, typed_envelope_floor_echo,
+    typed_envelope_floor_seed,
 };
 use tcmpp_core::{ApiError, MiniApiCall, Registry, mini_api};
 
@@ -104,6 +105,13 @@ fn seed_call(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>) {
             BatchSize::SmallInput,
         )
     });
+    group.bench_function(BenchmarkId::new("hand_written_boxed", "seed"), |b| {
+        b.iter_batched(
+            || seed_call.clone(),
+            |call| block_on(hand_written_boxed_dispatch(call)),
+            BatchSize::SmallInput,
+        )
+    });
     group.finish();
 
     let mut group = c.benchmark_group("json");
@@ -119,6 +127,9 @@ fn seed_call(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>) {
     });
     group.bench_function(BenchmarkId::new("envelope_floor", "seed"), |b| {
         b.iter(|| typed_envelope_floor_seed(black_box(SEED_CALL)))
+    });
+    group.bench_function(BenchmarkId::new("envelope_read", "seed"), |b| {
+        b.iter(|| envelope_read(black_box(SEED_CALL)).map(str::len))
     });
     let request = json_rpc_request(SEED_API, SEED_DATA);
     group.bench_function(BenchmarkId::new("jsonrpsee", "seed"), |b| {
