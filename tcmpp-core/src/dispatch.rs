@@ -457,8 +457,11 @@ struct Watch {
 impl Drop for Watch {
     fn drop(&mut self) {
         // Closing a span calls into the subscriber, which must not panic into the host either.
-        let span = std::mem::replace(&mut self.span, tracing::Span::none());
-        quietly(move || drop(span));
+        // Without a subscriber there is no span to close.
+        if !self.span.is_none() {
+            let span = std::mem::replace(&mut self.span, tracing::Span::none());
+            quietly(move || drop(span));
+        }
     }
 }
 
