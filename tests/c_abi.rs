@@ -119,8 +119,12 @@ fn compile_and_run(compiler: &str, name: &str, link: &[&std::ffi::OsStr]) -> Str
     let compile_time = started.elapsed();
 
     let started = Instant::now();
+    // cargo's own library path lists `target/<profile>` before `deps`, where an older build
+    // of the same library may sit; it would win over the rpath. Only `deps` is searched.
     let ran = run(
-        Command::new(&program).env("RUST_BACKTRACE", "0"),
+        Command::new(&program)
+            .env("RUST_BACKTRACE", "0")
+            .env("LD_LIBRARY_PATH", deps_dir()),
         Duration::from_secs(120),
     );
     let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
@@ -142,7 +146,7 @@ fn assert_all_checks_ran(stdout: &str) {
     for check in [
         "ok api list: [{\"name\":\"cCancel\",\"sync\":false,",
         "ok custom config:",
-        "ok success: {\"errMsg\":\"cEcho:ok\",\"n\":7}",
+        "ok success: {\"n\":7,\"errMsg\":\"cEcho:ok\"}",
         "ok fail: {\"errCode\":1001,\"errMsg\":\"cFail:fail out of stock\"}",
         "ok bare fail: {\"code\":1001,\"message\":\"out of stock\"}",
         "ok cancel:",
@@ -153,7 +157,7 @@ fn assert_all_checks_ran(stdout: &str) {
         "ok handler panic:",
         "ok progress events in order before the reply: evt42 {\"step\":1} ... evt42 {\"step\":5}",
         "ok progress, host frees strings: {\"steps\":2}",
-        "ok sync call: {\"errMsg\":\"cPing:ok\",\"pong\":\"c-host\"}",
+        "ok sync call: {\"pong\":\"c-host\",\"errMsg\":\"cPing:ok\"}",
         "ok sync call to an async API:",
         "ok concurrency: 10000 calls from 8 threads, each answered exactly once",
         "all checks passed",

@@ -7,7 +7,9 @@ use futures_executor::block_on;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
-use tcmpp_core::{ApiError, ErrMsgPrefix, FailureKind, MiniApiCall, Registry, Reply, mini_api};
+use tcmpp_core::{
+    ApiError, ErrMsgPrefix, FailureKind, MiniApiCall, Registry, Reply, ReplyKind, mini_api,
+};
 
 #[derive(Serialize)]
 struct Greeting {
@@ -117,6 +119,11 @@ struct Mention {
 #[mini_api("renderMention")]
 fn render_mention() -> Mention {
     Mention { word: "errMsg" }
+}
+
+#[mini_api("renderCancel")]
+async fn render_cancel() -> Result<Greeting, ApiError> {
+    Err(ApiError::cancelled())
 }
 
 #[mini_api("renderFails")]
@@ -376,4 +383,43 @@ fn a_fixed_prefix_is_escaped_in_a_rendered_success() {
         let reply = rendered(&registry, api);
         assert_eq!(reply["errMsg"], format!("{prefix}:ok"), "{api}");
     }
+}
+
+#[test]
+fn with_kind_yields_the_text_and_how_the_call_ended() {
+    let registry = registry();
+    for (api, kind) in [
+        ("renderGreeting", ReplyKind::Success),
+        ("renderUnit", ReplyKind::Success),
+        ("renderImpostor", ReplyKind::Success),
+        ("renderNumber", ReplyKind::Fail),
+        ("renderFails", ReplyKind::Fail),
+        ("renderCancel", ReplyKind::Cancel),
+        ("noSuchApi", ReplyKind::Fail),
+    ] {
+        let (got, text) = block_on(registry.dispatch_json(&call(api)).with_kind());
+        assert_eq!(got, kind, "{api}");
+        assert_eq!(typed(&registry, api).kind(), kind, "{api}");
+        assert_eq!(text, block_on(registry.dispatch_json(&call(api))), "{api}");
+    }
+    let (kind, text) = block_on(registry.dispatch_json("{not json").with_kind());
+    assert_eq!(kind, ReplyKind::Fail);
+    assert!(text.contains("invalid call"), "{text}");
+}
+
+#[test]
+fn with_kind_answers_synchronously_when_it_can() {
+    let registry = registry();
+    let ready = registry.dispatch_json(&call("renderImpostor")).with_kind();
+    assert_eq!(ready.prefix(), "renderImpostor");
+    let (kind, _) = ready.try_now().expect("a plain fn has answered");
+    assert_eq!(kind, ReplyKind::Success);
+    let running = registry
+        .dispatch_json(&call("renderGreeting"))
+        .with_kind()
+        .try_now()
+        .expect_err("an async fn has not run yet");
+    let (kind, text) = running.now_or_fail();
+    assert_eq!(kind, ReplyKind::Fail);
+    assert!(text.contains("cannot answer a synchronous call"), "{text}");
 }

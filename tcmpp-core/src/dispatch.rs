@@ -20,7 +20,7 @@ use crate::handler::{
 };
 use crate::progress::{CloseOnDone, ProgressChannel};
 use crate::registry::Registry;
-use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
+use crate::reply::{FailureKind, PrefixText, Reply, ReplyKind, UNNAMED_CALL_PREFIX, echoable_name};
 use crate::wire::{Expect, WireCall};
 
 impl Registry {
@@ -755,11 +755,12 @@ impl CallbackFuture {
         self.prefix.as_str()
     }
 
-    /// The unrendered reply and the `errMsg` prefix, for hosts that need the reply's kind as
-    /// well as its rendering ([`Reply::to_callback_json`] renders it).
+    /// The unrendered reply and the `errMsg` prefix, for hosts that need the reply itself, to
+    /// render it another way ([`Reply::to_callback_json`] renders it as this future would).
     ///
     /// A success the handler already rendered as text is read back into a result map; for
-    /// the reply's text, poll this future instead, which renders it only once.
+    /// the reply's text, poll this future instead, or [`with_kind`](Self::with_kind) for its
+    /// text and kind: both render it only once.
     pub fn into_parts(self) -> (ReplyFuture, String) {
         (
             ReplyFuture {
@@ -769,12 +770,39 @@ impl CallbackFuture {
         )
     }
 
+    /// This future, yielding how the call ended beside the rendered reply: for hosts that
+    /// route on the outcome and pass the text on, such as a C host's status code. Unlike
+    /// [`into_parts`](Self::into_parts), it never reads a rendered success back into a map.
+    ///
+    /// ```
+    /// use tcmpp_core::{mini_api, Registry, ReplyKind};
+    ///
+    /// #[mini_api("battery")]
+    /// async fn battery() -> serde_json::Value { serde_json::json!({ "level": 80 }) }
+    ///
+    /// let registry = Registry::builder().build()?;
+    /// let call = r#"{"api_name":"battery","webviewId":4}"#;
+    /// let (kind, text) = futures_executor::block_on(registry.dispatch_json(call).with_kind());
+    /// assert_eq!(kind, ReplyKind::Success);
+    /// assert_eq!(text, r#"{"level":80,"errMsg":"battery:ok"}"#);
+    /// # Ok::<_, tcmpp_core::BuildError>(())
+    /// ```
+    pub fn with_kind(self) -> WithKind {
+        WithKind { callback: self }
+    }
+
+    fn poll_with_kind(&mut self, cx: &mut Context<'_>) -> Poll<(ReplyKind, String)> {
+        self.pending
+            .poll_reply(cx)
+            .map(|reply| render(reply, self.prefix.as_str()))
+    }
+
     /// The rendered reply, if it is already known without polling.
     #[expect(
         clippy::result_large_err,
         reason = "the future comes back to be polled; boxing it would cost the allocation its inline state saves"
     )]
-    pub(crate) fn try_now(self) -> Result<String, Self> {
+    pub(crate) fn try_now(self) -> Result<(ReplyKind, String), Self> {
         match self.pending.try_now() {
             Ok(reply) => Ok(render(reply, self.prefix.as_str())),
             Err(pending) => Err(CallbackFuture {
@@ -789,10 +817,7 @@ impl Future for CallbackFuture {
     type Output = String;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<String> {
-        let this = &mut *self;
-        this.pending
-            .poll_reply(cx)
-            .map(|reply| render(reply, this.prefix.as_str()))
+        self.poll_with_kind(cx).map(|(_, text)| text)
     }
 }
 
@@ -805,17 +830,57 @@ impl fmt::Debug for CallbackFuture {
     }
 }
 
-/// A handler's reply as the callback object's JSON text.
-fn render(reply: HandlerReply, prefix: &str) -> String {
+/// A [`CallbackFuture`] that yields how the call ended beside the rendered reply; see
+/// [`CallbackFuture::with_kind`].
+#[must_use = "the handler's reply arrives only when the future is polled"]
+pub struct WithKind {
+    callback: CallbackFuture,
+}
+
+impl WithKind {
+    /// The `errMsg` prefix the reply will be rendered with.
+    pub fn prefix(&self) -> &str {
+        self.callback.prefix()
+    }
+
+    /// How the call ended and the rendered reply, if they are already known without polling.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the future comes back to be polled; boxing it would cost the allocation its inline state saves"
+    )]
+    pub fn try_now(self) -> Result<(ReplyKind, String), Self> {
+        self.callback
+            .try_now()
+            .map_err(|callback| WithKind { callback })
+    }
+}
+
+impl Future for WithKind {
+    type Output = (ReplyKind, String);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<(ReplyKind, String)> {
+        self.callback.poll_with_kind(cx)
+    }
+}
+
+impl fmt::Debug for WithKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("WithKind").field(&self.callback).finish()
+    }
+}
+
+/// A handler's reply as the callback object's JSON text, and how the call ended.
+fn render(reply: HandlerReply, prefix: &str) -> (ReplyKind, String) {
     match reply {
-        HandlerReply::Callback(text) => text,
+        HandlerReply::Callback(text) => (ReplyKind::Success, text),
         HandlerReply::Reply(reply) => render_callback(reply, prefix),
         HandlerReply::MalformedCall => render_callback(malformed_call(), prefix),
     }
 }
 
-fn render_callback(reply: Reply, prefix: &str) -> String {
-    Value::Object(reply.into_callback(prefix)).to_string()
+fn render_callback(reply: Reply, prefix: &str) -> (ReplyKind, String) {
+    let kind = reply.kind();
+    (kind, Value::Object(reply.into_callback(prefix)).to_string())
 }
 
 #[cfg(test)]
@@ -829,5 +894,6 @@ mod tests {
         send_sync::<Registry>();
         send::<ReplyFuture>();
         send::<CallbackFuture>();
+        send::<WithKind>();
     }
 }

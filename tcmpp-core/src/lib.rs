@@ -77,7 +77,7 @@ pub use access::{AccessPolicy, Grant};
 pub use bounds::{DataParam, ReplyValue, StateValue};
 pub use call::{AppInfo, CallError, MiniApiCall, WireFormat};
 pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId};
-pub use dispatch::{CallbackFuture, ReplyFuture};
+pub use dispatch::{CallbackFuture, ReplyFuture, WithKind};
 pub use error::{ApiError, IntoApiError};
 pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH};
 pub use progress::{Progress, ProgressDispatcher, ProgressError, ProgressEvent, ProgressSink};
@@ -85,7 +85,7 @@ pub use registry::{
     ApiInfo, BuildError, BuildProblem, DEFAULT_TIMEOUT, HandlerKind, Registry, RegistryBuilder,
     SourceLocation,
 };
-pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply};
+pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply, ReplyKind};
 
 /// Turns a function into a registered mini program API handler.
 ///

@@ -49,6 +49,15 @@ impl Reply {
         matches!(self, Reply::Success(_))
     }
 
+    /// How the call ended, without what it carried.
+    pub fn kind(&self) -> ReplyKind {
+        match self {
+            Reply::Success(_) => ReplyKind::Success,
+            Reply::Fail(_) => ReplyKind::Fail,
+            Reply::Cancel => ReplyKind::Cancel,
+        }
+    }
+
     /// The `errMsg` of this reply in WeChat's convention: `"<prefix>:ok"`,
     /// `"<prefix>:fail <reason>"` or `"<prefix>:cancel"`.
     ///
@@ -153,6 +162,19 @@ impl fmt::Display for Failure {
         }
         Ok(())
     }
+}
+
+/// How a call ended, without what it carried: which of the mini program's `success`, `fail`
+/// and `cancel` callbacks its reply calls. What a host routes a rendered reply on; see
+/// [`CallbackFuture::with_kind`](crate::CallbackFuture::with_kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReplyKind {
+    /// [`Reply::Success`].
+    Success,
+    /// [`Reply::Fail`].
+    Fail,
+    /// [`Reply::Cancel`].
+    Cancel,
 }
 
 /// Where a [`Failure`] came from, for hosts that count or route failures.

@@ -6,9 +6,9 @@
 //! call to it gets a fail reply that says so.
 
 use crate::call::MiniApiCall;
-use crate::dispatch::{CallbackFuture, ReplyFuture};
+use crate::dispatch::{CallbackFuture, ReplyFuture, WithKind};
 use crate::registry::Registry;
-use crate::reply::{FailureKind, Reply};
+use crate::reply::{FailureKind, Reply, ReplyKind};
 
 /// The reason a synchronous call to an `async fn` handler fails.
 const NOT_SYNC: &str =
@@ -44,8 +44,17 @@ impl ReplyFuture {
 impl CallbackFuture {
     /// [`ReplyFuture::now_or_fail`], rendered in WeChat's callback convention.
     pub fn now_or_fail(self) -> String {
+        self.with_kind().now_or_fail().1
+    }
+}
+
+impl WithKind {
+    /// [`ReplyFuture::now_or_fail`], rendered in WeChat's callback convention, with how the
+    /// call ended.
+    pub fn now_or_fail(self) -> (ReplyKind, String) {
         self.try_now().unwrap_or_else(|pending| {
-            Reply::fail(FailureKind::InvalidCall, NOT_SYNC).to_callback_json(pending.prefix())
+            let reply = Reply::fail(FailureKind::InvalidCall, NOT_SYNC);
+            (reply.kind(), reply.to_callback_json(pending.prefix()))
         })
     }
 }

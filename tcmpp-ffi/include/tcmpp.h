@@ -38,7 +38,7 @@ extern "C" {
  * Flags of tcmpp_dispatch and tcmpp_dispatch_sync: how the reply JSON is rendered.
  *
  * TCMPP_RENDER_CALLBACK (the default): WeChat's callback object, for hosts that hand the JSON
- *   straight to the page: {"errMsg":"<api>:ok", ...result} on success,
+ *   straight to the page: {...result,"errMsg":"<api>:ok"} on success,
  *   {"errMsg":"<api>:fail <reason>","errCode":N} on failure, {"errMsg":"<api>:cancel"}.
  * TCMPP_RENDER_BARE: for SDKs that add errMsg themselves (Android req.ok/req.fail):
  *   the result object on success, {"message":"<reason>","code":N} on failure ("code" only

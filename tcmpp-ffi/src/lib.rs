@@ -55,7 +55,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tcmpp_core::{
     BuildError, CallbackFuture, FailureKind, HandlerKind, ProgressEvent, ProgressSink, Registry,
-    Reply, ReplyFuture,
+    Reply, ReplyFuture, ReplyKind, WithKind,
 };
 
 /// Exports the C ABI of `include/tcmpp.h` from the crate this is written in.
@@ -343,6 +343,20 @@ pub mod __private {
                 }
                 Err(error) => replier.deliver(internal_error(error), &prefix),
             },
+            Ok(Started::RenderedNow(kind, text)) => replier.deliver_rendered(kind, text),
+            Ok(Started::RenderedLater(future)) => match runtime() {
+                Ok(runtime) => {
+                    replier.prefix = future.prefix().to_owned();
+                    runtime.spawn(async move {
+                        let (kind, text) = future.await;
+                        replier.deliver_rendered(kind, text);
+                    });
+                }
+                Err(error) => {
+                    let prefix = future.prefix().to_owned();
+                    replier.deliver(internal_error(error), &prefix);
+                }
+            },
             Err(_) => replier.deliver(
                 internal_error("dispatching the call panicked"),
                 UNNAMED_CALL_PREFIX,
@@ -366,22 +380,31 @@ pub mod __private {
     ) -> *mut c_char {
         // SAFETY: the strings are NULL or valid, as the caller promises.
         let answered = panic::catch_unwind(AssertUnwindSafe(|| {
+            let rendered = |reply: Reply, prefix: String| {
+                (status(reply.kind()), render(&reply, &prefix, flags))
+            };
             match unsafe { start(registry, api_name, call_json, flags, None) } {
-                Started::Now(reply, prefix) => (reply, prefix),
-                Started::Later(future, prefix) => (future.now_or_fail(), prefix),
+                Started::Now(reply, prefix) => rendered(reply, prefix),
+                Started::Later(future, prefix) => rendered(future.now_or_fail(), prefix),
+                Started::RenderedNow(kind, text) => (status(kind), text),
+                Started::RenderedLater(future) => {
+                    let (kind, text) = future.now_or_fail();
+                    (status(kind), text)
+                }
             }
         }));
-        let (reply, prefix) = answered.unwrap_or_else(|_| {
+        let (status_code, text) = answered.unwrap_or_else(|_| {
+            let reply = internal_error("dispatching the call panicked");
             (
-                internal_error("dispatching the call panicked"),
-                UNNAMED_CALL_PREFIX.to_owned(),
+                status(reply.kind()),
+                render(&reply, UNNAMED_CALL_PREFIX, flags),
             )
         });
         if !status_out.is_null() {
             // SAFETY: a non-NULL `status_out` points to a writable `int32_t`, as promised.
-            unsafe { status_out.write(status(&reply)) };
+            unsafe { status_out.write(status_code) };
         }
-        into_c_string(render(&reply, &prefix, flags))
+        into_c_string(text)
     }
 
     /// `tcmpp_string_free`.
@@ -414,6 +437,10 @@ enum Started {
     Now(Reply, String),
     /// An `async fn` handler is running.
     Later(ReplyFuture, String),
+    /// As `Now`, for a host that wants the callback rendering: already rendered.
+    RenderedNow(ReplyKind, String),
+    /// As `Later`, for a host that wants the callback rendering: rendered when it is done.
+    RenderedLater(WithKind),
 }
 
 /// Reads the host's strings and dispatches the call.
@@ -480,6 +507,14 @@ unsafe fn start(
             None => registry.dispatch_json(call_json),
         },
     };
+    if flags & RENDER_BARE == 0 {
+        // The core renders the callback object itself, a success straight from the handler's
+        // value; reading it back into a `Reply` would only render it again.
+        return match callback.with_kind().try_now() {
+            Ok((kind, text)) => Started::RenderedNow(kind, text),
+            Err(future) => Started::RenderedLater(future),
+        };
+    }
     let (future, prefix) = callback.into_parts();
     match future.try_now() {
         Ok(reply) => Started::Now(reply, prefix),
@@ -516,12 +551,11 @@ fn internal_error(reason: &str) -> Reply {
     Reply::fail(FailureKind::Panic, format!("internal error: {reason}"))
 }
 
-fn status(reply: &Reply) -> i32 {
-    match reply {
-        Reply::Success(_) => STATUS_SUCCESS,
-        Reply::Cancel => STATUS_CANCEL,
-        // `Reply` may grow; anything that is not a success or a cancel routes to `fail`.
-        _ => STATUS_FAIL,
+fn status(kind: ReplyKind) -> i32 {
+    match kind {
+        ReplyKind::Success => STATUS_SUCCESS,
+        ReplyKind::Fail => STATUS_FAIL,
+        ReplyKind::Cancel => STATUS_CANCEL,
     }
 }
 
@@ -615,14 +649,23 @@ impl Replier {
         self.send(&reply, prefix);
     }
 
-    #[allow(unsafe_code)] // Calls the host's callback.
+    fn deliver_rendered(mut self, kind: ReplyKind, text: String) {
+        self.send_text(status(kind), text);
+    }
+
     fn send(&mut self, reply: &Reply, prefix: &str) {
+        let text = render(reply, prefix, self.flags);
+        self.send_text(status(reply.kind()), text);
+    }
+
+    #[allow(unsafe_code)] // Calls the host's callback.
+    fn send_text(&mut self, status: i32, text: String) {
         if std::mem::replace(&mut self.delivered, true) {
             return;
         }
-        let text = HostString::new(render(reply, prefix, self.flags), self.flags);
+        let text = HostString::new(text, self.flags);
         // SAFETY: the host gave this callback for this context, and `text` outlives the call.
-        unsafe { (self.on_reply)(self.context.0, status(reply), text.as_ptr()) };
+        unsafe { (self.on_reply)(self.context.0, status, text.as_ptr()) };
     }
 }
 

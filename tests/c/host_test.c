@@ -177,12 +177,12 @@ static void check_registry(void) {
 static void check_replies(void) {
     call_free(expect_reply("success", NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":7}}",
                            TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_SUCCESS,
-                           "{\"errMsg\":\"cEcho:ok\",\"n\":7}"));
+                           "{\"n\":7,\"errMsg\":\"cEcho:ok\"}"));
     call_free(expect_reply("bare success", NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":8}}",
                            TCMPP_RENDER_BARE, 0, TCMPP_STATUS_SUCCESS, "{\"n\":8}"));
     call_free(expect_reply("legacy format", "cEcho", "{\"n\":3}",
                            TCMPP_RENDER_CALLBACK | TCMPP_LEGACY_FORMAT, 0, TCMPP_STATUS_SUCCESS,
-                           "{\"errMsg\":\"cEcho:ok\",\"n\":3}"));
+                           "{\"n\":3,\"errMsg\":\"cEcho:ok\"}"));
     /* Without the flag, a legacy object is read as a unified call: its keys are not data. */
     call_free(expect_reply("legacy keys are not a call", "cEcho",
                            "{\"n\":3,\"appInfo\":{\"appId\":\"forged\"}}", TCMPP_RENDER_CALLBACK, 0,
@@ -241,7 +241,7 @@ static void check_progress(void) {
     struct call *call = expect_reply(
         "progress", NULL,
         "{\"stateEvent\":\"evt42\",\"api_name\":\"cProgress\",\"data\":{\"steps\":5},\"webviewId\":3}",
-        TCMPP_RENDER_CALLBACK, 1, TCMPP_STATUS_SUCCESS, "{\"errMsg\":\"cProgress:ok\",\"steps\":5}");
+        TCMPP_RENDER_CALLBACK, 1, TCMPP_STATUS_SUCCESS, "{\"steps\":5,\"errMsg\":\"cProgress:ok\"}");
     CHECK(call->events == 5, "progress: %d events, expected 5", call->events);
     CHECK(call->events_after_reply == 0, "progress: %d events after the reply",
           call->events_after_reply);
@@ -276,7 +276,7 @@ static void check_sync(void) {
     int32_t status = -1;
     char *reply = tcmpp_dispatch_sync(NULL, "{\"api_name\":\"cPing\"}", TCMPP_RENDER_CALLBACK,
                                       &status);
-    CHECK(status == TCMPP_STATUS_SUCCESS && strcmp(reply, "{\"errMsg\":\"cPing:ok\",\"pong\":\"c-host\"}") == 0,
+    CHECK(status == TCMPP_STATUS_SUCCESS && strcmp(reply, "{\"pong\":\"c-host\",\"errMsg\":\"cPing:ok\"}") == 0,
           "sync cPing: %d %s", status, reply);
     printf("ok sync call: %s\n", reply);
     tcmpp_string_free(reply);
@@ -312,7 +312,7 @@ static atomic_int total_replies;
 static void count_reply(void *context, int32_t status, const char *reply_json) {
     struct slot *slot = context;
     char expected[64];
-    snprintf(expected, sizeof expected, "{\"errMsg\":\"cEcho:ok\",\"n\":%d}", slot->n);
+    snprintf(expected, sizeof expected, "{\"n\":%d,\"errMsg\":\"cEcho:ok\"}", slot->n);
     if (status != TCMPP_STATUS_SUCCESS || strcmp(reply_json, expected) != 0) {
         atomic_fetch_add(&slot->wrong, 1);
     }
