@@ -126,6 +126,21 @@ async fn render_cancel() -> Result<Greeting, ApiError> {
     Err(ApiError::cancelled())
 }
 
+#[derive(Serialize)]
+struct Wide {
+    ratio: f32,
+    big: u128,
+}
+
+/// Values a `serde_json::Map` cannot hold exactly: an `f32` and an integer beyond 64 bits.
+#[mini_api("renderWide")]
+fn render_wide() -> Wide {
+    Wide {
+        ratio: 0.1,
+        big: u128::from(u64::MAX) + 1,
+    }
+}
+
 #[mini_api("renderFails")]
 async fn render_fails() -> Result<Greeting, ApiError> {
     Err(ApiError::new("out of stock").with_code(1001))
@@ -422,4 +437,19 @@ fn with_kind_answers_synchronously_when_it_can() {
     let (kind, text) = running.now_or_fail();
     assert_eq!(kind, ReplyKind::Fail);
     assert!(text.contains("cannot answer a synchronous call"), "{text}");
+}
+
+/// The JSON entries render what `serde_json::to_string` renders; the typed entry's result is a
+/// `serde_json::Map`, which holds what `serde_json::to_value` makes of the value.
+#[test]
+fn the_text_entry_renders_what_a_map_cannot_hold() {
+    let registry = registry();
+    assert_eq!(
+        block_on(registry.dispatch_json(&call("renderWide"))),
+        r#"{"ratio":0.1,"big":18446744073709551616,"errMsg":"renderWide:ok"}"#
+    );
+    let reply = typed(&registry, "renderWide");
+    let failure = reply.failure().expect("a map holds no integer beyond 64 bits");
+    assert_eq!(failure.kind(), FailureKind::InvalidResult);
+    assert_eq!(failure.message(), "invalid result: number out of range");
 }

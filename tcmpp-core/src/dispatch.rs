@@ -75,7 +75,10 @@ impl Registry {
     ///
     /// The call's `data` is deserialized straight from `json` into the handler's data type, and
     /// the handler's value is serialized straight into the reply text, its keys in the order
-    /// the value serializes them.
+    /// the value serializes them. The text is what `serde_json::to_string` makes of the value,
+    /// so it keeps what a [`Reply`]'s `serde_json::Map` cannot: an `f32` as written (`0.1`,
+    /// where the map widens it to `0.10000000149011612`), and integers beyond 64 bits, which
+    /// [`dispatch`](Self::dispatch) refuses as an invalid result.
     /// Calls over the registry's size or nesting limits are refused before they are parsed.
     /// When the call is too broken to name its API, `errMsg` starts with `invokeNativePlugin`.
     pub fn dispatch_json(&self, json: &str) -> CallbackFuture {
