@@ -449,7 +449,9 @@ fn the_text_entry_renders_what_a_map_cannot_hold() {
         r#"{"ratio":0.1,"big":18446744073709551616,"errMsg":"renderWide:ok"}"#
     );
     let reply = typed(&registry, "renderWide");
-    let failure = reply.failure().expect("a map holds no integer beyond 64 bits");
+    let failure = reply
+        .failure()
+        .expect("a map holds no integer beyond 64 bits");
     assert_eq!(failure.kind(), FailureKind::InvalidResult);
     assert_eq!(failure.message(), "invalid result: number out of range");
 }

@@ -1,0 +1,137 @@
+//! One contender of the seed call, run a given number of times and nothing else: a program for
+//! callgrind, whose instruction counts hold on a loaded machine where timings do not.
+//!
+//! ```sh
+//! cargo bench -p tcmpp-bench --bench instructions --no-run
+//! valgrind --tool=callgrind target/release/deps/instructions-<hash> json 10000
+//! valgrind --tool=callgrind target/release/deps/instructions-<hash> json 0
+//! ```
+//!
+//! The difference of the two counts, divided by 10,000, is the contender's instructions per
+//! call. `docs/PERFORMANCE.md` quotes them; the contenders are listed in [`CONTENDERS`].
+
+use std::hint::black_box;
+
+use futures_executor::block_on;
+use serde_json::Value;
+use tcmpp_bench::{
+    Greeting, Person, SEED_API, SEED_CALL, SEED_DATA, greet, hand_written_dispatch,
+    serde_floor_seed, typed_envelope_floor_seed,
+};
+use tcmpp_core::{ApiError, MiniApiCall, Registry, mini_api};
+
+/// The seed's handler, as the quickstart declares it.
+#[mini_api("myApiName")]
+async fn my_api(person: Person) -> Result<Greeting, ApiError> {
+    Ok(greet(person))
+}
+
+/// The seed's handler as a plain `fn`.
+#[mini_api("myApiNameSync")]
+fn my_api_sync(person: Person) -> Result<Greeting, ApiError> {
+    Ok(greet(person))
+}
+
+/// No data, no result: what dispatch costs around a handler that does nothing.
+#[mini_api("ping")]
+fn ping() {}
+
+/// What each contender runs once per call, by the name it is chosen with.
+const CONTENDERS: &[(&str, &str)] = &[
+    ("json", "dispatch_json of the seed call, async fn handler"),
+    (
+        "json_sync",
+        "dispatch_json of the seed call, plain fn handler",
+    ),
+    (
+        "with_kind",
+        "dispatch_json(..).with_kind(), as the C ABI runs it",
+    ),
+    (
+        "into_parts",
+        "dispatch_json(..).into_parts(), rendered with to_callback_json",
+    ),
+    (
+        "typed",
+        "dispatch of a clone of the seed MiniApiCall, async fn handler",
+    ),
+    (
+        "typed_sync",
+        "dispatch of a clone of the seed MiniApiCall, plain fn handler",
+    ),
+    (
+        "hand_written",
+        "the hand-written dispatcher on a clone of the seed MiniApiCall",
+    ),
+    ("clone", "the clone of the seed MiniApiCall alone"),
+    (
+        "ping",
+        "dispatch of MiniApiCall::new(\"ping\", null), answered at once",
+    ),
+    (
+        "serde_floor",
+        "from_str of the seed data, to_string of the result",
+    ),
+    (
+        "envelope_floor",
+        "the whole seed call parsed with serde into a typed envelope, result rendered with errMsg",
+    ),
+];
+
+fn main() {
+    let mut args = std::env::args().skip(1).filter(|arg| arg != "--bench");
+    let (Some(contender), Some(calls)) = (args.next(), args.next()) else {
+        eprintln!("usage: instructions <contender> <calls>; contenders:");
+        for (name, what) in CONTENDERS {
+            eprintln!("  {name:15} {what}");
+        }
+        // `cargo bench` runs every bench target without arguments: nothing to measure then.
+        return;
+    };
+    let calls: u64 = calls.parse().expect("the number of calls is a number");
+    let registry = Registry::builder()
+        .build()
+        .expect("the bench handlers register");
+    let seed_value: Value = serde_json::from_str(SEED_DATA).expect("the seed data is JSON");
+    let typed = MiniApiCall::new(SEED_API, seed_value.clone());
+    let typed_sync = MiniApiCall::new("myApiNameSync", seed_value);
+    let sync_call = SEED_CALL.replace(SEED_API, "myApiNameSync");
+    let run: Box<dyn Fn() -> usize> = match contender.as_str() {
+        "json" => Box::new(|| block_on(registry.dispatch_json(black_box(SEED_CALL))).len()),
+        "json_sync" => Box::new(|| block_on(registry.dispatch_json(black_box(&sync_call))).len()),
+        "with_kind" => Box::new(|| {
+            block_on(registry.dispatch_json(black_box(SEED_CALL)).with_kind())
+                .1
+                .len()
+        }),
+        "into_parts" => Box::new(|| {
+            let (reply, prefix) = registry.dispatch_json(black_box(SEED_CALL)).into_parts();
+            block_on(reply).to_callback_json(&prefix).len()
+        }),
+        "typed" => Box::new(|| {
+            usize::from(block_on(registry.dispatch(black_box(typed.clone()))).is_success())
+        }),
+        "typed_sync" => Box::new(|| {
+            usize::from(block_on(registry.dispatch(black_box(typed_sync.clone()))).is_success())
+        }),
+        "hand_written" => Box::new(|| {
+            block_on(hand_written_dispatch(black_box(typed.clone()))).map_or(0, |map| map.len())
+        }),
+        "clone" => Box::new(|| black_box(typed.clone()).api_name.len()),
+        "ping" => Box::new(|| {
+            let call = MiniApiCall::new("ping", Value::Null);
+            usize::from(registry.dispatch(black_box(call)).try_now().is_ok())
+        }),
+        "serde_floor" => Box::new(|| serde_floor_seed(black_box(SEED_DATA)).map_or(0, |t| t.len())),
+        "envelope_floor" => {
+            Box::new(|| typed_envelope_floor_seed(black_box(SEED_CALL)).map_or(0, |t| t.len()))
+        }
+        other => panic!("no contender named {other:?}; run without arguments for the list"),
+    };
+    let mut total = 0;
+    for _ in 0..calls {
+        total += run();
+    }
+    // Printed, so that nothing the calls produced can be optimized away.
+    println!("{contender}: {calls} calls, {total} bytes or replies");
+}
