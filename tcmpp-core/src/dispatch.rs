@@ -681,10 +681,10 @@ impl Pending {
             },
             State::Running(running) => {
                 let reply = std::task::ready!(running.poll_reply(cx));
-                // Done before anything else can go wrong, so the reply is never produced twice.
-                if let State::Running(running) = std::mem::replace(&mut self.state, State::Done) {
-                    running.watch.log(&reply);
-                }
+                // Logging cannot panic (it is contained), and neither can dropping the running
+                // state; both happen in place, and the state is done before the reply leaves.
+                running.watch.log(&reply);
+                self.state = State::Done;
                 Poll::Ready(reply)
             }
             State::Done => panic!("a reply future polled after it returned its reply"),
