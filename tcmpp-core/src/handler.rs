@@ -235,11 +235,13 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
         // object both ways. Anything else (a value that is not an object, an error inside it)
         // takes the path through `to_value`, which decides how it fails exactly as the `Reply`
         // entries do.
-        if renders_as_object(value)
-            && let Ok(text) = serde_json::to_string(value)
-            && let Some(callback) = with_ok_message(text, prefix.as_str())
-        {
-            return HandlerReply::Callback(callback);
+        // Nested rather than chained: let chains need Rust 1.88, the crate supports 1.85.
+        if renders_as_object(value) {
+            if let Ok(text) = serde_json::to_string(value) {
+                if let Some(callback) = with_ok_message(text, prefix.as_str()) {
+                    return HandlerReply::Callback(callback);
+                }
+            }
         }
     }
     HandlerReply::Reply(success_map(value))
