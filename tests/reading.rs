@@ -140,6 +140,24 @@ fn both_readers_agree() {
             Some(FailureKind::InvalidCall),
         ),
         (r#""api_name":"","data":{}"#, Some(FailureKind::InvalidCall)),
+        // Raw control characters in strings the fast reader returns are not JSON.
+        (
+            "\"api_name\":\"read\u{1}Person\",\"data\":{\"name\":\"kka\",\"age\":22}",
+            Some(FailureKind::InvalidCall),
+        ),
+        (
+            "\"stateEvent\":\"request\tCustomApi\",\"api_name\":\"readNothing\"",
+            Some(FailureKind::InvalidCall),
+        ),
+        // Keys that only look like the known ones, or spell them with escapes.
+        (
+            r#""d\u0061ta":{"name":"kka","age":22},"api_name":"readPerson""#,
+            None,
+        ),
+        (
+            r#""api_name":"readNothing","data2":{"a":1},"api_name_x":"readPerson""#,
+            None,
+        ),
     ];
     for (body, expected) in cases {
         let [common, full] = both_readers(&registry, body);
