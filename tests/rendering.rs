@@ -141,6 +141,12 @@ fn render_wide() -> Wide {
     }
 }
 
+/// Keys a `serde_json::Map` refuses, but JSON text writes: `Some(1)` as `"1"`.
+#[mini_api("renderOptionKeys")]
+fn render_option_keys() -> std::collections::BTreeMap<Option<u8>, u8> {
+    [(Some(1), 1)].into()
+}
+
 #[mini_api("renderFails")]
 async fn render_fails() -> Result<Greeting, ApiError> {
     Err(ApiError::new("out of stock").with_code(1001))
@@ -454,4 +460,13 @@ fn the_text_entry_renders_what_a_map_cannot_hold() {
         .expect("a map holds no integer beyond 64 bits");
     assert_eq!(failure.kind(), FailureKind::InvalidResult);
     assert_eq!(failure.message(), "invalid result: number out of range");
+
+    assert_eq!(
+        block_on(registry.dispatch_json(&call("renderOptionKeys"))),
+        r#"{"1":1,"errMsg":"renderOptionKeys:ok"}"#
+    );
+    let reply = typed(&registry, "renderOptionKeys");
+    let failure = reply.failure().expect("a map refuses an optional key");
+    assert_eq!(failure.kind(), FailureKind::InvalidResult);
+    assert_eq!(failure.message(), "invalid result: key must be a string");
 }

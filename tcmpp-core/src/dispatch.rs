@@ -77,8 +77,9 @@ impl Registry {
     /// the handler's value is serialized straight into the reply text, its keys in the order
     /// the value serializes them. The text is what `serde_json::to_string` makes of the value,
     /// so it keeps what a [`Reply`]'s `serde_json::Map` cannot: an `f32` as written (`0.1`,
-    /// where the map widens it to `0.10000000149011612`), and integers beyond 64 bits, which
-    /// [`dispatch`](Self::dispatch) refuses as an invalid result.
+    /// where the map widens it to `0.10000000149011612`), and integers beyond 64 bits and
+    /// `Option` map keys (`Some(1)` as `"1"`), which [`dispatch`](Self::dispatch) refuses as
+    /// an invalid result.
     /// Calls over the registry's size or nesting limits are refused before they are parsed.
     /// When the call is too broken to name its API, `errMsg` starts with `invokeNativePlugin`.
     pub fn dispatch_json(&self, json: &str) -> CallbackFuture {
@@ -835,6 +836,9 @@ impl fmt::Debug for CallbackFuture {
 
 /// A [`CallbackFuture`] that yields how the call ended beside the rendered reply; see
 /// [`CallbackFuture::with_kind`].
+///
+/// `Send`, `'static` and independent of any async runtime, like the future it wraps. Dropping
+/// it drops the handler's future; polling it again after it has yielded its reply panics.
 #[must_use = "the handler's reply arrives only when the future is polled"]
 pub struct WithKind {
     callback: CallbackFuture,
