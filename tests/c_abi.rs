@@ -120,11 +120,16 @@ fn compile_and_run(compiler: &str, name: &str, link: &[&std::ffi::OsStr]) -> Str
 
     let started = Instant::now();
     // cargo's own library path lists `target/<profile>` before `deps`, where an older build
-    // of the same library may sit; it would win over the rpath. Only `deps` is searched.
+    // of the same library may sit; it would win over the rpath. `deps` goes first.
+    let mut library_path = deps_dir().into_os_string();
+    if let Some(inherited) = std::env::var_os("LD_LIBRARY_PATH") {
+        library_path.push(":");
+        library_path.push(inherited);
+    }
     let ran = run(
         Command::new(&program)
             .env("RUST_BACKTRACE", "0")
-            .env("LD_LIBRARY_PATH", deps_dir()),
+            .env("LD_LIBRARY_PATH", library_path),
         Duration::from_secs(120),
     );
     let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();

@@ -231,7 +231,9 @@ struct RawCall<'a> {
 
 /// What reading a call's envelope costs on its own: serde reads the whole call text, decodes
 /// its name and small fields and finds where `data` lies, without decoding `data`. Added to the
-/// serde floor, it is the least any JSON entry built on serde_json pays for a call.
+/// serde floor, it is what a JSON entry pays that reads the call with serde and then decodes
+/// `data` from its text (reading `data`'s bytes twice, as serde's `RawValue` must); serde's
+/// typed-envelope floor reads them once.
 pub fn envelope_read(call: &str) -> Result<&str, serde_json::Error> {
     serde_json::from_str::<RawCall<'_>>(call).map(|call| call.data.get())
 }
