@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use futures_timer::Delay;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 use crate::call::{CallError, MiniApiCall};
 use crate::context::{CallContext, StateMap};
@@ -800,21 +800,6 @@ impl CallbackFuture {
             .poll_reply(cx)
             .map(|reply| render(reply, self.prefix.as_str()))
     }
-
-    /// The rendered reply, if it is already known without polling.
-    #[expect(
-        clippy::result_large_err,
-        reason = "the future comes back to be polled; boxing it would cost the allocation its inline state saves"
-    )]
-    pub(crate) fn try_now(self) -> Result<(ReplyKind, String), Self> {
-        match self.pending.try_now() {
-            Ok(reply) => Ok(render(reply, self.prefix.as_str())),
-            Err(pending) => Err(CallbackFuture {
-                pending,
-                prefix: self.prefix,
-            }),
-        }
-    }
 }
 
 impl Future for CallbackFuture {
@@ -856,9 +841,13 @@ impl WithKind {
         reason = "the future comes back to be polled; boxing it would cost the allocation its inline state saves"
     )]
     pub fn try_now(self) -> Result<(ReplyKind, String), Self> {
-        self.callback
-            .try_now()
-            .map_err(|callback| WithKind { callback })
+        let CallbackFuture { pending, prefix } = self.callback;
+        match pending.try_now() {
+            Ok(reply) => Ok(render(reply, prefix.as_str())),
+            Err(pending) => Err(WithKind {
+                callback: CallbackFuture { pending, prefix },
+            }),
+        }
     }
 }
 
@@ -886,8 +875,7 @@ fn render(reply: HandlerReply, prefix: &str) -> (ReplyKind, String) {
 }
 
 fn render_callback(reply: Reply, prefix: &str) -> (ReplyKind, String) {
-    let kind = reply.kind();
-    (kind, Value::Object(reply.into_callback(prefix)).to_string())
+    (reply.kind(), reply.into_callback_json(prefix))
 }
 
 #[cfg(test)]

@@ -107,7 +107,12 @@ impl Reply {
 
     /// [`to_callback`](Self::to_callback) as JSON text.
     pub fn to_callback_json(&self, prefix: &str) -> String {
-        Value::Object(self.to_callback(prefix)).to_string()
+        self.clone().into_callback_json(prefix)
+    }
+
+    /// [`to_callback_json`](Self::to_callback_json), moving the result map instead of copying it.
+    pub(crate) fn into_callback_json(self, prefix: &str) -> String {
+        Value::Object(self.into_callback(prefix)).to_string()
     }
 
     /// Attaches a numeric code to a fail reply; other replies are returned unchanged.
