@@ -16,34 +16,22 @@ use jsonrpsee::types::ErrorObjectOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 use tcmpp_bench::{
-    Batch, ECHO_API, Echo, Greeting, Person, SEED_API, SEED_CALL, SEED_DATA, batch_of_size,
+    Batch, ECHO_API, Echo, Person, SEED_API, SEED_CALL, SEED_DATA, SEED_SYNC_API, batch_of_size,
     call_text, echo, envelope_read, greet, hand_written_boxed_dispatch, hand_written_dispatch,
     json_rpc_request, serde_floor_echo, serde_floor_seed, typed_envelope_floor_echo,
     typed_envelope_floor_seed,
 };
 use tcmpp_core::{ApiError, MiniApiCall, Registry, mini_api};
 
-/// The seed's handler, as the quickstart declares it.
-#[mini_api("myApiName")]
-async fn my_api(person: Person) -> Result<Greeting, ApiError> {
-    Ok(greet(person))
-}
-
-/// The seed's handler as a plain `fn`: its reply is ready when `dispatch` returns, so it needs
-/// no boxed future. Measured beside the `async fn` to show what that box costs.
-#[mini_api("myApiNameSync")]
-fn my_api_sync(person: Person) -> Result<Greeting, ApiError> {
-    Ok(greet(person))
-}
+// The seed's handler as an `async fn` and as a plain `fn`, measured side by side to show what
+// the boxed future of an `async fn` costs.
+tcmpp_bench::seed_handlers!();
 
 /// The sized-payload handler.
 #[mini_api("echoItems")]
 async fn echo_items(batch: Batch) -> Result<Echo, ApiError> {
     Ok(echo(batch))
 }
-
-/// The API name of [`my_api_sync`].
-const SEED_SYNC_API: &str = "myApiNameSync";
 
 /// Payload sizes of measurement 6, with the label each shows under.
 const SIZES: [(&str, usize); 5] = [

@@ -15,22 +15,12 @@ use std::hint::black_box;
 use futures_executor::block_on;
 use serde_json::Value;
 use tcmpp_bench::{
-    Greeting, Person, SEED_API, SEED_CALL, SEED_DATA, greet, hand_written_dispatch,
-    serde_floor_seed, typed_envelope_floor_seed,
+    SEED_API, SEED_CALL, SEED_DATA, SEED_SYNC_API, hand_written_dispatch, serde_floor_seed,
+    typed_envelope_floor_seed,
 };
-use tcmpp_core::{ApiError, MiniApiCall, Registry, mini_api};
+use tcmpp_core::{MiniApiCall, Registry, mini_api};
 
-/// The seed's handler, as the quickstart declares it.
-#[mini_api("myApiName")]
-async fn my_api(person: Person) -> Result<Greeting, ApiError> {
-    Ok(greet(person))
-}
-
-/// The seed's handler as a plain `fn`.
-#[mini_api("myApiNameSync")]
-fn my_api_sync(person: Person) -> Result<Greeting, ApiError> {
-    Ok(greet(person))
-}
+tcmpp_bench::seed_handlers!();
 
 /// No data, no result: what dispatch costs around a handler that does nothing.
 #[mini_api("ping")]
@@ -94,8 +84,8 @@ fn main() {
         .expect("the bench handlers register");
     let seed_value: Value = serde_json::from_str(SEED_DATA).expect("the seed data is JSON");
     let typed = MiniApiCall::new(SEED_API, seed_value.clone());
-    let typed_sync = MiniApiCall::new("myApiNameSync", seed_value);
-    let sync_call = SEED_CALL.replace(SEED_API, "myApiNameSync");
+    let typed_sync = MiniApiCall::new(SEED_SYNC_API, seed_value);
+    let sync_call = SEED_CALL.replace(SEED_API, SEED_SYNC_API);
     let run: Box<dyn Fn() -> usize> = match contender.as_str() {
         "json" => Box::new(|| block_on(registry.dispatch_json(black_box(SEED_CALL))).len()),
         "json_sync" => Box::new(|| block_on(registry.dispatch_json(black_box(&sync_call))).len()),

@@ -23,6 +23,36 @@ pub const SEED_DATA: &str = r#"{"name":"kka","age":22}"#;
 /// The seed's API name.
 pub const SEED_API: &str = "myApiName";
 
+/// The API name of the seed's handler written as a plain `fn`.
+pub const SEED_SYNC_API: &str = "myApiNameSync";
+
+/// Defines the seed's two `#[mini_api]` handlers in the binary that invokes it: `myApiName`, as
+/// the quickstart declares it, and `myApiNameSync`, the same body as a plain `fn`, whose reply is
+/// ready when `dispatch` returns, so it needs no boxed future.
+///
+/// A macro because a binary's registry holds the handlers linked into it: each benchmark
+/// binary that measures the seed call defines them once, and the registry-size binaries do not.
+#[macro_export]
+macro_rules! seed_handlers {
+    () => {
+        /// The seed's handler, as the quickstart declares it.
+        #[::tcmpp_core::mini_api("myApiName")]
+        async fn my_api(
+            person: $crate::Person,
+        ) -> ::core::result::Result<$crate::Greeting, ::tcmpp_core::ApiError> {
+            Ok($crate::greet(person))
+        }
+
+        /// The seed's handler as a plain `fn`.
+        #[::tcmpp_core::mini_api("myApiNameSync")]
+        fn my_api_sync(
+            person: $crate::Person,
+        ) -> ::core::result::Result<$crate::Greeting, ::tcmpp_core::ApiError> {
+            Ok($crate::greet(person))
+        }
+    };
+}
+
 /// The API name of the sized-payload handler.
 pub const ECHO_API: &str = "echoItems";
 
