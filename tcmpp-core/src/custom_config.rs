@@ -9,7 +9,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::registry::{HandlerKind, Registry};
+use crate::handler::HandlerKind;
+use crate::registry::Registry;
 
 /// The file's shape; a struct rather than a `Value` so that keys keep the SDK documentation's
 /// order (`name`, `sync`, `params`) in the text.
@@ -55,16 +56,16 @@ impl Registry {
     /// ```
     pub fn custom_config(&self) -> Value {
         // Serializing these plain structs cannot fail.
-        serde_json::to_value(self.config()).unwrap_or_default()
+        serde_json::to_value(self.custom_config_file()).unwrap_or_default()
     }
 
     /// [`custom_config`](Self::custom_config) as pretty-printed JSON text, ready to save as
     /// `tcmpp-custom-config.json`.
     pub fn custom_config_json(&self) -> String {
-        serde_json::to_string_pretty(&self.config()).unwrap_or_default()
+        serde_json::to_string_pretty(&self.custom_config_file()).unwrap_or_default()
     }
 
-    fn config(&self) -> CustomConfig {
+    fn custom_config_file(&self) -> CustomConfig {
         CustomConfig {
             ext_api: self
                 .apis()

@@ -66,26 +66,24 @@ mod data;
 mod dispatch;
 mod error;
 mod handler;
-mod limits;
 mod progress;
 mod registry;
 mod reply;
-mod sync;
 mod wire;
 
 pub use access::{AccessPolicy, Grant};
 pub use bounds::{DataParam, ReplyValue, StateValue};
-pub use call::{AppInfo, CallError, MiniApiCall, WireFormat};
+pub use call::{AppInfo, Caller, MiniApiCall};
 pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId};
-pub use dispatch::{CallbackFuture, ReplyFuture, WithKind};
+pub use dispatch::{Dispatch, Input, ReplyFuture, ReplyOutput};
 pub use error::{ApiError, IntoApiError};
-pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH};
-pub use progress::{Progress, ProgressDispatcher, ProgressError, ProgressEvent, ProgressSink};
+pub use handler::HandlerKind;
+pub use progress::{Progress, ProgressError, ProgressEvent, ProgressSink};
 pub use registry::{
-    ApiInfo, BuildError, BuildProblem, DEFAULT_TIMEOUT, HandlerKind, Registry, RegistryBuilder,
-    SourceLocation,
+    ApiInfo, BuildError, BuildProblem, DEFAULT_TIMEOUT, Registry, RegistryBuilder, SourceLocation,
 };
-pub use reply::{ErrMsgPrefix, Failure, FailureKind, Reply, ReplyKind};
+pub use reply::{ErrMsgPrefix, Failure, FailureKind, Rendered, Rendering, Reply, ReplyKind};
+pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH, Wire};
 
 /// Turns a function into a registered mini program API handler.
 ///
@@ -165,6 +163,5 @@ pub mod __private {
         ApiEntry, ContextParam, HandlerReply, Invocation, Outcome, ReplyFormat, ResultKind,
         ResultTag, ValueKind, ValueTag, failure, success,
     };
-    pub use crate::reply::echoable_name;
     pub use inventory;
 }

@@ -4,7 +4,7 @@
 //! `req.sendState(…)`, iOS's `doSubscribe` with the call's `stateEvent`, the `progress`
 //! callback on the JavaScript side. A handler takes a [`Progress`] parameter and sends events
 //! with it; the host receives them through the [`ProgressSink`] it gave to
-//! [`Registry::with_progress`].
+//! [`Dispatch::progress`](crate::Dispatch::progress).
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,12 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::call::{MiniApiCall, json_kind};
-use crate::context::{CallContext, FromContext};
-use crate::dispatch::{CallbackFuture, ReplyFuture};
-use crate::error::ApiError;
-use crate::registry::Registry;
-use crate::wire::Expect;
+use crate::wire::json_kind;
 
 /// One progress event, as a [`ProgressSink`] receives it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -92,14 +87,15 @@ impl std::error::Error for ProgressError {}
 
 /// A context parameter that sends progress events (intermediate results) for the current call.
 ///
-/// Events go to the [`ProgressSink`] the host gave to [`Registry::with_progress`], keyed by the
-/// call's `stateEvent`. They arrive in the order they were sent and all before the reply; an
+/// Events go to the [`ProgressSink`] the host gave to
+/// [`Dispatch::progress`](crate::Dispatch::progress), keyed by the call's `stateEvent` as the
+/// host stated it ([`Caller`](crate::Caller)). They arrive in the order they were sent and all before the reply; an
 /// event sent after the reply is refused with [`ProgressError::Closed`]. `Progress` is cheap to
 /// clone and may be moved into spawned tasks.
 ///
 /// ```
 /// use std::sync::{Arc, Mutex};
-/// use tcmpp_core::{mini_api, Progress, Registry};
+/// use tcmpp_core::{mini_api, Caller, Progress, Registry};
 ///
 /// #[mini_api("download")]
 /// async fn download(progress: Progress) -> serde_json::Value {
@@ -118,10 +114,14 @@ impl std::error::Error for ProgressError {}
 ///         events.lock().unwrap().push((event.state_event.map(str::to_owned), event.payload_json()));
 ///     }
 /// };
-/// let reply = futures_executor::block_on(registry.with_progress(sink).dispatch_json(
-///     r#"{"api_name":"download","stateEvent":"onDownloadProgress"}"#,
-/// ));
-/// assert_eq!(reply, r#"{"path":"/tmp/file","errMsg":"download:ok"}"#);
+/// let reply = futures_executor::block_on(
+///     registry
+///         .call(r#"{"api_name":"download"}"#)
+///         .caller(Caller::new().with_state_event("onDownloadProgress"))
+///         .progress(sink)
+///         .reply(),
+/// );
+/// assert_eq!(reply.result().unwrap()["path"], "/tmp/file");
 /// assert_eq!(
 ///     *events.lock().unwrap(),
 ///     [
@@ -183,26 +183,31 @@ impl Progress {
     }
 }
 
+impl Progress {
+    /// The sender of a call dispatched with `channel`, or of one nobody listens to.
+    pub(crate) fn new(
+        channel: Option<&ProgressChannel>,
+        api_name: &str,
+        state_event: Option<&str>,
+    ) -> Self {
+        Progress {
+            target: channel.map(|channel| {
+                Arc::new(Target {
+                    channel: channel.clone(),
+                    api_name: api_name.to_owned(),
+                    state_event: state_event.map(str::to_owned),
+                })
+            }),
+        }
+    }
+}
+
 impl fmt::Debug for Progress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Progress")
             .field("state_event", &self.target.as_ref().map(|t| &t.state_event))
             .field("open", &self.is_open())
             .finish()
-    }
-}
-
-impl FromContext for Progress {
-    fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
-        Ok(Progress {
-            target: cx.progress.map(|channel| {
-                Arc::new(Target {
-                    channel: channel.clone(),
-                    api_name: cx.api_name().to_owned(),
-                    state_event: cx.state_event().map(str::to_owned),
-                })
-            }),
-        })
     }
 }
 
@@ -286,100 +291,5 @@ impl<F: std::future::Future + Unpin> std::future::Future for CloseOnDone<F> {
 impl<F> Drop for CloseOnDone<F> {
     fn drop(&mut self) {
         self.channel.close();
-    }
-}
-
-/// Dispatches calls whose handlers may send progress events to one [`ProgressSink`].
-///
-/// Made by [`Registry::with_progress`]; its methods mirror the registry's own dispatch methods.
-/// Each call gets its own channel: events of a call are refused once that call is answered.
-#[derive(Clone)]
-pub struct ProgressDispatcher<'r> {
-    registry: &'r Registry,
-    sink: Arc<dyn ProgressSink>,
-}
-
-impl Registry {
-    /// Dispatches with a progress sink: handlers that take a [`Progress`] parameter send their
-    /// intermediate results to `sink`, in order, before the reply.
-    ///
-    /// ```
-    /// use tcmpp_core::{mini_api, Progress, Registry};
-    ///
-    /// #[mini_api("slowSync")]
-    /// fn slow_sync(progress: Progress) -> Result<(), tcmpp_core::ApiError> {
-    ///     // `?`: an event that cannot be delivered (no sink, say) fails the call.
-    ///     progress.send(serde_json::json!({ "step": 1 }))?;
-    ///     Ok(())
-    /// }
-    ///
-    /// let registry = Registry::builder().build()?;
-    /// let sink = |event: tcmpp_core::ProgressEvent<'_>| println!("{}", event.payload_json());
-    /// let reply = registry
-    ///     .with_progress(sink)
-    ///     .dispatch_json(r#"{"api_name":"slowSync","stateEvent":"e1"}"#)
-    ///     .now_or_fail();
-    /// assert_eq!(reply, r#"{"errMsg":"slowSync:ok"}"#);
-    /// # Ok::<_, tcmpp_core::BuildError>(())
-    /// ```
-    pub fn with_progress(&self, sink: impl ProgressSink) -> ProgressDispatcher<'_> {
-        self.with_shared_progress(Arc::new(sink))
-    }
-
-    /// [`with_progress`](Self::with_progress) with a sink the host already holds in an `Arc`.
-    pub fn with_shared_progress(&self, sink: Arc<dyn ProgressSink>) -> ProgressDispatcher<'_> {
-        ProgressDispatcher {
-            registry: self,
-            sink,
-        }
-    }
-}
-
-impl ProgressDispatcher<'_> {
-    fn channel(&self) -> ProgressChannel {
-        ProgressChannel::new(self.sink.clone())
-    }
-
-    /// [`Registry::dispatch`] with this dispatcher's sink.
-    pub fn dispatch(&self, call: MiniApiCall) -> ReplyFuture {
-        self.registry.dispatch_call(call, Some(&self.channel()))
-    }
-
-    /// [`Registry::dispatch_json`] with this dispatcher's sink.
-    pub fn dispatch_json(&self, json: &str) -> CallbackFuture {
-        self.registry
-            .dispatch_json_rendered(Expect::Unified, json, Some(&self.channel()))
-    }
-
-    /// [`Registry::dispatch_json_with_name`] with this dispatcher's sink.
-    pub fn dispatch_json_with_name(&self, api_name: &str, json: &str) -> CallbackFuture {
-        self.registry
-            .dispatch_json_rendered(Expect::Named(api_name), json, Some(&self.channel()))
-    }
-
-    /// [`Registry::dispatch_json_legacy`] with this dispatcher's sink.
-    pub fn dispatch_json_legacy(&self, api_name: &str, json: &str) -> CallbackFuture {
-        self.registry
-            .dispatch_json_rendered(Expect::Legacy(api_name), json, Some(&self.channel()))
-    }
-
-    /// [`Registry::dispatch_json_bare`] with this dispatcher's sink.
-    pub fn dispatch_json_bare(&self, json: &str) -> ReplyFuture {
-        self.registry
-            .dispatch_json_reply(Expect::Unified, json, Some(&self.channel()))
-    }
-
-    /// [`Registry::dispatch_json_bare_with_name`] with this dispatcher's sink.
-    pub fn dispatch_json_bare_with_name(&self, api_name: &str, json: &str) -> ReplyFuture {
-        self.registry
-            .dispatch_json_reply(Expect::Named(api_name), json, Some(&self.channel()))
-    }
-}
-
-impl fmt::Debug for ProgressDispatcher<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProgressDispatcher")
-            .field("registry", self.registry)
-            .finish_non_exhaustive()
     }
 }

@@ -1,17 +1,20 @@
-//! Context parameters: what a handler may ask for besides the call's data.
+//! Context parameters: what a handler may ask for besides the call's data, and the extractors
+//! this crate provides.
 
-use std::any::{Any, TypeId};
-use std::collections::HashMap;
-use std::fmt;
+mod state;
+
 use std::ops::Deref;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::call::{AppInfo, MiniApiCall, WireFormat};
+use crate::call::{AppInfo, MiniApiCall};
 use crate::data::DataSource;
 use crate::error::ApiError;
-use crate::progress::ProgressChannel;
+use crate::progress::{Progress, ProgressChannel};
+
+pub use state::{State, StateKey};
+pub(crate) use state::StateMap;
 
 /// Everything about a call except its data, as context parameters see it.
 pub struct CallContext<'a> {
@@ -20,7 +23,6 @@ pub struct CallContext<'a> {
     pub(crate) state_event: Option<&'a str>,
     pub(crate) app_info: Option<&'a AppInfo>,
     pub(crate) extra: &'a Map<String, Value>,
-    pub(crate) format: WireFormat,
     pub(crate) states: &'a StateMap,
     pub(crate) data: DataSource<'a>,
     /// The call's progress channel, when the host dispatched it with a progress sink.
@@ -33,24 +35,20 @@ impl<'a> CallContext<'a> {
         self.api_name
     }
 
-    /// The calling web view's id, when the SDK sent one.
+    /// The calling web view's id, when the host stated one (see [`Caller`](crate::Caller)).
     pub fn web_view_id(&self) -> Option<i64> {
         self.web_view_id
     }
 
-    /// The SDK's event key for this call (`stateEvent`).
+    /// The SDK's event key for this call (`stateEvent`), when the host stated one.
     pub fn state_event(&self) -> Option<&'a str> {
         self.state_event
     }
 
-    /// The calling mini program, when the host knows it.
+    /// The calling mini program, as the host stated it (see [`Caller`](crate::Caller)); never
+    /// read from text the mini program shapes.
     pub fn app_info(&self) -> Option<&'a AppInfo> {
         self.app_info
-    }
-
-    /// The format the call arrived in.
-    pub fn format(&self) -> WireFormat {
-        self.format
     }
 
     /// The state of type `T` given to [`RegistryBuilder::state`](crate::RegistryBuilder::state).
@@ -70,11 +68,11 @@ impl<'a> CallContext<'a> {
         call.state_event = self.state_event.map(str::to_owned);
         call.app_info = self.app_info.cloned();
         call.extra = self.extra.clone();
-        call.format = self.format;
         Ok(call)
     }
 
-    /// Other top-level keys of a unified call, kept as sent.
+    /// Other top-level keys of a unified call, kept as the mini program sent them: input to
+    /// validate, never identity.
     pub fn extra(&self) -> &'a Map<String, Value> {
         self.extra
     }
@@ -172,112 +170,8 @@ impl Deref for ApiName {
     }
 }
 
-/// Shared application state given to [`RegistryBuilder::state`](crate::RegistryBuilder::state).
-///
-/// The registry refuses to build when a handler takes a `State<T>` that was not provided, so a
-/// missing state shows at start-up, never on a user's tap.
-///
-/// ```rust,standalone_crate
-/// use std::sync::atomic::{AtomicU64, Ordering};
-/// use tcmpp_core::{mini_api, Registry, State};
-///
-/// struct Counter(AtomicU64);
-///
-/// #[mini_api("count")]
-/// async fn count(counter: State<Counter>) -> serde_json::Value {
-///     serde_json::json!({ "count": counter.0.fetch_add(1, Ordering::Relaxed) + 1 })
-/// }
-///
-/// let registry = Registry::builder().state(Counter(AtomicU64::new(0))).build().unwrap();
-/// # assert!(registry.get("count").is_some());
-/// ```
-pub struct State<T: ?Sized>(Arc<T>);
-
-impl<T: ?Sized> State<T> {
-    /// The shared value.
-    pub fn into_inner(self) -> Arc<T> {
-        self.0
-    }
-}
-
-impl<T: ?Sized> Deref for State<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<T: ?Sized> Clone for State<T> {
-    fn clone(&self) -> Self {
-        State(self.0.clone())
-    }
-}
-
-impl<T: ?Sized + fmt::Debug> fmt::Debug for State<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("State").field(&&*self.0).finish()
-    }
-}
-
-impl<T: Send + Sync + 'static> FromContext for State<T> {
+impl FromContext for Progress {
     fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
-        // The registry checked at build time that every required state is there.
-        cx.state::<T>().map(State).ok_or_else(|| {
-            ApiError::new(format!(
-                "missing context: no state of type `{}`",
-                std::any::type_name::<T>()
-            ))
-        })
-    }
-
-    fn required_state() -> Option<StateKey> {
-        Some(StateKey::of::<T>())
-    }
-}
-
-/// Identifies a type of state: its [`TypeId`] and its name, for reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct StateKey {
-    type_id: TypeId,
-    type_name: &'static str,
-}
-
-impl StateKey {
-    /// The key of `T`.
-    pub fn of<T: ?Sized + 'static>() -> Self {
-        StateKey {
-            type_id: TypeId::of::<T>(),
-            type_name: std::any::type_name::<T>(),
-        }
-    }
-
-    /// The type's name.
-    pub fn type_name(&self) -> &'static str {
-        self.type_name
-    }
-}
-
-/// The states a registry holds, by type.
-#[derive(Default)]
-pub(crate) struct StateMap {
-    states: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
-}
-
-impl StateMap {
-    /// Adds a state; returns `false` when one of that type was already there.
-    pub(crate) fn insert<T: Send + Sync + 'static>(&mut self, value: Arc<T>) -> bool {
-        self.states.insert(TypeId::of::<T>(), value).is_none()
-    }
-
-    pub(crate) fn contains(&self, key: &StateKey) -> bool {
-        self.states.contains_key(&key.type_id)
-    }
-
-    pub(crate) fn get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
-        self.states
-            .get(&TypeId::of::<T>())
-            .cloned()
-            .and_then(|state| state.downcast::<T>().ok())
+        Ok(Progress::new(cx.progress, cx.api_name, cx.state_event))
     }
 }

@@ -1,8 +1,13 @@
-//! What goes back to the mini program.
+//! What goes back to the mini program: the reply, its `errMsg` prefix, and its two renderings.
 
-use std::borrow::Cow;
+mod prefix;
+mod render;
+
+pub use prefix::ErrMsgPrefix;
+pub(crate) use prefix::{PrefixText, UNNAMED_CALL_PREFIX, echoable_name};
+pub use render::{Rendered, Rendering};
+
 use std::fmt;
-use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -11,7 +16,7 @@ use serde_json::{Map, Value};
 /// Hosts whose SDK adds `errMsg` itself (Android `req.ok(json)` / `req.fail(msg)`, iOS) use the
 /// bare parts: the [result map](Reply::Success) or the [`Failure`]. Hosts that hand JSON
 /// straight to the page render it in WeChat's callback convention with
-/// [`to_callback`](Reply::to_callback).
+/// [`to_callback_json`](Reply::to_callback_json), or [`to_bare_json`](Reply::to_bare_json).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
     /// The handler's result, a JSON object (empty for `()` and `None`). Calls `success`.
@@ -71,50 +76,6 @@ impl Reply {
         }
     }
 
-    /// The reply as the callback object a mini program receives: the result map with `errMsg`
-    /// added on success; `errMsg` and, when there is one, `errCode` otherwise.
-    ///
-    /// `prefix` is usually the API name; see [`ErrMsgPrefix`].
-    ///
-    /// ```
-    /// use serde_json::json;
-    /// use tcmpp_core::{FailureKind, Reply};
-    ///
-    /// let fail = Reply::fail(FailureKind::Handler, "out of stock").with_code(1001);
-    /// assert_eq!(
-    ///     serde_json::Value::Object(fail.to_callback("buy")),
-    ///     json!({ "errMsg": "buy:fail out of stock", "errCode": 1001 }),
-    /// );
-    /// ```
-    pub fn to_callback(&self, prefix: &str) -> Map<String, Value> {
-        self.clone().into_callback(prefix)
-    }
-
-    /// [`to_callback`](Self::to_callback), moving the result map instead of copying it.
-    pub(crate) fn into_callback(self, prefix: &str) -> Map<String, Value> {
-        let err_msg = self.err_msg(prefix);
-        let mut map = match self {
-            Reply::Success(result) => result,
-            Reply::Fail(Failure {
-                code: Some(code), ..
-            }) => Map::from_iter([("errCode".to_owned(), Value::from(code))]),
-            Reply::Fail(_) | Reply::Cancel => Map::new(),
-        };
-        // Inserted last so that a result key named `errMsg` cannot break the JS SDK's routing.
-        map.insert("errMsg".to_owned(), Value::String(err_msg));
-        map
-    }
-
-    /// [`to_callback`](Self::to_callback) as JSON text.
-    pub fn to_callback_json(&self, prefix: &str) -> String {
-        self.clone().into_callback_json(prefix)
-    }
-
-    /// [`to_callback_json`](Self::to_callback_json), moving the result map instead of copying it.
-    pub(crate) fn into_callback_json(self, prefix: &str) -> String {
-        Value::Object(self.into_callback(prefix)).to_string()
-    }
-
     /// Attaches a numeric code to a fail reply; other replies are returned unchanged.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
@@ -171,7 +132,7 @@ impl fmt::Display for Failure {
 
 /// How a call ended, without what it carried: which of the mini program's `success`, `fail`
 /// and `cancel` callbacks its reply calls. What a host routes a rendered reply on; see
-/// [`CallbackFuture::with_kind`](crate::CallbackFuture::with_kind).
+/// [`Rendered`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ReplyKind {
     /// [`Reply::Success`].
@@ -211,56 +172,3 @@ pub enum FailureKind {
     LimitExceeded,
 }
 
-/// What comes before `:ok`, `:fail` or `:cancel` in `errMsg`.
-///
-/// WeChat's convention prefixes the API name, the default. The runtime TCMPP descends from
-/// prefixes `invokeNativePlugin` instead; routing ignores the prefix, so either works.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum ErrMsgPrefix {
-    /// The called API's name: `"myApiName:ok"`.
-    #[default]
-    ApiName,
-    /// A fixed text, such as `"invokeNativePlugin"`.
-    Fixed(Cow<'static, str>),
-}
-
-impl ErrMsgPrefix {
-    /// A fixed prefix.
-    pub fn fixed(prefix: impl Into<Cow<'static, str>>) -> Self {
-        ErrMsgPrefix::Fixed(prefix.into())
-    }
-}
-
-/// An `errMsg` prefix as a reply holds it: borrowed from the program when it can be, so that
-/// the common replies copy no text.
-#[derive(Clone, Debug)]
-pub(crate) enum PrefixText {
-    /// A registered API name, or a fixed prefix given as a `&'static str`.
-    Static(&'static str),
-    /// A fixed prefix given as a `String`, shared by every reply.
-    Shared(Arc<str>),
-    /// A name read from the call itself: an unknown API, or a call that could not be read.
-    Owned(String),
-}
-
-impl PrefixText {
-    pub(crate) fn as_str(&self) -> &str {
-        match self {
-            PrefixText::Static(prefix) => prefix,
-            PrefixText::Shared(prefix) => prefix,
-            PrefixText::Owned(prefix) => prefix,
-        }
-    }
-}
-
-/// The `errMsg` prefix used when a call is so broken that its API name cannot be read.
-pub(crate) const UNNAMED_CALL_PREFIX: &str = "invokeNativePlugin";
-
-/// The name to put before `:fail` for a call reported as `api_name`, with the default prefix:
-/// the name when a handler could have it, otherwise `invokeNativePlugin`. A name such as
-/// `"a:b"` is not echoed, since the JS SDK routes on the first `:` of `errMsg`.
-pub fn echoable_name(api_name: Option<&str>) -> &str {
-    api_name
-        .filter(|name| crate::call::is_api_name(name))
-        .unwrap_or(UNNAMED_CALL_PREFIX)
-}

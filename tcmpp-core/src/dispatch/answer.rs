@@ -1,0 +1,193 @@
+//! A dispatched call on its way to its one reply: ready at once, or an `async fn` handler
+//! polled under its timeout with its panics contained.
+
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use futures_timer::Delay;
+
+use super::observe::{Watch, quietly};
+use crate::handler::{BoxReplyFuture, HandlerReply};
+use crate::reply::{FailureKind, Reply};
+
+/// The reason a synchronous call to an `async fn` handler that is not done on its first poll
+/// fails.
+const NOT_SYNC: &str = "this API is asynchronous and did not answer at once, so it cannot answer a synchronous call: call it without `sync: true`";
+
+/// A dispatched call on its way to its one reply; what every reply future drives.
+pub(super) struct InFlight {
+    stage: Stage,
+}
+
+enum Stage {
+    /// The reply is known: a plain `fn` ran, or the call was refused.
+    Ready(HandlerReply),
+    /// An `async fn` handler is running.
+    Running(Running),
+    /// The reply has been taken.
+    Answered,
+}
+
+/// An `async fn` handler on its way to a reply.
+pub(super) struct Running {
+    pub(super) future: BoxReplyFuture,
+    pub(super) timeout: Option<Duration>,
+    /// Armed only when the handler does not finish on its first poll, so fast handlers never
+    /// touch the timer.
+    pub(super) deadline: Option<Delay>,
+    pub(super) watch: Watch,
+}
+
+impl InFlight {
+    /// A reply known now; logged where it was decided, or by `watch` here.
+    pub(super) fn ready(reply: Reply) -> Self {
+        InFlight {
+            stage: Stage::Ready(HandlerReply::Reply(reply)),
+        }
+    }
+
+    /// A reply known now, logged through the call's `watch`.
+    pub(super) fn finished(watch: Watch, reply: HandlerReply) -> Self {
+        watch.log(&reply);
+        InFlight {
+            stage: Stage::Ready(reply),
+        }
+    }
+
+    pub(super) fn running(running: Running) -> Self {
+        InFlight {
+            stage: Stage::Running(running),
+        }
+    }
+
+    pub(super) fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<HandlerReply> {
+        match &mut self.stage {
+            Stage::Ready(_) => Poll::Ready(self.take_ready()),
+            Stage::Running(running) => {
+                let reply = std::task::ready!(running.poll_reply(cx));
+                // Logging cannot panic (it is contained), and neither can dropping the running
+                // state; both happen in place, and the call is answered before the reply leaves.
+                running.watch.log(&reply);
+                self.stage = Stage::Answered;
+                Poll::Ready(reply)
+            }
+            Stage::Answered => panic!("a reply future polled after it returned its reply"),
+        }
+    }
+
+    fn take_ready(&mut self) -> HandlerReply {
+        match std::mem::replace(&mut self.stage, Stage::Answered) {
+            Stage::Ready(reply) => reply,
+            _ => unreachable!("taken only when ready"),
+        }
+    }
+
+    /// The reply, if it is already known without polling.
+    pub(super) fn try_now(mut self) -> Result<HandlerReply, Self> {
+        match self.stage {
+            Stage::Ready(_) => Ok(self.take_ready()),
+            _ => Err(self),
+        }
+    }
+
+    /// The reply at once, for a synchronous call. A running handler is polled once, as
+    /// deno_core polls an async op before parking it: a future that is done at once answers.
+    /// One that is not is dropped, and the call fails.
+    pub(super) fn now_or_fail(mut self) -> HandlerReply {
+        match &mut self.stage {
+            Stage::Ready(_) => self.take_ready(),
+            Stage::Running(running) => {
+                let reply = running.poll_once().unwrap_or_else(|| {
+                    running.drop_future();
+                    HandlerReply::Reply(Reply::fail(FailureKind::InvalidCall, NOT_SYNC))
+                });
+                running.watch.log(&reply);
+                self.stage = Stage::Answered;
+                reply
+            }
+            Stage::Answered => panic!("a reply future used after it returned its reply"),
+        }
+    }
+
+    pub(super) fn stage_name(&self) -> &'static str {
+        match &self.stage {
+            Stage::Ready(_) => "ready",
+            Stage::Running(_) => "running",
+            Stage::Answered => "answered",
+        }
+    }
+}
+
+impl Running {
+    /// Polls the handler's future, turning a panic into its fail reply.
+    fn poll_future(&mut self, cx: &mut Context<'_>) -> Poll<HandlerReply> {
+        let polled = panic::catch_unwind(AssertUnwindSafe(|| {
+            let _entered = self.watch.span.enter();
+            self.future.as_mut().poll(cx)
+        }));
+        match polled {
+            Ok(poll) => poll,
+            Err(payload) => {
+                let reply = self.watch.panicked(payload);
+                self.drop_future();
+                Poll::Ready(HandlerReply::Reply(reply))
+            }
+        }
+    }
+
+    /// One poll with a waker that does nothing, and no timer armed: `None` when not done.
+    fn poll_once(&mut self) -> Option<HandlerReply> {
+        match self.poll_future(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(reply) => Some(reply),
+            Poll::Pending => None,
+        }
+    }
+
+    fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<HandlerReply> {
+        if let Poll::Ready(reply) = self.poll_future(cx) {
+            return Poll::Ready(reply);
+        }
+        let Some(timeout) = self.timeout else {
+            return Poll::Pending;
+        };
+        let deadline = &mut self.deadline;
+        let expired = quietly(|| {
+            let deadline = deadline.get_or_insert_with(|| Delay::new(timeout));
+            Pin::new(deadline).poll(cx).is_ready()
+        });
+        match expired {
+            Some(false) => return Poll::Pending,
+            Some(true) => {}
+            None => {
+                // The timer thread could not run (a thread limit, say): serve the call without
+                // a timeout rather than fail it.
+                self.timeout = None;
+                self.deadline = None;
+                quietly(|| tracing::warn!("mini API timeout disabled: the timer is unavailable"));
+                return Poll::Pending;
+            }
+        }
+        self.drop_future();
+        Poll::Ready(HandlerReply::Reply(Reply::fail(
+            FailureKind::Timeout,
+            format!("timeout after {} ms", timeout.as_millis()),
+        )))
+    }
+
+    /// Drops the handler's future now, catching a panic in its `Drop`.
+    fn drop_future(&mut self) {
+        let future = std::mem::replace(&mut self.future, Box::pin(std::future::pending()));
+        quietly(move || drop(future));
+    }
+}
+
+impl Drop for Running {
+    /// A reply future dropped before its reply (a host that gives up) drops the handler's
+    /// future: a panic there stays here.
+    fn drop(&mut self) {
+        self.drop_future();
+    }
+}

@@ -1,0 +1,158 @@
+//! The one future every dispatch returns, whatever form its reply takes.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::answer::InFlight;
+use crate::handler::HandlerReply;
+use crate::reply::{PrefixText, Rendered, Rendering, Reply};
+
+/// The reply to a dispatched call, once the handler is done, as `T`: a [`Reply`], a
+/// [`Rendered`] reply, or the callback object's text ([`String`]).
+///
+/// `Send`, `'static` and independent of any async runtime: the call's text was read, its data
+/// decoded and a plain `fn` handler run when it was dispatched; polling drives an `async fn`
+/// handler to its reply. Dropping the future drops the handler's future. Polling it again after
+/// it has yielded its reply panics, as with most futures.
+///
+/// For a synchronous call (`sync: true`), take the reply at once with
+/// [`now_or_fail`](Self::now_or_fail).
+#[must_use = "the handler's reply arrives only when the future is polled"]
+pub struct ReplyFuture<T = Reply> {
+    in_flight: InFlight,
+    prefix: PrefixText,
+    rendering: Rendering,
+    output: PhantomData<fn() -> T>,
+}
+
+/// What a [`ReplyFuture`] yields: [`Reply`], [`Rendered`], or [`String`] (the callback
+/// object's text). Sealed.
+pub trait ReplyOutput: sealed::Sealed + Sized {
+    #[doc(hidden)]
+    fn from_handler(reply: HandlerReply, prefix: &str, rendering: Rendering) -> Self;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::Reply {}
+    impl Sealed for crate::Rendered {}
+    impl Sealed for String {}
+}
+
+impl ReplyOutput for Reply {
+    fn from_handler(reply: HandlerReply, _: &str, _: Rendering) -> Self {
+        reply.into_reply()
+    }
+}
+
+impl ReplyOutput for Rendered {
+    fn from_handler(reply: HandlerReply, prefix: &str, rendering: Rendering) -> Self {
+        match reply {
+            HandlerReply::Rendered(text) => Rendered::new(crate::ReplyKind::Success, text),
+            reply => reply.into_reply().into_rendered(rendering, prefix),
+        }
+    }
+}
+
+impl ReplyOutput for String {
+    fn from_handler(reply: HandlerReply, prefix: &str, _: Rendering) -> Self {
+        Rendered::from_handler(reply, prefix, Rendering::Callback).text
+    }
+}
+
+impl<T: ReplyOutput> ReplyFuture<T> {
+    pub(super) fn new(in_flight: InFlight, prefix: PrefixText, rendering: Rendering) -> Self {
+        ReplyFuture {
+            in_flight,
+            prefix,
+            rendering,
+            output: PhantomData,
+        }
+    }
+
+    /// The `errMsg` prefix the reply is rendered with: the API name, a fixed prefix, or
+    /// `invokeNativePlugin` for a call too broken to name its API.
+    pub fn prefix(&self) -> &str {
+        self.prefix.as_str()
+    }
+
+    /// The reply, if it is known without polling: for plain-`fn` handlers and for calls refused
+    /// before their handler ran.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the future comes back to be polled; boxing it would cost the allocation its inline state saves"
+    )]
+    pub fn try_now(self) -> Result<T, Self> {
+        let ReplyFuture {
+            in_flight,
+            prefix,
+            rendering,
+            output,
+        } = self;
+        match in_flight.try_now() {
+            Ok(reply) => Ok(T::from_handler(reply, prefix.as_str(), rendering)),
+            Err(in_flight) => Err(ReplyFuture {
+                in_flight,
+                prefix,
+                rendering,
+                output,
+            }),
+        }
+    }
+
+    /// The reply at once, for a synchronous call (`sync: true`), with no executor: a plain
+    /// `fn` handler's reply, the fail reply of a call refused before its handler ran, or an
+    /// `async fn` handler's reply when its future is done on its first poll. An `async fn`
+    /// handler that is not done then is dropped, and the call fails with a reply that says to
+    /// call it without `sync: true`.
+    ///
+    /// ```
+    /// use tcmpp_core::{mini_api, Registry};
+    ///
+    /// #[mini_api("nowSync")]
+    /// fn now_sync() -> serde_json::Value { serde_json::json!({ "now": 1 }) }
+    ///
+    /// #[mini_api("readyAsync")]
+    /// async fn ready_async() -> serde_json::Value { serde_json::json!({ "ready": true }) }
+    ///
+    /// #[mini_api("laterAsync")]
+    /// async fn later_async() { std::future::pending::<()>().await }
+    ///
+    /// let registry = Registry::builder().build()?;
+    /// let reply = registry.call(r#"{"api_name":"nowSync"}"#).reply().now_or_fail();
+    /// assert_eq!(reply.result().unwrap()["now"], 1);
+    /// let reply = registry.call(r#"{"api_name":"readyAsync"}"#).reply().now_or_fail();
+    /// assert_eq!(reply.result().unwrap()["ready"], true);
+    /// let reply = registry.call(r#"{"api_name":"laterAsync"}"#).reply().now_or_fail();
+    /// assert!(reply.failure().unwrap().message().contains("synchronous"));
+    /// # Ok::<_, tcmpp_core::BuildError>(())
+    /// ```
+    pub fn now_or_fail(self) -> T {
+        let reply = self.in_flight.now_or_fail();
+        T::from_handler(reply, self.prefix.as_str(), self.rendering)
+    }
+}
+
+impl<T: ReplyOutput> Future for ReplyFuture<T> {
+    type Output = T;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let this = &mut *self;
+        this.in_flight
+            .poll_reply(cx)
+            .map(|reply| T::from_handler(reply, this.prefix.as_str(), this.rendering))
+    }
+}
+
+impl<T> fmt::Debug for ReplyFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReplyFuture")
+            .field("stage", &self.in_flight.stage_name())
+            .field("prefix", &self.prefix.as_str())
+            .field("rendering", &self.rendering)
+            .finish()
+    }
+}

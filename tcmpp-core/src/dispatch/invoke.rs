@@ -1,0 +1,123 @@
+//! Invoking a handler: the lookup's answer, the access check, and the handler run with its
+//! panics contained and its progress channel closed once it is answered.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use super::answer::{InFlight, Running};
+use super::observe::{Watch, call_span, logging_on, quietly};
+use crate::context::CallContext;
+use crate::data::is_json;
+use crate::handler::{ApiEntry, HandlerReply, Invocation, Outcome, ReplyFormat};
+use crate::progress::CloseOnDone;
+use crate::registry::Registry;
+use crate::reply::{FailureKind, Reply};
+
+/// The call's data is not JSON; found while the call was refused or its data decoded.
+pub(super) struct MalformedData;
+
+impl Registry {
+    /// Runs `entry` on the call; `format` is asked for only when there is a handler to run.
+    ///
+    /// `Err` when the call is refused and its data, not yet validated, turns out not to be
+    /// JSON: nothing was logged and no handler body ran; the caller reads the call again.
+    pub(super) fn invoke(
+        &self,
+        entry: Option<&'static ApiEntry>,
+        cx: CallContext<'_>,
+        format: impl FnOnce() -> ReplyFormat,
+    ) -> Result<InFlight, MalformedData> {
+        let unchecked = cx.data.unchecked();
+        let malformed = || unchecked.is_some_and(|text| !is_json(text));
+        // The clock is read only for a subscriber to be told the elapsed time; a timeout counts
+        // from the handler's first pending poll, where it is armed.
+        let started = logging_on().then(Instant::now);
+        let Some(entry) = entry else {
+            if malformed() {
+                return Err(MalformedData);
+            }
+            let reply = Reply::fail(
+                FailureKind::UnknownApi,
+                format!(
+                    "unknown API: no handler is registered for \"{}\"",
+                    cx.api_name
+                ),
+            );
+            let watch = Watch {
+                span: call_span(&cx),
+                started,
+                expose_panic_messages: false,
+            };
+            return Ok(InFlight::finished(watch, HandlerReply::Reply(reply)));
+        };
+        if !self
+            .access()
+            .permits(entry.name, entry.restricted, cx.app_info)
+        {
+            if malformed() {
+                return Err(MalformedData);
+            }
+            let watch = Watch {
+                span: call_span(&cx),
+                started,
+                expose_panic_messages: false,
+            };
+            let reply = Reply::fail(FailureKind::PermissionDenied, "permission denied");
+            return Ok(InFlight::finished(watch, HandlerReply::Reply(reply)));
+        }
+        let watch = Watch {
+            span: call_span(&cx),
+            started,
+            expose_panic_messages: self.config().expose_panic_messages,
+        };
+        let progress = cx.progress.cloned();
+        let invocation = Invocation {
+            cx,
+            format: format(),
+        };
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            watch.span.in_scope(|| (entry.handler)(invocation))
+        }));
+        // Refused before the handler's body ran, on data that is not JSON: a malformed call.
+        let refused_malformed = match &outcome {
+            Ok(Outcome::Ready(HandlerReply::MalformedCall)) => true,
+            Ok(Outcome::Ready(HandlerReply::Reply(Reply::Fail(_)))) | Err(_) => malformed(),
+            _ => false,
+        };
+        if refused_malformed {
+            if let Err(payload) = outcome {
+                quietly(move || drop(payload));
+            }
+            return Err(MalformedData);
+        }
+        // No progress event may follow the reply: close the call's channel once the reply is
+        // known, or, for a running handler, once its future completes or is dropped (a timeout
+        // drops it before yielding its reply).
+        let outcome = match (outcome, progress) {
+            (Ok(Outcome::Running(future)), Some(channel)) => {
+                Ok(Outcome::Running(Box::pin(CloseOnDone { future, channel })))
+            }
+            (outcome, Some(channel)) => {
+                channel.close();
+                outcome
+            }
+            (outcome, None) => outcome,
+        };
+        Ok(match outcome {
+            Ok(Outcome::Ready(reply)) => InFlight::finished(watch, reply),
+            Ok(Outcome::Running(future)) => InFlight::running(Running {
+                future,
+                timeout: entry
+                    .timeout_ms
+                    .map(Duration::from_millis)
+                    .or(self.config().default_timeout),
+                deadline: None,
+                watch,
+            }),
+            Err(payload) => {
+                let reply = watch.panicked(payload);
+                InFlight::finished(watch, HandlerReply::Reply(reply))
+            }
+        })
+    }
+}

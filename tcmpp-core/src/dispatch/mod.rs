@@ -1,0 +1,349 @@
+//! The one way in: [`Registry::call`] takes a call in any form, [`Dispatch`] carries the
+//! options that combine freely, and every combination runs the same path to exactly one reply.
+
+mod answer;
+mod future;
+mod invoke;
+mod observe;
+mod read;
+
+use std::fmt;
+use std::future::IntoFuture;
+use std::sync::Arc;
+
+use crate::call::{Caller, MiniApiCall};
+use crate::context::CallContext;
+use crate::data::DataSource;
+use crate::handler::{ReplyFormat, malformed_call};
+use crate::progress::{ProgressChannel, ProgressSink};
+use crate::registry::Registry;
+use crate::reply::{FailureKind, PrefixText, Rendered, Rendering, Reply};
+use crate::wire::{Reading, Wire};
+
+use answer::InFlight;
+use invoke::MalformedData;
+use read::Refusal;
+
+pub use future::{ReplyFuture, ReplyOutput};
+
+/// A call as a host hands it to [`Registry::call`]: already read, or the SDK's JSON text, as a
+/// string or as bytes that may not be UTF-8.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Input<'a> {
+    /// A call the host read or built itself.
+    Call(MiniApiCall),
+    /// The call's JSON text. Its `data` is deserialized straight from the text into the
+    /// handler's data type, with no `Value` in between.
+    Text(&'a str),
+    /// The call's JSON text as bytes; bytes that are not UTF-8 are a fail reply.
+    Bytes(&'a [u8]),
+}
+
+impl From<MiniApiCall> for Input<'_> {
+    fn from(call: MiniApiCall) -> Self {
+        Input::Call(call)
+    }
+}
+
+impl<'a> From<&'a str> for Input<'a> {
+    fn from(text: &'a str) -> Self {
+        Input::Text(text)
+    }
+}
+
+impl<'a> From<&'a String> for Input<'a> {
+    fn from(text: &'a String) -> Self {
+        Input::Text(text)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Input<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        Input::Bytes(bytes)
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for Input<'a> {
+    fn from(bytes: &'a Vec<u8>) -> Self {
+        Input::Bytes(bytes)
+    }
+}
+
+/// One call on its way to its handler, with the options a host sets before it takes the reply.
+///
+/// Made by [`Registry::call`]. Every option combines with every other; each has a default:
+///
+/// | option | default |
+/// |---|---|
+/// | [`wire`](Self::wire): the format of call text | [`Wire::Unified`] |
+/// | [`caller`](Self::caller): who calls, as the host's SDK knows it | nobody known |
+/// | [`progress`](Self::progress): where progress events go | nowhere |
+///
+/// Then take the reply: `.await` it (a [`Reply`]), or [`reply`](Self::reply) for the
+/// [`ReplyFuture`], or [`rendered`](Self::rendered) for the reply rendered as JSON text with how
+/// the call ended. For a synchronous call (`sync: true`), call
+/// [`now_or_fail`](ReplyFuture::now_or_fail) on either future.
+///
+/// The call is read, its data decoded and a plain `fn` handler run when the reply is taken;
+/// the future drives an `async fn` handler. Every call ends in exactly one reply: an unknown
+/// API, a refused caller, call text or data that does not fit, a missing context value, a
+/// handler error, a panic and a timeout are each a fail reply.
+///
+/// ```
+/// use tcmpp_core::{mini_api, AppInfo, Caller, Registry, Rendering, ReplyKind, Wire};
+///
+/// #[mini_api("battery")]
+/// fn battery(app: AppInfo) -> serde_json::Value {
+///     serde_json::json!({ "level": 80, "for": app.app_id })
+/// }
+///
+/// let registry = Registry::builder().build()?;
+/// let rendered = registry
+///     .call(r#"{"api_name":"battery","data":{}}"#)
+///     .wire(Wire::Named("battery"))
+///     .caller(Caller::new().with_app_info(AppInfo::with_app_id("wx_demo")))
+///     .rendered(Rendering::Callback)
+///     .now_or_fail();
+/// assert_eq!(rendered.kind, ReplyKind::Success);
+/// assert_eq!(rendered.text, r#"{"for":"wx_demo","level":80,"errMsg":"battery:ok"}"#);
+/// # Ok::<_, tcmpp_core::BuildError>(())
+/// ```
+#[must_use = "a call is dispatched only when its reply is taken"]
+pub struct Dispatch<'a> {
+    registry: &'a Registry,
+    input: Input<'a>,
+    wire: Wire<'a>,
+    caller: Option<Caller>,
+    progress: Option<Arc<dyn ProgressSink>>,
+}
+
+impl<'a> Dispatch<'a> {
+    /// States the format of the call's text; [`Wire::Unified`] by default. The format is the
+    /// host's to state, never guessed: every key of a legacy call is the mini program's.
+    ///
+    /// An [`Input::Call`] was read already, so the format does not apply to it.
+    pub fn wire(mut self, wire: Wire<'a>) -> Self {
+        self.wire = wire;
+        self
+    }
+
+    /// States who calls, from what the host's SDK knows (Android `mMiniAppInfo`, iOS
+    /// `context.tmfAppInfo`, Flutter `call.appInfo`). Access control, progress routing and the
+    /// context extractors read the caller from here, never from the call text unless the host
+    /// says to ([`Caller::from_call_text`]). For an [`Input::Call`], what is set here replaces
+    /// the call's own fields.
+    pub fn caller(mut self, caller: Caller) -> Self {
+        self.caller = Some(caller);
+        self
+    }
+
+    /// Sends the progress events of handlers that take a [`Progress`](crate::Progress)
+    /// parameter to `sink`, in order, all before the reply.
+    pub fn progress(mut self, sink: impl ProgressSink) -> Self {
+        self.progress = Some(Arc::new(sink));
+        self
+    }
+
+    /// The reply, as a [`Reply`]: what `.await` on this value gives too.
+    pub fn reply(self) -> ReplyFuture<Reply> {
+        self.start(Shape::Reply)
+    }
+
+    /// The reply rendered as JSON text, with how the call ended: for hosts that route on the
+    /// outcome and pass the text on. A success is serialized once, straight from the handler's
+    /// value into the text, so the text keeps what a [`Reply`]'s `serde_json::Map` cannot (an
+    /// `f32` as written, integers beyond 64 bits, `Option` map keys).
+    pub fn rendered(self, rendering: Rendering) -> ReplyFuture<Rendered> {
+        let shape = match rendering {
+            Rendering::Callback => Shape::Callback,
+            Rendering::Bare => Shape::Bare,
+        };
+        self.start(shape)
+    }
+
+    fn start<T: ReplyOutput>(self, shape: Shape) -> ReplyFuture<T> {
+        let Dispatch {
+            registry,
+            input,
+            wire,
+            caller,
+            progress,
+        } = self;
+        let caller = caller.unwrap_or_default();
+        let channel = progress.map(ProgressChannel::new);
+        let reading = Reading {
+            wire,
+            caller_from_text: caller.from_call_text,
+        };
+        let (in_flight, prefix) = match input {
+            Input::Call(call) => registry.dispatch_call(call, caller, channel.as_ref(), shape),
+            Input::Text(text) => {
+                registry.dispatch_text(reading, text, &caller, channel.as_ref(), shape)
+            }
+            Input::Bytes(bytes) => match registry.check_bytes(bytes) {
+                Ok(text) => registry.dispatch_text(reading, text, &caller, channel.as_ref(), shape),
+                Err(reply) => registry.refused(Refusal::new(wire.reported_name(), reply)),
+            },
+        };
+        ReplyFuture::new(in_flight, prefix, shape.rendering())
+    }
+}
+
+impl<'a> IntoFuture for Dispatch<'a> {
+    type Output = Reply;
+    type IntoFuture = ReplyFuture<Reply>;
+
+    fn into_future(self) -> ReplyFuture<Reply> {
+        self.reply()
+    }
+}
+
+impl fmt::Debug for Dispatch<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dispatch")
+            .field("input", &self.input)
+            .field("wire", &self.wire)
+            .field("caller", &self.caller)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// The form the reply is taken in, decided before the handler runs so that its value is
+/// serialized once, straight into that form.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Shape {
+    Reply,
+    Callback,
+    Bare,
+}
+
+impl Shape {
+    fn format(self, prefix: &PrefixText) -> ReplyFormat {
+        match self {
+            Shape::Reply => ReplyFormat::reply(),
+            Shape::Callback => ReplyFormat::callback(prefix.clone()),
+            Shape::Bare => ReplyFormat::bare(),
+        }
+    }
+
+    fn rendering(self) -> Rendering {
+        match self {
+            Shape::Bare => Rendering::Bare,
+            Shape::Reply | Shape::Callback => Rendering::Callback,
+        }
+    }
+}
+
+impl Registry {
+    /// Starts dispatching a call: `input` is a [`MiniApiCall`], JSON text (`&str`) or bytes
+    /// (`&[u8]`). Set the options on the [`Dispatch`] it returns, then take the reply.
+    ///
+    /// ```
+    /// use tcmpp_core::{mini_api, AppInfo, Caller, MiniApiCall, Registry};
+    ///
+    /// #[mini_api("greet")]
+    /// async fn greet(app: AppInfo) -> serde_json::Value {
+    ///     serde_json::json!({ "hello": app.app_id })
+    /// }
+    ///
+    /// # futures_executor::block_on(async {
+    /// let registry = Registry::builder().build()?;
+    /// let caller = Caller::new().with_app_info(AppInfo::with_app_id("wx_demo"));
+    /// let reply = registry.call(r#"{"api_name":"greet"}"#).caller(caller.clone()).await;
+    /// assert_eq!(reply.result().unwrap()["hello"], "wx_demo");
+    /// let reply = registry.call(MiniApiCall::new("greet", serde_json::Value::Null)).caller(caller).await;
+    /// assert_eq!(reply.result().unwrap()["hello"], "wx_demo");
+    /// # Ok::<_, tcmpp_core::BuildError>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn call<'a>(&'a self, input: impl Into<Input<'a>>) -> Dispatch<'a> {
+        Dispatch {
+            registry: self,
+            input: input.into(),
+            wire: Wire::Unified,
+            caller: None,
+            progress: None,
+        }
+    }
+
+    /// Dispatches a unified-format call given as JSON text and renders the reply in WeChat's
+    /// callback convention: `{…result, "errMsg":"<api>:ok"}` on success,
+    /// `{"errCode":…,"errMsg":"<api>:fail <reason>"}` on failure. The caller is nobody known.
+    ///
+    /// The shortcut for `registry.call(json).rendered(Rendering::Callback)`, yielding the text
+    /// alone. Calls over the registry's size or nesting limits are refused before they are
+    /// read. When the call is too broken to name its API, `errMsg` starts with
+    /// `invokeNativePlugin`.
+    pub fn dispatch_json(&self, json: &str) -> ReplyFuture<String> {
+        self.call(json).start(Shape::Callback)
+    }
+
+    /// Dispatches a call the host read or built itself.
+    fn dispatch_call(
+        &self,
+        call: MiniApiCall,
+        caller: Caller,
+        progress: Option<&ProgressChannel>,
+        shape: Shape,
+    ) -> (InFlight, PrefixText) {
+        let MiniApiCall {
+            api_name,
+            data,
+            web_view_id,
+            state_event,
+            app_info,
+            extra,
+            ..
+        } = call;
+        let app_info = caller.app_info.or(app_info);
+        let state_event = caller.state_event.or(state_event);
+        let cx = CallContext {
+            api_name: &api_name,
+            web_view_id: caller.web_view_id.or(web_view_id),
+            state_event: state_event.as_deref(),
+            app_info: app_info.as_ref(),
+            extra: &extra,
+            states: self.states(),
+            data: data.map_or(DataSource::Absent, DataSource::Value),
+            progress,
+        };
+        let entry = self.lookup(&api_name);
+        let prefix = self.errmsg_prefix_of(entry, Some(&api_name));
+        let in_flight = self
+            .invoke(entry, cx, || shape.format(&prefix))
+            // Data that is already a value was JSON.
+            .unwrap_or_else(|MalformedData| InFlight::ready(malformed_call()));
+        (in_flight, prefix)
+    }
+
+    /// The size limit, then UTF-8.
+    fn check_bytes<'b>(&self, bytes: &'b [u8]) -> Result<&'b str, Reply> {
+        self.config().limits.check_size(bytes.len())?;
+        std::str::from_utf8(bytes).map_err(|error| {
+            Reply::fail(
+                FailureKind::InvalidCall,
+                format!(
+                    "invalid call: not valid UTF-8 (at byte {})",
+                    error.valid_up_to()
+                ),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_and_futures_are_shareable() {
+        fn send_sync<T: Send + Sync + 'static>() {}
+        fn send<T: Send + Unpin + 'static>() {}
+        send_sync::<Registry>();
+        send::<ReplyFuture<Reply>>();
+        send::<ReplyFuture<Rendered>>();
+        send::<ReplyFuture<String>>();
+    }
+}

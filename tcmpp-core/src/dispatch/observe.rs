@@ -1,0 +1,161 @@
+//! Observing a call: its tracing span, the log line of its outcome, and containing panics in
+//! what logging and dropping run, so that neither costs a call its reply.
+
+use std::any::Any;
+use std::panic::{self, AssertUnwindSafe};
+use std::time::Instant;
+
+use serde_json::Map;
+
+use crate::context::CallContext;
+use crate::handler::{HandlerReply, malformed_call};
+use crate::reply::{FailureKind, Reply};
+
+/// The span of one call, or none when the subscriber panics.
+pub(super) fn call_span(cx: &CallContext<'_>) -> tracing::Span {
+    quietly(|| {
+        tracing::info_span!(
+            "mini_api",
+            api = cx.api_name,
+            app_id = cx.app_info.and_then(|app| app.app_id.as_deref()),
+            web_view_id = cx.web_view_id,
+        )
+    })
+    .unwrap_or_else(tracing::Span::none)
+}
+
+/// Whether any tracing subscriber listens at all.
+pub(super) fn logging_on() -> bool {
+    tracing::level_filters::LevelFilter::current() != tracing::level_filters::LevelFilter::OFF
+}
+
+/// What a call is observed through: its span, its start, and how panics are shown.
+pub(super) struct Watch {
+    pub(super) span: tracing::Span,
+    /// When the call started, if anyone was listening then.
+    pub(super) started: Option<Instant>,
+    pub(super) expose_panic_messages: bool,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        // Closing a span calls into the subscriber, which must not panic into the host either.
+        // Without a subscriber there is no span to close.
+        if !self.span.is_none() {
+            let span = std::mem::replace(&mut self.span, tracing::Span::none());
+            quietly(move || drop(span));
+        }
+    }
+}
+
+impl Watch {
+    pub(super) fn log(&self, reply: &HandlerReply) {
+        // With no subscriber listening, not even the clock is read.
+        if !logging_on() {
+            return;
+        }
+        // A subscriber that panics must not cost the call its reply.
+        quietly(|| match reply {
+            HandlerReply::Reply(reply) => self.log_unguarded(reply),
+            HandlerReply::Rendered(_) => self.log_unguarded(&Reply::Success(Map::new())),
+            HandlerReply::MalformedCall => self.log_unguarded(&malformed_call()),
+        });
+    }
+
+    fn log_unguarded(&self, reply: &Reply) {
+        let elapsed_us = self
+            .started
+            .map(|started| u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
+        let _entered = self.span.enter();
+        match reply {
+            Reply::Success(_) => {
+                tracing::debug!(outcome = "ok", elapsed_us, "mini API call answered")
+            }
+            Reply::Cancel => {
+                tracing::debug!(outcome = "cancel", elapsed_us, "mini API call answered")
+            }
+            Reply::Fail(failure) => match failure.kind() {
+                FailureKind::PermissionDenied => {
+                    tracing::warn!(
+                        outcome = "permission denied",
+                        elapsed_us,
+                        "mini API call refused"
+                    );
+                }
+                FailureKind::Timeout => {
+                    tracing::warn!(outcome = "timeout", elapsed_us, "mini API call timed out")
+                }
+                FailureKind::InvalidResult => {
+                    tracing::error!(
+                        outcome = "fail",
+                        elapsed_us,
+                        reason = failure.message(),
+                        "mini API handler returned a non-object"
+                    );
+                }
+                // Panics were logged with their message where they were caught.
+                FailureKind::Panic => {}
+                _ => tracing::debug!(
+                    outcome = "fail",
+                    elapsed_us,
+                    reason = failure.message(),
+                    "mini API call failed"
+                ),
+            },
+        }
+    }
+
+    /// Logs a handler's panic with its message and builds the reply the mini program sees.
+    pub(super) fn panicked(&self, payload: Box<dyn Any + Send>) -> Reply {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned());
+        // A payload whose own `Drop` panics must not escape either.
+        quietly(move || drop(payload));
+        let shown = message.as_deref().unwrap_or("(no message)");
+        quietly(|| {
+            let _entered = self.span.enter();
+            tracing::error!(
+                outcome = "panic",
+                panic = shown,
+                "mini API handler panicked"
+            );
+        });
+        let text = if self.expose_panic_messages {
+            format!("internal error: the handler panicked: {shown}")
+        } else {
+            "internal error: the handler panicked".to_owned()
+        };
+        Reply::fail(FailureKind::Panic, text)
+    }
+}
+
+pub(super) fn log_refused_call(reply: &Reply) {
+    if let Reply::Fail(failure) = reply {
+        quietly(|| {
+            tracing::debug!(
+                outcome = "fail",
+                reason = failure.message(),
+                "mini API call refused before dispatch"
+            );
+        });
+    }
+}
+
+/// Runs `f` and contains any panic in it, dropping the panic's payload safely too: for logging
+/// and dropping, whose failure must never cost a call its reply or escape into the host.
+pub(super) fn quietly<R>(f: impl FnOnce() -> R) -> Option<R> {
+    match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(value) => Some(value),
+        Err(payload) => {
+            // A payload whose own `Drop` panics is contained as well; a second panic's payload
+            // is leaked rather than risk a third.
+            if let Err(again) = panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+                std::mem::forget(again);
+            }
+            None
+        }
+    }
+}
+

@@ -1,0 +1,187 @@
+//! Dispatching a call given as JSON text: the limits, the read (one pass for the common shape,
+//! the full reader for the rest), the handler's context, and the `errMsg` prefix.
+
+use std::borrow::Cow;
+
+use super::answer::InFlight;
+use super::invoke::MalformedData;
+use super::observe::log_refused_call;
+use super::Shape;
+use crate::call::Caller;
+use crate::context::CallContext;
+use crate::data::{DataSource, is_json};
+use crate::handler::{ApiEntry, ReplyFormat, malformed_call};
+use crate::progress::ProgressChannel;
+use crate::registry::Registry;
+use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
+use crate::wire::{CallError, Reading, WireCall};
+
+/// A call refused before dispatch, and the API name to render its reply with, if known.
+pub(super) struct Refusal<'a> {
+    name: Option<Cow<'a, str>>,
+    reply: Reply,
+}
+
+impl<'a> Refusal<'a> {
+    pub(super) fn new(name: Option<&'a str>, reply: Reply) -> Self {
+        log_refused_call(&reply);
+        Refusal {
+            name: name.map(Cow::Borrowed),
+            reply,
+        }
+    }
+
+    fn of_error(error: &CallError, reported_name: Option<&'a str>) -> Self {
+        let reply = Reply::fail(FailureKind::InvalidCall, error.to_string());
+        log_refused_call(&reply);
+        let name = match error.api_name() {
+            Some(name) => Some(Cow::Owned(name.to_owned())),
+            None => reported_name.map(Cow::Borrowed),
+        };
+        Refusal { name, reply }
+    }
+}
+
+impl Registry {
+    /// Reads and dispatches a call given as JSON text.
+    pub(super) fn dispatch_text(
+        &self,
+        reading: Reading<'_>,
+        json: &str,
+        stated: &Caller,
+        progress: Option<&ProgressChannel>,
+        shape: Shape,
+    ) -> (InFlight, PrefixText) {
+        let (call, entry) = match self.read_call(reading, json) {
+            Ok(read) => read,
+            Err(refusal) => return self.refused(refusal),
+        };
+        let prefix = self.errmsg_prefix_of(entry, Some(&call.api_name));
+        let format = || shape.format(&prefix);
+        match self.invoke_read(reading, json, call, entry, stated, progress, format) {
+            Ok(in_flight) => (in_flight, prefix),
+            Err(refusal) => self.refused(refusal),
+        }
+    }
+
+    /// A refused call's reply, and the prefix to render it with.
+    pub(super) fn refused(&self, refusal: Refusal<'_>) -> (InFlight, PrefixText) {
+        (
+            InFlight::ready(refusal.reply),
+            self.errmsg_prefix_of(None, refusal.name.as_deref()),
+        )
+    }
+
+    /// What `errMsg` starts with in the rendered reply to a call named `name`, handled by
+    /// `entry`. Borrowed from the registry whenever it can be.
+    pub(super) fn errmsg_prefix_of(
+        &self,
+        entry: Option<&'static ApiEntry>,
+        name: Option<&str>,
+    ) -> PrefixText {
+        if let Some(fixed) = self.fixed_prefix() {
+            return fixed.clone();
+        }
+        if let Some(entry) = entry.filter(|entry| name == Some(entry.name)) {
+            return PrefixText::Static(entry.name);
+        }
+        match echoable_name(name) {
+            UNNAMED_CALL_PREFIX => PrefixText::Static(UNNAMED_CALL_PREFIX),
+            name => PrefixText::Owned(name.to_owned()),
+        }
+    }
+
+    /// Checks a call given as JSON text against the limits, reads it and finds its handler: in
+    /// one pass for the common shape of call, with the full reader for everything else.
+    fn read_call<'a>(
+        &self,
+        reading: Reading<'a>,
+        json: &'a str,
+    ) -> Result<(WireCall<'a>, Option<&'static ApiEntry>), Refusal<'a>> {
+        let reported_name = reading.wire.reported_name();
+        let limits = &self.config().limits;
+        let refuse = |reply| Refusal::new(reported_name, reply);
+        limits.check_size(json.len()).map_err(refuse)?;
+        // The fast reader measures the nesting as it finds the end of `data`, so the limit
+        // costs no extra pass.
+        if let Some((mut call, depth)) = WireCall::read_common(json, reading) {
+            limits.check_measured_depth(depth).map_err(refuse)?;
+            let entry = self.lookup(&call.api_name);
+            match call.data {
+                // Data that no handler decodes must still be JSON, as the full reader demands;
+                // when it is not, the full reader explains.
+                Some(data) if entry.is_none_or(|entry| !entry.takes_data) => {
+                    if is_json(data) {
+                        call.data_checked = true;
+                        return Ok((call, entry));
+                    }
+                }
+                _ => return Ok((call, entry)),
+            }
+        }
+        limits.check_depth(json.as_bytes()).map_err(refuse)?;
+        let call = WireCall::read(json, reading)
+            .map_err(|error| Refusal::of_error(&error, reported_name))?;
+        let entry = self.lookup(&call.api_name);
+        Ok((call, entry))
+    }
+
+    /// Invokes the handler on a call read from `json`. When the call is refused with data that
+    /// was not yet validated, and that data is not JSON, the full reader reads the call again
+    /// and explains: a malformed call is reported as one, whatever else is wrong with it.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one private step of the text path; its arguments are that path's state"
+    )]
+    fn invoke_read<'a>(
+        &self,
+        reading: Reading<'a>,
+        json: &'a str,
+        call: WireCall<'_>,
+        entry: Option<&'static ApiEntry>,
+        stated: &Caller,
+        progress: Option<&ProgressChannel>,
+        format: impl Fn() -> ReplyFormat,
+    ) -> Result<InFlight, Refusal<'a>> {
+        let cx = self.text_context(&call, stated, progress);
+        if let Ok(in_flight) = self.invoke(entry, cx, &format) {
+            return Ok(in_flight);
+        }
+        // The data was found not to be JSON: the full reader refuses the call and says where.
+        // Should it accept the call after all, the call is answered as it reads it.
+        let call = WireCall::read(json, reading)
+            .map_err(|error| Refusal::of_error(&error, reading.wire.reported_name()))?;
+        let entry = self.lookup(&call.api_name);
+        let cx = self.text_context(&call, stated, progress);
+        Ok(self
+            .invoke(entry, cx, &format)
+            .unwrap_or_else(|MalformedData| InFlight::ready(malformed_call())))
+    }
+
+    /// The context of a call read from JSON text: the caller as the host stated it, and from
+    /// the text only what the host said to believe.
+    fn text_context<'a>(
+        &'a self,
+        call: &'a WireCall<'a>,
+        stated: &'a Caller,
+        progress: Option<&'a ProgressChannel>,
+    ) -> CallContext<'a> {
+        CallContext {
+            api_name: &call.api_name,
+            web_view_id: stated.web_view_id.or(call.caller.web_view_id),
+            state_event: stated
+                .state_event
+                .as_deref()
+                .or(call.caller.state_event.as_deref()),
+            app_info: stated.app_info.as_ref().or(call.caller.app_info.as_deref()),
+            extra: &call.extra,
+            states: self.states(),
+            data: match call.data {
+                None => DataSource::Absent,
+                Some(text) if call.data_checked => DataSource::Text(text),
+                Some(text) => DataSource::Unchecked(text),
+            },
+            progress,
+        }
+    }
+}

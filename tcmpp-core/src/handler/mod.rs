@@ -1,0 +1,240 @@
+//! The link between `#[mini_api]`-generated code and the registry: the registered entry, one
+//! call on its way into a handler, and the reply on its way out.
+//!
+//! Everything here is reached through `tcmpp_core::__private` and may change without notice.
+
+mod success;
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::context::{CallContext, FromContext, StateKey};
+use crate::data::DataError;
+use crate::error::ApiError;
+use crate::reply::{FailureKind, PrefixText, Reply};
+
+pub use success::{failure, success};
+
+/// One handler, as `#[mini_api]` registers it with `inventory`.
+pub struct ApiEntry {
+    /// The API name mini programs call.
+    pub name: &'static str,
+    /// The handler function's path, `module::function`.
+    pub rust_path: &'static str,
+    /// Whether the handler is an `async fn`.
+    pub kind: HandlerKind,
+    /// Where the handler is defined.
+    pub file: &'static str,
+    /// The line of the handler's name.
+    pub line: u32,
+    /// The column of the handler's name.
+    pub column: u32,
+    /// Runs the handler for one call.
+    pub handler: fn(Invocation<'_>) -> Outcome,
+    /// Whether the handler has a data parameter. Data that nothing decodes is validated before
+    /// the handler runs; data that is decoded is validated by decoding it.
+    pub takes_data: bool,
+    /// The state each context parameter needs.
+    pub required_states: &'static [fn() -> Option<StateKey>],
+    /// The API's own timeout in milliseconds (`timeout_ms = N`).
+    pub timeout_ms: Option<u64>,
+    /// Whether only callers the access policy grants may call the API (`restricted`).
+    pub restricted: bool,
+}
+
+inventory::collect!(ApiEntry);
+
+/// Whether a handler is an `async fn` or a plain `fn`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HandlerKind {
+    /// An `async fn`: its reply comes from a future. A synchronous call gets its reply when the
+    /// future is done on its first poll, and a fail reply otherwise.
+    Async,
+    /// A plain `fn`: its reply is ready when the call is dispatched.
+    Sync,
+}
+
+/// One call on its way into a handler.
+pub struct Invocation<'a> {
+    pub(crate) cx: CallContext<'a>,
+    pub(crate) format: ReplyFormat,
+}
+
+impl<'a> Invocation<'a> {
+    /// The form the caller wants the reply in; hand it to [`success`]. Take it first.
+    pub fn reply_format(&self) -> ReplyFormat {
+        self.format.clone()
+    }
+
+    /// The call's context, for context parameters. Take them all before [`data`](Self::data).
+    pub fn context(&self) -> &CallContext<'a> {
+        &self.cx
+    }
+
+    /// The call's data as `T`, or the fail reply that says why it does not fit.
+    pub fn data<T: DeserializeOwned>(self) -> Result<T, Outcome> {
+        self.cx.data.decode().map_err(|error| match error {
+            DataError::Invalid(reason) => Outcome::Ready(HandlerReply::Reply(Reply::fail(
+                FailureKind::InvalidData,
+                format!("invalid data: {reason}"),
+            ))),
+            DataError::MalformedCall => Outcome::Ready(HandlerReply::MalformedCall),
+        })
+    }
+}
+
+/// A boxed handler future.
+pub(crate) type BoxReplyFuture = Pin<Box<dyn Future<Output = HandlerReply> + Send + 'static>>;
+
+/// The form a caller wants a reply in, decided by the entry point before the handler runs, so
+/// that the handler's value is serialized once, straight into that form.
+#[derive(Clone, Debug)]
+pub struct ReplyFormat(Form);
+
+#[derive(Clone, Debug)]
+enum Form {
+    /// A [`Reply`], whose success is a `serde_json` map.
+    Reply,
+    /// The callback object's JSON text, with this `errMsg` prefix.
+    Callback(PrefixText),
+    /// The bare result object's JSON text.
+    Bare,
+}
+
+impl ReplyFormat {
+    pub(crate) fn reply() -> Self {
+        ReplyFormat(Form::Reply)
+    }
+
+    pub(crate) fn callback(prefix: PrefixText) -> Self {
+        ReplyFormat(Form::Callback(prefix))
+    }
+
+    pub(crate) fn bare() -> Self {
+        ReplyFormat(Form::Bare)
+    }
+}
+
+/// A handler's reply, in the form its [`ReplyFormat`] asked for.
+pub enum HandlerReply {
+    /// A reply: every failure, and successes when a [`Reply`] was asked for.
+    Reply(Reply),
+    /// A success rendered as text in the form asked for: the callback object with `errMsg`, or
+    /// the bare result object.
+    Rendered(String),
+    /// The call's data turned out not to be JSON while it was decoded; the handler did not
+    /// run. The entry reads the call again to report exactly what is wrong.
+    MalformedCall,
+}
+
+impl HandlerReply {
+    /// As a [`Reply`]. Entries that want a `Reply` never ask for text, but a callback object is
+    /// a result map with `errMsg` added, so the conversion exists rather than a panic.
+    pub(crate) fn into_reply(self) -> Reply {
+        match self {
+            HandlerReply::Reply(reply) => reply,
+            HandlerReply::Rendered(text) => match serde_json::from_str(&text) {
+                Ok(Value::Object(mut map)) => {
+                    map.remove("errMsg");
+                    Reply::Success(map)
+                }
+                _ => Reply::fail(FailureKind::InvalidResult, "invalid result"),
+            },
+            HandlerReply::MalformedCall => malformed_call(),
+        }
+    }
+}
+
+/// The reply to a call whose data is not JSON, when the entry could not say more.
+pub(crate) fn malformed_call() -> Reply {
+    Reply::fail(FailureKind::InvalidCall, "invalid call: not valid JSON")
+}
+
+/// What running a handler gives: a reply at once, or a future of one.
+pub enum Outcome {
+    /// The reply is known: a plain `fn` ran, or the call was refused before the handler ran.
+    Ready(HandlerReply),
+    /// An `async fn` handler is running.
+    Running(BoxReplyFuture),
+}
+
+impl Outcome {
+    /// A context parameter could not be provided.
+    pub fn context_rejected(error: ApiError) -> Self {
+        Outcome::Ready(HandlerReply::Reply(
+            error.into_reply(FailureKind::MissingContext),
+        ))
+    }
+
+    /// An `async fn` handler's body.
+    pub fn pending<F: Future<Output = HandlerReply> + Send + 'static>(future: F) -> Self {
+        Outcome::Running(Box::pin(future))
+    }
+}
+
+/// How generated code takes one context parameter: the extractor and the state it needs.
+///
+/// Generated code gets both from one generic call, so that a type that is not a context
+/// parameter yields one error, not one per use.
+pub struct ContextParam<T> {
+    /// Builds the parameter from the call's context.
+    pub extract: fn(&CallContext<'_>) -> Result<T, ApiError>,
+    /// The state the parameter needs, checked when the registry is built.
+    pub required_state: fn() -> Option<StateKey>,
+}
+
+impl<T: FromContext> ContextParam<T> {
+    /// The parameter as its [`FromContext`] implementation takes it.
+    pub const fn of() -> Self {
+        ContextParam {
+            extract: T::from_context,
+            required_state: T::required_state,
+        }
+    }
+}
+
+/// The return kind of a handler that returns `Result<T, E>`; chosen by autoref specialization
+/// (`(&value).__tcmpp_reply_kind()`), so type aliases of `Result` are recognised too.
+pub struct ResultTag;
+
+/// The return kind of a handler that returns a plain value.
+pub struct ValueTag;
+
+/// Picks [`ResultTag`] for `Result` return values.
+pub trait ResultKind {
+    /// The tag.
+    fn __tcmpp_reply_kind(&self) -> ResultTag {
+        ResultTag
+    }
+}
+
+impl<T, E> ResultKind for Result<T, E> {}
+
+/// Picks [`ValueTag`] for every other return value.
+pub trait ValueKind {
+    /// The tag.
+    fn __tcmpp_reply_kind(&self) -> ValueTag {
+        ValueTag
+    }
+}
+
+impl<T: ?Sized> ValueKind for &T {}
+
+impl ResultTag {
+    /// A handler's `Result`, as it is.
+    pub fn split<T, E>(self, result: Result<T, E>) -> Result<T, E> {
+        result
+    }
+}
+
+impl ValueTag {
+    /// A handler's plain value, as a `Result` that cannot fail.
+    pub fn split<T>(self, value: T) -> Result<T, Infallible> {
+        Ok(value)
+    }
+}

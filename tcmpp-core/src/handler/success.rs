@@ -1,0 +1,254 @@
+//! A handler's value or error as its reply, serialized once, straight into the form the
+//! caller asked for.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::{Form, HandlerReply, ReplyFormat};
+use crate::error::IntoApiError;
+use crate::reply::{FailureKind, Reply};
+use crate::wire::json_kind;
+
+/// The fail reply of a handler's error.
+pub fn failure<E: IntoApiError>(error: E) -> HandlerReply {
+    HandlerReply::Reply(error.into_api_error().into_reply(FailureKind::Handler))
+}
+
+/// The success reply of a handler's value, in the form `format` asks for; a fail reply when the
+/// value is not a JSON object.
+pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> HandlerReply {
+    // Straight to text, with no `Value` tree in between, for the shapes that render as an
+    // object both ways. Anything else (a value that is not an object, an error inside it)
+    // takes the path through `to_value`, which decides how it fails exactly as the `Reply`
+    // form does.
+    // Nested rather than chained: let chains need Rust 1.88, the crate supports 1.85.
+    let rendered = match &format.0 {
+        Form::Reply => None,
+        Form::Callback(prefix) => object_text(value)
+            .and_then(|text| with_ok_message(text, prefix.as_str())),
+        Form::Bare => object_text(value).map(|text| {
+            if text == "null" {
+                "{}".to_owned()
+            } else {
+                text
+            }
+        }),
+    };
+    match rendered {
+        Some(text) => HandlerReply::Rendered(text),
+        None => HandlerReply::Reply(success_map(value)),
+    }
+}
+
+/// The value's JSON text, when it renders as an object (or as `null`, the empty result).
+fn object_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
+    if renders_as_object(value) {
+        serde_json::to_string(value).ok()
+    } else {
+        None
+    }
+}
+
+/// The callback object of a result rendered as `text`: the result's own keys, then
+/// `"errMsg":"<prefix>:ok"`. `None` when `text` is not an object (nor `null`, the empty
+/// result), or when it has an `errMsg` of its own.
+///
+/// `errMsg` comes last so that, should it appear twice after all, the one that routes the
+/// reply is the one a JSON parser keeps (`JSON.parse` and `serde_json` keep the last of
+/// duplicate keys).
+fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
+    // A result with an `errMsg` key of its own would render it twice: some JSON parsers refuse
+    // duplicate keys, and the others may keep either. Such a result takes the map path, where
+    // the routing `errMsg` replaces it. Inside strings a quote is escaped, so `"errMsg"` in the
+    // text is a key, or a string value equal to `errMsg` that sends a rare result the slow way.
+    static KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"errMsg\""));
+    if text == "null" {
+        text.clear();
+        text.push('{');
+    } else if text.starts_with('{') && text.ends_with('}') {
+        if KEY.find(text.as_bytes()).is_some() {
+            return None;
+        }
+        text.pop();
+        // The closing brace of a non-empty object follows a value, never an opening brace.
+        if !text.ends_with('{') {
+            text.push(',');
+        }
+    } else {
+        return None;
+    }
+    text.push_str(r#""errMsg":""#);
+    if prefix
+        .bytes()
+        .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+    {
+        // A fixed prefix may need escaping; API names never do.
+        let message = serde_json::to_string(&format!("{prefix}:ok")).ok()?;
+        text.push_str(&message[1..]);
+    } else {
+        text.push_str(prefix);
+        text.push_str(":ok\"");
+    }
+    text.push('}');
+    Some(text)
+}
+
+/// Whether `value` is a struct, a map, a struct or newtype variant, or nothing: the shapes
+/// that render as the object `to_value` makes of them, or as `null` for the empty result.
+/// (A raw JSON value is left to `to_value`, which reads it: its text could spell `errMsg`
+/// with escapes that [`with_ok_message`] would not see.)
+///
+/// Costs one call: the probe refuses the first thing the value serializes.
+fn renders_as_object<T: Serialize + ?Sized>(value: &T) -> bool {
+    matches!(value.serialize(ShapeProbe), Err(Shape::Object))
+}
+
+/// What a value serializes as at its top level, as far as [`renders_as_object`] cares.
+#[derive(Debug)]
+enum Shape {
+    Object,
+    Other,
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
+    }
+}
+
+impl std::error::Error for Shape {}
+
+impl serde::ser::Error for Shape {
+    fn custom<M: std::fmt::Display>(_: M) -> Self {
+        Shape::Other
+    }
+}
+
+/// A serializer that answers every value with its [`Shape`], as an error so that the value's
+/// `Serialize` impl stops at once.
+struct ShapeProbe;
+
+/// Implements `Serializer` methods that answer `$shape`.
+macro_rules! answer_shape {
+    ($shape:ident: $($method:ident($($arg:ty),*);)*) => {
+        $(
+            fn $method(self, $(_: $arg),*) -> Result<(), Shape> {
+                Err(Shape::$shape)
+            }
+        )*
+    };
+}
+
+impl serde::Serializer for ShapeProbe {
+    type Ok = ();
+    type Error = Shape;
+    type SerializeSeq = serde::ser::Impossible<(), Shape>;
+    type SerializeTuple = serde::ser::Impossible<(), Shape>;
+    type SerializeTupleStruct = serde::ser::Impossible<(), Shape>;
+    type SerializeTupleVariant = serde::ser::Impossible<(), Shape>;
+    type SerializeMap = serde::ser::Impossible<(), Shape>;
+    type SerializeStruct = serde::ser::Impossible<(), Shape>;
+    type SerializeStructVariant = serde::ser::Impossible<(), Shape>;
+
+    answer_shape! { Other:
+        serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32);
+        serialize_i64(i64); serialize_i128(i128); serialize_u8(u8); serialize_u16(u16);
+        serialize_u32(u32); serialize_u64(u64); serialize_u128(u128); serialize_f32(f32);
+        serialize_f64(f64); serialize_char(char); serialize_str(&str); serialize_bytes(&[u8]);
+        serialize_unit_variant(&'static str, u32, &'static str);
+    }
+
+    answer_shape! { Object:
+        serialize_none(); serialize_unit(); serialize_unit_struct(&'static str);
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Shape> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Shape> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Shape> {
+        Err(Shape::Object)
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Shape> {
+        Err(Shape::Other)
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Shape> {
+        Err(Shape::Other)
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Shape> {
+        Err(Shape::Other)
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Shape> {
+        Err(Shape::Other)
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Shape> {
+        Err(Shape::Object)
+    }
+
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, Shape> {
+        // serde_json's `RawValue` serializes as a struct of this name.
+        if name == "$serde_json::private::RawValue" {
+            return Err(Shape::Other);
+        }
+        Err(Shape::Object)
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Shape> {
+        Err(Shape::Object)
+    }
+}
+
+fn success_map<T: Serialize + ?Sized>(value: &T) -> Reply {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => Reply::Success(map),
+        Ok(Value::Null) => Reply::Success(Map::new()),
+        Ok(other) => Reply::fail(
+            FailureKind::InvalidResult,
+            format!(
+                "invalid result: the handler returned {}, but a reply must be a JSON object (return a struct or a map)",
+                json_kind(&other)
+            ),
+        ),
+        Err(e) => Reply::fail(FailureKind::InvalidResult, format!("invalid result: {e}")),
+    }
+}

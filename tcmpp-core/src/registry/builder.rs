@@ -1,0 +1,182 @@
+//! Configuring and checking a registry before it serves its first call.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{ApiInfo, BuildError, BuildProblem, Config, Registry};
+use crate::access::{ANY, AccessControl, AccessPolicy};
+use crate::context::{StateKey, StateMap};
+use crate::handler::ApiEntry;
+use crate::reply::ErrMsgPrefix;
+
+/// Configures and builds a [`Registry`].
+pub struct RegistryBuilder {
+    states: StateMap,
+    duplicate_states: Vec<&'static str>,
+    config: Config,
+    policy: AccessPolicy,
+}
+
+impl RegistryBuilder {
+    pub(super) fn new() -> Self {
+        RegistryBuilder {
+            states: StateMap::default(),
+            duplicate_states: Vec::new(),
+            config: Config::default(),
+            policy: AccessPolicy::default(),
+        }
+    }
+
+    /// Provides state that handlers take as [`State<T>`](crate::State). One value per type.
+    #[must_use]
+    pub fn state<T: Send + Sync + 'static>(self, value: T) -> Self {
+        self.shared_state(Arc::new(value))
+    }
+
+    /// Provides state the host already holds in an `Arc`.
+    #[must_use]
+    pub fn shared_state<T: Send + Sync + 'static>(mut self, value: Arc<T>) -> Self {
+        if !self.states.insert(value) {
+            self.duplicate_states.push(std::any::type_name::<T>());
+        }
+        self
+    }
+
+    /// Sets what comes before `:ok` / `:fail` in rendered `errMsg`s; the API name by default.
+    #[must_use]
+    pub fn errmsg_prefix(mut self, prefix: ErrMsgPrefix) -> Self {
+        self.config.prefix = prefix;
+        self
+    }
+
+    /// Refuses calls given as JSON text longer than `bytes`, before they are parsed;
+    /// [`DEFAULT_MAX_CALL_BYTES`](crate::DEFAULT_MAX_CALL_BYTES) by default.
+    #[must_use]
+    pub fn max_call_bytes(mut self, bytes: usize) -> Self {
+        self.config.limits.max_call_bytes = bytes;
+        self
+    }
+
+    /// Refuses calls given as JSON text whose objects and arrays nest deeper than `levels`,
+    /// before they are parsed; [`DEFAULT_MAX_DEPTH`](crate::DEFAULT_MAX_DEPTH) by default.
+    #[must_use]
+    pub fn max_depth(mut self, levels: usize) -> Self {
+        self.config.limits.max_depth = levels;
+        self
+    }
+
+    /// How long an `async fn` handler may run before its call fails with
+    /// `"<api>:fail timeout after <N> ms"` and its future is dropped; [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT) by
+    /// default, `None` for no limit. `#[mini_api("name", timeout_ms = N)]` overrides it for one
+    /// API.
+    ///
+    /// The time counts from the handler's first poll that does not finish it, so handlers that
+    /// answer at once never touch the timer. A plain `fn` handler runs to completion when the
+    /// call is dispatched and cannot be interrupted. The timer runs on a thread of its own, so
+    /// timeouts work under any executor.
+    #[must_use]
+    pub fn default_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.default_timeout = timeout;
+        self
+    }
+
+    /// Shows panic messages to mini programs: `"internal error: the handler panicked: <msg>"`.
+    ///
+    /// Off by default, because a panic message can reveal internals; the message is always
+    /// logged (with `tracing`, at error level). Turn it on in development only.
+    #[must_use]
+    pub fn expose_panic_messages(mut self, expose: bool) -> Self {
+        self.config.expose_panic_messages = expose;
+        self
+    }
+
+    /// Sets which mini programs may call which APIs; see [`AccessPolicy`]. Without one,
+    /// `restricted` APIs refuse every caller and other APIs answer everyone.
+    #[must_use]
+    pub fn access_policy(mut self, policy: AccessPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Builds the registry, or reports every problem found: API names registered more than
+    /// once, states that handlers need but were not provided, and access grants that name APIs
+    /// no handler serves.
+    pub fn build(self) -> Result<Registry, BuildError> {
+        // One sorted list instead of a map of lists: duplicates become neighbours, and the
+        // list is already in the order `apis()` promises. With 10,000 handlers this is what
+        // keeps start-up in the low milliseconds.
+        let mut entries: Vec<&'static ApiEntry> = inventory::iter::<ApiEntry>.into_iter().collect();
+        entries.sort_unstable_by(|a, b| {
+            (a.name, a.file, a.line, a.column).cmp(&(b.name, b.file, b.line, b.column))
+        });
+        let is_registered = |name: &str| {
+            entries
+                .binary_search_by(|entry| entry.name.cmp(name))
+                .is_ok()
+        };
+
+        let mut problems = Vec::new();
+        if let ErrMsgPrefix::Fixed(prefix) = &self.config.prefix {
+            if prefix.contains(':') {
+                problems.push(BuildProblem::InvalidErrMsgPrefix {
+                    prefix: prefix.to_string(),
+                });
+            }
+        }
+        for type_name in self.duplicate_states {
+            problems.push(BuildProblem::DuplicateState { type_name });
+        }
+        let mut missing: HashMap<StateKey, Vec<ApiInfo>> = HashMap::new();
+        for entry in &entries {
+            for required in entry.required_states.iter().filter_map(|state| state()) {
+                if !self.states.contains(&required) {
+                    missing
+                        .entry(required)
+                        .or_default()
+                        .push(ApiInfo::of(entry));
+                }
+            }
+        }
+        for (key, mut needed_by) in missing {
+            needed_by.sort_by(|a, b| (a.name, &a.location).cmp(&(b.name, &b.location)));
+            needed_by.dedup_by(|a, b| a.name == b.name && a.location == b.location);
+            problems.push(BuildProblem::MissingState {
+                type_name: key.type_name(),
+                needed_by,
+            });
+        }
+
+        for grant in &self.policy.grants {
+            for api in &grant.apis {
+                if api != ANY && !is_registered(api) {
+                    problems.push(BuildProblem::UnknownApiInPolicy {
+                        api: api.clone(),
+                        app_id: grant.app_id.clone(),
+                    });
+                }
+            }
+        }
+
+        for same_name in entries.chunk_by(|a, b| a.name == b.name) {
+            if let [first, _, ..] = same_name {
+                // Sorted by location already, as the list is.
+                problems.push(BuildProblem::DuplicateApi {
+                    name: first.name,
+                    handlers: same_name.iter().map(|entry| ApiInfo::of(entry)).collect(),
+                });
+            }
+        }
+
+        if !problems.is_empty() {
+            problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            return Err(BuildError { problems });
+        }
+        Ok(Registry::new(
+            &entries,
+            self.states,
+            self.config,
+            AccessControl::new(self.policy),
+        ))
+    }
+}

@@ -1,0 +1,60 @@
+//! What the registry tells about each registered API.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::handler::{ApiEntry, HandlerKind};
+
+/// A registered API, as [`Registry::apis`] lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ApiInfo {
+    /// The name mini programs call.
+    pub name: &'static str,
+    /// Whether the handler is `async`.
+    pub kind: HandlerKind,
+    /// Where the handler is defined.
+    pub location: SourceLocation,
+    /// The handler function's path, `module::function`.
+    pub rust_path: &'static str,
+    /// The API's own timeout (`timeout_ms`), when it has one.
+    pub timeout: Option<Duration>,
+    /// Whether the API is `restricted`: only callers the access policy grants may call it.
+    pub restricted: bool,
+}
+
+impl ApiInfo {
+    pub(crate) fn of(entry: &ApiEntry) -> Self {
+        ApiInfo {
+            name: entry.name,
+            kind: entry.kind,
+            location: SourceLocation {
+                file: entry.file,
+                line: entry.line,
+                column: entry.column,
+            },
+            rust_path: entry.rust_path,
+            timeout: entry.timeout_ms.map(Duration::from_millis),
+            restricted: entry.restricted,
+        }
+    }
+}
+
+/// A place in the source: `file:line:column`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub struct SourceLocation {
+    /// The file, as `file!()` gives it.
+    pub file: &'static str,
+    /// The line, from 1.
+    pub line: u32,
+    /// The column, from 1.
+    pub column: u32,
+}
+
+impl fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+

@@ -1,0 +1,163 @@
+//! The registry: every handler the binary links, checked once, found by name.
+
+mod builder;
+mod config;
+mod info;
+mod problem;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::access::AccessControl;
+use crate::context::StateMap;
+use crate::handler::ApiEntry;
+use crate::reply::{ErrMsgPrefix, PrefixText};
+
+pub use builder::RegistryBuilder;
+pub(crate) use config::Config;
+pub use config::DEFAULT_TIMEOUT;
+pub use info::{ApiInfo, SourceLocation};
+pub use problem::{BuildError, BuildProblem};
+
+/// Every `#[mini_api]` handler linked into the binary, with the state they share.
+///
+/// Build it once at start-up with [`Registry::builder`], then dispatch calls through
+/// [`call`](Registry::call), or [`dispatch_json`](Registry::dispatch_json) for the common case. It is
+/// `Send + Sync` and cheap to clone (clones share one registry), so any number of threads and
+/// tasks may dispatch through it at once. It does not depend on an async runtime: the futures
+/// it returns run under tokio, a `futures` executor, or any other.
+///
+/// ```rust,standalone_crate
+/// use tcmpp_core::{mini_api, Registry};
+///
+/// #[mini_api("ping")]
+/// fn ping() {}
+///
+/// let registry = Registry::builder().build()?;
+/// for api in registry.apis() {
+///     println!("{} ({:?}) at {}", api.name, api.kind, api.location);
+/// }
+/// # Ok::<_, tcmpp_core::BuildError>(())
+/// ```
+#[derive(Clone)]
+pub struct Registry {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// Each handler and its place in `apis`.
+    by_name: HashMap<&'static str, (&'static ApiEntry, usize), NameHasher>,
+    /// Sorted by name.
+    apis: Vec<ApiInfo>,
+    states: StateMap,
+    config: Config,
+    /// The configured prefix when it is fixed, in a form replies can share without copying.
+    fixed_prefix: Option<PrefixText>,
+    access: AccessControl,
+}
+
+/// Hashes API names for the dispatch lookup.
+///
+/// foldhash instead of the standard SipHash: several times faster on short strings, which is
+/// what every dispatch hashes. Its resistance to crafted keys is weaker, but the table's keys are
+/// the program's own handler names, fixed at start-up; a caller only chooses what to look up,
+/// and no query can lengthen the probe sequences of a table it cannot insert into.
+pub(crate) type NameHasher = foldhash::fast::RandomState;
+
+impl Registry {
+    /// Starts building a registry from every handler `inventory` collected.
+    pub fn builder() -> RegistryBuilder {
+        RegistryBuilder::new()
+    }
+
+    /// The registered APIs, sorted by name.
+    pub fn apis(&self) -> impl ExactSizeIterator<Item = &ApiInfo> {
+        self.inner.apis.iter()
+    }
+
+    /// The API registered under `name`.
+    pub fn get(&self, name: &str) -> Option<&ApiInfo> {
+        let (_, index) = self.inner.by_name.get(name)?;
+        self.inner.apis.get(*index)
+    }
+
+    /// How many APIs are registered.
+    pub fn len(&self) -> usize {
+        self.inner.apis.len()
+    }
+
+    /// Whether no API is registered.
+    pub fn is_empty(&self) -> bool {
+        self.inner.apis.is_empty()
+    }
+
+    /// The `errMsg` prefix the JSON entries render with.
+    pub fn errmsg_prefix(&self) -> &ErrMsgPrefix {
+        &self.inner.config.prefix
+    }
+
+    /// The text before `:ok` / `:fail` that this registry renders for a call reported as
+    /// `api_name`; see [`ErrMsgPrefix::for_call`].
+    pub fn errmsg_prefix_for<'a>(&'a self, api_name: Option<&'a str>) -> &'a str {
+        self.inner.config.prefix.for_call(api_name)
+    }
+
+    /// The handler registered under `api_name`.
+    pub(crate) fn lookup(&self, api_name: &str) -> Option<&'static ApiEntry> {
+        self.inner.by_name.get(api_name).map(|(entry, _)| *entry)
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub(crate) fn fixed_prefix(&self) -> Option<&PrefixText> {
+        self.inner.fixed_prefix.as_ref()
+    }
+
+    pub(crate) fn states(&self) -> &StateMap {
+        &self.inner.states
+    }
+
+    pub(crate) fn access(&self) -> &AccessControl {
+        &self.inner.access
+    }
+
+    /// A registry of `entries`, already checked and sorted by name.
+    fn new(
+        entries: &[&'static ApiEntry],
+        states: StateMap,
+        config: Config,
+        access: AccessControl,
+    ) -> Self {
+        let apis: Vec<ApiInfo> = entries.iter().map(|entry| ApiInfo::of(entry)).collect();
+        let mut by_name = HashMap::with_capacity_and_hasher(entries.len(), NameHasher::default());
+        by_name.extend(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(index, entry)| (entry.name, (*entry, index))),
+        );
+        Registry {
+            inner: Arc::new(Inner {
+                by_name,
+                apis,
+                states,
+                fixed_prefix: config.fixed_prefix(),
+                config,
+                access,
+            }),
+        }
+    }
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry")
+            .field("apis", &self.inner.apis)
+            .field("prefix", &self.inner.config.prefix)
+            .finish()
+    }
+}
+

@@ -1,0 +1,137 @@
+//! Why a registry could not be built: every problem, with where it is.
+
+use std::fmt;
+
+use super::ApiInfo;
+
+/// Why a [`Registry`] could not be built: every problem found, not just the first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    pub(super) problems: Vec<BuildProblem>,
+}
+
+impl BuildError {
+    /// The problems, sorted.
+    pub fn problems(&self) -> &[BuildProblem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.problems.len();
+        write!(
+            f,
+            "cannot build the mini API registry: {count} problem{}",
+            if count == 1 { "" } else { "s" }
+        )?;
+        for problem in &self.problems {
+            write!(f, "\n  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// One problem that stops a [`Registry`] from being built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildProblem {
+    /// Several handlers are registered under one API name.
+    DuplicateApi {
+        /// The name.
+        name: &'static str,
+        /// Every handler registered under it.
+        handlers: Vec<ApiInfo>,
+    },
+    /// Handlers take a `State<T>` that the builder was not given.
+    MissingState {
+        /// The state's type.
+        type_name: &'static str,
+        /// The handlers that take it.
+        needed_by: Vec<ApiInfo>,
+    },
+    /// The builder was given two states of one type.
+    DuplicateState {
+        /// The state's type.
+        type_name: &'static str,
+    },
+    /// A fixed `errMsg` prefix contains `:`, which would break the JS SDK's routing on the
+    /// first `:` (`"a:b:ok"` routes to `fail`).
+    InvalidErrMsgPrefix {
+        /// The prefix.
+        prefix: String,
+    },
+    /// An access grant names an API that no handler serves: a typo, or a removed API.
+    UnknownApiInPolicy {
+        /// The API name in the grant.
+        api: String,
+        /// The grant's `appId`.
+        app_id: String,
+    },
+}
+
+impl BuildProblem {
+    pub(super) fn sort_key(&self) -> (u8, &str, &str) {
+        match self {
+            BuildProblem::DuplicateApi { name, .. } => (0, name, ""),
+            BuildProblem::MissingState { type_name, .. } => (1, type_name, ""),
+            BuildProblem::DuplicateState { type_name } => (2, type_name, ""),
+            BuildProblem::UnknownApiInPolicy { api, app_id } => (3, api, app_id),
+            BuildProblem::InvalidErrMsgPrefix { prefix } => (4, prefix, ""),
+        }
+    }
+}
+
+impl fmt::Display for BuildProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildProblem::DuplicateApi { name, handlers } => {
+                write!(
+                    f,
+                    "API name \"{name}\" is registered {} times; give each handler its own name:",
+                    handlers.len()
+                )?;
+                for api in handlers {
+                    write!(f, "\n      {} at {}", api.rust_path, api.location)?;
+                }
+                Ok(())
+            }
+            BuildProblem::MissingState {
+                type_name,
+                needed_by,
+            } => {
+                write!(
+                    f,
+                    "state `{type_name}` is not provided, but handlers take it as `State<{type_name}>`; \
+                     add `.state(value)` to the registry builder:"
+                )?;
+                for api in needed_by {
+                    write!(
+                        f,
+                        "\n      \"{}\": {} at {}",
+                        api.name, api.rust_path, api.location
+                    )?;
+                }
+                Ok(())
+            }
+            BuildProblem::DuplicateState { type_name } => {
+                write!(
+                    f,
+                    "state `{type_name}` is provided more than once; provide each type once"
+                )
+            }
+            BuildProblem::InvalidErrMsgPrefix { prefix } => write!(
+                f,
+                "the errMsg prefix \"{prefix}\" contains `:`, so `{prefix}:ok` would route to `fail`; \
+                 use a prefix without `:`"
+            ),
+            BuildProblem::UnknownApiInPolicy { api, app_id } => write!(
+                f,
+                "the access policy grants \"{app_id}\" the API \"{api}\", but no handler is \
+                 registered under that name; fix the name or remove it from the grant"
+            ),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The two renderings of a reply as JSON text: WeChat's callback object, and the bare map for
+//! SDKs that add `errMsg` themselves.
+
+use serde_json::{Map, Value};
+
+use super::{Failure, Reply, ReplyKind};
+
+/// How a reply is rendered as JSON text; see [`Dispatch::rendered`](crate::Dispatch::rendered).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rendering {
+    /// WeChat's callback object, for hosts that hand the text straight to the page:
+    /// `{…result, "errMsg":"<api>:ok"}`, `{"errCode":…,"errMsg":"<api>:fail <reason>"}`,
+    /// `{"errMsg":"<api>:cancel"}`. See [`Reply::to_callback_json`].
+    #[default]
+    Callback,
+    /// The bare reply, for SDKs that add `errMsg` themselves (Android `req.ok(json)` /
+    /// `req.fail(msg)`, iOS): the result object on success, `{"message":…,"code":…}` on
+    /// failure, `{}` on cancel. See [`Reply::to_bare_json`].
+    Bare,
+}
+
+/// A reply rendered as JSON text, and how the call ended: what a host routes on (the mini
+/// program's `success`, `fail` or `cancel`) and what it passes on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Rendered {
+    /// How the call ended.
+    pub kind: ReplyKind,
+    /// The reply, rendered.
+    pub text: String,
+}
+
+impl Rendered {
+    pub(crate) fn new(kind: ReplyKind, text: String) -> Self {
+        Rendered { kind, text }
+    }
+}
+
+impl Reply {
+    /// The reply as the callback object a mini program receives: the result map with `errMsg`
+    /// added on success; `errMsg` and, when there is one, `errCode` otherwise.
+    ///
+    /// `prefix` is usually the API name; see [`ErrMsgPrefix`].
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use tcmpp_core::{FailureKind, Reply};
+    ///
+    /// let fail = Reply::fail(FailureKind::Handler, "out of stock").with_code(1001);
+    /// assert_eq!(
+    ///     serde_json::Value::Object(fail.to_callback("buy")),
+    ///     json!({ "errMsg": "buy:fail out of stock", "errCode": 1001 }),
+    /// );
+    /// ```
+    pub fn to_callback(&self, prefix: &str) -> Map<String, Value> {
+        self.clone().into_callback(prefix)
+    }
+
+    /// [`to_callback`](Self::to_callback), moving the result map instead of copying it.
+    pub(crate) fn into_callback(self, prefix: &str) -> Map<String, Value> {
+        let err_msg = self.err_msg(prefix);
+        let mut map = match self {
+            Reply::Success(result) => result,
+            Reply::Fail(Failure {
+                code: Some(code), ..
+            }) => Map::from_iter([("errCode".to_owned(), Value::from(code))]),
+            Reply::Fail(_) | Reply::Cancel => Map::new(),
+        };
+        // Inserted last so that a result key named `errMsg` cannot break the JS SDK's routing.
+        map.insert("errMsg".to_owned(), Value::String(err_msg));
+        map
+    }
+
+    /// [`to_callback`](Self::to_callback) as JSON text.
+    pub fn to_callback_json(&self, prefix: &str) -> String {
+        self.clone().into_callback_json(prefix)
+    }
+
+    /// [`to_callback_json`](Self::to_callback_json), moving the result map instead of copying it.
+    pub(crate) fn into_callback_json(self, prefix: &str) -> String {
+        Value::Object(self.into_callback(prefix)).to_string()
+    }
+
+    /// The reply in the bare rendering: the result object on success; `{"message":…}`, with
+    /// `"code"` when there is one, on failure; `{}` on cancel.
+    ///
+    /// ```
+    /// use tcmpp_core::{FailureKind, Reply};
+    ///
+    /// let fail = Reply::fail(FailureKind::Handler, "out of stock").with_code(1001);
+    /// assert_eq!(fail.to_bare_json(), r#"{"code":1001,"message":"out of stock"}"#);
+    /// assert_eq!(Reply::Cancel.to_bare_json(), "{}");
+    /// ```
+    pub fn to_bare_json(&self) -> String {
+        match self {
+            Reply::Success(result) => {
+                // A map of `Value`s always serializes.
+                serde_json::to_string(result).unwrap_or_else(|_| "{}".to_owned())
+            }
+            Reply::Fail(failure) => {
+                let mut map = Map::new();
+                map.insert("message".into(), failure.message.clone().into());
+                if let Some(code) = failure.code {
+                    map.insert("code".into(), code.into());
+                }
+                Value::Object(map).to_string()
+            }
+            Reply::Cancel => "{}".to_owned(),
+        }
+    }
+
+    /// The reply rendered as `rendering` asks, with `prefix` before `errMsg`'s `:ok`.
+    pub(crate) fn into_rendered(self, rendering: Rendering, prefix: &str) -> Rendered {
+        let kind = self.kind();
+        let text = match rendering {
+            Rendering::Callback => self.into_callback_json(prefix),
+            Rendering::Bare => self.to_bare_json(),
+        };
+        Rendered::new(kind, text)
+    }
+}

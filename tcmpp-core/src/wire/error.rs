@@ -1,0 +1,163 @@
+//! Why a call's text could not be read.
+
+use std::fmt;
+
+use serde_json::Value;
+
+pub(crate) fn check_name(name: &str) -> Result<&str, CallError> {
+    if name.is_empty() {
+        Err(CallError::new(CallErrorKind::EmptyApiName))
+    } else {
+        Ok(name)
+    }
+}
+
+pub(crate) fn check_agrees(inner: &str, reported: Option<&str>) -> Result<(), CallError> {
+    match reported {
+        Some(reported) if reported != inner => Err(CallError::new(CallErrorKind::NameMismatch {
+            inner: inner.to_owned(),
+            reported: reported.to_owned(),
+        })),
+        _ => Ok(()),
+    }
+}
+
+/// Why a call's text could not be read.
+///
+/// Dispatching turns it into a fail reply of kind [`FailureKind::InvalidCall`](crate::FailureKind),
+/// whose message is this error's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallError {
+    kind: CallErrorKind,
+    /// The API name, when the call got far enough to name it: its reply is then named after it.
+    api_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CallErrorKind {
+    Syntax(String),
+    NotAnObject(&'static str),
+    MissingApiName,
+    /// A unified call read with the name the SDK reported, but without an `api_name` of its own.
+    NamedWithoutApiName,
+    EmptyApiName,
+    /// An `appInfo` key in text whose caller the host did not say to believe.
+    AppInfoInText,
+    NameMismatch {
+        inner: String,
+        reported: String,
+    },
+    FieldType {
+        field: &'static str,
+        expected: &'static str,
+        found: &'static str,
+    },
+    FieldValue {
+        field: &'static str,
+        reason: String,
+    },
+    /// A value that is valid JSON text but cannot be held as a `serde_json::Value`.
+    Unrepresentable {
+        field: String,
+        reason: String,
+    },
+    DuplicateKey(String),
+    AppInfo(String),
+}
+
+impl CallError {
+    pub(crate) fn new(kind: CallErrorKind) -> Self {
+        CallError {
+            kind,
+            api_name: None,
+        }
+    }
+
+    /// Records the API name the broken call was for.
+    pub(crate) fn for_api(mut self, api_name: &str) -> Self {
+        self.api_name = Some(api_name.to_owned());
+        self
+    }
+
+    /// The API name the broken call was for, when it could be read.
+    pub(crate) fn api_name(&self) -> Option<&str> {
+        self.api_name.as_deref()
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid call: ")?;
+        match &self.kind {
+            CallErrorKind::Syntax(e) => write!(f, "not valid JSON: {e}"),
+            CallErrorKind::NotAnObject(found) => write!(f, "expected a JSON object, found {found}"),
+            CallErrorKind::MissingApiName => f.write_str("missing `api_name`"),
+            CallErrorKind::NamedWithoutApiName => f.write_str(
+                "missing `api_name`: a unified call names its API itself (a legacy-format call, \
+                 whose whole object is the data, must be read as legacy)",
+            ),
+            CallErrorKind::EmptyApiName => f.write_str("`api_name` is empty"),
+            CallErrorKind::AppInfoInText => f.write_str(
+                "`appInfo` in the call text is not believed: the host states the caller beside \
+                 the call",
+            ),
+            CallErrorKind::NameMismatch { inner, reported } => {
+                write!(
+                    f,
+                    "`api_name` is \"{inner}\" but the SDK reported \"{reported}\""
+                )
+            }
+            CallErrorKind::FieldType {
+                field,
+                expected,
+                found,
+            } => {
+                write!(f, "`{field}` must be {expected}, found {found}")
+            }
+            CallErrorKind::FieldValue { field, reason } => write!(f, "`{field}`: {reason}"),
+            CallErrorKind::Unrepresentable { field, reason } => write!(f, "`{field}`: {reason}"),
+            CallErrorKind::DuplicateKey(key) => write!(f, "duplicate key `{key}`"),
+            CallErrorKind::AppInfo(e) => write!(f, "`appInfo`: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The kind of a JSON value, from its first character. The text is known to be valid JSON.
+pub(crate) fn raw_kind(text: &str) -> &'static str {
+    match text.trim_start().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// A serde_json error's message without its " at line L column C" suffix: positions inside a
+/// call's data mean little to a mini program developer, the field path means more.
+pub(crate) fn strip_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if error.line() == 0 {
+        return message;
+    }
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&suffix) {
+        Some(stripped) => stripped.to_owned(),
+        None => message,
+    }
+}
+

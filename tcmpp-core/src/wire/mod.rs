@@ -1,0 +1,114 @@
+//! Reading a call from the JSON text the host's SDK hands over: the one reader of a call's
+//! fields, a fast path for the common shape and a full path for everything else, the byte scan
+//! both share with the limits, and the errors of a call that cannot be read.
+//!
+//! The call's `data` is kept as a slice of the input, so a handler's data type is later
+//! deserialized from the text itself, with no `serde_json::Value` tree built in between.
+
+mod error;
+mod fast;
+mod full;
+mod limits;
+mod owned;
+mod scan;
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+use crate::call::AppInfo;
+
+pub use error::CallError;
+pub(crate) use error::{json_kind, strip_position};
+pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH};
+pub(crate) use limits::Limits;
+
+/// The format of a call's text, as the host states it: never guessed from the text, because
+/// every key of a legacy call is the mini program's.
+///
+/// ```
+/// use tcmpp_core::{MiniApiCall, Wire};
+///
+/// // SDK 2.2.17 and later, and iOS: the object names its API.
+/// let unified = MiniApiCall::from_json(r#"{"api_name":"scan","data":{"x":1}}"#, Wire::Unified)?;
+/// // The SDK also reported the name beside the call: the two must agree.
+/// let named = MiniApiCall::from_json(r#"{"api_name":"scan","data":{"x":1}}"#, Wire::Named("scan"))?;
+/// // Android SDK 2.2.16 and earlier: the object is the data, the name comes beside it.
+/// let legacy = MiniApiCall::from_json(r#"{"x":1}"#, Wire::Legacy("scan"))?;
+/// assert_eq!(unified, named);
+/// assert_eq!(unified.data, legacy.data);
+/// # Ok::<_, tcmpp_core::CallError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Wire<'a> {
+    /// The unified format (SDK 2.2.17 and later, and iOS always):
+    /// `{"stateEvent":"requestCustomApi","api_name":"…","data":{…},"webviewId":4}`.
+    #[default]
+    Unified,
+    /// The unified format, with the API name the SDK reported beside the call. The call's own
+    /// `api_name` must be there and agree: a call without one is refused, not guessed to be
+    /// legacy.
+    Named(&'a str),
+    /// The legacy Android format (SDK 2.2.16 and earlier): the whole object is the data, and
+    /// the API name is the one the SDK reported.
+    Legacy(&'a str),
+}
+
+impl<'a> Wire<'a> {
+    /// The name the SDK reported beside the call, if any.
+    pub(crate) fn reported_name(self) -> Option<&'a str> {
+        match self {
+            Wire::Unified => None,
+            Wire::Named(name) | Wire::Legacy(name) => Some(name),
+        }
+    }
+}
+
+/// A call read from JSON text, borrowing from it.
+pub(crate) struct WireCall<'a> {
+    pub(crate) api_name: Cow<'a, str>,
+    /// The JSON text of `data`; `None` when absent or `null`.
+    pub(crate) data: Option<&'a str>,
+    /// Whether `data` is known to be valid JSON. The fast reader only finds where it ends:
+    /// decoding it validates it, and a handler without data must have it checked.
+    pub(crate) data_checked: bool,
+    /// The caller's keys, read only when the host said the text is its SDK's rendering.
+    pub(crate) caller: TextCaller<'a>,
+    pub(crate) extra: Map<String, Value>,
+}
+
+/// The caller's keys of a call's text: believed only under `Caller::from_call_text`.
+#[derive(Default)]
+pub(crate) struct TextCaller<'a> {
+    pub(crate) web_view_id: Option<i64>,
+    pub(crate) state_event: Option<Cow<'a, str>>,
+    /// Boxed: most calls carry none, and a call read from text moves several times on its way
+    /// to the handler.
+    pub(crate) app_info: Option<Box<AppInfo>>,
+}
+
+/// How a call's text is read: its format, and whether the caller's keys in it are believed.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Reading<'a> {
+    pub(crate) wire: Wire<'a>,
+    pub(crate) caller_from_text: bool,
+}
+
+impl<'a> WireCall<'a> {
+    /// Reads the common shape of a call in one pass, or `None` for any other shape: see
+    /// [`fast::read`]. Also returns how deep the call nests.
+    pub(crate) fn read_common(json: &'a str, reading: Reading<'_>) -> Option<(Self, usize)> {
+        match reading.wire {
+            // A legacy call's keys are all data: only the full reader reads it.
+            Wire::Legacy(_) => None,
+            wire => fast::read(json, wire.reported_name(), reading.caller_from_text),
+        }
+    }
+
+    /// Reads `json` in full, or says exactly what is wrong with it.
+    pub(crate) fn read(json: &'a str, reading: Reading<'_>) -> Result<Self, CallError> {
+        full::read(json, reading)
+    }
+}
+
