@@ -7,36 +7,8 @@ use syn::Item;
 use syn::spanned::Spanned;
 
 use crate::args::{self, Args};
+use crate::errors::Errors;
 use crate::handler::{self, Handler, ParamKind};
-
-/// Every error found, reported together.
-#[derive(Default)]
-pub(crate) struct Errors {
-    errors: Vec<syn::Error>,
-}
-
-impl Errors {
-    pub(crate) fn push(&mut self, error: syn::Error) {
-        self.errors.push(error);
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.errors.len()
-    }
-
-    fn into_compile_errors(self) -> TokenStream {
-        let mut combined: Option<syn::Error> = None;
-        for error in self.errors {
-            match &mut combined {
-                Some(all) => all.combine(error),
-                None => combined = Some(error),
-            }
-        }
-        combined
-            .map(|error| error.to_compile_error())
-            .unwrap_or_default()
-    }
-}
 
 pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
@@ -88,7 +60,7 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
                 timeout_ms,
                 restricted,
             },
-        ) if errors.len() == 0 => {
+        ) if errors.is_empty() => {
             let krate = krate.unwrap_or_else(|| syn::parse_quote!(::tcmpp_core));
             let options = Options {
                 timeout_ms,

@@ -4,7 +4,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
 
-use crate::expand::Errors;
+use crate::errors::Errors;
 
 /// A function that can be registered, as the expansion needs it.
 pub(crate) struct Handler {

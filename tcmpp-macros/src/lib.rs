@@ -2,6 +2,7 @@
 //! it: `tcmpp_core::mini_api`.
 
 mod args;
+mod errors;
 mod expand;
 mod handler;
 
