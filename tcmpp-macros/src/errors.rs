@@ -17,11 +17,6 @@ impl Errors {
         self.errors.push(error);
     }
 
-    /// How many errors so far: a stage compares it before and after to learn whether it found one.
-    pub(crate) fn len(&self) -> usize {
-        self.errors.len()
-    }
-
     /// Whether the registration may be generated: code built on a refused handler would only add
     /// follow-on errors to ours.
     pub(crate) fn is_empty(&self) -> bool {

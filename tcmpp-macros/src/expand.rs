@@ -1,78 +1,53 @@
 //! Generating the registration: the user's function, unchanged, and beside it a hidden
 //! adapter and its `inventory` entry.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::Item;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::args::{self, Args};
+use crate::ast::{self, Annotated, Handler, ParamKind};
 use crate::errors::Errors;
-use crate::handler::{self, Handler, ParamKind};
 
 pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = args::parse(args, &mut errors);
-    let item: Item = match syn::parse2(item.clone()) {
-        Ok(item) => item,
-        Err(error) => {
-            // The attribute is on something that is not an item. On an expression (a closure,
-            // say) rustc has already refused the attribute; wrap our error in a block so that
-            // the expression stays an expression and nothing else breaks.
-            if let Ok(expr) = syn::parse2::<syn::Expr>(item.clone()) {
-                let error = syn::Error::new(
-                    error.span(),
-                    format!(
-                        "#[mini_api] goes on a function (`async fn` or `fn`), not on {}: write the handler as a named function",
-                        expr_kind(&expr)
-                    ),
-                )
-                .to_compile_error();
-                return quote!({ #error #expr });
-            }
-            errors.push(error);
-            // Keep the user's tokens so rust-analyzer still sees their item.
+    let mut func = match Annotated::parse(item, &mut errors) {
+        Annotated::Function(func) => func,
+        Annotated::Expression(error, expr) => {
+            let error = error.to_compile_error();
+            return quote!({ #error #expr });
+        }
+        Annotated::Refused(item) => {
             let errors = errors.into_compile_errors();
             return quote!(#item #errors);
         }
     };
-    let mut func = match item {
-        Item::Fn(func) => func,
-        other => {
-            errors.push(syn::Error::new(
-                item_keyword_span(&other),
-                format!(
-                    "#[mini_api] goes on a function (`async fn` or `fn`), not on {}",
-                    item_kind(&other)
-                ),
-            ));
-            let errors = errors.into_compile_errors();
-            return quote!(#other #errors);
-        }
-    };
-    let handler = handler::analyze(&mut func, &mut errors);
-    match (handler, args) {
-        (
-            Some(handler),
-            Args {
-                name: Some(name),
-                krate,
-                timeout_ms,
-                restricted,
-            },
-        ) if errors.is_empty() => {
+    let handler = Handler::from_syn(&func.sig);
+    handler.validate(&mut errors);
+    let registration = match args {
+        Args {
+            name: Some(name),
+            krate,
+            timeout_ms,
+            restricted,
+        } if errors.is_empty() => {
             let krate = krate.unwrap_or_else(|| syn::parse_quote!(::tcmpp_core));
             let options = Options {
                 timeout_ms,
                 restricted,
             };
-            let registration = registration(&handler, &name, &krate, &options);
-            quote! {
-                #func
-                #registration
-            }
+            Some(registration(&handler, &name, &krate, &options))
         }
-        _ => {
+        _ => None,
+    };
+    ast::strip_markers(&mut func);
+    match registration {
+        Some(registration) => quote! {
+            #func
+            #registration
+        },
+        None => {
             // rustc rejects a variadic `fn` definition on its own; that error would only repeat
             // ours.
             if func.sig.variadic.take().is_some() {
@@ -97,7 +72,7 @@ fn registration(
     options: &Options,
 ) -> TokenStream {
     let private = quote!(#krate::__private);
-    let fn_ident = &handler.ident;
+    let fn_ident = handler.ident;
     let adapter = format_ident!("__tcmpp_handler_{}", fn_ident);
     let invocation = format_ident!("__tcmpp_invocation");
     let reply_format = format_ident!("__tcmpp_reply_format");
@@ -294,52 +269,5 @@ fn unique_name_check(name: &syn::LitStr) -> TokenStream {
         macro_rules! #ident {
             () => {};
         }
-    }
-}
-
-fn expr_kind(expr: &syn::Expr) -> &'static str {
-    match expr {
-        syn::Expr::Closure(_) => "a closure",
-        syn::Expr::Async(_) => "an async block",
-        syn::Expr::Block(_) => "a block",
-        _ => "an expression",
-    }
-}
-
-fn item_kind(item: &Item) -> &'static str {
-    match item {
-        Item::Struct(_) => "a struct",
-        Item::Enum(_) => "an enum",
-        Item::Union(_) => "a union",
-        Item::Trait(_) | Item::TraitAlias(_) => "a trait",
-        Item::Impl(_) => "an impl block",
-        Item::Const(_) => "a const",
-        Item::Static(_) => "a static",
-        Item::Mod(_) => "a module",
-        Item::Type(_) => "a type alias",
-        Item::Use(_) => "a use declaration",
-        Item::ExternCrate(_) => "an extern crate",
-        Item::ForeignMod(_) => "an extern block",
-        Item::Macro(_) => "a macro invocation",
-        _ => "this item",
-    }
-}
-
-fn item_keyword_span(item: &Item) -> Span {
-    match item {
-        Item::Struct(item) => item.struct_token.span,
-        Item::Enum(item) => item.enum_token.span,
-        Item::Union(item) => item.union_token.span,
-        Item::Trait(item) => item.trait_token.span,
-        Item::Impl(item) => item.impl_token.span,
-        Item::Const(item) => item.const_token.span,
-        Item::Static(item) => item.static_token.span,
-        Item::Mod(item) => item.mod_token.span,
-        Item::Type(item) => item.type_token.span,
-        other => other
-            .to_token_stream()
-            .into_iter()
-            .next()
-            .map_or_else(Span::call_site, |token| token.span()),
     }
 }

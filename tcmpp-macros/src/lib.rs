@@ -2,9 +2,10 @@
 //! it: `tcmpp_core::mini_api`.
 
 mod args;
+mod ast;
 mod errors;
 mod expand;
-mod handler;
+mod valid;
 
 use proc_macro::TokenStream;
 
