@@ -7,7 +7,7 @@ use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
 
-use crate::expand::Errors;
+use crate::errors::Errors;
 
 /// The attribute's arguments, as far as they could be read.
 pub(crate) struct Args {

@@ -1,106 +1,63 @@
 //! Generating the registration: the user's function, unchanged, and beside it a hidden
 //! adapter and its `inventory` entry.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::Item;
-use syn::spanned::Spanned;
+mod bounds;
+mod call;
+mod entry;
+mod params;
+mod unique_name;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 
 use crate::args::{self, Args};
-use crate::handler::{self, Handler, ParamKind};
+use crate::ast::{self, Annotated, Handler};
+use crate::errors::Errors;
 
-/// Every error found, reported together.
-#[derive(Default)]
-pub(crate) struct Errors {
-    errors: Vec<syn::Error>,
-}
-
-impl Errors {
-    pub(crate) fn push(&mut self, error: syn::Error) {
-        self.errors.push(error);
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.errors.len()
-    }
-
-    fn into_compile_errors(self) -> TokenStream {
-        let mut combined: Option<syn::Error> = None;
-        for error in self.errors {
-            match &mut combined {
-                Some(all) => all.combine(error),
-                None => combined = Some(error),
-            }
-        }
-        combined
-            .map(|error| error.to_compile_error())
-            .unwrap_or_default()
-    }
-}
-
+/// Runs the stages and emits the user's item in every case, so that a mistake in a handler
+/// shows as our errors alone and not also as every use of the function failing; the
+/// registration only when there is no error at all, since code generated from a refused handler
+/// would add follow-on errors to ours.
 pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = args::parse(args, &mut errors);
-    let item: Item = match syn::parse2(item.clone()) {
-        Ok(item) => item,
-        Err(error) => {
-            // The attribute is on something that is not an item. On an expression (a closure,
-            // say) rustc has already refused the attribute; wrap our error in a block so that
-            // the expression stays an expression and nothing else breaks.
-            if let Ok(expr) = syn::parse2::<syn::Expr>(item.clone()) {
-                let error = syn::Error::new(
-                    error.span(),
-                    format!(
-                        "#[mini_api] goes on a function (`async fn` or `fn`), not on {}: write the handler as a named function",
-                        expr_kind(&expr)
-                    ),
-                )
-                .to_compile_error();
-                return quote!({ #error #expr });
-            }
-            errors.push(error);
-            // Keep the user's tokens so rust-analyzer still sees their item.
+    let mut func = match Annotated::parse(item, &mut errors) {
+        Annotated::Function(func) => func,
+        Annotated::Expression(error, expr) => {
+            let error = error.to_compile_error();
+            return quote!({ #error #expr });
+        }
+        Annotated::Refused(item) => {
             let errors = errors.into_compile_errors();
             return quote!(#item #errors);
         }
     };
-    let mut func = match item {
-        Item::Fn(func) => func,
-        other => {
-            errors.push(syn::Error::new(
-                item_keyword_span(&other),
-                format!(
-                    "#[mini_api] goes on a function (`async fn` or `fn`), not on {}",
-                    item_kind(&other)
-                ),
-            ));
-            let errors = errors.into_compile_errors();
-            return quote!(#other #errors);
-        }
-    };
-    let handler = handler::analyze(&mut func, &mut errors);
-    match (handler, args) {
-        (
-            Some(handler),
-            Args {
-                name: Some(name),
-                krate,
-                timeout_ms,
-                restricted,
-            },
-        ) if errors.len() == 0 => {
+    let handler = Handler::from_syn(&func.sig);
+    handler.validate(&mut errors);
+    let registration = match args {
+        Args {
+            name: Some(name),
+            krate,
+            timeout_ms,
+            restricted,
+        } if errors.is_empty() => {
             let krate = krate.unwrap_or_else(|| syn::parse_quote!(::tcmpp_core));
             let options = Options {
                 timeout_ms,
                 restricted,
             };
-            let registration = registration(&handler, &name, &krate, &options);
-            quote! {
-                #func
-                #registration
-            }
+            Some(registration(&handler, &name, &krate, &options))
         }
-        _ => {
+        _ => None,
+    };
+    // Only now: the model borrows the markers until the registration is generated.
+    ast::strip_markers(&mut func);
+    match registration {
+        Some(registration) => quote! {
+            #func
+            #registration
+        },
+        None => {
             // rustc rejects a variadic `fn` definition on its own; that error would only repeat
             // ours.
             if func.sig.variadic.take().is_some() {
@@ -112,163 +69,63 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// The attribute's options that reach the registry.
+/// The attribute's options that reach the registry, once the name and the crate path are
+/// settled.
 struct Options {
     timeout_ms: Option<syn::LitInt>,
     restricted: bool,
 }
 
+/// The names every part of the registration refers to.
+struct Names<'a> {
+    /// The runtime crate: `::tcmpp_core`, or the path the `crate` option gives.
+    krate: &'a syn::Path,
+    /// `#krate::__private`: what generated code needs from the runtime and users never write.
+    private: TokenStream,
+    /// The hidden function the registry calls for this handler.
+    adapter: Ident,
+    /// The adapter's parameter: one call, as the registry hands it over.
+    invocation: Ident,
+    /// The form the caller wants the reply in, taken from the invocation before the data
+    /// parameter consumes it.
+    reply_format: Ident,
+}
+
+/// The hidden items that register the handler, in a `const _` block so that none of their names
+/// can clash with the user's.
 fn registration(
-    handler: &Handler,
+    handler: &Handler<'_>,
     name: &syn::LitStr,
     krate: &syn::Path,
     options: &Options,
 ) -> TokenStream {
-    let private = quote!(#krate::__private);
-    let fn_ident = &handler.ident;
-    let adapter = format_ident!("__tcmpp_handler_{}", fn_ident);
-    let invocation = format_ident!("__tcmpp_invocation");
-    let reply_format = format_ident!("__tcmpp_reply_format");
-
-    let mut contexts = Vec::new();
-    let mut data = None;
-    let mut args = Vec::new();
-    let mut required_states = Vec::new();
-    for (index, param) in handler.params.iter().enumerate() {
-        let var = format_ident!("__tcmpp_arg{}", index);
-        let ty = &param.ty;
-        // Each check names the user's type in a turbofish, so that an unmet bound is reported on
-        // that type, in the user's file.
-        let context_param = match &param.kind {
-            ParamKind::Data => {
-                data = Some(quote_spanned! {ty.span()=>
-                    let #var = match data_parameter::<#ty>(#invocation) {
-                        ::core::result::Result::Ok(value) => value,
-                        ::core::result::Result::Err(refused) => return refused,
-                    };
-                });
-                args.push(var);
-                continue;
-            }
-            ParamKind::Context => quote_spanned!(ty.span()=> context_parameter::<#ty>()),
-            ParamKind::State(state) => quote_spanned!(state.span()=> state_parameter::<#state>()),
-            ParamKind::OptionalState(state) => {
-                quote_spanned!(state.span()=> optional_state_parameter::<#state>())
-            }
-        };
-        contexts.push(quote! {
-            let #var = match (#context_param.extract)(#invocation.context()) {
-                ::core::result::Result::Ok(value) => value,
-                ::core::result::Result::Err(error) => return #private::Outcome::context_rejected(error),
-            };
-        });
-        required_states.push(quote!(#context_param.required_state));
-        args.push(var);
-    }
-
-    let reply = &handler.reply;
-    let value_check = match &reply.value {
-        Some(ty) => quote_spanned!(reply.value_span=> reply_value::<#ty>),
-        None => quote_spanned!(reply.value_span=> reply_value::<_>),
+    let names = Names {
+        krate,
+        private: quote!(#krate::__private),
+        adapter: format_ident!("__tcmpp_handler_{}", handler.ident),
+        invocation: format_ident!("__tcmpp_invocation"),
+        reply_format: format_ident!("__tcmpp_reply_format"),
     };
-    let error_check = match &reply.error {
-        Some(ty) => quote_spanned!(reply.error_span=> reply_error::<#ty>),
-        None => quote_spanned!(reply.error_span=> reply_error::<_>),
-    };
-    // Autoref specialization tells a `Result` (even behind an alias) from a plain value.
-    let into_reply = quote! {
-        {
-            #[allow(unused_imports)]
-            use #private::{ResultKind as _, ValueKind as _};
-            match (&__tcmpp_returned).__tcmpp_reply_kind().split(__tcmpp_returned) {
-                ::core::result::Result::Ok(value) => #value_check(value, #reply_format),
-                ::core::result::Result::Err(error) => #error_check(error),
-            }
-        }
-    };
-    let ident_span = fn_ident.span();
-    let call = quote_spanned!(ident_span=> #fn_ident(#(#args),*));
-    let (run, kind) = if handler.is_async {
-        (
-            quote! {
-                let __tcmpp_future = handler_future_must_be_send(#call);
-                #private::Outcome::pending(async move {
-                    let __tcmpp_returned = __tcmpp_future.await;
-                    #into_reply
-                })
-            },
-            quote!(#krate::HandlerKind::Async),
-        )
-    } else {
-        (
-            quote! {
-                let __tcmpp_returned = #call;
-                #private::Outcome::Ready(#into_reply)
-            },
-            quote!(#krate::HandlerKind::Sync),
-        )
-    };
-    let line = quote_spanned!(ident_span=> ::core::line!());
-    let column = quote_spanned!(ident_span=> ::core::column!());
-    let file = quote_spanned!(ident_span=> ::core::file!());
-    let fn_name = fn_ident.to_string();
-    let timeout_ms = match &options.timeout_ms {
-        Some(millis) => {
-            // Re-typed so that a suffixed literal such as `500u32` still fills the `u64` field.
-            let millis = syn::LitInt::new(&format!("{}u64", millis.base10_digits()), millis.span());
-            quote!(::core::option::Option::Some(#millis))
-        }
-        None => quote!(::core::option::Option::None),
-    };
-    let restricted = options.restricted;
-    let unique_name = unique_name_check(name);
-    let takes_data = data.is_some();
-
+    let unique_name = unique_name::check(name);
+    let bounds = bounds::functions(&names);
+    let params = params::extraction(&handler.params, &names);
+    let run = call::run(handler, &params.args, &names);
+    let entry = entry::submit(handler, name, options, &params, &names);
+    let Names {
+        private,
+        adapter,
+        invocation,
+        reply_format,
+        ..
+    } = &names;
+    let contexts = &params.contexts;
+    let data = &params.data;
     quote! {
         #[doc(hidden)]
         const _: () = {
             #unique_name
 
-            // The bounds a handler's types must meet, as generic functions of this expansion
-            // rather than of tcmpp_core: an unmet bound's "required by" note then points at the
-            // user's `#[mini_api]` line, and the message at the user's type.
-            #[allow(dead_code)]
-            fn data_parameter<T: #krate::DataParam>(
-                invocation: #private::Invocation<'_>,
-            ) -> ::core::result::Result<T, #private::Outcome> {
-                invocation.data::<T>()
-            }
-            #[allow(dead_code)]
-            const fn context_parameter<T: #krate::FromContext>() -> #private::ContextParam<T> {
-                #private::ContextParam::<T>::of()
-            }
-            #[allow(dead_code)]
-            const fn state_parameter<T: #krate::StateValue>(
-            ) -> #private::ContextParam<#krate::State<T>> {
-                #private::ContextParam::<#krate::State<T>>::of()
-            }
-            #[allow(dead_code)]
-            const fn optional_state_parameter<T: #krate::StateValue>(
-            ) -> #private::ContextParam<::core::option::Option<#krate::State<T>>> {
-                #private::ContextParam::<::core::option::Option<#krate::State<T>>>::of()
-            }
-            #[allow(dead_code)]
-            fn reply_value<T: #krate::ReplyValue>(
-                value: T,
-                format: #private::ReplyFormat,
-            ) -> #private::HandlerReply {
-                #private::success(&value, format)
-            }
-            #[allow(dead_code)]
-            fn reply_error<E: #krate::IntoApiError>(error: E) -> #private::HandlerReply {
-                #private::failure(error)
-            }
-            #[allow(dead_code)]
-            fn handler_future_must_be_send<F: ::core::future::Future + ::core::marker::Send>(
-                future: F,
-            ) -> F {
-                future
-            }
+            #bounds
 
             #[allow(unused_variables, clippy::needless_pass_by_value)]
             fn #adapter(#invocation: #private::Invocation<'_>) -> #private::Outcome {
@@ -279,95 +136,7 @@ fn registration(
                 #run
             }
 
-            #private::inventory::submit! {
-                #private::ApiEntry {
-                    name: #name,
-                    rust_path: ::core::concat!(::core::module_path!(), "::", #fn_name),
-                    kind: #kind,
-                    file: #file,
-                    line: #line,
-                    column: #column,
-                    handler: #adapter,
-                    takes_data: #takes_data,
-                    timeout_ms: #timeout_ms,
-                    restricted: #restricted,
-                    required_states: &[#(#required_states),*],
-                }
-            }
+            #entry
         };
-    }
-}
-
-/// A hidden `#[macro_export]` macro named after the API name. Exported macros all live at the
-/// crate root, wherever they are defined, so two handlers of one crate with the same name define
-/// it twice: rustc's "defined multiple times" error then points at both name literals. Handlers
-/// in different crates are the registry's to catch.
-fn unique_name_check(name: &syn::LitStr) -> TokenStream {
-    let value = name.value();
-    // API names are ASCII letters, digits, `_` and `$`; `$` is not allowed in a Rust identifier.
-    // Names with a `$` get their own prefix and an escaping, so that no two names meet.
-    let ident = if value.contains('$') {
-        let escaped = value.replace('_', "__").replace('$', "_S");
-        format!("mini_api_escaped_{escaped}")
-    } else {
-        format!("mini_api_named_{value}")
-    };
-    let ident = syn::Ident::new(&ident, name.span());
-    quote_spanned! {name.span()=>
-        // Inside a function body the macro is still exported to the crate root, which is what
-        // the check relies on; rustc's lint about that is noise here.
-        #[allow(non_local_definitions)]
-        #[doc(hidden)]
-        #[macro_export]
-        macro_rules! #ident {
-            () => {};
-        }
-    }
-}
-
-fn expr_kind(expr: &syn::Expr) -> &'static str {
-    match expr {
-        syn::Expr::Closure(_) => "a closure",
-        syn::Expr::Async(_) => "an async block",
-        syn::Expr::Block(_) => "a block",
-        _ => "an expression",
-    }
-}
-
-fn item_kind(item: &Item) -> &'static str {
-    match item {
-        Item::Struct(_) => "a struct",
-        Item::Enum(_) => "an enum",
-        Item::Union(_) => "a union",
-        Item::Trait(_) | Item::TraitAlias(_) => "a trait",
-        Item::Impl(_) => "an impl block",
-        Item::Const(_) => "a const",
-        Item::Static(_) => "a static",
-        Item::Mod(_) => "a module",
-        Item::Type(_) => "a type alias",
-        Item::Use(_) => "a use declaration",
-        Item::ExternCrate(_) => "an extern crate",
-        Item::ForeignMod(_) => "an extern block",
-        Item::Macro(_) => "a macro invocation",
-        _ => "this item",
-    }
-}
-
-fn item_keyword_span(item: &Item) -> Span {
-    match item {
-        Item::Struct(item) => item.struct_token.span,
-        Item::Enum(item) => item.enum_token.span,
-        Item::Union(item) => item.union_token.span,
-        Item::Trait(item) => item.trait_token.span,
-        Item::Impl(item) => item.impl_token.span,
-        Item::Const(item) => item.const_token.span,
-        Item::Static(item) => item.static_token.span,
-        Item::Mod(item) => item.mod_token.span,
-        Item::Type(item) => item.type_token.span,
-        other => other
-            .to_token_stream()
-            .into_iter()
-            .next()
-            .map_or_else(Span::call_site, |token| token.span()),
     }
 }
