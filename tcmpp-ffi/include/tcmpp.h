@@ -11,8 +11,17 @@
  *
  * Threads: every function may be called from any thread, concurrently. The registry of
  * handlers is built on the first call of any function (call tcmpp_init to do it early).
- * `async fn` handlers run on a runtime of worker threads started on first use; their reply
- * and progress callbacks arrive on those threads.
+ * A reply may arrive before tcmpp_dispatch returns: plain-fn handlers and refused calls reply
+ * on the calling thread, inside tcmpp_dispatch. `async fn` handlers run on a runtime of worker
+ * threads started on first use; their reply and progress callbacks arrive on those threads,
+ * possibly before tcmpp_dispatch has returned too. So have everything on_reply needs ready
+ * before calling tcmpp_dispatch, and do not hold, around tcmpp_dispatch, a lock that on_reply
+ * or on_progress takes.
+ *
+ * Who calls: the mini program is untrusted, and on Android the call text (req.jsonParams) is
+ * its own object, so an appInfo, webviewId or stateEvent written in it proves nothing. The
+ * host states the caller beside the call, in `caller_json`, from what its SDK knows (Android
+ * mMiniAppInfo, iOS context.tmfAppInfo, Flutter call.appInfo): see tcmpp_dispatch.
  *
  * Linking a static library (iOS, or any host linking libNAME.a): handlers register themselves
  * at load time from objects that nothing references, so link the archive whole
@@ -41,8 +50,9 @@ extern "C" {
  *   straight to the page: {...result,"errMsg":"<api>:ok"} on success,
  *   {"errMsg":"<api>:fail <reason>","errCode":N} on failure, {"errMsg":"<api>:cancel"}.
  * TCMPP_RENDER_BARE: for SDKs that add errMsg themselves (Android req.ok/req.fail):
- *   the result object on success, {"message":"<reason>","code":N} on failure ("code" only
- *   when there is one), {} on cancel.
+ *   the result object on success, {"code":N,"message":"<reason>"} on failure ("code" only
+ *   when there is one), {} on cancel. Both renderings write the handler's numbers as the
+ *   handler's value holds them, integers beyond 64 bits included.
  */
 #define TCMPP_RENDER_CALLBACK 0u
 #define TCMPP_RENDER_BARE 1u
@@ -64,6 +74,15 @@ extern "C" {
  */
 #define TCMPP_LEGACY_FORMAT 4u
 
+/*
+ * Flag of tcmpp_dispatch and tcmpp_dispatch_sync: the call text is the host SDK's own
+ * rendering, which no mini program can shape, so its "appInfo", "webviewId" and "stateEvent"
+ * are believed (what `caller_json` states still takes precedence). NEVER right for Android's
+ * req.jsonParams, which is the mini program's own `opts` object: there, state the caller in
+ * `caller_json`. A legacy-format call has no caller keys, so the flag changes nothing there.
+ */
+#define TCMPP_CALLER_FROM_CALL_TEXT 8u
+
 /* tcmpp_dispatch's return values. */
 #define TCMPP_DISPATCH_ACCEPTED 0           /* on_reply will be called exactly once */
 #define TCMPP_DISPATCH_NO_REPLY_CALLBACK (-1) /* on_reply was NULL: nothing was done */
@@ -71,16 +90,17 @@ extern "C" {
 /*
  * Receives a call's reply, exactly once per accepted tcmpp_dispatch. `status` is a
  * TCMPP_STATUS_*; `reply_json` is valid only during the callback (unless
- * TCMPP_HOST_FREES_STRINGS). It runs either on the
- * thread that called tcmpp_dispatch, before tcmpp_dispatch returns (plain-fn handlers, refused
- * calls), or later on a runtime worker thread (async handlers).
+ * TCMPP_HOST_FREES_STRINGS). It runs either on the thread that called tcmpp_dispatch, before
+ * tcmpp_dispatch returns (plain-fn handlers, refused calls), or on a runtime worker thread
+ * (async handlers), which may also be before tcmpp_dispatch returns.
  */
 typedef void (*tcmpp_reply_fn)(void *context, int32_t status, const char *reply_json);
 
 /*
  * Receives a progress event (an intermediate result: Android req.sendState, iOS doSubscribe).
- * `state_event` is the call's "stateEvent", or NULL when the call carried none; `payload_json`
- * is a JSON object. Both are valid only during the callback (unless
+ * `state_event` is the "stateEvent" the host stated in `caller_json` (with
+ * TCMPP_CALLER_FROM_CALL_TEXT, else the call text's), or NULL when there is none; a
+ * "stateEvent" in untrusted call text never reaches it. `payload_json` is a JSON object. Both are valid only during the callback (unless
  * TCMPP_HOST_FREES_STRINGS). Events of one call arrive one at
  * a time, in order, on the thread running the handler, and all before its reply.
  */
@@ -112,27 +132,47 @@ char *tcmpp_custom_config_json(void);
 /*
  * Dispatches one call. `call_json` is the parameters the SDK handed over: the unified format
  * {"stateEvent":...,"api_name":...,"data":{...},"webviewId":...} (with `api_name`, when given,
- * checked against the call's own), or, with TCMPP_LEGACY_FORMAT in `flags` and `api_name`
- * given, the legacy format in which the whole object is the data. A NULL or non-UTF-8
- * `call_json`, JSON that is not a call, or an unknown API each get a fail reply.
+ * checked against the call's own, which must be there), or, with TCMPP_LEGACY_FORMAT in
+ * `flags` and `api_name` given, the legacy format in which the whole object is the data. A
+ * NULL or non-UTF-8 `call_json`, JSON that is not a call, or an unknown API each get a fail
+ * reply.
+ *
+ * `caller_json` states who calls, from what the host's SDK knows (Android mMiniAppInfo, iOS
+ * context.tmfAppInfo, Flutter call.appInfo), never from the call text; NULL states nobody.
+ * It is a JSON object whose keys are all optional:
+ *
+ *   {"appInfo":{"appId":"wx_wallet","appVerType":0,"version":"1.0.2","name":"Wallet"},
+ *    "webviewId":4,"stateEvent":"onPayProgress"}
+ *
+ * "appInfo" takes the SDK's AppInfo fields, camelCase (appId, appVerType, version, time, name,
+ * iconUrl, appIntro, appDeveloper, appCategory; other fields are kept); "webviewId" is an
+ * integer; "stateEvent" is the key progress events are routed by. Access control, the
+ * handlers' AppInfo and WebViewId parameters, and on_progress's state_event read the caller
+ * from here. In the call text, an "appInfo" key is refused (a fail reply) and "webviewId" and
+ * "stateEvent" are ignored, unless `flags` include TCMPP_CALLER_FROM_CALL_TEXT. A
+ * `caller_json` that is not UTF-8, not JSON, not an object, or has another key or a value of
+ * the wrong type gets a fail reply ("invalid caller: ...") that says what is wrong.
  *
  * `on_reply` is called exactly once, with `context`; `on_progress` (may be NULL: handlers'
  * progress events are then not delivered) for each progress event before it. `context` is
  * passed back untouched and must stay valid, and usable from any thread, until on_reply has
- * run. Returns TCMPP_DISPATCH_ACCEPTED, or TCMPP_DISPATCH_NO_REPLY_CALLBACK when on_reply is
- * NULL.
+ * run. The reply may arrive before tcmpp_dispatch returns. Returns TCMPP_DISPATCH_ACCEPTED, or
+ * TCMPP_DISPATCH_NO_REPLY_CALLBACK when on_reply is NULL.
  */
-int32_t tcmpp_dispatch(const char *api_name, const char *call_json, uint32_t flags,
-                       tcmpp_reply_fn on_reply, tcmpp_progress_fn on_progress, void *context);
+int32_t tcmpp_dispatch(const char *api_name, const char *call_json, const char *caller_json,
+                       uint32_t flags, tcmpp_reply_fn on_reply, tcmpp_progress_fn on_progress,
+                       void *context);
 
 /*
  * Answers a synchronous call (`sync: true`) at once, on the calling thread: plain-fn handlers
- * reply; an async handler gets a fail reply saying it cannot answer synchronously. Arguments as
- * for tcmpp_dispatch. Stores the TCMPP_STATUS_* in *status_out unless it is NULL. Returns the
- * reply JSON, never NULL; free it with tcmpp_string_free.
+ * reply, and so does an async handler that is done when first polled; any other async handler
+ * is dropped and the call gets a fail reply saying it cannot answer synchronously. It never
+ * waits on the runtime. Arguments as for tcmpp_dispatch (TCMPP_HOST_FREES_STRINGS does not
+ * apply). Stores the TCMPP_STATUS_* in *status_out unless it is NULL. Returns the reply JSON,
+ * never NULL; free it with tcmpp_string_free.
  */
-char *tcmpp_dispatch_sync(const char *api_name, const char *call_json, uint32_t flags,
-                          int32_t *status_out);
+char *tcmpp_dispatch_sync(const char *api_name, const char *call_json, const char *caller_json,
+                          uint32_t flags, int32_t *status_out);
 
 /* Frees a string returned by a tcmpp_ function. NULL is allowed. */
 void tcmpp_string_free(char *string);

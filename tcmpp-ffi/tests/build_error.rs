@@ -21,6 +21,7 @@ unsafe extern "C" {
     fn tcmpp_dispatch(
         api_name: *const c_char,
         call_json: *const c_char,
+        caller_json: *const c_char,
         flags: u32,
         on_reply: tcmpp_ffi::ReplyCallback,
         on_progress: tcmpp_ffi::ProgressCallback,
@@ -29,6 +30,7 @@ unsafe extern "C" {
     fn tcmpp_dispatch_sync(
         api_name: *const c_char,
         call_json: *const c_char,
+        caller_json: *const c_char,
         flags: u32,
         status_out: *mut i32,
     ) -> *mut c_char;
@@ -73,6 +75,7 @@ fn a_build_failure_is_reported_and_every_call_fails_with_it() {
         let accepted = tcmpp_dispatch(
             std::ptr::null(),
             c"{\"api_name\":\"anything\"}".as_ptr(),
+            std::ptr::null(),
             tcmpp_ffi::RENDER_CALLBACK,
             Some(record),
             None,
@@ -92,6 +95,7 @@ fn a_build_failure_is_reported_and_every_call_fails_with_it() {
         let reply = take(tcmpp_dispatch_sync(
             c"named".as_ptr(),
             c"{}".as_ptr(),
+            c"{\"appInfo\":{\"appId\":\"wx_a\"}}".as_ptr(),
             tcmpp_ffi::RENDER_BARE,
             &mut status,
         ));

@@ -115,13 +115,15 @@ static int wait_reply(struct call *call) {
     return replied;
 }
 
-/* Dispatches a call, waits for its reply, and checks the status and the exact reply text. */
+/* Dispatches a call, waits for its reply, and checks the status and the exact reply text
+   (any text when `reply` is NULL). */
 static struct call *expect_reply(const char *check, const char *api_name, const char *json,
-                                 uint32_t flags, int with_progress, int32_t status,
-                                 const char *reply) {
+                                 const char *caller, uint32_t flags, int with_progress,
+                                 int32_t status, const char *reply) {
     struct call *call = call_new();
     int handed_over = (flags & TCMPP_HOST_FREES_STRINGS) != 0;
-    int32_t accepted = tcmpp_dispatch(api_name, json, flags, handed_over ? take_reply : record_reply,
+    int32_t accepted = tcmpp_dispatch(api_name, json, caller, flags,
+                                      handed_over ? take_reply : record_reply,
                                       with_progress ? (handed_over ? take_progress : record_progress) : NULL,
                                       call);
     CHECK(accepted == TCMPP_DISPATCH_ACCEPTED, "%s: tcmpp_dispatch returned %d", check, accepted);
@@ -137,6 +139,29 @@ static struct call *expect_reply(const char *check, const char *api_name, const 
     return call;
 }
 
+/* Answers a call synchronously and checks the status and the exact reply text (any text when
+   `reply` is NULL). */
+static void expect_sync(const char *check, const char *api_name, const char *json,
+                        const char *caller, uint32_t flags, int32_t status, const char *reply) {
+    int32_t got = -1;
+    char *text = tcmpp_dispatch_sync(api_name, json, caller, flags, &got);
+    CHECK(text != NULL, "%s: tcmpp_dispatch_sync returned NULL", check);
+    CHECK(got == status, "%s: sync status %d, expected %d", check, got, status);
+    CHECK(text && (reply == NULL || strcmp(text, reply) == 0), "%s: sync reply %s, expected %s",
+          check, text ? text : "(none)", reply ? reply : "(any)");
+    if (failures == 0) {
+        printf("ok %s (sync): %s\n", check, text);
+    }
+    tcmpp_string_free(text);
+}
+
+/* The same call through tcmpp_dispatch and tcmpp_dispatch_sync: the same answer. */
+static void expect_both(const char *check, const char *api_name, const char *json,
+                        const char *caller, uint32_t flags, int32_t status, const char *reply) {
+    call_free(expect_reply(check, api_name, json, caller, flags, 0, status, reply));
+    expect_sync(check, api_name, json, caller, flags, status, reply);
+}
+
 static void check_registry(void) {
     char *error = tcmpp_init();
     CHECK(error == NULL, "tcmpp_init: %s", error ? error : "");
@@ -145,7 +170,8 @@ static void check_registry(void) {
     char *apis = tcmpp_apis_json();
     CHECK(apis != NULL, "tcmpp_apis_json returned NULL");
     if (apis) {
-        const char *names[] = {"cCancel", "cEcho", "cFail", "cPanic", "cPing", "cProgress"};
+        const char *names[] = {"cCancel", "cEcho",     "cFail", "cHuge",  "cPanic",
+                               "cPing",   "cProgress", "cWho",  "cYield", "transfer"};
         const char *previous = apis;
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
             char needle[64];
@@ -175,79 +201,226 @@ static void check_registry(void) {
 }
 
 static void check_replies(void) {
-    call_free(expect_reply("success", NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":7}}",
+    call_free(expect_reply("success", NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":7}}", NULL,
                            TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_SUCCESS,
                            "{\"n\":7,\"errMsg\":\"cEcho:ok\"}"));
-    call_free(expect_reply("bare success", NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":8}}",
+    call_free(expect_reply("bare success", NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":8}}", NULL,
                            TCMPP_RENDER_BARE, 0, TCMPP_STATUS_SUCCESS, "{\"n\":8}"));
-    call_free(expect_reply("legacy format", "cEcho", "{\"n\":3}",
+    call_free(expect_reply("named", "cEcho", "{\"api_name\":\"cEcho\",\"data\":{\"n\":9}}", NULL,
+                           TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_SUCCESS,
+                           "{\"n\":9,\"errMsg\":\"cEcho:ok\"}"));
+    call_free(expect_reply("name mismatch", "cEcho", "{\"api_name\":\"cPing\"}", NULL,
+                           TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL, NULL));
+    call_free(expect_reply("legacy format", "cEcho", "{\"n\":3}", NULL,
                            TCMPP_RENDER_CALLBACK | TCMPP_LEGACY_FORMAT, 0, TCMPP_STATUS_SUCCESS,
                            "{\"n\":3,\"errMsg\":\"cEcho:ok\"}"));
-    /* Without the flag, a legacy object is read as a unified call: its keys are not data. */
-    call_free(expect_reply("legacy keys are not a call", "cEcho",
-                           "{\"n\":3,\"appInfo\":{\"appId\":\"forged\"}}", TCMPP_RENDER_CALLBACK, 0,
-                           TCMPP_STATUS_FAIL,
-                           "{\"errMsg\":\"cEcho:fail invalid data: missing field `n`\"}"));
-    call_free(expect_reply("legacy needs a name", NULL, "{\"n\":3}",
+    /* Without the flag, a legacy object is not read as one, even with the name beside it: a
+       named unified call must name its API itself. */
+    call_free(expect_reply(
+        "legacy keys are not a call", "cEcho", "{\"n\":3,\"appInfo\":{\"appId\":\"forged\"}}", NULL,
+        TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL,
+        "{\"errMsg\":\"cEcho:fail invalid call: missing `api_name`: a unified call names its API "
+        "itself (a legacy-format call, whose whole object is the data, must be read as "
+        "legacy)\"}"));
+    call_free(expect_reply("legacy needs a name", NULL, "{\"n\":3}", NULL,
                            TCMPP_RENDER_CALLBACK | TCMPP_LEGACY_FORMAT, 0, TCMPP_STATUS_FAIL,
                            "{\"errMsg\":\"invokeNativePlugin:fail invalid call: a legacy-format "
                            "call needs the api_name the SDK reported\"}"));
-    call_free(expect_reply("fail", NULL, "{\"api_name\":\"cFail\"}", TCMPP_RENDER_CALLBACK, 0,
+    call_free(expect_reply("fail", NULL, "{\"api_name\":\"cFail\"}", NULL, TCMPP_RENDER_CALLBACK, 0,
                            TCMPP_STATUS_FAIL,
                            "{\"errCode\":1001,\"errMsg\":\"cFail:fail out of stock\"}"));
-    call_free(expect_reply("bare fail", NULL, "{\"api_name\":\"cFail\"}", TCMPP_RENDER_BARE, 0,
+    call_free(expect_reply("bare fail", NULL, "{\"api_name\":\"cFail\"}", NULL, TCMPP_RENDER_BARE, 0,
                            TCMPP_STATUS_FAIL, "{\"code\":1001,\"message\":\"out of stock\"}"));
-    call_free(expect_reply("cancel", NULL, "{\"api_name\":\"cCancel\"}", TCMPP_RENDER_CALLBACK, 0,
-                           TCMPP_STATUS_CANCEL, "{\"errMsg\":\"cCancel:cancel\"}"));
+    call_free(expect_reply("cancel", NULL, "{\"api_name\":\"cCancel\"}", NULL, TCMPP_RENDER_CALLBACK,
+                           0, TCMPP_STATUS_CANCEL, "{\"errMsg\":\"cCancel:cancel\"}"));
+    call_free(expect_reply("bare cancel", NULL, "{\"api_name\":\"cCancel\"}", NULL,
+                           TCMPP_RENDER_BARE, 0, TCMPP_STATUS_CANCEL, "{}"));
     call_free(expect_reply(
-        "unknown API", NULL, "{\"api_name\":\"noSuchApi\",\"data\":{}}", TCMPP_RENDER_CALLBACK, 0,
-        TCMPP_STATUS_FAIL,
+        "unknown API", NULL, "{\"api_name\":\"noSuchApi\",\"data\":{}}", NULL, TCMPP_RENDER_CALLBACK,
+        0, TCMPP_STATUS_FAIL,
         "{\"errMsg\":\"noSuchApi:fail unknown API: no handler is registered for \\\"noSuchApi\\\"\"}"));
-    call_free(expect_reply("bad JSON", NULL, "{\"api_name\":", TCMPP_RENDER_CALLBACK, 0,
+    call_free(expect_reply("bad JSON", NULL, "{\"api_name\":", NULL, TCMPP_RENDER_CALLBACK, 0,
                            TCMPP_STATUS_FAIL, NULL));
-    call_free(expect_reply("NULL call", NULL, NULL, TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL,
+    call_free(expect_reply("NULL call", NULL, NULL, NULL, TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL,
                            "{\"errMsg\":\"invokeNativePlugin:fail invalid call: call_json is NULL\"}"));
-    call_free(expect_reply("invalid UTF-8", NULL, "{\"api_name\":\"cEcho\xff\"}",
+    call_free(expect_reply("invalid UTF-8", NULL, "{\"api_name\":\"cEcho\xff\"}", NULL,
                            TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL, NULL));
-    call_free(expect_reply("handler panic", NULL, "{\"api_name\":\"cPanic\"}",
+    call_free(expect_reply("invalid UTF-8 name", "cEcho\xff", "{\"api_name\":\"cEcho\"}", NULL,
+                           TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL, NULL));
+    call_free(expect_reply("handler panic", NULL, "{\"api_name\":\"cPanic\"}", NULL,
                            TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL,
                            "{\"errMsg\":\"cPanic:fail internal error: the handler panicked\"}"));
 
     /* Bad JSON is refused under invokeNativePlugin, and says why. */
     struct call *bad = call_new();
-    tcmpp_dispatch(NULL, "{\"api_name\":", 0, record_reply, NULL, bad);
+    tcmpp_dispatch(NULL, "{\"api_name\":", NULL, 0, record_reply, NULL, bad);
     CHECK(wait_reply(bad) && strncmp(bad->reply, "{\"errMsg\":\"invokeNativePlugin:fail ", 35) == 0,
           "bad JSON reply: %s", bad->reply ? bad->reply : "(none)");
     call_free(bad);
     struct call *utf8 = call_new();
-    tcmpp_dispatch(NULL, "{\"api_name\":\"x\xff\"}", 0, record_reply, NULL, utf8);
-    CHECK(wait_reply(utf8) && strstr(utf8->reply, "call_json is not UTF-8") != NULL,
+    tcmpp_dispatch(NULL, "{\"api_name\":\"x\xff\"}", NULL, 0, record_reply, NULL, utf8);
+    CHECK(wait_reply(utf8) && strstr(utf8->reply, "invalid call: not valid UTF-8") != NULL,
           "invalid UTF-8 reply: %s", utf8->reply ? utf8->reply : "(none)");
     call_free(utf8);
+    struct call *name = call_new();
+    tcmpp_dispatch("x\xff", "{}", NULL, 0, record_reply, NULL, name);
+    CHECK(wait_reply(name) &&
+              strncmp(name->reply,
+                      "{\"errMsg\":\"invokeNativePlugin:fail invalid call: api_name is not UTF-8",
+                      69) == 0,
+          "invalid UTF-8 name reply: %s", name->reply ? name->reply : "(none)");
+    call_free(name);
 
-    CHECK(tcmpp_dispatch(NULL, "{\"api_name\":\"cEcho\"}", 0, NULL, NULL, NULL) ==
+    CHECK(tcmpp_dispatch(NULL, "{\"api_name\":\"cEcho\"}", NULL, 0, NULL, NULL, NULL) ==
               TCMPP_DISPATCH_NO_REPLY_CALLBACK,
           "a NULL reply callback is refused");
 
     /* A plain-fn handler answers before tcmpp_dispatch returns, on the calling thread. */
     struct call *ping = call_new();
-    tcmpp_dispatch(NULL, "{\"api_name\":\"cPing\"}", 0, record_reply, NULL, ping);
+    tcmpp_dispatch(NULL, "{\"api_name\":\"cPing\"}", NULL, 0, record_reply, NULL, ping);
     CHECK(ping->replies == 1, "cPing answered %d times before returning", ping->replies);
     call_free(ping);
     printf("ok plain fn answers before tcmpp_dispatch returns\n");
 }
 
+/* u128::MAX reaches the host as written, in both renderings, not as a float. */
+static void check_numbers(void) {
+    const char *call = "{\"api_name\":\"cHuge\"}";
+    expect_both("u128 callback", NULL, call, NULL, TCMPP_RENDER_CALLBACK, TCMPP_STATUS_SUCCESS,
+                "{\"max\":340282366920938463463374607431768211455,\"errMsg\":\"cHuge:ok\"}");
+    expect_both("u128 bare", NULL, call, NULL, TCMPP_RENDER_BARE, TCMPP_STATUS_SUCCESS,
+                "{\"max\":340282366920938463463374607431768211455}");
+}
+
+/* The forged calls of the issue: the restricted API `transfer` is granted to wx_wallet alone,
+   and no call text the mini program writes makes it wx_wallet. */
+static void check_forged_callers(void) {
+    const char *forged = "{\"api_name\":\"transfer\",\"data\":{},\"appInfo\":{\"appId\":\"wx_wallet\"}}";
+    const char *escaped =
+        "{\"api_name\":\"transfer\",\"data\":{},\"app\\u0049nfo\":{\"appId\":\"wx_wallet\"}}";
+    const char *not_believed = "{\"errMsg\":\"transfer:fail invalid call: `appInfo` in the call "
+                               "text is not believed: the host states the caller beside the "
+                               "call\"}";
+    const char *denied = "{\"errMsg\":\"transfer:fail permission denied\"}";
+    /* Each with api_name NULL (iOS) and "transfer" (Android), dispatched and answered sync. */
+    const char *names[] = {NULL, "transfer"};
+    char check[96];
+    for (int i = 0; i < 2; i++) {
+        const char *named = names[i] ? ", named" : "";
+        snprintf(check, sizeof check, "forged appInfo%s", named);
+        expect_both(check, names[i], forged, NULL, 0, TCMPP_STATUS_FAIL, not_believed);
+        snprintf(check, sizeof check, "forged escaped appInfo%s", named);
+        expect_both(check, names[i], escaped, NULL, 0, TCMPP_STATUS_FAIL, not_believed);
+        /* A caller stated beside it does not make the text's appInfo believed. */
+        snprintf(check, sizeof check, "forged appInfo beside a caller%s", named);
+        expect_both(check, names[i], forged, "{\"appInfo\":{\"appId\":\"wx_other\"}}", 0,
+                    TCMPP_STATUS_FAIL, not_believed);
+    }
+    /* A legacy call's keys are its data: an appInfo there is nobody's identity. */
+    expect_both("forged legacy appInfo", "transfer", "{\"appInfo\":{\"appId\":\"wx_good\"}}", NULL,
+                TCMPP_LEGACY_FORMAT, TCMPP_STATUS_FAIL, denied);
+    expect_both("forged legacy wx_wallet", "transfer", "{\"appInfo\":{\"appId\":\"wx_wallet\"}}",
+                NULL, TCMPP_LEGACY_FORMAT | TCMPP_CALLER_FROM_CALL_TEXT, TCMPP_STATUS_FAIL, denied);
+    expect_both("forged legacy without a name", NULL, "{\"appInfo\":{\"appId\":\"wx_good\"}}", NULL,
+                TCMPP_LEGACY_FORMAT, TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"invokeNativePlugin:fail invalid call: a legacy-format call needs "
+                "the api_name the SDK reported\"}");
+    expect_both("forged legacy read as unified", "transfer", "{\"appInfo\":{\"appId\":\"wx_good\"}}",
+                NULL, 0, TCMPP_STATUS_FAIL, NULL);
+
+    /* The host states the caller: the grant applies. */
+    const char *wallet = "{\"appInfo\":{\"appId\":\"wx_wallet\"}}";
+    const char *paid = "{\"transferredBy\":\"wx_wallet\",\"errMsg\":\"transfer:ok\"}";
+    for (int i = 0; i < 2; i++) {
+        const char *named = names[i] ? ", named" : "";
+        snprintf(check, sizeof check, "stated caller%s", named);
+        expect_both(check, names[i], "{\"api_name\":\"transfer\",\"data\":{}}", wallet, 0,
+                    TCMPP_STATUS_SUCCESS, paid);
+        snprintf(check, sizeof check, "stated other caller%s", named);
+        expect_both(check, names[i], "{\"api_name\":\"transfer\",\"data\":{}}",
+                    "{\"appInfo\":{\"appId\":\"wx_good\"}}", 0, TCMPP_STATUS_FAIL, denied);
+        snprintf(check, sizeof check, "no caller%s", named);
+        expect_both(check, names[i], "{\"api_name\":\"transfer\",\"data\":{}}", NULL, 0,
+                    TCMPP_STATUS_FAIL, denied);
+    }
+    expect_both("stated caller, legacy", "transfer", "{}", wallet, TCMPP_LEGACY_FORMAT,
+                TCMPP_STATUS_SUCCESS, paid);
+    /* Only when the host says the text is its SDK's own is its appInfo read. */
+    expect_both("caller from the call text", NULL, forged, NULL, TCMPP_CALLER_FROM_CALL_TEXT,
+                TCMPP_STATUS_SUCCESS, paid);
+}
+
+/* webviewId and stateEvent: the host's, not the call text's. */
+static void check_caller_context(void) {
+    const char *forged = "{\"api_name\":\"cWho\",\"webviewId\":7,\"stateEvent\":\"forged\"}";
+    expect_both("untrusted webviewId and stateEvent", NULL, forged, NULL, 0, TCMPP_STATUS_SUCCESS,
+                "{\"appId\":null,\"stateEvent\":null,\"webviewId\":null,\"errMsg\":\"cWho:ok\"}");
+    expect_both("stated webviewId and stateEvent", NULL, forged,
+                "{\"appInfo\":{\"appId\":\"wx_host\"},\"webviewId\":4,\"stateEvent\":\"host\"}", 0,
+                TCMPP_STATUS_SUCCESS,
+                "{\"appId\":\"wx_host\",\"stateEvent\":\"host\",\"webviewId\":4,\"errMsg\":\"cWho:ok\"}");
+    const char *sdk = "{\"api_name\":\"cWho\",\"webviewId\":7,\"stateEvent\":\"sdk\",\"appInfo\":"
+                      "{\"appId\":\"wx_sdk\"}}";
+    expect_both("caller keys from the call text", NULL, sdk, NULL, TCMPP_CALLER_FROM_CALL_TEXT,
+                TCMPP_STATUS_SUCCESS,
+                "{\"appId\":\"wx_sdk\",\"stateEvent\":\"sdk\",\"webviewId\":7,\"errMsg\":\"cWho:ok\"}");
+    expect_both("stated caller over the call text", NULL, sdk, "{\"webviewId\":4}",
+                TCMPP_CALLER_FROM_CALL_TEXT, TCMPP_STATUS_SUCCESS,
+                "{\"appId\":\"wx_sdk\",\"stateEvent\":\"sdk\",\"webviewId\":4,\"errMsg\":\"cWho:ok\"}");
+    /* A webviewId of the wrong type is still refused, whoever is believed. */
+    expect_both("untrusted webviewId of the wrong type", NULL,
+                "{\"api_name\":\"cWho\",\"webviewId\":\"7\"}", NULL, 0, TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"cWho:fail invalid call: `webviewId` must be an integer, found a "
+                "string\"}");
+}
+
+/* An invalid caller_json is a fail reply that says what is wrong, exactly once. It is refused
+   before the call text is read, so errMsg names the api_name given beside the call, or is
+   invokeNativePlugin without one. */
+static void check_invalid_callers(void) {
+    const char *call = "{\"api_name\":\"cWho\"}";
+    expect_both("caller not JSON", NULL, call, "wx_wallet", 0, TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"invokeNativePlugin:fail invalid caller: expected value at line 1 "
+                "column 1\"}");
+    expect_both("caller not an object", "cWho", call, "[\"wx_wallet\"]", 0, TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"cWho:fail invalid caller: expected a JSON object, found an array\"}");
+    expect_both("caller of the wrong type", "cWho", call, "{\"webviewId\":\"4\"}", 0,
+                TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"cWho:fail invalid caller: `webviewId`: invalid type: string "
+                "\\\"4\\\", expected i64 at line 1 column 16\"}");
+    expect_both("caller appInfo of the wrong type", NULL, call, "{\"appInfo\":{\"appId\":5}}",
+                TCMPP_RENDER_BARE, TCMPP_STATUS_FAIL,
+                "{\"message\":\"invalid caller: `appInfo.appId`: invalid type: integer `5`, "
+                "expected a string at line 1 column 21\"}");
+    expect_both("caller with an unknown key", "cWho", call, "{\"appinfo\":{}}", 0,
+                TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"cWho:fail invalid caller: unknown field `appinfo`, expected one of "
+                "`appInfo`, `webviewId`, `stateEvent` at line 1 column 10\"}");
+    expect_both("caller not UTF-8", "cWho", call, "{\"appInfo\":{\"appId\":\"wx\xff\"}}", 0,
+                TCMPP_STATUS_FAIL, NULL);
+    /* Also through the progress path, and with the strings handed over. */
+    struct call *utf8 = call_new();
+    tcmpp_dispatch("cWho", call, "{\"stateEvent\":\"\xff\"}",
+                   TCMPP_RENDER_BARE | TCMPP_HOST_FREES_STRINGS, take_reply, take_progress, utf8);
+    CHECK(wait_reply(utf8) && utf8->replies == 1 && utf8->status == TCMPP_STATUS_FAIL &&
+              strncmp(utf8->reply, "{\"message\":\"invalid caller: caller_json is not UTF-8", 51) == 0,
+          "caller not UTF-8: %s", utf8->reply ? utf8->reply : "(none)");
+    call_free(utf8);
+}
+
 static void check_progress(void) {
+    /* The stateEvent the host states routes the events; the call text's does not. */
     struct call *call = expect_reply(
         "progress", NULL,
         "{\"stateEvent\":\"evt42\",\"api_name\":\"cProgress\",\"data\":{\"steps\":5},\"webviewId\":3}",
-        TCMPP_RENDER_CALLBACK, 1, TCMPP_STATUS_SUCCESS, "{\"steps\":5,\"errMsg\":\"cProgress:ok\"}");
+        "{\"stateEvent\":\"host42\",\"webviewId\":3}", TCMPP_RENDER_CALLBACK, 1,
+        TCMPP_STATUS_SUCCESS, "{\"steps\":5,\"errMsg\":\"cProgress:ok\"}");
     CHECK(call->events == 5, "progress: %d events, expected 5", call->events);
     CHECK(call->events_after_reply == 0, "progress: %d events after the reply",
           call->events_after_reply);
     for (int i = 0; i < call->events && i < 5; i++) {
         char expected[64];
-        snprintf(expected, sizeof expected, "evt42 {\"step\":%d}", i + 1);
+        snprintf(expected, sizeof expected, "host42 {\"step\":%d}", i + 1);
         CHECK(strcmp(call->event[i], expected) == 0, "progress event %d: %s, expected %s", i,
               call->event[i], expected);
     }
@@ -260,35 +433,66 @@ static void check_progress(void) {
     /* The same, with the strings handed over to the host. */
     call = expect_reply("progress, host frees strings", NULL,
                         "{\"stateEvent\":\"evt43\",\"api_name\":\"cProgress\",\"data\":{\"steps\":2}}",
-                        TCMPP_RENDER_BARE | TCMPP_HOST_FREES_STRINGS, 1, TCMPP_STATUS_SUCCESS,
-                        "{\"steps\":2}");
-    CHECK(call->events == 2 && strcmp(call->event[1], "evt43 {\"step\":2}") == 0,
-          "handed-over progress: %d events", call->events);
+                        "{\"stateEvent\":\"host43\"}", TCMPP_RENDER_BARE | TCMPP_HOST_FREES_STRINGS,
+                        1, TCMPP_STATUS_SUCCESS, "{\"steps\":2}");
+    CHECK(call->events == 2 && strcmp(call->event[1], "host43 {\"step\":2}") == 0,
+          "handed-over progress: %d events, %s", call->events,
+          call->events > 1 ? call->event[1] : "");
+    call_free(call);
+
+    /* An untrusted stateEvent alone reaches nobody: the events carry none. */
+    call = expect_reply("progress, untrusted stateEvent", NULL,
+                        "{\"stateEvent\":\"forged\",\"api_name\":\"cProgress\",\"data\":{\"steps\":1}}",
+                        NULL, TCMPP_RENDER_CALLBACK, 1, TCMPP_STATUS_SUCCESS, NULL);
+    CHECK(call->events == 1 && strcmp(call->event[0], "NULL {\"step\":1}") == 0,
+          "untrusted stateEvent: %d events, %s", call->events,
+          call->events > 0 ? call->event[0] : "");
+    if (failures == 0) {
+        printf("ok untrusted stateEvent does not reach on_progress: %s\n", call->event[0]);
+    }
+    call_free(call);
+
+    /* With TCMPP_CALLER_FROM_CALL_TEXT the text's stateEvent is the SDK's, and believed. */
+    call = expect_reply("progress, stateEvent from the call text", NULL,
+                        "{\"stateEvent\":\"sdk44\",\"api_name\":\"cProgress\",\"data\":{\"steps\":1}}",
+                        NULL, TCMPP_CALLER_FROM_CALL_TEXT, 1, TCMPP_STATUS_SUCCESS, NULL);
+    CHECK(call->events == 1 && strcmp(call->event[0], "sdk44 {\"step\":1}") == 0,
+          "stateEvent from the call text: %d events, %s", call->events,
+          call->events > 0 ? call->event[0] : "");
+    if (failures == 0) {
+        printf("ok stateEvent from the call text with TCMPP_CALLER_FROM_CALL_TEXT: %s\n",
+               call->event[0]);
+    }
     call_free(call);
 
     /* Without a progress callback, the handler learns that nobody listens (and fails here). */
     call_free(expect_reply("progress without a listener", NULL,
-                           "{\"api_name\":\"cProgress\",\"data\":{\"steps\":1}}",
+                           "{\"api_name\":\"cProgress\",\"data\":{\"steps\":1}}", NULL,
                            TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL, NULL));
 }
 
 static void check_sync(void) {
     int32_t status = -1;
-    char *reply = tcmpp_dispatch_sync(NULL, "{\"api_name\":\"cPing\"}", TCMPP_RENDER_CALLBACK,
-                                      &status);
+    char *reply = tcmpp_dispatch_sync(NULL, "{\"api_name\":\"cPing\"}", NULL,
+                                      TCMPP_RENDER_CALLBACK, &status);
     CHECK(status == TCMPP_STATUS_SUCCESS && strcmp(reply, "{\"pong\":\"c-host\",\"errMsg\":\"cPing:ok\"}") == 0,
           "sync cPing: %d %s", status, reply);
     printf("ok sync call: %s\n", reply);
     tcmpp_string_free(reply);
 
-    reply = tcmpp_dispatch_sync(NULL, "{\"api_name\":\"cEcho\",\"data\":{\"n\":1}}",
-                                TCMPP_RENDER_BARE, &status);
+    /* An async handler that is not done at once cannot answer a synchronous call. */
+    reply = tcmpp_dispatch_sync(NULL, "{\"api_name\":\"cYield\"}", NULL, TCMPP_RENDER_BARE, &status);
     CHECK(status == TCMPP_STATUS_FAIL && strstr(reply, "cannot answer a synchronous call") != NULL,
           "sync call to an async API: %d %s", status, reply);
     printf("ok sync call to an async API: %s\n", reply);
     tcmpp_string_free(reply);
 
-    reply = tcmpp_dispatch_sync("cPing", NULL, 0, NULL);
+    /* One that is done when first polled can. */
+    expect_sync("sync call to an async API done at once", NULL,
+                "{\"api_name\":\"cEcho\",\"data\":{\"n\":1}}", NULL, TCMPP_RENDER_BARE,
+                TCMPP_STATUS_SUCCESS, "{\"n\":1}");
+
+    reply = tcmpp_dispatch_sync("cPing", NULL, NULL, 0, NULL);
     CHECK(strcmp(reply, "{\"errMsg\":\"cPing:fail invalid call: call_json is NULL\"}") == 0,
           "sync NULL call: %s", reply);
     tcmpp_string_free(reply);
@@ -326,7 +530,8 @@ static void *send_calls(void *arg) {
     for (int i = first; i < first + CALLS_PER_THREAD; i++) {
         slots[i].n = i;
         snprintf(json, sizeof json, "{\"api_name\":\"cEcho\",\"data\":{\"n\":%d},\"webviewId\":1}", i);
-        if (tcmpp_dispatch(NULL, json, 0, count_reply, NULL, &slots[i]) != TCMPP_DISPATCH_ACCEPTED) {
+        if (tcmpp_dispatch(NULL, json, "{\"webviewId\":1}", 0, count_reply, NULL, &slots[i]) !=
+            TCMPP_DISPATCH_ACCEPTED) {
             atomic_fetch_add(&slots[i].wrong, 1);
         }
     }
@@ -371,6 +576,10 @@ static void check_concurrency(void) {
 int main(void) {
     check_registry();
     check_replies();
+    check_numbers();
+    check_forged_callers();
+    check_caller_context();
+    check_invalid_callers();
     check_progress();
     check_sync();
     check_concurrency();

@@ -3,16 +3,22 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tcmpp_core::{ApiError, Progress, Registry, State, mini_api};
+use tcmpp_core::{
+    AccessPolicy, ApiError, AppInfo, MiniApiCall, Progress, Registry, State, mini_api,
+};
 
 /// The host's name, given as state when the registry is built.
 pub struct HostName(pub &'static str);
 
-/// Builds the registry the C ABI serves, with the state its handlers need.
+/// Builds the registry the C ABI serves, with the state its handlers need and a policy that
+/// lets `wx_wallet`, and only it, call the `restricted` API `transfer`.
 pub fn build_registry() -> Result<Registry, tcmpp_core::BuildError> {
-    Registry::builder().state(HostName("c-host")).build()
+    Registry::builder()
+        .state(HostName("c-host"))
+        .access_policy(AccessPolicy::new().grant("wx_wallet", ["transfer"]))
+        .build()
 }
 
 tcmpp_ffi::export_c_abi!(build = build_registry);
@@ -72,4 +78,40 @@ pub fn c_ping(host: State<HostName>) -> Value {
 #[mini_api("cPanic")]
 pub fn c_panic() {
     panic!("a bug in a handler");
+}
+
+/// An `async fn` that is not done on its first poll: it cannot answer a synchronous call.
+#[mini_api("cYield")]
+pub async fn c_yield() -> Value {
+    tokio::task::yield_now().await;
+    json!({ "yielded": true })
+}
+
+/// Who the call says is calling, as the handler sees it: what forged call text must not reach.
+#[mini_api("cWho")]
+pub fn c_who(call: MiniApiCall) -> Value {
+    json!({
+        "appId": call.app_info.and_then(|app| app.app_id),
+        "webviewId": call.web_view_id,
+        "stateEvent": call.state_event,
+    })
+}
+
+/// A result a `serde_json::Value` cannot hold exactly.
+#[derive(Serialize)]
+pub struct Huge {
+    /// `u128::MAX`, beyond 64 bits.
+    pub max: u128,
+}
+
+/// Answers `u128::MAX`, which must reach the host as written, in both renderings.
+#[mini_api("cHuge")]
+pub fn c_huge() -> Huge {
+    Huge { max: u128::MAX }
+}
+
+/// Moves money: granted to `wx_wallet` alone, so that forging its `appInfo` would pay.
+#[mini_api("transfer", restricted)]
+pub fn transfer(app: AppInfo) -> Value {
+    json!({ "transferredBy": app.app_id })
 }

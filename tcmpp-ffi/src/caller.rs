@@ -1,0 +1,174 @@
+//! Who calls, as the host states it beside the call: `caller_json`, read into a
+//! [`tcmpp_core::Caller`].
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use tcmpp_core::{AppInfo, Caller};
+
+/// The longest reason an invalid `caller_json` is refused with, in bytes: the host's text may
+/// carry long values (an app's description), and a reply echoes it only so far.
+const MAX_REASON_BYTES: usize = 200;
+
+/// `caller_json` as the host writes it: every key optional, no other key allowed, so that a
+/// misspelt key is an error rather than a caller silently left unknown.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatedCaller {
+    #[serde(default, rename = "appInfo")]
+    app_info: Option<AppInfo>,
+    #[serde(default, rename = "webviewId")]
+    web_view_id: Option<i64>,
+    #[serde(default, rename = "stateEvent")]
+    state_event: Option<String>,
+}
+
+/// The caller of one call: what `caller_json` states (`None`: nothing), read from the call text
+/// as well when the host says the text is its SDK's own (`from_call_text`). The error is the
+/// reason of the call's fail reply.
+pub(crate) fn read(caller_json: Option<&str>, from_call_text: bool) -> Result<Caller, String> {
+    let mut caller = if from_call_text {
+        Caller::from_call_text()
+    } else {
+        Caller::new()
+    };
+    let Some(json) = caller_json else {
+        return Ok(caller);
+    };
+    // A struct also deserializes from an array: only an object is a caller.
+    if !json.trim_start().starts_with('{') {
+        return Err(match serde_json::from_str::<IgnoredAny>(json) {
+            Err(error) => reason(".", &error),
+            Ok(_) => format!(
+                "invalid caller: expected a JSON object, found {}",
+                json_kind(json.trim_start())
+            ),
+        });
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let stated: StatedCaller =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            // An unknown key's path is the key itself, which the message names already.
+            let path = if error.inner().to_string().starts_with("unknown field") {
+                ".".to_owned()
+            } else {
+                error.path().to_string()
+            };
+            reason(&path, error.inner())
+        })?;
+    // Nothing may follow the object.
+    deserializer.end().map_err(|error| reason(".", &error))?;
+    if let Some(app_info) = stated.app_info {
+        caller = caller.with_app_info(app_info);
+    }
+    if let Some(web_view_id) = stated.web_view_id {
+        caller = caller.with_web_view_id(web_view_id);
+    }
+    if let Some(state_event) = stated.state_event {
+        caller = caller.with_state_event(state_event);
+    }
+    Ok(caller)
+}
+
+/// Why `caller_json` is refused: what is wrong, and where (`path`, `.` for the whole), cut at a
+/// character boundary to at most [`MAX_REASON_BYTES`] bytes.
+fn reason(path: &str, error: &serde_json::Error) -> String {
+    let mut reason = match path {
+        // `?`: somewhere serde_path_to_error cannot name, such as an unfinished object.
+        "." | "?" => format!("invalid caller: {error}"),
+        path => format!("invalid caller: `{path}`: {error}"),
+    };
+    if reason.len() > MAX_REASON_BYTES {
+        let mut end = MAX_REASON_BYTES;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+        reason.push('…');
+    }
+    reason
+}
+
+/// What kind of JSON value `json`, valid JSON that is not an object, is.
+fn json_kind(json: &str) -> &'static str {
+    match json.as_bytes().first() {
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app_id(caller: &Caller) -> Option<&str> {
+        caller.app_info().and_then(|app| app.app_id.as_deref())
+    }
+
+    #[test]
+    fn nothing_stated_is_nobody() {
+        let caller = read(None, false).unwrap();
+        assert_eq!(caller, Caller::new());
+        assert!(read(None, true).unwrap().is_from_call_text());
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let caller = read(
+            Some(r#"{"appInfo":{"appId":"wx_a","appVerType":1,"x":2},"webviewId":4,"stateEvent":"ev"}"#),
+            false,
+        )
+        .unwrap();
+        assert_eq!(app_id(&caller), Some("wx_a"));
+        assert_eq!(caller.app_info().unwrap().app_ver_type, Some(1));
+        assert_eq!(caller.app_info().unwrap().extra["x"], 2);
+        assert_eq!(caller.web_view_id(), Some(4));
+        assert_eq!(caller.state_event(), Some("ev"));
+        assert!(!caller.is_from_call_text());
+        let caller = read(Some(r#"{"appInfo":null} "#), true).unwrap();
+        assert_eq!(caller, Caller::from_call_text());
+    }
+
+    #[test]
+    fn what_is_wrong_is_said() {
+        let reason = |json: &str| read(Some(json), false).unwrap_err();
+        assert_eq!(
+            reason("nope"),
+            "invalid caller: expected ident at line 1 column 2"
+        );
+        assert_eq!(
+            reason(""),
+            "invalid caller: EOF while parsing a value at line 1 column 0"
+        );
+        assert!(reason("{} {}").starts_with("invalid caller: trailing characters"));
+        assert!(reason("{").starts_with("invalid caller: EOF while parsing an object"));
+        assert_eq!(
+            reason("[]"),
+            "invalid caller: expected a JSON object, found an array"
+        );
+        assert_eq!(
+            reason(" null"),
+            "invalid caller: expected a JSON object, found null"
+        );
+        assert_eq!(
+            reason("4"),
+            "invalid caller: expected a JSON object, found a number"
+        );
+        assert!(
+            reason(r#"{"webviewId":"4"}"#)
+                .starts_with("invalid caller: `webviewId`: invalid type: string \"4\"")
+        );
+        assert!(
+            reason(r#"{"appInfo":{"appId":5}}"#)
+                .starts_with("invalid caller: `appInfo.appId`: invalid type: integer `5`")
+        );
+        assert!(
+            reason(r#"{"webViewId":4}"#).starts_with("invalid caller: unknown field `webViewId`, expected one of `appInfo`, `webviewId`, `stateEvent`")
+        );
+        assert!(reason(r#"{"stateEvent":"a","stateEvent":"b"}"#).contains("duplicate field"));
+        let long = format!(r#"{{"webviewId":"{}"}}"#, "é".repeat(500));
+        assert!(reason(&long).len() <= MAX_REASON_BYTES + '…'.len_utf8());
+    }
+}

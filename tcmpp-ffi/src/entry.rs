@@ -1,0 +1,172 @@
+//! The exported functions' bodies, which `export_c_abi!`'s `#[no_mangle]` functions forward to:
+//! `tcmpp_init`, `tcmpp_apis_json`, `tcmpp_custom_config_json`, `tcmpp_dispatch`,
+//! `tcmpp_dispatch_sync` and `tcmpp_string_free`. None lets a panic unwind into C.
+
+use std::ffi::{c_char, c_void};
+use std::panic::{self, AssertUnwindSafe};
+
+use serde::Serialize;
+use tcmpp_core::{HandlerKind, Rendered, ReplyFuture};
+
+use crate::answer::{Answer, UNNAMED_CALL_PREFIX};
+use crate::host::{HostContext, HostProgress, Replier};
+use crate::prepare::{self, HostCall};
+use crate::registry::Built;
+use crate::runtime::runtime;
+use crate::strings::{free, into_c_string};
+use crate::{DISPATCH_ACCEPTED, DISPATCH_NO_REPLY_CALLBACK, ProgressCallback, ReplyCallback};
+
+/// `tcmpp_init`.
+pub fn init(registry: fn() -> &'static Built) -> *mut c_char {
+    guard(std::ptr::null_mut(), || match registry() {
+        Ok(_) => std::ptr::null_mut(),
+        Err(error) => into_c_string(error.clone()),
+    })
+}
+
+/// One entry of `tcmpp_apis_json`; a struct so that `name` comes first in the text.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListedApi {
+    name: &'static str,
+    sync: bool,
+    rust_path: &'static str,
+    location: String,
+}
+
+/// `tcmpp_apis_json`.
+pub fn apis_json(registry: fn() -> &'static Built) -> *mut c_char {
+    guard(std::ptr::null_mut(), || match registry() {
+        Ok(registry) => {
+            let apis: Vec<ListedApi> = registry
+                .apis()
+                .map(|api| ListedApi {
+                    name: api.name,
+                    sync: api.kind == HandlerKind::Sync,
+                    rust_path: api.rust_path,
+                    location: api.location.to_string(),
+                })
+                .collect();
+            // Serializing strings and booleans cannot fail.
+            into_c_string(serde_json::to_string(&apis).unwrap_or_default())
+        }
+        Err(_) => std::ptr::null_mut(),
+    })
+}
+
+/// `tcmpp_custom_config_json`.
+pub fn custom_config_json(registry: fn() -> &'static Built) -> *mut c_char {
+    guard(std::ptr::null_mut(), || match registry() {
+        Ok(registry) => into_c_string(registry.custom_config_json()),
+        Err(_) => std::ptr::null_mut(),
+    })
+}
+
+/// `tcmpp_dispatch`.
+///
+/// # Safety
+///
+/// As documented for `tcmpp_dispatch` in `tcmpp.h`.
+#[allow(unsafe_code)] // Reads the host's strings; hands `context` to other threads.
+pub unsafe fn dispatch(
+    registry: fn() -> &'static Built,
+    call: HostCall,
+    on_reply: ReplyCallback,
+    on_progress: ProgressCallback,
+    context: *mut c_void,
+) -> i32 {
+    let Some(on_reply) = on_reply else {
+        return DISPATCH_NO_REPLY_CALLBACK;
+    };
+    let context = HostContext(context);
+    let mut replier = Replier::new(on_reply, context, call.flags);
+    let progress = on_progress.map(|callback| HostProgress::new(callback, context, call.flags));
+    let started = panic::catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the strings are NULL or valid, as the caller promises.
+        match unsafe { prepare::dispatch(registry, call, progress) } {
+            Ok(future) => match future.try_now() {
+                Ok(rendered) => Started::Answered(rendered.into()),
+                Err(future) => Started::Running(future),
+            },
+            Err(refusal) => Started::Answered(refusal),
+        }
+    }));
+    // Should anything below panic, the unwinding drops `replier`, which then sends a fail
+    // reply; the panic itself stops here.
+    let _ = panic::catch_unwind(AssertUnwindSafe(move || match started {
+        Ok(Started::Answered(answer)) => replier.deliver(answer),
+        Ok(Started::Running(future)) => {
+            // Should the task be dropped unanswered, its fallback reply is named after the
+            // call too.
+            replier.name_after(future.prefix());
+            match runtime() {
+                Ok(runtime) => {
+                    // The task answers the call itself; nobody waits on its handle.
+                    drop(runtime.spawn(async move {
+                        let rendered = future.await;
+                        replier.deliver(rendered.into());
+                    }));
+                }
+                Err(reason) => replier.fail(reason),
+            }
+        }
+        Err(_) => replier.fail("dispatching the call panicked"),
+    }));
+    DISPATCH_ACCEPTED
+}
+
+/// Where a call stands once `tcmpp_dispatch` has handed it over.
+enum Started {
+    /// Answered at once: a plain `fn` ran, or the call was refused.
+    Answered(Answer),
+    /// An `async fn` handler is running; the runtime drives it to its reply.
+    Running(ReplyFuture<Rendered>),
+}
+
+/// `tcmpp_dispatch_sync`.
+///
+/// # Safety
+///
+/// As documented for `tcmpp_dispatch_sync` in `tcmpp.h`.
+#[allow(unsafe_code)] // Reads the host's strings; writes `*status_out`.
+pub unsafe fn dispatch_sync(
+    registry: fn() -> &'static Built,
+    call: HostCall,
+    status_out: *mut i32,
+) -> *mut c_char {
+    let answer = panic::catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the strings are NULL or valid, as the caller promises.
+        match unsafe { prepare::dispatch(registry, call, None) } {
+            Ok(future) => Answer::from(future.now_or_fail()),
+            Err(refusal) => refusal,
+        }
+    }))
+    .unwrap_or_else(|_| {
+        Answer::internal_error(
+            "dispatching the call panicked",
+            UNNAMED_CALL_PREFIX,
+            call.flags,
+        )
+    });
+    if !status_out.is_null() {
+        // SAFETY: a non-NULL `status_out` points to a writable `int32_t`, as promised.
+        unsafe { status_out.write(answer.status) };
+    }
+    into_c_string(answer.text)
+}
+
+/// `tcmpp_string_free`.
+///
+/// # Safety
+///
+/// `string` is NULL or was handed out by a `tcmpp_` function and not freed yet.
+#[allow(unsafe_code)] // Takes back ownership of a string given to the host.
+pub unsafe fn string_free(string: *mut c_char) {
+    // SAFETY: as the caller promises.
+    unsafe { free(string) }
+}
+
+/// Runs `body`, turning a panic into `fallback` so that none unwinds into C.
+fn guard<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    panic::catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}

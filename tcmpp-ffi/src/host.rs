@@ -1,0 +1,121 @@
+//! The host's callbacks: [`Replier`], which calls `on_reply` exactly once per call, and
+//! [`HostProgress`], which hands progress events to `on_progress`.
+
+use std::ffi::{c_char, c_void};
+
+use tcmpp_core::{ProgressEvent, ProgressSink};
+
+use crate::answer::{Answer, UNNAMED_CALL_PREFIX};
+use crate::strings::HostString;
+
+/// `tcmpp_dispatch`'s `on_reply`, known not to be NULL.
+pub(crate) type ReplyFn = unsafe extern "C" fn(*mut c_void, i32, *const c_char);
+/// `tcmpp_dispatch`'s `on_progress`, known not to be NULL.
+pub(crate) type ProgressFn = unsafe extern "C" fn(*mut c_void, *const c_char, *const c_char);
+
+/// The host's `context` pointer, carried to the thread that replies.
+#[derive(Clone, Copy)]
+pub(crate) struct HostContext(pub(crate) *mut c_void);
+
+// SAFETY: `tcmpp.h` requires the host's context to be usable from any thread; Rust never
+// dereferences it, it only hands it back to the host's callbacks.
+#[allow(unsafe_code)]
+unsafe impl Send for HostContext {}
+// SAFETY: as above; it is only copied, never dereferenced.
+#[allow(unsafe_code)]
+unsafe impl Sync for HostContext {}
+
+/// Calls the host's reply callback exactly once: with the answer it is given, or, if it is
+/// dropped unanswered (the runtime shut down, a task was dropped, something panicked), with a
+/// fail reply.
+pub(crate) struct Replier {
+    on_reply: ReplyFn,
+    context: HostContext,
+    flags: u32,
+    delivered: bool,
+    /// The `errMsg` prefix of the fallback reply, should the call be dropped unanswered.
+    prefix: String,
+}
+
+impl Replier {
+    pub(crate) fn new(on_reply: ReplyFn, context: HostContext, flags: u32) -> Self {
+        Replier {
+            on_reply,
+            context,
+            flags,
+            delivered: false,
+            prefix: UNNAMED_CALL_PREFIX.to_owned(),
+        }
+    }
+
+    /// Names the fallback reply after the call, once its `errMsg` prefix is known.
+    pub(crate) fn name_after(&mut self, prefix: &str) {
+        prefix.clone_into(&mut self.prefix);
+    }
+
+    /// Answers the call.
+    pub(crate) fn deliver(mut self, answer: Answer) {
+        self.send(answer);
+    }
+
+    /// Answers the call with an internal error, named after it.
+    pub(crate) fn fail(mut self, reason: &str) {
+        let answer = Answer::internal_error(reason, &self.prefix, self.flags);
+        self.send(answer);
+    }
+
+    #[allow(unsafe_code)] // Calls the host's callback.
+    fn send(&mut self, answer: Answer) {
+        if std::mem::replace(&mut self.delivered, true) {
+            return;
+        }
+        let text = HostString::new(answer.text, self.flags);
+        // SAFETY: the host gave this callback for this context, and `text` outlives the call.
+        unsafe { (self.on_reply)(self.context.0, answer.status, text.as_ptr()) };
+    }
+}
+
+impl Drop for Replier {
+    fn drop(&mut self) {
+        if !self.delivered {
+            let answer = Answer::internal_error(
+                "the call was dropped before its handler replied",
+                &self.prefix,
+                self.flags,
+            );
+            self.send(answer);
+        }
+    }
+}
+
+/// The host's progress callback as a [`ProgressSink`].
+pub(crate) struct HostProgress {
+    callback: ProgressFn,
+    context: HostContext,
+    flags: u32,
+}
+
+impl HostProgress {
+    pub(crate) fn new(callback: ProgressFn, context: HostContext, flags: u32) -> Self {
+        HostProgress {
+            callback,
+            context,
+            flags,
+        }
+    }
+}
+
+impl ProgressSink for HostProgress {
+    #[allow(unsafe_code)] // Calls the host's callback.
+    fn progress(&self, event: ProgressEvent<'_>) {
+        let state_event = event
+            .state_event
+            .map(|state_event| HostString::new(state_event.to_owned(), self.flags));
+        let payload = HostString::new(event.payload_json(), self.flags);
+        let state_event_pointer = state_event
+            .as_ref()
+            .map_or(std::ptr::null(), HostString::as_ptr);
+        // SAFETY: the host gave this callback for this context; the strings outlive the call.
+        unsafe { (self.callback)(self.context.0, state_event_pointer, payload.as_ptr()) };
+    }
+}
