@@ -1,9 +1,25 @@
-//! Reading calls: both wire formats, from JSON text and from parsed maps.
+//! Reading calls: both wire formats, from JSON text and from parsed maps (serialized), and what a
+//! handler sees of a call whose caller the host believes from its text.
 
 use serde_json::{Map, Value, json};
-use tcmpp_core::{AppInfo, MiniApiCall, WireFormat};
+use tcmpp_core::{AppInfo, Caller, MiniApiCall, Registry, Wire, mini_api};
 
 const SEED_CALL: &str = r#"{"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#;
+
+/// The refusal of `appInfo` in call text read without [`Caller::from_call_text`].
+const APP_INFO_IN_TEXT: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+
+/// Hands back the whole call as the handler sees it.
+#[mini_api("myApiName")]
+fn my_api_name(call: MiniApiCall) -> Map<String, Value> {
+    call.to_map()
+}
+
+/// The same, under the short name the map and error tests use.
+#[mini_api("a")]
+fn a(call: MiniApiCall) -> Map<String, Value> {
+    call.to_map()
+}
 
 fn object(value: Value) -> Map<String, Value> {
     match value {
@@ -12,46 +28,97 @@ fn object(value: Value) -> Map<String, Value> {
     }
 }
 
+fn registry() -> Registry {
+    Registry::builder()
+        .build()
+        .expect("the test handlers register")
+}
+
+/// The call as a handler taking [`MiniApiCall`] sees it, when the host says the text is its
+/// SDK's own rendering: what `MiniApiCall::from_json` returned before the caller rules.
+fn read_trusting_the_text(text: &str, wire: Wire<'_>) -> Result<Map<String, Value>, String> {
+    let reply = registry()
+        .call(text)
+        .wire(wire)
+        .caller(Caller::from_call_text())
+        .reply()
+        .now_or_fail();
+    match reply.failure() {
+        Some(failure) => Err(failure.message().to_owned()),
+        None => Ok(reply.result().expect("a success").clone()),
+    }
+}
+
 #[test]
 fn unified_call_from_text_keeps_every_field() {
-    let call = MiniApiCall::from_json(SEED_CALL).unwrap();
+    let call = MiniApiCall::from_json(SEED_CALL, Wire::Unified).unwrap();
     assert_eq!(call.api_name, "myApiName");
     assert_eq!(call.data, Some(json!({ "name": "kka", "age": 22 })));
-    assert_eq!(call.web_view_id, Some(4));
-    assert_eq!(call.state_event.as_deref(), Some("requestCustomApi"));
+    // The caller's keys are checked, then left for the host to state.
+    assert_eq!(call.web_view_id, None);
+    assert_eq!(call.state_event, None);
     assert_eq!(call.app_info, None);
     assert!(call.extra.is_empty());
-    assert_eq!(call.format, WireFormat::Unified);
+
+    // Read as the host's own SDK rendering, every field reaches the handler.
+    let seen = read_trusting_the_text(SEED_CALL, Wire::Unified).unwrap();
+    let expected = call
+        .clone()
+        .with_web_view_id(4)
+        .with_state_event("requestCustomApi");
+    assert_eq!(expected.web_view_id, Some(4));
+    assert_eq!(expected.state_event.as_deref(), Some("requestCustomApi"));
+    assert_eq!(seen, expected.to_map());
+    assert_eq!(
+        Value::Object(seen),
+        serde_json::from_str::<Value>(SEED_CALL).unwrap()
+    );
 }
 
 #[test]
 fn unified_call_from_map_equals_the_one_from_text() {
-    let from_map = MiniApiCall::from_map(object(serde_json::from_str(SEED_CALL).unwrap())).unwrap();
-    assert_eq!(from_map, MiniApiCall::from_json(SEED_CALL).unwrap());
+    let map = object(serde_json::from_str(SEED_CALL).unwrap());
+    let from_map = MiniApiCall::from_json(&Value::Object(map).to_string(), Wire::Unified).unwrap();
+    assert_eq!(
+        from_map,
+        MiniApiCall::from_json(SEED_CALL, Wire::Unified).unwrap()
+    );
 }
 
 #[test]
 fn legacy_call_parses_to_the_same_api_and_data() {
-    let unified = MiniApiCall::from_json(SEED_CALL).unwrap();
+    let unified = MiniApiCall::from_json(SEED_CALL, Wire::Unified).unwrap();
     let legacy_text =
-        MiniApiCall::from_legacy_json("myApiName", r#"{"name":"kka","age":22}"#).unwrap();
-    let legacy_map =
-        MiniApiCall::from_legacy_map("myApiName", object(json!({ "name": "kka", "age": 22 })))
-            .unwrap();
+        MiniApiCall::from_json(r#"{"name":"kka","age":22}"#, Wire::Legacy("myApiName")).unwrap();
+    let legacy_map = MiniApiCall::from_json(
+        &json!({ "name": "kka", "age": 22 }).to_string(),
+        Wire::Legacy("myApiName"),
+    )
+    .unwrap();
     for legacy in [&legacy_text, &legacy_map] {
         assert_eq!(legacy.api_name, unified.api_name);
         assert_eq!(legacy.data, unified.data);
-        assert_eq!(legacy.format, WireFormat::Legacy);
+        // Every key of a legacy call is data: nothing is left for the call's other fields.
+        assert!(legacy.extra.is_empty());
         assert_eq!(legacy.web_view_id, None);
+        assert_eq!(legacy.state_event, None);
+        assert_eq!(legacy.app_info, None);
     }
     assert_eq!(legacy_text, legacy_map);
 }
 
 #[test]
 fn a_reported_name_with_a_unified_call_reads_it_as_unified() {
-    let call = MiniApiCall::from_json_with_name("myApiName", SEED_CALL).unwrap();
-    assert_eq!(call, MiniApiCall::from_json(SEED_CALL).unwrap());
-    let mismatch = MiniApiCall::from_json_with_name("other", SEED_CALL).unwrap_err();
+    let call = MiniApiCall::from_json(SEED_CALL, Wire::Named("myApiName")).unwrap();
+    assert_eq!(
+        call,
+        MiniApiCall::from_json(SEED_CALL, Wire::Unified).unwrap()
+    );
+    assert_eq!(
+        read_trusting_the_text(SEED_CALL, Wire::Named("myApiName")),
+        read_trusting_the_text(SEED_CALL, Wire::Unified)
+    );
+    let mismatch = MiniApiCall::from_json(SEED_CALL, Wire::Named("other")).unwrap_err();
     assert_eq!(
         mismatch.to_string(),
         r#"invalid call: `api_name` is "myApiName" but the SDK reported "other""#
@@ -63,8 +130,13 @@ fn app_info_is_read_and_unknown_fields_are_kept() {
     let text = r#"{"api_name":"a","appInfo":{"appId":"wx1","appVerType":1,"version":"1.2.0","time":1700000000,
         "name":"Demo","iconUrl":"https://x/i.png","appIntro":"intro","appDeveloper":"dev","appCategory":"tools",
         "newSdkField":{"x":1}},"traceId":"abc"}"#;
-    let call = MiniApiCall::from_json(text).unwrap();
-    let info = call.app_info.clone().unwrap();
+    // Call text is the mini program's: its `appInfo` is refused, not believed.
+    let error = MiniApiCall::from_json(text, Wire::Unified).unwrap_err();
+    assert_eq!(error.to_string(), APP_INFO_IN_TEXT);
+
+    // Read as the host's own SDK rendering, `appInfo` is read whole.
+    let seen = read_trusting_the_text(text, Wire::Unified).unwrap();
+    let info: AppInfo = serde_json::from_value(seen["appInfo"].clone()).unwrap();
     assert_eq!(info.app_id.as_deref(), Some("wx1"));
     assert_eq!(info.app_ver_type, Some(1));
     assert_eq!(info.version.as_deref(), Some("1.2.0"));
@@ -75,11 +147,26 @@ fn app_info_is_read_and_unknown_fields_are_kept() {
     assert_eq!(info.app_developer.as_deref(), Some("dev"));
     assert_eq!(info.app_category.as_deref(), Some("tools"));
     assert_eq!(info.extra.get("newSdkField"), Some(&json!({ "x": 1 })));
-    assert_eq!(call.extra.get("traceId"), Some(&json!("abc")));
+    assert_eq!(seen.get("traceId"), Some(&json!("abc")));
 
     // Nothing is lost on the way back out either.
-    let round_trip = MiniApiCall::from_map(call.to_map()).unwrap();
-    assert_eq!(round_trip, call);
+    let mut call = MiniApiCall::new("a", Value::Null).with_app_info(info.clone());
+    call.extra.insert("traceId".into(), json!("abc"));
+    assert_eq!(seen, call.to_map());
+    let round_trip =
+        read_trusting_the_text(&Value::Object(call.to_map()).to_string(), Wire::Unified);
+    assert_eq!(round_trip.unwrap(), call.to_map());
+    // Without `appInfo`, the map reads back as the same call through `from_json`.
+    let mut anonymous = call.clone();
+    anonymous.app_info = None;
+    assert_eq!(
+        MiniApiCall::from_json(
+            &Value::Object(anonymous.to_map()).to_string(),
+            Wire::Unified
+        )
+        .unwrap(),
+        anonymous
+    );
     assert_eq!(
         serde_json::to_value(&info).unwrap()["newSdkField"],
         json!({ "x": 1 })
@@ -89,7 +176,11 @@ fn app_info_is_read_and_unknown_fields_are_kept() {
 #[test]
 fn missing_and_null_data_are_none() {
     for text in [r#"{"api_name":"a"}"#, r#"{"api_name":"a","data":null}"#] {
-        assert_eq!(MiniApiCall::from_json(text).unwrap().data, None, "{text}");
+        assert_eq!(
+            MiniApiCall::from_json(text, Wire::Unified).unwrap().data,
+            None,
+            "{text}"
+        );
     }
     assert_eq!(MiniApiCall::new("a", Value::Null).data, None);
 }
@@ -104,7 +195,10 @@ fn data_may_be_any_json_value() {
         json!({ "methodName": "get" }),
     ] {
         let text = json!({ "api_name": "a", "data": data }).to_string();
-        assert_eq!(MiniApiCall::from_json(&text).unwrap().data, Some(data));
+        assert_eq!(
+            MiniApiCall::from_json(&text, Wire::Unified).unwrap().data,
+            Some(data)
+        );
     }
 }
 
@@ -112,139 +206,220 @@ fn data_may_be_any_json_value() {
 fn builder_methods_set_context() {
     let call = MiniApiCall::new("a", json!({}))
         .with_app_info(AppInfo::with_app_id("wx1"))
-        .with_web_view_id(9);
+        .with_web_view_id(9)
+        .with_state_event("onProgress");
     assert_eq!(call.app_info.unwrap().app_id.as_deref(), Some("wx1"));
     assert_eq!(call.web_view_id, Some(9));
+    assert_eq!(call.state_event.as_deref(), Some("onProgress"));
+
+    let caller = Caller::new()
+        .with_app_info(AppInfo::with_app_id("wx1"))
+        .with_web_view_id(9)
+        .with_state_event("onProgress");
+    assert_eq!(
+        caller.app_info().and_then(|app| app.app_id.as_deref()),
+        Some("wx1")
+    );
+    assert_eq!(caller.web_view_id(), Some(9));
+    assert_eq!(caller.state_event(), Some("onProgress"));
+    assert!(!caller.is_from_call_text());
+    assert!(Caller::from_call_text().is_from_call_text());
+    assert_eq!(Caller::new(), Caller::default());
 }
 
 #[test]
 fn broken_calls_say_what_is_wrong() {
+    // Each call with what `from_json` says of it, and what a host that believes the text's
+    // caller says of it, when that differs.
     let cases = [
         (
             "",
             "invalid call: not valid JSON: EOF while parsing a value at line 1 column 0",
+            None,
         ),
         (
             "{",
             "invalid call: not valid JSON: EOF while parsing an object at line 1 column 1",
+            None,
         ),
         (
             "nope",
             "invalid call: not valid JSON: expected ident at line 1 column 2",
+            None,
         ),
         (
             "[1]",
             "invalid call: expected a JSON object, found an array",
+            None,
         ),
         (
             "\"x\"",
             "invalid call: expected a JSON object, found a string",
+            None,
         ),
-        ("42", "invalid call: expected a JSON object, found a number"),
-        ("null", "invalid call: expected a JSON object, found null"),
-        ("{}", "invalid call: missing `api_name`"),
-        (r#"{"api_name":""}"#, "invalid call: `api_name` is empty"),
+        (
+            "42",
+            "invalid call: expected a JSON object, found a number",
+            None,
+        ),
+        (
+            "null",
+            "invalid call: expected a JSON object, found null",
+            None,
+        ),
+        ("{}", "invalid call: missing `api_name`", None),
+        (
+            r#"{"api_name":""}"#,
+            "invalid call: `api_name` is empty",
+            None,
+        ),
         (
             r#"{"api_name":7}"#,
             "invalid call: `api_name` must be a string, found a number",
+            None,
         ),
         (
             r#"{"api_name":"a","webviewId":"4"}"#,
             "invalid call: `webviewId` must be an integer, found a string",
+            None,
         ),
         (
             r#"{"api_name":"a","webviewId":4.5}"#,
             "invalid call: `webviewId` must be an integer, found a number",
+            None,
         ),
         (
             r#"{"api_name":"a","stateEvent":1}"#,
             "invalid call: `stateEvent` must be a string, found a number",
+            None,
         ),
         (
             r#"{"api_name":"a","appInfo":[]}"#,
-            "invalid call: `appInfo` must be an object, found an array",
+            APP_INFO_IN_TEXT,
+            Some("invalid call: `appInfo` must be an object, found an array"),
         ),
         (
             r#"{"api_name":"a","appInfo":{"appId":1}}"#,
-            "invalid call: `appInfo`: invalid type: integer `1`, expected a string",
+            APP_INFO_IN_TEXT,
+            Some("invalid call: `appInfo`: invalid type: integer `1`, expected a string"),
         ),
         (
             r#"{"api_name":"a","api_name":"b"}"#,
             "invalid call: duplicate key `api_name`",
+            None,
         ),
         (
             r#"{"api_name":"a","x":1,"x":2}"#,
             "invalid call: duplicate key `x`",
+            None,
         ),
     ];
-    for (text, expected) in cases {
-        let error = MiniApiCall::from_json(text).unwrap_err();
+    for (text, expected, trusted) in cases {
+        let error = MiniApiCall::from_json(text, Wire::Unified).unwrap_err();
         assert_eq!(error.to_string(), expected, "{text:?}");
+        assert_eq!(
+            read_trusting_the_text(text, Wire::Unified).unwrap_err(),
+            trusted.unwrap_or(expected),
+            "{text:?}"
+        );
     }
 }
 
 #[test]
 fn broken_maps_say_what_is_wrong() {
     let cases = [
-        (json!({}), "invalid call: missing `api_name`"),
+        (json!({}), "invalid call: missing `api_name`", None),
         (
             json!({ "api_name": 1 }),
             "invalid call: `api_name` must be a string, found a number",
+            None,
         ),
         (
             json!({ "api_name": "a", "webviewId": "4" }),
             "invalid call: `webviewId` must be an integer, found a string",
+            None,
         ),
         (
             json!({ "api_name": "a", "appInfo": 3 }),
-            "invalid call: `appInfo` must be an object, found a number",
+            APP_INFO_IN_TEXT,
+            Some("invalid call: `appInfo` must be an object, found a number"),
         ),
     ];
-    for (map, expected) in cases {
+    for (map, expected, trusted) in cases {
+        let text = Value::Object(object(map.clone())).to_string();
         assert_eq!(
-            MiniApiCall::from_map(object(map.clone()))
+            MiniApiCall::from_json(&text, Wire::Unified)
                 .unwrap_err()
                 .to_string(),
             expected,
             "{map}"
         );
+        assert_eq!(
+            read_trusting_the_text(&text, Wire::Unified).unwrap_err(),
+            trusted.unwrap_or(expected),
+            "{map}"
+        );
     }
-    let empty_name = MiniApiCall::from_legacy_map("", object(json!({ "x": 1 }))).unwrap_err();
+    let empty_name =
+        MiniApiCall::from_json(&json!({ "x": 1 }).to_string(), Wire::Legacy("")).unwrap_err();
     assert_eq!(empty_name.to_string(), "invalid call: `api_name` is empty");
 }
 
 #[test]
 fn a_reported_name_never_turns_a_call_into_legacy_data() {
-    // Unified without `api_name`: the SDK's name is used, and the keys are still the call's.
-    let call = MiniApiCall::from_json_with_name("myApiName", r#"{"data":{"age":1},"webviewId":3}"#)
-        .unwrap();
+    // Unified without `api_name`: refused, rather than read with the SDK's name (it might be a
+    // legacy call whose data happens to hold `data` and `webviewId` keys).
+    let without_name = r#"{"data":{"age":1},"webviewId":3}"#;
+    let error = MiniApiCall::from_json(without_name, Wire::Named("myApiName")).unwrap_err();
     assert_eq!(
-        (call.format, call.data, call.web_view_id),
-        (WireFormat::Unified, Some(json!({ "age": 1 })), Some(3))
+        error.to_string(),
+        "invalid call: missing `api_name`: a unified call names its API itself (a legacy-format call, whose whole object is the data, must be read as legacy)"
     );
+    assert_eq!(
+        read_trusting_the_text(without_name, Wire::Named("myApiName")).unwrap_err(),
+        error.to_string()
+    );
+    // With its own `api_name`, the keys are still the call's: `data` is the data, and
+    // `webviewId` the web view, when the host believes the text.
+    let named = r#"{"api_name":"myApiName","data":{"age":1},"webviewId":3}"#;
+    let call = MiniApiCall::from_json(named, Wire::Named("myApiName")).unwrap();
+    assert_eq!(
+        (call.data.clone(), call.web_view_id),
+        (Some(json!({ "age": 1 })), None)
+    );
+    let seen = read_trusting_the_text(named, Wire::Named("myApiName")).unwrap();
+    assert_eq!(seen, call.with_web_view_id(3).to_map());
+
     // Legacy: every key is data, so a mini program cannot pass itself off as another.
     let legacy = r#"{"api_name":"myApiName","appInfo":{"appId":"wx_forged"},"webviewId":1}"#;
-    let call = MiniApiCall::from_legacy_json("myApiName", legacy).unwrap();
+    let call = MiniApiCall::from_json(legacy, Wire::Legacy("myApiName")).unwrap();
     assert_eq!(call.app_info, None);
     assert_eq!(call.web_view_id, None);
     assert_eq!(
         call.data,
         Some(serde_json::from_str::<Value>(legacy).unwrap())
     );
-    let from_map =
-        MiniApiCall::from_legacy_map("myApiName", object(serde_json::from_str(legacy).unwrap()))
-            .unwrap();
+    let from_map = MiniApiCall::from_json(
+        &Value::Object(object(serde_json::from_str(legacy).unwrap())).to_string(),
+        Wire::Legacy("myApiName"),
+    )
+    .unwrap();
     assert_eq!(from_map, call);
+    // Not even when the host believes the text's caller: a legacy call has no caller keys.
+    let seen = read_trusting_the_text(legacy, Wire::Legacy("myApiName")).unwrap();
+    assert_eq!(seen, call.to_map());
 }
 
 #[test]
 fn data_that_no_value_can_hold_is_an_error_not_a_loss() {
-    let error = MiniApiCall::from_json(r#"{"api_name":"a","data":{"n":1e400}}"#).unwrap_err();
+    let error = MiniApiCall::from_json(r#"{"api_name":"a","data":{"n":1e400}}"#, Wire::Unified)
+        .unwrap_err();
     assert_eq!(
         error.to_string(),
         "invalid call: `data`: number out of range"
     );
-    let error = MiniApiCall::from_json(r#"{"api_name":"a","extra":-1e999}"#).unwrap_err();
+    let error =
+        MiniApiCall::from_json(r#"{"api_name":"a","extra":-1e999}"#, Wire::Unified).unwrap_err();
     assert_eq!(
         error.to_string(),
         "invalid call: `extra`: number out of range"

@@ -1,11 +1,14 @@
 //! Reading calls from JSON text: the one-pass reader of the common call shape must answer
-//! exactly as the full parser does, valid call or not. A trailing `"appInfo":null` sends a call
-//! through the full parser without changing its meaning or the position of an error before it.
+//! exactly as the full parser does, valid call or not, whether the host believes the caller's
+//! keys in the text or not. A trailing `"appInfo":null` sends a call through the full parser
+//! without changing its meaning or the position of an error before it.
 
 use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tcmpp_core::{AppInfo, FailureKind, Registry, Reply, mini_api};
+use tcmpp_core::{
+    AppInfo, Caller, FailureKind, MiniApiCall, Registry, Rendering, Reply, WebViewId, mini_api,
+};
 
 #[derive(Deserialize)]
 struct Person {
@@ -35,26 +38,65 @@ fn read_needs_app(person: Person, app: AppInfo) -> Greeting {
     }
 }
 
+/// What the handler sees of the caller's keys.
+#[mini_api("readCaller")]
+fn read_caller(web_view: Option<WebViewId>, call: MiniApiCall) -> Value {
+    serde_json::json!({
+        "webviewId": web_view.map(|id| id.0),
+        "callWebviewId": call.web_view_id,
+        "stateEvent": call.state_event,
+    })
+}
+
 fn registry() -> Registry {
     Registry::builder()
         .build()
         .expect("the test handlers register")
 }
 
-/// The bare and rendered replies to `{body}`, and the same through the full parser.
-fn both_readers(registry: &Registry, body: &str) -> [(Reply, Value); 2] {
+/// The reply to `{body}`, rendered as a callback object and bare, and the same through the
+/// full parser, with the caller the host states.
+fn both_readers(registry: &Registry, body: &str, caller: &Caller) -> [(Reply, Value, String); 2] {
     [
         format!("{{{body}}}"),
         format!("{{{body},\"appInfo\":null}}"),
     ]
     .map(|call| {
-        let bare = block_on(registry.dispatch_json_bare(&call));
-        let rendered = block_on(registry.dispatch_json(&call));
+        let reply = block_on(registry.call(&call).caller(caller.clone()).reply());
+        let rendered = block_on(
+            registry
+                .call(&call)
+                .caller(caller.clone())
+                .rendered(Rendering::Callback),
+        );
+        let bare = block_on(
+            registry
+                .call(&call)
+                .caller(caller.clone())
+                .rendered(Rendering::Bare),
+        );
+        if *caller == Caller::new() {
+            // The shortcut is the call with no caller stated.
+            assert_eq!(block_on(registry.dispatch_json(&call)), rendered.text);
+        }
+        assert_eq!(rendered.kind, reply.kind(), "{call}");
+        assert_eq!(bare.kind, reply.kind(), "{call}");
         (
-            bare,
-            serde_json::from_str(&rendered).expect("a reply is JSON"),
+            reply,
+            serde_json::from_str(&rendered.text).expect("a reply is JSON"),
+            bare.text,
         )
     })
+}
+
+/// The callers every case is read with: none stated (untrusted text), the text's own, and one
+/// the host states.
+fn callers() -> [Caller; 3] {
+    [
+        Caller::new(),
+        Caller::from_call_text(),
+        Caller::new().with_web_view_id(9),
+    ]
 }
 
 #[test]
@@ -159,16 +201,73 @@ fn both_readers_agree() {
             None,
         ),
     ];
-    for (body, expected) in cases {
-        let [common, full] = both_readers(&registry, body);
-        assert_eq!(common, full, "{body}");
-        assert_eq!(
-            common.0.failure().map(|failure| failure.kind()),
-            *expected,
-            "{body}: {:?}",
-            common.0
-        );
+    for caller in callers() {
+        for (body, expected) in cases {
+            let [common, full] = both_readers(&registry, body, &caller);
+            assert_eq!(common, full, "{body} {caller:?}");
+            assert_eq!(
+                common.0.failure().map(|failure| failure.kind()),
+                *expected,
+                "{body} {caller:?}: {:?}",
+                common.0
+            );
+        }
     }
+}
+
+#[test]
+fn both_readers_agree_on_the_callers_keys() {
+    let registry = registry();
+    let bodies = [
+        r#""api_name":"readCaller","webviewId":4,"stateEvent":"onProgress""#,
+        r#""stateEvent":"onProgress","webviewId":4,"api_name":"readCaller","data":{}"#,
+        r#""api_name":"readCaller","webviewId":null,"stateEvent":null"#,
+        r#""api_name":"readCaller""#,
+    ];
+    for body in bodies {
+        let carries = body.contains("onProgress");
+        for (caller, expected) in [
+            // Untrusted text: the keys are checked, then ignored.
+            (
+                Caller::new(),
+                serde_json::json!({ "webviewId": null, "callWebviewId": null, "stateEvent": null }),
+            ),
+            // The host's own rendering: the keys are the caller.
+            (
+                Caller::from_call_text(),
+                if carries {
+                    serde_json::json!({ "webviewId": 4, "callWebviewId": 4, "stateEvent": "onProgress" })
+                } else {
+                    serde_json::json!({ "webviewId": null, "callWebviewId": null, "stateEvent": null })
+                },
+            ),
+            // What the host states wins over the text's.
+            (
+                Caller::from_call_text()
+                    .with_web_view_id(9)
+                    .with_state_event("hostEvent"),
+                serde_json::json!({ "webviewId": 9, "callWebviewId": 9, "stateEvent": "hostEvent" }),
+            ),
+            (
+                Caller::new().with_web_view_id(9),
+                serde_json::json!({ "webviewId": 9, "callWebviewId": 9, "stateEvent": null }),
+            ),
+        ] {
+            let [common, full] = both_readers(&registry, body, &caller);
+            assert_eq!(common, full, "{body} {caller:?}");
+            assert_eq!(common.2, expected.to_string(), "{body} {caller:?}");
+        }
+    }
+}
+
+#[test]
+fn both_readers_give_the_handler_the_stated_app_info() {
+    let registry = registry();
+    let stated = Caller::new().with_app_info(AppInfo::with_app_id("wx1"));
+    let body = r#""api_name":"readNeedsApp","data":{"name":"kka","age":22}"#;
+    let [common, full] = both_readers(&registry, body, &stated);
+    assert_eq!(common, full);
+    assert_eq!(common.2, r#"{"greeting":"kka from Some(\"wx1\")"}"#);
 }
 
 #[test]
@@ -177,8 +276,10 @@ fn data_nested_beyond_the_parsers_limit_gets_the_same_answer_from_both() {
     let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
     for api in ["readPerson", "readNothing"] {
         let body = format!(r#""api_name":"{api}","data":{deep}"#);
-        let [common, full] = both_readers(&registry, &body);
-        assert_eq!(common, full, "{api}");
+        for caller in callers() {
+            let [common, full] = both_readers(&registry, &body, &caller);
+            assert_eq!(common, full, "{api}");
+        }
     }
 }
 
@@ -188,9 +289,11 @@ fn truncated_calls_are_refused_by_both() {
     let call = r#"{"stateEvent":"requestCustomApi","api_name":"readPerson","data":{"name":"k\"a","age":22},"webviewId":4}"#;
     for end in 0..call.len() {
         let truncated = &call[..end];
-        let reply = block_on(registry.dispatch_json_bare(truncated));
-        let failure = reply.failure().expect("a truncated call fails");
-        assert_eq!(failure.kind(), FailureKind::InvalidCall, "{truncated}");
+        for caller in callers() {
+            let reply = block_on(registry.call(truncated).caller(caller).reply());
+            let failure = reply.failure().expect("a truncated call fails");
+            assert_eq!(failure.kind(), FailureKind::InvalidCall, "{truncated}");
+        }
     }
 }
 
@@ -221,8 +324,15 @@ fn malformed_data_is_a_malformed_call_whatever_else_refuses_it() {
             r#""\x""#,
         ] {
             let body = format!(r#""api_name":"{api}","data":{data}"#);
-            let [common, full] = both_readers(&registry, &body);
+            let [common, full] = both_readers(&registry, &body, &Caller::new());
             assert_eq!(common, full, "{body}");
+            // Whoever the host says calls, a malformed call is refused as one.
+            for caller in callers() {
+                assert_eq!(
+                    both_readers(&registry, &body, &caller),
+                    [common.clone(), full.clone()]
+                );
+            }
             let failure = common.0.failure().expect("a malformed call fails");
             assert_eq!(failure.kind(), FailureKind::InvalidCall, "{body}");
             assert!(
