@@ -4,7 +4,7 @@
 use futures_executor::block_on;
 use serde::Deserialize;
 use serde_json::Value;
-use tcmpp_core::{AppInfo, Registry, mini_api};
+use tcmpp_core::{AppInfo, Caller, Registry, Rendering, ReplyKind, Wire, mini_api};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,15 +45,19 @@ fn echo(data: Value) -> Value {
     serde_json::json!({ "echo": data })
 }
 
-/// How a malformed input reaches the registry.
+/// How a malformed input reaches the registry. Every entry but `Trusted` states no caller: the
+/// text is the mini program's own, as Android's `req.jsonParams` is.
 enum Input {
-    /// `dispatch_json`.
+    /// `registry.dispatch_json(text)`, checked against `registry.call(text)` rendered.
     Text(String),
-    /// `dispatch_json_with_name`.
+    /// `registry.call(text).caller(Caller::from_call_text())`: text the host says is its own
+    /// SDK's rendering, so its `appInfo` is read (and checked) rather than refused.
+    Trusted(String),
+    /// `registry.call(text).wire(Wire::Named(name))`.
     Named(&'static str, String),
-    /// `dispatch_json_legacy`.
+    /// `registry.call(text).wire(Wire::Legacy(name))`.
     Legacy(&'static str, String),
-    /// `dispatch_json_bytes`.
+    /// `registry.call(bytes)`.
     Bytes(Vec<u8>),
 }
 
@@ -65,16 +69,31 @@ fn call(api: &str, data: &str) -> Input {
     Input::Text(format!(r#"{{"api_name":"{api}","data":{data}}}"#))
 }
 
-fn dispatch(registry: &Registry, input: &Input) -> String {
+/// The rendered callback reply to `input`.
+fn dispatch(registry: &Registry, input: &Input) -> tcmpp_core::Rendered {
+    let rendered =
+        |dispatch: tcmpp_core::Dispatch<'_>| block_on(dispatch.rendered(Rendering::Callback));
     match input {
-        Input::Text(text) => block_on(registry.dispatch_json(text)),
-        Input::Named(name, text) => block_on(registry.dispatch_json_with_name(name, text)),
-        Input::Legacy(name, text) => block_on(registry.dispatch_json_legacy(name, text)),
-        Input::Bytes(bytes) => block_on(registry.dispatch_json_bytes(bytes)),
+        Input::Text(text) => {
+            let rendered = rendered(registry.call(text));
+            // The shortcut is the same call, rendered the same way.
+            assert_eq!(block_on(registry.dispatch_json(text)), rendered.text);
+            rendered
+        }
+        Input::Trusted(text) => rendered(registry.call(text).caller(Caller::from_call_text())),
+        Input::Named(name, text) => rendered(registry.call(text).wire(Wire::Named(name))),
+        Input::Legacy(name, text) => rendered(registry.call(text).wire(Wire::Legacy(name))),
+        Input::Bytes(bytes) => rendered(registry.call(bytes)),
     }
 }
 
 const INP: &str = "invokeNativePlugin:fail invalid call: ";
+
+/// The refusal of a call to `echo` whose untrusted text carries `appInfo`.
+const APP_INFO_IN_TEXT: &str = "echo:fail invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+
+/// The refusal of a call read with the name the SDK reported, but without its own `api_name`.
+const NAMED_WITHOUT_API_NAME: &str = "invalid call: missing `api_name`: a unified call names its API itself (a legacy-format call, whose whole object is the data, must be read as legacy)";
 
 /// Every malformed call with the `errMsg` it must get.
 fn cases() -> Vec<(Input, String)> {
@@ -335,11 +354,28 @@ fn cases() -> Vec<(Input, String)> {
         ),
     ];
     for (field, reason) in bad_fields {
-        // The call names its API before the broken field, so the reply is named after it.
-        add(
-            text(format!("{{\"api_name\":\"echo\",{field}}}")),
-            &format!("echo:fail invalid call: {reason}"),
-        );
+        let call = format!("{{\"api_name\":\"echo\",{field}}}");
+        if field.starts_with("\"appInfo\"") {
+            // Untrusted text may not carry `appInfo` at all, of whatever type: the host states
+            // the caller beside the call.
+            add(text(call.clone()), APP_INFO_IN_TEXT);
+            // Text the host says is its SDK's own rendering has its `appInfo` read, and checked.
+            add(
+                Input::Trusted(call),
+                &format!("echo:fail invalid call: {reason}"),
+            );
+        } else {
+            // The call names its API before the broken field, so the reply is named after it.
+            // `webviewId` and `stateEvent` are checked for their type whoever the caller is.
+            add(
+                text(call.clone()),
+                &format!("echo:fail invalid call: {reason}"),
+            );
+            add(
+                Input::Trusted(call),
+                &format!("echo:fail invalid call: {reason}"),
+            );
+        }
     }
 
     // Unknown APIs.
@@ -678,23 +714,62 @@ fn cases() -> Vec<(Input, String)> {
         ),
         (
             "typed",
-            "{\"data\":{\"name\":\"kka\",\"age\":\"x\"}}",
+            "{\"api_name\":\"typed\",\"data\":{\"name\":\"kka\",\"age\":\"x\"}}",
             "typed:fail invalid data: age: invalid type: string \"x\", expected u32",
         ),
         (
             "echo",
-            "{\"webviewId\":\"x\"}",
+            "{\"api_name\":\"echo\",\"webviewId\":\"x\"}",
             "echo:fail invalid call: `webviewId` must be an integer, found a string",
         ),
         (
             "typed",
-            "{\"name\":\"kka\",\"age\":22}",
+            "{\"api_name\":\"typed\",\"name\":\"kka\",\"age\":22}",
             "typed:fail invalid data: missing field `name`",
         ),
     ];
     for (name, input, err_msg) in named {
         add(Input::Named(name, input.to_owned()), err_msg);
     }
+
+    // A named call without an `api_name` of its own is refused, never read with the reported
+    // name: its keys might be a legacy call's data. (Until the caller rules, these fell back to
+    // the reported name and got the replies of the named calls above, which now carry it.)
+    for (name, input) in [
+        ("typed", "{\"data\":{\"name\":\"kka\",\"age\":\"x\"}}"),
+        ("echo", "{\"webviewId\":\"x\"}"),
+        ("typed", "{\"name\":\"kka\",\"age\":22}"),
+        ("echo", "{\"data\":{}}"),
+        ("echo", "{}"),
+        ("needsApp", "{\"data\":{},\"appInfo\":{\"appId\":\"wx1\"}}"),
+    ] {
+        add(
+            Input::Named(name, input.to_owned()),
+            &format!("{name}:fail {NAMED_WITHOUT_API_NAME}"),
+        );
+    }
+
+    // `appInfo` in untrusted text, through each entry: refused, with the reply named after the
+    // API. Escaping the key changes nothing.
+    let forged = "{\"api_name\":\"needsApp\",\"appInfo\":{\"appId\":\"wx1\"}}";
+    let refused = APP_INFO_IN_TEXT.replace("echo:", "needsApp:");
+    add(text(forged), &refused);
+    add(Input::Bytes(forged.as_bytes().to_vec()), &refused);
+    add(Input::Named("needsApp", forged.to_owned()), &refused);
+    add(
+        text("{\"api_name\":\"needsApp\",\"app\\u0049nfo\":{\"appId\":\"wx1\"}}"),
+        &refused,
+    );
+    add(
+        text("{\"appInfo\":{\"appId\":\"wx1\"},\"api_name\":\"needsApp\",\"data\":{}}"),
+        &refused,
+    );
+    // A legacy call's whole object is its data, so an `appInfo` key there is data, not a
+    // forgery to refuse: the call is answered as one without a caller.
+    add(
+        Input::Legacy("needsApp", "{\"appInfo\":{\"appId\":\"wx1\"}}".to_owned()),
+        "needsApp:fail missing context: this call carries no appInfo",
+    );
 
     // Missing context.
     add(
@@ -705,23 +780,43 @@ fn cases() -> Vec<(Input, String)> {
         text("{\"api_name\":\"needsApp\",\"appInfo\":null}"),
         "needsApp:fail missing context: this call carries no appInfo",
     );
+    // Text the host believes carries no caller either when its `appInfo` is absent or null.
+    add(
+        Input::Trusted("{\"api_name\":\"needsApp\"}".to_owned()),
+        "needsApp:fail missing context: this call carries no appInfo",
+    );
+    add(
+        Input::Trusted("{\"api_name\":\"needsApp\",\"appInfo\":null}".to_owned()),
+        "needsApp:fail missing context: this call carries no appInfo",
+    );
     cases
 }
+
+/// How many distinct calls the battery held before the caller rules (154), plus the ones they
+/// added: the battery may grow, never shrink.
+const BATTERY_SIZE: usize = 154 + 31;
 
 #[test]
 fn every_malformed_call_gets_its_exact_fail_reply() {
     let registry = Registry::builder().build().unwrap();
     let cases = cases();
-    assert!(cases.len() >= 150, "the battery has {} calls", cases.len());
+    assert!(
+        cases.len() >= BATTERY_SIZE,
+        "the battery has {} calls",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for (index, (input, err_msg)) in cases.iter().enumerate() {
         let reply = dispatch(&registry, input);
-        let parsed: Value = serde_json::from_str(&reply).expect("every reply is JSON");
+        let parsed: Value = serde_json::from_str(&reply.text).expect("every reply is JSON");
         let expected = serde_json::json!({ "errMsg": err_msg });
-        if parsed != expected {
-            let shown: String = reply.chars().take(300).collect();
+        if parsed != expected || reply.kind != ReplyKind::Fail {
+            let shown: String = reply.text.chars().take(300).collect();
             let wanted: String = err_msg.chars().take(300).collect();
-            failures.push(format!("case {index}:\n   got {shown}\n  want {wanted}"));
+            failures.push(format!(
+                "case {index}:\n   got {shown} ({:?})\n  want {wanted}",
+                reply.kind
+            ));
         }
     }
     assert!(
@@ -732,16 +827,38 @@ fn every_malformed_call_gets_its_exact_fail_reply() {
         failures.join("\n")
     );
 
-    // The same registry still answers good calls, in both formats.
-    let good =
-        block_on(registry.dispatch_json(r#"{"api_name":"typed","data":{"name":"kka","age":22}}"#));
+    // The same registry still answers good calls, in both formats, and from every entry.
+    let good_call = r#"{"api_name":"typed","data":{"name":"kka","age":22}}"#;
+    let good = block_on(registry.dispatch_json(good_call));
     assert_eq!(good, r#"{"age":22,"name":"kka","errMsg":"typed:ok"}"#);
-    let legacy = block_on(registry.dispatch_json_legacy("typed", r#"{"name":"kka","age":22}"#));
-    assert_eq!(legacy, good);
+    let legacy = block_on(
+        registry
+            .call(r#"{"name":"kka","age":22}"#)
+            .wire(Wire::Legacy("typed"))
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(legacy.text, good);
+    for input in [
+        text(good_call),
+        Input::Trusted(good_call.to_owned()),
+        Input::Named("typed", good_call.to_owned()),
+        Input::Bytes(good_call.as_bytes().to_vec()),
+    ] {
+        let reply = dispatch(&registry, &input);
+        assert_eq!((reply.kind, reply.text), (ReplyKind::Success, good.clone()));
+    }
     let numbers = block_on(
         registry.dispatch_json(r#"{"api_name":"numbers","data":{"small":255,"signed":-128}}"#),
     );
     assert_eq!(numbers, r#"{"sum":127.0,"errMsg":"numbers:ok"}"#);
+    // A caller the host states is believed, where the same `appInfo` in the text was refused.
+    let stated = block_on(
+        registry
+            .call(r#"{"api_name":"needsApp"}"#)
+            .caller(Caller::new().with_app_info(AppInfo::with_app_id("wx1")))
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(stated.text, r#"{"appId":"wx1","errMsg":"needsApp:ok"}"#);
 }
 
 #[test]
@@ -751,10 +868,16 @@ fn every_battery_input_is_distinct() {
     for (input, _) in &cases {
         let key = match input {
             Input::Text(text) => format!("text:{text}"),
+            Input::Trusted(text) => format!("trusted:{text}"),
             Input::Named(name, text) => format!("named:{name}:{text}"),
             Input::Legacy(name, text) => format!("legacy:{name}:{text}"),
             Input::Bytes(bytes) => format!("bytes:{bytes:?}"),
         };
         assert!(seen.insert(key), "a case is listed twice");
     }
+    assert!(
+        seen.len() >= BATTERY_SIZE,
+        "the battery holds {} distinct calls",
+        seen.len()
+    );
 }
