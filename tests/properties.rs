@@ -1,10 +1,11 @@
 //! Property tests: whatever JSON (or bytes) arrives, dispatch never panics and answers once,
-//! with a JSON object whose `errMsg` routes it.
+//! with a JSON object whose `errMsg` routes it, whoever the host says calls; and `appInfo` in
+//! text the host does not believe never gets past the reader.
 
 use futures_executor::block_on;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use tcmpp_core::{MiniApiCall, Registry, mini_api};
+use tcmpp_core::{AppInfo, Caller, MiniApiCall, Registry, Rendering, Wire, mini_api};
 
 #[path = "support/arbitrary_calls.rs"]
 mod arbitrary_calls;
@@ -86,6 +87,18 @@ fn call() -> impl Strategy<Value = Value> {
         })
 }
 
+/// The callback text of `text` read with `wire`, from `caller`.
+fn rendered(registry: &Registry, text: &str, wire: Wire<'_>, caller: Caller) -> String {
+    block_on(
+        registry
+            .call(text)
+            .wire(wire)
+            .caller(caller)
+            .rendered(Rendering::Callback),
+    )
+    .text
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
 
@@ -93,18 +106,38 @@ proptest! {
     fn any_call_object_gets_one_reply(call in call()) {
         let registry = Registry::builder().build().unwrap();
         let text = call.to_string();
-        assert_one_routable_reply(&block_on(registry.dispatch_json(&text)));
-        assert_one_routable_reply(&block_on(registry.dispatch_json_with_name("typed", &text)));
-        let _bare = block_on(registry.dispatch_json_bare(&text));
+        let rendered_untrusted = block_on(registry.dispatch_json(&text));
+        assert_one_routable_reply(&rendered_untrusted);
+        let named = rendered(&registry, &text, Wire::Named("typed"), Caller::new());
+        assert_one_routable_reply(&named);
+        let _bare = block_on(registry.call(&text).reply());
+        // Whoever the host says calls, the call is answered once.
+        let stated = Caller::new().with_app_info(AppInfo::with_app_id("wx1")).with_web_view_id(2);
+        for caller in [Caller::from_call_text(), stated.clone(), Caller::from_call_text().with_web_view_id(2)] {
+            assert_one_routable_reply(&rendered(&registry, &text, Wire::Unified, caller.clone()));
+            assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("typed"), caller));
+        }
         if let Value::Object(map) = call {
+            // A non-null `appInfo` in text the host does not believe never reaches a handler.
+            let forged = map.get("appInfo").is_some_and(|app| !app.is_null());
+            if forged {
+                prop_assert!(rendered_untrusted.contains(":fail invalid call:"), "{}", rendered_untrusted);
+                prop_assert!(named.contains(":fail invalid call:"), "{}", named);
+            }
+            // A named call without its own `api_name` is refused, never read with the SDK's.
+            if !map.contains_key("api_name") {
+                prop_assert!(named.starts_with(r#"{"errMsg":"typed:fail invalid call: "#), "{}", named);
+            }
             // The parsed-map path agrees with the text path on whether the call can be read.
-            let parsed = MiniApiCall::from_map(map);
-            let rendered = block_on(registry.dispatch_json(&text));
-            prop_assert_eq!(parsed.is_err(), rendered.contains(":fail invalid call:"));
+            let parsed = MiniApiCall::from_json(&Value::Object(map).to_string(), Wire::Unified);
+            prop_assert_eq!(parsed.is_err(), rendered_untrusted.contains(":fail invalid call:"));
+            if forged {
+                prop_assert!(parsed.is_err());
+            }
             if let Ok(call) = parsed {
                 // Same outcome either way; only the errMsg prefix may differ, since an
                 // impossible API name is not echoed there.
-                let reply = block_on(registry.dispatch(call));
+                let reply = block_on(registry.call(call.clone()).reply());
                 let outcome = |rendered: &str| -> Value {
                     let mut value: Value = serde_json::from_str(rendered).unwrap();
                     let err_msg = value["errMsg"].as_str().unwrap();
@@ -112,7 +145,12 @@ proptest! {
                     value["errMsg"] = Value::from(routed);
                     value
                 };
-                prop_assert_eq!(outcome(&reply.to_callback_json("x")), outcome(&rendered));
+                prop_assert_eq!(outcome(&reply.to_callback_json("x")), outcome(&rendered_untrusted));
+                // A caller the host states is the same caller whether it comes with the text
+                // or with the call it read.
+                let from_text = rendered(&registry, &text, Wire::Unified, stated.clone());
+                let from_call = block_on(registry.call(call).caller(stated.clone()).rendered(Rendering::Callback));
+                prop_assert_eq!(outcome(&from_call.text), outcome(&from_text));
             }
         }
     }
@@ -120,20 +158,24 @@ proptest! {
     #[test]
     fn any_json_value_gets_one_reply(value in json_value()) {
         let registry = Registry::builder().build().unwrap();
-        assert_one_routable_reply(&block_on(registry.dispatch_json(&value.to_string())));
-        assert_one_routable_reply(&block_on(registry.dispatch_json_with_name("echo", &value.to_string())));
+        let text = value.to_string();
+        assert_one_routable_reply(&block_on(registry.dispatch_json(&text)));
+        assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("echo"), Caller::new()));
+        assert_one_routable_reply(&rendered(&registry, &text, Wire::Legacy("echo"), Caller::new()));
+        assert_one_routable_reply(&rendered(&registry, &text, Wire::Unified, Caller::from_call_text()));
     }
 
     #[test]
     fn any_bytes_get_one_reply(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let registry = Registry::builder().build().unwrap();
-        assert_one_routable_reply(&block_on(registry.dispatch_json_bytes(&bytes)));
+        assert_one_routable_reply(&block_on(registry.call(&bytes).rendered(Rendering::Callback)).text);
+        assert_one_routable_reply(&block_on(registry.call(&bytes).caller(Caller::from_call_text()).rendered(Rendering::Callback)).text);
     }
 
     #[test]
     fn any_text_gets_one_reply(text in "\\PC{0,64}") {
         let registry = Registry::builder().build().unwrap();
         assert_one_routable_reply(&block_on(registry.dispatch_json(&text)));
-        assert_one_routable_reply(&block_on(registry.dispatch_json_with_name("typed", &text)));
+        assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("typed"), Caller::new()));
     }
 }
