@@ -119,3 +119,71 @@ impl ProgressSink for HostProgress {
         unsafe { (self.callback)(self.context.0, state_event_pointer, payload.as_ptr()) };
     }
 }
+
+#[cfg(test)]
+#[allow(unsafe_code)] // Stands in for the host's callback.
+mod tests {
+    use std::ffi::CStr;
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::{RENDER_BARE, STATUS_FAIL, STATUS_SUCCESS};
+
+    /// What `record` received, per test: each test passes its own list as `context`.
+    type Replies = Mutex<Vec<(i32, String)>>;
+
+    unsafe extern "C" fn record(context: *mut c_void, status: i32, reply_json: *const c_char) {
+        // SAFETY: the test passes a `Replies` as context and the replier a valid string.
+        let (replies, text) = unsafe { (&*context.cast::<Replies>(), CStr::from_ptr(reply_json)) };
+        let text = text.to_string_lossy().into_owned();
+        replies.lock().unwrap().push((status, text));
+    }
+
+    fn replier(replies: &Replies, flags: u32) -> Replier {
+        let context = HostContext(std::ptr::from_ref(replies).cast_mut().cast());
+        Replier::new(record, context, flags)
+    }
+
+    #[test]
+    fn an_answer_is_delivered_once() {
+        let replies = Replies::default();
+        let answer = Answer {
+            status: STATUS_SUCCESS,
+            text: "{}".to_owned(),
+        };
+        replier(&replies, 0).deliver(answer);
+        assert_eq!(
+            *replies.lock().unwrap(),
+            [(STATUS_SUCCESS, "{}".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_dropped_call_still_gets_one_fail_reply_named_after_it() {
+        let replies = Replies::default();
+        drop(replier(&replies, 0));
+        let mut named = replier(&replies, RENDER_BARE);
+        named.name_after("scan");
+        drop(named);
+        let mut named = replier(&replies, 0);
+        named.name_after("scan");
+        drop(named);
+        assert_eq!(
+            *replies.lock().unwrap(),
+            [
+                (
+                    STATUS_FAIL,
+                    r#"{"errMsg":"invokeNativePlugin:fail internal error: the call was dropped before its handler replied"}"#.to_owned()
+                ),
+                (
+                    STATUS_FAIL,
+                    r#"{"message":"internal error: the call was dropped before its handler replied"}"#.to_owned()
+                ),
+                (
+                    STATUS_FAIL,
+                    r#"{"errMsg":"scan:fail internal error: the call was dropped before its handler replied"}"#.to_owned()
+                ),
+            ]
+        );
+    }
+}
