@@ -65,7 +65,7 @@ fn seed_call(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>) {
     let seed_value: Value = serde_json::from_str(SEED_DATA).expect("the seed data is JSON");
     let seed_call = MiniApiCall::new(SEED_API, seed_value);
     assert!(
-        block_on(registry.dispatch(seed_call.clone())).is_success(),
+        block_on(registry.call(seed_call.clone()).reply()).is_success(),
         "the framework answers the seed call"
     );
 
@@ -73,7 +73,7 @@ fn seed_call(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>) {
     group.bench_function(BenchmarkId::new("tcmpp", "seed"), |b| {
         b.iter_batched(
             || seed_call.clone(),
-            |call| block_on(registry.dispatch(call)),
+            |call| block_on(registry.call(call).reply()),
             BatchSize::SmallInput,
         )
     });
@@ -82,7 +82,7 @@ fn seed_call(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>) {
     group.bench_function(BenchmarkId::new("tcmpp_sync_fn", "seed"), |b| {
         b.iter_batched(
             || seed_call_sync.clone(),
-            |call| block_on(registry.dispatch(call)),
+            |call| block_on(registry.call(call).reply()),
             BatchSize::SmallInput,
         )
     });
@@ -137,7 +137,7 @@ fn payload_sizes(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>)
             serde_json::from_str(&data).expect("a batch is JSON"),
         );
         let request = json_rpc_request(ECHO_API, &data);
-        assert!(block_on(registry.dispatch(typed_call.clone())).is_success());
+        assert!(block_on(registry.call(typed_call.clone()).reply()).is_success());
         group.throughput(Throughput::Bytes(data.len() as u64));
         if bytes >= 100_000 {
             group.sample_size(10);
@@ -167,7 +167,7 @@ fn payload_sizes(c: &mut Criterion, registry: &Registry, module: &RpcModule<()>)
         group.bench_function(BenchmarkId::new("tcmpp_typed", label), |b| {
             b.iter_batched(
                 || typed_call.clone(),
-                |call| block_on(registry.dispatch(call)),
+                |call| block_on(registry.call(call).reply()),
                 batch_size,
             )
         });

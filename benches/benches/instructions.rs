@@ -18,7 +18,7 @@ use tcmpp_bench::{
     SEED_API, SEED_CALL, SEED_DATA, SEED_SYNC_API, hand_written_dispatch, serde_floor_seed,
     typed_envelope_floor_seed,
 };
-use tcmpp_core::{MiniApiCall, Registry, mini_api};
+use tcmpp_core::{MiniApiCall, Registry, Rendering, mini_api};
 
 tcmpp_bench::seed_handlers!();
 
@@ -34,20 +34,20 @@ const CONTENDERS: &[(&str, &str)] = &[
         "dispatch_json of the seed call, plain fn handler",
     ),
     (
-        "with_kind",
-        "dispatch_json(..).with_kind(), as the C ABI runs it",
+        "rendered",
+        "call(..).rendered(Rendering::Callback), as the C ABI runs it",
     ),
     (
-        "into_parts",
-        "dispatch_json(..).into_parts(), rendered with to_callback_json",
+        "rendered_bare",
+        "call(..).rendered(Rendering::Bare), as the C ABI runs it for bare replies",
     ),
     (
         "typed",
-        "dispatch of a clone of the seed MiniApiCall, async fn handler",
+        "call of a clone of the seed MiniApiCall, async fn handler",
     ),
     (
         "typed_sync",
-        "dispatch of a clone of the seed MiniApiCall, plain fn handler",
+        "call of a clone of the seed MiniApiCall, plain fn handler",
     ),
     (
         "hand_written",
@@ -56,7 +56,7 @@ const CONTENDERS: &[(&str, &str)] = &[
     ("clone", "the clone of the seed MiniApiCall alone"),
     (
         "ping",
-        "dispatch of MiniApiCall::new(\"ping\", null), answered at once",
+        "call of MiniApiCall::new(\"ping\", null), answered at once",
     ),
     (
         "serde_floor",
@@ -89,20 +89,19 @@ fn main() {
     let run: Box<dyn Fn() -> usize> = match contender.as_str() {
         "json" => Box::new(|| block_on(registry.dispatch_json(black_box(SEED_CALL))).len()),
         "json_sync" => Box::new(|| block_on(registry.dispatch_json(black_box(&sync_call))).len()),
-        "with_kind" => Box::new(|| {
-            block_on(registry.dispatch_json(black_box(SEED_CALL)).with_kind())
-                .1
-                .len()
+        "rendered" => Box::new(|| {
+            let call = registry.call(black_box(SEED_CALL));
+            block_on(call.rendered(Rendering::Callback)).text.len()
         }),
-        "into_parts" => Box::new(|| {
-            let (reply, prefix) = registry.dispatch_json(black_box(SEED_CALL)).into_parts();
-            block_on(reply).to_callback_json(&prefix).len()
+        "rendered_bare" => Box::new(|| {
+            let call = registry.call(black_box(SEED_CALL));
+            block_on(call.rendered(Rendering::Bare)).text.len()
         }),
         "typed" => Box::new(|| {
-            usize::from(block_on(registry.dispatch(black_box(typed.clone()))).is_success())
+            usize::from(block_on(registry.call(black_box(typed.clone())).reply()).is_success())
         }),
         "typed_sync" => Box::new(|| {
-            usize::from(block_on(registry.dispatch(black_box(typed_sync.clone()))).is_success())
+            usize::from(block_on(registry.call(black_box(typed_sync.clone())).reply()).is_success())
         }),
         "hand_written" => Box::new(|| {
             block_on(hand_written_dispatch(black_box(typed.clone()))).map_or(0, |map| map.len())
@@ -110,7 +109,7 @@ fn main() {
         "clone" => Box::new(|| black_box(typed.clone()).api_name.len()),
         "ping" => Box::new(|| {
             let call = MiniApiCall::new("ping", Value::Null);
-            usize::from(registry.dispatch(black_box(call)).try_now().is_ok())
+            usize::from(registry.call(black_box(call)).reply().try_now().is_ok())
         }),
         "serde_floor" => Box::new(|| serde_floor_seed(black_box(SEED_DATA)).map_or(0, |t| t.len())),
         "envelope_floor" => {

@@ -1,5 +1,5 @@
-//! One call of a custom API and who makes it: plain types, read by `wire` and used by
-//! `dispatch`.
+//! One call of a custom API and who makes it, kept apart: what the mini program sent, and who
+//! the host says sent it. Plain types, read by `wire` and used by `dispatch`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -56,30 +56,23 @@ impl AppInfo {
     }
 }
 
-/// One call of a custom API, as a host holds it once it is read.
+/// One call of a custom API: what the mini program sent, as a host holds it once it is read.
 ///
-/// Mirrors the Flutter SDK's `MiniApiCall`, with its `params` map taken apart. Build one by hand
-/// with [`new`](Self::new) and the `with_*` methods, or read one from the SDK's JSON text with
-/// [`from_json`](Self::from_json); dispatch it with
+/// Mirrors the Flutter SDK's `MiniApiCall` with its `params` map taken apart, less who calls:
+/// everything here is the mini program's input. Who calls is the host's to state, beside the
+/// call, with [`Caller`]. Build one by hand with [`new`](Self::new), or read one from the SDK's
+/// JSON text with [`from_json`](Self::from_json); dispatch it with
 /// [`Registry::call`](crate::Registry::call).
 ///
-/// The fields a host sets itself are believed: [`app_info`](Self::app_info),
-/// [`web_view_id`](Self::web_view_id) and [`state_event`](Self::state_event) say who calls and
-/// where progress goes, so only the host's own code fills them. Reading call text never does
-/// (see [`Caller`]).
-///
 /// ```
-/// use tcmpp_core::{AppInfo, MiniApiCall, Wire};
+/// use tcmpp_core::{MiniApiCall, Wire};
 ///
 /// let call = MiniApiCall::from_json(
 ///     r#"{"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"age":22},"webviewId":4}"#,
 ///     Wire::Unified,
-/// )?
-/// .with_app_info(AppInfo::with_app_id("wx_from_the_sdk"))
-/// .with_web_view_id(4);
+/// )?;
 /// let legacy = MiniApiCall::from_json(r#"{"age":22}"#, Wire::Legacy("myApiName"))?;
-/// assert_eq!(call.api_name, legacy.api_name);
-/// assert_eq!(call.data, legacy.data);
+/// assert_eq!(call, legacy);
 /// # Ok::<_, tcmpp_core::CallError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -89,14 +82,8 @@ pub struct MiniApiCall {
     pub api_name: String,
     /// What the mini program passed as `data`; `None` when it sent none or `null`.
     pub data: Option<Value>,
-    /// The id of the web view that made the call, as the host's SDK reports it.
-    pub web_view_id: Option<i64>,
-    /// The SDK's event key for this call (`stateEvent`), which routes progress events.
-    pub state_event: Option<String>,
-    /// The calling mini program, as the host's SDK knows it.
-    pub app_info: Option<AppInfo>,
-    /// Other top-level keys of a unified call, kept as the mini program sent them: input, not
-    /// identity.
+    /// Other top-level keys of a unified call, kept as the mini program sent them: input to
+    /// validate, never identity.
     pub extra: Map<String, Value>,
 }
 
@@ -106,54 +93,17 @@ impl MiniApiCall {
         MiniApiCall {
             api_name: api_name.into(),
             data: if data.is_null() { None } else { Some(data) },
-            web_view_id: None,
-            state_event: None,
-            app_info: None,
             extra: Map::new(),
         }
     }
 
-    /// Sets the calling mini program, as the host's SDK knows it.
-    #[must_use]
-    pub fn with_app_info(mut self, app_info: AppInfo) -> Self {
-        self.app_info = Some(app_info);
-        self
-    }
-
-    /// Sets the web view id, as the host's SDK reports it.
-    #[must_use]
-    pub fn with_web_view_id(mut self, web_view_id: i64) -> Self {
-        self.web_view_id = Some(web_view_id);
-        self
-    }
-
-    /// Sets the call's `stateEvent`, which routes its progress events.
-    #[must_use]
-    pub fn with_state_event(mut self, state_event: impl Into<String>) -> Self {
-        self.state_event = Some(state_event.into());
-        self
-    }
-
-    /// The call as a unified-format JSON object: what [`from_json`](Self::from_json) reads
-    /// back, with the caller's keys (`appInfo`, `webviewId`, `stateEvent`) a reader believes
-    /// only under [`Caller::from_call_text`].
+    /// The call as a unified-format JSON object, what [`from_json`](Self::from_json) reads
+    /// back.
     pub fn to_map(&self) -> Map<String, Value> {
         let mut map = self.extra.clone();
-        if let Some(event) = &self.state_event {
-            map.insert("stateEvent".into(), Value::String(event.clone()));
-        }
         map.insert("api_name".into(), Value::String(self.api_name.clone()));
         if let Some(data) = &self.data {
             map.insert("data".into(), data.clone());
-        }
-        if let Some(id) = self.web_view_id {
-            map.insert("webviewId".into(), Value::from(id));
-        }
-        if let Some(info) = &self.app_info {
-            map.insert(
-                "appInfo".into(),
-                serde_json::to_value(info).unwrap_or_default(),
-            );
         }
         map
     }
@@ -195,8 +145,13 @@ pub struct Caller {
 
 impl Caller {
     /// A caller the host knows nothing about: no `AppInfo`, no web view, no `stateEvent`.
-    pub fn new() -> Self {
-        Caller::default()
+    pub const fn new() -> Self {
+        Caller {
+            app_info: None,
+            web_view_id: None,
+            state_event: None,
+            from_call_text: false,
+        }
     }
 
     /// A caller read from the call text, for a host whose call text is its own SDK's rendering
@@ -207,7 +162,7 @@ impl Caller {
     pub fn from_call_text() -> Self {
         Caller {
             from_call_text: true,
-            ..Caller::default()
+            ..Caller::new()
         }
     }
 

@@ -56,17 +56,14 @@ impl<'a> CallContext<'a> {
         self.states.get::<T>()
     }
 
-    /// A copy of the whole call, data included; an error when the call's data cannot be held
-    /// as a `serde_json::Value` (a number out of range, say).
+    /// A copy of what the mini program sent, data included; an error when the call's data
+    /// cannot be held as a `serde_json::Value` (a number out of range, say).
     pub fn to_call(&self) -> Result<MiniApiCall, ApiError> {
         let mut call = MiniApiCall::new(self.api_name, Value::Null);
         call.data = self
             .data
             .to_value()
             .map_err(|reason| ApiError::new(format!("invalid data: {reason}")))?;
-        call.web_view_id = self.web_view_id;
-        call.state_event = self.state_event.map(str::to_owned);
-        call.app_info = self.app_info.cloned();
         call.extra = self.extra.clone();
         Ok(call)
     }

@@ -78,6 +78,7 @@ impl InFlight {
         }
     }
 
+    #[inline]
     fn take_ready(&mut self) -> HandlerReply {
         match std::mem::replace(&mut self.stage, Stage::Answered) {
             Stage::Ready(reply) => reply,
@@ -85,11 +86,12 @@ impl InFlight {
         }
     }
 
-    /// The reply, if it is already known without polling.
-    pub(super) fn try_now(mut self) -> Result<HandlerReply, Self> {
+    /// The reply, taken, if it is already known without polling.
+    #[inline]
+    pub(super) fn take_now(&mut self) -> Option<HandlerReply> {
         match self.stage {
-            Stage::Ready(_) => Ok(self.take_ready()),
-            _ => Err(self),
+            Stage::Ready(_) => Some(self.take_ready()),
+            _ => None,
         }
     }
 

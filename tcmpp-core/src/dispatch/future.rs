@@ -22,10 +22,16 @@ use crate::reply::{PrefixText, Rendered, Rendering, Reply};
 /// [`now_or_fail`](Self::now_or_fail).
 #[must_use = "the handler's reply arrives only when the future is polled"]
 pub struct ReplyFuture<T = Reply> {
-    in_flight: InFlight,
-    prefix: PrefixText,
-    rendering: Rendering,
+    started: Started,
     output: PhantomData<fn() -> T>,
+}
+
+/// A dispatched call and how its reply is to be rendered: what every [`ReplyFuture`] holds,
+/// whatever it yields, so that dispatch builds it in place, once.
+pub(super) struct Started {
+    pub(super) in_flight: InFlight,
+    pub(super) prefix: PrefixText,
+    pub(super) rendering: Rendering,
 }
 
 /// What a [`ReplyFuture`] yields: [`Reply`], [`Rendered`], or [`String`] (the callback
@@ -43,6 +49,7 @@ mod sealed {
 }
 
 impl ReplyOutput for Reply {
+    #[inline]
     fn from_handler(reply: HandlerReply, _: &str, _: Rendering) -> Self {
         reply.into_reply()
     }
@@ -64,19 +71,12 @@ impl ReplyOutput for String {
 }
 
 impl<T: ReplyOutput> ReplyFuture<T> {
-    pub(super) fn new(in_flight: InFlight, prefix: PrefixText, rendering: Rendering) -> Self {
+    #[inline]
+    pub(super) fn new(started: Started) -> Self {
         ReplyFuture {
-            in_flight,
-            prefix,
-            rendering,
+            started,
             output: PhantomData,
         }
-    }
-
-    /// The `errMsg` prefix the reply is rendered with: the API name, a fixed prefix, or
-    /// `invokeNativePlugin` for a call too broken to name its API.
-    pub fn prefix(&self) -> &str {
-        self.prefix.as_str()
     }
 
     /// The reply, if it is known without polling: for plain-`fn` handlers and for calls refused
@@ -85,21 +85,15 @@ impl<T: ReplyOutput> ReplyFuture<T> {
         clippy::result_large_err,
         reason = "the future comes back to be polled; boxing it would cost the allocation its inline state saves"
     )]
-    pub fn try_now(self) -> Result<T, Self> {
-        let ReplyFuture {
-            in_flight,
-            prefix,
-            rendering,
-            output,
-        } = self;
-        match in_flight.try_now() {
-            Ok(reply) => Ok(T::from_handler(reply, prefix.as_str(), rendering)),
-            Err(in_flight) => Err(ReplyFuture {
-                in_flight,
-                prefix,
-                rendering,
-                output,
-            }),
+    pub fn try_now(mut self) -> Result<T, Self> {
+        let started = &mut self.started;
+        match started.in_flight.take_now() {
+            Some(reply) => Ok(T::from_handler(
+                reply,
+                started.prefix.as_str(),
+                started.rendering,
+            )),
+            None => Err(self),
         }
     }
 
@@ -131,8 +125,28 @@ impl<T: ReplyOutput> ReplyFuture<T> {
     /// # Ok::<_, tcmpp_core::BuildError>(())
     /// ```
     pub fn now_or_fail(self) -> T {
-        let reply = self.in_flight.now_or_fail();
-        T::from_handler(reply, self.prefix.as_str(), self.rendering)
+        let Started {
+            in_flight,
+            prefix,
+            rendering,
+        } = self.started;
+        T::from_handler(in_flight.now_or_fail(), prefix.as_str(), rendering)
+    }
+}
+
+impl ReplyFuture<Rendered> {
+    /// The `errMsg` prefix the reply is rendered with: the API name, a fixed prefix, or
+    /// `invokeNativePlugin` for a call too broken to name its API.
+    pub fn prefix(&self) -> &str {
+        self.started.prefix.as_str()
+    }
+}
+
+impl ReplyFuture<String> {
+    /// The `errMsg` prefix the reply is rendered with; see
+    /// [`ReplyFuture::<Rendered>::prefix`](ReplyFuture::prefix).
+    pub fn prefix(&self) -> &str {
+        self.started.prefix.as_str()
     }
 }
 
@@ -140,19 +154,20 @@ impl<T: ReplyOutput> Future for ReplyFuture<T> {
     type Output = T;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        let this = &mut *self;
-        this.in_flight
+        let started = &mut self.started;
+        started
+            .in_flight
             .poll_reply(cx)
-            .map(|reply| T::from_handler(reply, this.prefix.as_str(), this.rendering))
+            .map(|reply| T::from_handler(reply, started.prefix.as_str(), started.rendering))
     }
 }
 
 impl<T> fmt::Debug for ReplyFuture<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReplyFuture")
-            .field("stage", &self.in_flight.stage_name())
-            .field("prefix", &self.prefix.as_str())
-            .field("rendering", &self.rendering)
+            .field("stage", &self.started.in_flight.stage_name())
+            .field("prefix", &self.started.prefix.as_str())
+            .field("rendering", &self.started.rendering)
             .finish()
     }
 }

@@ -24,6 +24,7 @@ use answer::InFlight;
 use invoke::MalformedData;
 use read::Refusal;
 
+use future::Started;
 pub use future::{ReplyFuture, ReplyOutput};
 
 /// A call as a host hands it to [`Registry::call`]: already read, or the SDK's JSON text, as a
@@ -102,7 +103,7 @@ impl<'a> From<&'a Vec<u8>> for Input<'a> {
 /// let rendered = registry
 ///     .call(r#"{"api_name":"battery","data":{}}"#)
 ///     .wire(Wire::Named("battery"))
-///     .caller(Caller::new().with_app_info(AppInfo::with_app_id("wx_demo")))
+///     .caller(&Caller::new().with_app_info(AppInfo::with_app_id("wx_demo")))
 ///     .rendered(Rendering::Callback)
 ///     .now_or_fail();
 /// assert_eq!(rendered.kind, ReplyKind::Success);
@@ -114,7 +115,7 @@ pub struct Dispatch<'a> {
     registry: &'a Registry,
     input: Input<'a>,
     wire: Wire<'a>,
-    caller: Option<Caller>,
+    caller: Option<&'a Caller>,
     progress: Option<Arc<dyn ProgressSink>>,
 }
 
@@ -123,6 +124,7 @@ impl<'a> Dispatch<'a> {
     /// host's to state, never guessed: every key of a legacy call is the mini program's.
     ///
     /// An [`Input::Call`] was read already, so the format does not apply to it.
+    #[inline]
     pub fn wire(mut self, wire: Wire<'a>) -> Self {
         self.wire = wire;
         self
@@ -131,21 +133,26 @@ impl<'a> Dispatch<'a> {
     /// States who calls, from what the host's SDK knows (Android `mMiniAppInfo`, iOS
     /// `context.tmfAppInfo`, Flutter `call.appInfo`). Access control, progress routing and the
     /// context extractors read the caller from here, never from the call text unless the host
-    /// says to ([`Caller::from_call_text`]). For an [`Input::Call`], what is set here replaces
-    /// the call's own fields.
-    pub fn caller(mut self, caller: Caller) -> Self {
+    /// says to ([`Caller::from_call_text`]).
+    ///
+    /// Borrowed: the caller is read while the call is dispatched, when the reply is taken, and
+    /// handlers get copies of what they ask for.
+    #[inline]
+    pub fn caller(mut self, caller: &'a Caller) -> Self {
         self.caller = Some(caller);
         self
     }
 
     /// Sends the progress events of handlers that take a [`Progress`](crate::Progress)
     /// parameter to `sink`, in order, all before the reply.
+    #[inline]
     pub fn progress(mut self, sink: impl ProgressSink) -> Self {
         self.progress = Some(Arc::new(sink));
         self
     }
 
     /// The reply, as a [`Reply`]: what `.await` on this value gives too.
+    #[inline]
     pub fn reply(self) -> ReplyFuture<Reply> {
         self.start(Shape::Reply)
     }
@@ -154,6 +161,7 @@ impl<'a> Dispatch<'a> {
     /// outcome and pass the text on. A success is serialized once, straight from the handler's
     /// value into the text, so the text keeps what a [`Reply`]'s `serde_json::Map` cannot (an
     /// `f32` as written, integers beyond 64 bits, `Option` map keys).
+    #[inline]
     pub fn rendered(self, rendering: Rendering) -> ReplyFuture<Rendered> {
         let shape = match rendering {
             Rendering::Callback => Shape::Callback,
@@ -162,7 +170,14 @@ impl<'a> Dispatch<'a> {
         self.start(shape)
     }
 
+    #[inline]
     fn start<T: ReplyOutput>(self, shape: Shape) -> ReplyFuture<T> {
+        ReplyFuture::new(self.begin(shape))
+    }
+
+    /// What `start` does for every output.
+    #[inline]
+    fn begin(self, shape: Shape) -> Started {
         let Dispatch {
             registry,
             input,
@@ -170,23 +185,22 @@ impl<'a> Dispatch<'a> {
             caller,
             progress,
         } = self;
-        let caller = caller.unwrap_or_default();
+        let caller = caller.unwrap_or(&NOBODY);
         let channel = progress.map(ProgressChannel::new);
         let reading = Reading {
             wire,
             caller_from_text: caller.from_call_text,
         };
-        let (in_flight, prefix) = match input {
+        match input {
             Input::Call(call) => registry.dispatch_call(call, caller, channel.as_ref(), shape),
             Input::Text(text) => {
-                registry.dispatch_text(reading, text, &caller, channel.as_ref(), shape)
+                registry.dispatch_text(reading, text, caller, channel.as_ref(), shape)
             }
             Input::Bytes(bytes) => match registry.check_bytes(bytes) {
-                Ok(text) => registry.dispatch_text(reading, text, &caller, channel.as_ref(), shape),
-                Err(reply) => registry.refused(Refusal::new(wire.reported_name(), reply)),
+                Ok(text) => registry.dispatch_text(reading, text, caller, channel.as_ref(), shape),
+                Err(reply) => registry.refused(Refusal::new(wire.reported_name(), reply), shape),
             },
-        };
-        ReplyFuture::new(in_flight, prefix, shape.rendering())
+        }
     }
 }
 
@@ -194,6 +208,7 @@ impl<'a> IntoFuture for Dispatch<'a> {
     type Output = Reply;
     type IntoFuture = ReplyFuture<Reply>;
 
+    #[inline]
     fn into_future(self) -> ReplyFuture<Reply> {
         self.reply()
     }
@@ -210,6 +225,9 @@ impl fmt::Debug for Dispatch<'_> {
     }
 }
 
+/// The caller of a dispatch whose host stated none.
+static NOBODY: Caller = Caller::new();
+
 /// The form the reply is taken in, decided before the handler runs so that its value is
 /// serialized once, straight into that form.
 #[derive(Clone, Copy, Debug)]
@@ -220,6 +238,7 @@ pub(crate) enum Shape {
 }
 
 impl Shape {
+    #[inline]
     fn format(self, prefix: &PrefixText) -> ReplyFormat {
         match self {
             Shape::Reply => ReplyFormat::reply(),
@@ -228,10 +247,27 @@ impl Shape {
         }
     }
 
-    fn rendering(self) -> Rendering {
+    /// The `errMsg` prefix, for the shapes that render one; `errmsg_prefix_of` is not called
+    /// for a [`Reply`], which carries none.
+    #[inline]
+    fn prefix(self, errmsg_prefix_of: impl FnOnce() -> PrefixText) -> PrefixText {
         match self {
+            Shape::Reply => PrefixText::Static(""),
+            Shape::Callback | Shape::Bare => errmsg_prefix_of(),
+        }
+    }
+
+    /// The call on its way to a reply of this shape.
+    #[inline]
+    fn started(self, in_flight: InFlight, prefix: PrefixText) -> Started {
+        let rendering = match self {
             Shape::Bare => Rendering::Bare,
             Shape::Reply | Shape::Callback => Rendering::Callback,
+        };
+        Started {
+            in_flight,
+            prefix,
+            rendering,
         }
     }
 }
@@ -251,13 +287,15 @@ impl Registry {
     /// # futures_executor::block_on(async {
     /// let registry = Registry::builder().build()?;
     /// let caller = Caller::new().with_app_info(AppInfo::with_app_id("wx_demo"));
-    /// let reply = registry.call(r#"{"api_name":"greet"}"#).caller(caller.clone()).await;
+    /// let reply = registry.call(r#"{"api_name":"greet"}"#).caller(&caller).await;
     /// assert_eq!(reply.result().unwrap()["hello"], "wx_demo");
-    /// let reply = registry.call(MiniApiCall::new("greet", serde_json::Value::Null)).caller(caller).await;
+    /// let call = MiniApiCall::new("greet", serde_json::Value::Null);
+    /// let reply = registry.call(call).caller(&caller).await;
     /// assert_eq!(reply.result().unwrap()["hello"], "wx_demo");
     /// # Ok::<_, tcmpp_core::BuildError>(())
     /// # }).unwrap();
     /// ```
+    #[inline]
     pub fn call<'a>(&'a self, input: impl Into<Input<'a>>) -> Dispatch<'a> {
         Dispatch {
             registry: self,
@@ -276,46 +314,42 @@ impl Registry {
     /// alone. Calls over the registry's size or nesting limits are refused before they are
     /// read. When the call is too broken to name its API, `errMsg` starts with
     /// `invokeNativePlugin`.
+    #[inline]
     pub fn dispatch_json(&self, json: &str) -> ReplyFuture<String> {
         self.call(json).start(Shape::Callback)
     }
 
     /// Dispatches a call the host read or built itself.
+    #[inline]
     fn dispatch_call(
         &self,
         call: MiniApiCall,
-        caller: Caller,
+        caller: &Caller,
         progress: Option<&ProgressChannel>,
         shape: Shape,
-    ) -> (InFlight, PrefixText) {
+    ) -> Started {
         let MiniApiCall {
             api_name,
             data,
-            web_view_id,
-            state_event,
-            app_info,
             extra,
-            ..
         } = call;
-        let app_info = caller.app_info.or(app_info);
-        let state_event = caller.state_event.or(state_event);
         let cx = CallContext {
             api_name: &api_name,
-            web_view_id: caller.web_view_id.or(web_view_id),
-            state_event: state_event.as_deref(),
-            app_info: app_info.as_ref(),
+            web_view_id: caller.web_view_id,
+            state_event: caller.state_event.as_deref(),
+            app_info: caller.app_info.as_ref(),
             extra: &extra,
             states: self.states(),
             data: data.map_or(DataSource::Absent, DataSource::Value),
             progress,
         };
         let entry = self.lookup(&api_name);
-        let prefix = self.errmsg_prefix_of(entry, Some(&api_name));
+        let prefix = shape.prefix(|| self.errmsg_prefix_of(entry, Some(&api_name)));
         let in_flight = self
             .invoke(entry, cx, || shape.format(&prefix))
             // Data that is already a value was JSON.
             .unwrap_or_else(|MalformedData| InFlight::ready(malformed_call()));
-        (in_flight, prefix)
+        shape.started(in_flight, prefix)
     }
 
     /// The size limit, then UTF-8.

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use super::answer::InFlight;
 use super::invoke::MalformedData;
 use super::observe::log_refused_call;
-use super::Shape;
+use super::{Shape, Started};
 use crate::call::Caller;
 use crate::context::CallContext;
 use crate::data::{DataSource, is_json};
@@ -51,25 +51,23 @@ impl Registry {
         stated: &Caller,
         progress: Option<&ProgressChannel>,
         shape: Shape,
-    ) -> (InFlight, PrefixText) {
+    ) -> Started {
         let (call, entry) = match self.read_call(reading, json) {
             Ok(read) => read,
-            Err(refusal) => return self.refused(refusal),
+            Err(refusal) => return self.refused(refusal, shape),
         };
-        let prefix = self.errmsg_prefix_of(entry, Some(&call.api_name));
+        let prefix = shape.prefix(|| self.errmsg_prefix_of(entry, Some(&call.api_name)));
         let format = || shape.format(&prefix);
         match self.invoke_read(reading, json, call, entry, stated, progress, format) {
-            Ok(in_flight) => (in_flight, prefix),
-            Err(refusal) => self.refused(refusal),
+            Ok(in_flight) => shape.started(in_flight, prefix),
+            Err(refusal) => self.refused(refusal, shape),
         }
     }
 
-    /// A refused call's reply, and the prefix to render it with.
-    pub(super) fn refused(&self, refusal: Refusal<'_>) -> (InFlight, PrefixText) {
-        (
-            InFlight::ready(refusal.reply),
-            self.errmsg_prefix_of(None, refusal.name.as_deref()),
-        )
+    /// A refused call's reply, with the prefix to render it with.
+    pub(super) fn refused(&self, refusal: Refusal<'_>, shape: Shape) -> Started {
+        let prefix = self.errmsg_prefix_of(None, refusal.name.as_deref());
+        shape.started(InFlight::ready(refusal.reply), prefix)
     }
 
     /// What `errMsg` starts with in the rendered reply to a call named `name`, handled by

@@ -104,6 +104,7 @@ impl Registry {
     }
 
     /// The handler registered under `api_name`.
+    #[inline]
     pub(crate) fn lookup(&self, api_name: &str) -> Option<&'static ApiEntry> {
         self.inner.by_name.get(api_name).map(|(entry, _)| *entry)
     }

@@ -1,7 +1,5 @@
 //! Reading call text into an owned [`MiniApiCall`].
 
-use std::borrow::Cow;
-
 use serde_json::Value;
 
 use crate::call::MiniApiCall;
@@ -14,9 +12,9 @@ impl MiniApiCall {
     ///
     /// The caller is never read from the text (see [`Caller`](crate::Caller)): a call that
     /// carries `appInfo` is refused, and `webviewId` and `stateEvent` are checked for their
-    /// type but left unset; the host sets them with the `with_*` methods from what its SDK
-    /// knows. To dispatch text, hand it to [`Registry::call`](crate::Registry::call) directly:
-    /// that reads `data` straight into the handler's type, with no `Value` in between.
+    /// type and dropped; the host states who calls beside the call. To dispatch text, hand it
+    /// to [`Registry::call`](crate::Registry::call) directly: that reads `data` straight into
+    /// the handler's type, with no `Value` in between.
     pub fn from_json(json: &str, wire: Wire<'_>) -> Result<Self, CallError> {
         let reading = Reading {
             wire,
@@ -42,9 +40,6 @@ impl WireCall<'_> {
         };
         let mut call = MiniApiCall::new(self.api_name.into_owned(), Value::Null);
         call.data = data;
-        call.web_view_id = self.caller.web_view_id;
-        call.state_event = self.caller.state_event.map(Cow::into_owned);
-        call.app_info = self.caller.app_info.map(|app_info| *app_info);
         call.extra = self.extra;
         Ok(call)
     }
