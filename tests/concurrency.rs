@@ -104,11 +104,13 @@ fn every_call_gets_exactly_its_own_reply() {
                     // Half as parsed calls, half as JSON text.
                     let reply = if id % 2 == 0 {
                         futures_executor::block_on(
-                            registry.dispatch(MiniApiCall::new("work", json!({ "id": id }))),
+                            registry
+                                .call(MiniApiCall::new("work", json!({ "id": id })))
+                                .reply(),
                         )
                     } else {
                         let text = format!(r#"{{"api_name":"work","data":{{"id":{id}}}}}"#);
-                        futures_executor::block_on(registry.dispatch_json_bare(&text))
+                        futures_executor::block_on(registry.call(&text).reply())
                     };
                     record(&replies, id, &reply);
                 }
@@ -129,7 +131,7 @@ fn every_call_gets_exactly_its_own_reply() {
                     (
                         id,
                         registry
-                            .dispatch(MiniApiCall::new("work", json!({ "id": id })))
+                            .call(MiniApiCall::new("work", json!({ "id": id })))
                             .await,
                     )
                 });

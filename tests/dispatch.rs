@@ -8,8 +8,8 @@ use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tcmpp_core::{
-    ApiError, ApiName, AppInfo, ErrMsgPrefix, FailureKind, MiniApiCall, Registry, Reply, State,
-    WebViewId, mini_api,
+    ApiError, ApiName, AppInfo, Caller, ErrMsgPrefix, FailureKind, MiniApiCall, Registry,
+    Rendering, Reply, ReplyKind, State, WebViewId, Wire, mini_api,
 };
 
 // ---- handlers under test -------------------------------------------------------------------
@@ -196,7 +196,7 @@ async fn panic_async(person: Person) -> Greeting {
     panic!("{} broke it", person.name);
 }
 
-/// Returns `Pending` once, so a panic after it happens inside `poll`, not inside `dispatch`.
+/// Returns `Pending` once, so a panic after it happens on a later `poll`, not on the first.
 struct YieldOnce(bool);
 
 impl std::future::Future for YieldOnce {
@@ -226,7 +226,7 @@ fn registry() -> Registry {
 }
 
 fn dispatch(api: &str, data: Value) -> Reply {
-    block_on(registry().dispatch(MiniApiCall::new(api, data)))
+    block_on(registry().call(MiniApiCall::new(api, data)).reply())
 }
 
 fn json_reply(text: &str) -> Value {
@@ -262,10 +262,29 @@ fn seed_call_through_the_json_entry() {
 
 #[test]
 fn seed_call_in_the_legacy_format() {
-    let reply =
-        block_on(registry().dispatch_json_legacy("myApiName", r#"{"name":"kka","age":22}"#));
+    let reply = block_on(
+        registry()
+            .call(r#"{"name":"kka","age":22}"#)
+            .wire(Wire::Legacy("myApiName"))
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(reply.kind, ReplyKind::Success);
     assert_eq!(
-        reply,
+        reply.text,
+        r#"{"result":"success","method":"myApiHandler","errMsg":"myApiName:ok"}"#
+    );
+}
+
+#[test]
+fn seed_call_with_the_name_reported_beside_it() {
+    let reply = block_on(
+        registry()
+            .call(r#"{"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#)
+            .wire(Wire::Named("myApiName"))
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(
+        reply.text,
         r#"{"result":"success","method":"myApiHandler","errMsg":"myApiName:ok"}"#
     );
 }
@@ -277,13 +296,20 @@ fn seed_call_as_a_call_value_and_bare() {
         success(dispatch("myApiName", json!({ "name": "kka", "age": 22 }))),
         expected
     );
-    let bare = block_on(
-        registry().dispatch_json_bare(r#"{"api_name":"myApiName","data":{"name":"kka","age":22}}"#),
+    let text = r#"{"api_name":"myApiName","data":{"name":"kka","age":22}}"#;
+    let reply = block_on(registry().call(text).reply());
+    assert_eq!(success(reply), expected);
+    let legacy = block_on(
+        registry()
+            .call(r#"{"name":"kka","age":22}"#)
+            .wire(Wire::Legacy("myApiName"))
+            .reply(),
     );
-    assert_eq!(success(bare), expected);
-    let legacy =
-        block_on(registry().dispatch_json_bare_legacy("myApiName", r#"{"name":"kka","age":22}"#));
     assert_eq!(success(legacy), expected);
+    // The bare rendering, for SDKs that add `errMsg` themselves.
+    let bare = block_on(registry().call(text).rendered(Rendering::Bare));
+    assert_eq!(bare.kind, ReplyKind::Success);
+    assert_eq!(bare.text, r#"{"result":"success","method":"myApiHandler"}"#);
 }
 
 // ---- data ----------------------------------------------------------------------------------
@@ -342,7 +368,7 @@ fn invalid_data_messages_for_common_mistakes() {
     ];
     for (data, expected) in cases {
         let text = json!({ "api_name": "myApiName", "data": data }).to_string();
-        let from_text = block_on(registry().dispatch_json_bare(&text));
+        let from_text = block_on(registry().call(&text).reply());
         let from_value = dispatch("myApiName", data.clone());
         for reply in [from_text, from_value] {
             assert_eq!(
@@ -457,18 +483,127 @@ fn escaped_strings_in_data_decode() {
 
 // ---- context -------------------------------------------------------------------------------
 
+/// The reason a call whose text carries `appInfo` is refused, unless the host said to believe
+/// the text.
+const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).expect("a reply is JSON")
+}
+
 #[test]
-fn context_parameters_come_from_the_call() {
-    let text = r#"{"api_name":"whoCalls","webviewId":7,"appInfo":{"appId":"wx1"}}"#;
+fn context_parameters_come_from_the_caller_the_host_states() {
+    let registry = registry();
+    // The host states who calls beside the call text, from what its SDK knows.
+    let caller = Caller::new()
+        .with_app_info(AppInfo::with_app_id("wx1"))
+        .with_web_view_id(7);
+    let reply = block_on(
+        registry
+            .call(r#"{"api_name":"whoCalls"}"#)
+            .caller(caller.clone())
+            .rendered(Rendering::Callback),
+    );
     assert_eq!(
-        json_reply(text),
+        parse(&reply.text),
         json!({ "errMsg": "whoCalls:ok", "appId": "wx1", "webViewId": 7, "api": "whoCalls" })
     );
+    // The same from bytes.
+    let reply = block_on(
+        registry
+            .call(br#"{"api_name":"whoCalls"}"#.as_slice())
+            .caller(caller)
+            .reply(),
+    );
+    assert_eq!(
+        success(reply),
+        json!({ "appId": "wx1", "webViewId": 7, "api": "whoCalls" })
+    );
+    // A call the host built carries its caller itself.
     let call = MiniApiCall::new("whoCalls", Value::Null)
         .with_app_info(AppInfo::with_app_id("wx2"))
         .with_web_view_id(8);
     assert_eq!(
-        success(block_on(registry().dispatch(call))),
+        success(block_on(registry.call(call.clone()).reply())),
+        json!({ "appId": "wx2", "webViewId": 8, "api": "whoCalls" })
+    );
+    // What the host states beside such a call replaces its fields, field by field.
+    let reply = block_on(
+        registry
+            .call(call)
+            .caller(Caller::new().with_web_view_id(9))
+            .reply(),
+    );
+    assert_eq!(
+        success(reply),
+        json!({ "appId": "wx2", "webViewId": 9, "api": "whoCalls" })
+    );
+}
+
+#[test]
+fn the_caller_comes_from_the_text_only_when_the_host_says_so() {
+    let registry = registry();
+    let text = r#"{"api_name":"whoCalls","webviewId":7,"appInfo":{"appId":"wx1"}}"#;
+    // The host's own SDK rendered the text: its caller is believed.
+    let reply = block_on(
+        registry
+            .call(text)
+            .caller(Caller::from_call_text())
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(reply.kind, ReplyKind::Success);
+    assert_eq!(
+        parse(&reply.text),
+        json!({ "errMsg": "whoCalls:ok", "appId": "wx1", "webViewId": 7, "api": "whoCalls" })
+    );
+    // What the host states takes precedence over the text's.
+    let reply = block_on(
+        registry
+            .call(text)
+            .caller(Caller::from_call_text().with_app_info(AppInfo::with_app_id("wx_host")))
+            .reply(),
+    );
+    assert_eq!(
+        success(reply),
+        json!({ "appId": "wx_host", "webViewId": 7, "api": "whoCalls" })
+    );
+    // Otherwise an `appInfo` in the text is what the mini program wrote: refused.
+    assert_eq!(
+        json_reply(text),
+        json!({ "errMsg": format!("whoCalls:fail {APP_INFO_REFUSED}") })
+    );
+    // Even beside a caller the host states.
+    let stated = Caller::new()
+        .with_app_info(AppInfo::with_app_id("wx2"))
+        .with_web_view_id(8);
+    let reply = block_on(registry.call(text).caller(stated.clone()).reply());
+    assert_eq!(
+        failure(&reply),
+        (FailureKind::InvalidCall, APP_INFO_REFUSED.into(), None)
+    );
+    // A `webviewId` in the text is ignored: the handler sees only what the host states.
+    let reply = block_on(
+        registry
+            .call(r#"{"api_name":"whoCalls","webviewId":7}"#)
+            .caller(Caller::new().with_app_info(AppInfo::with_app_id("wx1")))
+            .reply(),
+    );
+    assert_eq!(
+        failure(&reply),
+        (
+            FailureKind::MissingContext,
+            "missing context: this call carries no webviewId".into(),
+            None
+        )
+    );
+    let reply = block_on(
+        registry
+            .call(r#"{"api_name":"whoCalls","webviewId":7}"#)
+            .caller(stated)
+            .reply(),
+    );
+    assert_eq!(
+        success(reply),
         json!({ "appId": "wx2", "webViewId": 8, "api": "whoCalls" })
     );
 }
@@ -486,7 +621,18 @@ fn a_missing_required_context_is_a_fail_reply() {
     );
     let call = MiniApiCall::new("whoCalls", Value::Null).with_app_info(AppInfo::with_app_id("wx"));
     assert_eq!(
-        failure(&block_on(registry().dispatch(call))).1,
+        failure(&block_on(registry().call(call).reply())).1,
+        "missing context: this call carries no webviewId"
+    );
+    // The same when the host states an app but no web view beside call text.
+    let reply = block_on(
+        registry()
+            .call(r#"{"api_name":"whoCalls"}"#)
+            .caller(Caller::new().with_app_info(AppInfo::with_app_id("wx")))
+            .reply(),
+    );
+    assert_eq!(
+        failure(&reply).1,
         "missing context: this call carries no webviewId"
     );
 }
@@ -497,20 +643,70 @@ fn optional_context_is_none_when_absent() {
         success(dispatch("maybeWho", Value::Null)),
         json!({ "app": null, "webView": null })
     );
-    let reply = json_reply(r#"{"api_name":"maybeWho","webviewId":3,"appInfo":{"appId":"wx9"}}"#);
+    let expected = json!({ "errMsg": "maybeWho:ok", "app": "wx9", "webView": 3 });
+    let text = r#"{"api_name":"maybeWho","webviewId":3,"appInfo":{"appId":"wx9"}}"#;
+    let reply = block_on(
+        registry()
+            .call(text)
+            .caller(Caller::from_call_text())
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(parse(&reply.text), expected);
+    let reply = block_on(
+        registry()
+            .call(r#"{"api_name":"maybeWho","webviewId":3}"#)
+            .caller(
+                Caller::new()
+                    .with_app_info(AppInfo::with_app_id("wx9"))
+                    .with_web_view_id(3),
+            )
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(parse(&reply.text), expected);
+    // Without the host's word, the text's `webviewId` is none, and a null `appInfo` is no
+    // `appInfo`.
     assert_eq!(
-        reply,
-        json!({ "errMsg": "maybeWho:ok", "app": "wx9", "webView": 3 })
+        json_reply(r#"{"api_name":"maybeWho","webviewId":3,"appInfo":null}"#),
+        json!({ "errMsg": "maybeWho:ok", "app": null, "webView": null })
     );
 }
 
 #[test]
 fn the_whole_call_is_available_alongside_the_data() {
     let text = r#"{"stateEvent":"requestCustomApi","api_name":"wholeCall","data":{"name":"kka","age":22},"webviewId":4}"#;
-    assert_eq!(
-        json_reply(text),
+    let expected = |event: Value| {
         json!({
             "errMsg": "wholeCall:ok",
+            "name": "kka",
+            "callData": { "name": "kka", "age": 22 },
+            "event": event,
+            "api": "wholeCall",
+        })
+    };
+    for caller in [
+        Caller::new().with_state_event("requestCustomApi"),
+        Caller::from_call_text(),
+    ] {
+        let reply = block_on(
+            registry()
+                .call(text)
+                .caller(caller.clone())
+                .rendered(Rendering::Callback),
+        );
+        assert_eq!(
+            parse(&reply.text),
+            expected(json!("requestCustomApi")),
+            "{caller:?}"
+        );
+    }
+    // The text's `stateEvent` alone is not believed.
+    assert_eq!(json_reply(text), expected(Value::Null));
+    // A call the host built carries its own.
+    let call = MiniApiCall::new("wholeCall", json!({ "name": "kka", "age": 22 }))
+        .with_state_event("requestCustomApi");
+    assert_eq!(
+        success(block_on(registry().call(call).reply())),
+        json!({
             "name": "kka",
             "callData": { "name": "kka", "age": 22 },
             "event": "requestCustomApi",
@@ -525,7 +721,7 @@ fn state_is_shared_by_every_call() {
     let clone = registry.clone();
     for expected in 1..=3 {
         let which = if expected % 2 == 0 { &clone } else { &registry };
-        let reply = block_on(which.dispatch(MiniApiCall::new("count", Value::Null)));
+        let reply = block_on(which.call(MiniApiCall::new("count", Value::Null)).reply());
         assert_eq!(success(reply), json!({ "count": expected }));
     }
 }
@@ -638,16 +834,58 @@ fn a_broken_call_is_a_fail_reply_named_after_invoke_native_plugin() {
         json!({ "errMsg": "invokeNativePlugin:fail invalid call: missing `api_name`" })
     );
     // With the name reported beside the call, the reply is named after it.
-    let reply = block_on(registry().dispatch_json_with_name("myApiName", "{oops"));
-    let reply: Value = serde_json::from_str(&reply).unwrap();
+    let reply = block_on(
+        registry()
+            .call("{oops")
+            .wire(Wire::Named("myApiName"))
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(reply.kind, ReplyKind::Fail);
+    let reply: Value = serde_json::from_str(&reply.text).unwrap();
     assert_eq!(
         reply["errMsg"],
         json!(
             "myApiName:fail invalid call: not valid JSON: key must be a string at line 1 column 2"
         )
     );
-    let bare = block_on(registry().dispatch_json_bare("not json"));
+    let bare = block_on(registry().call("not json").reply());
     assert_eq!(failure(&bare).0, FailureKind::InvalidCall);
+}
+
+#[test]
+fn a_named_call_must_name_its_api_itself() {
+    // A unified call without `api_name` is not guessed to be legacy, even when the SDK reported
+    // a name beside it.
+    let reply = block_on(
+        registry()
+            .call(r#"{"name":"kka","age":22}"#)
+            .wire(Wire::Named("myApiName"))
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(reply.kind, ReplyKind::Fail);
+    assert_eq!(
+        reply.text,
+        r#"{"errMsg":"myApiName:fail invalid call: missing `api_name`: a unified call names its API itself (a legacy-format call, whose whole object is the data, must be read as legacy)"}"#
+    );
+    // Read as legacy, as the host must state it, the same text is answered.
+    let reply = block_on(
+        registry()
+            .call(r#"{"name":"kka","age":22}"#)
+            .wire(Wire::Legacy("myApiName"))
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(
+        reply.text,
+        r#"{"result":"success","method":"myApiHandler","errMsg":"myApiName:ok"}"#
+    );
+    // A name that disagrees with the reported one is refused too.
+    let reply = block_on(
+        registry()
+            .call(r#"{"api_name":"noData"}"#)
+            .wire(Wire::Named("myApiName"))
+            .reply(),
+    );
+    assert_eq!(failure(&reply).0, FailureKind::InvalidCall);
 }
 
 #[test]
@@ -668,7 +906,7 @@ fn a_fixed_errmsg_prefix_replaces_the_api_name() {
 #[test]
 fn panics_become_fail_replies_and_the_registry_keeps_serving() {
     let registry = registry();
-    let sync_panic = block_on(registry.dispatch(MiniApiCall::new("panicSync", Value::Null)));
+    let sync_panic = block_on(registry.call(MiniApiCall::new("panicSync", Value::Null)).reply());
     assert_eq!(
         failure(&sync_panic),
         (
@@ -702,16 +940,20 @@ fn panics_become_fail_replies_and_the_registry_keeps_serving() {
 #[test]
 fn plain_fn_replies_are_ready_without_an_executor() {
     let ready = registry()
-        .dispatch(MiniApiCall::new("noData", Value::Null))
+        .call(MiniApiCall::new("noData", Value::Null))
+        .reply()
         .try_now();
     assert_eq!(
         success(ready.expect("a plain fn's reply is ready")),
         json!({ "ran": true })
     );
     let pending = registry()
-        .dispatch(MiniApiCall::new("unitResult", Value::Null))
+        .call(MiniApiCall::new("unitResult", Value::Null))
+        .reply()
         .try_now();
-    assert!(pending.is_err(), "an async fn's reply needs polling");
+    let pending = pending.expect_err("an async fn's reply needs polling");
+    // Polled, it answers.
+    assert_eq!(block_on(pending), Reply::Success(Map::new()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -732,7 +974,7 @@ async fn concurrent_dispatch_on_tokio_answers_every_call_once() {
                 2 => ("panicSync", Value::Null),
                 _ => ("echoProfile", json!({ "userName": format!("u{i}") })),
             };
-            let reply = registry.dispatch(MiniApiCall::new(api, data)).await;
+            let reply = registry.call(MiniApiCall::new(api, data)).await;
             answered.fetch_add(1, Ordering::SeqCst);
             (i, reply)
         }));

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use futures_executor::block_on;
 use serde_json::Value;
-use tcmpp_core::{AccessPolicy, Registry, mini_api};
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, Registry, Rendering, ReplyKind, mini_api};
 
 #[mini_api("observed")]
 fn observed(data: Value) -> Value {
@@ -54,14 +54,31 @@ fn each_call_is_logged_with_its_identity_and_outcome_but_not_its_data() {
         .access_policy(AccessPolicy::default())
         .build()
         .unwrap();
+    // The host states the caller beside the call, as its SDK knows it.
+    let caller = Caller::new()
+        .with_app_info(AppInfo::with_app_id("wx_obs"))
+        .with_web_view_id(4);
     let logs = logs_of(|| {
-        let call = r#"{"api_name":"observed","webviewId":4,"appInfo":{"appId":"wx_obs"},"data":{"card":"SECRET-4111"}}"#;
-        let reply = block_on(registry.dispatch_json(call));
-        assert!(reply.contains("observed:ok"), "{reply}");
-        let refused = block_on(
-            registry.dispatch_json(r#"{"api_name":"guarded","appInfo":{"appId":"wx_obs"}}"#),
+        let call = r#"{"api_name":"observed","webviewId":4,"data":{"card":"SECRET-4111"}}"#;
+        let reply = block_on(
+            registry
+                .call(call)
+                .caller(caller.clone())
+                .rendered(Rendering::Callback),
         );
-        assert!(refused.contains("permission denied"), "{refused}");
+        assert_eq!(reply.kind, ReplyKind::Success);
+        assert!(reply.text.contains("observed:ok"), "{}", reply.text);
+        let refused = block_on(
+            registry
+                .call(r#"{"api_name":"guarded"}"#)
+                .caller(caller.clone())
+                .rendered(Rendering::Callback),
+        );
+        assert!(
+            refused.text.contains("permission denied"),
+            "{}",
+            refused.text
+        );
         let panicked = block_on(registry.dispatch_json(r#"{"api_name":"exploding"}"#));
         assert!(panicked.contains("internal error"), "{panicked}");
     });
@@ -103,6 +120,42 @@ fn each_call_is_logged_with_its_identity_and_outcome_but_not_its_data() {
         !logs.contains("SECRET-4111"),
         "data payloads are never logged:\n{logs}"
     );
+}
+
+#[test]
+fn the_logged_identity_is_the_one_the_host_believes() {
+    let registry = Registry::builder().build().unwrap();
+    let logs = logs_of(|| {
+        // The host's own SDK rendered this text: its caller is believed, and logged.
+        let text = r#"{"api_name":"observed","webviewId":12,"appInfo":{"appId":"wx_text"},"data":1}"#;
+        let reply = block_on(
+            registry
+                .call(text)
+                .caller(Caller::from_call_text())
+                .rendered(Rendering::Callback),
+        );
+        assert_eq!(reply.text, r#"{"size":1,"errMsg":"observed:ok"}"#);
+        // Untrusted text that names its caller is refused before dispatch, and the forged
+        // identity is never logged as the caller.
+        let forged = r#"{"api_name":"observed","webviewId":13,"appInfo":{"appId":"wx_forged"}}"#;
+        let refused = block_on(registry.dispatch_json(forged));
+        assert!(refused.contains("is not believed"), "{refused}");
+    });
+    let answered = logs
+        .lines()
+        .find(|line| line.contains("mini API call answered"))
+        .expect(&logs);
+    assert!(
+        answered.contains(r#"app_id="wx_text""#) && answered.contains("web_view_id=12"),
+        "{answered}"
+    );
+    let refused = logs
+        .lines()
+        .find(|line| line.contains("mini API call refused before dispatch"))
+        .expect(&logs);
+    assert!(refused.contains("not believed"), "{refused}");
+    assert!(!logs.contains(r#"app_id="wx_forged""#), "{logs}");
+    assert!(!logs.contains("web_view_id=13"), "{logs}");
 }
 
 /// A subscriber that panics whenever it is called into, to prove that logging can never cost a

@@ -4,12 +4,17 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
-use tcmpp_core::{MiniApiCall, Progress, ProgressError, ProgressEvent, Registry, mini_api};
+use tcmpp_core::{
+    Caller, MiniApiCall, Progress, ProgressError, ProgressEvent, Registry, Rendering, ReplyKind,
+    Wire, mini_api,
+};
 
 /// What a host saw, in order: progress events and the reply.
 type Journal = Arc<Mutex<Vec<String>>>;
 
-fn recording_sink(journal: &Journal) -> impl Fn(ProgressEvent<'_>) + Send + Sync + 'static {
+fn recording_sink(
+    journal: &Journal,
+) -> impl Fn(ProgressEvent<'_>) + Clone + Send + Sync + 'static {
     let journal = journal.clone();
     move |event| {
         journal.lock().unwrap().push(format!(
@@ -72,14 +77,19 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 fn events_arrive_in_order_before_the_reply() {
     let registry = registry();
     let journal = Journal::default();
+    // The host states the call's stateEvent, as its SDK knows it.
     let reply = block_on(
         registry
-            .with_progress(recording_sink(&journal))
-            .dispatch_json(
-                r#"{"stateEvent":"evt7","api_name":"progressSteps","data":{},"webviewId":1}"#,
-            ),
+            .call(r#"{"stateEvent":"evt7","api_name":"progressSteps","data":{},"webviewId":1}"#)
+            .caller(Caller::new().with_state_event("evt7").with_web_view_id(1))
+            .progress(recording_sink(&journal))
+            .rendered(Rendering::Callback),
     );
-    journal.lock().unwrap().push(format!("reply {reply}"));
+    assert_eq!(reply.kind, ReplyKind::Success);
+    journal
+        .lock()
+        .unwrap()
+        .push(format!("reply {}", reply.text));
     assert_eq!(
         *journal.lock().unwrap(),
         [
@@ -96,14 +106,15 @@ fn a_plain_fn_handler_sends_progress_during_a_sync_dispatch() {
     let registry = registry();
     let journal = Journal::default();
     let reply = registry
-        .with_progress(recording_sink(&journal))
-        .dispatch(MiniApiCall::new(
+        .call(MiniApiCall::new(
             "progressSyncSteps",
             serde_json::Value::Null,
         ))
+        .progress(recording_sink(&journal))
+        .reply()
         .now_or_fail();
     assert!(reply.is_success(), "{reply:?}");
-    // A call built by hand carries no stateEvent.
+    // A call built by hand carries no stateEvent unless the host gives it one.
     assert_eq!(
         *journal.lock().unwrap(),
         [
@@ -111,6 +122,99 @@ fn a_plain_fn_handler_sends_progress_during_a_sync_dispatch() {
             "progressSyncSteps - {}"
         ]
     );
+    journal.lock().unwrap().clear();
+    let reply = registry
+        .call(
+            MiniApiCall::new("progressSyncSteps", serde_json::Value::Null)
+                .with_state_event("built"),
+        )
+        .progress(recording_sink(&journal))
+        .reply()
+        .now_or_fail();
+    assert!(reply.is_success(), "{reply:?}");
+    // A caller stated beside the call replaces its stateEvent.
+    let reply = registry
+        .call(
+            MiniApiCall::new("progressSyncSteps", serde_json::Value::Null)
+                .with_state_event("built"),
+        )
+        .caller(Caller::new().with_state_event("stated"))
+        .progress(recording_sink(&journal))
+        .rendered(Rendering::Bare)
+        .now_or_fail();
+    assert_eq!((reply.kind, reply.text.as_str()), (ReplyKind::Success, "{}"));
+    assert_eq!(
+        *journal.lock().unwrap(),
+        [
+            r#"progressSyncSteps built {"step":"a"}"#,
+            "progressSyncSteps built {}",
+            r#"progressSyncSteps stated {"step":"a"}"#,
+            "progressSyncSteps stated {}",
+        ]
+    );
+}
+
+#[test]
+fn the_state_event_in_call_text_is_believed_only_when_the_host_says_so() {
+    let registry = registry();
+    let text = r#"{"api_name":"progressSyncSteps","stateEvent":"fromText"}"#;
+    let journal = Journal::default();
+    // Untrusted text: its stateEvent is ignored.
+    let reply = registry
+        .call(text)
+        .progress(recording_sink(&journal))
+        .rendered(Rendering::Callback)
+        .now_or_fail();
+    assert_eq!(reply.text, r#"{"errMsg":"progressSyncSteps:ok"}"#);
+    // The host's own SDK rendered the text.
+    let reply = registry
+        .call(text)
+        .caller(Caller::from_call_text())
+        .progress(recording_sink(&journal))
+        .reply()
+        .now_or_fail();
+    assert!(reply.is_success(), "{reply:?}");
+    // What the host states wins over the text's.
+    let reply = registry
+        .call(text.as_bytes())
+        .caller(Caller::from_call_text().with_state_event("stated"))
+        .progress(recording_sink(&journal))
+        .reply()
+        .now_or_fail();
+    assert!(reply.is_success(), "{reply:?}");
+    // A legacy call carries none: its keys are data.
+    let reply = registry
+        .call(r#"{"stateEvent":"inData"}"#)
+        .wire(Wire::Legacy("progressSyncSteps"))
+        .caller(Caller::from_call_text())
+        .progress(recording_sink(&journal))
+        .reply()
+        .now_or_fail();
+    assert!(reply.is_success(), "{reply:?}");
+    assert_eq!(
+        *journal.lock().unwrap(),
+        [
+            r#"progressSyncSteps - {"step":"a"}"#,
+            "progressSyncSteps - {}",
+            r#"progressSyncSteps fromText {"step":"a"}"#,
+            "progressSyncSteps fromText {}",
+            r#"progressSyncSteps stated {"step":"a"}"#,
+            "progressSyncSteps stated {}",
+            r#"progressSyncSteps - {"step":"a"}"#,
+            "progressSyncSteps - {}",
+        ]
+    );
+    // The text's stateEvent is still checked for its type.
+    let reply = registry
+        .call(r#"{"api_name":"progressSyncSteps","stateEvent":7}"#)
+        .progress(recording_sink(&journal))
+        .reply()
+        .now_or_fail();
+    assert_eq!(
+        reply.failure().map(|failure| failure.message()),
+        Some("invalid call: `stateEvent` must be a string, found a number")
+    );
+    assert_eq!(journal.lock().unwrap().len(), 8);
 }
 
 #[test]
@@ -119,8 +223,9 @@ fn an_event_sent_after_the_reply_is_refused_not_delivered() {
     let journal = Journal::default();
     let reply = block_on(
         registry
-            .with_progress(recording_sink(&journal))
-            .dispatch_json_bare(r#"{"api_name":"progressKept","stateEvent":"k"}"#),
+            .call(r#"{"api_name":"progressKept","stateEvent":"k"}"#)
+            .progress(recording_sink(&journal))
+            .reply(),
     );
     assert_eq!(reply.result().unwrap()["openWhileRunning"], true);
     let kept = KEPT
@@ -139,7 +244,7 @@ fn an_event_sent_after_the_reply_is_refused_not_delivered() {
 #[test]
 fn progress_without_a_sink_reports_that_nobody_listens() {
     let registry = registry();
-    let reply = block_on(registry.dispatch_json_bare(r#"{"api_name":"progressReport"}"#));
+    let reply = block_on(registry.call(r#"{"api_name":"progressReport"}"#).reply());
     let result = reply.result().expect("a success");
     assert_eq!(
         result["sent"],
@@ -166,12 +271,21 @@ fn a_handler_error_from_progress_is_a_fail_reply_and_the_channel_closes() {
 fn each_call_has_its_own_channel() {
     let registry = registry();
     let journal = Journal::default();
-    let dispatcher = registry.with_progress(recording_sink(&journal));
+    // One sink for both calls; the host's SDK rendered their text, stateEvent included.
+    let sink = recording_sink(&journal);
+    let dispatch = |text: &str| {
+        block_on(
+            registry
+                .call(text)
+                .caller(Caller::from_call_text())
+                .progress(sink.clone())
+                .rendered(Rendering::Callback),
+        )
+        .text
+    };
     // The first call is answered (and its channel closed) before the second starts.
-    let first =
-        block_on(dispatcher.dispatch_json(r#"{"api_name":"progressSteps","stateEvent":"one"}"#));
-    let second =
-        block_on(dispatcher.dispatch_json(r#"{"api_name":"progressSteps","stateEvent":"two"}"#));
+    let first = dispatch(r#"{"api_name":"progressSteps","stateEvent":"one"}"#);
+    let second = dispatch(r#"{"api_name":"progressSteps","stateEvent":"two"}"#);
     assert!(first.contains(":ok") && second.contains(":ok"));
     let journal = journal.lock().unwrap();
     assert_eq!(journal.len(), 6);
@@ -194,8 +308,9 @@ fn a_dropped_reply_future_closes_the_channel() {
     let journal = Journal::default();
     let mut future = Box::pin(
         registry
-            .with_progress(recording_sink(&journal))
-            .dispatch_json(r#"{"api_name":"progressStuck"}"#),
+            .call(r#"{"api_name":"progressStuck"}"#)
+            .progress(recording_sink(&journal))
+            .rendered(Rendering::Callback),
     );
     // Run the handler until it waits, then give up on the call (a host timeout, say).
     let waker = std::task::Waker::noop();
@@ -230,11 +345,13 @@ fn a_timed_out_call_refuses_later_events() {
     let journal = Journal::default();
     let reply = block_on(
         registry
-            .with_progress(recording_sink(&journal))
-            .dispatch_json(r#"{"api_name":"progressSlow","stateEvent":"s"}"#),
+            .call(r#"{"api_name":"progressSlow","stateEvent":"s"}"#)
+            .caller(Caller::new().with_state_event("s"))
+            .progress(recording_sink(&journal))
+            .rendered(Rendering::Callback),
     );
     assert_eq!(
-        reply,
+        reply.text,
         r#"{"errMsg":"progressSlow:fail timeout after 20 ms"}"#
     );
     let kept = KEPT_BY_SLOW
@@ -249,5 +366,72 @@ fn a_timed_out_call_refuses_later_events() {
     assert_eq!(
         *journal.lock().unwrap(),
         [r#"progressSlow s {"started":true}"#]
+    );
+}
+
+#[mini_api("progressAtOnce")]
+async fn progress_at_once(progress: Progress) -> Result<serde_json::Value, ProgressError> {
+    progress.send(json!({ "step": 1 }))?;
+    Ok(json!({ "done": true }))
+}
+
+/// Keeps the `Progress` of a handler that waits, as a synchronous call polls it once.
+static KEPT_BY_WAITING: Mutex<Option<Progress>> = Mutex::new(None);
+
+#[mini_api("progressThenWait")]
+async fn progress_then_wait(progress: Progress) {
+    progress.send(json!({ "before": "waiting" })).unwrap();
+    *KEPT_BY_WAITING.lock().unwrap() = Some(progress);
+    std::future::pending::<()>().await;
+}
+
+#[test]
+fn an_async_handler_done_on_its_first_poll_sends_progress_during_a_sync_call() {
+    let registry = registry();
+    let journal = Journal::default();
+    let reply = registry
+        .call(r#"{"api_name":"progressAtOnce"}"#)
+        .caller(Caller::new().with_state_event("now"))
+        .progress(recording_sink(&journal))
+        .rendered(Rendering::Callback)
+        .now_or_fail();
+    journal
+        .lock()
+        .unwrap()
+        .push(format!("reply {}", reply.text));
+    assert_eq!(
+        *journal.lock().unwrap(),
+        [
+            r#"progressAtOnce now {"step":1}"#,
+            r#"reply {"done":true,"errMsg":"progressAtOnce:ok"}"#,
+        ]
+    );
+}
+
+#[test]
+fn a_sync_call_that_drops_a_waiting_handler_closes_its_channel() {
+    let registry = registry();
+    let journal = Journal::default();
+    let reply = registry
+        .call(MiniApiCall::new("progressThenWait", serde_json::Value::Null))
+        .caller(Caller::new().with_state_event("w"))
+        .progress(recording_sink(&journal))
+        .reply()
+        .now_or_fail();
+    assert_eq!(
+        reply.failure().map(|failure| failure.message()),
+        Some("this API is asynchronous and did not answer at once, so it cannot answer a synchronous call: call it without `sync: true`")
+    );
+    let kept = KEPT_BY_WAITING
+        .lock()
+        .unwrap()
+        .take()
+        .expect("the handler kept its Progress");
+    assert!(!kept.is_open());
+    assert_eq!(kept.send(json!({ "late": true })), Err(ProgressError::Closed));
+    // What it sent on its first poll arrived, before the fail reply.
+    assert_eq!(
+        *journal.lock().unwrap(),
+        [r#"progressThenWait w {"before":"waiting"}"#]
     );
 }

@@ -87,8 +87,11 @@ fn shared_state_and_state_reach_the_handler() {
         .shared_state(Arc::new(Config { greeting: "shared" }))
         .build()
         .unwrap();
-    let reply =
-        futures_executor::block_on(registry.dispatch(MiniApiCall::new("listedAsync", Value::Null)));
+    let reply = futures_executor::block_on(
+        registry
+            .call(MiniApiCall::new("listedAsync", Value::Null))
+            .reply(),
+    );
     assert_eq!(reply.result().unwrap()["greeting"], "shared");
 }
 

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use futures_executor::block_on;
 use serde_json::{Value, json};
 use tcmpp_core::{
-    AccessPolicy, AppInfo, BuildProblem, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH,
-    DEFAULT_TIMEOUT, FailureKind, Grant, MiniApiCall, Registry, Reply, State, mini_api,
+    AccessPolicy, AppInfo, BuildProblem, Caller, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH,
+    DEFAULT_TIMEOUT, FailureKind, Grant, MiniApiCall, Registry, Rendering, Reply, ReplyKind, State,
+    Wire, mini_api,
 };
 
 // ---- handlers ------------------------------------------------------------------------------
@@ -85,10 +86,33 @@ fn failure(reply: &Reply) -> (FailureKind, &str) {
     }
 }
 
-fn call_from(api: &str, app_id: &str, ver_type: Option<i64>) -> MiniApiCall {
+fn app(app_id: &str, ver_type: Option<i64>) -> AppInfo {
     let mut app = AppInfo::with_app_id(app_id);
     app.app_ver_type = ver_type;
-    MiniApiCall::new(api, Value::Null).with_app_info(app)
+    app
+}
+
+fn call_from(api: &str, app_id: &str, ver_type: Option<i64>) -> MiniApiCall {
+    MiniApiCall::new(api, Value::Null).with_app_info(app(app_id, ver_type))
+}
+
+/// The reply to `call`, dispatched as the host built it.
+fn dispatch(registry: &Registry, call: MiniApiCall) -> Reply {
+    block_on(registry.call(call).reply())
+}
+
+/// The reason a call whose text carries `appInfo` is refused, unless the host said to believe
+/// the text.
+const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+
+/// The callback text of `call`, from the caller the host states.
+fn callback_from(registry: &Registry, call: &str, caller: Caller) -> String {
+    block_on(registry.call(call).caller(caller).rendered(Rendering::Callback)).text
+}
+
+/// The callback text of `call`, read with `wire`.
+fn callback(registry: &Registry, call: &str, wire: Wire<'_>) -> String {
+    block_on(registry.call(call).wire(wire).rendered(Rendering::Callback)).text
 }
 
 // ---- limits --------------------------------------------------------------------------------
@@ -125,7 +149,7 @@ fn an_oversized_call_is_refused_naming_the_limit() {
         .build()
         .unwrap();
     let text = format!(r#"{{"api_name":"echo","data":"{}"}}"#, "x".repeat(100));
-    let reply = block_on(registry.dispatch_json_bare(&text));
+    let reply = block_on(registry.call(&text).reply());
     let expected = format!(
         "invalid call: {} bytes is over the limit of 64 bytes",
         text.len()
@@ -134,10 +158,25 @@ fn an_oversized_call_is_refused_naming_the_limit() {
         failure(&reply),
         (FailureKind::LimitExceeded, expected.as_str())
     );
-    let named = block_on(registry.dispatch_json_with_name("echo", &text));
+    let named = callback(&registry, &text, Wire::Named("echo"));
     assert_eq!(named, format!(r#"{{"errMsg":"echo:fail {expected}"}}"#));
-    let bytes = block_on(registry.dispatch_json_bytes(text.as_bytes()));
-    assert!(bytes.contains("over the limit of 64 bytes"), "{bytes}");
+    let bytes = block_on(
+        registry
+            .call(text.as_bytes())
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(bytes.kind, ReplyKind::Fail);
+    assert!(bytes.text.contains("over the limit of 64 bytes"), "{}", bytes.text);
+    // A legacy call is refused before it is read, named after the reported API.
+    let legacy_text = format!(r#"{{"x":"{}"}}"#, "x".repeat(100));
+    let legacy = callback(&registry, &legacy_text, Wire::Legacy("echo"));
+    assert_eq!(
+        legacy,
+        format!(
+            r#"{{"errMsg":"echo:fail invalid call: {} bytes is over the limit of 64 bytes"}}"#,
+            legacy_text.len()
+        )
+    );
     // Within the limit, the same registry answers.
     assert_eq!(
         block_on(registry.dispatch_json(r#"{"api_name":"echo","data":1}"#)),
@@ -154,7 +193,11 @@ fn the_nesting_limit_is_configurable_and_ignores_brackets_in_strings() {
         .unwrap();
     let ok = block_on(registry.dispatch_json(r#"{"api_name":"echo","data":{"a":["[[[[{{{{"]}}"#));
     assert!(ok.contains("echo:ok"), "{ok}");
-    let deep = block_on(registry.dispatch_json_bare(r#"{"api_name":"echo","data":{"a":[[1]]}}"#));
+    let deep = block_on(
+        registry
+            .call(r#"{"api_name":"echo","data":{"a":[[1]]}}"#)
+            .reply(),
+    );
     assert_eq!(
         failure(&deep),
         (
@@ -166,14 +209,27 @@ fn the_nesting_limit_is_configurable_and_ignores_brackets_in_strings() {
 
 #[test]
 fn invalid_utf8_is_a_fail_reply() {
-    let reply =
-        block_on(registry().dispatch_json_bytes(b"{\"api_name\":\"echo\",\"data\":\"\xff\"}"));
+    let bytes: &[u8] = b"{\"api_name\":\"echo\",\"data\":\"\xff\"}";
+    let reply = block_on(registry().call(bytes).rendered(Rendering::Callback));
+    assert_eq!(reply.kind, ReplyKind::Fail);
     assert_eq!(
-        reply,
+        reply.text,
         r#"{"errMsg":"invokeNativePlugin:fail invalid call: not valid UTF-8 (at byte 27)"}"#
     );
-    let good = block_on(registry().dispatch_json_bytes(br#"{"api_name":"echo","data":"ok"}"#));
-    assert_eq!(good, r#"{"echo":"ok","errMsg":"echo:ok"}"#);
+    // With the name reported beside the bytes, the reply is named after it.
+    let named = block_on(
+        registry()
+            .call(bytes)
+            .wire(Wire::Named("echo"))
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(
+        named.text,
+        r#"{"errMsg":"echo:fail invalid call: not valid UTF-8 (at byte 27)"}"#
+    );
+    let good: &[u8] = br#"{"api_name":"echo","data":"ok"}"#;
+    let good = block_on(registry().call(good).rendered(Rendering::Callback));
+    assert_eq!(good.text, r#"{"echo":"ok","errMsg":"echo:ok"}"#);
 }
 
 // ---- timeouts ------------------------------------------------------------------------------
@@ -201,12 +257,12 @@ fn the_attribute_timeout_overrides_the_default_and_fast_handlers_pass() {
         Some(Duration::from_millis(50))
     );
     assert_eq!(registry.get("usesDefaultTimeout").unwrap().timeout, None);
-    let slow = block_on(registry.dispatch(MiniApiCall::new("sleepy", json!(500))));
+    let slow = dispatch(&registry, MiniApiCall::new("sleepy", json!(500)));
     assert_eq!(
         failure(&slow),
         (FailureKind::Timeout, "timeout after 50 ms")
     );
-    let fast = block_on(registry.dispatch(MiniApiCall::new("sleepy", json!(1))));
+    let fast = dispatch(&registry, MiniApiCall::new("sleepy", json!(1)));
     assert!(fast.is_success(), "{fast:?}");
 }
 
@@ -217,27 +273,27 @@ fn the_registry_default_timeout_applies_and_can_be_turned_off() {
         .default_timeout(Some(Duration::from_millis(20)))
         .build()
         .unwrap();
-    let reply = block_on(short.dispatch(MiniApiCall::new("usesDefaultTimeout", json!(300))));
+    let reply = dispatch(&short, MiniApiCall::new("usesDefaultTimeout", json!(300)));
     assert_eq!(
         failure(&reply),
         (FailureKind::Timeout, "timeout after 20 ms")
     );
     // The per-API timeout still wins over the registry's.
-    let reply = block_on(short.dispatch(MiniApiCall::new("sleepy", json!(35))));
+    let reply = dispatch(&short, MiniApiCall::new("sleepy", json!(35)));
     assert!(reply.is_success(), "{reply:?}");
     let unlimited = Registry::builder()
         .state(probes())
         .default_timeout(None)
         .build()
         .unwrap();
-    let reply = block_on(unlimited.dispatch(MiniApiCall::new("usesDefaultTimeout", json!(40))));
+    let reply = dispatch(&unlimited, MiniApiCall::new("usesDefaultTimeout", json!(40)));
     assert!(reply.is_success(), "{reply:?}");
 }
 
 #[tokio::test]
 async fn timeouts_work_under_tokio_too() {
     let reply = registry()
-        .dispatch(MiniApiCall::new("sleepy", json!(10_000)))
+        .call(MiniApiCall::new("sleepy", json!(10_000)))
         .await;
     assert_eq!(
         failure(&reply),
@@ -250,7 +306,9 @@ fn dropping_a_reply_future_drops_the_handler() {
     let probes = probes();
     let dropped = probes.dropped.clone();
     let registry = Registry::builder().state(probes).build().unwrap();
-    let mut future = registry.dispatch(MiniApiCall::new("neverEnds", Value::Null));
+    let mut future = registry
+        .call(MiniApiCall::new("neverEnds", Value::Null))
+        .reply();
     // One poll starts the handler's body, which then waits forever.
     let poll = std::pin::Pin::new(&mut future)
         .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
@@ -291,17 +349,26 @@ fn a_restricted_api_refuses_everyone_without_a_grant() {
         MiniApiCall::new("secret", Value::Null),
         call_from("secret", "wx_any", None),
     ] {
-        let reply = block_on(registry.dispatch(call));
+        let reply = dispatch(&registry, call);
         assert_eq!(
             failure(&reply),
             (FailureKind::PermissionDenied, "permission denied")
         );
     }
-    let json =
-        block_on(registry.dispatch_json(r#"{"api_name":"secret","appInfo":{"appId":"wx_any"}}"#));
+    // Call text, with the caller the host states.
+    let json = callback_from(&registry, r#"{"api_name":"secret"}"#, Caller::new().with_app_info(app("wx_any", None)));
     assert_eq!(json, r#"{"errMsg":"secret:fail permission denied"}"#);
+    // The same caller read from the host's own rendering of the call.
+    let text = r#"{"api_name":"secret","appInfo":{"appId":"wx_any"}}"#;
+    let json = callback_from(&registry, text, Caller::from_call_text());
+    assert_eq!(json, r#"{"errMsg":"secret:fail permission denied"}"#);
+    // Text that names its own caller is refused before any access check.
+    assert_eq!(
+        block_on(registry.dispatch_json(text)),
+        format!(r#"{{"errMsg":"secret:fail {APP_INFO_REFUSED}"}}"#)
+    );
     // Unrestricted APIs answer everyone.
-    assert!(block_on(registry.dispatch(MiniApiCall::new("open", Value::Null))).is_success());
+    assert!(dispatch(&registry, MiniApiCall::new("open", Value::Null)).is_success());
 }
 
 #[test]
@@ -314,15 +381,34 @@ fn grants_admit_by_app_id_and_version_type() {
         .access_policy(policy)
         .build()
         .unwrap();
-    let admitted = block_on(registry.dispatch(call_from("secret", "wx_trusted", None)));
+    let admitted = dispatch(&registry, call_from("secret", "wx_trusted", None));
     assert_eq!(admitted.result().unwrap()["secret"], 42);
-    assert!(block_on(registry.dispatch(call_from("secret", "wx_beta", Some(2)))).is_success());
+    // Call text is admitted by the caller the host states beside it.
+    let text = r#"{"api_name":"secret"}"#;
+    let stated = |app_id, ver_type| Caller::new().with_app_info(app(app_id, ver_type));
+    assert_eq!(
+        callback_from(&registry, text, stated("wx_trusted", None)),
+        r#"{"secret":42,"errMsg":"secret:ok"}"#
+    );
+    assert_eq!(
+        callback_from(&registry, text, stated("wx_beta", Some(0))),
+        r#"{"errMsg":"secret:fail permission denied"}"#
+    );
+    // A caller stated beside a built call replaces the call's own.
+    let replaced = block_on(
+        registry
+            .call(call_from("secret", "wx_other", None))
+            .caller(stated("wx_beta", Some(2)))
+            .reply(),
+    );
+    assert!(replaced.is_success(), "{replaced:?}");
+    assert!(dispatch(&registry, call_from("secret", "wx_beta", Some(2))).is_success());
     for refused in [
         call_from("secret", "wx_beta", Some(0)),
         call_from("secret", "wx_beta", None),
         call_from("secret", "wx_other", None),
     ] {
-        let reply = block_on(registry.dispatch(refused));
+        let reply = dispatch(&registry, refused);
         assert_eq!(failure(&reply).0, FailureKind::PermissionDenied);
     }
 }
@@ -343,17 +429,17 @@ fn default_deny_guards_every_api_and_wildcards_open_them_again() {
         .build()
         .unwrap();
     assert!(
-        block_on(registry.dispatch(MiniApiCall::new("open", Value::Null))).is_success(),
+        dispatch(&registry, MiniApiCall::new("open", Value::Null)).is_success(),
         "granted to every caller"
     );
-    let echo = block_on(registry.dispatch(call_from("echo", "wx_partner", None)));
+    let echo = dispatch(&registry, call_from("echo", "wx_partner", None));
     assert_eq!(
         failure(&echo).0,
         FailureKind::PermissionDenied,
         "default deny"
     );
     for api in ["echo", "secret", "open"] {
-        let reply = block_on(registry.dispatch(call_from(api, "wx_first_party", None)));
+        let reply = dispatch(&registry, call_from(api, "wx_first_party", None));
         assert!(reply.is_success(), "{api}: {reply:?}");
     }
 }
@@ -367,7 +453,7 @@ fn a_refused_call_never_reaches_the_handler() {
         .access_policy(AccessPolicy::default().deny_by_default())
         .build()
         .unwrap();
-    let reply = block_on(registry.dispatch(MiniApiCall::new("neverEnds", Value::Null)));
+    let reply = dispatch(&registry, MiniApiCall::new("neverEnds", Value::Null));
     assert_eq!(failure(&reply).0, FailureKind::PermissionDenied);
     assert!(
         !dropped.load(Ordering::SeqCst),
@@ -422,13 +508,13 @@ fn a_wildcard_grant_still_checks_version_types() {
         .access_policy(policy)
         .build()
         .unwrap();
-    assert!(block_on(registry.dispatch(call_from("secret", "wx_any", Some(1)))).is_success());
+    assert!(dispatch(&registry, call_from("secret", "wx_any", Some(1))).is_success());
     for refused in [
         call_from("secret", "wx_any", Some(0)),
         call_from("secret", "wx_any", None),
         MiniApiCall::new("secret", Value::Null),
     ] {
-        let reply = block_on(registry.dispatch(refused));
+        let reply = dispatch(&registry, refused);
         assert_eq!(failure(&reply).0, FailureKind::PermissionDenied);
     }
 }
@@ -441,8 +527,69 @@ fn a_legacy_call_cannot_forge_its_caller() {
         .build()
         .unwrap();
     let forged = r#"{"api_name":"secret","appInfo":{"appId":"wx_first_party"}}"#;
-    let reply = block_on(registry.dispatch_json_legacy("secret", forged));
+    let reply = callback(&registry, forged, Wire::Legacy("secret"));
     assert_eq!(reply, r#"{"errMsg":"secret:fail permission denied"}"#);
+    // Every key of a legacy call is data, even where the host believes the caller in the text.
+    let reply = block_on(
+        registry
+            .call(forged)
+            .wire(Wire::Legacy("secret"))
+            .caller(Caller::from_call_text())
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(reply.text, r#"{"errMsg":"secret:fail permission denied"}"#);
+    // The caller the host states is the one checked.
+    let reply = block_on(
+        registry
+            .call(forged)
+            .wire(Wire::Legacy("secret"))
+            .caller(Caller::new().with_app_info(app("wx_first_party", None)))
+            .reply(),
+    );
+    assert_eq!(reply.result().unwrap()["secret"], 42);
+}
+
+#[test]
+fn a_unified_call_cannot_forge_its_caller() {
+    let registry = Registry::builder()
+        .state(probes())
+        .access_policy(AccessPolicy::default().grant("wx_first_party", ["secret"]))
+        .build()
+        .unwrap();
+    let forged = r#"{"api_name":"secret","appInfo":{"appId":"wx_first_party"}}"#;
+    let refused = format!(r#"{{"errMsg":"secret:fail {APP_INFO_REFUSED}"}}"#);
+    // Text that claims a caller is refused, in every wire format that reads it and from bytes,
+    // whatever caller the host states beside it.
+    assert_eq!(callback(&registry, forged, Wire::Unified), refused);
+    assert_eq!(callback(&registry, forged, Wire::Named("secret")), refused);
+    let from_bytes = block_on(
+        registry
+            .call(forged.as_bytes())
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(from_bytes.text, refused);
+    let beside = Caller::new().with_app_info(app("wx_other", None));
+    assert_eq!(callback_from(&registry, forged, beside.clone()), refused);
+    let reply = block_on(registry.call(forged).caller(beside).reply());
+    assert_eq!(
+        failure(&reply),
+        (FailureKind::InvalidCall, APP_INFO_REFUSED)
+    );
+    // Where the host believes the text, a caller it states still wins over the text's.
+    let stated = Caller::from_call_text().with_app_info(app("wx_other", None));
+    assert_eq!(
+        callback_from(&registry, forged, stated),
+        r#"{"errMsg":"secret:fail permission denied"}"#
+    );
+    // And `MiniApiCall::from_json` never reads a caller from text either.
+    let error = MiniApiCall::from_json(forged, Wire::Unified).unwrap_err();
+    assert_eq!(error.to_string(), APP_INFO_REFUSED);
+    let read = MiniApiCall::from_json(r#"{"api_name":"secret","webviewId":4,"stateEvent":"e"}"#, Wire::Unified).unwrap();
+    assert_eq!((read.web_view_id, read.state_event.as_deref()), (None, None));
+    assert_eq!(
+        failure(&dispatch(&registry, read)).0,
+        FailureKind::PermissionDenied
+    );
 }
 
 #[test]
@@ -486,12 +633,14 @@ async fn holds_explosive(explosive: ExplodesOnDrop) {
 fn dropping_an_unfinished_handler_whose_drop_panics_stays_contained() {
     let registry = registry();
     let call = r#"{"api_name":"holdsExplosive","data":{"armed":true}}"#;
-    // A synchronous call drops the unpolled future at once.
-    let reply = registry.dispatch_json_sync(call);
-    assert!(
-        reply.contains("cannot answer a synchronous call"),
-        "{reply}"
+    // A synchronous call polls the handler once, then drops it, since it waits.
+    let reply = registry.dispatch_json(call).now_or_fail();
+    assert_eq!(
+        reply,
+        r#"{"errMsg":"holdsExplosive:fail this API is asynchronous and did not answer at once, so it cannot answer a synchronous call: call it without `sync: true`"}"#
     );
+    // As does one that was never polled: dropped with its data, before its body ran.
+    drop(registry.dispatch_json(call));
     // A host that gives up drops a started one.
     let mut future = registry.dispatch_json(call);
     let poll = std::pin::Pin::new(&mut future)

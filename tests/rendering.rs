@@ -1,14 +1,17 @@
-//! How replies are rendered: the JSON entries serialize a handler's value straight into the
-//! callback text, the typed entry into a `serde_json` map, and both must agree on every outcome.
+//! How replies are rendered: a rendered reply (callback or bare) serializes a handler's value
+//! straight into its text, a `Reply` into a `serde_json` map, and they must agree on every
+//! outcome, through every combination of the options of the one entry point.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use futures_executor::block_on;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use tcmpp_core::{
-    ApiError, ErrMsgPrefix, FailureKind, MiniApiCall, Registry, Reply, ReplyKind, mini_api,
+    ApiError, Caller, ErrMsgPrefix, FailureKind, MiniApiCall, Progress, ProgressEvent, Registry,
+    Rendered, Rendering, Reply, ReplyFuture, ReplyKind, ReplyOutput, Wire, mini_api,
 };
 
 #[derive(Serialize)]
@@ -152,6 +155,41 @@ async fn render_fails() -> Result<Greeting, ApiError> {
     Err(ApiError::new("out of stock").with_code(1001))
 }
 
+/// Never done: a synchronous call fails it.
+#[mini_api("renderPending")]
+async fn render_pending() -> Greeting {
+    std::future::pending().await
+}
+
+#[derive(Serialize)]
+struct Huge {
+    big: u128,
+}
+
+#[mini_api("renderHuge")]
+fn render_huge() -> Huge {
+    Huge { big: u128::MAX }
+}
+
+#[mini_api("renderHugeAsync")]
+async fn render_huge_async() -> Huge {
+    Huge { big: u128::MAX }
+}
+
+#[derive(Serialize)]
+struct Ratio32 {
+    ratio: f32,
+}
+
+#[mini_api("renderRatio")]
+fn render_ratio() -> Ratio32 {
+    Ratio32 { ratio: 0.1 }
+}
+
+/// The reason an `async fn` handler that is not done on its first poll fails a synchronous
+/// call.
+const NOT_SYNC: &str = "this API is asynchronous and did not answer at once, so it cannot answer a synchronous call: call it without `sync: true`";
+
 fn registry() -> Registry {
     Registry::builder()
         .build()
@@ -170,15 +208,28 @@ fn rendered(registry: &Registry, api_name: &str) -> Value {
 }
 
 fn typed(registry: &Registry, api_name: &str) -> Reply {
-    block_on(registry.dispatch(MiniApiCall::new(api_name, Value::Null)))
+    block_on(registry.call(MiniApiCall::new(api_name, Value::Null)).reply())
 }
 
-/// The JSON entry's object is the typed entry's result map with `errMsg` added.
+/// The reply to `api_name`'s call in the bare rendering.
+fn bare(registry: &Registry, api_name: &str) -> Rendered {
+    block_on(registry.call(&call(api_name)).rendered(Rendering::Bare))
+}
+
+/// The callback object is the `Reply`'s result map with `errMsg` added, and the bare object is
+/// that map.
 fn assert_entries_agree(registry: &Registry, api_name: &str) {
     let mut expected = match typed(registry, api_name) {
         Reply::Success(map) => map,
         other => panic!("{api_name}: expected a success, got {other:?}"),
     };
+    let bare = bare(registry, api_name);
+    assert_eq!(bare.kind, ReplyKind::Success, "{api_name}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&bare.text).expect("the bare reply is JSON"),
+        Value::Object(expected.clone()),
+        "{api_name}"
+    );
     expected.insert("errMsg".into(), format!("{api_name}:ok").into());
     assert_eq!(
         rendered(registry, api_name),
@@ -304,10 +355,13 @@ fn an_escaped_api_name_is_found_and_named_as_reported() {
     // Named by its value once unescaped, as main renders escaped names.
     assert_eq!(reply["errMsg"], "renderGreeting:ok");
     assert_eq!(reply["result"], "success");
-    let reply: Value = serde_json::from_str(&block_on(
-        registry.dispatch_json_with_name("renderGreeting", escaped),
-    ))
-    .expect("JSON");
+    let named = block_on(
+        registry
+            .call(escaped)
+            .wire(Wire::Named("renderGreeting"))
+            .rendered(Rendering::Callback),
+    );
+    let reply: Value = serde_json::from_str(&named.text).expect("JSON");
     assert_eq!(reply["errMsg"], "renderGreeting:ok");
 }
 
@@ -336,18 +390,23 @@ fn call_fields_of_the_wrong_type_are_refused() {
             "`api_name` must be a string, found an array",
         ),
     ] {
-        let reply = block_on(registry.dispatch_json_bare(call));
-        let failure = reply.failure().expect("a fail reply");
-        assert_eq!(failure.kind(), FailureKind::InvalidCall, "{call}");
-        assert_eq!(
-            failure.message(),
-            format!("invalid call: {message}"),
-            "{call}"
-        );
+        // Checked whether or not the host believes the caller in the text.
+        for caller in [Caller::new(), Caller::from_call_text()] {
+            let reply = block_on(registry.call(call).caller(caller).reply());
+            let failure = reply.failure().expect("a fail reply");
+            assert_eq!(failure.kind(), FailureKind::InvalidCall, "{call}");
+            assert_eq!(
+                failure.message(),
+                format!("invalid call: {message}"),
+                "{call}"
+            );
+        }
     }
-    let reply = block_on(registry.dispatch_json_bare(
-        r#"{"api_name":"renderUnit","webviewId":-12,"stateEvent":"requestCustomApi"}"#,
-    ));
+    let reply = block_on(
+        registry
+            .call(r#"{"api_name":"renderUnit","webviewId":-12,"stateEvent":"requestCustomApi"}"#)
+            .reply(),
+    );
     assert!(reply.is_success());
 }
 
@@ -406,8 +465,9 @@ fn a_fixed_prefix_is_escaped_in_a_rendered_success() {
     }
 }
 
+
 #[test]
-fn with_kind_yields_the_text_and_how_the_call_ended() {
+fn a_rendered_reply_yields_the_text_and_how_the_call_ended() {
     let registry = registry();
     for (api, kind) in [
         ("renderGreeting", ReplyKind::Success),
@@ -418,41 +478,79 @@ fn with_kind_yields_the_text_and_how_the_call_ended() {
         ("renderCancel", ReplyKind::Cancel),
         ("noSuchApi", ReplyKind::Fail),
     ] {
-        let (got, text) = block_on(registry.dispatch_json(&call(api)).with_kind());
-        assert_eq!(got, kind, "{api}");
+        let got = block_on(registry.call(&call(api)).rendered(Rendering::Callback));
+        assert_eq!(got.kind, kind, "{api}");
         assert_eq!(typed(&registry, api).kind(), kind, "{api}");
-        assert_eq!(text, block_on(registry.dispatch_json(&call(api))), "{api}");
+        assert_eq!(
+            got.text,
+            block_on(registry.dispatch_json(&call(api))),
+            "{api}"
+        );
+        assert_eq!(bare(&registry, api).kind, kind, "{api}");
     }
-    let (kind, text) = block_on(registry.dispatch_json("{not json").with_kind());
-    assert_eq!(kind, ReplyKind::Fail);
-    assert!(text.contains("invalid call"), "{text}");
+    let got = block_on(registry.call("{not json").rendered(Rendering::Callback));
+    assert_eq!(got.kind, ReplyKind::Fail);
+    assert!(got.text.contains("invalid call"), "{}", got.text);
 }
 
+/// The old expectation was a fail reply for `renderGreeting`, an `async fn`: before the eager
+/// first poll, `now_or_fail` never polled one. It is done on its first poll, so it now answers;
+/// the fail reply is kept for a handler that waits.
 #[test]
-fn with_kind_answers_synchronously_when_it_can() {
+fn a_rendered_reply_answers_synchronously_when_it_can() {
     let registry = registry();
-    let ready = registry.dispatch_json(&call("renderImpostor")).with_kind();
+    let ready = registry
+        .call(&call("renderImpostor"))
+        .rendered(Rendering::Callback);
     assert_eq!(ready.prefix(), "renderImpostor");
-    let (kind, _) = ready.try_now().expect("a plain fn has answered");
-    assert_eq!(kind, ReplyKind::Success);
+    let got = ready.try_now().expect("a plain fn has answered");
+    assert_eq!(got.kind, ReplyKind::Success);
     let running = registry
-        .dispatch_json(&call("renderGreeting"))
-        .with_kind()
+        .call(&call("renderGreeting"))
+        .rendered(Rendering::Callback)
         .try_now()
         .expect_err("an async fn has not run yet");
-    let (kind, text) = running.now_or_fail();
-    assert_eq!(kind, ReplyKind::Fail);
-    assert!(text.contains("cannot answer a synchronous call"), "{text}");
+    let got = running.now_or_fail();
+    assert_eq!(got.kind, ReplyKind::Success);
+    assert_eq!(
+        got.text,
+        r#"{"result":"success","method":"myApiHandler","errMsg":"renderGreeting:ok"}"#
+    );
+    let waiting = registry
+        .call(&call("renderPending"))
+        .rendered(Rendering::Callback)
+        .try_now()
+        .expect_err("an async fn has not run yet");
+    let got = waiting.now_or_fail();
+    assert_eq!(got.kind, ReplyKind::Fail);
+    assert_eq!(
+        got.text,
+        format!(r#"{{"errMsg":"renderPending:fail {NOT_SYNC}"}}"#)
+    );
+    let got = registry
+        .call(&call("renderPending"))
+        .rendered(Rendering::Bare)
+        .now_or_fail();
+    assert_eq!(
+        (got.kind, got.text),
+        (ReplyKind::Fail, format!(r#"{{"message":"{NOT_SYNC}"}}"#))
+    );
 }
 
-/// The JSON entries render what `serde_json::to_string` renders; the typed entry's result is a
-/// `serde_json::Map`, which holds what `serde_json::to_value` makes of the value.
+/// A rendered reply holds what `serde_json::to_string` writes of the handler's value, in both
+/// renderings; a `Reply`'s result is a `serde_json::Map`, which holds what
+/// `serde_json::to_value` makes of it.
 #[test]
-fn the_text_entry_renders_what_a_map_cannot_hold() {
+fn the_renderings_hold_what_a_map_cannot() {
     let registry = registry();
     assert_eq!(
         block_on(registry.dispatch_json(&call("renderWide"))),
         r#"{"ratio":0.1,"big":18446744073709551616,"errMsg":"renderWide:ok"}"#
+    );
+    let got = bare(&registry, "renderWide");
+    assert_eq!(
+        (got.kind, got.text.as_str()),
+        (ReplyKind::Success, r#"{"ratio":0.1,"big":18446744073709551616}"#)
     );
     let reply = typed(&registry, "renderWide");
     let failure = reply
@@ -465,8 +563,390 @@ fn the_text_entry_renders_what_a_map_cannot_hold() {
         block_on(registry.dispatch_json(&call("renderOptionKeys"))),
         r#"{"1":1,"errMsg":"renderOptionKeys:ok"}"#
     );
+    let got = bare(&registry, "renderOptionKeys");
+    assert_eq!(
+        (got.kind, got.text.as_str()),
+        (ReplyKind::Success, r#"{"1":1}"#)
+    );
     let reply = typed(&registry, "renderOptionKeys");
     let failure = reply.failure().expect("a map refuses an optional key");
     assert_eq!(failure.kind(), FailureKind::InvalidResult);
     assert_eq!(failure.message(), "invalid result: key must be a string");
+}
+
+/// The bare rendering used to be made from the `Reply`, so `u128::MAX` failed there as in the
+/// `Reply` and an `f32` came out widened; it is now serialized straight from the handler's
+/// value, like the callback rendering.
+#[test]
+fn u128_max_and_f32_are_exact_in_both_renderings() {
+    let registry = registry();
+    const MAX: &str = "340282366920938463463374607431768211455";
+    for api in ["renderHuge", "renderHugeAsync"] {
+        let callback = block_on(registry.call(&call(api)).rendered(Rendering::Callback));
+        assert_eq!(
+            (callback.kind, callback.text),
+            (
+                ReplyKind::Success,
+                format!(r#"{{"big":{MAX},"errMsg":"{api}:ok"}}"#)
+            ),
+            "{api}"
+        );
+        let bare = bare(&registry, api);
+        assert_eq!(
+            (bare.kind, bare.text),
+            (ReplyKind::Success, format!(r#"{{"big":{MAX}}}"#)),
+            "{api}"
+        );
+        // Synchronously too: both handlers are done at once.
+        let bare = registry
+            .call(&call(api))
+            .rendered(Rendering::Bare)
+            .now_or_fail();
+        assert_eq!(bare.text, format!(r#"{{"big":{MAX}}}"#), "{api}");
+        // A `Reply` cannot hold it.
+        let reply = typed(&registry, api);
+        let failure = reply.failure().expect("a map holds no u128::MAX");
+        assert_eq!(
+            (failure.kind(), failure.message()),
+            (FailureKind::InvalidResult, "invalid result: number out of range"),
+            "{api}"
+        );
+        assert_eq!(
+            block_on(registry.call(&call(api)).reply()),
+            reply,
+            "{api}: from text as from a built call"
+        );
+    }
+    // An `f32` is written as it is, `0.1`; a `Reply` holds it widened to an `f64`.
+    let callback = block_on(registry.call(&call("renderRatio")).rendered(Rendering::Callback));
+    assert_eq!(callback.text, r#"{"ratio":0.1,"errMsg":"renderRatio:ok"}"#);
+    assert_eq!(bare(&registry, "renderRatio").text, r#"{"ratio":0.1}"#);
+    let reply = typed(&registry, "renderRatio");
+    assert_eq!(reply.result().unwrap()["ratio"], json!(f64::from(0.1_f32)));
+    assert_eq!(reply.to_bare_json(), r#"{"ratio":0.10000000149011612}"#);
+}
+
+/// Failures, cancels and refusals render in both forms exactly as the `Reply` does.
+#[test]
+fn failures_render_as_the_reply_renders_them() {
+    let registry = registry();
+    for api in [
+        "renderNumber",
+        "renderUnitVariant",
+        "renderFails",
+        "renderCancel",
+        "noSuchApi",
+    ] {
+        let reply = typed(&registry, api);
+        assert!(!reply.is_success(), "{api}");
+        let callback = block_on(registry.call(&call(api)).rendered(Rendering::Callback));
+        assert_eq!(
+            (callback.kind, callback.text),
+            (reply.kind(), reply.to_callback_json(api)),
+            "{api}"
+        );
+        let bare = bare(&registry, api);
+        assert_eq!(
+            (bare.kind, bare.text),
+            (reply.kind(), reply.to_bare_json()),
+            "{api}"
+        );
+    }
+    assert_eq!(
+        bare(&registry, "renderFails").text,
+        r#"{"code":1001,"message":"out of stock"}"#
+    );
+    assert_eq!(bare(&registry, "renderCancel").text, "{}");
+    // A call too broken to name its API.
+    let reply = block_on(registry.call("[1]").reply());
+    let callback = block_on(registry.call("[1]").rendered(Rendering::Callback));
+    assert_eq!(
+        callback.text,
+        reply.to_callback_json("invokeNativePlugin")
+    );
+    let got = block_on(registry.call("[1]").rendered(Rendering::Bare));
+    assert_eq!(
+        got.text,
+        r#"{"message":"invalid call: expected a JSON object, found an array"}"#
+    );
+}
+
+// ---- every combination of the options, through the one path ------------------------------
+
+#[derive(Deserialize)]
+struct Operands {
+    a: i64,
+    b: i64,
+}
+
+/// Fields in alphabetical order, and before `errMsg`: a `Reply`'s map sorts its keys (so
+/// `Reply::to_callback_json` sorts `errMsg` among them), a rendered reply keeps the struct's
+/// order and writes `errMsg` last; so these fields render the same text both ways.
+#[derive(Serialize)]
+struct Quotient {
+    answer: i64,
+    delivered: bool,
+}
+
+/// Reports progress, then divides; a zero divisor is a handler error with a code.
+fn divide(operands: &Operands, progress: &Progress) -> Result<Quotient, ApiError> {
+    let delivered = progress.send(json!({ "dividing": operands.a })).is_ok();
+    if operands.b == 0 {
+        return Err(ApiError::new("division by zero").with_code(7));
+    }
+    Ok(Quotient {
+        answer: operands.a / operands.b,
+        delivered,
+    })
+}
+
+#[mini_api("comboSync")]
+fn combo_sync(operands: Operands, progress: Progress) -> Result<Quotient, ApiError> {
+    divide(&operands, &progress)
+}
+
+/// Done on its first poll.
+#[mini_api("comboAsync")]
+async fn combo_async(operands: Operands, progress: Progress) -> Result<Quotient, ApiError> {
+    let operands = std::future::ready(operands).await;
+    divide(&operands, &progress)
+}
+
+/// Waits once before its body goes on: it answers when awaited, and fails a synchronous call.
+#[mini_api("comboWaits")]
+async fn combo_waits(operands: Operands, progress: Progress) -> Result<Quotient, ApiError> {
+    YieldOnce(false).await;
+    divide(&operands, &progress)
+}
+
+/// Returns `Pending` once, waking its task at once.
+struct YieldOnce(bool);
+
+impl std::future::Future for YieldOnce {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            std::task::Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Input {
+    Call,
+    Text,
+    Bytes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Format {
+    Unified,
+    Named,
+    Legacy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Output {
+    Reply,
+    Callback,
+    Bare,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Run {
+    /// `now_or_fail`, as for a synchronous call.
+    NowOrFail,
+    /// `futures_executor::block_on`.
+    BlockOn,
+    /// `.await` on a tokio runtime.
+    Await,
+}
+
+type Events = Arc<Mutex<Vec<String>>>;
+
+fn event_sink(events: &Events) -> impl Fn(ProgressEvent<'_>) + Send + Sync + 'static {
+    let events = events.clone();
+    move |event| {
+        events.lock().unwrap().push(format!(
+            "{} {:?} {}",
+            event.api_name,
+            event.state_event,
+            event.payload_json()
+        ));
+    }
+}
+
+/// Takes the reply from `future` as `run` says.
+fn take<T: ReplyOutput>(future: ReplyFuture<T>, run: Run, runtime: &tokio::runtime::Runtime) -> T {
+    match run {
+        Run::NowOrFail => future.now_or_fail(),
+        Run::BlockOn => block_on(future),
+        Run::Await => runtime.block_on(async { future.await }),
+    }
+}
+
+#[test]
+fn every_combination_of_options_gives_one_consistent_reply() {
+    let registry = registry();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut combinations = 0;
+    for api in ["comboSync", "comboAsync", "comboWaits"] {
+        for data in [
+            json!({ "a": 84, "b": 2 }),
+            json!({ "a": 1, "b": 0 }),
+            json!({ "a": "x", "b": 1 }),
+        ] {
+            for with_progress in [false, true] {
+                // The reference: the call as the host built it, awaited, as a `Reply`.
+                let reference_events = Events::default();
+                let mut reference = registry.call(MiniApiCall::new(api, data.clone()));
+                if with_progress {
+                    reference = reference.progress(event_sink(&reference_events));
+                }
+                let reference = block_on(reference.reply());
+                let reference_events = reference_events.lock().unwrap().clone();
+                let case = format!("{api} {data} progress={with_progress}");
+                match (data["b"].as_i64(), &reference) {
+                    (Some(2), Reply::Success(map)) => {
+                        assert_eq!(
+                            Value::Object(map.clone()),
+                            json!({ "answer": 42, "delivered": with_progress }),
+                            "{case}"
+                        );
+                    }
+                    (Some(0), Reply::Fail(failure)) => assert_eq!(
+                        (failure.kind(), failure.message(), failure.code()),
+                        (FailureKind::Handler, "division by zero", Some(7)),
+                        "{case}"
+                    ),
+                    (Some(1), Reply::Fail(failure)) => assert_eq!(
+                        (failure.kind(), failure.message()),
+                        (
+                            FailureKind::InvalidData,
+                            "invalid data: a: invalid type: string \"x\", expected i64"
+                        ),
+                        "{case}"
+                    ),
+                    _ => panic!("{case}: {reference:?}"),
+                }
+                let expected_events = if with_progress && data["a"].is_i64() {
+                    vec![format!("{api} None {{\"dividing\":{}}}", data["a"])]
+                } else {
+                    Vec::new()
+                };
+                assert_eq!(reference_events, expected_events, "{case}");
+
+                for input in [Input::Call, Input::Text, Input::Bytes] {
+                    for format in [Format::Unified, Format::Named, Format::Legacy] {
+                        let text = match format {
+                            Format::Unified | Format::Named => {
+                                json!({ "api_name": api, "data": data }).to_string()
+                            }
+                            Format::Legacy => data.to_string(),
+                        };
+                        // A built call was read already: the wire format does not apply to it.
+                        let wire = match format {
+                            Format::Unified => Wire::Unified,
+                            Format::Named => Wire::Named(api),
+                            Format::Legacy => Wire::Legacy(api),
+                        };
+                        for output in [Output::Reply, Output::Callback, Output::Bare] {
+                            for run in [Run::NowOrFail, Run::BlockOn, Run::Await] {
+                                let case = format!("{case} {input:?} {format:?} {output:?} {run:?}");
+                                combinations += 1;
+                                let events = Events::default();
+                                let dispatch = match input {
+                                    Input::Call => registry.call(MiniApiCall::new(api, data.clone())),
+                                    Input::Text => registry.call(&text),
+                                    Input::Bytes => registry.call(text.as_bytes()),
+                                };
+                                let mut dispatch = dispatch.wire(wire);
+                                if with_progress {
+                                    dispatch = dispatch.progress(event_sink(&events));
+                                }
+                                // A handler that waits is dropped by a synchronous call, its body
+                                // never going on; data that does not fit fails before any poll.
+                                let dropped = run == Run::NowOrFail
+                                    && api == "comboWaits"
+                                    && data["a"].is_i64();
+                                let expected = if dropped {
+                                    Reply::fail(FailureKind::InvalidCall, NOT_SYNC)
+                                } else {
+                                    reference.clone()
+                                };
+                                match output {
+                                    Output::Reply if run == Run::Await => {
+                                        // `.await` on the dispatch itself.
+                                        let got = runtime.block_on(async { dispatch.await });
+                                        assert_eq!(got, expected, "{case}");
+                                    }
+                                    Output::Reply => {
+                                        let future = dispatch.reply();
+                                        assert_eq!(future.prefix(), api, "{case}");
+                                        assert_eq!(take(future, run, &runtime), expected, "{case}");
+                                    }
+                                    Output::Callback => {
+                                        let future = dispatch.rendered(Rendering::Callback);
+                                        assert_eq!(future.prefix(), api, "{case}");
+                                        let got = take(future, run, &runtime);
+                                        assert_eq!(
+                                            (got.kind, got.text),
+                                            (expected.kind(), expected.to_callback_json(api)),
+                                            "{case}"
+                                        );
+                                    }
+                                    Output::Bare => {
+                                        let future = dispatch.rendered(Rendering::Bare);
+                                        assert_eq!(future.prefix(), api, "{case}");
+                                        let got = take(future, run, &runtime);
+                                        assert_eq!(
+                                            (got.kind, got.text),
+                                            (expected.kind(), expected.to_bare_json()),
+                                            "{case}"
+                                        );
+                                    }
+                                }
+                                let events = events.lock().unwrap().clone();
+                                if dropped {
+                                    assert!(events.is_empty(), "{case}: {events:?}");
+                                } else {
+                                    assert_eq!(events, reference_events, "{case}");
+                                }
+                            }
+                        }
+                        // The shortcut: callback text, no progress, the caller unknown.
+                        if input == Input::Text && format == Format::Unified && !with_progress {
+                            for run in [Run::NowOrFail, Run::BlockOn, Run::Await] {
+                                let dropped = run == Run::NowOrFail
+                                    && api == "comboWaits"
+                                    && data["a"].is_i64();
+                                let expected = if dropped {
+                                    Reply::fail(FailureKind::InvalidCall, NOT_SYNC)
+                                } else {
+                                    reference.clone()
+                                };
+                                assert_eq!(
+                                    take(registry.dispatch_json(&text), run, &runtime),
+                                    expected.to_callback_json(api),
+                                    "{api} {data} dispatch_json {run:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(combinations, 3 * 3 * 2 * 3 * 3 * 3 * 3);
 }

@@ -117,7 +117,7 @@ impl std::error::Error for ProgressError {}
 /// let reply = futures_executor::block_on(
 ///     registry
 ///         .call(r#"{"api_name":"download"}"#)
-///         .caller(Caller::new().with_state_event("onDownloadProgress"))
+///         .caller(&Caller::new().with_state_event("onDownloadProgress"))
 ///         .progress(sink)
 ///         .reply(),
 /// );

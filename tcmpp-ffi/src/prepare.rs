@@ -80,7 +80,7 @@ pub(crate) unsafe fn dispatch(
         (Some(name), false) => Wire::Named(name),
         (None, false) => Wire::Unified,
     };
-    let dispatch = registry.call(call_json).wire(wire).caller(caller);
+    let dispatch = registry.call(call_json).wire(wire).caller(&caller);
     let dispatch = match progress {
         Some(sink) => dispatch.progress(sink),
         None => dispatch,

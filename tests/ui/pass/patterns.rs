@@ -1,7 +1,7 @@
 //! Parameters may be patterns: the adapter passes arguments, it does not name them.
 
 use serde::{Deserialize, Serialize};
-use tcmpp_core::{mini_api, ApiName, Registry, WebViewId};
+use tcmpp_core::{mini_api, ApiName, Caller, Registry, Rendering, WebViewId};
 
 #[derive(Deserialize)]
 struct Person {
@@ -31,8 +31,12 @@ fn main() {
         r#"{"api_name":"destructured","data":{"name":"kka","age":22}}"#,
     ));
     assert_eq!(reply, r#"{"text":"destructured: kka is 22","errMsg":"destructured:ok"}"#);
-    let reply = futures_executor::block_on(registry.dispatch_json(
-        r#"{"api_name":"tupleStruct","data":[7],"webviewId":4}"#,
-    ));
-    assert_eq!(reply, r#"{"text":"4/2","errMsg":"tupleStruct:ok"}"#);
+    // The web view is the host's to state, beside the call.
+    let reply = futures_executor::block_on(
+        registry
+            .call(r#"{"api_name":"tupleStruct","data":[7]}"#)
+            .caller(Caller::new().with_web_view_id(4))
+            .rendered(Rendering::Callback),
+    );
+    assert_eq!(reply.text, r#"{"text":"4/2","errMsg":"tupleStruct:ok"}"#);
 }
