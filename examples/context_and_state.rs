@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
-use tcmpp_core::{ApiError, AppInfo, MiniApiCall, Registry, State, WebViewId, mini_api};
+use tcmpp_core::{ApiError, AppInfo, Caller, MiniApiCall, Registry, State, WebViewId, mini_api};
 
 /// The host's per-mini-program notes, shared by every call.
 #[derive(Default)]
@@ -82,23 +82,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let registry = Registry::builder().state(Notes::default()).build()?;
 
-    let caller = AppInfo::with_app_id("wx_demo_app");
+    // Who calls is what the host's SDK says, stated beside each call.
+    let app = AppInfo::with_app_id("wx_demo_app");
+    let in_web_view = |id| {
+        Caller::new()
+            .with_app_info(app.clone())
+            .with_web_view_id(id)
+    };
+    let nobody = Caller::new();
     let calls = [
-        MiniApiCall::new("saveNote", serde_json::json!({ "text": "buy milk" }))
-            .with_app_info(caller.clone())
-            .with_web_view_id(4),
-        MiniApiCall::new("saveNote", serde_json::json!({ "text": "call mom" }))
-            .with_app_info(caller.clone())
-            .with_web_view_id(7),
+        (
+            MiniApiCall::new("saveNote", serde_json::json!({ "text": "buy milk" })),
+            in_web_view(4),
+        ),
+        (
+            MiniApiCall::new("saveNote", serde_json::json!({ "text": "call mom" })),
+            in_web_view(7),
+        ),
         // No appInfo: `AppInfo` is required, so this fails with a clear message.
-        MiniApiCall::new("saveNote", serde_json::json!({ "text": "anonymous" }))
-            .with_web_view_id(4),
-        MiniApiCall::new("listNotes", serde_json::Value::Null).with_app_info(caller),
-        MiniApiCall::new("listNotes", serde_json::Value::Null),
+        (
+            MiniApiCall::new("saveNote", serde_json::json!({ "text": "anonymous" })),
+            nobody.clone().with_web_view_id(4),
+        ),
+        (
+            MiniApiCall::new("listNotes", serde_json::Value::Null),
+            in_web_view(4),
+        ),
+        (
+            MiniApiCall::new("listNotes", serde_json::Value::Null),
+            nobody,
+        ),
     ];
-    for call in calls {
+    for (call, caller) in calls {
         let api = call.api_name.clone();
-        let reply = block_on(registry.dispatch(call));
+        let reply = block_on(registry.call(call).caller(&caller).reply());
         println!("{api:>9} -> {}", reply.to_callback_json(&api));
     }
     Ok(())

@@ -5,7 +5,7 @@
 //! host answers with `{ result: "success", method: "myApiHandler" }`.
 
 use serde::{Deserialize, Serialize};
-use tcmpp_core::{ApiError, AppInfo, Registry, mini_api};
+use tcmpp_core::{ApiError, AppInfo, Caller, Registry, Rendering, Wire, mini_api};
 
 /// What the mini program sends as `data`.
 #[derive(Deserialize)]
@@ -45,7 +45,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    // SDK 2.2.17 and later, and iOS: the unified format.
+    // SDK 2.2.17 and later, and iOS: the unified format. `dispatch_json` is the shortcut for a
+    // call whose caller the host does not know.
     let unified = r#"{"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#;
     println!("unified call: {unified}");
     println!(
@@ -53,11 +54,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         futures_executor::block_on(registry.dispatch_json(unified))
     );
 
+    // The one way in, with its options: who calls is what the host's SDK says (Android
+    // `mMiniAppInfo`, iOS `context.tmfAppInfo`), stated beside the call, never read from it.
+    let caller = Caller::new()
+        .with_app_info(AppInfo::with_app_id("wx_demo_app"))
+        .with_web_view_id(4);
+    let rendered = futures_executor::block_on(
+        registry
+            .call(unified)
+            .caller(&caller)
+            .rendered(Rendering::Callback),
+    );
+    println!("reply:        {} ({:?})", rendered.text, rendered.kind);
+
     // Android SDK 2.2.16 and earlier: the parameters are the data, the name arrives beside them.
     let legacy = r#"{"name":"kka","age":22}"#;
     println!("legacy call:  {legacy} (api name \"myApiName\")");
-    let reply = futures_executor::block_on(registry.dispatch_json_legacy("myApiName", legacy));
-    println!("reply:        {reply}");
+    let reply = registry
+        .call(legacy)
+        .wire(Wire::Legacy("myApiName"))
+        .caller(&caller)
+        .rendered(Rendering::Callback);
+    println!("reply:        {}", futures_executor::block_on(reply).text);
 
     // Data that does not fit `Person` is a fail reply that says where and why.
     let bad = r#"{"api_name":"myApiName","data":{"name":"kka","age":"x"}}"#;

@@ -82,7 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for data in calls {
         println!("data: {data}");
         for api in ["rawGreet", "typedGreet"] {
-            let reply = block_on(registry.dispatch(MiniApiCall::new(api, data.clone())));
+            let reply = block_on(registry.call(MiniApiCall::new(api, data.clone())).reply());
             println!("  {api:>10} -> {}", reply.to_callback_json(api));
         }
     }
@@ -90,7 +90,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         json!({ "methodName": "set", "key": "k", "value": "v" }),
         json!({ "methodName": "drop" }),
     ] {
-        let reply = block_on(registry.dispatch(MiniApiCall::new("storage", data.clone())));
+        let reply = block_on(
+            registry
+                .call(MiniApiCall::new("storage", data.clone()))
+                .reply(),
+        );
         println!(
             "data: {data}\n  {:>10} -> {}",
             "storage",
