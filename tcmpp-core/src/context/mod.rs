@@ -13,8 +13,8 @@ use crate::data::DataSource;
 use crate::error::ApiError;
 use crate::progress::{Progress, ProgressChannel};
 
-pub use state::{State, StateKey};
 pub(crate) use state::StateMap;
+pub use state::{State, StateKey};
 
 /// Everything about a call except its data, as context parameters see it.
 pub struct CallContext<'a> {

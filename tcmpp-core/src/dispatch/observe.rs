@@ -158,4 +158,3 @@ pub(super) fn quietly<R>(f: impl FnOnce() -> R) -> Option<R> {
         }
     }
 }
-

@@ -24,8 +24,9 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
     // Nested rather than chained: let chains need Rust 1.88, the crate supports 1.85.
     let rendered = match &format.0 {
         Form::Reply => None,
-        Form::Callback(prefix) => object_text(value)
-            .and_then(|text| with_ok_message(text, prefix.as_str())),
+        Form::Callback(prefix) => {
+            object_text(value).and_then(|text| with_ok_message(text, prefix.as_str()))
+        }
         Form::Bare => object_text(value).map(|text| {
             if text == "null" {
                 "{}".to_owned()

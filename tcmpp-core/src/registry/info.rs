@@ -57,4 +57,3 @@ impl fmt::Display for SourceLocation {
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
     }
 }
-

@@ -161,4 +161,3 @@ impl fmt::Debug for Registry {
             .finish()
     }
 }
-

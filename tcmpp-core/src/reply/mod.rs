@@ -171,4 +171,3 @@ pub enum FailureKind {
     /// A call given as JSON text was over a size or nesting limit.
     LimitExceeded,
 }
-

@@ -160,4 +160,3 @@ pub(crate) fn strip_position(error: &serde_json::Error) -> String {
         None => message,
     }
 }
-

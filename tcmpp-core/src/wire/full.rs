@@ -57,9 +57,8 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
             return Err(for_api(CallError::new(CallErrorKind::AppInfoInText)));
         }
         Some(raw) if raw.get().starts_with('{') => Some(
-            serde_json::from_str::<Box<AppInfo>>(raw.get()).map_err(|e| {
-                for_api(CallError::new(CallErrorKind::AppInfo(strip_position(&e))))
-            })?,
+            serde_json::from_str::<Box<AppInfo>>(raw.get())
+                .map_err(|e| for_api(CallError::new(CallErrorKind::AppInfo(strip_position(&e)))))?,
         ),
         Some(raw) => {
             return Err(for_api(CallError::new(CallErrorKind::FieldType {
@@ -251,4 +250,3 @@ fn string_field<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, st
 fn is_null(raw: &RawValue) -> bool {
     raw.get() == "null"
 }
-

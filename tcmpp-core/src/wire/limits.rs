@@ -1,7 +1,7 @@
 //! Limits on calls that arrive as JSON text, checked before anything is parsed.
 
-use crate::reply::{FailureKind, Reply};
 use super::scan::{BYTE_ROLES, CLOSE, OPEN, QUOTE, skip_string};
+use crate::reply::{FailureKind, Reply};
 
 /// The default [`RegistryBuilder::max_call_bytes`](crate::RegistryBuilder::max_call_bytes):
 /// 4 MiB.

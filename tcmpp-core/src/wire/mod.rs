@@ -20,8 +20,8 @@ use crate::call::AppInfo;
 
 pub use error::CallError;
 pub(crate) use error::{json_kind, strip_position};
-pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH};
 pub(crate) use limits::Limits;
+pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH};
 
 /// The format of a call's text, as the host states it: never guessed from the text, because
 /// every key of a legacy call is the mini program's.
@@ -111,4 +111,3 @@ impl<'a> WireCall<'a> {
         full::read(json, reading)
     }
 }
-

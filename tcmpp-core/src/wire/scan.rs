@@ -64,7 +64,6 @@ pub(super) fn skip_string(bytes: &[u8], mut at: usize) -> Option<usize> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use serde_json::value::RawValue;
@@ -93,5 +92,4 @@ mod tests {
         assert_eq!(skip_nested(br#"[[1],{"a":[{}]},"[[[["]"#, 0), Some((23, 4)));
         assert_eq!(skip_string(br#"abc"#, 0), None);
     }
-
 }
