@@ -39,14 +39,20 @@
 //! - [`#[mini_api("name")]`](mini_api) registers a handler at link time: there is no central list.
 //! - [`Registry`] collects every registered handler, checks the set once at start-up, and
 //!   dispatches calls by name.
-//! - [`MiniApiCall`] is one call as the host SDK hands it over, in either wire format.
-//! - [`Reply`] is what goes back: a result map, a [`Failure`], or a cancel, rendered in WeChat's
-//!   callback convention or left bare for SDKs that add `errMsg` themselves.
+//! - [`Registry::call`] is the one way in: a call as text, bytes or a [`MiniApiCall`], with
+//!   options that combine freely on the [`Dispatch`] it returns: the [`Wire`] format, the
+//!   [`Caller`] as the host's SDK knows it, a [`ProgressSink`], and the form of the reply.
+//!   [`Registry::dispatch_json`] is the shortcut for the common case.
+//! - [`Reply`] is what goes back: a result map, a [`Failure`], or a cancel, taken as it is or
+//!   [`Rendered`] as JSON text in WeChat's callback convention or bare, for SDKs that add
+//!   `errMsg` themselves ([`Rendering`]).
 //!
+//! - Who calls ([`AppInfo`], the web view, the `stateEvent`) is what the host states with
+//!   [`Caller`]; text the mini program shapes never sets it.
 //! - Handlers can send intermediate results before their reply with a [`Progress`] parameter;
-//!   hosts receive them through [`Registry::with_progress`].
-//! - Plain-`fn` handlers answer synchronous calls (`sync: true`) at once:
-//!   [`Registry::dispatch_sync`]. [`Registry::custom_config_json`] generates the SDK's
+//!   hosts receive them through [`Dispatch::progress`].
+//! - Synchronous calls (`sync: true`) take their reply at once with
+//!   [`ReplyFuture::now_or_fail`]. [`Registry::custom_config_json`] generates the SDK's
 //!   `tcmpp-custom-config.json`.
 //! - Android, iOS and Flutter hosts call the registry through the C ABI of the `tcmpp-ffi`
 //!   crate; `docs/hosts.md` in the repository shows the wiring.
@@ -116,8 +122,9 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH, Wire};
 ///   [`serde::de::DeserializeOwned`], built from the call's `data`. Serde attributes are honoured.
 ///   When `data` is missing or `null`, a struct or map sees an empty object, an `Option<T>` sees
 ///   `None` and `()` sees unit.
-/// - Any number of **context** parameters, chosen by type: [`AppInfo`] (a fail reply when the
-///   call carries none), [`WebViewId`], [`ApiName`], [`MiniApiCall`] (the whole call, a copy),
+/// - Any number of **context** parameters, chosen by type: [`AppInfo`] (the [`Caller`] the host
+///   stated; a fail reply when it stated none), [`WebViewId`], [`ApiName`], [`MiniApiCall`] (a
+///   copy of what the mini program sent),
 ///   [`State<T>`](State) for state given to [`RegistryBuilder::state`], [`Progress`] to send
 ///   intermediate results before the reply, and `Option<…>` of any of them. A parameter is a context parameter when its type is one of these names; mark a
 ///   parameter `#[context]` to use your own [`FromContext`] type, or `#[data]` to force the
@@ -142,7 +149,7 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH, Wire};
 /// re-exported under another path.
 ///
 /// A plain `fn` (not `async`, possibly `const`) is allowed: its body runs when the call is
-/// dispatched, so it can answer synchronous calls (`sync: true`, see [`Registry::dispatch_sync`])
+/// dispatched, so it can answer synchronous calls (`sync: true`, see [`ReplyFuture::now_or_fail`])
 /// and is listed as `sync` in the generated SDK config ([`Registry::custom_config`]). An
 /// `async fn`'s future must be `Send`: the error names the handler and the value held across an
 /// `.await`.

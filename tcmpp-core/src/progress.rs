@@ -149,7 +149,7 @@ impl Progress {
     ///
     /// Returns once the host's sink has taken the event. Fails, delivering nothing, when the
     /// call has already been answered, when the host listens for no progress, or when the
-    /// payload is not an object. The error converts into [`ApiError`], so `?` works.
+    /// payload is not an object. The error converts into [`ApiError`](crate::ApiError), so `?` works.
     pub fn send<T: Serialize>(&self, payload: T) -> Result<(), ProgressError> {
         // The payload is checked first, so that a handler's bad payload shows whether or not
         // the host listens.

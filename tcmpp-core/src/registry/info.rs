@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::handler::{ApiEntry, HandlerKind};
 
-/// A registered API, as [`Registry::apis`] lists it.
+/// A registered API, as [`Registry::apis`](crate::Registry::apis) lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct ApiInfo {

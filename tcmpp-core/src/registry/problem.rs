@@ -4,7 +4,7 @@ use std::fmt;
 
 use super::ApiInfo;
 
-/// Why a [`Registry`] could not be built: every problem found, not just the first.
+/// Why a [`Registry`](crate::Registry) could not be built: every problem found, not just the first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildError {
     pub(super) problems: Vec<BuildProblem>,
@@ -34,7 +34,7 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-/// One problem that stops a [`Registry`] from being built.
+/// One problem that stops a [`Registry`](crate::Registry) from being built.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildProblem {

@@ -41,7 +41,7 @@ impl Reply {
     /// The reply as the callback object a mini program receives: the result map with `errMsg`
     /// added on success; `errMsg` and, when there is one, `errCode` otherwise.
     ///
-    /// `prefix` is usually the API name; see [`ErrMsgPrefix`].
+    /// `prefix` is usually the API name; see [`ErrMsgPrefix`](crate::ErrMsgPrefix).
     ///
     /// ```
     /// use serde_json::json;
