@@ -50,7 +50,7 @@ fn echo(data: Value) -> Value {
 enum Input {
     /// `registry.dispatch_json(text)`, checked against `registry.call(text)` rendered.
     Text(String),
-    /// `registry.call(text).caller(Caller::from_call_text())`: text the host says is its own
+    /// `registry.call(text).caller(&Caller::from_call_text())`: text the host says is its own
     /// SDK's rendering, so its `appInfo` is read (and checked) rather than refused.
     Trusted(String),
     /// `registry.call(text).wire(Wire::Named(name))`.
@@ -80,7 +80,7 @@ fn dispatch(registry: &Registry, input: &Input) -> tcmpp_core::Rendered {
             assert_eq!(block_on(registry.dispatch_json(text)), rendered.text);
             rendered
         }
-        Input::Trusted(text) => rendered(registry.call(text).caller(Caller::from_call_text())),
+        Input::Trusted(text) => rendered(registry.call(text).caller(&Caller::from_call_text())),
         Input::Named(name, text) => rendered(registry.call(text).wire(Wire::Named(name))),
         Input::Legacy(name, text) => rendered(registry.call(text).wire(Wire::Legacy(name))),
         Input::Bytes(bytes) => rendered(registry.call(bytes)),
@@ -855,7 +855,7 @@ fn every_malformed_call_gets_its_exact_fail_reply() {
     let stated = block_on(
         registry
             .call(r#"{"api_name":"needsApp"}"#)
-            .caller(Caller::new().with_app_info(AppInfo::with_app_id("wx1")))
+            .caller(&Caller::new().with_app_info(AppInfo::with_app_id("wx1")))
             .rendered(Rendering::Callback),
     );
     assert_eq!(stated.text, r#"{"appId":"wx1","errMsg":"needsApp:ok"}"#);

@@ -2,23 +2,61 @@
 //! handler sees of a call whose caller the host believes from its text.
 
 use serde_json::{Map, Value, json};
-use tcmpp_core::{AppInfo, Caller, MiniApiCall, Registry, Wire, mini_api};
+use tcmpp_core::{
+    ApiError, AppInfo, CallContext, Caller, FromContext, MiniApiCall, Registry, Wire, mini_api,
+};
 
 const SEED_CALL: &str = r#"{"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#;
 
 /// The refusal of `appInfo` in call text read without [`Caller::from_call_text`].
 const APP_INFO_IN_TEXT: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
 
+/// Who calls, as the call's context holds it.
+struct Seen {
+    web_view_id: Option<i64>,
+    state_event: Option<String>,
+    app_info: Option<AppInfo>,
+}
+
+impl FromContext for Seen {
+    fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
+        Ok(Seen {
+            web_view_id: cx.web_view_id(),
+            state_event: cx.state_event().map(str::to_owned),
+            app_info: cx.app_info().cloned(),
+        })
+    }
+}
+
+/// The whole call as a handler sees it, in the unified format: what the mini program sent (the
+/// `MiniApiCall` extractor) and who calls (the context).
+fn as_seen(call: MiniApiCall, seen: Seen) -> Map<String, Value> {
+    let mut map = call.to_map();
+    for key in ["webviewId", "stateEvent", "appInfo"] {
+        assert!(!map.contains_key(key), "the call holds no caller: {map:?}");
+    }
+    if let Some(id) = seen.web_view_id {
+        map.insert("webviewId".into(), id.into());
+    }
+    if let Some(event) = seen.state_event {
+        map.insert("stateEvent".into(), event.into());
+    }
+    if let Some(app_info) = seen.app_info {
+        map.insert("appInfo".into(), serde_json::to_value(app_info).unwrap());
+    }
+    map
+}
+
 /// Hands back the whole call as the handler sees it.
 #[mini_api("myApiName")]
-fn my_api_name(call: MiniApiCall) -> Map<String, Value> {
-    call.to_map()
+fn my_api_name(call: MiniApiCall, #[context] seen: Seen) -> Map<String, Value> {
+    as_seen(call, seen)
 }
 
 /// The same, under the short name the map and error tests use.
 #[mini_api("a")]
-fn a(call: MiniApiCall) -> Map<String, Value> {
-    call.to_map()
+fn a(call: MiniApiCall, #[context] seen: Seen) -> Map<String, Value> {
+    as_seen(call, seen)
 }
 
 fn object(value: Value) -> Map<String, Value> {
@@ -34,13 +72,13 @@ fn registry() -> Registry {
         .expect("the test handlers register")
 }
 
-/// The call as a handler taking [`MiniApiCall`] sees it, when the host says the text is its
-/// SDK's own rendering: what `MiniApiCall::from_json` returned before the caller rules.
+/// The call as a handler sees it, when the host says the text is its SDK's own rendering: what
+/// `MiniApiCall::from_json` returned before the caller rules.
 fn read_trusting_the_text(text: &str, wire: Wire<'_>) -> Result<Map<String, Value>, String> {
     let reply = registry()
         .call(text)
         .wire(wire)
-        .caller(Caller::from_call_text())
+        .caller(&Caller::from_call_text())
         .reply()
         .now_or_fail();
     match reply.failure() {
@@ -54,21 +92,16 @@ fn unified_call_from_text_keeps_every_field() {
     let call = MiniApiCall::from_json(SEED_CALL, Wire::Unified).unwrap();
     assert_eq!(call.api_name, "myApiName");
     assert_eq!(call.data, Some(json!({ "name": "kka", "age": 22 })));
-    // The caller's keys are checked, then left for the host to state.
-    assert_eq!(call.web_view_id, None);
-    assert_eq!(call.state_event, None);
-    assert_eq!(call.app_info, None);
     assert!(call.extra.is_empty());
+    // The caller's keys are checked, then dropped: the call is what the mini program sent, and
+    // who calls is the host's to state.
+    assert_eq!(
+        Value::Object(call.to_map()),
+        json!({ "api_name": "myApiName", "data": { "name": "kka", "age": 22 } })
+    );
 
     // Read as the host's own SDK rendering, every field reaches the handler.
     let seen = read_trusting_the_text(SEED_CALL, Wire::Unified).unwrap();
-    let expected = call
-        .clone()
-        .with_web_view_id(4)
-        .with_state_event("requestCustomApi");
-    assert_eq!(expected.web_view_id, Some(4));
-    assert_eq!(expected.state_event.as_deref(), Some("requestCustomApi"));
-    assert_eq!(seen, expected.to_map());
     assert_eq!(
         Value::Object(seen),
         serde_json::from_str::<Value>(SEED_CALL).unwrap()
@@ -98,11 +131,9 @@ fn legacy_call_parses_to_the_same_api_and_data() {
     for legacy in [&legacy_text, &legacy_map] {
         assert_eq!(legacy.api_name, unified.api_name);
         assert_eq!(legacy.data, unified.data);
-        // Every key of a legacy call is data: nothing is left for the call's other fields.
+        // Every key of a legacy call is data: nothing is left for the call's other keys.
         assert!(legacy.extra.is_empty());
-        assert_eq!(legacy.web_view_id, None);
-        assert_eq!(legacy.state_event, None);
-        assert_eq!(legacy.app_info, None);
+        assert_eq!(*legacy, unified);
     }
     assert_eq!(legacy_text, legacy_map);
 }
@@ -150,22 +181,23 @@ fn app_info_is_read_and_unknown_fields_are_kept() {
     assert_eq!(seen.get("traceId"), Some(&json!("abc")));
 
     // Nothing is lost on the way back out either.
-    let mut call = MiniApiCall::new("a", Value::Null).with_app_info(info.clone());
-    call.extra.insert("traceId".into(), json!("abc"));
-    assert_eq!(seen, call.to_map());
-    let round_trip =
-        read_trusting_the_text(&Value::Object(call.to_map()).to_string(), Wire::Unified);
-    assert_eq!(round_trip.unwrap(), call.to_map());
+    let expected = json!({
+        "api_name": "a",
+        "appInfo": serde_json::to_value(&info).unwrap(),
+        "traceId": "abc",
+    });
+    assert_eq!(Value::Object(seen.clone()), expected);
+    let round_trip = read_trusting_the_text(&expected.to_string(), Wire::Unified);
+    assert_eq!(round_trip.unwrap(), seen);
     // Without `appInfo`, the map reads back as the same call through `from_json`.
-    let mut anonymous = call.clone();
-    anonymous.app_info = None;
+    let mut call = MiniApiCall::new("a", Value::Null);
+    call.extra.insert("traceId".into(), json!("abc"));
+    let mut anonymous = seen;
+    anonymous.remove("appInfo");
+    assert_eq!(anonymous, call.to_map());
     assert_eq!(
-        MiniApiCall::from_json(
-            &Value::Object(anonymous.to_map()).to_string(),
-            Wire::Unified
-        )
-        .unwrap(),
-        anonymous
+        MiniApiCall::from_json(&Value::Object(anonymous).to_string(), Wire::Unified).unwrap(),
+        call
     );
     assert_eq!(
         serde_json::to_value(&info).unwrap()["newSdkField"],
@@ -204,13 +236,11 @@ fn data_may_be_any_json_value() {
 
 #[test]
 fn builder_methods_set_context() {
-    let call = MiniApiCall::new("a", json!({}))
-        .with_app_info(AppInfo::with_app_id("wx1"))
-        .with_web_view_id(9)
-        .with_state_event("onProgress");
-    assert_eq!(call.app_info.unwrap().app_id.as_deref(), Some("wx1"));
-    assert_eq!(call.web_view_id, Some(9));
-    assert_eq!(call.state_event.as_deref(), Some("onProgress"));
+    let call = MiniApiCall::new("a", json!({}));
+    assert_eq!(
+        (call.api_name.as_str(), call.data, call.extra.is_empty()),
+        ("a", Some(json!({})), true)
+    );
 
     let caller = Caller::new()
         .with_app_info(AppInfo::with_app_id("wx1"))
@@ -225,6 +255,23 @@ fn builder_methods_set_context() {
     assert!(!caller.is_from_call_text());
     assert!(Caller::from_call_text().is_from_call_text());
     assert_eq!(Caller::new(), Caller::default());
+
+    // The host's caller is what a handler sees of a call the host built.
+    let reply = registry()
+        .call(MiniApiCall::new("a", json!({})))
+        .caller(&caller)
+        .reply()
+        .now_or_fail();
+    assert_eq!(
+        Value::Object(reply.result().unwrap().clone()),
+        json!({
+            "api_name": "a",
+            "data": {},
+            "appInfo": { "appId": "wx1" },
+            "webviewId": 9,
+            "stateEvent": "onProgress",
+        })
+    );
 }
 
 #[test]
@@ -384,17 +431,19 @@ fn a_reported_name_never_turns_a_call_into_legacy_data() {
     let named = r#"{"api_name":"myApiName","data":{"age":1},"webviewId":3}"#;
     let call = MiniApiCall::from_json(named, Wire::Named("myApiName")).unwrap();
     assert_eq!(
-        (call.data.clone(), call.web_view_id),
-        (Some(json!({ "age": 1 })), None)
+        Value::Object(call.to_map()),
+        json!({ "api_name": "myApiName", "data": { "age": 1 } })
     );
     let seen = read_trusting_the_text(named, Wire::Named("myApiName")).unwrap();
-    assert_eq!(seen, call.with_web_view_id(3).to_map());
+    assert_eq!(
+        Value::Object(seen),
+        serde_json::from_str::<Value>(named).unwrap()
+    );
 
     // Legacy: every key is data, so a mini program cannot pass itself off as another.
     let legacy = r#"{"api_name":"myApiName","appInfo":{"appId":"wx_forged"},"webviewId":1}"#;
     let call = MiniApiCall::from_json(legacy, Wire::Legacy("myApiName")).unwrap();
-    assert_eq!(call.app_info, None);
-    assert_eq!(call.web_view_id, None);
+    assert!(call.extra.is_empty());
     assert_eq!(
         call.data,
         Some(serde_json::from_str::<Value>(legacy).unwrap())

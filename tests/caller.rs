@@ -18,8 +18,9 @@ use std::sync::{Arc, Mutex};
 use futures_executor::block_on;
 use serde_json::{Map, Value, json};
 use tcmpp_core::{
-    AccessPolicy, AppInfo, Caller, Dispatch, MiniApiCall, Progress, ProgressEvent, ProgressSink,
-    Registry, Rendered, Rendering, ReplyKind, WebViewId, Wire, mini_api,
+    AccessPolicy, ApiError, AppInfo, CallContext, Caller, Dispatch, FromContext, MiniApiCall,
+    Progress, ProgressEvent, ProgressSink, Registry, Rendered, Rendering, Reply, ReplyKind,
+    WebViewId, Wire, mini_api,
 };
 
 /// Moves money on behalf of the calling mini program: only the ones the policy names may.
@@ -30,22 +31,39 @@ fn transfer(data: Value, app: AppInfo, progress: Progress) -> Value {
     json!({ "from": app.app_id, "data": data })
 }
 
+/// Who calls, as the call's context holds it.
+struct Seen {
+    app_id: Option<String>,
+    web_view_id: Option<i64>,
+    state_event: Option<String>,
+}
+
+impl FromContext for Seen {
+    fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
+        Ok(Seen {
+            app_id: cx.app_info().and_then(|app| app.app_id.clone()),
+            web_view_id: cx.web_view_id(),
+            state_event: cx.state_event().map(str::to_owned),
+        })
+    }
+}
+
 /// Says who it was told calls it, by every extractor that tells.
 #[mini_api("whoCalls")]
 async fn who_calls(
     app: Option<AppInfo>,
     web_view: Option<WebViewId>,
-    call: MiniApiCall,
+    #[context] seen: Seen,
     progress: Progress,
 ) -> Value {
     let _ = progress.send(json!({ "step": "whoCalls" }));
     json!({
         "appId": app.and_then(|app| app.app_id),
         "webviewId": web_view.map(|id| id.0),
-        "call": {
-            "appId": call.app_info.and_then(|app| app.app_id),
-            "webviewId": call.web_view_id,
-            "stateEvent": call.state_event,
+        "context": {
+            "appId": seen.app_id,
+            "webviewId": seen.web_view_id,
+            "stateEvent": seen.state_event,
         },
     })
 }
@@ -122,11 +140,31 @@ type Event = (String, Option<String>, Value);
 /// What one entry answered.
 #[derive(Debug, PartialEq)]
 struct Answer {
-    /// The callback object the mini program receives; `Err` with the error's text when
-    /// `MiniApiCall::from_json` refused to read the call at all.
-    reply: Result<Value, String>,
+    reply: Replied,
     /// The progress events the sink received, when there was one.
     events: Vec<Event>,
+}
+
+/// How an entry answered.
+#[derive(Debug, PartialEq)]
+enum Replied {
+    /// The callback object the mini program receives, as rendered.
+    Text(Value),
+    /// A [`Reply`], which carries no `errMsg` prefix of its own.
+    Reply(Reply),
+    /// `MiniApiCall::from_json` refused to read the call at all: the error's text.
+    NotRead(String),
+}
+
+impl Replied {
+    /// The callback object, a [`Reply`] rendered with the called API's name.
+    fn callback(&self, api: &str) -> Result<Value, String> {
+        match self {
+            Replied::Text(value) => Ok(value.clone()),
+            Replied::Reply(reply) => Ok(parse(&reply.to_callback_json(api))),
+            Replied::NotRead(error) => Err(error.clone()),
+        }
+    }
 }
 
 /// How one call was made, for failure messages.
@@ -160,11 +198,11 @@ fn sink() -> (
 /// `dispatch` with the caller and the progress sink the call is made with.
 fn with_options<'a>(
     dispatch: Dispatch<'a>,
-    caller: &Option<Caller>,
+    caller: &'a Option<Caller>,
     sink: Option<impl ProgressSink>,
 ) -> Dispatch<'a> {
     let dispatch = match caller {
-        Some(caller) => dispatch.caller(caller.clone()),
+        Some(caller) => dispatch.caller(caller),
         None => dispatch,
     };
     match sink {
@@ -223,18 +261,12 @@ fn answer<'a>(registry: &'a Registry, made: &Made<'a>, text: &'a str) -> Option<
             if wire != Wire::Unified || caller.is_some() || progress {
                 return None;
             }
-            Ok(parse(&block_on(registry.dispatch_json(text))))
+            Replied::Text(parse(&block_on(registry.dispatch_json(text))))
         }
-        Entry::Await => {
-            let future = options(registry.call(text).wire(wire)).into_future();
-            let prefix = future.prefix().to_owned();
-            Ok(parse(&block_on(future).to_callback_json(&prefix)))
-        }
-        Entry::Reply => {
-            let future = options(registry.call(text).wire(wire)).reply();
-            let prefix = future.prefix().to_owned();
-            Ok(parse(&block_on(future).to_callback_json(&prefix)))
-        }
+        Entry::Await => Replied::Reply(block_on(
+            options(registry.call(text).wire(wire)).into_future(),
+        )),
+        Entry::Reply => Replied::Reply(block_on(options(registry.call(text).wire(wire)).reply())),
         Entry::Callback => {
             let rendered =
                 block_on(options(registry.call(text).wire(wire)).rendered(Rendering::Callback));
@@ -244,37 +276,33 @@ fn answer<'a>(registry: &'a Registry, made: &Made<'a>, text: &'a str) -> Option<
                 is_ok(&value),
                 "{made:?}"
             );
-            Ok(value)
+            Replied::Text(value)
         }
         Entry::Bare => {
             let future = options(registry.call(text).wire(wire)).rendered(Rendering::Bare);
             let prefix = future.prefix().to_owned();
-            Ok(bare_as_callback(block_on(future), &prefix))
+            Replied::Text(bare_as_callback(block_on(future), &prefix))
         }
-        Entry::ReplyNow => {
-            let future = options(registry.call(text).wire(wire)).reply();
-            let prefix = future.prefix().to_owned();
-            Ok(parse(&future.now_or_fail().to_callback_json(&prefix)))
-        }
+        Entry::ReplyNow => Replied::Reply(
+            options(registry.call(text).wire(wire))
+                .reply()
+                .now_or_fail(),
+        ),
         Entry::CallbackNow => {
             let rendered = options(registry.call(text).wire(wire))
                 .rendered(Rendering::Callback)
                 .now_or_fail();
-            Ok(parse(&rendered.text))
+            Replied::Text(parse(&rendered.text))
         }
         Entry::Bytes => {
             let rendered = block_on(
                 options(registry.call(text.as_bytes()).wire(wire)).rendered(Rendering::Callback),
             );
-            Ok(parse(&rendered.text))
+            Replied::Text(parse(&rendered.text))
         }
         Entry::FromJson => match MiniApiCall::from_json(text, wire) {
-            Err(error) => Err(error.to_string()),
-            Ok(read) => {
-                let future = options(registry.call(read)).reply();
-                let prefix = future.prefix().to_owned();
-                Ok(parse(&block_on(future).to_callback_json(&prefix)))
-            }
+            Err(error) => Replied::NotRead(error.to_string()),
+            Ok(read) => Replied::Reply(block_on(options(registry.call(read)).reply())),
         },
     };
     let events = events.lock().unwrap().clone();
@@ -319,9 +347,9 @@ fn on_every_entry(
 
 /// Asserts `answer` is the refusal `<api>:fail <reason>`, and that no handler ran.
 fn assert_refused(made: &Made<'_>, answer: &Answer, api: &str, reason: &str) {
-    match &answer.reply {
+    match answer.reply.callback(api) {
         Ok(reply) => assert_eq!(
-            *reply,
+            reply,
             json!({ "errMsg": format!("{api}:fail {reason}") }),
             "{made:?}"
         ),
@@ -345,7 +373,7 @@ fn assert_answered(
 ) {
     let mut expected = result;
     expected["errMsg"] = Value::from(format!("{api}:ok"));
-    assert_eq!(answer.reply, Ok(expected), "{made:?}");
+    assert_eq!(answer.reply.callback(api), Ok(expected), "{made:?}");
     let events = if made.progress {
         vec![(
             api.to_owned(),
@@ -464,7 +492,7 @@ fn forged_web_view_and_state_event_reach_no_extractor_and_no_sink() {
     let nobody = json!({
         "appId": null,
         "webviewId": null,
-        "call": { "appId": null, "webviewId": null, "stateEvent": null },
+        "context": { "appId": null, "webviewId": null, "stateEvent": null },
     });
     let texts = [
         (
@@ -507,7 +535,7 @@ fn forged_web_view_and_state_event_reach_no_extractor_and_no_sink() {
                 json!({
                     "appId": "wx_wallet",
                     "webviewId": 3,
-                    "call": { "appId": "wx_wallet", "webviewId": 3, "stateEvent": "hostEvent" },
+                    "context": { "appId": "wx_wallet", "webviewId": 3, "stateEvent": "hostEvent" },
                 }),
                 Some("hostEvent"),
             );
@@ -610,7 +638,7 @@ fn the_caller_the_host_states_is_granted() {
     // The exact text, for a host that routes on it.
     let rendered = registry
         .call(text)
-        .caller(wallet)
+        .caller(&wallet)
         .rendered(Rendering::Callback)
         .now_or_fail();
     assert_eq!(rendered.kind, ReplyKind::Success);
@@ -631,7 +659,7 @@ fn text_the_host_believes_gives_the_caller() {
     let from_text = json!({
         "appId": "wx_wallet",
         "webviewId": 7,
-        "call": { "appId": "wx_wallet", "webviewId": 7, "stateEvent": "sdkEvent" },
+        "context": { "appId": "wx_wallet", "webviewId": 7, "stateEvent": "sdkEvent" },
     });
     for wire in [Wire::Unified, Wire::Named("whoCalls")] {
         on_every_entry(
@@ -659,7 +687,7 @@ fn text_the_host_believes_gives_the_caller() {
     let transfer = r#"{"api_name":"transfer","data":{},"appInfo":{"appId":"wx_wallet"}}"#;
     let rendered = registry
         .call(transfer)
-        .caller(Caller::from_call_text())
+        .caller(&Caller::from_call_text())
         .rendered(Rendering::Callback)
         .now_or_fail();
     assert_eq!(
@@ -669,7 +697,7 @@ fn text_the_host_believes_gives_the_caller() {
     // Without `appInfo` in the text, the call has no caller.
     let reply = registry
         .call(r#"{"api_name":"transfer","data":{}}"#)
-        .caller(Caller::from_call_text())
+        .caller(&Caller::from_call_text())
         .reply()
         .now_or_fail();
     assert_eq!(reply.failure().unwrap().message(), "permission denied");
@@ -688,7 +716,7 @@ fn what_the_host_states_wins_over_the_text_it_believes() {
             json!({
                 "appId": "wx_other",
                 "webviewId": 3,
-                "call": { "appId": "wx_other", "webviewId": 3, "stateEvent": "hostEvent" },
+                "context": { "appId": "wx_other", "webviewId": 3, "stateEvent": "hostEvent" },
             }),
             "hostEvent",
         ),
@@ -698,7 +726,7 @@ fn what_the_host_states_wins_over_the_text_it_believes() {
             json!({
                 "appId": "wx_wallet",
                 "webviewId": 3,
-                "call": { "appId": "wx_wallet", "webviewId": 3, "stateEvent": "sdkEvent" },
+                "context": { "appId": "wx_wallet", "webviewId": 3, "stateEvent": "sdkEvent" },
             }),
             "sdkEvent",
         ),
@@ -707,7 +735,7 @@ fn what_the_host_states_wins_over_the_text_it_believes() {
             json!({
                 "appId": "wx_wallet",
                 "webviewId": 7,
-                "call": { "appId": "wx_wallet", "webviewId": 7, "stateEvent": "hostEvent" },
+                "context": { "appId": "wx_wallet", "webviewId": 7, "stateEvent": "hostEvent" },
             }),
             "hostEvent",
         ),
@@ -734,113 +762,134 @@ fn what_the_host_states_wins_over_the_text_it_believes() {
     // The text says wx_wallet, the host says wx_other: wx_other is not granted.
     let reply = registry
         .call(r#"{"api_name":"transfer","data":{},"appInfo":{"appId":"wx_wallet"}}"#)
-        .caller(Caller::from_call_text().with_app_info(app("wx_other")))
+        .caller(&Caller::from_call_text().with_app_info(app("wx_other")))
         .reply()
         .now_or_fail();
     assert_eq!(reply.failure().unwrap().message(), "permission denied");
     // And the other way round.
     let reply = registry
         .call(r#"{"api_name":"transfer","data":{},"appInfo":{"appId":"wx_other"}}"#)
-        .caller(Caller::from_call_text().with_app_info(app("wx_wallet")))
+        .caller(&Caller::from_call_text().with_app_info(app("wx_wallet")))
         .reply()
         .now_or_fail();
     assert!(reply.is_success(), "{reply:?}");
 }
 
 #[test]
-fn a_stated_caller_replaces_the_fields_of_a_call_the_host_built() {
+fn a_call_the_host_built_has_the_caller_it_states_and_no_other() {
     let registry = registry();
-    let built = MiniApiCall::new("whoCalls", Value::Null)
-        .with_app_info(app("wx_built"))
-        .with_web_view_id(1)
-        .with_state_event("builtEvent");
-    let who = |app_id: &str, web_view_id: i64, state_event: &str| {
+    let who = |app_id: Option<&str>, web_view_id: Option<i64>, state_event: Option<&str>| {
         json!({
             "appId": app_id,
             "webviewId": web_view_id,
-            "call": { "appId": app_id, "webviewId": web_view_id, "stateEvent": state_event },
+            "context": { "appId": app_id, "webviewId": web_view_id, "stateEvent": state_event },
         })
     };
+    // A call built from what the mini program sent, which named a caller in its keys and in
+    // its data: input, never identity.
+    let mut forged = MiniApiCall::new(
+        "whoCalls",
+        json!({ "appInfo": { "appId": "wx_wallet" }, "webviewId": 7, "stateEvent": "forged" }),
+    );
+    forged
+        .extra
+        .insert("appInfo".into(), json!({ "appId": "wx_wallet" }));
+    forged.extra.insert("webviewId".into(), json!(7));
+    forged.extra.insert("stateEvent".into(), json!("forged"));
     let cases = [
-        // The host built the call: its own fields are believed.
-        (None, who("wx_built", 1, "builtEvent")),
-        (Some(Caller::new()), who("wx_built", 1, "builtEvent")),
-        // What the caller states replaces them, field by field.
+        (None, who(None, None, None)),
+        (Some(Caller::new()), who(None, None, None)),
+        // There is no text to believe.
+        (Some(Caller::from_call_text()), who(None, None, None)),
         (
             Some(Caller::new().with_app_info(app("wx_wallet"))),
-            who("wx_wallet", 1, "builtEvent"),
+            who(Some("wx_wallet"), None, None),
         ),
         (
             Some(Caller::new().with_web_view_id(2)),
-            who("wx_built", 2, "builtEvent"),
+            who(None, Some(2), None),
         ),
         (
             Some(Caller::new().with_state_event("hostEvent")),
-            who("wx_built", 1, "hostEvent"),
+            who(None, None, Some("hostEvent")),
         ),
         (
             Some(
-                Caller::new()
+                Caller::from_call_text()
                     .with_app_info(app("wx_wallet"))
                     .with_web_view_id(2)
                     .with_state_event("hostEvent"),
             ),
-            who("wx_wallet", 2, "hostEvent"),
-        ),
-        // There is no text to believe: the call's fields stand.
-        (
-            Some(Caller::from_call_text()),
-            who("wx_built", 1, "builtEvent"),
+            who(Some("wx_wallet"), Some(2), Some("hostEvent")),
         ),
     ];
-    for (caller, expected) in cases {
-        for progress in [false, true] {
-            let (events, recorder) = sink();
-            let mut dispatch = registry.call(built.clone());
-            if let Some(caller) = &caller {
-                dispatch = dispatch.caller(caller.clone());
+    for built in [MiniApiCall::new("whoCalls", Value::Null), forged] {
+        for (caller, expected) in &cases {
+            for progress in [false, true] {
+                let (events, recorder) = sink();
+                let dispatch = with_options(
+                    registry.call(built.clone()),
+                    caller,
+                    progress.then_some(recorder),
+                );
+                let reply = block_on(dispatch.rendered(Rendering::Callback));
+                let mut wanted = expected.clone();
+                wanted["errMsg"] = json!("whoCalls:ok");
+                assert_eq!(parse(&reply.text), wanted, "{caller:?} {built:?}");
+                let state_event = expected["context"]["stateEvent"]
+                    .as_str()
+                    .map(str::to_owned);
+                let wanted_events = if progress {
+                    vec![(
+                        "whoCalls".to_owned(),
+                        state_event,
+                        json!({ "step": "whoCalls" }),
+                    )]
+                } else {
+                    Vec::new()
+                };
+                assert_eq!(*events.lock().unwrap(), wanted_events, "{caller:?}");
             }
-            if progress {
-                dispatch = dispatch.progress(recorder);
-            }
-            let reply = block_on(dispatch.rendered(Rendering::Callback));
-            let mut wanted = expected.clone();
-            wanted["errMsg"] = json!("whoCalls:ok");
-            assert_eq!(parse(&reply.text), wanted, "{caller:?}");
-            let state_event = expected["call"]["stateEvent"].as_str().map(str::to_owned);
-            let wanted_events = if progress {
-                vec![(
-                    "whoCalls".to_owned(),
-                    state_event,
-                    json!({ "step": "whoCalls" }),
-                )]
-            } else {
-                Vec::new()
-            };
-            assert_eq!(*events.lock().unwrap(), wanted_events, "{caller:?}");
         }
     }
 
     // Access follows the same rule.
-    let transfer =
-        |app_id: &str| MiniApiCall::new("transfer", json!({})).with_app_info(app(app_id));
-    let granted = |call: MiniApiCall, caller: Option<Caller>| {
-        let dispatch = registry.call(call);
-        let dispatch = match caller {
-            Some(caller) => dispatch.caller(caller),
-            None => dispatch,
-        };
-        dispatch.reply().now_or_fail().is_success()
+    let mut forged_transfer =
+        MiniApiCall::new("transfer", json!({ "appInfo": { "appId": "wx_good" } }));
+    forged_transfer
+        .extra
+        .insert("appInfo".into(), json!({ "appId": "wx_wallet" }));
+    let reply = |call: MiniApiCall, caller: Option<Caller>| {
+        with_options(registry.call(call), &caller, None::<fn(ProgressEvent<'_>)>)
+            .reply()
+            .now_or_fail()
     };
-    assert!(granted(transfer("wx_wallet"), None));
-    assert!(!granted(transfer("wx_other"), None));
-    assert!(!granted(
-        transfer("wx_wallet"),
-        Some(Caller::new().with_app_info(app("wx_other")))
-    ));
-    assert!(granted(
-        transfer("wx_other"),
-        Some(Caller::new().with_app_info(app("wx_wallet")))
-    ));
-    assert!(!granted(MiniApiCall::new("transfer", json!({})), None));
+    for call in [
+        MiniApiCall::new("transfer", json!({})),
+        forged_transfer.clone(),
+    ] {
+        let denied = [
+            None,
+            Some(Caller::new()),
+            Some(Caller::from_call_text()),
+            Some(Caller::new().with_app_info(app("wx_other"))),
+        ];
+        for caller in denied {
+            let refused = reply(call.clone(), caller.clone());
+            assert_eq!(
+                refused.failure().map(|failure| failure.message()),
+                Some("permission denied"),
+                "{caller:?} {call:?}"
+            );
+        }
+        let granted = reply(
+            call.clone(),
+            Some(Caller::new().with_app_info(app("wx_wallet"))),
+        );
+        assert_eq!(
+            granted.result().unwrap()["from"],
+            json!("wx_wallet"),
+            "{call:?}"
+        );
+    }
 }

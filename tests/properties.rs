@@ -88,7 +88,7 @@ fn call() -> impl Strategy<Value = Value> {
 }
 
 /// The callback text of `text` read with `wire`, from `caller`.
-fn rendered(registry: &Registry, text: &str, wire: Wire<'_>, caller: Caller) -> String {
+fn rendered(registry: &Registry, text: &str, wire: Wire<'_>, caller: &Caller) -> String {
     block_on(
         registry
             .call(text)
@@ -108,14 +108,14 @@ proptest! {
         let text = call.to_string();
         let rendered_untrusted = block_on(registry.dispatch_json(&text));
         assert_one_routable_reply(&rendered_untrusted);
-        let named = rendered(&registry, &text, Wire::Named("typed"), Caller::new());
+        let named = rendered(&registry, &text, Wire::Named("typed"), &Caller::new());
         assert_one_routable_reply(&named);
         let _bare = block_on(registry.call(&text).reply());
         // Whoever the host says calls, the call is answered once.
         let stated = Caller::new().with_app_info(AppInfo::with_app_id("wx1")).with_web_view_id(2);
         for caller in [Caller::from_call_text(), stated.clone(), Caller::from_call_text().with_web_view_id(2)] {
-            assert_one_routable_reply(&rendered(&registry, &text, Wire::Unified, caller.clone()));
-            assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("typed"), caller));
+            assert_one_routable_reply(&rendered(&registry, &text, Wire::Unified, &caller));
+            assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("typed"), &caller));
         }
         if let Value::Object(map) = call {
             // A non-null `appInfo` in text the host does not believe never reaches a handler.
@@ -148,8 +148,8 @@ proptest! {
                 prop_assert_eq!(outcome(&reply.to_callback_json("x")), outcome(&rendered_untrusted));
                 // A caller the host states is the same caller whether it comes with the text
                 // or with the call it read.
-                let from_text = rendered(&registry, &text, Wire::Unified, stated.clone());
-                let from_call = block_on(registry.call(call).caller(stated.clone()).rendered(Rendering::Callback));
+                let from_text = rendered(&registry, &text, Wire::Unified, &stated);
+                let from_call = block_on(registry.call(call).caller(&stated).rendered(Rendering::Callback));
                 prop_assert_eq!(outcome(&from_call.text), outcome(&from_text));
             }
         }
@@ -160,22 +160,22 @@ proptest! {
         let registry = Registry::builder().build().unwrap();
         let text = value.to_string();
         assert_one_routable_reply(&block_on(registry.dispatch_json(&text)));
-        assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("echo"), Caller::new()));
-        assert_one_routable_reply(&rendered(&registry, &text, Wire::Legacy("echo"), Caller::new()));
-        assert_one_routable_reply(&rendered(&registry, &text, Wire::Unified, Caller::from_call_text()));
+        assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("echo"), &Caller::new()));
+        assert_one_routable_reply(&rendered(&registry, &text, Wire::Legacy("echo"), &Caller::new()));
+        assert_one_routable_reply(&rendered(&registry, &text, Wire::Unified, &Caller::from_call_text()));
     }
 
     #[test]
     fn any_bytes_get_one_reply(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let registry = Registry::builder().build().unwrap();
         assert_one_routable_reply(&block_on(registry.call(&bytes).rendered(Rendering::Callback)).text);
-        assert_one_routable_reply(&block_on(registry.call(&bytes).caller(Caller::from_call_text()).rendered(Rendering::Callback)).text);
+        assert_one_routable_reply(&block_on(registry.call(&bytes).caller(&Caller::from_call_text()).rendered(Rendering::Callback)).text);
     }
 
     #[test]
     fn any_text_gets_one_reply(text in "\\PC{0,64}") {
         let registry = Registry::builder().build().unwrap();
         assert_one_routable_reply(&block_on(registry.dispatch_json(&text)));
-        assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("typed"), Caller::new()));
+        assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("typed"), &Caller::new()));
     }
 }

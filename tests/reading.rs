@@ -7,7 +7,8 @@ use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tcmpp_core::{
-    AppInfo, Caller, FailureKind, MiniApiCall, Registry, Rendering, Reply, WebViewId, mini_api,
+    ApiError, AppInfo, CallContext, Caller, FailureKind, FromContext, MiniApiCall, Registry,
+    Rendering, Reply, WebViewId, mini_api,
 };
 
 #[derive(Deserialize)]
@@ -38,13 +39,36 @@ fn read_needs_app(person: Person, app: AppInfo) -> Greeting {
     }
 }
 
-/// What the handler sees of the caller's keys.
+/// The caller as the call's context holds it.
+struct Seen {
+    web_view_id: Option<i64>,
+    state_event: Option<String>,
+}
+
+impl FromContext for Seen {
+    fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
+        Ok(Seen {
+            web_view_id: cx.web_view_id(),
+            state_event: cx.state_event().map(str::to_owned),
+        })
+    }
+}
+
+/// What the handler sees of the caller's keys, by the extractor and by the context; the call
+/// itself is only what the mini program sent.
 #[mini_api("readCaller")]
-fn read_caller(web_view: Option<WebViewId>, call: MiniApiCall) -> Value {
+fn read_caller(web_view: Option<WebViewId>, #[context] seen: Seen, call: MiniApiCall) -> Value {
+    let call = call.to_map();
+    assert!(
+        ["webviewId", "stateEvent", "appInfo"]
+            .iter()
+            .all(|key| !call.contains_key(*key)),
+        "{call:?}"
+    );
     serde_json::json!({
         "webviewId": web_view.map(|id| id.0),
-        "callWebviewId": call.web_view_id,
-        "stateEvent": call.state_event,
+        "contextWebviewId": seen.web_view_id,
+        "stateEvent": seen.state_event,
     })
 }
 
@@ -62,17 +86,17 @@ fn both_readers(registry: &Registry, body: &str, caller: &Caller) -> [(Reply, Va
         format!("{{{body},\"appInfo\":null}}"),
     ]
     .map(|call| {
-        let reply = block_on(registry.call(&call).caller(caller.clone()).reply());
+        let reply = block_on(registry.call(&call).caller(caller).reply());
         let rendered = block_on(
             registry
                 .call(&call)
-                .caller(caller.clone())
+                .caller(caller)
                 .rendered(Rendering::Callback),
         );
         let bare = block_on(
             registry
                 .call(&call)
-                .caller(caller.clone())
+                .caller(caller)
                 .rendered(Rendering::Bare),
         );
         if *caller == Caller::new() {
@@ -230,15 +254,15 @@ fn both_readers_agree_on_the_callers_keys() {
             // Untrusted text: the keys are checked, then ignored.
             (
                 Caller::new(),
-                serde_json::json!({ "webviewId": null, "callWebviewId": null, "stateEvent": null }),
+                serde_json::json!({ "webviewId": null, "contextWebviewId": null, "stateEvent": null }),
             ),
             // The host's own rendering: the keys are the caller.
             (
                 Caller::from_call_text(),
                 if carries {
-                    serde_json::json!({ "webviewId": 4, "callWebviewId": 4, "stateEvent": "onProgress" })
+                    serde_json::json!({ "webviewId": 4, "contextWebviewId": 4, "stateEvent": "onProgress" })
                 } else {
-                    serde_json::json!({ "webviewId": null, "callWebviewId": null, "stateEvent": null })
+                    serde_json::json!({ "webviewId": null, "contextWebviewId": null, "stateEvent": null })
                 },
             ),
             // What the host states wins over the text's.
@@ -246,11 +270,11 @@ fn both_readers_agree_on_the_callers_keys() {
                 Caller::from_call_text()
                     .with_web_view_id(9)
                     .with_state_event("hostEvent"),
-                serde_json::json!({ "webviewId": 9, "callWebviewId": 9, "stateEvent": "hostEvent" }),
+                serde_json::json!({ "webviewId": 9, "contextWebviewId": 9, "stateEvent": "hostEvent" }),
             ),
             (
                 Caller::new().with_web_view_id(9),
-                serde_json::json!({ "webviewId": 9, "callWebviewId": 9, "stateEvent": null }),
+                serde_json::json!({ "webviewId": 9, "contextWebviewId": 9, "stateEvent": null }),
             ),
         ] {
             let [common, full] = both_readers(&registry, body, &caller);
@@ -290,7 +314,7 @@ fn truncated_calls_are_refused_by_both() {
     for end in 0..call.len() {
         let truncated = &call[..end];
         for caller in callers() {
-            let reply = block_on(registry.call(truncated).caller(caller).reply());
+            let reply = block_on(registry.call(truncated).caller(&caller).reply());
             let failure = reply.failure().expect("a truncated call fails");
             assert_eq!(failure.kind(), FailureKind::InvalidCall, "{truncated}");
         }

@@ -59,7 +59,7 @@ fuzz_target!(|bytes: &[u8]| {
         ));
         // Text the host says is its SDK's own: the caller is read from it.
         check(&callback(
-            registry.call(text).caller(Caller::from_call_text()),
+            registry.call(text).caller(&Caller::from_call_text()),
         ));
         let _bare = block_on(registry.call(text).rendered(Rendering::Bare));
         let _reply = block_on(registry.call(text).reply());
