@@ -6,7 +6,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tcmpp_core::{
-    AccessPolicy, ApiError, AppInfo, MiniApiCall, Progress, Registry, State, mini_api,
+    AccessPolicy, ApiError, AppInfo, CallContext, FromContext, Progress, Registry, State,
+    WebViewId, mini_api,
 };
 
 /// The host's name, given as state when the registry is built.
@@ -87,13 +88,26 @@ pub async fn c_yield() -> Value {
     json!({ "yielded": true })
 }
 
-/// Who the call says is calling, as the handler sees it: what forged call text must not reach.
+/// The `stateEvent` the call is routed by, as the handler sees it (`None` without one).
+pub struct StateEvent(pub Option<String>);
+
+impl FromContext for StateEvent {
+    fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
+        Ok(StateEvent(cx.state_event().map(str::to_owned)))
+    }
+}
+
+/// Who is calling, as the handler sees it: what forged call text must not reach.
 #[mini_api("cWho")]
-pub fn c_who(call: MiniApiCall) -> Value {
+pub fn c_who(
+    app: Option<AppInfo>,
+    web_view: Option<WebViewId>,
+    #[context] event: StateEvent,
+) -> Value {
     json!({
-        "appId": call.app_info.and_then(|app| app.app_id),
-        "webviewId": call.web_view_id,
-        "stateEvent": call.state_event,
+        "appId": app.and_then(|app| app.app_id),
+        "webviewId": web_view.map(|id| id.0),
+        "stateEvent": event.0,
     })
 }
 
