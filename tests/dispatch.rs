@@ -8,8 +8,8 @@ use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tcmpp_core::{
-    ApiError, ApiName, AppInfo, Caller, ErrMsgPrefix, FailureKind, MiniApiCall, Registry,
-    Rendering, Reply, ReplyKind, State, WebViewId, Wire, mini_api,
+    ApiError, ApiName, AppInfo, CallContext, Caller, ErrMsgPrefix, FailureKind, FromContext,
+    MiniApiCall, Registry, Rendering, Reply, ReplyKind, State, WebViewId, Wire, mini_api,
 };
 
 // ---- handlers under test -------------------------------------------------------------------
@@ -104,9 +104,19 @@ fn maybe_who(app: Option<AppInfo>, web_view: Option<WebViewId>) -> Value {
     json!({ "app": app.and_then(|a| a.app_id), "webView": web_view.map(|w| w.0) })
 }
 
+/// The call's `stateEvent`, as the host stated it: a context type of the test's own, since a
+/// `MiniApiCall` holds only what the mini program sent.
+struct StateEvent(Option<String>);
+
+impl FromContext for StateEvent {
+    fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
+        Ok(StateEvent(cx.state_event().map(str::to_owned)))
+    }
+}
+
 #[mini_api("wholeCall")]
-async fn whole_call(person: Person, call: MiniApiCall) -> Value {
-    json!({ "name": person.name, "callData": call.data, "event": call.state_event, "api": call.api_name })
+async fn whole_call(person: Person, call: MiniApiCall, #[context] event: StateEvent) -> Value {
+    json!({ "name": person.name, "callData": call.data, "event": event.0, "api": call.api_name })
 }
 
 struct Counter(AtomicUsize);
@@ -501,7 +511,7 @@ fn context_parameters_come_from_the_caller_the_host_states() {
     let reply = block_on(
         registry
             .call(r#"{"api_name":"whoCalls"}"#)
-            .caller(caller.clone())
+            .caller(&caller)
             .rendered(Rendering::Callback),
     );
     assert_eq!(
@@ -512,26 +522,27 @@ fn context_parameters_come_from_the_caller_the_host_states() {
     let reply = block_on(
         registry
             .call(br#"{"api_name":"whoCalls"}"#.as_slice())
-            .caller(caller)
+            .caller(&caller)
             .reply(),
     );
     assert_eq!(
         success(reply),
         json!({ "appId": "wx1", "webViewId": 7, "api": "whoCalls" })
     );
-    // A call the host built carries its caller itself.
-    let call = MiniApiCall::new("whoCalls", Value::Null)
+    // A call the host built has its caller stated beside it the same way.
+    let call = MiniApiCall::new("whoCalls", Value::Null);
+    let built = Caller::new()
         .with_app_info(AppInfo::with_app_id("wx2"))
         .with_web_view_id(8);
     assert_eq!(
-        success(block_on(registry.call(call.clone()).reply())),
+        success(block_on(registry.call(call.clone()).caller(&built).reply())),
         json!({ "appId": "wx2", "webViewId": 8, "api": "whoCalls" })
     );
-    // What the host states beside such a call replaces its fields, field by field.
+    // A caller whose web view the host states differently is that caller.
     let reply = block_on(
         registry
             .call(call)
-            .caller(Caller::new().with_web_view_id(9))
+            .caller(&built.clone().with_web_view_id(9))
             .reply(),
     );
     assert_eq!(
@@ -548,7 +559,7 @@ fn the_caller_comes_from_the_text_only_when_the_host_says_so() {
     let reply = block_on(
         registry
             .call(text)
-            .caller(Caller::from_call_text())
+            .caller(&Caller::from_call_text())
             .rendered(Rendering::Callback),
     );
     assert_eq!(reply.kind, ReplyKind::Success);
@@ -560,7 +571,7 @@ fn the_caller_comes_from_the_text_only_when_the_host_says_so() {
     let reply = block_on(
         registry
             .call(text)
-            .caller(Caller::from_call_text().with_app_info(AppInfo::with_app_id("wx_host")))
+            .caller(&Caller::from_call_text().with_app_info(AppInfo::with_app_id("wx_host")))
             .reply(),
     );
     assert_eq!(
@@ -576,7 +587,7 @@ fn the_caller_comes_from_the_text_only_when_the_host_says_so() {
     let stated = Caller::new()
         .with_app_info(AppInfo::with_app_id("wx2"))
         .with_web_view_id(8);
-    let reply = block_on(registry.call(text).caller(stated.clone()).reply());
+    let reply = block_on(registry.call(text).caller(&stated).reply());
     assert_eq!(
         failure(&reply),
         (FailureKind::InvalidCall, APP_INFO_REFUSED.into(), None)
@@ -585,7 +596,7 @@ fn the_caller_comes_from_the_text_only_when_the_host_says_so() {
     let reply = block_on(
         registry
             .call(r#"{"api_name":"whoCalls","webviewId":7}"#)
-            .caller(Caller::new().with_app_info(AppInfo::with_app_id("wx1")))
+            .caller(&Caller::new().with_app_info(AppInfo::with_app_id("wx1")))
             .reply(),
     );
     assert_eq!(
@@ -599,7 +610,7 @@ fn the_caller_comes_from_the_text_only_when_the_host_says_so() {
     let reply = block_on(
         registry
             .call(r#"{"api_name":"whoCalls","webviewId":7}"#)
-            .caller(stated)
+            .caller(&stated)
             .reply(),
     );
     assert_eq!(
@@ -619,16 +630,17 @@ fn a_missing_required_context_is_a_fail_reply() {
             None
         )
     );
-    let call = MiniApiCall::new("whoCalls", Value::Null).with_app_info(AppInfo::with_app_id("wx"));
+    let app_only = Caller::new().with_app_info(AppInfo::with_app_id("wx"));
+    let call = MiniApiCall::new("whoCalls", Value::Null);
     assert_eq!(
-        failure(&block_on(registry().call(call).reply())).1,
+        failure(&block_on(registry().call(call).caller(&app_only).reply())).1,
         "missing context: this call carries no webviewId"
     );
     // The same when the host states an app but no web view beside call text.
     let reply = block_on(
         registry()
             .call(r#"{"api_name":"whoCalls"}"#)
-            .caller(Caller::new().with_app_info(AppInfo::with_app_id("wx")))
+            .caller(&Caller::new().with_app_info(AppInfo::with_app_id("wx")))
             .reply(),
     );
     assert_eq!(
@@ -648,7 +660,7 @@ fn optional_context_is_none_when_absent() {
     let reply = block_on(
         registry()
             .call(text)
-            .caller(Caller::from_call_text())
+            .caller(&Caller::from_call_text())
             .rendered(Rendering::Callback),
     );
     assert_eq!(parse(&reply.text), expected);
@@ -656,7 +668,7 @@ fn optional_context_is_none_when_absent() {
         registry()
             .call(r#"{"api_name":"maybeWho","webviewId":3}"#)
             .caller(
-                Caller::new()
+                &Caller::new()
                     .with_app_info(AppInfo::with_app_id("wx9"))
                     .with_web_view_id(3),
             )
@@ -690,7 +702,7 @@ fn the_whole_call_is_available_alongside_the_data() {
         let reply = block_on(
             registry()
                 .call(text)
-                .caller(caller.clone())
+                .caller(&caller)
                 .rendered(Rendering::Callback),
         );
         assert_eq!(
@@ -701,11 +713,11 @@ fn the_whole_call_is_available_alongside_the_data() {
     }
     // The text's `stateEvent` alone is not believed.
     assert_eq!(json_reply(text), expected(Value::Null));
-    // A call the host built carries its own.
-    let call = MiniApiCall::new("wholeCall", json!({ "name": "kka", "age": 22 }))
-        .with_state_event("requestCustomApi");
+    // A call the host built, with the caller it states.
+    let call = MiniApiCall::new("wholeCall", json!({ "name": "kka", "age": 22 }));
+    let caller = Caller::new().with_state_event("requestCustomApi");
     assert_eq!(
-        success(block_on(registry().call(call).reply())),
+        success(block_on(registry().call(call).caller(&caller).reply())),
         json!({
             "name": "kka",
             "callData": { "name": "kka", "age": 22 },
@@ -906,7 +918,11 @@ fn a_fixed_errmsg_prefix_replaces_the_api_name() {
 #[test]
 fn panics_become_fail_replies_and_the_registry_keeps_serving() {
     let registry = registry();
-    let sync_panic = block_on(registry.call(MiniApiCall::new("panicSync", Value::Null)).reply());
+    let sync_panic = block_on(
+        registry
+            .call(MiniApiCall::new("panicSync", Value::Null))
+            .reply(),
+    );
     assert_eq!(
         failure(&sync_panic),
         (

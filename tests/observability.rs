@@ -63,7 +63,7 @@ fn each_call_is_logged_with_its_identity_and_outcome_but_not_its_data() {
         let reply = block_on(
             registry
                 .call(call)
-                .caller(caller.clone())
+                .caller(&caller)
                 .rendered(Rendering::Callback),
         );
         assert_eq!(reply.kind, ReplyKind::Success);
@@ -71,7 +71,7 @@ fn each_call_is_logged_with_its_identity_and_outcome_but_not_its_data() {
         let refused = block_on(
             registry
                 .call(r#"{"api_name":"guarded"}"#)
-                .caller(caller.clone())
+                .caller(&caller)
                 .rendered(Rendering::Callback),
         );
         assert!(
@@ -127,11 +127,12 @@ fn the_logged_identity_is_the_one_the_host_believes() {
     let registry = Registry::builder().build().unwrap();
     let logs = logs_of(|| {
         // The host's own SDK rendered this text: its caller is believed, and logged.
-        let text = r#"{"api_name":"observed","webviewId":12,"appInfo":{"appId":"wx_text"},"data":1}"#;
+        let text =
+            r#"{"api_name":"observed","webviewId":12,"appInfo":{"appId":"wx_text"},"data":1}"#;
         let reply = block_on(
             registry
                 .call(text)
-                .caller(Caller::from_call_text())
+                .caller(&Caller::from_call_text())
                 .rendered(Rendering::Callback),
         );
         assert_eq!(reply.text, r#"{"size":1,"errMsg":"observed:ok"}"#);

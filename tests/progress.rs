@@ -12,9 +12,7 @@ use tcmpp_core::{
 /// What a host saw, in order: progress events and the reply.
 type Journal = Arc<Mutex<Vec<String>>>;
 
-fn recording_sink(
-    journal: &Journal,
-) -> impl Fn(ProgressEvent<'_>) + Clone + Send + Sync + 'static {
+fn recording_sink(journal: &Journal) -> impl Fn(ProgressEvent<'_>) + Clone + Send + Sync + 'static {
     let journal = journal.clone();
     move |event| {
         journal.lock().unwrap().push(format!(
@@ -81,7 +79,7 @@ fn events_arrive_in_order_before_the_reply() {
     let reply = block_on(
         registry
             .call(r#"{"stateEvent":"evt7","api_name":"progressSteps","data":{},"webviewId":1}"#)
-            .caller(Caller::new().with_state_event("evt7").with_web_view_id(1))
+            .caller(&Caller::new().with_state_event("evt7").with_web_view_id(1))
             .progress(recording_sink(&journal))
             .rendered(Rendering::Callback),
     );
@@ -123,31 +121,36 @@ fn a_plain_fn_handler_sends_progress_during_a_sync_dispatch() {
         ]
     );
     journal.lock().unwrap().clear();
+    // The caller stated beside the call gives it one; in every rendering.
+    let caller = Caller::new().with_state_event("stated");
     let reply = registry
-        .call(
-            MiniApiCall::new("progressSyncSteps", serde_json::Value::Null)
-                .with_state_event("built"),
-        )
+        .call(MiniApiCall::new(
+            "progressSyncSteps",
+            serde_json::Value::Null,
+        ))
+        .caller(&caller)
         .progress(recording_sink(&journal))
         .reply()
         .now_or_fail();
     assert!(reply.is_success(), "{reply:?}");
-    // A caller stated beside the call replaces its stateEvent.
     let reply = registry
-        .call(
-            MiniApiCall::new("progressSyncSteps", serde_json::Value::Null)
-                .with_state_event("built"),
-        )
-        .caller(Caller::new().with_state_event("stated"))
+        .call(MiniApiCall::new(
+            "progressSyncSteps",
+            serde_json::Value::Null,
+        ))
+        .caller(&caller)
         .progress(recording_sink(&journal))
         .rendered(Rendering::Bare)
         .now_or_fail();
-    assert_eq!((reply.kind, reply.text.as_str()), (ReplyKind::Success, "{}"));
+    assert_eq!(
+        (reply.kind, reply.text.as_str()),
+        (ReplyKind::Success, "{}")
+    );
     assert_eq!(
         *journal.lock().unwrap(),
         [
-            r#"progressSyncSteps built {"step":"a"}"#,
-            "progressSyncSteps built {}",
+            r#"progressSyncSteps stated {"step":"a"}"#,
+            "progressSyncSteps stated {}",
             r#"progressSyncSteps stated {"step":"a"}"#,
             "progressSyncSteps stated {}",
         ]
@@ -169,7 +172,7 @@ fn the_state_event_in_call_text_is_believed_only_when_the_host_says_so() {
     // The host's own SDK rendered the text.
     let reply = registry
         .call(text)
-        .caller(Caller::from_call_text())
+        .caller(&Caller::from_call_text())
         .progress(recording_sink(&journal))
         .reply()
         .now_or_fail();
@@ -177,7 +180,7 @@ fn the_state_event_in_call_text_is_believed_only_when_the_host_says_so() {
     // What the host states wins over the text's.
     let reply = registry
         .call(text.as_bytes())
-        .caller(Caller::from_call_text().with_state_event("stated"))
+        .caller(&Caller::from_call_text().with_state_event("stated"))
         .progress(recording_sink(&journal))
         .reply()
         .now_or_fail();
@@ -186,7 +189,7 @@ fn the_state_event_in_call_text_is_believed_only_when_the_host_says_so() {
     let reply = registry
         .call(r#"{"stateEvent":"inData"}"#)
         .wire(Wire::Legacy("progressSyncSteps"))
-        .caller(Caller::from_call_text())
+        .caller(&Caller::from_call_text())
         .progress(recording_sink(&journal))
         .reply()
         .now_or_fail();
@@ -277,7 +280,7 @@ fn each_call_has_its_own_channel() {
         block_on(
             registry
                 .call(text)
-                .caller(Caller::from_call_text())
+                .caller(&Caller::from_call_text())
                 .progress(sink.clone())
                 .rendered(Rendering::Callback),
         )
@@ -346,7 +349,7 @@ fn a_timed_out_call_refuses_later_events() {
     let reply = block_on(
         registry
             .call(r#"{"api_name":"progressSlow","stateEvent":"s"}"#)
-            .caller(Caller::new().with_state_event("s"))
+            .caller(&Caller::new().with_state_event("s"))
             .progress(recording_sink(&journal))
             .rendered(Rendering::Callback),
     );
@@ -391,7 +394,7 @@ fn an_async_handler_done_on_its_first_poll_sends_progress_during_a_sync_call() {
     let journal = Journal::default();
     let reply = registry
         .call(r#"{"api_name":"progressAtOnce"}"#)
-        .caller(Caller::new().with_state_event("now"))
+        .caller(&Caller::new().with_state_event("now"))
         .progress(recording_sink(&journal))
         .rendered(Rendering::Callback)
         .now_or_fail();
@@ -413,14 +416,19 @@ fn a_sync_call_that_drops_a_waiting_handler_closes_its_channel() {
     let registry = registry();
     let journal = Journal::default();
     let reply = registry
-        .call(MiniApiCall::new("progressThenWait", serde_json::Value::Null))
-        .caller(Caller::new().with_state_event("w"))
+        .call(MiniApiCall::new(
+            "progressThenWait",
+            serde_json::Value::Null,
+        ))
+        .caller(&Caller::new().with_state_event("w"))
         .progress(recording_sink(&journal))
         .reply()
         .now_or_fail();
     assert_eq!(
         reply.failure().map(|failure| failure.message()),
-        Some("this API is asynchronous and did not answer at once, so it cannot answer a synchronous call: call it without `sync: true`")
+        Some(
+            "this API is asynchronous and did not answer at once, so it cannot answer a synchronous call: call it without `sync: true`"
+        )
     );
     let kept = KEPT_BY_WAITING
         .lock()
@@ -428,7 +436,10 @@ fn a_sync_call_that_drops_a_waiting_handler_closes_its_channel() {
         .take()
         .expect("the handler kept its Progress");
     assert!(!kept.is_open());
-    assert_eq!(kept.send(json!({ "late": true })), Err(ProgressError::Closed));
+    assert_eq!(
+        kept.send(json!({ "late": true })),
+        Err(ProgressError::Closed)
+    );
     // What it sent on its first poll arrived, before the fail reply.
     assert_eq!(
         *journal.lock().unwrap(),

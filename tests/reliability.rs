@@ -92,8 +92,19 @@ fn app(app_id: &str, ver_type: Option<i64>) -> AppInfo {
     app
 }
 
-fn call_from(api: &str, app_id: &str, ver_type: Option<i64>) -> MiniApiCall {
-    MiniApiCall::new(api, Value::Null).with_app_info(app(app_id, ver_type))
+/// A caller the host states: the mini program `app_id`, of version type `ver_type`.
+fn caller_of(app_id: &str, ver_type: Option<i64>) -> Caller {
+    Caller::new().with_app_info(app(app_id, ver_type))
+}
+
+/// The reply to a call of `api` without data, from `caller`.
+fn dispatch_as(registry: &Registry, api: &str, caller: &Caller) -> Reply {
+    block_on(
+        registry
+            .call(MiniApiCall::new(api, Value::Null))
+            .caller(caller)
+            .reply(),
+    )
 }
 
 /// The reply to `call`, dispatched as the host built it.
@@ -107,7 +118,13 @@ const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not 
 
 /// The callback text of `call`, from the caller the host states.
 fn callback_from(registry: &Registry, call: &str, caller: Caller) -> String {
-    block_on(registry.call(call).caller(caller).rendered(Rendering::Callback)).text
+    block_on(
+        registry
+            .call(call)
+            .caller(&caller)
+            .rendered(Rendering::Callback),
+    )
+    .text
 }
 
 /// The callback text of `call`, read with `wire`.
@@ -160,13 +177,13 @@ fn an_oversized_call_is_refused_naming_the_limit() {
     );
     let named = callback(&registry, &text, Wire::Named("echo"));
     assert_eq!(named, format!(r#"{{"errMsg":"echo:fail {expected}"}}"#));
-    let bytes = block_on(
-        registry
-            .call(text.as_bytes())
-            .rendered(Rendering::Callback),
-    );
+    let bytes = block_on(registry.call(text.as_bytes()).rendered(Rendering::Callback));
     assert_eq!(bytes.kind, ReplyKind::Fail);
-    assert!(bytes.text.contains("over the limit of 64 bytes"), "{}", bytes.text);
+    assert!(
+        bytes.text.contains("over the limit of 64 bytes"),
+        "{}",
+        bytes.text
+    );
     // A legacy call is refused before it is read, named after the reported API.
     let legacy_text = format!(r#"{{"x":"{}"}}"#, "x".repeat(100));
     let legacy = callback(&registry, &legacy_text, Wire::Legacy("echo"));
@@ -286,7 +303,10 @@ fn the_registry_default_timeout_applies_and_can_be_turned_off() {
         .default_timeout(None)
         .build()
         .unwrap();
-    let reply = dispatch(&unlimited, MiniApiCall::new("usesDefaultTimeout", json!(40)));
+    let reply = dispatch(
+        &unlimited,
+        MiniApiCall::new("usesDefaultTimeout", json!(40)),
+    );
     assert!(reply.is_success(), "{reply:?}");
 }
 
@@ -345,18 +365,19 @@ fn panic_messages_are_hidden_unless_exposed() {
 fn a_restricted_api_refuses_everyone_without_a_grant() {
     let registry = registry();
     assert!(registry.get("secret").unwrap().restricted);
-    for call in [
-        MiniApiCall::new("secret", Value::Null),
-        call_from("secret", "wx_any", None),
-    ] {
-        let reply = dispatch(&registry, call);
+    for caller in [Caller::new(), caller_of("wx_any", None)] {
+        let reply = dispatch_as(&registry, "secret", &caller);
         assert_eq!(
             failure(&reply),
             (FailureKind::PermissionDenied, "permission denied")
         );
     }
     // Call text, with the caller the host states.
-    let json = callback_from(&registry, r#"{"api_name":"secret"}"#, Caller::new().with_app_info(app("wx_any", None)));
+    let json = callback_from(
+        &registry,
+        r#"{"api_name":"secret"}"#,
+        Caller::new().with_app_info(app("wx_any", None)),
+    );
     assert_eq!(json, r#"{"errMsg":"secret:fail permission denied"}"#);
     // The same caller read from the host's own rendering of the call.
     let text = r#"{"api_name":"secret","appInfo":{"appId":"wx_any"}}"#;
@@ -381,34 +402,35 @@ fn grants_admit_by_app_id_and_version_type() {
         .access_policy(policy)
         .build()
         .unwrap();
-    let admitted = dispatch(&registry, call_from("secret", "wx_trusted", None));
+    let admitted = dispatch_as(&registry, "secret", &caller_of("wx_trusted", None));
     assert_eq!(admitted.result().unwrap()["secret"], 42);
     // Call text is admitted by the caller the host states beside it.
     let text = r#"{"api_name":"secret"}"#;
-    let stated = |app_id, ver_type| Caller::new().with_app_info(app(app_id, ver_type));
     assert_eq!(
-        callback_from(&registry, text, stated("wx_trusted", None)),
+        callback_from(&registry, text, caller_of("wx_trusted", None)),
         r#"{"secret":42,"errMsg":"secret:ok"}"#
     );
     assert_eq!(
-        callback_from(&registry, text, stated("wx_beta", Some(0))),
+        callback_from(&registry, text, caller_of("wx_beta", Some(0))),
         r#"{"errMsg":"secret:fail permission denied"}"#
     );
-    // A caller stated beside a built call replaces the call's own.
-    let replaced = block_on(
-        registry
-            .call(call_from("secret", "wx_other", None))
-            .caller(stated("wx_beta", Some(2)))
-            .reply(),
+    // A built call is what the mini program sent: an `appInfo` among its other keys is input,
+    // not identity.
+    let mut forged = MiniApiCall::new("secret", Value::Null);
+    forged
+        .extra
+        .insert("appInfo".into(), json!({ "appId": "wx_trusted" }));
+    assert_eq!(
+        failure(&dispatch(&registry, forged)).0,
+        FailureKind::PermissionDenied
     );
-    assert!(replaced.is_success(), "{replaced:?}");
-    assert!(dispatch(&registry, call_from("secret", "wx_beta", Some(2))).is_success());
+    assert!(dispatch_as(&registry, "secret", &caller_of("wx_beta", Some(2))).is_success());
     for refused in [
-        call_from("secret", "wx_beta", Some(0)),
-        call_from("secret", "wx_beta", None),
-        call_from("secret", "wx_other", None),
+        caller_of("wx_beta", Some(0)),
+        caller_of("wx_beta", None),
+        caller_of("wx_other", None),
     ] {
-        let reply = dispatch(&registry, refused);
+        let reply = dispatch_as(&registry, "secret", &refused);
         assert_eq!(failure(&reply).0, FailureKind::PermissionDenied);
     }
 }
@@ -432,14 +454,14 @@ fn default_deny_guards_every_api_and_wildcards_open_them_again() {
         dispatch(&registry, MiniApiCall::new("open", Value::Null)).is_success(),
         "granted to every caller"
     );
-    let echo = dispatch(&registry, call_from("echo", "wx_partner", None));
+    let echo = dispatch_as(&registry, "echo", &caller_of("wx_partner", None));
     assert_eq!(
         failure(&echo).0,
         FailureKind::PermissionDenied,
         "default deny"
     );
     for api in ["echo", "secret", "open"] {
-        let reply = dispatch(&registry, call_from(api, "wx_first_party", None));
+        let reply = dispatch_as(&registry, api, &caller_of("wx_first_party", None));
         assert!(reply.is_success(), "{api}: {reply:?}");
     }
 }
@@ -508,13 +530,13 @@ fn a_wildcard_grant_still_checks_version_types() {
         .access_policy(policy)
         .build()
         .unwrap();
-    assert!(dispatch(&registry, call_from("secret", "wx_any", Some(1))).is_success());
+    assert!(dispatch_as(&registry, "secret", &caller_of("wx_any", Some(1))).is_success());
     for refused in [
-        call_from("secret", "wx_any", Some(0)),
-        call_from("secret", "wx_any", None),
-        MiniApiCall::new("secret", Value::Null),
+        caller_of("wx_any", Some(0)),
+        caller_of("wx_any", None),
+        Caller::new(),
     ] {
-        let reply = dispatch(&registry, refused);
+        let reply = dispatch_as(&registry, "secret", &refused);
         assert_eq!(failure(&reply).0, FailureKind::PermissionDenied);
     }
 }
@@ -534,7 +556,7 @@ fn a_legacy_call_cannot_forge_its_caller() {
         registry
             .call(forged)
             .wire(Wire::Legacy("secret"))
-            .caller(Caller::from_call_text())
+            .caller(&Caller::from_call_text())
             .rendered(Rendering::Callback),
     );
     assert_eq!(reply.text, r#"{"errMsg":"secret:fail permission denied"}"#);
@@ -543,7 +565,7 @@ fn a_legacy_call_cannot_forge_its_caller() {
         registry
             .call(forged)
             .wire(Wire::Legacy("secret"))
-            .caller(Caller::new().with_app_info(app("wx_first_party", None)))
+            .caller(&Caller::new().with_app_info(app("wx_first_party", None)))
             .reply(),
     );
     assert_eq!(reply.result().unwrap()["secret"], 42);
@@ -570,7 +592,7 @@ fn a_unified_call_cannot_forge_its_caller() {
     assert_eq!(from_bytes.text, refused);
     let beside = Caller::new().with_app_info(app("wx_other", None));
     assert_eq!(callback_from(&registry, forged, beside.clone()), refused);
-    let reply = block_on(registry.call(forged).caller(beside).reply());
+    let reply = block_on(registry.call(forged).caller(&beside).reply());
     assert_eq!(
         failure(&reply),
         (FailureKind::InvalidCall, APP_INFO_REFUSED)
@@ -584,8 +606,13 @@ fn a_unified_call_cannot_forge_its_caller() {
     // And `MiniApiCall::from_json` never reads a caller from text either.
     let error = MiniApiCall::from_json(forged, Wire::Unified).unwrap_err();
     assert_eq!(error.to_string(), APP_INFO_REFUSED);
-    let read = MiniApiCall::from_json(r#"{"api_name":"secret","webviewId":4,"stateEvent":"e"}"#, Wire::Unified).unwrap();
-    assert_eq!((read.web_view_id, read.state_event.as_deref()), (None, None));
+    let read = MiniApiCall::from_json(
+        r#"{"api_name":"secret","webviewId":4,"stateEvent":"e"}"#,
+        Wire::Unified,
+    )
+    .unwrap();
+    // Checked, then dropped: the call holds only what the mini program sent.
+    assert_eq!(read, MiniApiCall::new("secret", Value::Null));
     assert_eq!(
         failure(&dispatch(&registry, read)).0,
         FailureKind::PermissionDenied

@@ -35,7 +35,7 @@ fn main() {
     let reply = futures_executor::block_on(
         registry
             .call(r#"{"api_name":"tupleStruct","data":[7]}"#)
-            .caller(Caller::new().with_web_view_id(4))
+            .caller(&Caller::new().with_web_view_id(4))
             .rendered(Rendering::Callback),
     );
     assert_eq!(reply.text, r#"{"text":"4/2","errMsg":"tupleStruct:ok"}"#);
