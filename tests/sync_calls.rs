@@ -155,7 +155,11 @@ fn answer_sync(registry: &Registry, api: &str, data: Value) -> SyncAnswers {
 /// Asserts that every form of a synchronous answer is the fail reply of `kind` with `message`.
 fn assert_failed_sync(answers: &SyncAnswers, api: &str, kind: FailureKind, message: &str) {
     let failure = answers.reply.failure().expect("a fail reply");
-    assert_eq!((failure.kind(), failure.message()), (kind, message), "{api}");
+    assert_eq!(
+        (failure.kind(), failure.message()),
+        (kind, message),
+        "{api}"
+    );
     let callback = json!({ "errMsg": format!("{api}:fail {message}") }).to_string();
     assert_eq!(
         parts(&answers.callback),
@@ -230,10 +234,7 @@ fn an_async_handler_done_on_its_first_poll_answers_in_every_form() {
         (ReplyKind::Success, r#"{"sum":42,"errMsg":"readyAsync:ok"}"#)
     );
     assert_eq!(answers.text, answers.callback.text);
-    assert_eq!(
-        parts(&answers.bare),
-        (ReplyKind::Success, r#"{"sum":42}"#)
-    );
+    assert_eq!(parts(&answers.bare), (ReplyKind::Success, r#"{"sum":42}"#));
     // Each rendering is the `Reply`'s: the bare text exactly; the callback object too, but
     // the rendered text writes `errMsg` last where the `Reply`'s map sorts it among the keys.
     let parse = |text: &str| serde_json::from_str::<Value>(text).expect("JSON");
@@ -286,7 +287,12 @@ fn a_sync_call_does_not_wait_for_a_timer() {
         started.elapsed() < Duration::from_secs(5),
         "a sync call answers at once"
     );
-    assert_failed_sync(&answers, "sleepsOnTimer", FailureKind::InvalidCall, NOT_SYNC);
+    assert_failed_sync(
+        &answers,
+        "sleepsOnTimer",
+        FailureKind::InvalidCall,
+        NOT_SYNC,
+    );
     assert_eq!(counts(&probes), (4, 0, 4));
     // Nothing is left behind that continues the body later.
     std::thread::sleep(Duration::from_millis(20));
@@ -299,7 +305,12 @@ async fn a_handler_sleeping_on_tokio_fails_a_sync_call_inside_a_runtime() {
     let started = Instant::now();
     let answers = answer_sync(&registry, "sleepsOnTokio", Value::Null);
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert_failed_sync(&answers, "sleepsOnTokio", FailureKind::InvalidCall, NOT_SYNC);
+    assert_failed_sync(
+        &answers,
+        "sleepsOnTokio",
+        FailureKind::InvalidCall,
+        NOT_SYNC,
+    );
     assert_eq!(counts(&probes), (4, 0, 4));
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert_eq!(counts(&probes), (4, 0, 4));
@@ -308,10 +319,9 @@ async fn a_handler_sleeping_on_tokio_fails_a_sync_call_inside_a_runtime() {
     let mut future = registry
         .call(MiniApiCall::new("sleepsOnTokio", Value::Null))
         .reply();
-    let polled = std::future::poll_fn(|cx| {
-        std::task::Poll::Ready(std::pin::Pin::new(&mut future).poll(cx))
-    })
-    .await;
+    let polled =
+        std::future::poll_fn(|cx| std::task::Poll::Ready(std::pin::Pin::new(&mut future).poll(cx)))
+            .await;
     assert!(polled.is_pending());
     assert_eq!(counts(&probes), (5, 0, 4));
     drop(future);
