@@ -538,7 +538,7 @@ fn context_parameters_come_from_the_caller_the_host_states() {
         success(block_on(registry.call(call.clone()).caller(&built).reply())),
         json!({ "appId": "wx2", "webViewId": 8, "api": "whoCalls" })
     );
-    // A caller whose web view the host states differently is that caller.
+    // A `with_*` value set again replaces the one set before.
     let reply = block_on(
         registry
             .call(call)
