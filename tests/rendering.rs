@@ -502,28 +502,26 @@ fn a_rendered_reply_yields_the_text_and_how_the_call_ended() {
 #[test]
 fn a_rendered_reply_answers_synchronously_when_it_can() {
     let registry = registry();
-    let ready = registry
+    let mut ready = registry
         .call(&call("renderImpostor"))
         .rendered(Rendering::Callback);
     assert_eq!(ready.prefix(), "renderImpostor");
     let got = ready.try_now().expect("a plain fn has answered");
     assert_eq!(got.kind, ReplyKind::Success);
-    let running = registry
+    let mut running = registry
         .call(&call("renderGreeting"))
-        .rendered(Rendering::Callback)
-        .try_now()
-        .expect_err("an async fn has not run yet");
+        .rendered(Rendering::Callback);
+    assert!(running.try_now().is_none(), "an async fn has not run yet");
     let got = running.now_or_fail();
     assert_eq!(got.kind, ReplyKind::Success);
     assert_eq!(
         got.text,
         r#"{"result":"success","method":"myApiHandler","errMsg":"renderGreeting:ok"}"#
     );
-    let waiting = registry
+    let mut waiting = registry
         .call(&call("renderPending"))
-        .rendered(Rendering::Callback)
-        .try_now()
-        .expect_err("an async fn has not run yet");
+        .rendered(Rendering::Callback);
+    assert!(waiting.try_now().is_none(), "an async fn has not run yet");
     let got = waiting.now_or_fail();
     assert_eq!(got.kind, ReplyKind::Fail);
     assert_eq!(
@@ -894,7 +892,7 @@ fn every_combination_of_options_gives_one_consistent_reply() {
                                     && api == "comboWaits"
                                     && data["a"].is_i64();
                                 let expected = if dropped {
-                                    Reply::fail(FailureKind::InvalidCall, NOT_SYNC)
+                                    Reply::fail(FailureKind::NotSynchronous, NOT_SYNC)
                                 } else {
                                     reference.clone()
                                 };
@@ -944,7 +942,7 @@ fn every_combination_of_options_gives_one_consistent_reply() {
                                     && api == "comboWaits"
                                     && data["a"].is_i64();
                                 let expected = if dropped {
-                                    Reply::fail(FailureKind::InvalidCall, NOT_SYNC)
+                                    Reply::fail(FailureKind::NotSynchronous, NOT_SYNC)
                                 } else {
                                     reference.clone()
                                 };

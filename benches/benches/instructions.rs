@@ -109,7 +109,7 @@ fn main() {
         "clone" => Box::new(|| black_box(typed.clone()).api_name.len()),
         "ping" => Box::new(|| {
             let call = MiniApiCall::new("ping", Value::Null);
-            usize::from(registry.call(black_box(call)).reply().try_now().is_ok())
+            usize::from(registry.call(black_box(call)).reply().try_now().is_some())
         }),
         "serde_floor" => Box::new(|| serde_floor_seed(black_box(SEED_DATA)).map_or(0, |t| t.len())),
         "envelope_floor" => {

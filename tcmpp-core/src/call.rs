@@ -61,7 +61,9 @@ impl AppInfo {
 /// Mirrors the Flutter SDK's `MiniApiCall` with its `params` map taken apart, less who calls:
 /// everything here is the mini program's input. Who calls is the host's to state, beside the
 /// call, with [`Caller`]. Build one by hand with [`new`](Self::new), or read one from the SDK's
-/// JSON text with [`from_json`](Self::from_json); dispatch it with
+/// JSON text with [`from_json`](Self::from_json) (or a map, [`from_map`](Self::from_map)):
+/// reading drops the caller's keys (`webviewId`, `stateEvent`) and refuses `appInfo`. Dispatch
+/// it with
 /// [`Registry::call`](crate::Registry::call).
 ///
 /// ```
@@ -97,8 +99,9 @@ impl MiniApiCall {
         }
     }
 
-    /// The call as a unified-format JSON object, what [`from_json`](Self::from_json) reads
-    /// back.
+    /// The call as a unified-format JSON object: `api_name`, `data` and the other keys. What
+    /// [`from_map`](Self::from_map) reads back into the same call, for a call that was read
+    /// (whose other keys are none of the caller's and not `api_name` or `data`).
     pub fn to_map(&self) -> Map<String, Value> {
         let mut map = self.extra.clone();
         map.insert("api_name".into(), Value::String(self.api_name.clone()));

@@ -3,7 +3,7 @@
 use serde::de::{self, DeserializeOwned, Deserializer, Unexpected, Visitor};
 use serde_json::Value;
 
-use crate::wire::strip_position;
+use crate::json::strip_position;
 
 /// Where a call's `data` comes from.
 pub(crate) enum DataSource<'a> {

@@ -72,6 +72,7 @@ mod data;
 mod dispatch;
 mod error;
 mod handler;
+mod json;
 mod progress;
 mod registry;
 mod reply;

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::wire::json_kind;
+use crate::json::json_kind;
 
 /// One progress event, as a [`ProgressSink`] receives it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,7 +37,9 @@ impl ProgressEvent<'_> {
 
 /// Where a host receives the progress events of the calls it dispatches.
 ///
-/// Implemented for every `Fn(ProgressEvent<'_>) + Send + Sync + 'static` closure.
+/// Implemented for every `Fn(ProgressEvent<'_>) + Send + Sync + 'static` closure (name the
+/// parameter's type, `|event: ProgressEvent<'_>|`, when nothing else does), and for an `Arc` of
+/// a sink, so that one sink can serve every call.
 ///
 /// The sink is called synchronously by [`Progress::send`], on the thread that runs the
 /// handler, while the call's event channel is locked: events of one call arrive one at a time,
@@ -51,6 +53,13 @@ pub trait ProgressSink: Send + Sync + 'static {
 impl<F: Fn(ProgressEvent<'_>) + Send + Sync + 'static> ProgressSink for F {
     fn progress(&self, event: ProgressEvent<'_>) {
         self(event);
+    }
+}
+
+/// A sink shared by the host, such as one `Arc<dyn ProgressSink>` for every call.
+impl<S: ProgressSink + ?Sized> ProgressSink for Arc<S> {
+    fn progress(&self, event: ProgressEvent<'_>) {
+        (**self).progress(event);
     }
 }
 

@@ -84,9 +84,9 @@ pub unsafe fn dispatch(
     let started = panic::catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: the strings are NULL or valid, as the caller promises.
         match unsafe { prepare::dispatch(registry, call, progress) } {
-            Ok(future) => match future.try_now() {
-                Ok(rendered) => Started::Answered(rendered.into()),
-                Err(future) => Started::Running(future),
+            Ok(mut future) => match future.try_now() {
+                Some(rendered) => Started::Answered(rendered.into()),
+                None => Started::Running(future),
             },
             Err(refusal) => Started::Answered(refusal),
         }

@@ -104,7 +104,7 @@ impl InFlight {
             Stage::Running(running) => {
                 let reply = running.poll_once().unwrap_or_else(|| {
                     running.drop_future();
-                    HandlerReply::Reply(Reply::fail(FailureKind::InvalidCall, NOT_SYNC))
+                    HandlerReply::Reply(Reply::fail(FailureKind::NotSynchronous, NOT_SYNC))
                 });
                 running.watch.log(&reply);
                 self.stage = Stage::Answered;

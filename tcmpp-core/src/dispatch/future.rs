@@ -80,21 +80,18 @@ impl<T: ReplyOutput> ReplyFuture<T> {
     }
 
     /// The reply, if it is known without polling: for plain-`fn` handlers and for calls refused
-    /// before their handler ran.
-    #[expect(
-        clippy::result_large_err,
-        reason = "the future comes back to be polled; boxing it would cost the allocation its inline state saves"
-    )]
-    pub fn try_now(mut self) -> Result<T, Self> {
+    /// before their handler ran. `Some` takes the reply, as a poll that yields it does: the
+    /// future must not be polled after that. `None` leaves the future to be polled (or dropped,
+    /// which drops the handler's future). It never polls: for a synchronous call, use
+    /// [`now_or_fail`](Self::now_or_fail).
+    pub fn try_now(&mut self) -> Option<T> {
         let started = &mut self.started;
-        match started.in_flight.take_now() {
-            Some(reply) => Ok(T::from_handler(
-                reply,
-                started.prefix.as_str(),
-                started.rendering,
-            )),
-            None => Err(self),
-        }
+        let reply = started.in_flight.take_now()?;
+        Some(T::from_handler(
+            reply,
+            started.prefix.as_str(),
+            started.rendering,
+        ))
     }
 
     /// The reply at once, for a synchronous call (`sync: true`), with no executor: a plain

@@ -88,6 +88,11 @@ impl Registry {
             if let Err(payload) = outcome {
                 quietly(move || drop(payload));
             }
+            // The call is read again and answered without this channel: close it, in case an
+            // extractor kept a `Progress` of it.
+            if let Some(channel) = &progress {
+                channel.close();
+            }
             return Err(MalformedData);
         }
         // No progress event may follow the reply: close the call's channel once the reply is

@@ -18,7 +18,7 @@ use crate::handler::{ReplyFormat, malformed_call};
 use crate::progress::{ProgressChannel, ProgressSink};
 use crate::registry::Registry;
 use crate::reply::{FailureKind, PrefixText, Rendered, Rendering, Reply};
-use crate::wire::{Reading, Wire};
+use crate::wire::{Reading, Wire, check_agrees};
 
 use answer::InFlight;
 use invoke::MalformedData;
@@ -68,6 +68,24 @@ impl<'a> From<&'a [u8]> for Input<'a> {
 impl<'a> From<&'a Vec<u8>> for Input<'a> {
     fn from(bytes: &'a Vec<u8>) -> Self {
         Input::Bytes(bytes)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for Input<'a> {
+    fn from(bytes: &'a [u8; N]) -> Self {
+        Input::Bytes(bytes)
+    }
+}
+
+impl Input<'_> {
+    /// What the input is, for logs: its kind and size, never its content, which the mini
+    /// program wrote.
+    fn describe(&self) -> (&'static str, usize) {
+        match self {
+            Input::Call(call) => ("call", call.api_name.len()),
+            Input::Text(text) => ("text", text.len()),
+            Input::Bytes(bytes) => ("bytes", bytes.len()),
+        }
     }
 }
 
@@ -123,7 +141,8 @@ impl<'a> Dispatch<'a> {
     /// States the format of the call's text; [`Wire::Unified`] by default. The format is the
     /// host's to state, never guessed: every key of a legacy call is the mini program's.
     ///
-    /// An [`Input::Call`] was read already, so the format does not apply to it.
+    /// An [`Input::Call`] was read already: of the format, only the name the SDK reported
+    /// applies to it, and must agree with the call's own, as for text.
     #[inline]
     pub fn wire(mut self, wire: Wire<'a>) -> Self {
         self.wire = wire;
@@ -192,7 +211,13 @@ impl<'a> Dispatch<'a> {
             caller_from_text: caller.from_call_text,
         };
         match input {
-            Input::Call(call) => registry.dispatch_call(call, caller, channel.as_ref(), shape),
+            Input::Call(call) => match check_agrees(&call.api_name, wire.reported_name()) {
+                Ok(()) => registry.dispatch_call(call, caller, channel.as_ref(), shape),
+                Err(error) => {
+                    let reply = Reply::fail(FailureKind::InvalidCall, error.to_string());
+                    registry.refused(Refusal::new(wire.reported_name(), reply), shape)
+                }
+            },
             Input::Text(text) => {
                 registry.dispatch_text(reading, text, caller, channel.as_ref(), shape)
             }
@@ -216,8 +241,10 @@ impl<'a> IntoFuture for Dispatch<'a> {
 
 impl fmt::Debug for Dispatch<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (input, len) = self.input.describe();
         f.debug_struct("Dispatch")
-            .field("input", &self.input)
+            .field("input", &input)
+            .field("len", &len)
             .field("wire", &self.wire)
             .field("caller", &self.caller)
             .field("progress", &self.progress.is_some())

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::{Form, HandlerReply, ReplyFormat};
 use crate::error::IntoApiError;
+use crate::json::json_kind;
 use crate::reply::{FailureKind, Reply};
-use crate::wire::json_kind;
 
 /// The fail reply of a handler's error.
 pub fn failure<E: IntoApiError>(error: E) -> HandlerReply {

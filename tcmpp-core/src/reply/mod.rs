@@ -170,4 +170,8 @@ pub enum FailureKind {
     PermissionDenied,
     /// A call given as JSON text was over a size or nesting limit.
     LimitExceeded,
+    /// A synchronous call reached an `async fn` handler that did not answer on its first
+    /// poll; its future was dropped. See
+    /// [`ReplyFuture::now_or_fail`](crate::ReplyFuture::now_or_fail).
+    NotSynchronous,
 }

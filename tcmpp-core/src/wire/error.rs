@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use serde_json::Value;
-
 pub(crate) fn check_name(name: &str) -> Result<&str, CallError> {
     if name.is_empty() {
         Err(CallError::new(CallErrorKind::EmptyApiName))
@@ -123,40 +121,3 @@ impl fmt::Display for CallError {
 }
 
 impl std::error::Error for CallError {}
-
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// The kind of a JSON value, from its first character. The text is known to be valid JSON.
-pub(crate) fn raw_kind(text: &str) -> &'static str {
-    match text.trim_start().as_bytes().first() {
-        Some(b'{') => "an object",
-        Some(b'[') => "an array",
-        Some(b'"') => "a string",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'n') => "null",
-        _ => "a number",
-    }
-}
-
-/// A serde_json error's message without its " at line L column C" suffix: positions inside a
-/// call's data mean little to a mini program developer, the field path means more.
-pub(crate) fn strip_position(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    if error.line() == 0 {
-        return message;
-    }
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    match message.strip_suffix(&suffix) {
-        Some(stripped) => stripped.to_owned(),
-        None => message,
-    }
-}

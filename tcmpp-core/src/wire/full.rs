@@ -11,8 +11,9 @@ use serde_json::value::RawValue;
 
 use crate::call::AppInfo;
 
-use super::error::{CallErrorKind, check_agrees, check_name, raw_kind};
-use super::{CallError, Reading, TextCaller, Wire, WireCall, strip_position};
+use super::error::{CallErrorKind, check_agrees, check_name};
+use super::{CallError, Reading, TextCaller, Wire, WireCall};
+use crate::json::{raw_kind, strip_position};
 
 /// Reads `json` as `reading` says, or says exactly what is wrong with it.
 pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'a>, CallError> {

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use crate::call::AppInfo;
 
 pub use error::CallError;
-pub(crate) use error::{json_kind, strip_position};
+pub(crate) use error::check_agrees;
 pub(crate) use limits::Limits;
 pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH};
 

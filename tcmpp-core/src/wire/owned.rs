@@ -1,11 +1,12 @@
 //! Reading call text into an owned [`MiniApiCall`].
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::call::MiniApiCall;
 
 use super::error::CallErrorKind;
-use super::{CallError, Reading, Wire, WireCall, strip_position};
+use super::{CallError, Reading, Wire, WireCall};
+use crate::json::strip_position;
 
 impl MiniApiCall {
     /// Reads a call from the JSON text the SDK hands over, in the format `wire` states.
@@ -21,6 +22,25 @@ impl MiniApiCall {
             caller_from_text: false,
         };
         WireCall::read(json, reading)?.into_owned()
+    }
+
+    /// [`from_json`](Self::from_json) for a call the host already holds as a map (Flutter's
+    /// `call.params`, say), read by the same rules.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use tcmpp_core::{MiniApiCall, Wire};
+    ///
+    /// let params = json!({ "api_name": "scan", "data": { "x": 1 }, "webviewId": 4 });
+    /// let call = MiniApiCall::from_map(params.as_object().unwrap().clone(), Wire::Unified)?;
+    /// assert_eq!(call, MiniApiCall::new("scan", json!({ "x": 1 })));
+    /// # Ok::<_, tcmpp_core::CallError>(())
+    /// ```
+    pub fn from_map(params: Map<String, Value>, wire: Wire<'_>) -> Result<Self, CallError> {
+        // One reader for both: the map is written out and read as the SDK's text would be.
+        // A map of `Value`s always serializes.
+        let json = Value::Object(params).to_string();
+        Self::from_json(&json, wire)
     }
 }
 
