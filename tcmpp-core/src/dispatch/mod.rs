@@ -206,23 +206,22 @@ impl<'a> Dispatch<'a> {
         } = self;
         let caller = caller.unwrap_or(&NOBODY);
         let channel = progress.map(ProgressChannel::new);
-        let reading = Reading {
+        let reading = || Reading {
             wire,
             caller_from_text: caller.from_call_text,
         };
         match input {
-            Input::Call(call) => match check_agrees(&call.api_name, wire.reported_name()) {
-                Ok(()) => registry.dispatch_call(call, caller, channel.as_ref(), shape),
-                Err(error) => {
-                    let reply = Reply::fail(FailureKind::InvalidCall, error.to_string());
-                    registry.refused(Refusal::new(wire.reported_name(), reply), shape)
-                }
+            Input::Call(call) => match wire {
+                Wire::Unified => registry.dispatch_call(call, caller, channel.as_ref(), shape),
+                _ => registry.dispatch_reported_call(call, wire, caller, channel.as_ref(), shape),
             },
             Input::Text(text) => {
-                registry.dispatch_text(reading, text, caller, channel.as_ref(), shape)
+                registry.dispatch_text(reading(), text, caller, channel.as_ref(), shape)
             }
             Input::Bytes(bytes) => match registry.check_bytes(bytes) {
-                Ok(text) => registry.dispatch_text(reading, text, caller, channel.as_ref(), shape),
+                Ok(text) => {
+                    registry.dispatch_text(reading(), text, caller, channel.as_ref(), shape)
+                }
                 Err(reply) => registry.refused(Refusal::new(wire.reported_name(), reply), shape),
             },
         }
@@ -377,6 +376,25 @@ impl Registry {
             // Data that is already a value was JSON.
             .unwrap_or_else(|MalformedData| InFlight::ready(malformed_call()));
         shape.started(in_flight, prefix)
+    }
+
+    /// Dispatches a call read already, whose name the SDK also reported: the two must agree.
+    #[cold]
+    fn dispatch_reported_call(
+        &self,
+        call: MiniApiCall,
+        wire: Wire<'_>,
+        caller: &Caller,
+        progress: Option<&ProgressChannel>,
+        shape: Shape,
+    ) -> Started {
+        match check_agrees(&call.api_name, wire.reported_name()) {
+            Ok(()) => self.dispatch_call(call, caller, progress, shape),
+            Err(error) => {
+                let reply = Reply::fail(FailureKind::InvalidCall, error.to_string());
+                self.refused(Refusal::new(wire.reported_name(), reply), shape)
+            }
+        }
     }
 
     /// The size limit, then UTF-8.

@@ -25,6 +25,7 @@ pub(super) fn call_span(cx: &CallContext<'_>) -> tracing::Span {
 }
 
 /// Whether any tracing subscriber listens at all.
+#[inline]
 pub(super) fn logging_on() -> bool {
     tracing::level_filters::LevelFilter::current() != tracing::level_filters::LevelFilter::OFF
 }
@@ -49,11 +50,16 @@ impl Drop for Watch {
 }
 
 impl Watch {
+    #[inline]
     pub(super) fn log(&self, reply: &HandlerReply) {
-        // With no subscriber listening, not even the clock is read.
-        if !logging_on() {
-            return;
+        // With no subscriber listening, not even the clock is read, nor a function called.
+        if logging_on() {
+            self.log_listened(reply);
         }
+    }
+
+    #[cold]
+    fn log_listened(&self, reply: &HandlerReply) {
         // A subscriber that panics must not cost the call its reply.
         quietly(|| match reply {
             HandlerReply::Reply(reply) => self.log_unguarded(reply),
