@@ -342,7 +342,7 @@ fn cases() -> Vec<(Input, String)> {
         ),
         (
             "\"appInfo\":{\"appVerType\":\"release\"}",
-            "`appInfo`: invalid type: string \"release\", expected i64",
+            "`appInfo`: `appVerType` must be an integer, or a string of one",
         ),
         (
             "\"appInfo\":{\"time\":1.5}",
@@ -393,16 +393,21 @@ fn cases() -> Vec<(Input, String)> {
     ];
     for name in unknown {
         let shown = name.replace("\\\"", "\"");
-        // Only a name that could be registered is echoed as the errMsg prefix.
-        let identifier = shown.chars().all(|c| c.is_ascii_alphanumeric());
+        // Only a name that could be registered is echoed as the errMsg prefix, and no name is
+        // echoed past 64 characters.
+        let identifier = shown.chars().all(|c| c.is_ascii_alphanumeric()) && shown.len() <= 64;
         let prefix = if identifier {
             shown.as_str()
         } else {
             "invokeNativePlugin"
         };
+        let echoed = match shown.char_indices().nth(64) {
+            Some((cut, _)) => format!("{}…", &shown[..cut]),
+            None => shown.clone(),
+        };
         add(
             text(format!("{{\"api_name\":\"{name}\",\"data\":{{}}}}")),
-            &format!("{prefix}:fail unknown API: no handler is registered for \"{shown}\""),
+            &format!("{prefix}:fail unknown API: no handler is registered for \"{echoed}\""),
         );
     }
 

@@ -154,7 +154,10 @@ fn the_logged_identity_is_the_one_the_host_believes() {
         .lines()
         .find(|line| line.contains("mini API call refused before dispatch"))
         .expect(&logs);
-    assert!(refused.contains("not believed"), "{refused}");
+    assert!(
+        refused.contains("appInfo in untrusted call text"),
+        "{refused}"
+    );
     assert!(!logs.contains(r#"app_id="wx_forged""#), "{logs}");
     assert!(!logs.contains("web_view_id=13"), "{logs}");
 }

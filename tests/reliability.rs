@@ -691,13 +691,48 @@ fn dropping_an_unfinished_handler_whose_drop_panics_stays_contained() {
 fn a_call_with_many_unknown_keys_is_read_once_and_duplicates_are_still_found() {
     let keys: String = (0..100_000).map(|i| format!(r#","k{i}":0"#)).collect();
     let call = format!(r#"{{"api_name":"echo","data":1{keys}}}"#);
+    // By default, a unified call is refused at its 65th top-level key.
+    let refused = registry().call(call.as_str()).reply().now_or_fail();
     assert_eq!(
-        block_on(registry().dispatch_json(&call)),
+        failure(&refused),
+        (
+            FailureKind::LimitExceeded,
+            "invalid call: more than 64 top-level keys, the registry's limit"
+        )
+    );
+    // A registry that allows them reads them once, and still finds a duplicate among them.
+    let roomy = Registry::builder()
+        .state(probes())
+        .max_call_keys(200_000)
+        .build()
+        .unwrap();
+    assert_eq!(
+        block_on(roomy.dispatch_json(&call)),
         r#"{"echo":1,"errMsg":"echo:ok"}"#
     );
     let duplicated = format!(r#"{{"api_name":"echo"{keys},"k99999":1}}"#);
     assert_eq!(
-        block_on(registry().dispatch_json(&duplicated)),
+        block_on(roomy.dispatch_json(&duplicated)),
         r#"{"errMsg":"invokeNativePlugin:fail invalid call: duplicate key `k99999`"}"#
     );
+    // The limit counts every top-level key, the envelope's too, and only a unified call's.
+    let at_limit: String = (0..60).map(|i| format!(r#","k{i}":0"#)).collect();
+    let small = Registry::builder().state(probes()).build().unwrap();
+    let four_and_sixty =
+        format!(r#"{{"api_name":"echo","data":1,"webviewId":1,"stateEvent":"e"{at_limit}}}"#);
+    assert!(
+        small
+            .call(four_and_sixty.as_str())
+            .reply()
+            .now_or_fail()
+            .is_success()
+    );
+    let legacy: String = (0..1_000).map(|i| format!(r#""k{i}":0,"#)).collect();
+    let legacy = format!("{{{legacy}\"last\":0}}");
+    let reply = small
+        .call(legacy.as_str())
+        .wire(Wire::Legacy("echo"))
+        .reply()
+        .now_or_fail();
+    assert!(reply.is_success(), "{reply:?}");
 }

@@ -81,6 +81,22 @@ impl Grant {
     }
 }
 
+impl Grant {
+    /// Whether this grant names `caller`, whatever the APIs.
+    fn admits(&self, caller: Option<&AppInfo>) -> bool {
+        let app_matches = self.app_id == ANY
+            || caller.and_then(|caller| caller.app_id.as_deref()) == Some(self.app_id.as_str());
+        // Version types restrict wildcard grants too; a caller that sends no version type does
+        // not match a grant that names some.
+        let version_matches = self.app_ver_types.as_ref().is_none_or(|types| {
+            caller
+                .and_then(|caller| caller.app_ver_type)
+                .is_some_and(|ver_type| types.contains(&ver_type))
+        });
+        app_matches && version_matches
+    }
+}
+
 impl AccessPolicy {
     /// A policy that guards only `restricted` APIs and grants nothing yet.
     pub fn new() -> Self {
@@ -134,6 +150,17 @@ impl AccessControl {
         }
     }
 
+    /// Whether an unknown API is to be answered as a forbidden one: under default deny, for a
+    /// caller that no grant names, so that it learns nothing of which APIs exist.
+    pub(crate) fn hides_unknown_apis_from(&self, caller: Option<&AppInfo>) -> bool {
+        self.default_deny
+            && !self
+                .grants
+                .values()
+                .flatten()
+                .any(|grant| grant.admits(caller))
+    }
+
     /// Whether `caller` may call `api`.
     #[inline]
     pub(crate) fn permits(&self, api: &str, restricted: bool, caller: Option<&AppInfo>) -> bool {
@@ -142,23 +169,10 @@ impl AccessControl {
     }
 
     fn grants_allow(&self, api: &str, caller: Option<&AppInfo>) -> bool {
-        let matches = |grant: &Grant| {
-            let app_matches = grant.app_id == ANY
-                || caller.and_then(|caller| caller.app_id.as_deref())
-                    == Some(grant.app_id.as_str());
-            // Version types restrict wildcard grants too; a caller that sends no version type
-            // does not match a grant that names some.
-            let version_matches = grant.app_ver_types.as_ref().is_none_or(|types| {
-                caller
-                    .and_then(|caller| caller.app_ver_type)
-                    .is_some_and(|ver_type| types.contains(&ver_type))
-            });
-            app_matches && version_matches
-        };
         [api, ANY]
             .iter()
             .filter_map(|key| self.grants.get(*key))
             .flatten()
-            .any(matches)
+            .any(|grant| grant.admits(caller))
     }
 }

@@ -17,8 +17,12 @@ pub struct AppInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The version type (`appVerType`): release, development or preview build, as the SDK
-    /// numbers them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// numbers them. Read from a number or from a string of one (`"0"`), as SDKs send both.
+    #[serde(
+        default,
+        deserialize_with = "number_or_numeric_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_ver_type: Option<i64>,
     /// The mini program's version string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,4 +213,19 @@ impl Caller {
     pub fn is_from_call_text(&self) -> bool {
         self.from_call_text
     }
+}
+
+/// An optional integer sent as a number or as a string of one: SDKs send `appVerType` both ways.
+fn number_or_numeric_string<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
+    let number = match Option::<Value>::deserialize(deserializer)? {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(number)) => number.as_i64(),
+        Some(Value::String(text)) => text.trim().parse().ok(),
+        Some(_) => None,
+    };
+    number.map(Some).ok_or_else(|| {
+        serde::de::Error::custom("`appVerType` must be an integer, or a string of one")
+    })
 }

@@ -3,6 +3,7 @@
 use serde::de::{self, DeserializeOwned, Deserializer, Unexpected, Visitor};
 use serde_json::Value;
 
+use crate::echo::bounded;
 use crate::json::strip_position;
 
 /// Where a call's `data` comes from.
@@ -19,11 +20,18 @@ pub(crate) enum DataSource<'a> {
 
 /// Why `data` could not be decoded.
 pub(crate) enum DataError {
-    /// It does not fit the handler's type; the reason names the field.
-    Invalid(String),
+    /// It does not fit the handler's type.
+    Invalid(Mismatch),
     /// It is not valid JSON, so the call is not either: the entry reads the call again to
     /// say where.
     MalformedCall,
+}
+
+/// Why data does not fit a handler's type: for the mini program, serde's words (which quote
+/// the offending value); for a log line, the field path and the type expected, never the value.
+pub(crate) struct Mismatch {
+    pub(crate) reason: String,
+    pub(crate) logged_as: String,
 }
 
 /// Whether `text` is one JSON value.
@@ -67,7 +75,7 @@ impl<'a> DataSource<'a> {
         self.decode_checked().map_err(DataError::Invalid)
     }
 
-    fn decode_checked<T: DeserializeOwned>(self) -> Result<T, String> {
+    fn decode_checked<T: DeserializeOwned>(self) -> Result<T, Mismatch> {
         match self {
             DataSource::Absent => {
                 serde_path_to_error::deserialize(AbsentData).map_err(describe_value_error)
@@ -91,7 +99,10 @@ impl<'a> DataSource<'a> {
                     Err(_) => {
                         let mut deserializer = serde_json::Deserializer::from_str(text);
                         match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-                            Ok(_) => Err("data could not be decoded".to_owned()),
+                            Ok(_) => Err(Mismatch {
+                                reason: "data could not be decoded".to_owned(),
+                                logged_as: "invalid data".to_owned(),
+                            }),
                             Err(e) => Err(describe(e.path(), &strip_position(e.inner()))),
                         }
                     }
@@ -101,7 +112,7 @@ impl<'a> DataSource<'a> {
     }
 }
 
-fn describe_value_error(error: serde_path_to_error::Error<serde_json::Error>) -> String {
+fn describe_value_error(error: serde_path_to_error::Error<serde_json::Error>) -> Mismatch {
     describe(error.path(), &strip_position(error.inner()))
 }
 
@@ -109,18 +120,28 @@ fn describe_value_error(error: serde_path_to_error::Error<serde_json::Error>) ->
 /// offending value, which may be megabytes long.
 const MAX_DESCRIPTION_CHARS: usize = 500;
 
-fn describe(path: &serde_path_to_error::Path, message: &str) -> String {
+fn describe(path: &serde_path_to_error::Path, message: &str) -> Mismatch {
     let path = path.to_string();
-    let mut description = if path == "." {
+    let mut reason = if path == "." {
         message.to_owned()
     } else {
         format!("{path}: {message}")
     };
-    if let Some((cut, _)) = description.char_indices().nth(MAX_DESCRIPTION_CHARS) {
-        description.truncate(cut);
-        description.push('…');
+    if let Some((cut, _)) = reason.char_indices().nth(MAX_DESCRIPTION_CHARS) {
+        reason.truncate(cut);
+        reason.push('…');
     }
-    description
+    // serde's messages end in what the type expected ("…, expected u32"); what comes before
+    // quotes the value. A path holds field names and, in maps, the mini program's keys.
+    let expected = message
+        .rsplit_once(", expected ")
+        .map_or(String::new(), |(_, expected)| {
+            format!(", expected {}", bounded(expected))
+        });
+    Mismatch {
+        reason,
+        logged_as: format!("invalid data at `{}`{expected}", bounded(&path)),
+    }
 }
 
 /// The data of a call that sent none: an empty object to structs and maps, `None` to options,

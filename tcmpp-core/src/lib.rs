@@ -70,6 +70,7 @@ mod context;
 mod custom_config;
 mod data;
 mod dispatch;
+mod echo;
 mod error;
 mod handler;
 mod json;
@@ -90,7 +91,7 @@ pub use registry::{
     ApiInfo, BuildError, BuildProblem, DEFAULT_TIMEOUT, Registry, RegistryBuilder, SourceLocation,
 };
 pub use reply::{ErrMsgPrefix, Failure, FailureKind, Rendered, Rendering, Reply, ReplyKind};
-pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH, Wire};
+pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT_MAX_DEPTH, Wire};
 
 /// Turns a function into a registered mini program API handler.
 ///

@@ -12,6 +12,7 @@ use crate::call::{AppInfo, MiniApiCall};
 use crate::data::DataSource;
 use crate::error::ApiError;
 use crate::progress::{Progress, ProgressChannel};
+use crate::wire::OtherKeys;
 
 pub(crate) use state::StateMap;
 pub use state::{State, StateKey};
@@ -22,7 +23,7 @@ pub struct CallContext<'a> {
     pub(crate) web_view_id: Option<i64>,
     pub(crate) state_event: Option<&'a str>,
     pub(crate) app_info: Option<&'a AppInfo>,
-    pub(crate) extra: &'a Map<String, Value>,
+    pub(crate) extra: OtherKeys<'a>,
     pub(crate) states: &'a StateMap,
     pub(crate) data: DataSource<'a>,
     /// The call's progress channel, when the host dispatched it with a progress sink.
@@ -64,14 +65,18 @@ impl<'a> CallContext<'a> {
             .data
             .to_value()
             .map_err(|reason| ApiError::new(format!("invalid data: {reason}")))?;
-        call.extra = self.extra.clone();
+        call.extra = self.extra()?;
         Ok(call)
     }
 
-    /// Other top-level keys of a unified call, kept as the mini program sent them: input to
-    /// validate, never identity.
-    pub fn extra(&self) -> &'a Map<String, Value> {
+    /// Other top-level keys of a unified call, as the mini program sent them: input to
+    /// validate, never identity. Read from the call's text when asked for, not before, so that
+    /// a call refused before its handler runs never builds them; an error names a key whose
+    /// value no `serde_json::Value` can hold (a number out of range, a lone surrogate).
+    pub fn extra(&self) -> Result<Map<String, Value>, ApiError> {
         self.extra
+            .to_map()
+            .map_err(|error| ApiError::new(error.to_string()))
     }
 }
 

@@ -8,6 +8,7 @@ use super::answer::{InFlight, Running};
 use super::observe::{Watch, call_span, logging_on, quietly};
 use crate::context::CallContext;
 use crate::data::is_json;
+use crate::echo::bounded;
 use crate::handler::{ApiEntry, HandlerReply, Invocation, Outcome, ReplyFormat};
 use crate::progress::CloseOnDone;
 use crate::registry::Registry;
@@ -36,15 +37,21 @@ impl Registry {
             if malformed() {
                 return Err(MalformedData);
             }
-            let reply = Reply::fail(
-                FailureKind::UnknownApi,
-                format!(
-                    "unknown API: no handler is registered for \"{}\"",
-                    cx.api_name
-                ),
-            );
+            // Under default deny, a caller no grant invites cannot tell an API that does not
+            // exist from one it may not call.
+            let reply = if self.access().hides_unknown_apis_from(cx.app_info) {
+                Reply::fail(FailureKind::PermissionDenied, "permission denied")
+            } else {
+                Reply::fail(
+                    FailureKind::UnknownApi,
+                    format!(
+                        "unknown API: no handler is registered for \"{}\"",
+                        bounded(cx.api_name)
+                    ),
+                )
+            };
             let watch = Watch {
-                span: call_span(&cx),
+                span: call_span(&cx, None),
                 started,
                 expose_panic_messages: false,
             };
@@ -58,7 +65,7 @@ impl Registry {
                 return Err(MalformedData);
             }
             let watch = Watch {
-                span: call_span(&cx),
+                span: call_span(&cx, Some(entry)),
                 started,
                 expose_panic_messages: false,
             };
@@ -66,7 +73,7 @@ impl Registry {
             return Ok(InFlight::finished(watch, HandlerReply::Reply(reply)));
         }
         let watch = Watch {
-            span: call_span(&cx),
+            span: call_span(&cx, Some(entry)),
             started,
             expose_panic_messages: self.config().expose_panic_messages,
         };

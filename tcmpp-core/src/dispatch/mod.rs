@@ -18,7 +18,7 @@ use crate::handler::{ReplyFormat, malformed_call};
 use crate::progress::{ProgressChannel, ProgressSink};
 use crate::registry::Registry;
 use crate::reply::{FailureKind, PrefixText, Rendered, Rendering, Reply};
-use crate::wire::{Reading, Wire, check_agrees};
+use crate::wire::{CallError, OtherKeys, Reading, Wire, check_agrees};
 
 use answer::InFlight;
 use invoke::MalformedData;
@@ -205,10 +205,22 @@ impl<'a> Dispatch<'a> {
             progress,
         } = self;
         let caller = caller.unwrap_or(&NOBODY);
+        if caller
+            .state_event
+            .as_deref()
+            .is_some_and(|event| event.contains('\0'))
+        {
+            let refusal = Refusal::new(
+                wire.reported_name(),
+                CallError::nul_in_state_event().to_reply(),
+            );
+            return registry.refused(refusal, shape);
+        }
         let channel = progress.map(ProgressChannel::new);
         let reading = || Reading {
             wire,
             caller_from_text: caller.from_call_text,
+            max_keys: registry.config().limits.max_keys,
         };
         match input {
             Input::Call(call) => match wire {
@@ -364,7 +376,7 @@ impl Registry {
             web_view_id: caller.web_view_id,
             state_event: caller.state_event.as_deref(),
             app_info: caller.app_info.as_ref(),
-            extra: &extra,
+            extra: OtherKeys::Map(&extra),
             states: self.states(),
             data: data.map_or(DataSource::Absent, DataSource::Value),
             progress,
@@ -390,10 +402,7 @@ impl Registry {
     ) -> Started {
         match check_agrees(&call.api_name, wire.reported_name()) {
             Ok(()) => self.dispatch_call(call, caller, progress, shape),
-            Err(error) => {
-                let reply = Reply::fail(FailureKind::InvalidCall, error.to_string());
-                self.refused(Refusal::new(wire.reported_name(), reply), shape)
-            }
+            Err(error) => self.refused(Refusal::new(wire.reported_name(), error.to_reply()), shape),
         }
     }
 

@@ -8,15 +8,16 @@ use std::time::Instant;
 use serde_json::Map;
 
 use crate::context::CallContext;
-use crate::handler::{HandlerReply, malformed_call};
+use crate::handler::{ApiEntry, HandlerReply, malformed_call};
 use crate::reply::{FailureKind, Reply};
 
 /// The span of one call, or none when the subscriber panics.
-pub(super) fn call_span(cx: &CallContext<'_>) -> tracing::Span {
+pub(super) fn call_span(cx: &CallContext<'_>, entry: Option<&ApiEntry>) -> tracing::Span {
     quietly(|| {
         tracing::info_span!(
             "mini_api",
-            api = cx.api_name,
+            // A registered name is the program's; any other is the mini program's text.
+            api = entry.map_or("(not registered)", |entry| entry.name),
             app_id = cx.app_info.and_then(|app| app.app_id.as_deref()),
             web_view_id = cx.web_view_id,
         )
@@ -95,7 +96,7 @@ impl Watch {
                     tracing::error!(
                         outcome = "fail",
                         elapsed_us,
-                        reason = failure.message(),
+                        reason = failure.log_reason(),
                         "mini API handler returned a non-object"
                     );
                 }
@@ -104,7 +105,7 @@ impl Watch {
                 _ => tracing::debug!(
                     outcome = "fail",
                     elapsed_us,
-                    reason = failure.message(),
+                    reason = failure.log_reason(),
                     "mini API call failed"
                 ),
             },
@@ -142,7 +143,7 @@ pub(super) fn log_refused_call(reply: &Reply) {
         quietly(|| {
             tracing::debug!(
                 outcome = "fail",
-                reason = failure.message(),
+                reason = failure.log_reason(),
                 "mini API call refused before dispatch"
             );
         });

@@ -13,8 +13,8 @@ use crate::data::{DataSource, is_json};
 use crate::handler::{ApiEntry, ReplyFormat, malformed_call};
 use crate::progress::ProgressChannel;
 use crate::registry::Registry;
-use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
-use crate::wire::{CallError, Reading, WireCall};
+use crate::reply::{PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
+use crate::wire::{CallError, OtherKeys, Reading, WireCall};
 
 /// A call refused before dispatch, and the API name to render its reply with, if known.
 pub(super) struct Refusal<'a> {
@@ -32,7 +32,7 @@ impl<'a> Refusal<'a> {
     }
 
     fn of_error(error: &CallError, reported_name: Option<&'a str>) -> Self {
-        let reply = Reply::fail(FailureKind::InvalidCall, error.to_string());
+        let reply = error.to_reply();
         log_refused_call(&reply);
         let name = match error.api_name() {
             Some(name) => Some(Cow::Owned(name.to_owned())),
@@ -172,7 +172,7 @@ impl Registry {
                 .as_deref()
                 .or(call.caller.state_event.as_deref()),
             app_info: stated.app_info.as_ref().or(call.caller.app_info.as_deref()),
-            extra: &call.extra,
+            extra: OtherKeys::Raw(&call.extra),
             states: self.states(),
             data: match call.data {
                 None => DataSource::Absent,

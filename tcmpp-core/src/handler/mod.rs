@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::context::{CallContext, FromContext, StateKey};
 use crate::data::DataError;
 use crate::error::ApiError;
-use crate::reply::{FailureKind, PrefixText, Reply};
+use crate::reply::{Failure, FailureKind, PrefixText, Reply};
 
 pub use success::{failure, success};
 
@@ -79,10 +79,14 @@ impl<'a> Invocation<'a> {
     /// The call's data as `T`, or the fail reply that says why it does not fit.
     pub fn data<T: DeserializeOwned>(self) -> Result<T, Outcome> {
         self.cx.data.decode().map_err(|error| match error {
-            DataError::Invalid(reason) => Outcome::Ready(HandlerReply::Reply(Reply::fail(
-                FailureKind::InvalidData,
-                format!("invalid data: {reason}"),
-            ))),
+            DataError::Invalid(mismatch) => {
+                let failure = Failure::new(
+                    FailureKind::InvalidData,
+                    format!("invalid data: {}", mismatch.reason),
+                )
+                .logged_as(mismatch.logged_as);
+                Outcome::Ready(HandlerReply::Reply(Reply::Fail(failure)))
+            }
             DataError::MalformedCall => Outcome::Ready(HandlerReply::MalformedCall),
         })
     }

@@ -27,13 +27,17 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
         Form::Callback(prefix) => {
             object_text(value).and_then(|text| with_ok_message(text, prefix.as_str()))
         }
-        Form::Bare => object_text(value).map(|text| {
-            if text == "null" {
-                "{}".to_owned()
-            } else {
-                text
-            }
-        }),
+        // A result with an `errMsg` of its own takes the map path, which leaves it out: the SDK
+        // adds the `errMsg` that routes the reply, as the callback rendering does.
+        Form::Bare => object_text(value)
+            .filter(|text| !has_err_msg_key(text))
+            .map(|text| {
+                if text == "null" {
+                    "{}".to_owned()
+                } else {
+                    text
+                }
+            }),
     };
     match rendered {
         Some(text) => HandlerReply::Rendered(text),
@@ -60,15 +64,12 @@ fn object_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
 fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
     // A result with an `errMsg` key of its own would render it twice: some JSON parsers refuse
     // duplicate keys, and the others may keep either. Such a result takes the map path, where
-    // the routing `errMsg` replaces it. Inside strings a quote is escaped, so `"errMsg"` in the
-    // text is a key, or a string value equal to `errMsg` that sends a rare result the slow way.
-    static KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"errMsg\""));
+    // the routing `errMsg` replaces it.
     if text == "null" {
         text.clear();
         text.push('{');
     } else if text.starts_with('{') && text.ends_with('}') {
-        if KEY.find(text.as_bytes()).is_some() {
+        if has_err_msg_key(&text) {
             return None;
         }
         text.pop();
@@ -93,6 +94,15 @@ fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
     }
     text.push('}');
     Some(text)
+}
+
+/// Whether an object's text may have an `errMsg` key: inside strings a quote is escaped, so
+/// `"errMsg"` in the text is a key, or a string value equal to `errMsg` that sends a rare result
+/// the slow way.
+fn has_err_msg_key(text: &str) -> bool {
+    static KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"errMsg\""));
+    KEY.find(text.as_bytes()).is_some()
 }
 
 /// Whether `value` is a struct, a map, a struct or newtype variant, or nothing: the shapes

@@ -66,6 +66,16 @@ impl RegistryBuilder {
         self
     }
 
+    /// Refuses unified calls with more than `keys` top-level keys while they are read, so that a
+    /// call of hundreds of thousands of keys costs no more than the first `keys`;
+    /// [`DEFAULT_MAX_CALL_KEYS`](crate::DEFAULT_MAX_CALL_KEYS) by default. A legacy call's keys
+    /// are its data's, and are not counted.
+    #[must_use]
+    pub fn max_call_keys(mut self, keys: usize) -> Self {
+        self.config.limits.max_keys = keys;
+        self
+    }
+
     /// How long an `async fn` handler may run before its call fails with
     /// `"<api>:fail timeout after <N> ms"` and its future is dropped; [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT) by
     /// default, `None` for no limit. `#[mini_api("name", timeout_ms = N)]` overrides it for one
@@ -148,6 +158,11 @@ impl RegistryBuilder {
         }
 
         for grant in &self.policy.grants {
+            if grant.app_id.is_empty() {
+                problems.push(BuildProblem::EmptyAppIdInPolicy {
+                    apis: grant.apis.clone(),
+                });
+            }
             for api in &grant.apis {
                 if api != ANY && !is_registered(api) {
                     problems.push(BuildProblem::UnknownApiInPolicy {

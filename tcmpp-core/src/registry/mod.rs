@@ -100,7 +100,13 @@ impl Registry {
     /// The text before `:ok` / `:fail` that this registry renders for a call reported as
     /// `api_name`; see [`ErrMsgPrefix::for_call`].
     pub fn errmsg_prefix_for<'a>(&'a self, api_name: Option<&'a str>) -> &'a str {
-        self.inner.config.prefix.for_call(api_name)
+        match (
+            &self.inner.config.prefix,
+            api_name.and_then(|name| self.lookup(name)),
+        ) {
+            (ErrMsgPrefix::ApiName, Some(entry)) => entry.name,
+            (prefix, _) => prefix.for_call(api_name),
+        }
     }
 
     /// The handler registered under `api_name`.

@@ -63,6 +63,12 @@ pub enum BuildProblem {
         /// The prefix.
         prefix: String,
     },
+    /// An access grant names the empty `appId`, which would admit every caller whose host
+    /// stated an empty one: a host's placeholder, not a mini program.
+    EmptyAppIdInPolicy {
+        /// The APIs the grant names.
+        apis: Vec<String>,
+    },
     /// An access grant names an API that no handler serves: a typo, or a removed API.
     UnknownApiInPolicy {
         /// The API name in the grant.
@@ -79,6 +85,9 @@ impl BuildProblem {
             BuildProblem::MissingState { type_name, .. } => (1, type_name, ""),
             BuildProblem::DuplicateState { type_name } => (2, type_name, ""),
             BuildProblem::UnknownApiInPolicy { api, app_id } => (3, api, app_id),
+            BuildProblem::EmptyAppIdInPolicy { apis } => {
+                (5, apis.first().map_or("", String::as_str), "")
+            }
             BuildProblem::InvalidErrMsgPrefix { prefix } => (4, prefix, ""),
         }
     }
@@ -126,6 +135,11 @@ impl fmt::Display for BuildProblem {
                 f,
                 "the errMsg prefix \"{prefix}\" contains `:`, so `{prefix}:ok` would route to `fail`; \
                  use a prefix without `:`"
+            ),
+            BuildProblem::EmptyAppIdInPolicy { apis } => write!(
+                f,
+                "the access policy grants the empty appId the APIs {apis:?}; name the mini \
+                 program's appId, or \"*\" for every caller"
             ),
             BuildProblem::UnknownApiInPolicy { api, app_id } => write!(
                 f,

@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use crate::echo::MAX_ECHO_CHARS;
+
 /// What comes before `:ok`, `:fail` or `:cancel` in `errMsg`.
 ///
 /// WeChat's convention prefixes the API name, the default. The runtime TCMPP descends from
@@ -23,8 +25,8 @@ impl ErrMsgPrefix {
     }
 
     /// The text before `:ok` / `:fail` for a call reported as `api_name`: the fixed prefix when
-    /// one is set; otherwise the name, when a handler could have it (a JavaScript identifier);
-    /// otherwise `invokeNativePlugin`. For hosts that refuse a call before dispatching it and
+    /// one is set; otherwise the name, when a handler could have it (a JavaScript identifier of
+    /// at most 64 characters); otherwise `invokeNativePlugin`. For hosts that refuse a call before dispatching it and
     /// render that refusal themselves.
     ///
     /// ```
@@ -69,10 +71,11 @@ pub(crate) const UNNAMED_CALL_PREFIX: &str = "invokeNativePlugin";
 
 /// The name to put before `:fail` for a call reported as `api_name`, with the default prefix:
 /// the name when a handler could have it, otherwise `invokeNativePlugin`. A name such as
-/// `"a:b"` is not echoed, since the JS SDK routes on the first `:` of `errMsg`.
+/// `"a:b"` is not echoed, since the JS SDK routes on the first `:` of `errMsg`, nor a name of
+/// more than [`MAX_ECHO_CHARS`] characters, which would make a reply as long as the call.
 pub(crate) fn echoable_name(api_name: Option<&str>) -> &str {
     api_name
-        .filter(|name| is_api_name(name))
+        .filter(|name| name.len() <= MAX_ECHO_CHARS && is_api_name(name))
         .unwrap_or(UNNAMED_CALL_PREFIX)
 }
 

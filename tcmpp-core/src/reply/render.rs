@@ -82,8 +82,9 @@ impl Reply {
         Value::Object(self.into_callback(prefix)).to_string()
     }
 
-    /// The reply in the bare rendering: the result object on success; `{"message":…}`, with
-    /// `"code"` when there is one, on failure; `{}` on cancel.
+    /// The reply in the bare rendering: the result object on success (without an `errMsg` key
+    /// of its own: the SDK adds the one that routes the reply); `{"message":…}`, with `"code"`
+    /// when there is one, on failure; `{}` on cancel.
     ///
     /// ```
     /// use tcmpp_core::{FailureKind, Reply};
@@ -94,6 +95,13 @@ impl Reply {
     /// ```
     pub fn to_bare_json(&self) -> String {
         match self {
+            Reply::Success(result) if result.contains_key("errMsg") => {
+                // The SDK adds the `errMsg` that routes the reply; a result's own would
+                // contradict it, so it is left out, as the callback rendering replaces it.
+                let mut result = result.clone();
+                result.remove("errMsg");
+                Value::Object(result).to_string()
+            }
             Reply::Success(result) => {
                 // A map of `Value`s always serializes.
                 serde_json::to_string(result).unwrap_or_else(|_| "{}".to_owned())

@@ -1,6 +1,11 @@
 //! Why a call's text could not be read.
 
+use std::borrow::Cow;
 use std::fmt;
+
+use crate::echo::bounded;
+use crate::json::strip_position;
+use crate::reply::{Failure, FailureKind, Reply};
 
 pub(crate) fn check_name(name: &str) -> Result<&str, CallError> {
     if name.is_empty() {
@@ -60,6 +65,10 @@ pub(crate) enum CallErrorKind {
         reason: String,
     },
     DuplicateKey(String),
+    /// More top-level keys than the registry's limit.
+    TooManyKeys(usize),
+    /// A `stateEvent` with a NUL character, which a C host would cut short.
+    NulInStateEvent,
     AppInfo(String),
 }
 
@@ -75,6 +84,56 @@ impl CallError {
     pub(crate) fn for_api(mut self, api_name: &str) -> Self {
         self.api_name = Some(api_name.to_owned());
         self
+    }
+
+    /// A `stateEvent` that a C host would cut short at its NUL, routing progress elsewhere.
+    pub(crate) fn nul_in_state_event() -> Self {
+        CallError::new(CallErrorKind::NulInStateEvent)
+    }
+
+    /// A key whose value is JSON, but none a `serde_json::Value` can hold.
+    pub(crate) fn unrepresentable(key: &str, error: &serde_json::Error) -> Self {
+        CallError::new(CallErrorKind::Unrepresentable {
+            field: key.to_owned(),
+            reason: strip_position(error),
+        })
+    }
+
+    /// The fail reply of a call refused for this error, logged by the error's kind.
+    pub(crate) fn to_reply(&self) -> Reply {
+        Reply::Fail(
+            Failure::new(self.failure_kind(), self.to_string()).logged_as(self.log_reason()),
+        )
+    }
+
+    /// The kind of failure a call refused for this error is.
+    pub(crate) fn failure_kind(&self) -> FailureKind {
+        match self.kind {
+            CallErrorKind::TooManyKeys(_) => FailureKind::LimitExceeded,
+            _ => FailureKind::InvalidCall,
+        }
+    }
+
+    /// What went wrong, for a log line: the kind of error and the field it concerns, never a
+    /// value or a key the mini program wrote.
+    pub(crate) fn log_reason(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match &self.kind {
+            CallErrorKind::Syntax(_) => "not valid JSON",
+            CallErrorKind::NotAnObject(_) => "not an object",
+            CallErrorKind::MissingApiName => "missing api_name",
+            CallErrorKind::NamedWithoutApiName => "missing api_name beside a reported name",
+            CallErrorKind::EmptyApiName => "empty api_name",
+            CallErrorKind::AppInfoInText => "appInfo in untrusted call text",
+            CallErrorKind::NameMismatch { .. } => "api_name disagrees with the reported name",
+            CallErrorKind::FieldType { field, .. } | CallErrorKind::FieldValue { field, .. } => {
+                return Cow::Owned(format!("invalid `{field}`"));
+            }
+            CallErrorKind::Unrepresentable { .. } => "a value no JSON value can hold",
+            CallErrorKind::DuplicateKey(_) => "duplicate key",
+            CallErrorKind::TooManyKeys(_) => "too many top-level keys",
+            CallErrorKind::NulInStateEvent => "NUL in stateEvent",
+            CallErrorKind::AppInfo(_) => "invalid appInfo",
+        })
     }
 
     /// The API name the broken call was for, when it could be read.
@@ -102,7 +161,9 @@ impl fmt::Display for CallError {
             CallErrorKind::NameMismatch { inner, reported } => {
                 write!(
                     f,
-                    "`api_name` is \"{inner}\" but the SDK reported \"{reported}\""
+                    "`api_name` is \"{}\" but the SDK reported \"{}\"",
+                    bounded(inner),
+                    bounded(reported)
                 )
             }
             CallErrorKind::FieldType {
@@ -113,8 +174,14 @@ impl fmt::Display for CallError {
                 write!(f, "`{field}` must be {expected}, found {found}")
             }
             CallErrorKind::FieldValue { field, reason } => write!(f, "`{field}`: {reason}"),
-            CallErrorKind::Unrepresentable { field, reason } => write!(f, "`{field}`: {reason}"),
-            CallErrorKind::DuplicateKey(key) => write!(f, "duplicate key `{key}`"),
+            CallErrorKind::Unrepresentable { field, reason } => {
+                write!(f, "`{}`: {reason}", bounded(field))
+            }
+            CallErrorKind::DuplicateKey(key) => write!(f, "duplicate key `{}`", bounded(key)),
+            CallErrorKind::TooManyKeys(max) => {
+                write!(f, "more than {max} top-level keys, the registry's limit")
+            }
+            CallErrorKind::NulInStateEvent => f.write_str("`stateEvent` contains a NUL character"),
             CallErrorKind::AppInfo(e) => write!(f, "`appInfo`: {e}"),
         }
     }

@@ -2,8 +2,6 @@
 
 use std::borrow::Cow;
 
-use serde_json::Map;
-
 use super::scan::{skip_nested, skip_string};
 use super::{TextCaller, WireCall};
 
@@ -91,7 +89,7 @@ pub(super) fn read<'a>(
         data: data.flatten(),
         data_checked: false,
         caller,
-        extra: Map::new(),
+        extra: Vec::new(),
     };
     Some((call, 1 + scan.deepest))
 }

@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_json::Map;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::call::AppInfo;
@@ -18,14 +17,20 @@ use crate::json::{raw_kind, strip_position};
 /// Reads `json` as `reading` says, or says exactly what is wrong with it.
 pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'a>, CallError> {
     // Even a legacy call must be one JSON object; its keys are then the data's alone.
-    let fields = read_fields(json)?;
+    // A legacy call's keys are its data's, as many as the data has; a unified call's are the
+    // envelope's, and a mini program must not make the reader keep hundreds of thousands.
+    let max_keys = match reading.wire {
+        Wire::Legacy(_) => usize::MAX,
+        _ => reading.max_keys,
+    };
+    let fields = read_fields(json, max_keys)?;
     if let Wire::Legacy(reported) = reading.wire {
         return Ok(WireCall {
             api_name: Cow::Owned(check_name(reported)?.to_owned()),
             data: Some(json.trim()),
             data_checked: true,
             caller: TextCaller::default(),
-            extra: Map::new(),
+            extra: Vec::new(),
         });
     }
     let reported_name = reading.wire.reported_name();
@@ -50,7 +55,13 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
     };
     let state_event = match fields.state_event.filter(|raw| !is_null(raw)) {
         None => None,
-        Some(raw) => Some(string_field(raw, "stateEvent").map_err(for_api)?),
+        Some(raw) => {
+            let event = string_field(raw, "stateEvent").map_err(for_api)?;
+            if event.contains('\0') {
+                return Err(for_api(CallError::new(CallErrorKind::NulInStateEvent)));
+            }
+            Some(event)
+        }
     };
     let app_info = match fields.app_info.filter(|raw| !is_null(raw)) {
         None => None,
@@ -69,16 +80,6 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
             })));
         }
     };
-    let mut extra = Map::new();
-    for (key, raw) in fields.extra {
-        let value = serde_json::from_str(raw.get()).map_err(|e| {
-            for_api(CallError::new(CallErrorKind::Unrepresentable {
-                field: key.to_string(),
-                reason: strip_position(&e),
-            }))
-        })?;
-        extra.insert(key.into_owned(), value);
-    }
     let caller = if reading.caller_from_text {
         TextCaller {
             web_view_id,
@@ -93,7 +94,8 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
         data: fields.data.filter(|raw| !is_null(raw)).map(RawValue::get),
         data_checked: true,
         caller,
-        extra,
+        // Raw until a handler asks for them: a call refused before that never builds them.
+        extra: fields.extra,
     })
 }
 
@@ -108,7 +110,7 @@ struct Fields<'a> {
     extra: Vec<(Cow<'a, str>, &'a RawValue)>,
 }
 
-fn read_fields(json: &str) -> Result<Fields<'_>, CallError> {
+fn read_fields(json: &str, max_keys: usize) -> Result<Fields<'_>, CallError> {
     let trimmed = json.trim_start();
     if !trimmed.starts_with('{') {
         // Tell "not JSON at all" apart from "JSON, but not an object".
@@ -117,12 +119,19 @@ fn read_fields(json: &str) -> Result<Fields<'_>, CallError> {
             Err(e) => CallError::new(CallErrorKind::Syntax(e.to_string())),
         });
     }
-    serde_json::from_str::<Fields<'_>>(json).map_err(|e| match e.classify() {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let fields = FieldsSeed { max_keys }
+        .deserialize(&mut deserializer)
+        .and_then(|fields| deserializer.end().map(|()| fields));
+    fields.map_err(|e| match e.classify() {
         serde_json::error::Category::Data => {
             let message = strip_position(&e);
-            match message.strip_prefix(DUPLICATE_KEY) {
-                Some(key) => CallError::new(CallErrorKind::DuplicateKey(key.to_owned())),
-                None => CallError::new(CallErrorKind::Syntax(e.to_string())),
+            if let Some(key) = message.strip_prefix(DUPLICATE_KEY) {
+                CallError::new(CallErrorKind::DuplicateKey(key.to_owned()))
+            } else if message.starts_with(TOO_MANY_KEYS) {
+                CallError::new(CallErrorKind::TooManyKeys(max_keys))
+            } else {
+                CallError::new(CallErrorKind::Syntax(e.to_string()))
             }
         }
         _ => CallError::new(CallErrorKind::Syntax(e.to_string())),
@@ -130,10 +139,21 @@ fn read_fields(json: &str) -> Result<Fields<'_>, CallError> {
 }
 
 const DUPLICATE_KEY: &str = "duplicate key ";
+const TOO_MANY_KEYS: &str = "too many keys";
 
-impl<'de> Deserialize<'de> for Fields<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
+/// Reads a call object's top-level keys, refusing more than `max_keys` of them as soon as
+/// there are.
+struct FieldsSeed {
+    max_keys: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldsSeed {
+    type Value = Fields<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Fields<'de>, D::Error> {
+        struct FieldsVisitor {
+            max_keys: usize,
+        }
 
         impl<'de> Visitor<'de> for FieldsVisitor {
             type Value = Fields<'de>;
@@ -145,7 +165,12 @@ impl<'de> Deserialize<'de> for Fields<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
                 let mut fields = Fields::default();
                 let mut extra_keys = HashSet::new();
+                let mut keys = 0_usize;
                 while let Some(CowStr(key)) = map.next_key()? {
+                    keys += 1;
+                    if keys > self.max_keys {
+                        return Err(de::Error::custom(TOO_MANY_KEYS));
+                    }
                     let slot = match &*key {
                         "api_name" => &mut fields.api_name,
                         "data" => &mut fields.data,
@@ -174,7 +199,9 @@ impl<'de> Deserialize<'de> for Fields<'de> {
             }
         }
 
-        deserializer.deserialize_map(FieldsVisitor)
+        deserializer.deserialize_map(FieldsVisitor {
+            max_keys: self.max_keys,
+        })
     }
 }
 

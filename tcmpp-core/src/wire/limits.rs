@@ -11,10 +11,15 @@ pub const DEFAULT_MAX_CALL_BYTES: usize = 4 * 1024 * 1024;
 /// nested objects and arrays.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
 
+/// The default [`RegistryBuilder::max_call_keys`](crate::RegistryBuilder::max_call_keys): 64
+/// top-level keys in a unified call, whose envelope has four.
+pub const DEFAULT_MAX_CALL_KEYS: usize = 64;
+
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Limits {
     pub(crate) max_call_bytes: usize,
     pub(crate) max_depth: usize,
+    pub(crate) max_keys: usize,
 }
 
 impl Default for Limits {
@@ -22,6 +27,7 @@ impl Default for Limits {
         Limits {
             max_call_bytes: DEFAULT_MAX_CALL_BYTES,
             max_depth: DEFAULT_MAX_DEPTH,
+            max_keys: DEFAULT_MAX_CALL_KEYS,
         }
     }
 }

@@ -14,6 +14,7 @@ mod scan;
 
 use std::borrow::Cow;
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::call::AppInfo;
@@ -21,7 +22,7 @@ use crate::call::AppInfo;
 pub use error::CallError;
 pub(crate) use error::check_agrees;
 pub(crate) use limits::Limits;
-pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH};
+pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT_MAX_DEPTH};
 
 /// The format of a call's text, as the host states it: never guessed from the text, because
 /// every key of a legacy call is the mini program's.
@@ -75,7 +76,34 @@ pub(crate) struct WireCall<'a> {
     pub(crate) data_checked: bool,
     /// The caller's keys, read only when the host said the text is its SDK's rendering.
     pub(crate) caller: TextCaller<'a>,
-    pub(crate) extra: Map<String, Value>,
+    /// The other top-level keys, unparsed: a handler that asks for them parses them.
+    pub(crate) extra: Vec<(Cow<'a, str>, &'a RawValue)>,
+}
+
+/// A call's other top-level keys, as a handler's context holds them: a host's map, or the
+/// call text's keys still unparsed.
+#[derive(Clone, Copy)]
+pub(crate) enum OtherKeys<'a> {
+    Map(&'a Map<String, Value>),
+    Raw(&'a [(Cow<'a, str>, &'a RawValue)]),
+}
+
+impl OtherKeys<'_> {
+    /// The keys as a map; an error names a key whose value no `Value` can hold (a number out of
+    /// range, a lone surrogate).
+    pub(crate) fn to_map(self) -> Result<Map<String, Value>, CallError> {
+        match self {
+            OtherKeys::Map(map) => Ok(map.clone()),
+            OtherKeys::Raw(keys) => keys
+                .iter()
+                .map(|(key, raw)| {
+                    serde_json::from_str(raw.get())
+                        .map(|value| (key.clone().into_owned(), value))
+                        .map_err(|error| CallError::unrepresentable(key, &error))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The caller's keys of a call's text: believed only under `Caller::from_call_text`.
@@ -88,11 +116,13 @@ pub(crate) struct TextCaller<'a> {
     pub(crate) app_info: Option<Box<AppInfo>>,
 }
 
-/// How a call's text is read: its format, and whether the caller's keys in it are believed.
+/// How a call's text is read: its format, whether the caller's keys in it are believed, and
+/// how many top-level keys a unified call may have.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Reading<'a> {
     pub(crate) wire: Wire<'a>,
     pub(crate) caller_from_text: bool,
+    pub(crate) max_keys: usize,
 }
 
 impl<'a> WireCall<'a> {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use crate::call::MiniApiCall;
 
 use super::error::CallErrorKind;
-use super::{CallError, Reading, Wire, WireCall};
+use super::{CallError, DEFAULT_MAX_CALL_KEYS, OtherKeys, Reading, Wire, WireCall};
 use crate::json::strip_position;
 
 impl MiniApiCall {
@@ -20,6 +20,7 @@ impl MiniApiCall {
         let reading = Reading {
             wire,
             caller_from_text: false,
+            max_keys: DEFAULT_MAX_CALL_KEYS,
         };
         WireCall::read(json, reading)?.into_owned()
     }
@@ -60,7 +61,9 @@ impl WireCall<'_> {
         };
         let mut call = MiniApiCall::new(self.api_name.into_owned(), Value::Null);
         call.data = data;
-        call.extra = self.extra;
+        call.extra = OtherKeys::Raw(&self.extra)
+            .to_map()
+            .map_err(|error| error.for_api(&call.api_name))?;
         Ok(call)
     }
 }

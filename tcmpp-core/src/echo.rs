@@ -1,0 +1,33 @@
+//! Echoing text the mini program wrote, in replies and logs: bounded, so that a call of
+//! megabytes cannot make its reply megabytes too.
+
+use std::borrow::Cow;
+
+/// The most characters of caller text a reply or a log line repeats.
+pub(crate) const MAX_ECHO_CHARS: usize = 64;
+
+/// `text`, or its first [`MAX_ECHO_CHARS`] characters and `…`.
+pub(crate) fn bounded(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(MAX_ECHO_CHARS) {
+        None => Cow::Borrowed(text),
+        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_cut_at_a_character() {
+        assert_eq!(bounded("short"), "short");
+        let long = "é".repeat(MAX_ECHO_CHARS + 10);
+        let echoed = bounded(&long);
+        assert_eq!(echoed.chars().count(), MAX_ECHO_CHARS + 1);
+        assert!(echoed.ends_with('…'));
+        assert_eq!(
+            bounded(&"x".repeat(MAX_ECHO_CHARS)),
+            "x".repeat(MAX_ECHO_CHARS)
+        );
+    }
+}
