@@ -14,6 +14,12 @@ use crate::progress::CloseOnDone;
 use crate::registry::Registry;
 use crate::reply::{FailureKind, Reply};
 
+/// Why a call is refused before its handler runs.
+enum Refused {
+    UnknownApi,
+    Denied,
+}
+
 /// The call's data is not JSON; found while the call was refused or its data decoded.
 pub(super) struct MalformedData;
 
@@ -28,49 +34,17 @@ impl Registry {
         cx: CallContext<'_>,
         format: impl FnOnce() -> ReplyFormat,
     ) -> Result<InFlight, MalformedData> {
-        let unchecked = cx.data.unchecked();
-        let malformed = || unchecked.is_some_and(|text| !is_json(text));
         // The clock is read only for a subscriber to be told the elapsed time; a timeout counts
         // from the handler's first pending poll, where it is armed.
         let started = logging_on().then(Instant::now);
         let Some(entry) = entry else {
-            if malformed() {
-                return Err(MalformedData);
-            }
-            // Under default deny, a caller no grant invites cannot tell an API that does not
-            // exist from one it may not call.
-            let reply = if self.access().hides_unknown_apis_from(cx.app_info) {
-                Reply::fail(FailureKind::PermissionDenied, "permission denied")
-            } else {
-                Reply::fail(
-                    FailureKind::UnknownApi,
-                    format!(
-                        "unknown API: no handler is registered for \"{}\"",
-                        bounded(cx.api_name)
-                    ),
-                )
-            };
-            let watch = Watch {
-                span: call_span(&cx, None),
-                started,
-                expose_panic_messages: false,
-            };
-            return Ok(InFlight::finished(watch, HandlerReply::Reply(reply)));
+            return self.refuse(&cx, None, started, Refused::UnknownApi);
         };
         if !self
             .access()
             .permits(entry.name, entry.restricted, cx.app_info)
         {
-            if malformed() {
-                return Err(MalformedData);
-            }
-            let watch = Watch {
-                span: call_span(&cx, Some(entry)),
-                started,
-                expose_panic_messages: false,
-            };
-            let reply = Reply::fail(FailureKind::PermissionDenied, "permission denied");
-            return Ok(InFlight::finished(watch, HandlerReply::Reply(reply)));
+            return self.refuse(&cx, Some(entry), started, Refused::Denied);
         }
         let watch = Watch {
             span: call_span(&cx, Some(entry)),
@@ -78,6 +52,7 @@ impl Registry {
             expose_panic_messages: self.config().expose_panic_messages,
         };
         let progress = cx.progress.cloned();
+        let unchecked = cx.data.unchecked();
         let invocation = Invocation {
             cx,
             format: format(),
@@ -88,7 +63,8 @@ impl Registry {
         // Refused before the handler's body ran, on data that is not JSON: a malformed call.
         let refused_malformed = match &outcome {
             Ok(Outcome::Ready(HandlerReply::MalformedCall)) => true,
-            Ok(Outcome::Ready(HandlerReply::Reply(Reply::Fail(_)))) | Err(_) => malformed(),
+            Ok(Outcome::Ready(HandlerReply::Reply(Reply::Fail(_)) | HandlerReply::Refused(_)))
+            | Err(_) => unchecked.is_some_and(|text| !is_json(text)),
             _ => false,
         };
         if refused_malformed {
@@ -131,5 +107,43 @@ impl Registry {
                 InFlight::finished(watch, HandlerReply::Reply(reply))
             }
         })
+    }
+
+    /// The reply to a call refused before its handler runs; or, when its data, not yet
+    /// validated, turns out not to be JSON, `Err` for the call to be read again and refused as
+    /// malformed, whatever else is wrong with it.
+    fn refuse(
+        &self,
+        cx: &CallContext<'_>,
+        entry: Option<&'static ApiEntry>,
+        started: Option<Instant>,
+        refused: Refused,
+    ) -> Result<InFlight, MalformedData> {
+        if cx.data.unchecked().is_some_and(|text| !is_json(text)) {
+            return Err(MalformedData);
+        }
+        // Under default deny, a caller no grant invites cannot tell an API that does not exist
+        // from one it may not call.
+        let hidden = matches!(refused, Refused::UnknownApi)
+            && self.access().hides_unknown_apis_from(cx.app_info);
+        let reply = match refused {
+            Refused::Denied => Reply::fail(FailureKind::PermissionDenied, "permission denied"),
+            Refused::UnknownApi if hidden => {
+                Reply::fail(FailureKind::PermissionDenied, "permission denied")
+            }
+            Refused::UnknownApi => Reply::fail(
+                FailureKind::UnknownApi,
+                format!(
+                    "unknown API: no handler is registered for \"{}\"",
+                    bounded(cx.api_name)
+                ),
+            ),
+        };
+        let watch = Watch {
+            span: call_span(cx, entry),
+            started,
+            expose_panic_messages: false,
+        };
+        Ok(InFlight::finished(watch, HandlerReply::Reply(reply)))
     }
 }

@@ -205,16 +205,10 @@ impl<'a> Dispatch<'a> {
             progress,
         } = self;
         let caller = caller.unwrap_or(&NOBODY);
-        if caller
-            .state_event
-            .as_deref()
-            .is_some_and(|event| event.contains('\0'))
-        {
-            let refusal = Refusal::new(
-                wire.reported_name(),
-                CallError::nul_in_state_event().to_reply(),
-            );
-            return registry.refused(refusal, shape);
+        if caller.state_event.is_some() {
+            if let Some(refused) = registry.refuse_stated_nul(caller, wire, shape) {
+                return refused;
+            }
         }
         let channel = progress.map(ProgressChannel::new);
         let reading = || Reading {
@@ -402,8 +396,20 @@ impl Registry {
     ) -> Started {
         match check_agrees(&call.api_name, wire.reported_name()) {
             Ok(()) => self.dispatch_call(call, caller, progress, shape),
-            Err(error) => self.refused(Refusal::new(wire.reported_name(), error.to_reply()), shape),
+            Err(error) => self.refused(Refusal::of_error(&error, wire.reported_name()), shape),
         }
+    }
+
+    /// The refusal of a call whose host stated a `stateEvent` with a NUL, which a C host would
+    /// cut short and route elsewhere.
+    #[cold]
+    #[inline(never)]
+    fn refuse_stated_nul(&self, caller: &Caller, wire: Wire<'_>, shape: Shape) -> Option<Started> {
+        let event = caller.state_event.as_deref()?;
+        event.contains('\0').then(|| {
+            let error = CallError::nul_in_state_event();
+            self.refused(Refusal::of_error(&error, wire.reported_name()), shape)
+        })
     }
 
     /// The size limit, then UTF-8.

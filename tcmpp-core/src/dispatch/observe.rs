@@ -63,13 +63,16 @@ impl Watch {
     fn log_listened(&self, reply: &HandlerReply) {
         // A subscriber that panics must not cost the call its reply.
         quietly(|| match reply {
-            HandlerReply::Reply(reply) => self.log_unguarded(reply),
-            HandlerReply::Rendered(_) => self.log_unguarded(&Reply::Success(Map::new())),
-            HandlerReply::MalformedCall => self.log_unguarded(&malformed_call()),
+            HandlerReply::Reply(reply) => self.log_unguarded(reply, None),
+            HandlerReply::Refused(refused) => self.log_unguarded(&refused.0, Some(&refused.1)),
+            HandlerReply::Rendered(_) => self.log_unguarded(&Reply::Success(Map::new()), None),
+            HandlerReply::MalformedCall => self.log_unguarded(&malformed_call(), None),
         });
     }
 
-    fn log_unguarded(&self, reply: &Reply) {
+    /// Logs how the call ended; a failure by `reason` when one is given, else by its kind or
+    /// message (never what the mini program sent).
+    fn log_unguarded(&self, reply: &Reply, reason: Option<&str>) {
         let elapsed_us = self
             .started
             .map(|started| u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
@@ -96,7 +99,7 @@ impl Watch {
                     tracing::error!(
                         outcome = "fail",
                         elapsed_us,
-                        reason = failure.log_reason(),
+                        reason = reason.unwrap_or_else(|| failure.log_reason()),
                         "mini API handler returned a non-object"
                     );
                 }
@@ -105,7 +108,7 @@ impl Watch {
                 _ => tracing::debug!(
                     outcome = "fail",
                     elapsed_us,
-                    reason = failure.log_reason(),
+                    reason = reason.unwrap_or_else(|| failure.log_reason()),
                     "mini API call failed"
                 ),
             },
@@ -138,12 +141,14 @@ impl Watch {
     }
 }
 
-pub(super) fn log_refused_call(reply: &Reply) {
+/// Logs a call refused before dispatch, for `reason` when its caller knows a more precise
+/// one than the failure's kind; never with what the mini program sent.
+pub(super) fn log_refused_call(reply: &Reply, reason: Option<&str>) {
     if let Reply::Fail(failure) = reply {
         quietly(|| {
             tracing::debug!(
                 outcome = "fail",
-                reason = failure.log_reason(),
+                reason = reason.unwrap_or_else(|| failure.log_reason()),
                 "mini API call refused before dispatch"
             );
         });

@@ -24,16 +24,16 @@ pub(super) struct Refusal<'a> {
 
 impl<'a> Refusal<'a> {
     pub(super) fn new(name: Option<&'a str>, reply: Reply) -> Self {
-        log_refused_call(&reply);
+        log_refused_call(&reply, None);
         Refusal {
             name: name.map(Cow::Borrowed),
             reply,
         }
     }
 
-    fn of_error(error: &CallError, reported_name: Option<&'a str>) -> Self {
+    pub(super) fn of_error(error: &CallError, reported_name: Option<&'a str>) -> Self {
         let reply = error.to_reply();
-        log_refused_call(&reply);
+        log_refused_call(&reply, Some(&error.log_reason()));
         let name = match error.api_name() {
             Some(name) => Some(Cow::Owned(name.to_owned())),
             None => reported_name.map(Cow::Borrowed),

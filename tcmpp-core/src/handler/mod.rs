@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::context::{CallContext, FromContext, StateKey};
 use crate::data::DataError;
 use crate::error::ApiError;
-use crate::reply::{Failure, FailureKind, PrefixText, Reply};
+use crate::reply::{FailureKind, PrefixText, Reply};
 
 pub use success::{failure, success};
 
@@ -78,17 +78,23 @@ impl<'a> Invocation<'a> {
 
     /// The call's data as `T`, or the fail reply that says why it does not fit.
     pub fn data<T: DeserializeOwned>(self) -> Result<T, Outcome> {
-        self.cx.data.decode().map_err(|error| match error {
-            DataError::Invalid(mismatch) => {
-                let failure = Failure::new(
-                    FailureKind::InvalidData,
-                    format!("invalid data: {}", mismatch.reason),
-                )
-                .logged_as(mismatch.logged_as);
-                Outcome::Ready(HandlerReply::Reply(Reply::Fail(failure)))
-            }
-            DataError::MalformedCall => Outcome::Ready(HandlerReply::MalformedCall),
-        })
+        self.cx.data.decode().map_err(refused_data)
+    }
+}
+
+/// The outcome of a call whose data does not fit, or is not JSON at all.
+#[cold]
+#[inline(never)]
+fn refused_data(error: DataError) -> Outcome {
+    match error {
+        DataError::Invalid(mismatch) => {
+            let reply = Reply::fail(
+                FailureKind::InvalidData,
+                format!("invalid data: {}", mismatch.reason),
+            );
+            Outcome::Ready(HandlerReply::Refused(Box::new((reply, mismatch.logged_as))))
+        }
+        DataError::MalformedCall => Outcome::Ready(HandlerReply::MalformedCall),
     }
 }
 
@@ -131,6 +137,10 @@ pub enum HandlerReply {
     /// A success rendered as text in the form asked for: the callback object with `errMsg`, or
     /// the bare result object.
     Rendered(String),
+    /// A fail reply whose message repeats what the mini program sent, with what a log line
+    /// says of it instead (the field path and the type expected). Boxed: it is rare, and the
+    /// other replies move several times on their way out.
+    Refused(Box<(Reply, String)>),
     /// The call's data turned out not to be JSON while it was decoded; the handler did not
     /// run. The entry reads the call again to report exactly what is wrong.
     MalformedCall,
@@ -149,6 +159,7 @@ impl HandlerReply {
                 }
                 _ => Reply::fail(FailureKind::InvalidResult, "invalid result"),
             },
+            HandlerReply::Refused(refused) => refused.0,
             HandlerReply::MalformedCall => malformed_call(),
         }
     }

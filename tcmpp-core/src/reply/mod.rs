@@ -87,14 +87,11 @@ impl Reply {
 }
 
 /// Why a call failed: a message for the mini program and an optional numeric code.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
     kind: FailureKind,
     message: String,
     code: Option<i64>,
-    /// What a log line says of the failure, where the message repeats what the mini program
-    /// sent: the kind of problem and where, never the value.
-    logged_as: Option<String>,
 }
 
 impl Failure {
@@ -104,25 +101,19 @@ impl Failure {
             kind,
             message: message.into(),
             code: None,
-            logged_as: None,
         }
     }
 
-    /// This failure, logged as `reason` instead of its message.
-    pub(crate) fn logged_as(mut self, reason: impl Into<String>) -> Self {
-        self.logged_as = Some(reason.into());
-        self
-    }
-
     /// What a log line may say of this failure: never a value the mini program sent. The
-    /// framework's own failures that repeat caller text are logged by kind; the others, the
-    /// handler's own errors included, by their message.
+    /// framework's own failures that repeat caller text are logged by kind (where a log line
+    /// can say more, its caller passes the reason along); the others, the handler's own errors
+    /// included, by their message.
     pub(crate) fn log_reason(&self) -> &str {
-        match (&self.logged_as, self.kind) {
-            (Some(reason), _) => reason,
-            (None, FailureKind::UnknownApi) => "unknown API",
-            (None, FailureKind::InvalidData) => "invalid data",
-            (None, _) => &self.message,
+        match self.kind {
+            FailureKind::UnknownApi => "unknown API",
+            FailureKind::InvalidData => "invalid data",
+            FailureKind::InvalidCall => "invalid call",
+            _ => &self.message,
         }
     }
 
@@ -141,15 +132,6 @@ impl Failure {
         self.code
     }
 }
-
-/// Two failures are equal when the mini program would see the same: kind, message and code.
-impl PartialEq for Failure {
-    fn eq(&self, other: &Self) -> bool {
-        (self.kind, &self.message, self.code) == (other.kind, &other.message, other.code)
-    }
-}
-
-impl Eq for Failure {}
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -99,11 +99,9 @@ impl CallError {
         })
     }
 
-    /// The fail reply of a call refused for this error, logged by the error's kind.
+    /// The fail reply of a call refused for this error.
     pub(crate) fn to_reply(&self) -> Reply {
-        Reply::Fail(
-            Failure::new(self.failure_kind(), self.to_string()).logged_as(self.log_reason()),
-        )
+        Reply::Fail(Failure::new(self.failure_kind(), self.to_string()))
     }
 
     /// The kind of failure a call refused for this error is.
