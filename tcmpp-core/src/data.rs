@@ -120,8 +120,8 @@ fn describe_value_error(error: serde_path_to_error::Error<serde_json::Error>) ->
 /// offending value, which may be megabytes long.
 const MAX_DESCRIPTION_CHARS: usize = 500;
 
-fn describe(path: &serde_path_to_error::Path, message: &str) -> Mismatch {
-    let path = path.to_string();
+fn describe(path_segments: &serde_path_to_error::Path, message: &str) -> Mismatch {
+    let path = path_segments.to_string();
     let mut reason = if path == "." {
         message.to_owned()
     } else {
@@ -132,15 +132,27 @@ fn describe(path: &serde_path_to_error::Path, message: &str) -> Mismatch {
         reason.push('…');
     }
     // serde's messages end in what the type expected ("…, expected u32"); what comes before
-    // quotes the value. A path holds field names and, in maps, the mini program's keys.
+    // quotes the value. A path holds field names and, in maps, the mini program's keys; an
+    // unknown field's or variant's own name, the path's last segment, is left out.
     let expected = message
         .rsplit_once(", expected ")
         .map_or(String::new(), |(_, expected)| {
             format!(", expected {}", bounded(expected))
         });
+    let names_itself =
+        message.starts_with("unknown field") || message.starts_with("unknown variant");
+    let logged_path = if names_itself {
+        let segments: Vec<String> = path_segments.iter().map(ToString::to_string).collect();
+        match segments.split_last() {
+            Some((_, parent)) if !parent.is_empty() => parent.join("."),
+            _ => ".".to_owned(),
+        }
+    } else {
+        path.clone()
+    };
     Mismatch {
         reason,
-        logged_as: format!("invalid data at `{}`{expected}", bounded(&path)),
+        logged_as: format!("invalid data at `{}`{expected}", bounded(&logged_path)),
     }
 }
 

@@ -71,12 +71,13 @@ impl<'a> CallContext<'a> {
 
     /// Other top-level keys of a unified call, as the mini program sent them: input to
     /// validate, never identity. Read from the call's text when asked for, not before, so that
-    /// a call refused before its handler runs never builds them; an error names a key whose
-    /// value no `serde_json::Value` can hold (a number out of range, a lone surrogate).
+    /// a call refused before its handler runs never builds them. An error when a key's value
+    /// is JSON that no `serde_json::Value` can hold (a number out of range, a lone surrogate);
+    /// it names neither the key nor the value, both the mini program's.
     pub fn extra(&self) -> Result<Map<String, Value>, ApiError> {
-        self.extra
-            .to_map()
-            .map_err(|error| ApiError::new(error.to_string()))
+        self.extra.to_map().map_err(|_| {
+            ApiError::new("invalid call: a top-level key holds a value that no JSON value can hold")
+        })
     }
 }
 

@@ -1,0 +1,107 @@
+//! What a refused call costs in memory: a scan of its bytes, not a parse into values. Each
+//! hostile call below is 4 MiB; refusing it allocates next to nothing, counted by this binary's
+//! allocator (`stats_alloc`). (One test in its binary, so that no other test's allocations are counted.)
+
+use std::alloc::System;
+
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+use tcmpp_core::{
+    AccessPolicy, AppInfo, Caller, DEFAULT_MAX_CALL_BYTES, FailureKind, Registry, mini_api,
+};
+
+#[global_allocator]
+static ALLOCATOR: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+#[mini_api("costSecret", restricted)]
+fn cost_secret(data: serde_json::Value) -> serde_json::Value {
+    data
+}
+
+/// What dispatching one call allocated: how many allocations, and their bytes in all (which
+/// bounds the most that was live at once).
+fn allocations_of(run: impl FnOnce()) -> (usize, usize) {
+    let region = Region::new(ALLOCATOR);
+    run();
+    let change = region.change();
+    (
+        change.allocations + change.reallocations,
+        change.bytes_allocated + change.bytes_reallocated.max(0).unsigned_abs(),
+    )
+}
+
+/// `{"api_name":"<api>",<key>:` + `[[],[],…]` + `}`, padded to just under the size limit.
+fn flood(api: &str, key: &str) -> String {
+    let head = format!(r#"{{"api_name":"{api}","{key}":{{"e":["#);
+    let tail = "[]]}}";
+    let room = DEFAULT_MAX_CALL_BYTES - head.len() - tail.len();
+    let mut call = String::with_capacity(DEFAULT_MAX_CALL_BYTES);
+    call.push_str(&head);
+    call.push_str(&"[],".repeat(room / 3));
+    call.push_str(tail);
+    call
+}
+
+#[test]
+fn a_refused_call_of_four_mebibytes_allocates_next_to_nothing() {
+    let registry = Registry::builder()
+        .access_policy(AccessPolicy::new().grant("wx_granted", ["costSecret"]))
+        .build()
+        .unwrap();
+    let stranger = Caller::new().with_app_info(AppInfo::with_app_id("wx_stranger"));
+    let keys = {
+        let mut call = String::from(r#"{"api_name":"noSuchApi""#);
+        while call.len() < DEFAULT_MAX_CALL_BYTES - 16 {
+            call.push_str(&format!(r#","k{}":0"#, call.len()));
+        }
+        call.push('}');
+        call
+    };
+    let cases = [
+        // appInfo in untrusted text, to a restricted API: refused for the appInfo.
+        (
+            "appInfo flood",
+            flood("costSecret", "appInfo"),
+            FailureKind::InvalidCall,
+        ),
+        // Unknown keys by the hundred thousand: refused at the key limit.
+        ("key flood", keys, FailureKind::LimitExceeded),
+        // A restricted API, a caller no grant names, megabytes of data: denied unread.
+        (
+            "data flood, denied",
+            flood("costSecret", "data"),
+            FailureKind::PermissionDenied,
+        ),
+        // An unknown API with megabytes of data.
+        (
+            "data flood, unknown",
+            flood("noSuchApi", "data"),
+            FailureKind::UnknownApi,
+        ),
+    ];
+    for (name, call, kind) in cases {
+        assert!(
+            call.len() > 4_000_000 && call.len() <= DEFAULT_MAX_CALL_BYTES,
+            "{name}"
+        );
+        let mut reply = None;
+        let (calls, total) = allocations_of(|| {
+            reply = Some(
+                registry
+                    .call(call.as_str())
+                    .caller(&stranger)
+                    .reply()
+                    .now_or_fail(),
+            );
+        });
+        let reply = reply.unwrap();
+        assert_eq!(
+            reply.failure().map(|f| f.kind()),
+            Some(kind),
+            "{name}: {reply:?}"
+        );
+        assert!(
+            total < 64 * 1024 && calls < 64,
+            "{name}: {calls} allocations, {total} bytes in all"
+        );
+    }
+}
