@@ -3,91 +3,29 @@
 
 mod answer;
 mod future;
+mod input;
 mod invoke;
 mod observe;
 mod read;
+mod typed;
 
 use std::fmt;
 use std::future::IntoFuture;
 use std::sync::Arc;
 
-use crate::call::{Caller, MiniApiCall};
-use crate::context::CallContext;
-use crate::data::DataSource;
-use crate::handler::{ReplyFormat, malformed_call};
+use crate::call::Caller;
+use crate::handler::ReplyFormat;
 use crate::progress::{ProgressChannel, ProgressSink};
 use crate::registry::Registry;
-use crate::reply::{FailureKind, PrefixText, Rendered, Rendering, Reply};
-use crate::wire::{CallError, OtherKeys, Reading, Wire, check_agrees};
+use crate::reply::{PrefixText, Rendered, Rendering, Reply};
+use crate::wire::{CallError, Reading, Wire};
 
 use answer::InFlight;
-use invoke::MalformedData;
+use future::Started;
 use read::Refusal;
 
-use future::Started;
 pub use future::{ReplyFuture, ReplyOutput};
-
-/// A call as a host hands it to [`Registry::call`]: already read, or the SDK's JSON text, as a
-/// string or as bytes that may not be UTF-8.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Input<'a> {
-    /// A call the host read or built itself.
-    Call(MiniApiCall),
-    /// The call's JSON text. Its `data` is deserialized straight from the text into the
-    /// handler's data type, with no `Value` in between.
-    Text(&'a str),
-    /// The call's JSON text as bytes; bytes that are not UTF-8 are a fail reply.
-    Bytes(&'a [u8]),
-}
-
-impl From<MiniApiCall> for Input<'_> {
-    fn from(call: MiniApiCall) -> Self {
-        Input::Call(call)
-    }
-}
-
-impl<'a> From<&'a str> for Input<'a> {
-    fn from(text: &'a str) -> Self {
-        Input::Text(text)
-    }
-}
-
-impl<'a> From<&'a String> for Input<'a> {
-    fn from(text: &'a String) -> Self {
-        Input::Text(text)
-    }
-}
-
-impl<'a> From<&'a [u8]> for Input<'a> {
-    fn from(bytes: &'a [u8]) -> Self {
-        Input::Bytes(bytes)
-    }
-}
-
-impl<'a> From<&'a Vec<u8>> for Input<'a> {
-    fn from(bytes: &'a Vec<u8>) -> Self {
-        Input::Bytes(bytes)
-    }
-}
-
-impl<'a, const N: usize> From<&'a [u8; N]> for Input<'a> {
-    fn from(bytes: &'a [u8; N]) -> Self {
-        Input::Bytes(bytes)
-    }
-}
-
-impl Input<'_> {
-    /// What the input is, for logs: its kind and size, never its content, which the mini
-    /// program wrote.
-    fn describe(&self) -> (&'static str, usize) {
-        match self {
-            Input::Call(call) => ("call", call.api_name.len()),
-            Input::Text(text) => ("text", text.len()),
-            Input::Bytes(bytes) => ("bytes", bytes.len()),
-        }
-    }
-}
+pub use input::Input;
 
 /// One call on its way to its handler, with the options a host sets before it takes the reply.
 ///
@@ -351,55 +289,6 @@ impl Registry {
         self.call(json).start(Shape::Callback)
     }
 
-    /// Dispatches a call the host read or built itself.
-    #[inline]
-    fn dispatch_call(
-        &self,
-        call: MiniApiCall,
-        caller: &Caller,
-        progress: Option<&ProgressChannel>,
-        shape: Shape,
-    ) -> Started {
-        let MiniApiCall {
-            api_name,
-            data,
-            extra,
-        } = call;
-        let cx = CallContext {
-            api_name: &api_name,
-            web_view_id: caller.web_view_id,
-            state_event: caller.state_event.as_deref(),
-            app_info: caller.app_info.as_ref(),
-            extra: OtherKeys::Map(&extra),
-            states: self.states(),
-            data: data.map_or(DataSource::Absent, DataSource::Value),
-            progress,
-        };
-        let entry = self.lookup(&api_name);
-        let prefix = shape.prefix(|| self.errmsg_prefix_of(entry, Some(&api_name)));
-        let in_flight = self
-            .invoke(entry, cx, || shape.format(&prefix))
-            // Data that is already a value was JSON.
-            .unwrap_or_else(|MalformedData| InFlight::ready(malformed_call()));
-        shape.started(in_flight, prefix)
-    }
-
-    /// Dispatches a call read already, whose name the SDK also reported: the two must agree.
-    #[cold]
-    fn dispatch_reported_call(
-        &self,
-        call: MiniApiCall,
-        wire: Wire<'_>,
-        caller: &Caller,
-        progress: Option<&ProgressChannel>,
-        shape: Shape,
-    ) -> Started {
-        match check_agrees(&call.api_name, wire.reported_name()) {
-            Ok(()) => self.dispatch_call(call, caller, progress, shape),
-            Err(error) => self.refused(Refusal::of_error(&error, wire.reported_name()), shape),
-        }
-    }
-
     /// The refusal of a call whose host stated a `stateEvent` with a NUL, which a C host would
     /// cut short and route elsewhere.
     #[cold]
@@ -409,20 +298,6 @@ impl Registry {
         event.contains('\0').then(|| {
             let error = CallError::nul_in_state_event();
             self.refused(Refusal::of_error(&error, wire.reported_name()), shape)
-        })
-    }
-
-    /// The size limit, then UTF-8.
-    fn check_bytes<'b>(&self, bytes: &'b [u8]) -> Result<&'b str, Reply> {
-        self.config().limits.check_size(bytes.len())?;
-        std::str::from_utf8(bytes).map_err(|error| {
-            Reply::fail(
-                FailureKind::InvalidCall,
-                format!(
-                    "invalid call: not valid UTF-8 (at byte {})",
-                    error.valid_up_to()
-                ),
-            )
         })
     }
 }

@@ -13,7 +13,7 @@ use crate::data::{DataSource, is_json};
 use crate::handler::{ApiEntry, ReplyFormat, malformed_call};
 use crate::progress::ProgressChannel;
 use crate::registry::Registry;
-use crate::reply::{PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
+use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
 use crate::wire::{CallError, OtherKeys, Reading, WireCall};
 
 /// A call refused before dispatch, and the API name to render its reply with, if known.
@@ -62,6 +62,20 @@ impl Registry {
             Ok(in_flight) => shape.started(in_flight, prefix),
             Err(refusal) => self.refused(refusal, shape),
         }
+    }
+
+    /// The size limit, then UTF-8.
+    pub(super) fn check_bytes<'b>(&self, bytes: &'b [u8]) -> Result<&'b str, Reply> {
+        self.config().limits.check_size(bytes.len())?;
+        std::str::from_utf8(bytes).map_err(|error| {
+            Reply::fail(
+                FailureKind::InvalidCall,
+                format!(
+                    "invalid call: not valid UTF-8 (at byte {})",
+                    error.valid_up_to()
+                ),
+            )
+        })
     }
 
     /// A refused call's reply, with the prefix to render it with.

@@ -1,0 +1,66 @@
+//! What a host hands to [`Registry::call`](crate::Registry::call): a call it read, or the SDK's
+//! text.
+
+use crate::call::MiniApiCall;
+
+/// A call as a host hands it to [`Registry::call`]: already read, or the SDK's JSON text, as a
+/// string or as bytes that may not be UTF-8.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Input<'a> {
+    /// A call the host read or built itself.
+    Call(MiniApiCall),
+    /// The call's JSON text. Its `data` is deserialized straight from the text into the
+    /// handler's data type, with no `Value` in between.
+    Text(&'a str),
+    /// The call's JSON text as bytes; bytes that are not UTF-8 are a fail reply.
+    Bytes(&'a [u8]),
+}
+
+impl From<MiniApiCall> for Input<'_> {
+    fn from(call: MiniApiCall) -> Self {
+        Input::Call(call)
+    }
+}
+
+impl<'a> From<&'a str> for Input<'a> {
+    fn from(text: &'a str) -> Self {
+        Input::Text(text)
+    }
+}
+
+impl<'a> From<&'a String> for Input<'a> {
+    fn from(text: &'a String) -> Self {
+        Input::Text(text)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Input<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        Input::Bytes(bytes)
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for Input<'a> {
+    fn from(bytes: &'a Vec<u8>) -> Self {
+        Input::Bytes(bytes)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for Input<'a> {
+    fn from(bytes: &'a [u8; N]) -> Self {
+        Input::Bytes(bytes)
+    }
+}
+
+impl Input<'_> {
+    /// What the input is, for logs: its kind and size, never its content, which the mini
+    /// program wrote.
+    pub(super) fn describe(&self) -> (&'static str, usize) {
+        match self {
+            Input::Call(call) => ("call", call.api_name.len()),
+            Input::Text(text) => ("text", text.len()),
+            Input::Bytes(bytes) => ("bytes", bytes.len()),
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Dispatching a call the host read or built itself: its data is a value already, and who
+//! calls is what the host states.
+
+use super::Shape;
+use super::answer::InFlight;
+use super::future::Started;
+use super::invoke::MalformedData;
+use super::read::Refusal;
+use crate::call::{Caller, MiniApiCall};
+use crate::context::CallContext;
+use crate::data::DataSource;
+use crate::handler::malformed_call;
+use crate::progress::ProgressChannel;
+use crate::registry::Registry;
+use crate::wire::{OtherKeys, Wire, check_agrees};
+
+impl Registry {
+    /// Dispatches a call the host read or built itself.
+    #[inline]
+    pub(super) fn dispatch_call(
+        &self,
+        call: MiniApiCall,
+        caller: &Caller,
+        progress: Option<&ProgressChannel>,
+        shape: Shape,
+    ) -> Started {
+        let MiniApiCall {
+            api_name,
+            data,
+            extra,
+        } = call;
+        let cx = CallContext {
+            api_name: &api_name,
+            web_view_id: caller.web_view_id,
+            state_event: caller.state_event.as_deref(),
+            app_info: caller.app_info.as_ref(),
+            extra: OtherKeys::Map(&extra),
+            states: self.states(),
+            data: data.map_or(DataSource::Absent, DataSource::Value),
+            progress,
+        };
+        let entry = self.lookup(&api_name);
+        let prefix = shape.prefix(|| self.errmsg_prefix_of(entry, Some(&api_name)));
+        let in_flight = self
+            .invoke(entry, cx, || shape.format(&prefix))
+            // Data that is already a value was JSON.
+            .unwrap_or_else(|MalformedData| InFlight::ready(malformed_call()));
+        shape.started(in_flight, prefix)
+    }
+
+    /// Dispatches a call read already, whose name the SDK also reported: the two must agree.
+    #[cold]
+    pub(super) fn dispatch_reported_call(
+        &self,
+        call: MiniApiCall,
+        wire: Wire<'_>,
+        caller: &Caller,
+        progress: Option<&ProgressChannel>,
+        shape: Shape,
+    ) -> Started {
+        match check_agrees(&call.api_name, wire.reported_name()) {
+            Ok(()) => self.dispatch_call(call, caller, progress, shape),
+            Err(error) => self.refused(Refusal::of_error(&error, wire.reported_name()), shape),
+        }
+    }
+}
