@@ -1,10 +1,20 @@
-//! A battery of malformed calls, each with the exact fail reply it must get; afterwards the same
-//! registry still answers good calls.
+//! A battery of malformed and hostile calls, each with the exact reply it must get; afterwards
+//! the same registries still answer good calls.
+//!
+//! The mini program is untrusted: it controls `api_name`, `data` and any other top-level key of
+//! a unified call. The battery holds what it can send wrong by mistake (not JSON, wrong types,
+//! unknown APIs), and what it can send on purpose: calls of megabytes to APIs it may not call,
+//! hundreds of thousands of keys, names and keys of megabytes to be echoed back, probes for
+//! which APIs exist under default deny, a NUL to cut a `stateEvent` short. Each reply is exact,
+//! and every fail reply is short, whatever the size of the call.
 
 use futures_executor::block_on;
 use serde::Deserialize;
 use serde_json::Value;
-use tcmpp_core::{AppInfo, Caller, Registry, Rendering, ReplyKind, Wire, mini_api};
+use tcmpp_core::{
+    AccessPolicy, AppInfo, BuildProblem, Caller, Grant, MiniApiCall, Registry, Rendering,
+    ReplyKind, WebViewId, Wire, mini_api,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,8 +55,92 @@ fn echo(data: Value) -> Value {
     serde_json::json!({ "echo": data })
 }
 
-/// How a malformed input reaches the registry. Every entry but `Trusted` states no caller: the
-/// text is the mini program's own, as Android's `req.jsonParams` is.
+/// Answers only callers a grant names: with no policy, nobody.
+#[mini_api("secret", restricted)]
+fn secret() -> Value {
+    serde_json::json!({ "secret": true })
+}
+
+/// Answers the web view the call came from.
+#[mini_api("needsWebView")]
+fn needs_web_view(web_view: WebViewId) -> Value {
+    serde_json::json!({ "webView": web_view.0 })
+}
+
+/// A result with an `errMsg` key of its own, which must not contradict the routing one.
+#[mini_api("ownErrMsg")]
+fn own_err_msg() -> Value {
+    serde_json::json!({ "errMsg": "ownErrMsg:fail it says", "v": 1 })
+}
+
+/// Reads the call's other top-level keys, which stay raw until a handler asks for them.
+#[mini_api("whole")]
+fn whole(call: MiniApiCall) -> Value {
+    serde_json::json!({ "extra": call.extra })
+}
+
+/// The `appId` the policies grant.
+const GRANTED: &str = "wx_granted";
+/// An `appId` granted `secret` as version type 0 only.
+const RELEASE_ONLY: &str = "wx_release";
+/// An `appId` no grant names.
+const STRANGER: &str = "wx_stranger";
+
+/// Which registry a call is dispatched to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum On {
+    /// `Registry::builder().build()`: no access policy (`secret` answers nobody), the default
+    /// limits.
+    Default,
+    /// [`GRANTED`] may call `secret`; [`RELEASE_ONLY`] may too, as version type 0.
+    Grants,
+    /// Default deny: [`GRANTED`] may call `typed` and `secret`, nobody anything else.
+    DenyByDefault,
+    /// At most three top-level keys in a unified call.
+    FewKeys,
+}
+
+/// The registries, built once for the whole battery.
+struct Registries {
+    default: Registry,
+    grants: Registry,
+    deny_by_default: Registry,
+    few_keys: Registry,
+}
+
+impl Registries {
+    fn new() -> Self {
+        let grants = AccessPolicy::new()
+            .grant(GRANTED, ["secret"])
+            .with_grant(Grant::new(RELEASE_ONLY, ["secret"]).app_ver_types([0]));
+        Registries {
+            default: Registry::builder().build().unwrap(),
+            grants: Registry::builder().access_policy(grants).build().unwrap(),
+            deny_by_default: Registry::builder()
+                .access_policy(
+                    AccessPolicy::new()
+                        .deny_by_default()
+                        .grant(GRANTED, ["typed", "secret"]),
+                )
+                .build()
+                .unwrap(),
+            few_keys: Registry::builder().max_call_keys(3).build().unwrap(),
+        }
+    }
+
+    fn on(&self, on: On) -> &Registry {
+        match on {
+            On::Default => &self.default,
+            On::Grants => &self.grants,
+            On::DenyByDefault => &self.deny_by_default,
+            On::FewKeys => &self.few_keys,
+        }
+    }
+}
+
+/// How a malformed input reaches the registry. Every entry but `Trusted` and `Stated` states no
+/// caller: the text is the mini program's own, as Android's `req.jsonParams` is.
+#[derive(Debug)]
 enum Input {
     /// `registry.dispatch_json(text)`, checked against `registry.call(text)` rendered.
     Text(String),
@@ -59,6 +153,10 @@ enum Input {
     Legacy(&'static str, String),
     /// `registry.call(bytes)`.
     Bytes(Vec<u8>),
+    /// `registry.call(text).wire(wire).caller(&caller)`: who calls, as the host states it.
+    Stated(Box<Caller>, Wire<'static>, String),
+    /// `registry.call(text).rendered(Rendering::Bare)`: for SDKs that add `errMsg` themselves.
+    Bare(String),
 }
 
 fn text(s: impl Into<String>) -> Input {
@@ -69,7 +167,17 @@ fn call(api: &str, data: &str) -> Input {
     Input::Text(format!(r#"{{"api_name":"{api}","data":{data}}}"#))
 }
 
-/// The rendered callback reply to `input`.
+/// A caller the host states: the mini program `app_id`.
+fn app(app_id: &str) -> Caller {
+    Caller::new().with_app_info(AppInfo::with_app_id(app_id))
+}
+
+/// `text` from the caller the host states, read as `wire` says.
+fn from_host(caller: Caller, wire: Wire<'static>, text: impl Into<String>) -> Input {
+    Input::Stated(Box::new(caller), wire, text.into())
+}
+
+/// The rendered reply to `input`.
 fn dispatch(registry: &Registry, input: &Input) -> tcmpp_core::Rendered {
     let rendered =
         |dispatch: tcmpp_core::Dispatch<'_>| block_on(dispatch.rendered(Rendering::Callback));
@@ -84,6 +192,56 @@ fn dispatch(registry: &Registry, input: &Input) -> tcmpp_core::Rendered {
         Input::Named(name, text) => rendered(registry.call(text).wire(Wire::Named(name))),
         Input::Legacy(name, text) => rendered(registry.call(text).wire(Wire::Legacy(name))),
         Input::Bytes(bytes) => rendered(registry.call(bytes)),
+        Input::Stated(caller, wire, text) => {
+            rendered(registry.call(text).wire(*wire).caller(caller))
+        }
+        Input::Bare(text) => block_on(registry.call(text).rendered(Rendering::Bare)),
+    }
+}
+
+/// The reply a case must get.
+enum Want {
+    /// A fail reply in the callback rendering, `{"errMsg": …}`.
+    Fail(String),
+    /// A reply of this kind whose text is this JSON (compared as JSON, so key order aside).
+    Reply(ReplyKind, String),
+}
+
+/// One call of the battery: where it goes, what is sent, and the reply it must get.
+struct Case {
+    on: On,
+    input: Input,
+    want: Want,
+}
+
+/// The battery being written.
+#[derive(Default)]
+struct Battery {
+    cases: Vec<Case>,
+}
+
+impl Battery {
+    /// `input`, to the default registry, fails with `err_msg`.
+    fn fail(&mut self, input: Input, err_msg: &str) {
+        self.fail_on(On::Default, input, err_msg);
+    }
+
+    /// `input`, to the registry `on`, fails with `err_msg`.
+    fn fail_on(&mut self, on: On, input: Input, err_msg: &str) {
+        self.cases.push(Case {
+            on,
+            input,
+            want: Want::Fail(err_msg.to_owned()),
+        });
+    }
+
+    /// `input`, to the registry `on`, gets a reply of `kind` whose text is `reply`.
+    fn reply(&mut self, on: On, input: Input, kind: ReplyKind, reply: &str) {
+        self.cases.push(Case {
+            on,
+            input,
+            want: Want::Reply(kind, reply.to_owned()),
+        });
     }
 }
 
@@ -95,10 +253,30 @@ const APP_INFO_IN_TEXT: &str = "echo:fail invalid call: `appInfo` in the call te
 /// The refusal of a call read with the name the SDK reported, but without its own `api_name`.
 const NAMED_WITHOUT_API_NAME: &str = "invalid call: missing `api_name`: a unified call names its API itself (a legacy-format call, whose whole object is the data, must be read as legacy)";
 
-/// Every malformed call with the `errMsg` it must get.
-fn cases() -> Vec<(Input, String)> {
-    let mut cases: Vec<(Input, String)> = Vec::new();
-    let mut add = |input: Input, err_msg: &str| cases.push((input, err_msg.to_owned()));
+/// The most characters of caller text a reply repeats.
+const MAX_ECHO_CHARS: usize = 64;
+
+/// Caller text as a reply echoes it: whole up to [`MAX_ECHO_CHARS`] characters, else cut there
+/// and marked with `…`.
+fn echoed(text: &str) -> String {
+    match text.char_indices().nth(MAX_ECHO_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// Every malformed call with the reply it must get.
+fn cases() -> Vec<Case> {
+    let mut battery = Battery::default();
+    mistakes(&mut battery);
+    hostile(&mut battery);
+    battery.cases
+}
+
+/// What a mini program sends wrong by mistake, and the first hostile calls: each fails, on the
+/// default registry.
+fn mistakes(battery: &mut Battery) {
+    let mut add = |input: Input, err_msg: &str| battery.fail(input, err_msg);
 
     // Not JSON at all.
     let not_json = [
@@ -794,16 +972,762 @@ fn cases() -> Vec<(Input, String)> {
         Input::Trusted("{\"api_name\":\"needsApp\",\"appInfo\":null}".to_owned()),
         "needsApp:fail missing context: this call carries no appInfo",
     );
-    cases
+}
+
+/// `{"api_name":"<api>","appInfo":{"e":[[],[],…]}}`, exactly `len` bytes long: a call of
+/// megabytes whose every byte is in `appInfo`.
+fn app_info_bomb(api: &str, len: usize) -> String {
+    let mut text = format!(r#"{{"api_name":"{api}","appInfo":{{"e":["#);
+    let tail = "[]]}}";
+    let room = len - text.len() - tail.len();
+    text.push_str(&"[],".repeat(room / 3));
+    text.push_str(&" ".repeat(room % 3));
+    text.push_str(tail);
+    assert_eq!(text.len(), len);
+    text
+}
+
+/// A unified call of `api` with other top-level keys up to about `len` bytes: all named `k`
+/// (`,"k":0,"k":0…`), or each its own (`,"k0":0,"k1":0…`).
+fn keys_bomb(api: &str, distinct: bool, len: usize) -> String {
+    let mut text = format!(r#"{{"api_name":"{api}""#);
+    let mut index = 0;
+    while text.len() < len - 24 {
+        if distinct {
+            text.push_str(&format!(r#","k{index}":0"#));
+        } else {
+            text.push_str(r#","k":0"#);
+        }
+        index += 1;
+    }
+    text.push('}');
+    text
+}
+
+/// A unified call to `echo` with `data` and as many other keys as make `keys` in all.
+fn call_of_keys(keys: usize) -> String {
+    let other: String = (2..keys).map(|i| format!(r#","k{i}":0"#)).collect();
+    format!(r#"{{"api_name":"echo","data":1{other}}}"#)
+}
+
+/// The refusal of a unified call with more top-level keys than the default limit.
+fn too_many_keys(prefix: &str) -> String {
+    format!(
+        "{prefix}:fail invalid call: more than {} top-level keys, the registry's limit",
+        tcmpp_core::DEFAULT_MAX_CALL_KEYS
+    )
+}
+
+/// The refusal of a call whose `stateEvent` has a NUL.
+const NUL_STATE_EVENT: &str = "invalid call: `stateEvent` contains a NUL character";
+
+/// A string whose characters are not one JSON value's: `\u0000` stands for NUL in the text.
+const VICTIM: &str = r"victim\u0000Listener";
+
+/// What a hostile mini program sends on purpose (issue "Hostile mini programs"), with the exact
+/// reply of each: refused before anything big is built, echoing at most 64 characters of what
+/// it sent, telling an uninvited caller nothing of which APIs exist.
+fn hostile(battery: &mut Battery) {
+    let limit = tcmpp_core::DEFAULT_MAX_CALL_BYTES;
+
+    // Memory before refusal: 4,194,300 bytes of `appInfo` to a restricted API. Untrusted text
+    // is refused for carrying `appInfo` at all, from every entry.
+    let bomb = app_info_bomb("secret", 4_194_300);
+    let refused = APP_INFO_IN_TEXT.replace("echo:", "secret:");
+    battery.fail(text(bomb.clone()), &refused);
+    battery.fail(Input::Bytes(bomb.clone().into_bytes()), &refused);
+    battery.fail(Input::Named("secret", bomb.clone()), &refused);
+    battery.fail_on(On::Grants, text(bomb.clone()), &refused);
+    battery.fail_on(
+        On::Default,
+        from_host(app(GRANTED), Wire::Unified, bomb.clone()),
+        &refused,
+    );
+    // Text the host believes has its `appInfo` read: it names no app, so access is denied,
+    // whatever the policy.
+    for on in [On::Default, On::Grants, On::DenyByDefault] {
+        battery.fail_on(
+            on,
+            Input::Trusted(bomb.clone()),
+            "secret:fail permission denied",
+        );
+    }
+    // Under default deny, the same bytes to an API that does not exist get the same answer.
+    let unknown_bomb = app_info_bomb("doesNotExist", 4_194_300);
+    battery.fail_on(
+        On::DenyByDefault,
+        Input::Trusted(unknown_bomb.clone()),
+        "doesNotExist:fail permission denied",
+    );
+    battery.fail(
+        text(unknown_bomb),
+        &APP_INFO_IN_TEXT.replace("echo:", "doesNotExist:"),
+    );
+
+    // 4 MiB of `,"k":0` keys to an unknown API: the second `k` is a duplicate.
+    let same_keys = keys_bomb("doesNotExist", false, limit);
+    battery.fail(text(same_keys.clone()), &format!("{INP}duplicate key `k`"));
+    battery.fail(
+        Input::Trusted(same_keys),
+        &format!("{INP}duplicate key `k`"),
+    );
+    // Distinct keys: the 65th is refused, at once.
+    let distinct_keys = keys_bomb("doesNotExist", true, limit);
+    battery.fail(
+        text(distinct_keys.clone()),
+        &too_many_keys("invokeNativePlugin"),
+    );
+    battery.fail(
+        Input::Bytes(distinct_keys.clone().into_bytes()),
+        &too_many_keys("invokeNativePlugin"),
+    );
+    battery.fail(
+        Input::Named("doesNotExist", distinct_keys.clone()),
+        &too_many_keys("doesNotExist"),
+    );
+    battery.fail_on(
+        On::DenyByDefault,
+        from_host(app(STRANGER), Wire::Unified, distinct_keys),
+        &too_many_keys("invokeNativePlugin"),
+    );
+
+    // Payload values: the reply quotes what the mini program sent back to it (a log line does
+    // not); keys and values alike.
+    battery.fail(
+        call("typed", r#"{"name":"x","age":"SECRET-TOKEN-123"}"#),
+        r#"typed:fail invalid data: age: invalid type: string "SECRET-TOKEN-123", expected u32"#,
+    );
+    battery.fail(
+        text(r#"{"api_name":"echo","SECRET-TOKEN-123":1,"SECRET-TOKEN-123":2}"#),
+        &format!("{INP}duplicate key `SECRET-TOKEN-123`"),
+    );
+    battery.fail(
+        Input::Legacy("typed", r#"{"name":"x","age":22,"SECRET-TOKEN-123":1}"#.to_owned()),
+        "typed:fail invalid data: SECRET-TOKEN-123: unknown field `SECRET-TOKEN-123`, expected `name` or `age`",
+    );
+
+    // Unbounded echo: a 4 MiB identifier as `api_name` (the whole call exactly at the limit),
+    // as the reported name, and as a legacy call's name.
+    let huge_name = "a".repeat(limit - r#"{"api_name":""}"#.len());
+    let unknown = |name: &str| {
+        format!(
+            "invokeNativePlugin:fail unknown API: no handler is registered for \"{}\"",
+            echoed(name)
+        )
+    };
+    battery.fail(
+        text(format!(r#"{{"api_name":"{huge_name}"}}"#)),
+        &unknown(&huge_name),
+    );
+    let huge_name: &'static str = huge_name.leak();
+    battery.fail(
+        Input::Named(huge_name, format!(r#"{{"api_name":"{huge_name}"}}"#)),
+        &unknown(huge_name),
+    );
+    battery.fail(
+        Input::Legacy(huge_name, "{}".to_owned()),
+        &unknown(huge_name),
+    );
+    // A name mismatch with a long inner name, and with a long reported one.
+    let long = "n".repeat(100_000);
+    battery.fail(
+        Input::Named("typed", format!(r#"{{"api_name":"{long}"}}"#)),
+        &format!(
+            "typed:fail invalid call: `api_name` is \"{}\" but the SDK reported \"typed\"",
+            echoed(&long)
+        ),
+    );
+    let long: &'static str = long.leak();
+    battery.fail(
+        Input::Named(long, r#"{"api_name":"typed"}"#.to_owned()),
+        &format!(
+            "{INP}`api_name` is \"typed\" but the SDK reported \"{}\"",
+            echoed(long)
+        ),
+    );
+    // A duplicate key of 2 MiB, as large as fits twice.
+    let huge_key = "d".repeat((limit - 40) / 2);
+    battery.fail(
+        text(format!(
+            r#"{{"api_name":"echo","{huge_key}":1,"{huge_key}":2}}"#
+        )),
+        &format!("{INP}duplicate key `{}`", echoed(&huge_key)),
+    );
+
+    // Echo bounds, at 64 and 65 characters: a name of at most 64 is echoed whole (and is the
+    // errMsg prefix when a handler could have it); a longer one is cut, and never the prefix.
+    for chars in [63, 64, 65] {
+        let name = "q".repeat(chars);
+        let prefix = if chars <= MAX_ECHO_CHARS {
+            name.as_str()
+        } else {
+            "invokeNativePlugin"
+        };
+        let message = format!(
+            "{prefix}:fail unknown API: no handler is registered for \"{}\"",
+            echoed(&name)
+        );
+        battery.fail(text(format!(r#"{{"api_name":"{name}"}}"#)), &message);
+        let name: &'static str = name.leak();
+        battery.fail(Input::Legacy(name, "{}".to_owned()), &message);
+    }
+    for chars in [64, 65] {
+        // Not an identifier, so never the prefix; cut by characters, not bytes.
+        let name = "数".repeat(chars);
+        battery.fail(text(format!(r#"{{"api_name":"{name}"}}"#)), &unknown(&name));
+        let inner = "i".repeat(chars);
+        battery.fail(
+            Input::Named("echo", format!(r#"{{"api_name":"{inner}"}}"#)),
+            &format!(
+                "echo:fail invalid call: `api_name` is \"{}\" but the SDK reported \"echo\"",
+                echoed(&inner)
+            ),
+        );
+        let reported: &'static str = "r".repeat(chars).leak();
+        let prefix = if chars <= MAX_ECHO_CHARS {
+            reported
+        } else {
+            "invokeNativePlugin"
+        };
+        battery.fail(
+            Input::Named(reported, r#"{"api_name":"echo"}"#.to_owned()),
+            &format!(
+                "{prefix}:fail invalid call: `api_name` is \"echo\" but the SDK reported \"{}\"",
+                echoed(reported)
+            ),
+        );
+        for key in ["k".repeat(chars), "é".repeat(chars)] {
+            battery.fail(
+                text(format!(r#"{{"api_name":"echo","{key}":1,"{key}":2}}"#)),
+                &format!("{INP}duplicate key `{}`", echoed(&key)),
+            );
+        }
+        let key = "L".repeat(chars);
+        battery.fail(
+            Input::Legacy("echo", format!(r#"{{"{key}":1,"{key}":2}}"#)),
+            &format!("echo:fail invalid call: duplicate key `{}`", echoed(&key)),
+        );
+    }
+    // An escaped key is echoed as it reads, and counted by its characters.
+    battery.fail(
+        text(r#"{"api_name":"echo","a\nb":1,"a\u000ab":2}"#),
+        &format!("{INP}duplicate key `a\nb`"),
+    );
+    // A key whose value no JSON value can hold is refused only when a handler asks for the
+    // keys, and named by neither key nor value.
+    let unrepresentable =
+        "whole:fail invalid call: a top-level key holds a value that no JSON value can hold";
+    for value in ["1e400", r#""\ud800""#, "[1,-1e999]", r#"{"a":"\udfff"}"#] {
+        battery.fail(
+            text(format!(r#"{{"api_name":"whole","k":{value}}}"#)),
+            unrepresentable,
+        );
+    }
+    battery.fail(
+        text(format!(
+            r#"{{"api_name":"whole","{}":1e400}}"#,
+            "K".repeat(10_000)
+        )),
+        unrepresentable,
+    );
+    battery.fail(
+        Input::Trusted(r#"{"api_name":"whole","webviewId":1,"k":-1e400}"#.to_owned()),
+        unrepresentable,
+    );
+    // ...and the same keys to a handler that does not ask are answered.
+    battery.reply(
+        On::Default,
+        text(r#"{"api_name":"echo","data":1,"k":1e400}"#),
+        ReplyKind::Success,
+        r#"{"echo":1,"errMsg":"echo:ok"}"#,
+    );
+
+    // The key cap: a unified call may have 64 top-level keys, its envelope's included, and
+    // not 65, from every entry; a legacy call's keys are its data's and are not counted.
+    let at_cap = call_of_keys(64);
+    let over_cap = call_of_keys(65);
+    let echoed_one = r#"{"echo":1,"errMsg":"echo:ok"}"#;
+    battery.reply(
+        On::Default,
+        text(at_cap.clone()),
+        ReplyKind::Success,
+        echoed_one,
+    );
+    battery.reply(
+        On::Default,
+        Input::Named("echo", at_cap.clone()),
+        ReplyKind::Success,
+        echoed_one,
+    );
+    battery.reply(
+        On::Default,
+        Input::Trusted(at_cap),
+        ReplyKind::Success,
+        echoed_one,
+    );
+    battery.fail(text(over_cap.clone()), &too_many_keys("invokeNativePlugin"));
+    battery.fail(
+        Input::Named("echo", over_cap.clone()),
+        &too_many_keys("echo"),
+    );
+    battery.fail(
+        Input::Trusted(over_cap.clone()),
+        &too_many_keys("invokeNativePlugin"),
+    );
+    battery.fail(
+        Input::Bytes(over_cap.clone().into_bytes()),
+        &too_many_keys("invokeNativePlugin"),
+    );
+    battery.fail(
+        from_host(app(GRANTED), Wire::Named("echo"), over_cap),
+        &too_many_keys("echo"),
+    );
+    // `webviewId` and `stateEvent` count too.
+    let with_caller_keys: String = (4..64).map(|i| format!(r#","k{i}":0"#)).collect();
+    battery.reply(
+        On::Default,
+        text(format!(
+            r#"{{"api_name":"echo","data":1,"webviewId":1,"stateEvent":"e"{with_caller_keys}}}"#
+        )),
+        ReplyKind::Success,
+        echoed_one,
+    );
+    battery.fail(
+        text(format!(
+            r#"{{"api_name":"echo","data":1,"webviewId":1,"stateEvent":"e"{with_caller_keys},"k":0}}"#
+        )),
+        &too_many_keys("invokeNativePlugin"),
+    );
+    // The 65th key is refused before anything else about it: were it a duplicate, or
+    // `api_name` itself, or `appInfo`, it is still the 65th.
+    let sixty_four: String = (2..64).map(|i| format!(r#","k{i}":0"#)).collect();
+    for last in [r#""k2":0"#, r#""api_name":"echo""#, r#""appInfo":{}"#] {
+        battery.fail(
+            text(format!(
+                r#"{{"api_name":"echo","data":1{sixty_four},{last}}}"#
+            )),
+            &too_many_keys("invokeNativePlugin"),
+        );
+    }
+    // A duplicate within the limit is a duplicate.
+    battery.fail(
+        text(
+            format!(r#"{{"api_name":"echo","data":1{sixty_four}}}"#)
+                .replace(r#","k63":0"#, r#","k2":0"#),
+        ),
+        &format!("{INP}duplicate key `k2`"),
+    );
+    // A legacy call of a thousand keys is the data's, and is answered.
+    let legacy_keys: Vec<String> = (0..1_000).map(|i| format!(r#""k{i}":{i}"#)).collect();
+    let legacy_data = format!("{{{}}}", legacy_keys.join(","));
+    battery.reply(
+        On::Default,
+        Input::Legacy("echo", legacy_data.clone()),
+        ReplyKind::Success,
+        &format!(r#"{{"echo":{legacy_data},"errMsg":"echo:ok"}}"#),
+    );
+    // The limit is the registry's: three keys here.
+    let few =
+        "invokeNativePlugin:fail invalid call: more than 3 top-level keys, the registry's limit";
+    battery.reply(
+        On::FewKeys,
+        text(r#"{"api_name":"echo","data":1,"x":2}"#),
+        ReplyKind::Success,
+        echoed_one,
+    );
+    battery.fail_on(
+        On::FewKeys,
+        text(r#"{"api_name":"echo","data":1,"x":2,"y":3}"#),
+        few,
+    );
+    battery.fail_on(
+        On::FewKeys,
+        text(r#"{"api_name":"echo","webviewId":1,"stateEvent":"e","x":1}"#),
+        few,
+    );
+    battery.fail_on(
+        On::FewKeys,
+        Input::Named(
+            "echo",
+            r#"{"api_name":"echo","data":1,"x":2,"y":3}"#.to_owned(),
+        ),
+        &few.replace("invokeNativePlugin:", "echo:"),
+    );
+    battery.reply(
+        On::FewKeys,
+        Input::Legacy("echo", r#"{"a":1,"b":2,"c":3,"d":4,"e":5}"#.to_owned()),
+        ReplyKind::Success,
+        r#"{"echo":{"a":1,"b":2,"c":3,"d":4,"e":5},"errMsg":"echo:ok"}"#,
+    );
+
+    // Default deny: a caller no grant names cannot tell an API that does not exist from one
+    // it may not call, nor from one that does not exist for anyone; a granted caller learns
+    // that an API is unknown.
+    let denied = |api: &str| format!("{api}:fail permission denied");
+    let uninvited = [
+        Caller::new(),
+        app(STRANGER),
+        app(""),
+        Caller::new().with_app_info(AppInfo::default()),
+    ];
+    for caller in uninvited {
+        for (api, data) in [
+            ("doesNotExist", "{}"),
+            ("typed", r#"{"name":"kka","age":22}"#),
+            ("echo", "1"),
+        ] {
+            battery.fail_on(
+                On::DenyByDefault,
+                from_host(
+                    caller.clone(),
+                    Wire::Unified,
+                    format!(r#"{{"api_name":"{api}","data":{data}}}"#),
+                ),
+                &denied(api),
+            );
+        }
+    }
+    // Malformed data does not tell either: access is decided first.
+    battery.fail_on(
+        On::DenyByDefault,
+        from_host(
+            app(STRANGER),
+            Wire::Unified,
+            call_text("typed", r#"{"age":"x"}"#),
+        ),
+        &denied("typed"),
+    );
+    // Through every entry that states no caller.
+    battery.fail_on(
+        On::DenyByDefault,
+        call("doesNotExist", "{}"),
+        &denied("doesNotExist"),
+    );
+    battery.fail_on(On::DenyByDefault, call("typed", "{}"), &denied("typed"));
+    battery.fail_on(
+        On::DenyByDefault,
+        Input::Legacy("doesNotExist", "{}".to_owned()),
+        &denied("doesNotExist"),
+    );
+    battery.fail_on(
+        On::DenyByDefault,
+        Input::Named("doesNotExist", r#"{"api_name":"doesNotExist"}"#.to_owned()),
+        &denied("doesNotExist"),
+    );
+    battery.fail_on(
+        On::DenyByDefault,
+        Input::Bytes(br#"{"api_name":"doesNotExist"}"#.to_vec()),
+        &denied("doesNotExist"),
+    );
+    // Even a name no handler could have is denied, not echoed.
+    battery.fail_on(
+        On::DenyByDefault,
+        text(r#"{"api_name":"no such api"}"#),
+        "invokeNativePlugin:fail permission denied",
+    );
+    // The text the host believes names a stranger: denied alike.
+    battery.fail_on(
+        On::DenyByDefault,
+        Input::Trusted(format!(
+            r#"{{"api_name":"doesNotExist","appInfo":{{"appId":"{STRANGER}"}}}}"#
+        )),
+        &denied("doesNotExist"),
+    );
+    // A granted caller learns what does not exist, and what it may not call.
+    battery.fail_on(
+        On::DenyByDefault,
+        from_host(app(GRANTED), Wire::Unified, call_text("doesNotExist", "{}")),
+        "doesNotExist:fail unknown API: no handler is registered for \"doesNotExist\"",
+    );
+    battery.fail_on(
+        On::DenyByDefault,
+        Input::Trusted(format!(
+            r#"{{"api_name":"doesNotExist","appInfo":{{"appId":"{GRANTED}"}}}}"#
+        )),
+        "doesNotExist:fail unknown API: no handler is registered for \"doesNotExist\"",
+    );
+    battery.fail_on(
+        On::DenyByDefault,
+        from_host(app(GRANTED), Wire::Unified, call_text("echo", "1")),
+        &denied("echo"),
+    );
+    battery.fail_on(
+        On::DenyByDefault,
+        from_host(
+            app(GRANTED),
+            Wire::Unified,
+            call_text("typed", r#"{"age":"x"}"#),
+        ),
+        r#"typed:fail invalid data: age: invalid type: string "x", expected u32"#,
+    );
+    battery.reply(
+        On::DenyByDefault,
+        from_host(
+            app(GRANTED),
+            Wire::Unified,
+            call_text("typed", r#"{"name":"kka","age":22}"#),
+        ),
+        ReplyKind::Success,
+        r#"{"name":"kka","age":22,"errMsg":"typed:ok"}"#,
+    );
+    // Without default deny, unknown stays unknown to everyone.
+    battery.fail_on(
+        On::Grants,
+        from_host(
+            app(STRANGER),
+            Wire::Unified,
+            call_text("doesNotExist", "{}"),
+        ),
+        "doesNotExist:fail unknown API: no handler is registered for \"doesNotExist\"",
+    );
+
+    // A caller whose host stated an empty `appId` is nobody's grant (and a grant of the empty
+    // `appId` cannot be built: `an_empty_app_id_cannot_be_granted`).
+    battery.fail_on(
+        On::Grants,
+        from_host(
+            app(""),
+            Wire::Unified,
+            r#"{"api_name":"secret"}"#.to_owned(),
+        ),
+        &denied("secret"),
+    );
+    battery.fail_on(
+        On::Grants,
+        Input::Trusted(r#"{"api_name":"secret","appInfo":{"appId":""}}"#.to_owned()),
+        &denied("secret"),
+    );
+    battery.reply(
+        On::Grants,
+        from_host(
+            app(GRANTED),
+            Wire::Unified,
+            r#"{"api_name":"secret"}"#.to_owned(),
+        ),
+        ReplyKind::Success,
+        r#"{"secret":true,"errMsg":"secret:ok"}"#,
+    );
+
+    // A NUL in `stateEvent` would cut it short on its way to C, routing progress to another
+    // listener: refused, from the text whoever is believed, and from the host's caller.
+    let nul = |api: &str| format!("{api}:fail {NUL_STATE_EVENT}");
+    for event in [VICTIM, r"\u0000", r"ev\u0000", r"\u0000ev"] {
+        battery.fail(
+            text(format!(r#"{{"api_name":"echo","stateEvent":"{event}"}}"#)),
+            &nul("echo"),
+        );
+    }
+    let victim_call = format!(r#"{{"api_name":"echo","data":1,"stateEvent":"{VICTIM}"}}"#);
+    battery.fail(Input::Trusted(victim_call.clone()), &nul("echo"));
+    battery.fail(Input::Bytes(victim_call.clone().into_bytes()), &nul("echo"));
+    battery.fail(Input::Named("echo", victim_call.clone()), &nul("echo"));
+    battery.fail(
+        from_host(app(GRANTED), Wire::Unified, victim_call),
+        &nul("echo"),
+    );
+    let stated_nul = Caller::new().with_state_event("victim\0Listener");
+    battery.fail(
+        from_host(stated_nul.clone(), Wire::Unified, call_text("echo", "1")),
+        &nul("invokeNativePlugin"),
+    );
+    battery.fail(
+        from_host(
+            stated_nul.clone(),
+            Wire::Named("echo"),
+            call_text("echo", "1"),
+        ),
+        &nul("echo"),
+    );
+    battery.fail(
+        from_host(stated_nul.clone(), Wire::Legacy("echo"), "{}".to_owned()),
+        &nul("echo"),
+    );
+    battery.fail(
+        from_host(
+            Caller::from_call_text().with_state_event("\0"),
+            Wire::Unified,
+            call_text("echo", "1"),
+        ),
+        &nul("invokeNativePlugin"),
+    );
+    // Refused before anything else: a call that is itself broken, or to an API that does not
+    // exist, gets the same reply.
+    battery.fail(
+        from_host(stated_nul.clone(), Wire::Unified, "not json".to_owned()),
+        &nul("invokeNativePlugin"),
+    );
+    battery.fail(
+        from_host(
+            stated_nul,
+            Wire::Named("doesNotExist"),
+            call_text("doesNotExist", "1"),
+        ),
+        &nul("doesNotExist"),
+    );
+
+    // `appVerType` as a number or a string of one; anything else is an error, and only where
+    // the `appInfo` is read at all.
+    let app_needed = |ver_type: &str| {
+        Input::Trusted(format!(
+            r#"{{"api_name":"needsApp","appInfo":{{"appId":"wx1","appVerType":{ver_type}}}}}"#
+        ))
+    };
+    let answered = r#"{"appId":"wx1","errMsg":"needsApp:ok"}"#;
+    for ver_type in ["0", r#""0""#, r#"" 1 ""#, r#""-2""#, r#""+3""#, "null"] {
+        battery.reply(
+            On::Default,
+            app_needed(ver_type),
+            ReplyKind::Success,
+            answered,
+        );
+    }
+    let bad_ver_type = "needsApp:fail invalid call: `appInfo`: `appVerType` must be an integer, or a string of one";
+    for ver_type in [
+        r#""1.5""#,
+        r#""""#,
+        r#""0x1""#,
+        r#""１""#,
+        "1.5",
+        "true",
+        "[0]",
+        r#"{"v":0}"#,
+        "9223372036854775808",
+        r#""9223372036854775808""#,
+    ] {
+        battery.fail(app_needed(ver_type), bad_ver_type);
+    }
+    // Access control reads it: a grant of version type 0 admits `"0"`, and only it.
+    let secret_as = |ver_type: &str| {
+        Input::Trusted(format!(
+            r#"{{"api_name":"secret","appInfo":{{"appId":"{RELEASE_ONLY}","appVerType":{ver_type}}}}}"#
+        ))
+    };
+    let secret_ok = r#"{"secret":true,"errMsg":"secret:ok"}"#;
+    battery.reply(
+        On::Grants,
+        secret_as(r#""0""#),
+        ReplyKind::Success,
+        secret_ok,
+    );
+    battery.reply(On::Grants, secret_as("0"), ReplyKind::Success, secret_ok);
+    battery.fail_on(On::Grants, secret_as(r#""1""#), &denied("secret"));
+    battery.fail_on(On::Grants, secret_as("null"), &denied("secret"));
+    battery.fail_on(
+        On::Grants,
+        secret_as(r#""zero""#),
+        "secret:fail invalid call: `appInfo`: `appVerType` must be an integer, or a string of one",
+    );
+
+    // The bare rendering: a result's own `errMsg` is left out, as the callback rendering
+    // replaces it; failures are `{"message":…}`.
+    battery.reply(
+        On::Default,
+        Input::Bare(r#"{"api_name":"ownErrMsg"}"#.to_owned()),
+        ReplyKind::Success,
+        r#"{"v":1}"#,
+    );
+    battery.reply(
+        On::Default,
+        text(r#"{"api_name":"ownErrMsg"}"#),
+        ReplyKind::Success,
+        r#"{"v":1,"errMsg":"ownErrMsg:ok"}"#,
+    );
+    battery.reply(
+        On::Default,
+        Input::Bare(r#"{"api_name":"secret"}"#.to_owned()),
+        ReplyKind::Fail,
+        r#"{"message":"permission denied"}"#,
+    );
+    battery.reply(
+        On::Default,
+        Input::Bare(format!(r#"{{"api_name":"{}"}}"#, "b".repeat(1_000))),
+        ReplyKind::Fail,
+        &format!(
+            r#"{{"message":"unknown API: no handler is registered for \"{}\""}}"#,
+            echoed(&"b".repeat(1_000))
+        ),
+    );
+    battery.reply(
+        On::Default,
+        Input::Bare(call_of_keys(65)),
+        ReplyKind::Fail,
+        r#"{"message":"invalid call: more than 64 top-level keys, the registry's limit"}"#,
+    );
+    battery.reply(
+        On::DenyByDefault,
+        Input::Bare(r#"{"api_name":"doesNotExist"}"#.to_owned()),
+        ReplyKind::Fail,
+        r#"{"message":"permission denied"}"#,
+    );
+
+    // Who calls is the host's to state: the text's caller keys are checked whoever is stated,
+    // and not believed unless the host says so.
+    let stated = app("wx1").with_web_view_id(5);
+    battery.fail(
+        from_host(
+            stated.clone(),
+            Wire::Unified,
+            r#"{"api_name":"needsApp","appInfo":{"appId":"wx_other"}}"#.to_owned(),
+        ),
+        &APP_INFO_IN_TEXT.replace("echo:", "needsApp:"),
+    );
+    battery.fail(
+        from_host(
+            stated.clone(),
+            Wire::Unified,
+            r#"{"api_name":"echo","webviewId":"5"}"#.to_owned(),
+        ),
+        "echo:fail invalid call: `webviewId` must be an integer, found a string",
+    );
+    battery.fail(
+        text(r#"{"api_name":"needsWebView","webviewId":4}"#),
+        "needsWebView:fail missing context: this call carries no webviewId",
+    );
+    battery.reply(
+        On::Default,
+        Input::Trusted(r#"{"api_name":"needsWebView","webviewId":4}"#.to_owned()),
+        ReplyKind::Success,
+        r#"{"webView":4,"errMsg":"needsWebView:ok"}"#,
+    );
+    // The host's values take precedence over the text's it believes.
+    battery.reply(
+        On::Default,
+        from_host(
+            Caller::from_call_text().with_web_view_id(5),
+            Wire::Unified,
+            r#"{"api_name":"needsWebView","webviewId":4}"#.to_owned(),
+        ),
+        ReplyKind::Success,
+        r#"{"webView":5,"errMsg":"needsWebView:ok"}"#,
+    );
+    battery.reply(
+        On::Default,
+        from_host(
+            stated,
+            Wire::Legacy("needsApp"),
+            r#"{"appInfo":{"appId":"wx_other"}}"#.to_owned(),
+        ),
+        ReplyKind::Success,
+        answered,
+    );
+}
+
+/// A unified call's text: `api` with `data`.
+fn call_text(api: &str, data: &str) -> String {
+    format!(r#"{{"api_name":"{api}","data":{data}}}"#)
 }
 
 /// How many distinct calls the battery held before the caller rules (154), plus the ones they
-/// added: the battery may grow, never shrink.
-const BATTERY_SIZE: usize = 154 + 31;
+/// added (31) and the hostile calls of issue 15 (147): the battery may grow, never shrink.
+const BATTERY_SIZE: usize = 154 + 31 + 147;
+
+/// The longest fail reply any call in the battery may get, in bytes: a data mismatch quotes
+/// at most 500 characters of a value, a name or key at most 64.
+const MAX_FAIL_REPLY_BYTES: usize = 700;
 
 #[test]
-fn every_malformed_call_gets_its_exact_fail_reply() {
-    let registry = Registry::builder().build().unwrap();
+fn every_malformed_call_gets_its_exact_reply() {
+    let registries = Registries::new();
     let cases = cases();
     assert!(
         cases.len() >= BATTERY_SIZE,
@@ -811,16 +1735,25 @@ fn every_malformed_call_gets_its_exact_fail_reply() {
         cases.len()
     );
     let mut failures = Vec::new();
-    for (index, (input, err_msg)) in cases.iter().enumerate() {
-        let reply = dispatch(&registry, input);
+    for (index, case) in cases.iter().enumerate() {
+        let reply = dispatch(registries.on(case.on), &case.input);
         let parsed: Value = serde_json::from_str(&reply.text).expect("every reply is JSON");
-        let expected = serde_json::json!({ "errMsg": err_msg });
-        if parsed != expected || reply.kind != ReplyKind::Fail {
+        let (kind, expected) = match &case.want {
+            Want::Fail(err_msg) => (ReplyKind::Fail, serde_json::json!({ "errMsg": err_msg })),
+            Want::Reply(kind, text) => (*kind, serde_json::from_str(text).unwrap()),
+        };
+        if parsed != expected || reply.kind != kind {
             let shown: String = reply.text.chars().take(300).collect();
-            let wanted: String = err_msg.chars().take(300).collect();
+            let wanted: String = expected.to_string().chars().take(300).collect();
             failures.push(format!(
-                "case {index}:\n   got {shown} ({:?})\n  want {wanted}",
-                reply.kind
+                "case {index} ({:?}):\n   got {shown} ({:?})\n  want {wanted} ({kind:?})",
+                case.on, reply.kind
+            ));
+        }
+        if reply.kind == ReplyKind::Fail && reply.text.len() > MAX_FAIL_REPLY_BYTES {
+            failures.push(format!(
+                "case {index}: a fail reply of {} bytes",
+                reply.text.len()
             ));
         }
     }
@@ -832,7 +1765,8 @@ fn every_malformed_call_gets_its_exact_fail_reply() {
         failures.join("\n")
     );
 
-    // The same registry still answers good calls, in both formats, and from every entry.
+    // The same registries still answer good calls, in both formats, and from every entry.
+    let registry = &registries.default;
     let good_call = r#"{"api_name":"typed","data":{"name":"kka","age":22}}"#;
     let good = block_on(registry.dispatch_json(good_call));
     assert_eq!(good, r#"{"age":22,"name":"kka","errMsg":"typed:ok"}"#);
@@ -849,7 +1783,7 @@ fn every_malformed_call_gets_its_exact_fail_reply() {
         Input::Named("typed", good_call.to_owned()),
         Input::Bytes(good_call.as_bytes().to_vec()),
     ] {
-        let reply = dispatch(&registry, &input);
+        let reply = dispatch(registry, &input);
         assert_eq!((reply.kind, reply.text), (ReplyKind::Success, good.clone()));
     }
     let numbers = block_on(
@@ -864,20 +1798,100 @@ fn every_malformed_call_gets_its_exact_fail_reply() {
             .rendered(Rendering::Callback),
     );
     assert_eq!(stated.text, r#"{"appId":"wx1","errMsg":"needsApp:ok"}"#);
+    for on in [On::Grants, On::DenyByDefault, On::FewKeys] {
+        let reply = dispatch(
+            registries.on(on),
+            &from_host(app(GRANTED), Wire::Unified, good_call.to_owned()),
+        );
+        assert_eq!(
+            (on, reply.kind, reply.text),
+            (on, ReplyKind::Success, good.clone())
+        );
+    }
+}
+
+#[test]
+fn a_refused_call_of_megabytes_gets_a_reply_of_bytes() {
+    let registries = Registries::new();
+    let limit = tcmpp_core::DEFAULT_MAX_CALL_BYTES;
+    let huge_name = "a".repeat(limit - r#"{"api_name":""}"#.len());
+    let huge_call = format!(r#"{{"api_name":"{huge_name}"}}"#);
+    assert_eq!(huge_call.len(), limit);
+    let huge_key = "d".repeat((limit - 40) / 2);
+    let calls = [
+        (On::Default, Input::Text(huge_call.clone())),
+        (On::Default, Input::Bare(huge_call.clone())),
+        (On::DenyByDefault, Input::Text(huge_call)),
+        (
+            On::Default,
+            Input::Trusted(app_info_bomb("secret", 4_194_300)),
+        ),
+        (
+            On::Default,
+            Input::Text(keys_bomb("doesNotExist", true, limit)),
+        ),
+        (
+            On::Default,
+            Input::Text(format!(
+                r#"{{"api_name":"echo","{huge_key}":1,"{huge_key}":2}}"#
+            )),
+        ),
+    ];
+    for (on, input) in &calls {
+        let reply = dispatch(registries.on(*on), input);
+        assert_eq!(reply.kind, ReplyKind::Fail);
+        assert!(
+            reply.text.len() < 300,
+            "a reply of {} bytes: {}",
+            reply.text.len(),
+            reply.text.chars().take(300).collect::<String>()
+        );
+    }
+}
+
+#[test]
+fn an_empty_app_id_cannot_be_granted() {
+    for policy in [
+        AccessPolicy::new().grant("", ["secret"]),
+        AccessPolicy::new().deny_by_default().grant("", ["*"]),
+        serde_json::from_str(r#"{"grants":[{"appId":"","apis":["secret"],"appVerTypes":[0]}]}"#)
+            .unwrap(),
+    ] {
+        let error = Registry::builder()
+            .access_policy(policy.clone())
+            .build()
+            .unwrap_err();
+        let apis = policy.grants[0].apis.clone();
+        assert_eq!(
+            error.problems(),
+            [BuildProblem::EmptyAppIdInPolicy { apis: apis.clone() }]
+        );
+        assert!(
+            error.to_string().contains(&format!(
+                "the access policy grants the empty appId the APIs {apis:?}; name the mini program's appId, or \"*\" for every caller"
+            )),
+            "{error}"
+        );
+    }
+    // The wildcard is not empty, and a named app builds.
+    assert!(
+        Registry::builder()
+            .access_policy(
+                AccessPolicy::new()
+                    .grant("*", ["secret"])
+                    .grant(GRANTED, ["secret"])
+            )
+            .build()
+            .is_ok()
+    );
 }
 
 #[test]
 fn every_battery_input_is_distinct() {
     let cases = cases();
     let mut seen = std::collections::HashSet::new();
-    for (input, _) in &cases {
-        let key = match input {
-            Input::Text(text) => format!("text:{text}"),
-            Input::Trusted(text) => format!("trusted:{text}"),
-            Input::Named(name, text) => format!("named:{name}:{text}"),
-            Input::Legacy(name, text) => format!("legacy:{name}:{text}"),
-            Input::Bytes(bytes) => format!("bytes:{bytes:?}"),
-        };
+    for case in &cases {
+        let key = format!("{:?} {:?}", case.on, case.input);
         assert!(seen.insert(key), "a case is listed twice");
     }
     assert!(
