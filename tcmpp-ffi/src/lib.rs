@@ -75,6 +75,7 @@
 
 use std::ffi::{c_char, c_void};
 
+pub mod android;
 mod answer;
 mod caller;
 mod entry;
@@ -93,6 +94,13 @@ pub mod __private {
     };
     pub use crate::prepare::HostCall;
     pub use crate::registry::{Built, build, default_registry};
+
+    /// What `export_jni!`'s expansion names.
+    #[cfg(feature = "jni")]
+    pub mod android {
+        pub use crate::android::natives::*;
+        pub use jni;
+    }
 }
 
 /// `tcmpp_dispatch`'s reply callback: `(context, status, reply_json)`.
