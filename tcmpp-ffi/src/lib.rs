@@ -11,7 +11,8 @@
 //! ```
 //!
 //! The C declarations are in `include/tcmpp.h`, shipped with this crate; `docs/hosts.md` shows
-//! the Kotlin, Swift and Dart glue.
+//! the Swift and Dart glue. Android apps use the [`android`] bridge instead (feature `jni`): a
+//! shipped Kotlin class over JNI, and a generated `@JsEvent` plugin.
 //!
 //! # The exported functions
 //!
