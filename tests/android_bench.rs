@@ -29,7 +29,8 @@ fn main() {
     );
     assert!(
         run.stdout.contains("ratio bridge / Kotlin"),
-        "{}",
-        run.stdout
+        "{}\n{}",
+        run.stdout,
+        run.stderr
     );
 }
