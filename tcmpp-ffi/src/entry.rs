@@ -162,25 +162,30 @@ pub unsafe fn dispatch_sync(
     call: HostCall,
     status_out: *mut i32,
 ) -> *mut c_char {
-    let answer = panic::catch_unwind(AssertUnwindSafe(|| {
+    let answer = answer_now(call.flags, || {
         // SAFETY: the strings are NULL or valid, as the caller promises.
-        match unsafe { prepare::dispatch(registry, call, None::<HostProgress>) } {
-            Ok(future) => Answer::from(future.now_or_fail()),
-            Err(refusal) => refusal,
-        }
-    }))
-    .unwrap_or_else(|_| {
-        Answer::internal_error(
-            "dispatching the call panicked",
-            UNNAMED_CALL_PREFIX,
-            call.flags,
-        )
+        unsafe { prepare::dispatch(registry, call, None::<HostProgress>) }
     });
     if !status_out.is_null() {
         // SAFETY: a non-NULL `status_out` points to a writable `int32_t`, as promised.
         unsafe { status_out.write(answer.status) };
     }
     into_c_string(answer.text)
+}
+
+/// A synchronous call's answer, at once: its reply, or the fail reply of a call refused first or
+/// of a panic while dispatching, which stops here.
+pub(crate) fn answer_now(
+    flags: u32,
+    prepare: impl FnOnce() -> Result<ReplyFuture<Rendered>, Answer>,
+) -> Answer {
+    panic::catch_unwind(AssertUnwindSafe(|| match prepare() {
+        Ok(future) => Answer::from(future.now_or_fail()),
+        Err(refusal) => refusal,
+    }))
+    .unwrap_or_else(|_| {
+        Answer::internal_error("dispatching the call panicked", UNNAMED_CALL_PREFIX, flags)
+    })
 }
 
 /// `tcmpp_string_free`.

@@ -14,8 +14,7 @@ use tcmpp_core::HandlerKind;
 
 use super::listener::{self, KotlinProgress, KotlinReply, Listener};
 use super::{calls, strings};
-use crate::answer::{Answer, UNNAMED_CALL_PREFIX};
-use crate::entry::run;
+use crate::entry::{answer_now, run};
 use crate::host::Replier;
 use crate::prepare::{CallArgs, dispatch_args};
 use crate::registry::Built;
@@ -174,20 +173,9 @@ pub fn dispatch_sync<'local>(
 ) -> jstring {
     env.with_env(|env| -> jni::errors::Result<jstring> {
         let read = ReadCall::new(env, &call);
-        let answer =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                match dispatch_args(registry, read.args(), None::<KotlinProgress>) {
-                    Ok(future) => Answer::from(future.now_or_fail()),
-                    Err(refusal) => refusal,
-                }
-            }))
-            .unwrap_or_else(|_| {
-                Answer::internal_error(
-                    "dispatching the call panicked",
-                    UNNAMED_CALL_PREFIX,
-                    read.flags,
-                )
-            });
+        let answer = answer_now(read.flags, || {
+            dispatch_args(registry, read.args(), None::<KotlinProgress>)
+        });
         let mut text = String::with_capacity(answer.text.len() + 1);
         // A status is one digit (tcmpp.h's TCMPP_STATUS_*).
         text.push(char::from(b'0' + u8::try_from(answer.status).unwrap_or(1)));
