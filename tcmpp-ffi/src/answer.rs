@@ -44,6 +44,12 @@ impl Answer {
         Answer::of(&reply, prefix, flags)
     }
 
+    /// A call the host cancelled before its handler replied: a cancel reply, which the host
+    /// that cancelled it may ignore.
+    pub(crate) fn cancelled(prefix: &str, flags: u32) -> Self {
+        Answer::of(&Reply::Cancel, prefix, flags)
+    }
+
     /// A reply made here rather than by the registry, rendered by the core's renderer of the
     /// rendering the flags ask for.
     fn of(reply: &Reply, prefix: &str, flags: u32) -> Self {

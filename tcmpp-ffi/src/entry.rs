@@ -3,16 +3,17 @@
 //! `tcmpp_dispatch_sync` and `tcmpp_string_free`. None lets a panic unwind into C.
 
 use std::ffi::{c_char, c_void};
+use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 
 use serde::Serialize;
 use tcmpp_core::{HandlerKind, Rendered, ReplyFuture};
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX};
-use crate::host::{HostContext, HostProgress, Replier};
+use crate::host::{HostContext, HostProgress, HostReply, Replier, ReplyTarget};
 use crate::prepare::{self, HostCall};
 use crate::registry::Built;
-use crate::runtime::runtime;
+use crate::runtime;
 use crate::strings::{free, into_c_string};
 use crate::{DISPATCH_ACCEPTED, DISPATCH_NO_REPLY_CALLBACK, ProgressCallback, ReplyCallback};
 
@@ -20,7 +21,7 @@ use crate::{DISPATCH_ACCEPTED, DISPATCH_NO_REPLY_CALLBACK, ProgressCallback, Rep
 pub fn init(registry: fn() -> &'static Built) -> *mut c_char {
     guard(std::ptr::null_mut(), || match registry() {
         Ok(_) => std::ptr::null_mut(),
-        Err(error) => into_c_string(error.clone()),
+        Err(error) => into_c_string(error.message.clone()),
     })
 }
 
@@ -79,43 +80,70 @@ pub unsafe fn dispatch(
         return DISPATCH_NO_REPLY_CALLBACK;
     };
     let context = HostContext(context);
-    let mut replier = Replier::new(on_reply, context, call.flags);
+    let replier = Replier::new(HostReply::new(on_reply, context, call.flags), call.flags);
     let progress = on_progress.map(|callback| HostProgress::new(callback, context, call.flags));
-    let started = panic::catch_unwind(AssertUnwindSafe(|| {
+    run(
+        replier,
         // SAFETY: the strings are NULL or valid, as the caller promises.
-        match unsafe { prepare::dispatch(registry, call, progress) } {
-            Ok(mut future) => match future.try_now() {
-                Some(rendered) => Started::Answered(rendered.into()),
-                None => Started::Running(future),
-            },
-            Err(refusal) => Started::Answered(refusal),
-        }
+        || unsafe { prepare::dispatch(registry, call, progress) },
+        // A C host cannot cancel a call.
+        std::future::pending,
+    );
+    DISPATCH_ACCEPTED
+}
+
+/// Runs a call to its one reply, which `replier` delivers: at once, on this thread, when the
+/// call is refused or its handler is done on its first poll; else from a runtime task, which
+/// also ends, with a cancel reply, when the future `cancelled` makes is done. Whether the call
+/// went on to the runtime.
+pub(crate) fn run<T: ReplyTarget, C: Future<Output = ()> + Send + 'static>(
+    mut replier: Replier<T>,
+    prepare: impl FnOnce() -> Result<ReplyFuture<Rendered>, Answer>,
+    cancelled: impl FnOnce() -> C,
+) -> bool {
+    let started = panic::catch_unwind(AssertUnwindSafe(|| match prepare() {
+        Ok(mut future) => match future.try_now() {
+            Some(rendered) => Started::Answered(rendered.into()),
+            None => Started::Running(future),
+        },
+        Err(refusal) => Started::Answered(refusal),
     }));
     // Should anything below panic, the unwinding drops `replier`, which then sends a fail
     // reply; the panic itself stops here.
-    let _ = panic::catch_unwind(AssertUnwindSafe(move || match started {
-        Ok(Started::Answered(answer)) => replier.deliver(answer),
+    panic::catch_unwind(AssertUnwindSafe(move || match started {
+        Ok(Started::Answered(answer)) => {
+            replier.deliver(answer);
+            false
+        }
         Ok(Started::Running(future)) => {
             // Should the task be dropped unanswered, its fallback reply is named after the
             // call too.
             replier.name_after(future.prefix());
-            match runtime() {
-                Ok(runtime) => {
-                    // The task answers the call itself; nobody waits on its handle.
-                    drop(runtime.spawn(async move {
-                        let rendered = future.await;
-                        replier.deliver(rendered.into());
-                    }));
+            let runtime = match runtime::handle() {
+                Ok(runtime) => runtime,
+                Err(reason) => {
+                    replier.fail(&reason);
+                    return false;
                 }
-                Err(reason) => replier.fail(reason),
-            }
+            };
+            let cancelled = cancelled();
+            // A runtime shut down meanwhile drops the task, whose replier then fails the call.
+            drop(runtime.spawn(async move {
+                tokio::select! {
+                    rendered = future => replier.deliver(rendered.into()),
+                    () = cancelled => replier.cancel(),
+                }
+            }));
+            true
         }
-        Err(_) => replier.fail("dispatching the call panicked"),
-    }));
-    DISPATCH_ACCEPTED
+        Err(_) => {
+            replier.fail("dispatching the call panicked");
+            false
+        }
+    }))
+    .unwrap_or(false)
 }
-
-/// Where a call stands once `tcmpp_dispatch` has handed it over.
+/// Where a call stands once it is dispatched.
 enum Started {
     /// Answered at once: a plain `fn` ran, or the call was refused.
     Answered(Answer),
@@ -134,25 +162,30 @@ pub unsafe fn dispatch_sync(
     call: HostCall,
     status_out: *mut i32,
 ) -> *mut c_char {
-    let answer = panic::catch_unwind(AssertUnwindSafe(|| {
+    let answer = answer_now(call.flags, || {
         // SAFETY: the strings are NULL or valid, as the caller promises.
-        match unsafe { prepare::dispatch(registry, call, None) } {
-            Ok(future) => Answer::from(future.now_or_fail()),
-            Err(refusal) => refusal,
-        }
-    }))
-    .unwrap_or_else(|_| {
-        Answer::internal_error(
-            "dispatching the call panicked",
-            UNNAMED_CALL_PREFIX,
-            call.flags,
-        )
+        unsafe { prepare::dispatch(registry, call, None::<HostProgress>) }
     });
     if !status_out.is_null() {
         // SAFETY: a non-NULL `status_out` points to a writable `int32_t`, as promised.
         unsafe { status_out.write(answer.status) };
     }
     into_c_string(answer.text)
+}
+
+/// A synchronous call's answer, at once: its reply, or the fail reply of a call refused first or
+/// of a panic while dispatching, which stops here.
+pub(crate) fn answer_now(
+    flags: u32,
+    prepare: impl FnOnce() -> Result<ReplyFuture<Rendered>, Answer>,
+) -> Answer {
+    panic::catch_unwind(AssertUnwindSafe(|| match prepare() {
+        Ok(future) => Answer::from(future.now_or_fail()),
+        Err(refusal) => refusal,
+    }))
+    .unwrap_or_else(|_| {
+        Answer::internal_error("dispatching the call panicked", UNNAMED_CALL_PREFIX, flags)
+    })
 }
 
 /// `tcmpp_string_free`.

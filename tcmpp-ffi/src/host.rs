@@ -1,4 +1,5 @@
-//! The host's callbacks: [`Replier`], which calls `on_reply` exactly once per call, and
+//! The host's callbacks: [`Replier`], which answers each call exactly once (through `on_reply`,
+//! or a Kotlin listener), and
 //! [`HostProgress`], which hands progress events to `on_progress`.
 
 use std::ffi::{c_char, c_void};
@@ -25,25 +26,55 @@ unsafe impl Send for HostContext {}
 #[allow(unsafe_code)]
 unsafe impl Sync for HostContext {}
 
-/// Calls the host's reply callback exactly once: with the answer it is given, or, if it is
-/// dropped unanswered (the runtime shut down, a task was dropped, something panicked), with a
-/// fail reply.
-pub(crate) struct Replier {
+/// Where one call's answer goes: the C host's `on_reply`, or, with the `jni` feature, a Kotlin
+/// listener.
+pub(crate) trait ReplyTarget: Send + 'static {
+    /// Hands the answer over; called once.
+    fn send(self, answer: Answer);
+}
+
+/// The C host's `on_reply` and the `context` to pass it.
+pub(crate) struct HostReply {
     on_reply: ReplyFn,
     context: HostContext,
     flags: u32,
-    delivered: bool,
+}
+
+impl HostReply {
+    pub(crate) fn new(on_reply: ReplyFn, context: HostContext, flags: u32) -> Self {
+        HostReply {
+            on_reply,
+            context,
+            flags,
+        }
+    }
+}
+
+impl ReplyTarget for HostReply {
+    #[allow(unsafe_code)] // Calls the host's callback.
+    fn send(self, answer: Answer) {
+        let text = HostString::new(answer.text, self.flags);
+        // SAFETY: the host gave this callback for this context, and `text` outlives the call.
+        unsafe { (self.on_reply)(self.context.0, answer.status, text.as_ptr()) };
+    }
+}
+
+/// Answers a call exactly once: with the answer it is given, or, if it is dropped unanswered
+/// (the runtime shut down, a task was dropped or cancelled, something panicked), with a fail
+/// reply.
+pub(crate) struct Replier<T: ReplyTarget> {
+    /// `None` once the answer is sent.
+    target: Option<T>,
+    flags: u32,
     /// The `errMsg` prefix of the fallback reply, should the call be dropped unanswered.
     prefix: String,
 }
 
-impl Replier {
-    pub(crate) fn new(on_reply: ReplyFn, context: HostContext, flags: u32) -> Self {
+impl<T: ReplyTarget> Replier<T> {
+    pub(crate) fn new(target: T, flags: u32) -> Self {
         Replier {
-            on_reply,
-            context,
+            target: Some(target),
             flags,
-            delivered: false,
             prefix: UNNAMED_CALL_PREFIX.to_owned(),
         }
     }
@@ -58,26 +89,28 @@ impl Replier {
         self.send(answer);
     }
 
+    /// Answers the call the host cancelled: a cancel reply, named after it.
+    pub(crate) fn cancel(mut self) {
+        let answer = Answer::cancelled(&self.prefix, self.flags);
+        self.send(answer);
+    }
+
     /// Answers the call with an internal error, named after it.
     pub(crate) fn fail(mut self, reason: &str) {
         let answer = Answer::internal_error(reason, &self.prefix, self.flags);
         self.send(answer);
     }
 
-    #[allow(unsafe_code)] // Calls the host's callback.
     fn send(&mut self, answer: Answer) {
-        if std::mem::replace(&mut self.delivered, true) {
-            return;
+        if let Some(target) = self.target.take() {
+            target.send(answer);
         }
-        let text = HostString::new(answer.text, self.flags);
-        // SAFETY: the host gave this callback for this context, and `text` outlives the call.
-        unsafe { (self.on_reply)(self.context.0, answer.status, text.as_ptr()) };
     }
 }
 
-impl Drop for Replier {
+impl<T: ReplyTarget> Drop for Replier<T> {
     fn drop(&mut self) {
-        if !self.delivered {
+        if self.target.is_some() {
             let answer = Answer::internal_error(
                 "the call was dropped before its handler replied",
                 &self.prefix,
@@ -139,9 +172,9 @@ mod tests {
         replies.lock().unwrap().push((status, text));
     }
 
-    fn replier(replies: &Replies, flags: u32) -> Replier {
+    fn replier(replies: &Replies, flags: u32) -> Replier<HostReply> {
         let context = HostContext(std::ptr::from_ref(replies).cast_mut().cast());
-        Replier::new(record, context, flags)
+        Replier::new(HostReply::new(record, context, flags), flags)
     }
 
     #[test]

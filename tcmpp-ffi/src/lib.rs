@@ -11,7 +11,8 @@
 //! ```
 //!
 //! The C declarations are in `include/tcmpp.h`, shipped with this crate; `docs/hosts.md` shows
-//! the Kotlin, Swift and Dart glue.
+//! the Swift and Dart glue. Android apps use the [`android`] bridge instead (feature `jni`): a
+//! shipped Kotlin class over JNI, and a generated `@JsEvent` plugin.
 //!
 //! # The exported functions
 //!
@@ -75,6 +76,7 @@
 
 use std::ffi::{c_char, c_void};
 
+pub mod android;
 mod answer;
 mod caller;
 mod entry;
@@ -93,6 +95,13 @@ pub mod __private {
     };
     pub use crate::prepare::HostCall;
     pub use crate::registry::{Built, build, default_registry};
+
+    /// What `export_jni!`'s expansion names.
+    #[cfg(feature = "jni")]
+    pub mod android {
+        pub use crate::android::natives::*;
+        pub use jni;
+    }
 }
 
 /// `tcmpp_dispatch`'s reply callback: `(context, status, reply_json)`.

@@ -4,11 +4,10 @@
 
 use std::ffi::c_char;
 
-use tcmpp_core::{ErrMsgPrefix, Rendered, ReplyFuture, Wire};
+use tcmpp_core::{ErrMsgPrefix, ProgressSink, Rendered, ReplyFuture, Wire};
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX, rendering};
 use crate::caller;
-use crate::host::HostProgress;
 use crate::registry::Built;
 use crate::strings::{read_bytes, read_str};
 use crate::{CALLER_FROM_CALL_TEXT, LEGACY_FORMAT};
@@ -26,6 +25,19 @@ pub struct HostCall {
     pub flags: u32,
 }
 
+/// One call's arguments once read from the host's own types (C strings, Java strings): each
+/// either read, or the reason it cannot be (`Err`), which becomes the call's fail reply.
+pub(crate) struct CallArgs<'a> {
+    /// The API name the SDK reported, if any.
+    pub(crate) api_name: Result<Option<&'a str>, String>,
+    /// The call's text; `Err` also for a missing one.
+    pub(crate) call_json: Result<&'a [u8], String>,
+    /// Who calls, as the host states it, if it does.
+    pub(crate) caller_json: Result<Option<&'a str>, String>,
+    /// `TCMPP_*` flags.
+    pub(crate) flags: u32,
+}
+
 /// Dispatches the call, or says why it is refused before it reaches a handler.
 ///
 /// # Safety
@@ -36,11 +48,30 @@ pub struct HostCall {
 pub(crate) unsafe fn dispatch(
     registry: fn() -> &'static Built,
     call: HostCall,
-    progress: Option<HostProgress>,
+    progress: Option<impl ProgressSink>,
 ) -> Result<ReplyFuture<Rendered>, Answer> {
-    let flags = call.flags;
-    // SAFETY: NULL or valid, as the caller promises.
-    let api_name = unsafe { read_str(call.api_name, "api_name") }.map_err(|reason| {
+    // SAFETY: NULL or valid, as the caller promises. A fail reply names the first thing wrong,
+    // in the order `dispatch_args` checks them.
+    let args = unsafe {
+        CallArgs {
+            api_name: read_str(call.api_name, "api_name"),
+            call_json: read_bytes(call.call_json).ok_or_else(|| "call_json is NULL".to_owned()),
+            caller_json: read_str(call.caller_json, "caller_json"),
+            flags: call.flags,
+        }
+    };
+    dispatch_args(registry, args, progress)
+}
+
+/// Dispatches a call whose arguments are read, or says why it is refused before it reaches a
+/// handler.
+pub(crate) fn dispatch_args(
+    registry: fn() -> &'static Built,
+    args: CallArgs<'_>,
+    progress: Option<impl ProgressSink>,
+) -> Result<ReplyFuture<Rendered>, Answer> {
+    let flags = args.flags;
+    let api_name = args.api_name.map_err(|reason| {
         Answer::refused(
             format!("invalid call: {reason}"),
             UNNAMED_CALL_PREFIX,
@@ -62,12 +93,11 @@ pub(crate) unsafe fn dispatch(
     let refused =
         |reason: String| Answer::refused(reason, registry.errmsg_prefix_for(api_name), flags);
     // Bytes: the registry checks the size limit first, then UTF-8.
-    // SAFETY: NULL or valid, as the caller promises.
-    let Some(call_json) = (unsafe { read_bytes(call.call_json) }) else {
-        return Err(refused("invalid call: call_json is NULL".to_owned()));
-    };
-    // SAFETY: NULL or valid, as the caller promises.
-    let caller_json = unsafe { read_str(call.caller_json, "caller_json") }
+    let call_json = args
+        .call_json
+        .map_err(|reason| refused(format!("invalid call: {reason}")))?;
+    let caller_json = args
+        .caller_json
         .map_err(|reason| refused(format!("invalid caller: {reason}")))?;
     let caller = caller::read(caller_json, flags & CALLER_FROM_CALL_TEXT != 0).map_err(refused)?;
     let wire = match (api_name, flags & LEGACY_FORMAT != 0) {

@@ -1,22 +1,56 @@
 //! The runtime `async fn` handlers run on: a Tokio multi-thread runtime (one worker per core,
 //! threads named `tcmpp-worker`), started on the first asynchronous dispatch that needs it and
-//! living until the process exits.
+//! living until the process exits, or until the Android bridge shuts it down (its workers are
+//! attached to the JVM, which waits for them to end before it exits); the next dispatch then
+//! starts a new one.
 
-use std::sync::OnceLock;
+use std::sync::{PoisonError, RwLock};
+use std::time::Duration;
 
-use tokio::runtime::{Builder, Runtime};
+use tokio::runtime::{Builder, Handle, Runtime};
 
-/// The runtime, started on first use; or why it cannot start.
-pub(crate) fn runtime() -> Result<&'static Runtime, &'static str> {
-    static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            Builder::new_multi_thread()
-                .enable_all()
-                .thread_name("tcmpp-worker")
-                .build()
-                .map_err(|error| format!("cannot start the async runtime: {error}"))
-        })
+/// The running runtime, if one is.
+static RUNTIME: RwLock<Option<Runtime>> = RwLock::new(None);
+
+/// A handle to the runtime, starting it first if none runs; or why it cannot start.
+pub(crate) fn handle() -> Result<Handle, String> {
+    // A poisoned lock only means a panic elsewhere; the `Option` inside is still whole.
+    if let Some(runtime) = RUNTIME
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
         .as_ref()
-        .map_err(String::as_str)
+    {
+        return Ok(runtime.handle().clone());
+    }
+    let mut running = RUNTIME.write().unwrap_or_else(PoisonError::into_inner);
+    if let Some(runtime) = running.as_ref() {
+        return Ok(runtime.handle().clone());
+    }
+    let runtime = Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("tcmpp-worker")
+        .build()
+        .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+    let handle = runtime.handle().clone();
+    *running = Some(runtime);
+    Ok(handle)
+}
+
+/// Stops the runtime, if one runs: its tasks are dropped (each call still gets its one reply, a
+/// fail reply) and its threads end, waiting at most `timeout` for them. Whether it stopped in
+/// time.
+#[cfg_attr(not(feature = "jni"), allow(dead_code))]
+pub(crate) fn shutdown(timeout: Duration) -> bool {
+    let runtime = RUNTIME
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    match runtime {
+        Some(runtime) => {
+            let started = std::time::Instant::now();
+            runtime.shutdown_timeout(timeout);
+            started.elapsed() < timeout
+        }
+        None => true,
+    }
 }

@@ -1,0 +1,210 @@
+// The Android side of tcmpp-ffi's `jni` feature: a Kotlin entry to the Rust handlers of the
+// library built with `tcmpp_ffi::export_jni!()`. Copy this directory into the app (or an AAR)
+// unchanged: the native methods are bound to these class names.
+package rs.tcmpp.android
+
+import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlin.coroutines.resume
+
+/**
+ * Forwards a mini program's custom API calls to the Rust handlers (`#[mini_api]`) of the native
+ * library, and brings their replies back.
+ *
+ * Who calls is always the host's to say ([TcmppCaller], from the SDK's `mMiniAppInfo`), never
+ * what the call text claims: on Android that text (`req.jsonParams`) is the mini program's own
+ * object, so an `appInfo` in it is refused and its `webviewId`/`stateEvent` are ignored.
+ *
+ * Every dispatched call gets exactly one reply, whatever happens: a bad call, an unknown API, a
+ * denied caller, a handler error or panic are fail replies, never an exception or a lost reply.
+ */
+object TcmppBridge {
+    /** tcmpp.h's TCMPP_LEGACY_FORMAT. */
+    private const val LEGACY_FORMAT = 4
+
+    /** Native-only flag: the call has a progress listener. */
+    private const val LISTENS_TO_PROGRESS = 1 shl 16
+
+    /**
+     * Loads the native library (`lib<library>.so`, as `System.loadLibrary` names it) and builds
+     * the registry: see [init].
+     */
+    @JvmStatic
+    fun init(library: String) {
+        System.loadLibrary(library)
+        init()
+    }
+
+    /**
+     * Builds the registry now, in a library already loaded, rather than on the first call.
+     *
+     * @throws TcmppBuildException listing every problem (an API name registered twice, a
+     * `State<T>` a handler takes that the build function did not give). Until it is fixed,
+     * every call gets a fail reply that carries the same message.
+     */
+    @JvmStatic
+    fun init() {
+        val failure = TcmppNative.init() ?: return
+        throw TcmppBuildException(failure[0], failure.drop(1))
+    }
+
+    /** The registered APIs: register each name with the SDK (the generated plugin does). */
+    @JvmStatic
+    fun apis(): List<TcmppApi> {
+        val fields = TcmppNative.apis()
+        return (fields.indices step 4).map { i ->
+            TcmppApi(fields[i], fields[i + 1] == "true", fields[i + 2], fields[i + 3])
+        }
+    }
+
+    /** The SDK's `tcmpp-custom-config.json`, which lists the APIs mini programs may call as `wx.<name>`. */
+    @JvmStatic
+    fun customConfigJson(): String =
+        TcmppNative.customConfigJson() ?: throw IllegalStateException(
+            "the registry cannot be built: call TcmppBridge.init() to see why"
+        )
+
+    /**
+     * Dispatches a call and suspends until its reply. Cancelling the coroutine drops the
+     * handler's future in Rust.
+     *
+     * @param apiName the name the SDK routed the call by, or `null`. A unified call names its
+     *   API itself, and the two must agree; a legacy call needs it.
+     * @param paramsJson the call's text as the SDK hands it over (`req.jsonParams`); `null` is a
+     *   fail reply.
+     * @param caller who calls, from what the SDK knows; `null`: nobody known.
+     * @param rendering how the reply is written; [TcmppRendering.BARE] suits `req.ok(JSONObject)`.
+     * @param legacy whether [paramsJson] is in the legacy Android format (SDK 2.2.16 and
+     *   earlier: the object is the data). Stated, never guessed.
+     * @param onProgress receives the handler's intermediate states, before the reply.
+     */
+    suspend fun dispatch(
+        apiName: String?,
+        paramsJson: String?,
+        caller: TcmppCaller? = null,
+        rendering: TcmppRendering = TcmppRendering.BARE,
+        legacy: Boolean = false,
+        onProgress: TcmppProgressListener? = null,
+    ): TcmppReply = suspendCancellableCoroutine { continuation ->
+        val call = dispatch(apiName, paramsJson, caller, { reply ->
+            // Ignored once the coroutine is cancelled.
+            continuation.resume(reply)
+        }, rendering, legacy, onProgress)
+        continuation.invokeOnCancellation { call.cancel() }
+    }
+
+    /**
+     * Dispatches a call; [onReply] receives its one reply, perhaps before this returns. The
+     * parameters are those of the suspending `dispatch`.
+     *
+     * @return the call, to [cancel][TcmppPendingCall.cancel] it.
+     */
+    @JvmStatic
+    @JvmOverloads
+    fun dispatch(
+        apiName: String?,
+        paramsJson: String?,
+        caller: TcmppCaller?,
+        onReply: TcmppReplyListener,
+        rendering: TcmppRendering = TcmppRendering.BARE,
+        legacy: Boolean = false,
+        onProgress: TcmppProgressListener? = null,
+    ): TcmppPendingCall {
+        var flags = flags(rendering, legacy)
+        if (onProgress != null) flags = flags or LISTENS_TO_PROGRESS
+        val listener = Listener(onReply, onProgress)
+        return TcmppPendingCall(TcmppNative.dispatch(apiName, paramsJson, caller?.json, flags, listener))
+    }
+
+    /**
+     * Answers a `sync: true` call at once, on this thread. A plain `fn` handler answers, and so
+     * does an `async fn` one that is done on its first poll; any other is a fail reply.
+     */
+    @JvmStatic
+    @JvmOverloads
+    fun dispatchSync(
+        apiName: String?,
+        paramsJson: String?,
+        caller: TcmppCaller? = null,
+        rendering: TcmppRendering = TcmppRendering.BARE,
+        legacy: Boolean = false,
+    ): TcmppReply {
+        val answer = TcmppNative.dispatchSync(apiName, paramsJson, caller?.json, flags(rendering, legacy))
+        // The native side writes the status as the first character.
+        return TcmppReply(TcmppStatus.of(answer[0] - '0'), answer.substring(1))
+    }
+
+    /**
+     * Stops the Rust runtime that runs `async fn` handlers: calls still running get a fail
+     * reply, and its threads detach from the JVM and end (a JVM waits for attached threads
+     * before it exits). The next asynchronous call starts a new runtime.
+     *
+     * @return whether the threads ended within [timeoutMillis].
+     */
+    @JvmStatic
+    @JvmOverloads
+    fun shutdown(timeoutMillis: Long = 5_000): Boolean = TcmppNative.shutdown(timeoutMillis)
+
+    /** How many reply listeners the native side holds now (one per unanswered call): for leak checks. */
+    @JvmStatic
+    fun heldListeners(): Long = TcmppNative.heldListeners()
+
+    /** How many threads the native side has attached to the JVM and not yet detached: for leak checks. */
+    @JvmStatic
+    fun attachedThreads(): Long = TcmppNative.attachedThreads()
+
+    private fun flags(rendering: TcmppRendering, legacy: Boolean): Int =
+        rendering.flag or (if (legacy) LEGACY_FORMAT else 0)
+
+    /** What the native side calls back: the caller's listeners, behind one object. */
+    private class Listener(
+        private val onReply: TcmppReplyListener,
+        private val onProgress: TcmppProgressListener?,
+    ) : NativeListener {
+        override fun onProgress(stateEvent: String?, payloadJson: String) {
+            onProgress?.onProgress(stateEvent, payloadJson)
+        }
+
+        override fun onReply(status: Int, json: String) {
+            onReply.onReply(TcmppReply(TcmppStatus.of(status), json))
+        }
+    }
+}
+
+/** The object the native side calls back, by these names and signatures. */
+internal interface NativeListener {
+    fun onProgress(stateEvent: String?, payloadJson: String)
+
+    fun onReply(status: Int, json: String)
+}
+
+/** The native methods `tcmpp_ffi::export_jni!()` exports, bound by these names. */
+internal object TcmppNative {
+    /** `null`, or the build error's message followed by each problem. */
+    @JvmStatic external fun init(): Array<String>?
+
+    /** Four strings per API: name, sync (`"true"`/`"false"`), Rust path, location. */
+    @JvmStatic external fun apis(): Array<String>
+
+    /** `null` when the registry cannot be built. */
+    @JvmStatic external fun customConfigJson(): String?
+
+    /** The call's id for [cancel], or 0 when it was answered before this returned. */
+    @JvmStatic external fun dispatch(
+        apiName: String?,
+        paramsJson: String?,
+        callerJson: String?,
+        flags: Int,
+        listener: NativeListener,
+    ): Long
+
+    @JvmStatic external fun cancel(callId: Long)
+
+    /** The status digit, then the reply's text. */
+    @JvmStatic external fun dispatchSync(apiName: String?, paramsJson: String?, callerJson: String?, flags: Int): String
+
+    @JvmStatic external fun shutdown(timeoutMillis: Long): Boolean
+
+    @JvmStatic external fun heldListeners(): Long
+
+    @JvmStatic external fun attachedThreads(): Long
+}

@@ -1,0 +1,152 @@
+// The values TcmppBridge takes and gives. Shipped with the tcmpp-ffi crate; see TcmppBridge.kt.
+package rs.tcmpp.android
+
+/** How a call ended: which of the mini program's callbacks (`success`, `fail`, `cancel`) its reply is for. */
+enum class TcmppStatus {
+    SUCCESS,
+    FAIL,
+    CANCEL;
+
+    internal companion object {
+        /** The status the native side numbers as tcmpp.h's TCMPP_STATUS_*. */
+        fun of(code: Int): TcmppStatus = when (code) {
+            0 -> SUCCESS
+            2 -> CANCEL
+            else -> FAIL
+        }
+    }
+}
+
+/** How a reply's JSON text is written. */
+enum class TcmppRendering(internal val flag: Int) {
+    /**
+     * WeChat's callback object, for hosts that hand the text to the page as is:
+     * `{…result,"errMsg":"api:ok"}`, `{"errMsg":"api:fail reason","errCode":N}`, `{"errMsg":"api:cancel"}`.
+     */
+    CALLBACK(0),
+
+    /**
+     * The bare reply, for SDKs that add `errMsg` themselves (Android's `req.ok(JSONObject)`):
+     * `{…result}`, `{"code":N,"message":"reason"}` (`code` only when there is one), `{}` on cancel.
+     */
+    BARE(1),
+}
+
+/** One call's reply: how it ended, and its JSON text in the rendering the call asked for. */
+data class TcmppReply(val status: TcmppStatus, val json: String)
+
+/**
+ * The calling mini program, as the SDK knows it (Android's `mMiniAppInfo`): the fields of
+ * tcmpp-core's `AppInfo`. Every field is optional; `null` leaves it out.
+ */
+data class TcmppAppInfo @JvmOverloads constructor(
+    val appId: String?,
+    val appVerType: Int? = null,
+    val version: String? = null,
+    val time: Long? = null,
+    val name: String? = null,
+    val iconUrl: String? = null,
+    val appIntro: String? = null,
+    val appDeveloper: String? = null,
+    val appCategory: String? = null,
+)
+
+/**
+ * Who calls, stated by the host from what its SDK knows: never read from `req.jsonParams`,
+ * which is the mini program's own object. Keep one per running mini program: its JSON is
+ * written once.
+ */
+class TcmppCaller @JvmOverloads constructor(
+    val appInfo: TcmppAppInfo? = null,
+    /** The calling web view, as the SDK reports it. */
+    val webviewId: Long? = null,
+    /** The key the SDK routes this call's intermediate states by. */
+    val stateEvent: String? = null,
+) {
+    /** The caller as the native side reads it (tcmpp.h's `caller_json`). */
+    internal val json: String by lazy {
+        val fields = ArrayList<String>(3)
+        appInfo?.let { app ->
+            val appFields = ArrayList<String>(9)
+            app.appId?.let { appFields += "\"appId\":" + quote(it) }
+            app.appVerType?.let { appFields += "\"appVerType\":$it" }
+            app.version?.let { appFields += "\"version\":" + quote(it) }
+            app.time?.let { appFields += "\"time\":$it" }
+            app.name?.let { appFields += "\"name\":" + quote(it) }
+            app.iconUrl?.let { appFields += "\"iconUrl\":" + quote(it) }
+            app.appIntro?.let { appFields += "\"appIntro\":" + quote(it) }
+            app.appDeveloper?.let { appFields += "\"appDeveloper\":" + quote(it) }
+            app.appCategory?.let { appFields += "\"appCategory\":" + quote(it) }
+            fields += appFields.joinToString(",", "\"appInfo\":{", "}")
+        }
+        webviewId?.let { fields += "\"webviewId\":$it" }
+        stateEvent?.let { fields += "\"stateEvent\":" + quote(it) }
+        fields.joinToString(",", "{", "}")
+    }
+
+    override fun toString(): String = "TcmppCaller($json)"
+
+    private companion object {
+        /**
+         * A JSON string literal. Characters are kept as they are (a lone surrogate too: the
+         * native side refuses it, rather than this guessing a replacement).
+         */
+        fun quote(text: String): String {
+            val out = StringBuilder(text.length + 2).append('"')
+            for (c in text) {
+                when {
+                    c == '"' -> out.append("\\\"")
+                    c == '\\' -> out.append("\\\\")
+                    c < ' ' -> out.append("\\u").append(String.format("%04x", c.code))
+                    else -> out.append(c)
+                }
+            }
+            return out.append('"').toString()
+        }
+    }
+}
+
+/** One registered API, as `TcmppBridge.apis()` lists it. */
+data class TcmppApi(
+    /** The name mini programs call, and the `@JsEvent` name to register. */
+    val name: String,
+    /** Whether a plain `fn` serves it, which can answer a `sync: true` call. */
+    val sync: Boolean,
+    /** The handler's Rust path. */
+    val rustPath: String,
+    /** Where the handler is written (`file:line`). */
+    val location: String,
+)
+
+/** The registry cannot be built: every problem is listed, in the message too. */
+class TcmppBuildException(message: String, val problems: List<String>) : Exception(message)
+
+/** Receives a call's intermediate states (a handler's `Progress`), in order, all before its reply. */
+fun interface TcmppProgressListener {
+    /**
+     * One event. [stateEvent] is the one the caller stated ([TcmppCaller.stateEvent]), else
+     * `null`; [payloadJson] is a JSON object. Runs on the thread that runs the handler.
+     */
+    fun onProgress(stateEvent: String?, payloadJson: String)
+}
+
+/** Receives a call's one reply. */
+fun interface TcmppReplyListener {
+    /**
+     * The reply: exactly once per call, on the calling thread before `dispatch` returns (a plain
+     * `fn`, a refused call) or later on a `tcmpp-worker` thread. An exception it throws is
+     * printed and dropped; it does not reach the other calls.
+     */
+    fun onReply(reply: TcmppReply)
+}
+
+/** A call dispatched with a [TcmppReplyListener]. */
+class TcmppPendingCall internal constructor(private val callId: Long) {
+    /**
+     * Drops the handler's future if it is still running, and answers the call with a
+     * [TcmppStatus.CANCEL] reply; does nothing once the call has been answered.
+     */
+    fun cancel() {
+        if (callId != 0L) TcmppNative.cancel(callId)
+    }
+}

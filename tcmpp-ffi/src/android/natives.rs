@@ -1,0 +1,221 @@
+//! The bodies of `TcmppNative`'s native methods, which `export_jni!`'s `#[no_mangle]` functions
+//! forward to. Each runs inside `EnvUnowned::with_env`, which catches a panic and throws it as a
+//! `RuntimeException` rather than let it unwind into the JVM; a dispatched call's failures are
+//! fail replies, never exceptions.
+
+use std::time::Duration;
+
+use jni::errors::ThrowRuntimeExAndDefault;
+use jni::objects::{JClass, JObject, JObjectArray, JString};
+use jni::sys::{jboolean, jint, jlong, jobjectArray, jstring};
+use jni::vm::JavaVM;
+use jni::{Env, EnvUnowned};
+use tcmpp_core::HandlerKind;
+
+use super::listener::{self, KotlinProgress, KotlinReply, Listener};
+use super::{calls, strings};
+use crate::entry::{answer_now, run};
+use crate::host::Replier;
+use crate::prepare::{CallArgs, dispatch_args};
+use crate::registry::Built;
+use crate::runtime;
+
+/// `TcmppBridge`'s flag (beyond tcmpp.h's): the call has a progress listener.
+const LISTENS_TO_PROGRESS: u32 = 1 << 16;
+
+/// `TcmppNative.init()`: `null`, or the build error's message followed by each problem.
+pub fn init(
+    registry: fn() -> &'static Built,
+    mut env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+) -> jobjectArray {
+    env.with_env(|env| -> jni::errors::Result<jobjectArray> {
+        match registry() {
+            Ok(_) => Ok(std::ptr::null_mut()),
+            Err(failure) => {
+                let mut lines = vec![failure.message.clone()];
+                lines.extend(failure.problems.iter().cloned());
+                string_array(env, &lines)
+            }
+        }
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `TcmppNative.apis()`: four strings per API.
+pub fn apis(
+    registry: fn() -> &'static Built,
+    mut env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+) -> jobjectArray {
+    env.with_env(|env| -> jni::errors::Result<jobjectArray> {
+        let mut fields = Vec::new();
+        if let Ok(registry) = registry() {
+            for api in registry.apis() {
+                fields.push(api.name.to_owned());
+                fields.push((api.kind == HandlerKind::Sync).to_string());
+                fields.push(api.rust_path.to_owned());
+                fields.push(api.location.to_string());
+            }
+        }
+        string_array(env, &fields)
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `TcmppNative.customConfigJson()`: `null` when the registry cannot be built.
+pub fn custom_config_json(
+    registry: fn() -> &'static Built,
+    mut env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+) -> jstring {
+    env.with_env(|env| -> jni::errors::Result<jstring> {
+        match registry() {
+            Ok(registry) => Ok(env.new_string(registry.custom_config_json())?.into_raw()),
+            Err(_) => Ok(std::ptr::null_mut()),
+        }
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// A Java call's arguments, as `TcmppNative.dispatch` and `dispatchSync` take them.
+pub struct JavaCall<'a, 'local> {
+    /// `apiName`.
+    pub api_name: &'a JString<'local>,
+    /// `paramsJson`.
+    pub params_json: &'a JString<'local>,
+    /// `callerJson`.
+    pub caller_json: &'a JString<'local>,
+    /// The flags.
+    pub flags: jint,
+}
+
+/// The strings of a Java call, read.
+struct ReadCall {
+    api_name: Result<Option<String>, String>,
+    params_json: Result<Option<String>, String>,
+    caller_json: Result<Option<String>, String>,
+    flags: u32,
+}
+
+impl ReadCall {
+    fn new(env: &Env<'_>, call: &JavaCall<'_, '_>) -> Self {
+        ReadCall {
+            api_name: strings::read(env, call.api_name, "apiName"),
+            params_json: strings::read(env, call.params_json, "paramsJson"),
+            caller_json: strings::read(env, call.caller_json, "callerJson"),
+            // Bits, as Kotlin writes them.
+            flags: u32::from_ne_bytes(call.flags.to_ne_bytes()),
+        }
+    }
+
+    fn args(&self) -> CallArgs<'_> {
+        CallArgs {
+            api_name: match &self.api_name {
+                Ok(name) => Ok(name.as_deref()),
+                Err(reason) => Err(reason.clone()),
+            },
+            call_json: match &self.params_json {
+                Ok(Some(text)) => Ok(text.as_bytes()),
+                Ok(None) => Err("paramsJson is null".to_owned()),
+                Err(reason) => Err(reason.clone()),
+            },
+            caller_json: match &self.caller_json {
+                Ok(text) => Ok(text.as_deref()),
+                Err(reason) => Err(reason.clone()),
+            },
+            flags: self.flags,
+        }
+    }
+}
+
+/// `TcmppNative.dispatch(…)`: the call's id, or 0 when it was answered before this returns.
+pub fn dispatch<'local>(
+    registry: fn() -> &'static Built,
+    mut env: EnvUnowned<'local>,
+    call: JavaCall<'_, 'local>,
+    listener: JObject<'local>,
+) -> jlong {
+    env.with_env(|env| -> jni::errors::Result<jlong> {
+        let read = ReadCall::new(env, &call);
+        let listener = Listener::hold(env, &listener)?;
+        let replier = Replier::new(KotlinReply(listener.clone()), read.flags);
+        let progress = (read.flags & LISTENS_TO_PROGRESS != 0).then(|| KotlinProgress(listener));
+        let mut id = 0;
+        run(
+            replier,
+            || dispatch_args(registry, read.args(), progress),
+            || {
+                let (registered, cancelled) = calls::register();
+                id = registered;
+                cancelled
+            },
+        );
+        Ok(id)
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `TcmppNative.cancel(callId)`.
+pub fn cancel(mut env: EnvUnowned<'_>, _class: JClass<'_>, call_id: jlong) {
+    env.with_env(|_| -> jni::errors::Result<()> {
+        calls::cancel(call_id);
+        Ok(())
+    })
+    .resolve::<ThrowRuntimeExAndDefault>();
+}
+
+/// `TcmppNative.dispatchSync(…)`: the status digit, then the reply's text.
+pub fn dispatch_sync<'local>(
+    registry: fn() -> &'static Built,
+    mut env: EnvUnowned<'local>,
+    call: JavaCall<'_, 'local>,
+) -> jstring {
+    env.with_env(|env| -> jni::errors::Result<jstring> {
+        let read = ReadCall::new(env, &call);
+        let answer = answer_now(read.flags, || {
+            dispatch_args(registry, read.args(), None::<KotlinProgress>)
+        });
+        let mut text = String::with_capacity(answer.text.len() + 1);
+        // A status is one digit (tcmpp.h's TCMPP_STATUS_*).
+        text.push(char::from(b'0' + u8::try_from(answer.status).unwrap_or(1)));
+        text.push_str(&answer.text);
+        Ok(env.new_string(text)?.into_raw())
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `TcmppNative.shutdown(timeoutMillis)`.
+pub fn shutdown(mut env: EnvUnowned<'_>, _class: JClass<'_>, timeout_millis: jlong) -> jboolean {
+    env.with_env(|_| -> jni::errors::Result<jboolean> {
+        let timeout = Duration::from_millis(u64::try_from(timeout_millis).unwrap_or(0));
+        Ok(runtime::shutdown(timeout))
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `TcmppNative.heldListeners()`.
+pub fn held_listeners(mut env: EnvUnowned<'_>, _class: JClass<'_>) -> jlong {
+    env.with_env(|_| -> jni::errors::Result<jlong> { Ok(listener::held()) })
+        .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `TcmppNative.attachedThreads()`: the threads the `jni` crate attached and has not detached.
+pub fn attached_threads(mut env: EnvUnowned<'_>, _class: JClass<'_>) -> jlong {
+    env.with_env(|_| -> jni::errors::Result<jlong> {
+        let attached = JavaVM::singleton()?.threads_attached();
+        Ok(jlong::try_from(attached).unwrap_or(jlong::MAX))
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// A `String[]` of `lines`.
+fn string_array(env: &mut Env<'_>, lines: &[String]) -> jni::errors::Result<jobjectArray> {
+    let array = JObjectArray::<JString>::new(env, lines.len(), JString::null())?;
+    for (index, line) in lines.iter().enumerate() {
+        let line = env.new_string(line)?;
+        array.set_element(env, index, &line)?;
+        env.delete_local_ref(line);
+    }
+    Ok(array.into_raw())
+}

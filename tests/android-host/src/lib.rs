@@ -1,0 +1,184 @@
+//! Handlers an Android app calls through the shipped Kotlin bridge (`TcmppBridge`): the native
+//! library the JVM loads, exported with one line. `tests/android/BridgeTest.kt` drives it on a
+//! real JVM.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tcmpp_core::{
+    AccessPolicy, ApiError, AppInfo, CallContext, FromContext, Progress, Registry, State,
+    WebViewId, mini_api,
+};
+
+/// The host's name, given as state when the registry is built.
+pub struct HostName(pub &'static str);
+
+/// Builds the registry the bridge serves: state for `aPing`, and a policy that lets
+/// `wx_wallet`, and only it, call the `restricted` API `transfer`.
+pub fn build_registry() -> Result<Registry, tcmpp_core::BuildError> {
+    Registry::builder()
+        .state(HostName("android-host"))
+        .access_policy(AccessPolicy::new().grant("wx_wallet", ["transfer"]))
+        .build()
+}
+
+tcmpp_ffi::export_jni!(build = build_registry);
+
+/// What the mini program sends to the seed API.
+#[derive(Deserialize)]
+pub struct Person {
+    /// A name.
+    pub name: String,
+    /// An age.
+    pub age: u32,
+}
+
+/// What the seed API answers.
+#[derive(Serialize)]
+pub struct Greeting {
+    /// `"success"`.
+    pub result: &'static str,
+    /// `"myApiHandler"`.
+    pub method: &'static str,
+}
+
+/// The seed call of Tencent's page (the benchmark's handler).
+#[mini_api("myApiName")]
+pub async fn my_api(person: Person) -> Result<Greeting, ApiError> {
+    if person.name.is_empty() || person.age > 200 {
+        return Err(ApiError::new("implausible person"));
+    }
+    Ok(Greeting {
+        result: "success",
+        method: "myApiHandler",
+    })
+}
+
+/// The data of `aEcho`.
+#[derive(Deserialize)]
+pub struct Numbered {
+    /// Echoed back, so that each reply can be matched with its call.
+    pub n: u64,
+}
+
+/// Echoes `n`; every 100th call waits for a timer first, so that it is answered from a
+/// runtime worker thread rather than at once.
+#[mini_api("aEcho")]
+pub async fn a_echo(numbered: Numbered) -> Value {
+    if numbered.n % 100 == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    json!({ "n": numbered.n })
+}
+
+/// Fails with a code.
+#[mini_api("aFail")]
+pub async fn a_fail() -> Result<(), ApiError> {
+    tokio::task::yield_now().await;
+    Err(ApiError::new("out of stock").with_code(1001))
+}
+
+/// The user backed out.
+#[mini_api("aCancel")]
+pub async fn a_cancel() -> Result<(), ApiError> {
+    Err(ApiError::cancelled())
+}
+
+/// The data of `aProgress`.
+#[derive(Deserialize)]
+pub struct Steps {
+    /// How many progress events to send.
+    pub steps: u32,
+}
+
+/// Sends `steps` progress events, waiting between them, then answers.
+#[mini_api("aProgress")]
+pub async fn a_progress(steps: Steps, progress: Progress) -> Result<Value, ApiError> {
+    for step in 1..=steps.steps {
+        progress.send(json!({ "step": step }))?;
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    Ok(json!({ "steps": steps.steps }))
+}
+
+/// A plain `fn`: answers synchronous calls.
+#[mini_api("aPing")]
+pub fn a_ping(host: State<HostName>) -> Value {
+    json!({ "pong": host.0 })
+}
+
+/// A handler that panics: the caller gets a fail reply, and nothing unwinds into the JVM.
+#[mini_api("aPanic")]
+pub fn a_panic() {
+    panic!("a bug in a handler");
+}
+
+/// An `async fn` that is not done on its first poll: it cannot answer a synchronous call.
+#[mini_api("aYield")]
+pub async fn a_yield() -> Value {
+    tokio::task::yield_now().await;
+    json!({ "yielded": true })
+}
+
+/// How many `aSlow` futures were dropped before they finished.
+static SLOW_DROPPED: AtomicU64 = AtomicU64::new(0);
+
+/// Counts its own drop when it did not finish.
+struct CountsDrop {
+    finished: bool,
+}
+
+impl Drop for CountsDrop {
+    fn drop(&mut self) {
+        if !self.finished {
+            SLOW_DROPPED.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Takes a minute, unless its future is dropped first (the caller cancelled).
+#[mini_api("aSlow")]
+pub async fn a_slow() -> Value {
+    let mut guard = CountsDrop { finished: false };
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    guard.finished = true;
+    json!({ "slept": true })
+}
+
+/// How many `aSlow` futures were dropped unfinished: what cancelling a coroutine must do.
+#[mini_api("aSlowDropped")]
+pub fn a_slow_dropped() -> Value {
+    json!({ "dropped": SLOW_DROPPED.load(Ordering::SeqCst) })
+}
+
+/// The `stateEvent` the call is routed by, as the handler sees it (`None` without one).
+pub struct StateEvent(pub Option<String>);
+
+impl FromContext for StateEvent {
+    fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
+        Ok(StateEvent(cx.state_event().map(str::to_owned)))
+    }
+}
+
+/// Who is calling, as the handler sees it: what forged call text must not reach.
+#[mini_api("aWho")]
+pub fn a_who(
+    app: Option<AppInfo>,
+    web_view: Option<WebViewId>,
+    #[context] event: StateEvent,
+) -> Value {
+    json!({
+        "appId": app.as_ref().and_then(|app| app.app_id.clone()),
+        "name": app.and_then(|app| app.name),
+        "webviewId": web_view.map(|id| id.0),
+        "stateEvent": event.0,
+    })
+}
+
+/// Moves money: granted to `wx_wallet` alone, so that forging its `appInfo` would pay.
+#[mini_api("transfer", restricted)]
+pub fn transfer(app: AppInfo) -> Value {
+    json!({ "transferredBy": app.app_id })
+}

@@ -1,0 +1,284 @@
+// Drives the shipped TcmppBridge on a real JVM, against tests/android-host's native library;
+// run by tests/android.rs, which checks that every "ok …" line below was printed. Any failed
+// check throws, and the JVM exits non-zero.
+package rs.tcmpp.test
+
+import com.tencent.tmfmini.sdk.launcher.core.model.RequestEvent
+import com.tencent.tmfmini.sdk.launcher.model.MiniAppInfo
+import java.lang.ref.WeakReference
+import java.util.concurrent.ConcurrentLinkedQueue
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicIntegerArray
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.async
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import rs.tcmpp.android.TcmppAppInfo
+import rs.tcmpp.android.TcmppBridge
+import rs.tcmpp.android.TcmppCaller
+import rs.tcmpp.android.TcmppRendering
+import rs.tcmpp.android.TcmppRendering.BARE
+import rs.tcmpp.android.TcmppRendering.CALLBACK
+import rs.tcmpp.android.TcmppReply
+import rs.tcmpp.android.TcmppStatus
+import rs.tcmpp.generated.RustApis
+
+fun check(condition: Boolean, what: () -> String) {
+    if (!condition) throw AssertionError(what())
+}
+
+fun expect(label: String, reply: TcmppReply, status: TcmppStatus, json: String) {
+    check(reply.status == status && reply.json == json) { "$label: expected $status $json, got $reply" }
+    println("ok $label: $json")
+}
+
+fun expectPrefix(label: String, reply: TcmppReply, status: TcmppStatus, jsonPrefix: String) {
+    check(reply.status == status && reply.json.startsWith(jsonPrefix)) {
+        "$label: expected $status $jsonPrefix…, got $reply"
+    }
+    println("ok $label: ${reply.json}")
+}
+
+fun unified(api: String, data: String) = """{"stateEvent":"requestCustomApi","api_name":"$api","data":$data,"webviewId":4}"""
+
+/** Waits, up to [seconds], for [condition]. */
+fun eventually(seconds: Long, condition: () -> Boolean): Boolean {
+    val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds)
+    while (System.nanoTime() < deadline) {
+        if (condition()) return true
+        System.gc()
+        Thread.sleep(10)
+    }
+    return condition()
+}
+
+fun tcmppThreads(): List<String> = Thread.getAllStackTraces().keys.map { it.name }.filter { it.startsWith("tcmpp") }
+
+fun main(args: Array<String>) {
+    try {
+        checks(args)
+    } catch (failure: Throwable) {
+        failure.printStackTrace()
+        // The runtime's threads are attached to the JVM, which would wait for them.
+        kotlin.system.exitProcess(1)
+    }
+}
+
+fun checks(args: Array<String>) {
+    System.load(args[0])
+    val calls = args.getOrNull(1)?.toInt() ?: 100_000
+    TcmppBridge.init()
+
+    val apis = TcmppBridge.apis()
+    check(apis.any { it.name == "aEcho" && !it.sync } && apis.any { it.name == "aPing" && it.sync }) { "apis: $apis" }
+    println("ok apis: ${apis.size} APIs, aPing sync")
+    val config = TcmppBridge.customConfigJson()
+    val extApi = org.json.JSONObject(config).getJSONArray("extApi")
+    val ping = (0 until extApi.length()).map { extApi.getJSONObject(it) }.single { it.getString("name") == "aPing" }
+    check(extApi.length() == apis.size && ping.getBoolean("sync")) { "config: $config" }
+    println("ok custom config")
+
+    runBlocking { outcomes() }
+    syncCalls()
+    runBlocking { callers() }
+    runBlocking { progress() }
+    badInput()
+    throwingListener()
+    runBlocking { cancellation() }
+    plugin()
+    stress(calls)
+    leaks()
+    println("all checks passed")
+}
+
+suspend fun outcomes() {
+    // Every outcome, in both renderings; unified calls, with and without the reported name.
+    expect("success, callback", TcmppBridge.dispatch(null, unified("aEcho", """{"n":7}"""), rendering = CALLBACK), TcmppStatus.SUCCESS, """{"n":7,"errMsg":"aEcho:ok"}""")
+    expect("success, bare", TcmppBridge.dispatch("aEcho", unified("aEcho", """{"n":7}""")), TcmppStatus.SUCCESS, """{"n":7}""")
+    expect("success from a worker, bare", TcmppBridge.dispatch("aEcho", unified("aEcho", """{"n":100}""")), TcmppStatus.SUCCESS, """{"n":100}""")
+    expect("fail, callback", TcmppBridge.dispatch(null, unified("aFail", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errCode":1001,"errMsg":"aFail:fail out of stock"}""")
+    expect("fail, bare", TcmppBridge.dispatch(null, unified("aFail", "{}")), TcmppStatus.FAIL, """{"code":1001,"message":"out of stock"}""")
+    expect("cancel, callback", TcmppBridge.dispatch(null, unified("aCancel", "{}"), rendering = CALLBACK), TcmppStatus.CANCEL, """{"errMsg":"aCancel:cancel"}""")
+    expect("cancel, bare", TcmppBridge.dispatch(null, unified("aCancel", "{}")), TcmppStatus.CANCEL, "{}")
+    expectPrefix("unknown API, callback", TcmppBridge.dispatch(null, unified("nope", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"nope:fail""")
+    expectPrefix("unknown API, bare", TcmppBridge.dispatch(null, unified("nope", "{}")), TcmppStatus.FAIL, """{"message":""")
+    expectPrefix("bad JSON, callback", TcmppBridge.dispatch(null, "{not json", rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"invokeNativePlugin:fail invalid call: not valid JSON""")
+    expectPrefix("bad data, bare", TcmppBridge.dispatch(null, unified("aEcho", """{"n":"seven"}""")), TcmppStatus.FAIL, """{"message":"invalid data""")
+    expectPrefix("handler panic, callback", TcmppBridge.dispatch(null, unified("aPanic", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aPanic:fail""")
+    expectPrefix("handler panic, bare", TcmppBridge.dispatch(null, unified("aPanic", "{}")), TcmppStatus.FAIL, """{"message":""")
+    expectPrefix("names disagree", TcmppBridge.dispatch("aPing", unified("aEcho", """{"n":1}""")), TcmppStatus.FAIL, """{"message":"invalid call""")
+    // The legacy format: the object is the data, the name comes beside it.
+    expect("legacy", TcmppBridge.dispatch("aEcho", """{"n":3}""", legacy = true), TcmppStatus.SUCCESS, """{"n":3}""")
+    expect("legacy, callback", TcmppBridge.dispatch("aEcho", """{"n":3}""", rendering = CALLBACK, legacy = true), TcmppStatus.SUCCESS, """{"n":3,"errMsg":"aEcho:ok"}""")
+    expectPrefix("legacy without a name", TcmppBridge.dispatch(null, """{"n":3}""", legacy = true), TcmppStatus.FAIL, """{"message":"invalid call: a legacy-format call needs the api_name""")
+}
+
+fun syncCalls() {
+    expect("sync call", TcmppBridge.dispatchSync(null, unified("aPing", "{}")), TcmppStatus.SUCCESS, """{"pong":"android-host"}""")
+    expect("sync call, callback", TcmppBridge.dispatchSync("aPing", unified("aPing", "{}"), rendering = CALLBACK), TcmppStatus.SUCCESS, """{"pong":"android-host","errMsg":"aPing:ok"}""")
+    expect("sync call to an async API done at once", TcmppBridge.dispatchSync(null, unified("aEcho", """{"n":1}""")), TcmppStatus.SUCCESS, """{"n":1}""")
+    expectPrefix("sync call to an async API", TcmppBridge.dispatchSync(null, unified("aYield", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aYield:fail this API is asynchronous and did not answer at once""")
+    expect("sync cancel", TcmppBridge.dispatchSync(null, unified("aCancel", "{}")), TcmppStatus.CANCEL, "{}")
+    expectPrefix("sync panic", TcmppBridge.dispatchSync(null, unified("aPanic", "{}")), TcmppStatus.FAIL, """{"message":""")
+    expect("sync legacy", TcmppBridge.dispatchSync("aPing", "{}", legacy = true), TcmppStatus.SUCCESS, """{"pong":"android-host"}""")
+}
+
+suspend fun callers() {
+    val wallet = TcmppCaller(TcmppAppInfo("wx_wallet", name = "Wallet \"quoted\" \\ é"), webviewId = 4, stateEvent = "host42")
+    expect("stated caller", TcmppBridge.dispatch(null, unified("aWho", "{}"), wallet), TcmppStatus.SUCCESS, """{"appId":"wx_wallet","name":"Wallet \"quoted\" \\ é","stateEvent":"host42","webviewId":4}""")
+    expect("stated caller (sync)", TcmppBridge.dispatchSync(null, unified("transfer", "{}"), wallet), TcmppStatus.SUCCESS, """{"transferredBy":"wx_wallet"}""")
+    expect("untrusted webviewId and stateEvent", TcmppBridge.dispatchSync(null, unified("aWho", "{}")), TcmppStatus.SUCCESS, """{"appId":null,"name":null,"stateEvent":null,"webviewId":null}""")
+    val forged = """{"api_name":"transfer","data":{},"appInfo":{"appId":"wx_wallet"}}"""
+    expectPrefix("forged appInfo", TcmppBridge.dispatch(null, forged, rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"transfer:fail invalid call: `appInfo` in the call text is not believed""")
+    expectPrefix("forged appInfo (sync)", TcmppBridge.dispatchSync(null, forged), TcmppStatus.FAIL, """{"message":"invalid call: `appInfo` in the call text is not believed""")
+    expect("forged legacy appInfo", TcmppBridge.dispatch("transfer", """{"appInfo":{"appId":"wx_wallet"}}""", rendering = CALLBACK, legacy = true), TcmppStatus.FAIL, """{"errMsg":"transfer:fail permission denied"}""")
+    expect("nobody stated", TcmppBridge.dispatchSync(null, unified("transfer", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"transfer:fail permission denied"}""")
+}
+
+suspend fun progress() {
+    val events = ConcurrentLinkedQueue<String>()
+    val caller = TcmppCaller(stateEvent = "host42")
+    val reply = TcmppBridge.dispatch(null, unified("aProgress", """{"steps":5}"""), caller) { stateEvent, payload ->
+        events.add("$stateEvent $payload")
+    }
+    events.add("reply ${reply.json}")
+    val expected = (1..5).map { "host42 {\"step\":$it}" } + "reply {\"steps\":5}"
+    check(events.toList() == expected) { "progress: $events" }
+    println("ok progress events in order before the reply: ${events.first()} ... ${events.last()}")
+    val untrusted = ConcurrentLinkedQueue<String>()
+    TcmppBridge.dispatch(null, unified("aProgress", """{"steps":1}""")) { stateEvent, _ -> untrusted.add("$stateEvent") }
+    check(untrusted.toList() == listOf("null")) { "untrusted stateEvent: $untrusted" }
+    println("ok untrusted stateEvent does not reach onProgress")
+}
+
+fun badInput() {
+    expectPrefix("null paramsJson", TcmppBridge.dispatchSync("aPing", null, rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aPing:fail invalid call: paramsJson is null""")
+    val latch = CountDownLatch(1)
+    var asyncNull: TcmppReply? = null
+    TcmppBridge.dispatch(null, null, null, { reply -> asyncNull = reply; latch.countDown() })
+    latch.await(10, TimeUnit.SECONDS)
+    expectPrefix("null paramsJson, async", asyncNull!!, TcmppStatus.FAIL, """{"message":"invalid call: paramsJson is null""")
+    val lone = "\uD800"
+    expectPrefix("lone surrogate in paramsJson", TcmppBridge.dispatchSync("aEcho", unified("aEcho", """{"n":1,"s":"$lone"}"""), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aEcho:fail invalid call: paramsJson is not valid UTF-16""")
+    expectPrefix("lone surrogate in apiName", TcmppBridge.dispatchSync("aEcho$lone", unified("aEcho", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"invokeNativePlugin:fail invalid call: apiName is not valid UTF-16""")
+    val loneCaller = TcmppCaller(TcmppAppInfo("wx_$lone"))
+    expectPrefix("lone surrogate in the caller", TcmppBridge.dispatchSync(null, unified("aWho", "{}"), loneCaller), TcmppStatus.FAIL, """{"message":"invalid caller: callerJson is not valid UTF-16""")
+    expect("a surrogate pair is fine", TcmppBridge.dispatchSync(null, unified("aWho", "{}"), TcmppCaller(TcmppAppInfo("wx_\uD83D\uDE00"))), TcmppStatus.SUCCESS, """{"appId":"wx_😀","name":null,"stateEvent":null,"webviewId":null}""")
+}
+
+fun throwingListener() {
+    // The listener throws, on the calling thread and on a worker: each exception is printed
+    // and stops there; the process and the other calls go on.
+    TcmppBridge.dispatch(null, unified("aPing", "{}"), null, { throw IllegalStateException("listener boom on the calling thread") })
+    TcmppBridge.dispatch(null, unified("aEcho", """{"n":200}"""), null, { throw IllegalStateException("listener boom on a worker") })
+    val after = CountDownLatch(2)
+    TcmppBridge.dispatch(null, unified("aPing", "{}"), null, { after.countDown() })
+    TcmppBridge.dispatch(null, unified("aEcho", """{"n":300}"""), null, { after.countDown() })
+    check(after.await(10, TimeUnit.SECONDS)) { "replies after a throwing listener" }
+    check(eventually(10) { TcmppBridge.heldListeners() == 0L }) { "listeners held after throwing: ${TcmppBridge.heldListeners()}" }
+    println("ok a throwing listener: other replies arrive")
+}
+
+suspend fun cancellation() {
+    val dropped = { TcmppBridge.dispatchSync(null, unified("aSlowDropped", "{}")).json }
+    check(dropped() == """{"dropped":0}""") { "dropped before: ${dropped()}" }
+    kotlinx.coroutines.coroutineScope {
+        val call = async(start = CoroutineStart.UNDISPATCHED) { TcmppBridge.dispatch(null, unified("aSlow", "{}")) }
+        delay(20)
+        call.cancel()
+    }
+    check(eventually(10) { dropped() == """{"dropped":1}""" }) { "the cancelled coroutine's future was not dropped: ${dropped()}" }
+    println("ok coroutine cancellation drops the handler's future")
+    val reply = CompletableDeferred<TcmppReply>()
+    val pending = TcmppBridge.dispatch(null, unified("aSlow", "{}"), null, { reply.complete(it) }, rendering = CALLBACK)
+    pending.cancel()
+    expect("a cancelled callback call gets a cancel reply", withTimeout(10_000) { reply.await() }, TcmppStatus.CANCEL, """{"errMsg":"aSlow:cancel"}""")
+    pending.cancel() // Answered already: nothing happens.
+    check(eventually(10) { dropped() == """{"dropped":2}""" }) { "dropped: ${dropped()}" }
+    val timeout = runCatching { withTimeout(30) { TcmppBridge.dispatch(null, unified("aSlow", "{}")) } }
+    check(timeout.isFailure && eventually(10) { dropped() == """{"dropped":3}""" }) { "timeout: $timeout, ${dropped()}" }
+    println("ok withTimeout drops the handler's future")
+}
+
+fun plugin() {
+    // The generated @JsEvent plugin, against the SDK stand-ins.
+    val plugin = RustApis()
+    plugin.standInSetMiniAppInfo(MiniAppInfo("wx_wallet"))
+    val ok = RequestEvent("aProgress", unified("aProgress", """{"steps":2}"""))
+    plugin.dispatch(ok)
+    check(ok.answered.await(10, TimeUnit.SECONDS)) { "plugin: no answer" }
+    check(ok.answersSoFar() == listOf("state {\"step\":1}", "state {\"step\":2}", "ok {\"steps\":2}")) { "plugin progress: ${ok.answers}" }
+    println("ok plugin: sendState, then ok")
+    val fail = RequestEvent("aFail", unified("aFail", "{}"))
+    plugin.dispatch(fail)
+    check(fail.answered.await(10, TimeUnit.SECONDS) && fail.answersSoFar() == listOf("fail out of stock")) { "plugin fail: ${fail.answers}" }
+    println("ok plugin: fail")
+    val sync = RequestEvent("transfer", unified("transfer", "{}"))
+    check(plugin.dispatchSync(sync) == """{"transferredBy":"wx_wallet"}""" && sync.answersSoFar() == listOf("okSync {\"transferredBy\":\"wx_wallet\"}")) { "plugin sync: ${sync.answers}" }
+    println("ok plugin: okSync with the caller from mMiniAppInfo")
+    plugin.standInSetMiniAppInfo(MiniAppInfo("wx_other"))
+    val denied = RequestEvent("transfer", unified("transfer", "{}"))
+    plugin.dispatchSync(denied)
+    check(denied.answersSoFar() == listOf("failSync {} permission denied")) { "plugin denied: ${denied.answers}" }
+    val forged = RequestEvent("transfer", """{"api_name":"transfer","data":{},"appInfo":{"appId":"wx_wallet"}}""")
+    plugin.dispatchSync(forged)
+    check(forged.answersSoFar().single().startsWith("failSync {} invalid call: `appInfo` in the call text is not believed")) { "plugin forged: ${forged.answers}" }
+    println("ok plugin: failSync, and req.jsonParams never names the caller")
+}
+
+fun stress(calls: Int) {
+    val threads = 8
+    val perThread = calls / threads
+    val total = perThread * threads
+    val answers = AtomicIntegerArray(total)
+    val wrong = AtomicInteger()
+    val done = CountDownLatch(total)
+    // A weak reference to every 100th reply listener: a global reference leaked would keep it.
+    val watched = ConcurrentLinkedQueue<WeakReference<Any>>()
+    val sawWorker = AtomicInteger()
+    val started = System.nanoTime()
+    val workers = (0 until threads).map { t ->
+        Thread {
+            for (i in 0 until perThread) {
+                val n = t * perThread + i
+                val listener = rs.tcmpp.android.TcmppReplyListener { reply ->
+                    if (reply.status != TcmppStatus.SUCCESS || reply.json != "{\"n\":$n}") wrong.incrementAndGet()
+                    if (Thread.currentThread().name == "tcmpp-worker") sawWorker.incrementAndGet()
+                    answers.incrementAndGet(n)
+                    done.countDown()
+                }
+                if (n % 100 == 0) watched.add(WeakReference(listener))
+                TcmppBridge.dispatch(null, "{\"api_name\":\"aEcho\",\"data\":{\"n\":$n}}", null, listener)
+            }
+        }.apply { start() }
+    }
+    workers.forEach { it.join() }
+    check(done.await(120, TimeUnit.SECONDS)) { "stress: ${done.count} calls unanswered" }
+    val seconds = (System.nanoTime() - started) / 1e9
+    check(wrong.get() == 0) { "stress: ${wrong.get()} wrong replies" }
+    for (n in 0 until total) check(answers.get(n) == 1) { "stress: call $n answered ${answers.get(n)} times" }
+    check(sawWorker.get() > 0 && tcmppThreads().isNotEmpty()) { "stress: no reply came from an attached worker thread" }
+    check(TcmppBridge.attachedThreads() > 0) { "stress: no thread attached" }
+    println("ok concurrency: $total calls from $threads threads, each answered exactly once (${sawWorker.get()} from workers, ${"%.1f".format(seconds)} s)")
+    check(eventually(20) { TcmppBridge.heldListeners() == 0L }) { "leak: ${TcmppBridge.heldListeners()} listeners held" }
+    check(eventually(20) { watched.all { it.get() == null } }) { "leak: ${watched.count { it.get() != null }} of ${watched.size} listeners still reachable" }
+    println("ok no global reference leaked: 0 held, ${watched.size} watched listeners collected")
+}
+
+fun leaks() {
+    check(TcmppBridge.shutdown()) { "shutdown timed out" }
+    check(eventually(10) { TcmppBridge.attachedThreads() == 0L && tcmppThreads().isEmpty() }) {
+        "threads left attached: ${TcmppBridge.attachedThreads()}, ${tcmppThreads()}"
+    }
+    println("ok no thread left attached: 0 attached, no tcmpp thread in the JVM")
+    // A call after the shutdown starts a new runtime.
+    val after = CountDownLatch(1)
+    TcmppBridge.dispatch(null, unified("aEcho", """{"n":400}"""), null, { after.countDown() })
+    check(after.await(10, TimeUnit.SECONDS)) { "no reply after a shutdown" }
+    check(TcmppBridge.shutdown() && eventually(10) { TcmppBridge.attachedThreads() == 0L && TcmppBridge.heldListeners() == 0L }) { "second shutdown" }
+    println("ok the runtime restarts after a shutdown, and stops again")
+}
