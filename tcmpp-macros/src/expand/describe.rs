@@ -28,7 +28,7 @@ pub(super) fn function(handler: &Handler<'_>, names: &Names<'_>) -> TokenStream 
             // there.
             quote_spanned! {ty.span()=>
                 let __tcmpp_data = #private::TypeProbe::<#ty>::new();
-                described(&__tcmpp_data);
+                described_to_the_mini_program(&__tcmpp_data);
                 (&__tcmpp_data).__tcmpp_data(#types);
             }
         }
@@ -45,7 +45,8 @@ pub(super) fn function(handler: &Handler<'_>, names: &Names<'_>) -> TokenStream 
     } else {
         quote!(#private::ReturnProbe::of(|| #call))
     };
-    let success_described = quote_spanned!(handler.reply.value_span=> described(&__tcmpp_success););
+    let success_described =
+        quote_spanned!(handler.reply.value_span=> described_to_the_mini_program(&__tcmpp_success););
     let progress = handler
         .params
         .iter()
@@ -63,7 +64,7 @@ pub(super) fn function(handler: &Handler<'_>, names: &Names<'_>) -> TokenStream 
         .then(|| quote!(#types.custom_context();));
     quote! {
         #[allow(dead_code)]
-        fn described<T: #krate::DescribedType>(_: &#private::TypeProbe<T>) {}
+        fn described_to_the_mini_program<T: #krate::DescribedType>(_: &#private::TypeProbe<T>) {}
 
         #[allow(dead_code, unused_variables)]
         fn __tcmpp_describe(#types: &mut #private::Describer<'_>) {
