@@ -159,7 +159,7 @@ mod generated {
         /// Fails, naming each one, when a handler's data or reply type does not implement
         /// `schemars::JsonSchema`: a type that cannot be described is never declared as `any`.
         ///
-        /// ```
+        /// ```rust,standalone_crate
         /// use serde::{Deserialize, Serialize};
         /// use tcmpp_core::{mini_api, Registry};
         ///
