@@ -1,8 +1,8 @@
 //! Under tcmpp-core's `typed-client-strict` feature, a handler type that cannot be described to
 //! the mini program is a compile error at the handler, on the type.
 //!
-//! A trybuild case cannot show it: trybuild builds its cases with this workspace's features,
-//! and the workspace cannot turn the feature on (features unify across members, so every
+//! A trybuild case cannot show it: trybuild builds its cases with the features its package's
+//! manifest gives, and no member of the workspace can turn the feature on (features unify across members, so every
 //! handler of every test would have to derive `JsonSchema`). The case is a crate of its own,
 //! outside the workspace (`strict-types/`), checked with `cargo check` into
 //! `target/strict-types`; its errors must be `strict-types/expected.stderr`, as trybuild

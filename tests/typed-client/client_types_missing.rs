@@ -57,7 +57,7 @@ fn every_undescribed_type_is_named_with_its_api() {
     );
     assert!(
         message.contains(
-            "\n  - `takesUndescribed` (client_types_missing::takes_undescribed at tests/client_types_missing.rs:"
+            "\n  - `takesUndescribed` (client_types_missing::takes_undescribed at tests/typed-client/client_types_missing.rs:"
         ),
         "{message}"
     );
