@@ -184,6 +184,12 @@ enum Edit {
         at: usize,
         with: Value,
     },
+    /// Replaces the `at`-th number of the value (counting numbers only), so that the bounds
+    /// of its integer types come up often.
+    Renumber {
+        at: usize,
+        with: Value,
+    },
     Remove {
         at: usize,
         key_index: usize,
@@ -198,6 +204,7 @@ enum Edit {
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (any::<usize>(), any_json()).prop_map(|(at, with)| Edit::Replace { at, with }),
+        (any::<usize>(), number()).prop_map(|(at, with)| Edit::Renumber { at, with }),
         (any::<usize>(), any::<usize>()).prop_map(|(at, key_index)| Edit::Remove { at, key_index }),
         (any::<usize>(), key(), any_json()).prop_map(|(at, key, value)| Edit::Insert {
             at,
@@ -235,14 +242,31 @@ fn apply(value: &mut Value, edit: &Edit) {
         }
         unreachable!("the index is below the node count")
     }
-    let (at, target) = match edit {
-        Edit::Replace { at, .. } | Edit::Remove { at, .. } | Edit::Insert { at, .. } => {
-            (*at, &mut *value)
+    fn numbers(value: &mut Value) -> Vec<&mut Value> {
+        match value {
+            Value::Number(_) => vec![value],
+            Value::Array(items) => items.iter_mut().flat_map(numbers).collect(),
+            Value::Object(map) => map.values_mut().flat_map(numbers).collect(),
+            _ => Vec::new(),
         }
+    }
+    if let Edit::Renumber { at, with } = edit {
+        let mut found = numbers(value);
+        let len = found.len();
+        if let Some(number) = found.get_mut(at % len.max(1)) {
+            **number = with.clone();
+        }
+        return;
+    }
+    let (at, target) = match edit {
+        Edit::Replace { at, .. }
+        | Edit::Renumber { at, .. }
+        | Edit::Remove { at, .. }
+        | Edit::Insert { at, .. } => (*at, &mut *value),
     };
     let target = node(target, at % count(target));
     match edit {
-        Edit::Replace { with, .. } => *target = with.clone(),
+        Edit::Replace { with, .. } | Edit::Renumber { with, .. } => *target = with.clone(),
         Edit::Remove { key_index, .. } => {
             if let Value::Object(map) = target {
                 if let Some(key) = map.keys().nth(key_index % map.len().max(1)).cloned() {
