@@ -66,6 +66,7 @@
 mod access;
 mod bounds;
 mod call;
+mod client_types;
 mod context;
 mod custom_config;
 mod data;
@@ -82,6 +83,9 @@ mod wire;
 pub use access::{AccessPolicy, Grant};
 pub use bounds::{DataParam, ReplyValue, StateValue};
 pub use call::{AppInfo, Caller, MiniApiCall};
+pub use client_types::DescribedType;
+#[cfg(feature = "typed-client")]
+pub use client_types::{ClientTypes, ClientTypesError};
 pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId};
 pub use dispatch::{Dispatch, Input, ReplyFuture, ReplyOutput};
 pub use error::{ApiError, IntoApiError};
@@ -168,6 +172,10 @@ pub use tcmpp_macros::mini_api;
 /// Support for code that `#[mini_api]` generates. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::client_types::{
+        DescribeData, DescribeFn, DescribeResult, Describer, ErrorProbe, KnownError, MessageError,
+        ReturnProbe, TypeProbe, Undescribed, absent,
+    };
     pub use crate::handler::{
         ApiEntry, ContextParam, HandlerReply, Invocation, Outcome, ReplyFormat, ResultKind,
         ResultTag, ValueKind, ValueTag, failure, success,

@@ -3,6 +3,7 @@
 
 mod bounds;
 mod call;
+mod describe;
 mod entry;
 mod params;
 mod unique_name;
@@ -110,6 +111,7 @@ fn registration(
     let bounds = bounds::functions(&names);
     let params = params::extraction(&handler.params, &names);
     let run = call::run(handler, &params.args, &names);
+    let describe = describe::function(handler, &names);
     let entry = entry::submit(handler, name, options, &params, &names);
     let Names {
         private,
@@ -135,6 +137,8 @@ fn registration(
                 #data
                 #run
             }
+
+            #describe
 
             #entry
         };

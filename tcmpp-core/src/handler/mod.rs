@@ -44,6 +44,8 @@ pub struct ApiEntry {
     pub timeout_ms: Option<u64>,
     /// Whether only callers the access policy grants may call the API (`restricted`).
     pub restricted: bool,
+    /// Describes the handler's types to the mini program; nothing without `typed-client`.
+    pub describe: crate::client_types::DescribeFn,
 }
 
 inventory::collect!(ApiEntry);

@@ -56,6 +56,7 @@ pub(super) fn submit(
                 timeout_ms: #timeout_ms,
                 restricted: #restricted,
                 required_states: &[#(#required_states),*],
+                describe: #private::DescribeFn::new(__tcmpp_describe),
             }
         }
     }

@@ -1,0 +1,289 @@
+//! Every handler's types, gathered from the registry into one set of named definitions.
+//!
+//! Data is described as serde *deserializes* it (a `#[serde(default)]` field or an `Option`
+//! may be left out) and results as serde *serializes* them (a field with
+//! `skip_serializing_if` may be missing, an `Option` is there as `null`): one generator per
+//! direction. A type whose two descriptions differ is declared twice, the reply side's
+//! declaration named with an `Output` suffix; every other type is declared once, however many
+//! APIs use it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::SchemaGenerator;
+use schemars::generate::SchemaSettings;
+use serde_json::{Map, Value};
+
+use super::describe::{Described, Describer, HandlerTypes};
+use crate::handler::HandlerKind;
+use crate::registry::Registry;
+
+/// The schema generators a handler's `describe` function writes to.
+pub(crate) struct Generators {
+    /// Describes types as serde deserializes them: the data parameters.
+    pub(crate) data: SchemaGenerator,
+    /// Describes types as serde serializes them: the results.
+    pub(crate) result: SchemaGenerator,
+}
+
+/// One API as the generated files describe it.
+pub(crate) struct ApiTypes {
+    pub(crate) name: &'static str,
+    pub(crate) rust_path: &'static str,
+    /// A plain `fn`, which can answer `sync: true` calls.
+    pub(crate) sync: bool,
+    /// The schema of `data`; `None` when the handler takes no data parameter (anything goes).
+    pub(crate) data: Option<Value>,
+    /// Whether a call may leave `data` out.
+    pub(crate) data_optional: bool,
+    /// The schema of the success object, before `errMsg`.
+    pub(crate) result: Value,
+    /// Whether a fail reply may carry an `errCode`, and the call may be cancelled.
+    pub(crate) code_and_cancel: bool,
+    /// Whether the handler sends progress (a JSON object each, until progress is typed).
+    pub(crate) progress: bool,
+}
+
+/// Every API and every named type they use.
+pub(crate) struct Document {
+    /// Sorted by name, as the registry lists them.
+    pub(crate) apis: Vec<ApiTypes>,
+    /// The named types, by the name `$ref`s use (`#/$defs/<name>`), sorted.
+    pub(crate) definitions: BTreeMap<String, Value>,
+}
+
+/// A handler type that does not implement `schemars::JsonSchema`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Missing {
+    pub(crate) api: &'static str,
+    pub(crate) rust_path: &'static str,
+    pub(crate) location: String,
+    /// `"data"` or `"reply"`.
+    pub(crate) role: &'static str,
+    pub(crate) type_name: &'static str,
+}
+
+const DEFINITIONS: &str = "#/$defs/";
+
+impl Document {
+    /// Describes every API of `registry`, or lists every type that cannot be described.
+    pub(crate) fn of(registry: &Registry) -> Result<Self, Vec<Missing>> {
+        let settings = SchemaSettings::draft2020_12();
+        let mut generators = Generators {
+            data: settings.clone().for_deserialize().into_generator(),
+            result: settings.for_serialize().into_generator(),
+        };
+        let mut apis = Vec::with_capacity(registry.len());
+        let mut missing = Vec::new();
+        for api in registry.apis() {
+            let Some(entry) = registry.lookup(api.name) else {
+                continue;
+            };
+            let mut describer = Describer {
+                generators: &mut generators,
+                types: HandlerTypes::default(),
+            };
+            (entry.describe.0)(&mut describer);
+            let HandlerTypes {
+                data,
+                data_optional,
+                result,
+                fails_with_api_error,
+                custom_context,
+                progress,
+            } = describer.types;
+            let mut schema_of = |described: Option<Described>, role| match described {
+                Some(Described::Schema(schema)) => Some(schema),
+                Some(Described::Undescribed(type_name)) => {
+                    missing.push(Missing {
+                        api: api.name,
+                        rust_path: api.rust_path,
+                        location: api.location.to_string(),
+                        role,
+                        type_name,
+                    });
+                    None
+                }
+                None => None,
+            };
+            let data = schema_of(data, "data");
+            let result = schema_of(result, "reply");
+            apis.push(ApiTypes {
+                name: api.name,
+                rust_path: api.rust_path,
+                sync: api.kind == HandlerKind::Sync,
+                data,
+                data_optional,
+                // `None` only for a type already listed as missing.
+                result: success_object(result.unwrap_or(Value::Bool(true))),
+                code_and_cancel: fails_with_api_error || custom_context,
+                progress,
+            });
+        }
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let data_definitions = generators.data.take_definitions(true);
+        let result_definitions = generators.result.take_definitions(true);
+        let renamed = reply_side_names(&data_definitions, &result_definitions);
+        let mut definitions: BTreeMap<String, Value> = data_definitions.into_iter().collect();
+        for (name, mut schema) in result_definitions {
+            rename_refs(&mut schema, &renamed);
+            let name = renamed.get(&name).cloned().unwrap_or(name);
+            definitions.entry(name).or_insert(schema);
+        }
+        for api in &mut apis {
+            rename_refs(&mut api.result, &renamed);
+        }
+        for schema in definitions.values_mut().chain(
+            apis.iter_mut()
+                .flat_map(|api| api.data.iter_mut().chain([&mut api.result])),
+        ) {
+            bound_integers(schema);
+        }
+        Ok(Document { apis, definitions })
+    }
+}
+
+/// The success object a result schema stands for: `()` and `None` (`null`) reply an empty
+/// object, and a `serde_json::Value` (any value) an object of any keys, since anything else is
+/// a fail reply.
+fn success_object(schema: Value) -> Value {
+    let empty = || serde_json::json!({ "type": "object", "maxProperties": 0 });
+    match schema {
+        Value::Bool(true) => serde_json::json!({ "type": "object" }),
+        Value::Object(mut map) => {
+            if map.get("type") == Some(&Value::from("null")) {
+                return empty();
+            }
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                if types.iter().any(|name| name == "null") {
+                    types.retain(|name| name != "null");
+                    let rest = Value::Object(std::mem::take(&mut map));
+                    return serde_json::json!({ "anyOf": [rest, empty()] });
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                if let Some(Value::Array(members)) = map.get_mut(key) {
+                    for member in members.iter_mut() {
+                        if member.get("type") == Some(&Value::from("null")) {
+                            *member = empty();
+                        }
+                    }
+                }
+            }
+            Value::Object(map)
+        }
+        other => other,
+    }
+}
+
+/// The names that reply-side definitions take when they differ from the data-side definition
+/// of the same name: a definition differs when its own schema does, or when it refers to one
+/// that was renamed, so the renaming runs until nothing changes.
+fn reply_side_names(
+    data: &Map<String, Value>,
+    result: &Map<String, Value>,
+) -> BTreeMap<String, String> {
+    let taken: BTreeSet<&str> = data
+        .keys()
+        .chain(result.keys())
+        .map(String::as_str)
+        .collect();
+    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+    loop {
+        let mut changed = false;
+        for (name, schema) in result {
+            if renamed.contains_key(name) {
+                continue;
+            }
+            let Some(data_schema) = data.get(name) else {
+                continue;
+            };
+            let mut schema = schema.clone();
+            rename_refs(&mut schema, &renamed);
+            if schema != *data_schema {
+                let mut new_name = format!("{name}Output");
+                let mut n = 2;
+                while taken.contains(new_name.as_str())
+                    || renamed.values().any(|used| *used == new_name)
+                {
+                    new_name = format!("{name}Output{n}");
+                    n += 1;
+                }
+                renamed.insert(name.clone(), new_name);
+                changed = true;
+            }
+        }
+        if !changed {
+            return renamed;
+        }
+    }
+}
+
+/// Points every `$ref` to a renamed definition at its new name.
+fn rename_refs(schema: &mut Value, renamed: &BTreeMap<String, String>) {
+    if renamed.is_empty() {
+        return;
+    }
+    for_each_schema(schema, &mut |map| {
+        if let Some(Value::String(reference)) = map.get_mut("$ref") {
+            if let Some(new_name) = referenced_name(reference).and_then(|name| renamed.get(&name)) {
+                *reference = format!("{DEFINITIONS}{}", escape_pointer(new_name));
+            }
+        }
+    });
+}
+
+/// Calls `visit` on every object in `schema` that may be a schema, skipping the keywords whose
+/// values are JSON data (`const`, `enum`, `default`, `examples`), not schemas.
+pub(crate) fn for_each_schema(schema: &mut Value, visit: &mut impl FnMut(&mut Map<String, Value>)) {
+    match schema {
+        Value::Object(map) => {
+            visit(map);
+            for (key, value) in map.iter_mut() {
+                if !matches!(key.as_str(), "const" | "enum" | "default" | "examples") {
+                    for_each_schema(value, visit);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| for_each_schema(item, visit)),
+        _ => {}
+    }
+}
+
+/// The definition name a `$ref` points to, when it points into the definitions.
+pub(crate) fn referenced_name(reference: &str) -> Option<String> {
+    reference.strip_prefix(DEFINITIONS).map(unescape_pointer)
+}
+
+/// A JSON pointer token as written in a `$ref` (RFC 6901).
+pub(crate) fn escape_pointer(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+fn unescape_pointer(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Adds the bounds of a sized integer to its schema where schemars leaves them out (it gives
+/// `i32` to `u64` only a `format`), so that the schema refuses what serde refuses.
+///
+/// JSON Schema cannot refuse what serde_json also refuses for an integer type: a number with a
+/// zero fraction, such as `1.0`, is an integer to JSON Schema and a float to serde_json.
+fn bound_integers(schema: &mut Value) {
+    for_each_schema(schema, &mut |map| {
+        let bounds: Option<(Value, Value)> = match map.get("format").and_then(Value::as_str) {
+            Some("int32") => Some((i32::MIN.into(), i32::MAX.into())),
+            Some("uint32") => Some((0.into(), u32::MAX.into())),
+            Some("int64") => Some((i64::MIN.into(), i64::MAX.into())),
+            Some("uint64") => Some((0.into(), u64::MAX.into())),
+            _ => None,
+        };
+        if let Some((minimum, maximum)) = bounds {
+            map.entry("minimum").or_insert(minimum);
+            map.entry("maximum").or_insert(maximum);
+        }
+    });
+}

@@ -1,0 +1,98 @@
+//! The handler's `describe` function: how the registry tells the mini program side about the
+//! handler's types (tcmpp_core's `typed-client` feature).
+//!
+//! The function is generated whatever the features, and says the same thing in every build:
+//! the data type, the type the handler returns (named from a call of the function, so that an
+//! alias of `Result` or an `impl Trait` is seen through), whether a context parameter of the
+//! user's own may refuse the call, and whether the handler sends progress. tcmpp_core decides
+//! what describing costs: nothing without the feature.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::Names;
+use crate::ast::{Handler, ParamKind, Role, last_segment, single_type_argument};
+
+pub(super) fn function(handler: &Handler<'_>, names: &Names<'_>) -> TokenStream {
+    let Names { krate, private, .. } = names;
+    let types = quote!(__tcmpp_types);
+    let data = match handler
+        .params
+        .iter()
+        .find(|param| matches!(param.kind, ParamKind::Data))
+    {
+        Some(param) => {
+            let ty = param.ty;
+            // Spanned at the data type, so that a type that cannot be described is reported
+            // there.
+            quote_spanned! {ty.span()=>
+                let __tcmpp_data = #private::TypeProbe::<#ty>::new();
+                described_to_the_mini_program(&__tcmpp_data);
+                (&__tcmpp_data).__tcmpp_data(#types);
+            }
+        }
+        None => quote!(#types.no_data();),
+    };
+    // The handler called in a closure that never runs, with arguments of no value
+    // (`absent()`), so that what it returns is named exactly as the adapter sees it. Spanned
+    // like the adapter's call, so that a handler that cannot be called is reported once.
+    let fn_ident = handler.ident;
+    let absent = handler.params.iter().map(|_| quote!(#private::absent()));
+    let call = quote_spanned!(fn_ident.span()=> #fn_ident(#(#absent),*));
+    let returned = if handler.is_async {
+        quote!(#private::ReturnProbe::of_future(|| #call))
+    } else {
+        quote!(#private::ReturnProbe::of(|| #call))
+    };
+    let success_described =
+        quote_spanned!(handler.reply.value_span=> described_to_the_mini_program(&__tcmpp_success););
+    let progress = handler
+        .params
+        .iter()
+        .any(|param| param.markers.is_empty() && is_progress(param.ty))
+        .then(|| quote!(#types.progress();));
+    let custom_context = handler
+        .params
+        .iter()
+        .any(|param| {
+            param
+                .markers
+                .last()
+                .is_some_and(|marker| marker.role == Role::Context)
+        })
+        .then(|| quote!(#types.custom_context();));
+    quote! {
+        #[allow(dead_code)]
+        fn described_to_the_mini_program<T: #krate::DescribedType>(_: &#private::TypeProbe<T>) {}
+
+        #[allow(dead_code, unused_variables)]
+        fn __tcmpp_describe(#types: &mut #private::Describer<'_>) {
+            #[allow(unused_imports)]
+            use #private::{
+                DescribeData as _, DescribeResult as _, KnownError as _, MessageError as _,
+                ResultKind as _, Undescribed as _, ValueKind as _,
+            };
+            #data
+            let __tcmpp_returned = #returned;
+            let (__tcmpp_success, __tcmpp_error) =
+                (&__tcmpp_returned).__tcmpp_reply_kind().probes(__tcmpp_returned);
+            #success_described
+            (&__tcmpp_success).__tcmpp_result(#types);
+            (&__tcmpp_error).__tcmpp_error(#types);
+            #progress
+            #custom_context
+        }
+    }
+}
+
+/// `Progress` or `Option<Progress>`, by name, as the parameter's role is recognised.
+fn is_progress(ty: &syn::Type) -> bool {
+    match last_segment(ty) {
+        Some(segment) if segment.ident == "Progress" => true,
+        Some(segment) if segment.ident == "Option" => {
+            single_type_argument(&segment.arguments).is_some_and(is_progress)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,1 @@
+//! Tests of the `typed-client` feature; the tests are the `[[test]]` targets.
