@@ -1,9 +1,6 @@
 //! One `tracing` span per call, with the API name, appId, web view id, outcome and elapsed
 //! time, and never the call's data.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use futures_executor::block_on;
 use serde_json::Value;
 use tcmpp_core::{AccessPolicy, AppInfo, Caller, Registry, Rendering, ReplyKind, mini_api};
@@ -21,31 +18,11 @@ fn exploding() {
     panic!("observability panic message");
 }
 
-/// Collects everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+#[path = "support/logs.rs"]
+mod logs;
 
 fn logs_of(run: impl FnOnce()) -> String {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::with_default(subscriber, run);
-    String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+    logs::logs_of(tracing::Level::DEBUG, run)
 }
 
 #[test]
