@@ -9,6 +9,9 @@
 //! and every fail reply is short, whatever the size of the call; at TRACE, no log line of any
 //! of these calls repeats what the mini program sent.
 
+#[path = "support/logs.rs"]
+mod logs;
+
 use futures_executor::block_on;
 use serde::Deserialize;
 use serde_json::Value;
@@ -1902,21 +1905,6 @@ fn every_battery_input_is_distinct() {
     );
 }
 
-/// Collects everything a subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Names the program chose, which a log line may carry: the APIs the battery registers, the
 /// fields of their data types, and the keys of the call envelope.
 const PROGRAM_NAMES: [&str; 13] = [
@@ -2013,18 +2001,9 @@ fn no_log_line_carries_what_the_mini_program_sent() {
     let mut logged_calls = 0;
     let cases = cases();
     for (index, case) in cases.iter().enumerate() {
-        let captured = Captured::default();
-        let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::with_default(subscriber, || {
+        let logs = logs::logs_of(tracing::Level::TRACE, || {
             dispatch(registries.on(case.on), &case.input);
         });
-        let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
         if logs.contains("mini API call") {
             logged_calls += 1;
         }
