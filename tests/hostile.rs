@@ -185,3 +185,25 @@ fn the_caller_the_host_states_is_logged_as_stated() {
     assert!(logs.contains(r#"app_id="wx_stated""#), "{logs}");
     assert!(logs.contains(r#"api="hostileWho""#), "{logs}");
 }
+
+#[test]
+fn a_parser_message_about_caller_text_is_cut_short() {
+    // Found by the fuzz target: serde quotes the offending value in full, and a text the host
+    // believes may still carry a wrong type in its appInfo.
+    let registry = Registry::builder().build().unwrap();
+    let long = "x".repeat(100_000);
+    let text = format!(r#"{{"api_name":"hostileWho","appInfo":{{"time":"{long}"}}}}"#);
+    let rendered = registry
+        .call(text.as_str())
+        .caller(&Caller::from_call_text())
+        .rendered(Rendering::Callback)
+        .now_or_fail();
+    assert!(
+        rendered.text.starts_with(
+            r#"{"errMsg":"hostileWho:fail invalid call: `appInfo`: invalid type: string \"xxx"#
+        ),
+        "{}",
+        &rendered.text[..200]
+    );
+    assert!(rendered.text.len() < 400, "{} bytes", rendered.text.len());
+}

@@ -259,11 +259,6 @@ fn err_msg(reply: &str) -> String {
 
 /// A failure's reason is bounded, whatever the caller sent.
 fn bound(reason: &str) {
-    // Known, reported: a text the host believes (`Caller::from_call_text`) with an `appInfo`
-    // field of the wrong type has its value echoed in full (`CallErrorKind::AppInfo`).
-    if reason.starts_with("invalid call: `appInfo`: invalid type: string") {
-        return;
-    }
     let chars = reason.chars().count();
     assert!(
         chars <= MAX_FAIL_CHARS,

@@ -6,9 +6,18 @@ use std::borrow::Cow;
 /// The most characters of caller text a reply or a log line repeats.
 pub(crate) const MAX_ECHO_CHARS: usize = 64;
 
+/// The most characters of a parser's message about caller text a reply repeats: serde quotes
+/// the offending value, which may be megabytes long.
+pub(crate) const MAX_MESSAGE_CHARS: usize = 300;
+
 /// `text`, or its first [`MAX_ECHO_CHARS`] characters and `…`.
 pub(crate) fn bounded(text: &str) -> Cow<'_, str> {
-    match text.char_indices().nth(MAX_ECHO_CHARS) {
+    bounded_to(text, MAX_ECHO_CHARS)
+}
+
+/// `text`, or its first `max` characters and `…`.
+pub(crate) fn bounded_to(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
         None => Cow::Borrowed(text),
         Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
     }

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::echo::bounded;
+use crate::echo::{MAX_MESSAGE_CHARS, bounded, bounded_to};
 use crate::json::strip_position;
 use crate::reply::{Failure, FailureKind, Reply};
 
@@ -171,16 +171,25 @@ impl fmt::Display for CallError {
             } => {
                 write!(f, "`{field}` must be {expected}, found {found}")
             }
-            CallErrorKind::FieldValue { field, reason } => write!(f, "`{field}`: {reason}"),
+            CallErrorKind::FieldValue { field, reason } => {
+                write!(f, "`{field}`: {}", bounded_to(reason, MAX_MESSAGE_CHARS))
+            }
             CallErrorKind::Unrepresentable { field, reason } => {
-                write!(f, "`{}`: {reason}", bounded(field))
+                write!(
+                    f,
+                    "`{}`: {}",
+                    bounded(field),
+                    bounded_to(reason, MAX_MESSAGE_CHARS)
+                )
             }
             CallErrorKind::DuplicateKey(key) => write!(f, "duplicate key `{}`", bounded(key)),
             CallErrorKind::TooManyKeys(max) => {
                 write!(f, "more than {max} top-level keys, the registry's limit")
             }
             CallErrorKind::NulInStateEvent => f.write_str("`stateEvent` contains a NUL character"),
-            CallErrorKind::AppInfo(e) => write!(f, "`appInfo`: {e}"),
+            CallErrorKind::AppInfo(e) => {
+                write!(f, "`appInfo`: {}", bounded_to(e, MAX_MESSAGE_CHARS))
+            }
         }
     }
 }
