@@ -92,7 +92,8 @@ pub use error::{ApiError, IntoApiError};
 pub use handler::HandlerKind;
 pub use progress::{Progress, ProgressError, ProgressEvent, ProgressSink};
 pub use registry::{
-    ApiInfo, BuildError, BuildProblem, DEFAULT_TIMEOUT, Registry, RegistryBuilder, SourceLocation,
+    ApiInfo, BuildError, BuildProblem, DEFAULT_METHOD_KEY, DEFAULT_TIMEOUT, Registry,
+    RegistryBuilder, SourceLocation,
 };
 pub use reply::{ErrMsgPrefix, Failure, FailureKind, Rendered, Rendering, Reply, ReplyKind};
 pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT_MAX_DEPTH, Wire};

@@ -75,7 +75,13 @@ impl Document {
         let mut apis = Vec::with_capacity(registry.len());
         let mut missing = Vec::new();
         for api in registry.apis() {
-            let Some(entry) = registry.lookup(api.name) else {
+            let entry = match api.method {
+                Some(method) => registry
+                    .methods(api.name)
+                    .and_then(|methods| methods.get(method)),
+                None => registry.lookup(api.name),
+            };
+            let Some(entry) = entry else {
                 continue;
             };
             let mut describer = Describer {

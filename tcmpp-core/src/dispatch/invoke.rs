@@ -18,6 +18,14 @@ use crate::reply::{FailureKind, Reply};
 enum Refused {
     UnknownApi,
     Denied,
+    /// A call to a multiplexed API that names no method with a handler: the reply, what a log
+    /// line says of it, and whether the caller may call any method of the API (when it may
+    /// not, it is told no more than a denied caller).
+    Method {
+        reply: Reply,
+        logged_as: &'static str,
+        permitted_some: bool,
+    },
 }
 
 /// The call's data is not JSON; found while the call was refused or its data decoded.
@@ -31,23 +39,45 @@ impl Registry {
     pub(super) fn invoke(
         &self,
         entry: Option<&'static ApiEntry>,
-        cx: CallContext<'_>,
+        mut cx: CallContext<'_>,
         format: impl FnOnce() -> ReplyFormat,
     ) -> Result<InFlight, MalformedData> {
         // The clock is read only for a subscriber to be told the elapsed time; a timeout counts
         // from the handler's first pending poll, where it is armed.
         let started = logging_on().then(Instant::now);
-        let Some(entry) = entry else {
+        let Some(mut entry) = entry else {
             return self.refuse(&cx, None, started, Refused::UnknownApi);
         };
+        if entry.method.is_some() {
+            match self.method_entry(entry, &mut cx)? {
+                Ok(found) => entry = found,
+                Err((methods, problem)) => {
+                    let (reply, logged_as) = problem.reply(methods);
+                    let permitted_some = methods.entries().any(|method| {
+                        self.access().permits(
+                            method.name,
+                            method.method,
+                            method.restricted,
+                            cx.app_info,
+                        )
+                    });
+                    let refused = Refused::Method {
+                        reply,
+                        logged_as,
+                        permitted_some,
+                    };
+                    return self.refuse(&cx, Some(entry), started, refused);
+                }
+            }
+        }
         if !self
             .access()
-            .permits(entry.name, entry.restricted, cx.app_info)
+            .permits(entry.name, entry.method, entry.restricted, cx.app_info)
         {
             return self.refuse(&cx, Some(entry), started, Refused::Denied);
         }
         let watch = Watch {
-            span: call_span(&cx, Some(entry)),
+            span: call_span(&cx, Some(entry), entry.method),
             started,
             expose_panic_messages: self.config().expose_panic_messages,
         };
@@ -126,24 +156,35 @@ impl Registry {
         // from one it may not call.
         let hidden = matches!(refused, Refused::UnknownApi)
             && self.access().hides_unknown_apis_from(cx.app_info);
+        // A call that names no method of its API is observed under the API alone.
+        let method = match refused {
+            Refused::Method { .. } => None,
+            _ => entry.and_then(|entry| entry.method),
+        };
+        let denied = || Reply::fail(FailureKind::PermissionDenied, "permission denied");
         let reply = match refused {
-            Refused::Denied => Reply::fail(FailureKind::PermissionDenied, "permission denied"),
-            Refused::UnknownApi if hidden => {
-                Reply::fail(FailureKind::PermissionDenied, "permission denied")
-            }
-            Refused::UnknownApi => Reply::fail(
+            Refused::Denied => HandlerReply::Reply(denied()),
+            Refused::UnknownApi if hidden => HandlerReply::Reply(denied()),
+            Refused::UnknownApi => HandlerReply::Reply(Reply::fail(
                 FailureKind::UnknownApi,
                 format!(
                     "unknown API: no handler is registered for \"{}\"",
                     bounded(cx.api_name)
                 ),
-            ),
+            )),
+            Refused::Method {
+                permitted_some: false,
+                ..
+            } => HandlerReply::Reply(denied()),
+            Refused::Method {
+                reply, logged_as, ..
+            } => HandlerReply::Refused(Box::new((reply, logged_as.to_owned()))),
         };
         let watch = Watch {
-            span: call_span(cx, entry),
+            span: call_span(cx, entry, method),
             started,
             expose_panic_messages: false,
         };
-        Ok(InFlight::finished(watch, HandlerReply::Reply(reply)))
+        Ok(InFlight::finished(watch, reply))
     }
 }
