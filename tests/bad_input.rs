@@ -2053,22 +2053,36 @@ fn no_log_line_carries_what_the_mini_program_sent() {
 /// method the caller may not call.
 fn multiplexed(battery: &mut Battery) {
     const METHODS: &str = r#"the methods of wallet are "connect", "sign""#;
-    let missing = format!("wallet:fail invalid data: missing method: data has no \"methodName\"; {METHODS}");
+    let missing =
+        format!("wallet:fail invalid data: missing method: data has no \"methodName\"; {METHODS}");
     let no_data = r#"wallet:fail invalid data: missing method: the call has no data; send an object with "methodName", one of "connect", "sign""#;
     let not_a_string = |kind: &str| {
-        format!(r#"wallet:fail invalid data: methodName: invalid type: {kind}, expected a string, one of "connect", "sign""#)
+        format!(
+            r#"wallet:fail invalid data: methodName: invalid type: {kind}, expected a string, one of "connect", "sign""#
+        )
     };
     let unknown = |method: &str| {
         format!(r#"wallet:fail invalid data: methodName: unknown method "{method}"; {METHODS}"#)
     };
     let not_an_object = |kind: &str| {
-        format!(r#"wallet:fail invalid data: missing method: data is {kind}, not an object with "methodName"; {METHODS}"#)
+        format!(
+            r#"wallet:fail invalid data: missing method: data is {kind}, not an object with "methodName"; {METHODS}"#
+        )
     };
 
-    battery.fail(call("wallet", r#"{"methodName":"share"}"#), &unknown("share"));
+    battery.fail(
+        call("wallet", r#"{"methodName":"share"}"#),
+        &unknown("share"),
+    );
     battery.fail(call("wallet", r#"{"methodName":""}"#), &unknown(""));
-    battery.fail(call("wallet", r#"{"methodName":"Connect"}"#), &unknown("Connect"));
-    battery.fail(call("wallet", r#"{"methodName":"conn\u0065ct2"}"#), &unknown("connect2"));
+    battery.fail(
+        call("wallet", r#"{"methodName":"Connect"}"#),
+        &unknown("Connect"),
+    );
+    battery.fail(
+        call("wallet", r#"{"methodName":"conn\u0065ct2"}"#),
+        &unknown("connect2"),
+    );
     let long = "m".repeat(100_000);
     battery.fail(
         call("wallet", &format!(r#"{{"methodName":"{long}"}}"#)),
@@ -2081,17 +2095,38 @@ fn multiplexed(battery: &mut Battery) {
         &unknown(&echoed(&escaped)),
     );
     battery.fail(call("wallet", "{}"), &missing);
-    battery.fail(call("wallet", r#"{"method":"connect","url":"u"}"#), &missing);
-    battery.fail(call("wallet", r#"{"data":{"methodName":"connect"}}"#), &missing);
+    battery.fail(
+        call("wallet", r#"{"method":"connect","url":"u"}"#),
+        &missing,
+    );
+    battery.fail(
+        call("wallet", r#"{"data":{"methodName":"connect"}}"#),
+        &missing,
+    );
     battery.fail(text(r#"{"api_name":"wallet"}"#), no_data);
     battery.fail(call("wallet", "null"), no_data);
     battery.fail(call("wallet", r#""connect""#), &not_an_object("a string"));
-    battery.fail(call("wallet", r#"[{"methodName":"connect"}]"#), &not_an_object("an array"));
+    battery.fail(
+        call("wallet", r#"[{"methodName":"connect"}]"#),
+        &not_an_object("an array"),
+    );
     battery.fail(call("wallet", "7"), &not_an_object("a number"));
-    battery.fail(call("wallet", r#"{"methodName":7}"#), &not_a_string("a number"));
-    battery.fail(call("wallet", r#"{"methodName":null}"#), &not_a_string("null"));
-    battery.fail(call("wallet", r#"{"methodName":["connect"]}"#), &not_a_string("an array"));
-    battery.fail(call("wallet", r#"{"methodName":{"name":"connect"}}"#), &not_a_string("an object"));
+    battery.fail(
+        call("wallet", r#"{"methodName":7}"#),
+        &not_a_string("a number"),
+    );
+    battery.fail(
+        call("wallet", r#"{"methodName":null}"#),
+        &not_a_string("null"),
+    );
+    battery.fail(
+        call("wallet", r#"{"methodName":["connect"]}"#),
+        &not_a_string("an array"),
+    );
+    battery.fail(
+        call("wallet", r#"{"methodName":{"name":"connect"}}"#),
+        &not_a_string("an object"),
+    );
     battery.fail(
         call("wallet", r#"{"methodName":"connect","methodName":"sign"}"#),
         "wallet:fail invalid data: methodName: the method is given more than once; send it once",
@@ -2123,7 +2158,11 @@ fn multiplexed(battery: &mut Battery) {
     );
     battery.fail_on(
         On::DenyByDefault,
-        from_host(app(STRANGER), Wire::Unified, call_text("wallet", r#"{"methodName":"share"}"#)),
+        from_host(
+            app(STRANGER),
+            Wire::Unified,
+            call_text("wallet", r#"{"methodName":"share"}"#),
+        ),
         "wallet:fail permission denied",
     );
 }

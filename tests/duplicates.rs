@@ -131,12 +131,17 @@ fn multiplexed_problems_are_reported_with_every_location() {
     assert_eq!(*name, "mixedName");
     assert_eq!(handlers.len(), 2);
     assert!(
-        text.contains("API name \"mixedName\" is registered both as a plain API and as a multiplexed one"),
+        text.contains(
+            "API name \"mixedName\" is registered both as a plain API and as a multiplexed one"
+        ),
         "{text}"
     );
     for (path, needle) in [
         ("duplicates::mixed_plain (plain)", "fn mixed_plain()"),
-        ("duplicates::mixed_method (method \"a\")", "fn mixed_method()"),
+        (
+            "duplicates::mixed_method (method \"a\")",
+            "fn mixed_method()",
+        ),
     ] {
         assert!(
             text.contains(&format!("{path} at {}:", here(needle))),
@@ -144,11 +149,14 @@ fn multiplexed_problems_are_reported_with_every_location() {
         );
     }
 
-    let [.., BuildProblem::DuplicateMethod {
-        name,
-        method,
-        handlers,
-    }] = problems
+    let [
+        ..,
+        BuildProblem::DuplicateMethod {
+            name,
+            method,
+            handlers,
+        },
+    ] = problems
     else {
         panic!("{error}")
     };
@@ -157,7 +165,10 @@ fn multiplexed_problems_are_reported_with_every_location() {
     paths.sort_unstable();
     assert_eq!(
         paths,
-        ["duplicates::connect", "tcmpp_duplicate_handlers::connect_again"]
+        [
+            "duplicates::connect",
+            "tcmpp_duplicate_handlers::connect_again"
+        ]
     );
     let again = handlers
         .iter()

@@ -46,7 +46,8 @@ const SIGN: &str = r#"{"api_name":"luffaWebRequest","data":{"uuid":"u2","methodN
 
 const PACKAGE: &str = r#"{"api_name":"luffaWebRequest","data":{"uuid":"u3","methodName":"packageTransaction","data":{"module":"0x1","moduleName":"endless_account","functionName":"transfer","data":"[\"0xb60e\",\"1000\"]"}}}"#;
 
-const LANGUAGE: &str = r#"{"api_name":"luffaWebRequest","data":{"uuid":"u4","methodName":"language"}}"#;
+const LANGUAGE: &str =
+    r#"{"api_name":"luffaWebRequest","data":{"uuid":"u4","methodName":"language"}}"#;
 
 #[test]
 fn each_method_is_answered_by_its_own_handler_through_the_json_entry() {
@@ -107,7 +108,11 @@ fn each_method_is_answered_through_the_typed_entry() {
         let call: Value = serde_json::from_str(call).unwrap();
         call["data"].clone()
     };
-    let reply = block_on(registry.call(MiniApiCall::new("luffaWebRequest", data(CONNECT))).reply());
+    let reply = block_on(
+        registry
+            .call(MiniApiCall::new("luffaWebRequest", data(CONNECT)))
+            .reply(),
+    );
     assert_eq!(reply.result().unwrap()["data"]["network"], "eds");
     let reply = block_on(
         registry
@@ -116,26 +121,42 @@ fn each_method_is_answered_through_the_typed_entry() {
             .reply(),
     );
     assert_eq!(reply.result().unwrap()["data"]["signature"], "sig(hello#1)");
-    let reply = block_on(registry.call(MiniApiCall::new("luffaWebRequest", data(PACKAGE))).reply());
+    let reply = block_on(
+        registry
+            .call(MiniApiCall::new("luffaWebRequest", data(PACKAGE)))
+            .reply(),
+    );
     assert_eq!(reply.result().unwrap()["data"]["arguments"], 2);
-    let reply = block_on(registry.call(MiniApiCall::new("luffaWebRequest", data(LANGUAGE))).reply());
+    let reply = block_on(
+        registry
+            .call(MiniApiCall::new("luffaWebRequest", data(LANGUAGE)))
+            .reply(),
+    );
     assert_eq!(reply.result().unwrap()["data"]["language"], "en");
 
     // The typed entry refuses what the JSON entry refuses, with the same words.
-    let Reply::Fail(failure) = block_on(registry.call(MiniApiCall::new(
-        "luffaWebRequest",
-        json!({ "methodName": "share" }),
-    )).reply()) else {
+    let Reply::Fail(failure) = block_on(
+        registry
+            .call(MiniApiCall::new(
+                "luffaWebRequest",
+                json!({ "methodName": "share" }),
+            ))
+            .reply(),
+    ) else {
         panic!("an unknown method succeeded")
     };
     assert_eq!(
         failure.message(),
         r#"invalid data: methodName: unknown method "share"; the methods of luffaWebRequest are "connect", "language", "packageTransaction", "signMessageV2""#
     );
-    let Reply::Fail(failure) = block_on(registry.call(MiniApiCall::new(
-        "luffaWebRequest",
-        json!({ "methodName": 7 }),
-    )).reply()) else {
+    let Reply::Fail(failure) = block_on(
+        registry
+            .call(MiniApiCall::new(
+                "luffaWebRequest",
+                json!({ "methodName": 7 }),
+            ))
+            .reply(),
+    ) else {
         panic!("a numeric method succeeded")
     };
     assert_eq!(
@@ -173,7 +194,10 @@ fn each_method_has_its_own_access_rule() {
             json!({ "errMsg": "luffaWebRequest:fail permission denied" })
         )
     );
-    assert_eq!(rendered(&registry, CONNECT, &stranger).0, ReplyKind::Success);
+    assert_eq!(
+        rendered(&registry, CONNECT, &stranger).0,
+        ReplyKind::Success
+    );
 
     // A grant of the whole API grants every method; one of another method grants only it.
     let whole = Registry::builder()
@@ -218,8 +242,14 @@ fn each_method_has_its_own_access_rule() {
         .build()
         .unwrap_err();
     let text = error.to_string();
-    assert!(text.contains(r#"grants "wx_wallet" the API "luffaWebRequest.share""#), "{text}");
-    assert!(text.contains(r#"grants "wx_wallet" the API "language""#), "{text}");
+    assert!(
+        text.contains(r#"grants "wx_wallet" the API "luffaWebRequest.share""#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"grants "wx_wallet" the API "language""#),
+        "{text}"
+    );
     assert_eq!(error.problems().len(), 2, "{text}");
 }
 
@@ -245,8 +275,14 @@ fn the_registry_lists_each_method() {
         .get_method("luffaWebRequest", "packageTransaction")
         .unwrap();
     assert_eq!(package.timeout, Some(std::time::Duration::from_secs(5)));
-    assert_eq!(package.rust_path, "multiplexed::luffa::luffa_package_transaction");
-    assert_eq!(registry.get("luffaWebRequest").unwrap().method, Some("connect"));
+    assert_eq!(
+        package.rust_path,
+        "multiplexed::luffa::luffa_package_transaction"
+    );
+    assert_eq!(
+        registry.get("luffaWebRequest").unwrap().method,
+        Some("connect")
+    );
     assert!(registry.get_method("luffaWebRequest", "share").is_none());
     assert!(registry.get_method("tagged", "connect").is_none());
     assert_eq!(registry.get("tagged").unwrap().method, None);

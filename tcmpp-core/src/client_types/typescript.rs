@@ -179,11 +179,7 @@ fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'
             .iter()
             .map(|method| {
                 let tag = method.method.map_or("", |(method, _)| method);
-                let discriminant = format!(
-                    "{{ {}: {} }}",
-                    property_key(key),
-                    string_literal(tag)
-                );
+                let discriminant = format!("{{ {}: {} }}", property_key(key), string_literal(tag));
                 match &method.data {
                     Some(schema) => {
                         Ts::intersection(vec![Ts::atom(discriminant), emitter.render(schema)])

@@ -49,25 +49,9 @@ impl Registry {
             return self.refuse(&cx, None, started, Refused::UnknownApi);
         };
         if entry.method.is_some() {
-            match self.method_entry(entry, &mut cx)? {
+            match self.resolve_method(entry, &mut cx, started)? {
                 Ok(found) => entry = found,
-                Err((methods, problem)) => {
-                    let (reply, logged_as) = problem.reply(methods);
-                    let permitted_some = methods.entries().any(|method| {
-                        self.access().permits(
-                            method.name,
-                            method.method,
-                            method.restricted,
-                            cx.app_info,
-                        )
-                    });
-                    let refused = Refused::Method {
-                        reply,
-                        logged_as,
-                        permitted_some,
-                    };
-                    return self.refuse(&cx, Some(entry), started, refused);
-                }
+                Err(refused) => return Ok(refused),
             }
         }
         if !self
@@ -137,6 +121,33 @@ impl Registry {
                 InFlight::finished(watch, HandlerReply::Reply(reply))
             }
         })
+    }
+
+    /// The handler of the method a call to `entry`'s multiplexed API names, or the call's
+    /// refusal. Out of line: plain calls pay for one branch on `entry.method`, not for this.
+    #[cold]
+    #[inline(never)]
+    fn resolve_method(
+        &self,
+        entry: &'static ApiEntry,
+        cx: &mut CallContext<'_>,
+        started: Option<Instant>,
+    ) -> Result<Result<&'static ApiEntry, InFlight>, MalformedData> {
+        let (methods, problem) = match self.method_entry(entry, cx)? {
+            Ok(found) => return Ok(Ok(found)),
+            Err(refused) => refused,
+        };
+        let (reply, logged_as) = problem.reply(methods);
+        let permitted_some = methods.entries().any(|method| {
+            self.access()
+                .permits(method.name, method.method, method.restricted, cx.app_info)
+        });
+        let refused = Refused::Method {
+            reply,
+            logged_as,
+            permitted_some,
+        };
+        self.refuse(cx, Some(entry), started, refused).map(Err)
     }
 
     /// The reply to a call refused before its handler runs; or, when its data, not yet

@@ -40,19 +40,30 @@ impl MethodProblem {
         let listed = methods.listed();
         let (message, logged_as) = match self {
             MethodProblem::Unknown(method) => (
-                format!("{key}: unknown method \"{method}\"; the methods of {name} are {listed}", name = methods.name),
+                format!(
+                    "{key}: unknown method \"{method}\"; the methods of {name} are {listed}",
+                    name = methods.name
+                ),
                 "unknown method",
             ),
             MethodProblem::Missing => (
-                format!("missing method: data has no \"{key}\"; the methods of {name} are {listed}", name = methods.name),
+                format!(
+                    "missing method: data has no \"{key}\"; the methods of {name} are {listed}",
+                    name = methods.name
+                ),
                 "missing method",
             ),
             MethodProblem::NoData => (
-                format!("missing method: the call has no data; send an object with \"{key}\", one of {listed}"),
+                format!(
+                    "missing method: the call has no data; send an object with \"{key}\", one of {listed}"
+                ),
                 "missing method",
             ),
             MethodProblem::NotAnObject(kind) => (
-                format!("missing method: data is {kind}, not an object with \"{key}\"; the methods of {name} are {listed}", name = methods.name),
+                format!(
+                    "missing method: data is {kind}, not an object with \"{key}\"; the methods of {name} are {listed}",
+                    name = methods.name
+                ),
                 "missing method",
             ),
             MethodProblem::NotAString(kind) => (
@@ -85,17 +96,20 @@ impl Registry {
             // Every multiplexed entry has its table; without one, it is its own handler.
             return Ok(Ok(entry));
         };
-        let named = match &cx.data {
+        // The method borrows from the data, which is changed only once it is found.
+        let found = match &cx.data {
             DataSource::Absent => Err(MethodProblem::NoData),
             DataSource::Value(value) => of_value(value, methods.key),
             DataSource::Text(text) | DataSource::Unchecked(text) => of_text(text, methods),
-        };
-        let method = match named {
-            Ok(method) => method,
+        }
+        .and_then(|method| {
+            methods
+                .get(&method)
+                .ok_or_else(|| MethodProblem::Unknown(bounded(&method).into_owned()))
+        });
+        let found = match found {
+            Ok(found) => found,
             Err(problem) => return Ok(Err((methods, problem))),
-        };
-        let Some(found) = methods.get(&method) else {
-            return Ok(Err((methods, MethodProblem::Unknown(bounded(&method).into_owned()))));
         };
         if let Some(text) = cx.data.unchecked() {
             if !found.takes_data {
@@ -110,11 +124,11 @@ impl Registry {
 }
 
 /// The method a call's data (a value) names.
-fn of_value(value: &Value, key: &str) -> Result<String, MethodProblem> {
+fn of_value<'a>(value: &'a Value, key: &str) -> Result<Cow<'a, str>, MethodProblem> {
     match value {
         Value::Null => Err(MethodProblem::NoData),
         Value::Object(map) => match map.get(key) {
-            Some(Value::String(method)) => Ok(method.clone()),
+            Some(Value::String(method)) => Ok(Cow::Borrowed(method)),
             Some(other) => Err(MethodProblem::NotAString(json_kind(other))),
             None => Err(MethodProblem::Missing),
         },
@@ -123,9 +137,9 @@ fn of_value(value: &Value, key: &str) -> Result<String, MethodProblem> {
 }
 
 /// The method a call's data (JSON text, perhaps not validated) names.
-fn of_text(text: &str, methods: &Methods) -> Result<String, MethodProblem> {
+fn of_text<'a>(text: &'a str, methods: &Methods) -> Result<Cow<'a, str>, MethodProblem> {
     match member::find(text, methods.key) {
-        Member::Found(raw) if raw.starts_with('"') => Ok(decoded(raw, methods).into_owned()),
+        Member::Found(raw) if raw.starts_with('"') => Ok(decoded(raw, methods)),
         Member::Found(raw) => Err(MethodProblem::NotAString(raw_kind(raw))),
         Member::Missing => Err(MethodProblem::Missing),
         Member::NotAnObject if text.trim_start().starts_with("null") => Err(MethodProblem::NoData),
@@ -135,7 +149,9 @@ fn of_text(text: &str, methods: &Methods) -> Result<String, MethodProblem> {
         // reader. Valid JSON the scan did not follow would be a bug here; it is read whole
         // rather than refused.
         Member::Malformed => match serde_json::from_str::<Value>(text) {
-            Ok(value) => of_value(&value, methods.key),
+            Ok(value) => {
+                of_value(&value, methods.key).map(|method| Cow::Owned(method.into_owned()))
+            }
             Err(_) => Err(MethodProblem::Missing),
         },
     }
@@ -145,7 +161,7 @@ fn of_text(text: &str, methods: &Methods) -> Result<String, MethodProblem> {
 /// one of the methods; otherwise (too long to be one, or not JSON) cut for the reply's echo.
 fn decoded<'a>(raw: &'a str, methods: &Methods) -> Cow<'a, str> {
     let inner = &raw[1..raw.len().saturating_sub(1).max(1)];
-    if !inner.contains('\\') {
+    if !inner.as_bytes().contains(&b'\\') {
         return Cow::Borrowed(inner);
     }
     if inner.len() <= methods.longest_escaped() {

@@ -118,9 +118,8 @@ impl RegistryBuilder {
         // keeps start-up in the low milliseconds.
         let mut entries: Vec<&'static ApiEntry> = inventory::iter::<ApiEntry>.into_iter().collect();
         entries.sort_unstable_by(|a, b| {
-            (a.name, a.method, a.file, a.line, a.column).cmp(&(
-                b.name, b.method, b.file, b.line, b.column,
-            ))
+            (a.name, a.method, a.file, a.line, a.column)
+                .cmp(&(b.name, b.method, b.file, b.line, b.column))
         });
         // A grant names an API (`"name"`) or one method of a multiplexed API
         // (`"name.method"`); API names have no `.`, so the first one splits.
@@ -205,7 +204,10 @@ fn same_name_problems(same_name: &[&'static ApiEntry], problems: &mut Vec<BuildP
         return;
     };
     let all = || same_name.iter().map(|entry| ApiInfo::of(entry)).collect();
-    let multiplexed = same_name.iter().filter(|entry| entry.method.is_some()).count();
+    let multiplexed = same_name
+        .iter()
+        .filter(|entry| entry.method.is_some())
+        .count();
     if multiplexed == 0 {
         if same_name.len() > 1 {
             problems.push(BuildProblem::DuplicateApi {

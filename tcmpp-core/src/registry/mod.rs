@@ -19,8 +19,8 @@ pub use builder::RegistryBuilder;
 pub(crate) use config::Config;
 pub use config::DEFAULT_TIMEOUT;
 pub use info::{ApiInfo, SourceLocation};
-pub(crate) use methods::Methods;
 pub use methods::DEFAULT_METHOD_KEY;
+pub(crate) use methods::Methods;
 pub use problem::{BuildError, BuildProblem};
 
 /// Every `#[mini_api]` handler linked into the binary, with the state they share.

@@ -106,13 +106,16 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
 
 /// Whether the quoted JSON string `quoted` is `key`.
 fn is_key(quoted: &str, key: &str) -> bool {
-    let inner = &quoted[1..quoted.len() - 1];
-    if !inner.contains('\\') {
-        return inner == key;
+    let inner = &quoted.as_bytes()[1..quoted.len() - 1];
+    if inner == key.as_bytes() {
+        return true;
     }
-    // An escape is at most six bytes for one byte of `key`; longer text cannot be it, and is
-    // not decoded.
-    inner.len() <= key.len().saturating_mul(6)
+    // Escaped text is longer than what it stands for, and an escape is at most six bytes for
+    // one byte of `key`: only text between the two can be `key` written with escapes, and only
+    // that is decoded.
+    inner.len() > key.len()
+        && inner.len() <= key.len().saturating_mul(6)
+        && inner.contains(&b'\\')
         && serde_json::from_str::<String>(quoted).is_ok_and(|decoded| decoded == key)
 }
 
@@ -134,10 +137,7 @@ mod tests {
             (r#"{}"#, Member::Missing),
             (r#""methodName""#, Member::NotAnObject),
             (r#"[{"methodName":"x"}]"#, Member::NotAnObject),
-            (
-                r#"{"methodName":"a","methodName":"b"}"#,
-                Member::Repeated,
-            ),
+            (r#"{"methodName":"a","methodName":"b"}"#, Member::Repeated),
             (r#"{"methodName":"a""#, Member::Malformed),
             (r#"{"methodName":}"#, Member::Malformed),
             (r#"{"methodName":"a"} x"#, Member::Malformed),
