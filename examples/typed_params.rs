@@ -53,20 +53,29 @@ async fn typed_greet(person: Person) -> Result<Greeting, ApiError> {
     })
 }
 
-/// Some super apps multiplex one API name over many actions with a `methodName` field.
+/// Some super apps multiplex one API name over many actions with a `methodName` field in
+/// `data`: each action is a handler of its own, with its own data type (and, as needed, its
+/// own context, timeout and `restricted` flag). `methodName` stays in the data; serde ignores
+/// it here.
 #[derive(Deserialize)]
-#[serde(tag = "methodName", rename_all = "camelCase")]
-enum Storage {
-    Get { key: String },
-    Set { key: String, value: String },
+struct StorageKey {
+    key: String,
 }
 
-#[mini_api("storage")]
-fn storage(action: Storage) -> Value {
-    match action {
-        Storage::Get { key } => json!({ "key": key, "value": null }),
-        Storage::Set { key, value } => json!({ "key": key, "stored": value }),
-    }
+#[derive(Deserialize)]
+struct StorageEntry {
+    key: String,
+    value: String,
+}
+
+#[mini_api("storage", method = "get")]
+fn storage_get(get: StorageKey) -> Value {
+    json!({ "key": get.key, "value": null })
+}
+
+#[mini_api("storage", method = "set")]
+fn storage_set(set: StorageEntry) -> Value {
+    json!({ "key": set.key, "stored": set.value })
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -88,6 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for data in [
         json!({ "methodName": "set", "key": "k", "value": "v" }),
+        json!({ "methodName": "set", "key": "k", "value": 7 }),
         json!({ "methodName": "drop" }),
     ] {
         let reply = block_on(

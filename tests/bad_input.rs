@@ -83,6 +83,24 @@ fn whole(call: MiniApiCall) -> Value {
     serde_json::json!({ "extra": call.extra })
 }
 
+/// The data of `wallet`'s method `connect`.
+#[derive(Deserialize)]
+struct Connect {
+    url: String,
+}
+
+/// One method of the multiplexed API `wallet`.
+#[mini_api("wallet", method = "connect")]
+fn wallet_connect(connect: Connect) -> Value {
+    serde_json::json!({ "url": connect.url })
+}
+
+/// Another, restricted, without data.
+#[mini_api("wallet", method = "sign", restricted)]
+fn wallet_sign() -> Value {
+    serde_json::json!({ "signed": true })
+}
+
 /// The `appId` the policies grant.
 const GRANTED: &str = "wx_granted";
 /// An `appId` granted `secret` as version type 0 only.
@@ -274,6 +292,7 @@ fn cases() -> Vec<Case> {
     let mut battery = Battery::default();
     mistakes(&mut battery);
     hostile(&mut battery);
+    multiplexed(&mut battery);
     battery.cases
 }
 
@@ -1722,8 +1741,9 @@ fn call_text(api: &str, data: &str) -> String {
 }
 
 /// How many distinct calls the battery held before the caller rules (154), plus the ones they
-/// added (31) and the hostile calls of issue 15 (147): the battery may grow, never shrink.
-const BATTERY_SIZE: usize = 154 + 31 + 147;
+/// added (31) and the hostile calls of issue 15 (147): the battery may grow, never shrink;
+/// and the calls to a multiplexed API (25).
+const BATTERY_SIZE: usize = 154 + 31 + 147 + 25;
 
 /// The longest fail reply any call in the battery may get, in bytes: a data mismatch quotes
 /// at most 500 characters of a value, a name or key at most 64.
@@ -1907,8 +1927,13 @@ fn every_battery_input_is_distinct() {
 
 /// Names the program chose, which a log line may carry: the APIs the battery registers, the
 /// fields of their data types, and the keys of the call envelope.
-const PROGRAM_NAMES: [&str; 13] = [
+const PROGRAM_NAMES: [&str; 17] = [
     "typed",
+    // The multiplexed API, its method and the key that names it; `method`, the span's field.
+    "wallet",
+    "connect",
+    "methodName",
+    "method",
     "numbers",
     "needsApp",
     "needsWebView",
@@ -2020,5 +2045,124 @@ fn no_log_line_carries_what_the_mini_program_sent() {
         "{} log lines carry what the mini program sent:\n{}",
         leaks.len(),
         leaks.join("\n")
+    );
+}
+
+/// What a call to a multiplexed API can get wrong: the method unknown, missing, of the wrong
+/// type or given twice, no data to name it, data that does not fit the method's type, and a
+/// method the caller may not call.
+fn multiplexed(battery: &mut Battery) {
+    const METHODS: &str = r#"the methods of wallet are "connect", "sign""#;
+    let missing =
+        format!("wallet:fail invalid data: missing method: data has no \"methodName\"; {METHODS}");
+    let no_data = r#"wallet:fail invalid data: missing method: the call has no data; send an object with "methodName", one of "connect", "sign""#;
+    let not_a_string = |kind: &str| {
+        format!(
+            r#"wallet:fail invalid data: methodName: invalid type: {kind}, expected a string, one of "connect", "sign""#
+        )
+    };
+    let unknown = |method: &str| {
+        format!(r#"wallet:fail invalid data: methodName: unknown method "{method}"; {METHODS}"#)
+    };
+    let not_an_object = |kind: &str| {
+        format!(
+            r#"wallet:fail invalid data: missing method: data is {kind}, not an object with "methodName"; {METHODS}"#
+        )
+    };
+
+    battery.fail(
+        call("wallet", r#"{"methodName":"share"}"#),
+        &unknown("share"),
+    );
+    battery.fail(call("wallet", r#"{"methodName":""}"#), &unknown(""));
+    battery.fail(
+        call("wallet", r#"{"methodName":"Connect"}"#),
+        &unknown("Connect"),
+    );
+    battery.fail(
+        call("wallet", r#"{"methodName":"conn\u0065ct2"}"#),
+        &unknown("connect2"),
+    );
+    let long = "m".repeat(100_000);
+    battery.fail(
+        call("wallet", &format!(r#"{{"methodName":"{long}"}}"#)),
+        &unknown(&echoed(&long)),
+    );
+    // Escaped text too long to be any method is not decoded: its echo is as it was written.
+    let escaped = "\\u0041".repeat(1000);
+    battery.fail(
+        call("wallet", &format!(r#"{{"methodName":"{escaped}"}}"#)),
+        &unknown(&echoed(&escaped)),
+    );
+    battery.fail(call("wallet", "{}"), &missing);
+    battery.fail(
+        call("wallet", r#"{"method":"connect","url":"u"}"#),
+        &missing,
+    );
+    battery.fail(
+        call("wallet", r#"{"data":{"methodName":"connect"}}"#),
+        &missing,
+    );
+    battery.fail(text(r#"{"api_name":"wallet"}"#), no_data);
+    battery.fail(call("wallet", "null"), no_data);
+    battery.fail(call("wallet", r#""connect""#), &not_an_object("a string"));
+    battery.fail(
+        call("wallet", r#"[{"methodName":"connect"}]"#),
+        &not_an_object("an array"),
+    );
+    battery.fail(call("wallet", "7"), &not_an_object("a number"));
+    battery.fail(
+        call("wallet", r#"{"methodName":7}"#),
+        &not_a_string("a number"),
+    );
+    battery.fail(
+        call("wallet", r#"{"methodName":null}"#),
+        &not_a_string("null"),
+    );
+    battery.fail(
+        call("wallet", r#"{"methodName":["connect"]}"#),
+        &not_a_string("an array"),
+    );
+    battery.fail(
+        call("wallet", r#"{"methodName":{"name":"connect"}}"#),
+        &not_a_string("an object"),
+    );
+    battery.fail(
+        call("wallet", r#"{"methodName":"connect","methodName":"sign"}"#),
+        "wallet:fail invalid data: methodName: the method is given more than once; send it once",
+    );
+    // The method's own data type, with its field path.
+    battery.fail(
+        call("wallet", r#"{"methodName":"connect","url":7}"#),
+        "wallet:fail invalid data: url: invalid type: integer `7`, expected a string",
+    );
+    // Data that is not JSON is a malformed call, whatever it names.
+    battery.fail(
+        call("wallet", r#"{"methodName":"share",}"#),
+        &format!("{INP}not valid JSON: key must be a string at line 1 column 51"),
+    );
+    battery.fail(
+        call("wallet", r#"{"methodName":"sign","x":nope}"#),
+        &format!("{INP}not valid JSON: expected ident at line 1 column 55"),
+    );
+    // The legacy format: the whole object is the data.
+    battery.fail(
+        Input::Legacy("wallet", r#"{"methodName":"share"}"#.to_owned()),
+        &unknown("share"),
+    );
+    // A restricted method, and a caller under default deny that may call no method: told
+    // nothing of which methods exist.
+    battery.fail(
+        call("wallet", r#"{"methodName":"sign"}"#),
+        "wallet:fail permission denied",
+    );
+    battery.fail_on(
+        On::DenyByDefault,
+        from_host(
+            app(STRANGER),
+            Wire::Unified,
+            call_text("wallet", r#"{"methodName":"share"}"#),
+        ),
+        "wallet:fail permission denied",
     );
 }

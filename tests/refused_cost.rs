@@ -17,6 +17,15 @@ fn cost_secret(data: serde_json::Value) -> serde_json::Value {
     data
 }
 
+/// A method of a multiplexed API, restricted: the method is found by a scan of `data`.
+#[mini_api("costWallet", method = "sign", restricted)]
+fn cost_sign(data: serde_json::Value) -> serde_json::Value {
+    data
+}
+
+#[mini_api("costWallet", method = "language")]
+fn cost_language() {}
+
 /// What dispatching one call allocated: how many allocations, and their bytes in all (which
 /// bounds the most that was live at once).
 fn allocations_of(run: impl FnOnce()) -> (usize, usize) {
@@ -31,7 +40,12 @@ fn allocations_of(run: impl FnOnce()) -> (usize, usize) {
 
 /// `{"api_name":"<api>",<key>:` + `[[],[],…]` + `}`, padded to just under the size limit.
 fn flood(api: &str, key: &str) -> String {
-    let head = format!(r#"{{"api_name":"{api}","{key}":{{"e":["#);
+    flood_with(api, key, "")
+}
+
+/// [`flood`], with `first` written before the flood inside the object: `"methodName":"sign",`.
+fn flood_with(api: &str, key: &str, first: &str) -> String {
+    let head = format!(r#"{{"api_name":"{api}","{key}":{{{first}"e":["#);
     let tail = "[]]}}";
     let room = DEFAULT_MAX_CALL_BYTES - head.len() - tail.len();
     let mut call = String::with_capacity(DEFAULT_MAX_CALL_BYTES);
@@ -76,6 +90,23 @@ fn a_refused_call_of_four_mebibytes_allocates_next_to_nothing() {
             "data flood, unknown",
             flood("noSuchApi", "data"),
             FailureKind::UnknownApi,
+        ),
+        // A restricted method of a multiplexed API: found by a scan, denied unread.
+        (
+            "data flood, method denied",
+            flood_with("costWallet", "data", r#""methodName":"sign","#),
+            FailureKind::PermissionDenied,
+        ),
+        // A multiplexed API's data that names no method: scanned to its end, refused unread.
+        (
+            "data flood, no method",
+            flood("costWallet", "data"),
+            FailureKind::InvalidData,
+        ),
+        (
+            "data flood, unknown method",
+            flood_with("costWallet", "data", r#""methodName":"share","#),
+            FailureKind::InvalidData,
         ),
     ];
     for (name, call, kind) in cases {

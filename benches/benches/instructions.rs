@@ -26,6 +26,21 @@ tcmpp_bench::seed_handlers!();
 #[mini_api("ping")]
 fn ping() {}
 
+/// The seed's handler as one method of a multiplexed API, beside a second method: the call
+/// names it with `methodName` in its data, which the seed's type ignores.
+#[mini_api("myApiMultiplexed", method = "greet")]
+async fn my_api_multiplexed(
+    person: tcmpp_bench::Person,
+) -> Result<tcmpp_bench::Greeting, tcmpp_core::ApiError> {
+    Ok(tcmpp_bench::greet(person))
+}
+
+#[mini_api("myApiMultiplexed", method = "other")]
+fn my_api_other() {}
+
+/// The seed call to [`my_api_multiplexed`].
+const MULTIPLEXED_CALL: &str = r#"{"stateEvent":"requestCustomApi","api_name":"myApiMultiplexed","data":{"methodName":"greet","name":"kka","age":22},"webviewId":4}"#;
+
 /// What each contender runs once per call, by the name it is chosen with.
 const CONTENDERS: &[(&str, &str)] = &[
     ("json", "dispatch_json of the seed call, async fn handler"),
@@ -54,6 +69,14 @@ const CONTENDERS: &[(&str, &str)] = &[
         "the hand-written dispatcher on a clone of the seed MiniApiCall",
     ),
     ("clone", "the clone of the seed MiniApiCall alone"),
+    (
+        "multiplexed",
+        "dispatch_json of the seed call to a method of a multiplexed API, async fn handler",
+    ),
+    (
+        "multiplexed_typed",
+        "call of a clone of the seed MiniApiCall to a method of a multiplexed API",
+    ),
     (
         "ping",
         "call of MiniApiCall::new(\"ping\", null), answered at once",
@@ -86,6 +109,10 @@ fn main() {
     let typed = MiniApiCall::new(SEED_API, seed_value.clone());
     let typed_sync = MiniApiCall::new(SEED_SYNC_API, seed_value);
     let sync_call = SEED_CALL.replace(SEED_API, SEED_SYNC_API);
+    let multiplexed_typed = MiniApiCall::new(
+        "myApiMultiplexed",
+        serde_json::json!({ "methodName": "greet", "name": "kka", "age": 22 }),
+    );
     let run: Box<dyn Fn() -> usize> = match contender.as_str() {
         "json" => Box::new(|| block_on(registry.dispatch_json(black_box(SEED_CALL))).len()),
         "json_sync" => Box::new(|| block_on(registry.dispatch_json(black_box(&sync_call))).len()),
@@ -105,6 +132,14 @@ fn main() {
         }),
         "hand_written" => Box::new(|| {
             block_on(hand_written_dispatch(black_box(typed.clone()))).map_or(0, |map| map.len())
+        }),
+        "multiplexed" => {
+            Box::new(|| block_on(registry.dispatch_json(black_box(MULTIPLEXED_CALL))).len())
+        }
+        "multiplexed_typed" => Box::new(|| {
+            usize::from(
+                block_on(registry.call(black_box(multiplexed_typed.clone())).reply()).is_success(),
+            )
         }),
         "clone" => Box::new(|| black_box(typed.clone()).api_name.len()),
         "ping" => Box::new(|| {

@@ -265,3 +265,52 @@ pub fn get_cart() -> Option<Cart> {
         },
     })
 }
+
+/// `wallet`'s `connect` data.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Connect {
+    /// The page that asks.
+    pub dapp_url: String,
+}
+
+/// `wallet`'s `signMessage` data: the nonce is a string, as wallets send it.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SignMessage {
+    /// What to sign.
+    pub message: String,
+    /// A string, even when it holds a number.
+    pub nonce: String,
+}
+
+/// A wallet account.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Account {
+    /// The account's address.
+    pub address: String,
+}
+
+/// A signature.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Signature {
+    /// The signature, hex.
+    pub signature: String,
+}
+
+/// A multiplexed API, as wallets in super apps have them: one `api_name`, a handler per
+/// method, chosen by `data.methodName`. This method is a plain `fn`.
+#[mini_api("wallet", method = "connect")]
+pub fn wallet_connect(connect: Connect) -> Account {
+    let _ = connect.dapp_url;
+    Account {
+        address: "0xb60e8dd61c5d32be".to_owned(),
+    }
+}
+
+/// Another method of `wallet`, an `async fn` with its own data, result and access rule.
+#[mini_api("wallet", method = "signMessage", restricted)]
+pub async fn wallet_sign_message(sign: SignMessage) -> Result<Signature, ApiError> {
+    Ok(Signature {
+        signature: format!("{}:{}", sign.message.len(), sign.nonce),
+    })
+}

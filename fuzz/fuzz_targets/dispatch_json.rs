@@ -79,6 +79,36 @@ fn multiplexed(action: Action) -> Value {
     }
 }
 
+/// A real multiplexed API: a handler per method, found by `data.methodName` with a scan.
+#[derive(serde::Deserialize)]
+struct WalletOpen {
+    url: String,
+}
+
+#[mini_api("wallet", method = "open")]
+fn wallet_open(open: WalletOpen) -> Value {
+    serde_json::json!({ "opened": open.url })
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WalletCount {
+    #[serde(rename = "methodName")]
+    _method: String,
+    n: u8,
+}
+
+#[mini_api("wallet", method = "count")]
+async fn wallet_count(count: WalletCount) -> Value {
+    serde_json::json!({ "count": count.n })
+}
+
+/// Restricted, without data: answers only callers a grant names.
+#[mini_api("wallet", method = "sign", restricted)]
+fn wallet_sign() -> Value {
+    serde_json::json!({ "signed": true })
+}
+
 /// The one `appId` the policies grant.
 const GRANTED: &str = "wx_granted";
 /// An `appId` granted `echo`, but only as version type 0.

@@ -8,6 +8,10 @@ use crate::call::AppInfo;
 
 /// Which mini programs may call which APIs, as data the host can load from its own config.
 ///
+/// For a multiplexed API (`#[mini_api("name", method = "…")]`), each method is guarded by its
+/// own `restricted` flag, and a grant names the whole API (`"luffaWebRequest"`: every method)
+/// or one method (`"luffaWebRequest.signMessageV2"`).
+///
 /// An API is *guarded* when its handler is marked `#[mini_api("name", restricted)]`, or when
 /// the policy is [`default_deny`](Self::default_deny). A guarded API answers only callers that a
 /// [`Grant`] names; everyone else gets `"<api>:fail permission denied"` and the handler does not
@@ -49,7 +53,8 @@ pub struct AccessPolicy {
 pub struct Grant {
     /// The mini program's `appId`; `"*"` grants every caller, even one without an `appId`.
     pub app_id: String,
-    /// The API names granted; `"*"` grants every API.
+    /// The API names granted; `"*"` grants every API. A multiplexed API is granted whole by
+    /// its name, or one method at a time as `"name.method"` (`"luffaWebRequest.connect"`).
     pub apis: Vec<String>,
     /// When present, only these version types (`appVerType`) of the mini program are granted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,19 +139,32 @@ pub(crate) struct AccessControl {
     default_deny: bool,
     /// Grants by API name; grants for every API under [`ANY`].
     grants: HashMap<String, Vec<Grant>>,
+    /// Grants of one method of a multiplexed API (`"name.method"`), by name, then method.
+    method_grants: HashMap<String, HashMap<String, Vec<Grant>>>,
 }
 
 impl AccessControl {
     pub(crate) fn new(policy: AccessPolicy) -> Self {
         let mut grants: HashMap<String, Vec<Grant>> = HashMap::new();
+        let mut method_grants: HashMap<String, HashMap<String, Vec<Grant>>> = HashMap::new();
         for grant in policy.grants {
             for api in &grant.apis {
-                grants.entry(api.clone()).or_default().push(grant.clone());
+                // API names have no `.`: the first one splits the name from the method.
+                match api.split_once('.') {
+                    Some((name, method)) => method_grants
+                        .entry(name.to_owned())
+                        .or_default()
+                        .entry(method.to_owned())
+                        .or_default()
+                        .push(grant.clone()),
+                    None => grants.entry(api.clone()).or_default().push(grant.clone()),
+                }
             }
         }
         AccessControl {
             default_deny: policy.default_deny,
             grants,
+            method_grants,
         }
     }
 
@@ -157,21 +175,30 @@ impl AccessControl {
             && !self
                 .grants
                 .values()
+                .chain(self.method_grants.values().flat_map(HashMap::values))
                 .flatten()
                 .any(|grant| grant.admits(caller))
     }
 
-    /// Whether `caller` may call `api`.
+    /// Whether `caller` may call `api` (its `method`, for a multiplexed API).
     #[inline]
-    pub(crate) fn permits(&self, api: &str, restricted: bool, caller: Option<&AppInfo>) -> bool {
+    pub(crate) fn permits(
+        &self,
+        api: &str,
+        method: Option<&str>,
+        restricted: bool,
+        caller: Option<&AppInfo>,
+    ) -> bool {
         // Most registries restrict nothing: that answer should cost a branch, not a call.
-        (!restricted && !self.default_deny) || self.grants_allow(api, caller)
+        (!restricted && !self.default_deny) || self.grants_allow(api, method, caller)
     }
 
-    fn grants_allow(&self, api: &str, caller: Option<&AppInfo>) -> bool {
+    fn grants_allow(&self, api: &str, method: Option<&str>, caller: Option<&AppInfo>) -> bool {
+        let of_method = method.and_then(|method| self.method_grants.get(api)?.get(method));
         [api, ANY]
             .iter()
             .filter_map(|key| self.grants.get(*key))
+            .chain(of_method)
             .flatten()
             .any(|grant| grant.admits(caller))
     }

@@ -37,6 +37,13 @@ impl Registry {
     /// The SDK configuration that exposes every registered API as `wx.<name>(…)`: one `extApi`
     /// entry per API, sorted by name, `sync` for plain-`fn` handlers, taking a `data` parameter.
     ///
+    /// A multiplexed API is listed once, under its name. It is `sync` only when every one of
+    /// its methods is a plain `fn`: when some are `async fn`, `wx.<name>(…)` is asynchronous
+    /// for all of them, and plain-`fn` methods answer asynchronous calls as well. A synchronous
+    /// call (`sync: true` through `wx.invokeNativePlugin`) still gets each method's own answer:
+    /// a plain-`fn` method answers it; an `async fn` method answers it only when its future is
+    /// done on the first poll, and otherwise fails saying to call it without `sync: true`.
+    ///
     /// ```
     /// use tcmpp_core::{mini_api, Registry};
     ///
@@ -66,15 +73,20 @@ impl Registry {
     }
 
     fn custom_config_file(&self) -> CustomConfig {
-        CustomConfig {
-            ext_api: self
-                .apis()
-                .map(|api| ExtApi {
+        let mut ext_api: Vec<ExtApi> = Vec::with_capacity(self.len());
+        // `apis()` lists a multiplexed API once per method, next to each other: the SDK gets
+        // the name once, `sync` only when every method can answer at once.
+        for api in self.apis() {
+            let sync = api.kind == HandlerKind::Sync;
+            match ext_api.last_mut() {
+                Some(listed) if listed.name == api.name => listed.sync &= sync,
+                _ => ext_api.push(ExtApi {
                     name: api.name,
-                    sync: api.kind == HandlerKind::Sync,
+                    sync,
                     params: Params { data: "" },
-                })
-                .collect(),
+                }),
+            }
         }
+        CustomConfig { ext_api }
     }
 }

@@ -92,7 +92,8 @@ pub use error::{ApiError, IntoApiError};
 pub use handler::HandlerKind;
 pub use progress::{Progress, ProgressError, ProgressEvent, ProgressSink};
 pub use registry::{
-    ApiInfo, BuildError, BuildProblem, DEFAULT_TIMEOUT, Registry, RegistryBuilder, SourceLocation,
+    ApiInfo, BuildError, BuildProblem, DEFAULT_METHOD_KEY, DEFAULT_TIMEOUT, Registry,
+    RegistryBuilder, SourceLocation,
 };
 pub use reply::{ErrMsgPrefix, Failure, FailureKind, Rendered, Rendering, Reply, ReplyKind};
 pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT_MAX_DEPTH, Wire};
@@ -149,10 +150,74 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 /// or those in an `Option` or a `Result`) is a compile error; one that turns out not to be an
 /// object at run time (a `serde_json::Value` holding a string, say) is a fail reply.
 ///
+/// # Multiplexed APIs: one name, a handler per method
+///
+/// Some super apps route many actions through one `api_name` by a key of `data` (Luffa's
+/// `luffaWebRequest`: `{"methodName":"connect", …}`, `{"methodName":"signMessageV2", …}`). Give
+/// each action a handler of its own with `method`; each has its own data type, context
+/// parameters, `timeout_ms` and `restricted` flag:
+///
+/// ```rust,standalone_crate
+/// # use serde::Deserialize;
+/// # use tcmpp_core::{mini_api, AppInfo, Registry};
+/// #[derive(Deserialize)]
+/// struct Sign { data: SignData }
+///
+/// #[derive(Deserialize)]
+/// struct SignData { message: String, nonce: String }
+///
+/// #[mini_api("luffaWebRequest", method = "language")]
+/// fn language() -> serde_json::Value {
+///     serde_json::json!({ "language": "en" })
+/// }
+///
+/// #[mini_api("luffaWebRequest", method = "signMessageV2", restricted)]
+/// async fn sign(call: Sign, app: AppInfo) -> serde_json::Value {
+///     serde_json::json!({ "signed": call.data.message, "nonce": call.data.nonce, "by": app.app_id })
+/// }
+///
+/// # futures_executor::block_on(async {
+/// let registry = Registry::builder().build()?;
+/// let reply = registry
+///     .dispatch_json(r#"{"api_name":"luffaWebRequest","data":{"methodName":"language"}}"#)
+///     .await;
+/// assert_eq!(reply, r#"{"language":"en","errMsg":"luffaWebRequest:ok"}"#);
+/// let reply = registry
+///     .dispatch_json(r#"{"api_name":"luffaWebRequest","data":{"methodName":"share"}}"#)
+///     .await;
+/// assert_eq!(
+///     reply,
+///     r#"{"errMsg":"luffaWebRequest:fail invalid data: methodName: unknown method \"share\"; the methods of luffaWebRequest are \"language\", \"signMessageV2\""}"#
+/// );
+/// # Ok::<_, tcmpp_core::BuildError>(())
+/// # }).unwrap();
+/// ```
+///
+/// - The key is `methodName` ([`DEFAULT_METHOD_KEY`]) unless `method_key = "action"` says
+///   otherwise; every method of one API must name the same key.
+/// - The method is found by a scan of `data`'s top-level keys, before the access check and
+///   before anything is parsed. A call whose `data` names no method with a handler (unknown,
+///   missing, not a string, given twice, or no `data` at all) fails with a reply that names
+///   the key and lists the methods that exist; a caller that may call none of them gets
+///   `permission denied` instead.
+/// - **The key stays in the data the handler sees.** serde ignores it unless the data type
+///   refuses unknown fields (`#[serde(deny_unknown_fields)]`): such a type declares it, e.g.
+///   `#[serde(rename = "methodName")] _method: String`. A handler that takes `serde_json::Value`
+///   sees it too.
+/// - The registry lists each method ([`ApiInfo::method`], [`Registry::get_method`]); an access
+///   grant names the whole API (`"luffaWebRequest"`) or one method
+///   (`"luffaWebRequest.signMessageV2"`); the SDK config lists the API once
+///   ([`Registry::custom_config`] says what it lists when methods mix plain `fn` and
+///   `async fn`).
+/// - Two handlers of one (name, method) in one crate are a compile error; across crates, and a
+///   name registered both plain and with methods, the [`Registry`] reports them when built,
+///   with every location.
+///
 /// # Options
 ///
 /// `#[mini_api("name", crate = path::to::tcmpp_core)]` names the runtime crate when it is
-/// re-exported under another path.
+/// re-exported under another path. `method = "…"` and `method_key = "…"` make the handler one
+/// method of a multiplexed API (above).
 ///
 /// A plain `fn` (not `async`, possibly `const`) is allowed: its body runs when the call is
 /// dispatched, so it can answer synchronous calls (`sync: true`, see [`ReplyFuture::now_or_fail`])

@@ -118,7 +118,10 @@ char *tcmpp_init(void);
 /*
  * The registered APIs, sorted by name, as a JSON array:
  * [{"name":"myApiName","sync":false,"rustPath":"my_crate::my_api","location":"src/lib.rs:12:10"}].
- * Register each name with the SDK. NULL when the registry cannot be built (see tcmpp_init).
+ * A multiplexed API is listed once per method, with "method" and "methodKey" after "name":
+ * {"name":"luffaWebRequest","method":"connect","methodKey":"methodName","sync":true,…}.
+ * Register each name with the SDK (once). NULL when the registry cannot be built (see
+ * tcmpp_init).
  */
 char *tcmpp_apis_json(void);
 

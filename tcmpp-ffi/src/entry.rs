@@ -30,6 +30,11 @@ pub fn init(registry: fn() -> &'static Built) -> *mut c_char {
 #[serde(rename_all = "camelCase")]
 struct ListedApi {
     name: &'static str,
+    /// For one method of a multiplexed API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method_key: Option<&'static str>,
     sync: bool,
     rust_path: &'static str,
     location: String,
@@ -43,6 +48,8 @@ pub fn apis_json(registry: fn() -> &'static Built) -> *mut c_char {
                 .apis()
                 .map(|api| ListedApi {
                     name: api.name,
+                    method: api.method,
+                    method_key: api.method_key,
                     sync: api.kind == HandlerKind::Sync,
                     rust_path: api.rust_path,
                     location: api.location.to_string(),

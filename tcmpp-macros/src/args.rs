@@ -17,6 +17,10 @@ pub(crate) struct Args {
     pub(crate) timeout_ms: Option<syn::LitInt>,
     /// `restricted`: only mini programs the access policy grants may call this API.
     pub(crate) restricted: bool,
+    /// `method = "…"`: this handler answers one method of a multiplexed API.
+    pub(crate) method: Option<LitStr>,
+    /// `method_key = "…"`: the key of `data` that names the method.
+    pub(crate) method_key: Option<LitStr>,
 }
 
 /// The options, as the "unknown option" error lists them. Add a new option here and in the
@@ -25,6 +29,8 @@ const OPTIONS: &[&str] = &[
     "`crate = path::to::tcmpp_core`",
     "`timeout_ms = N`",
     "`restricted`",
+    "`method = \"name\"`",
+    "`method_key = \"key\"`",
 ];
 
 const USAGE: &str = "write it as a string literal: `#[mini_api(\"myApiName\")]`";
@@ -73,6 +79,8 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
         krate: None,
         timeout_ms: None,
         restricted: false,
+        method: None,
+        method_key: None,
     };
     let parsed = match Punctuated::<Arg, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(parsed) => parsed,
@@ -178,6 +186,42 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                             "`restricted` takes no value: write `restricted` alone",
                         )),
                     },
+                    "method" => match value {
+                        Some(Expr::Lit(ExprLit {
+                            lit: Lit::Str(method),
+                            ..
+                        })) => match check_method(&method.value(), "method") {
+                            Ok(()) => args.method = Some(method),
+                            Err(problem) => errors.push(syn::Error::new(method.span(), problem)),
+                        },
+                        Some(other) => errors.push(syn::Error::new_spanned(
+                            other,
+                            "`method` takes the method's name as a string literal: `method = \"connect\"`",
+                        )),
+                        None => errors.push(syn::Error::new(
+                            key.span(),
+                            "`method` takes the method's name: `method = \"connect\"`",
+                        )),
+                    },
+                    "method_key" => match value {
+                        Some(Expr::Lit(ExprLit {
+                            lit: Lit::Str(method_key),
+                            ..
+                        })) => match check_method(&method_key.value(), "method_key") {
+                            Ok(()) => args.method_key = Some(method_key),
+                            Err(problem) => {
+                                errors.push(syn::Error::new(method_key.span(), problem));
+                            }
+                        },
+                        Some(other) => errors.push(syn::Error::new_spanned(
+                            other,
+                            "`method_key` takes the key of `data` that names the method, as a string literal: `method_key = \"methodName\"`",
+                        )),
+                        None => errors.push(syn::Error::new(
+                            key.span(),
+                            "`method_key` takes the key of `data` that names the method: `method_key = \"methodName\"`",
+                        )),
+                    },
                     "name" => {
                         name_given = true;
                         let shown = value.map_or_else(
@@ -212,7 +256,34 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
             format!("missing the API name: {USAGE}"),
         ));
     }
+    if let (Some(method_key), None) = (&args.method_key, &args.method) {
+        errors.push(syn::Error::new(
+            method_key.span(),
+            "`method_key` is for a handler of one method of a multiplexed API: add the method it answers, `method = \"connect\"`, or remove `method_key`",
+        ));
+    }
     args
+}
+
+/// Checks a method's name, or the key that carries it: text a mini program sends in `data`,
+/// so any non-empty string without control characters.
+fn check_method(text: &str, option: &str) -> Result<(), String> {
+    if text.is_empty() {
+        let example = if option == "method" {
+            "`method = \"connect\"`"
+        } else {
+            "`method_key = \"methodName\"` (the default)"
+        };
+        return Err(format!(
+            "`{option}` is empty: give the text mini programs send in `data`, such as {example}"
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(format!(
+            "`{option}` contains a control character: give the text mini programs send in `data`"
+        ));
+    }
+    Ok(())
 }
 
 /// Checks that `name` can be called from a mini program, as `wx.invokeNativePlugin({ api_name })`

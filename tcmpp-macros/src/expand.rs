@@ -41,11 +41,15 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
             krate,
             timeout_ms,
             restricted,
+            method,
+            method_key,
         } if errors.is_empty() => {
             let krate = krate.unwrap_or_else(|| syn::parse_quote!(::tcmpp_core));
             let options = Options {
                 timeout_ms,
                 restricted,
+                method,
+                method_key,
             };
             Some(registration(&handler, &name, &krate, &options))
         }
@@ -75,6 +79,10 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
 struct Options {
     timeout_ms: Option<syn::LitInt>,
     restricted: bool,
+    /// The method of a multiplexed API this handler answers.
+    method: Option<syn::LitStr>,
+    /// The key of `data` that names the method, when not the default.
+    method_key: Option<syn::LitStr>,
 }
 
 /// The names every part of the registration refers to.
@@ -107,7 +115,7 @@ fn registration(
         invocation: format_ident!("__tcmpp_invocation"),
         reply_format: format_ident!("__tcmpp_reply_format"),
     };
-    let unique_name = unique_name::check(name);
+    let unique_name = unique_name::check(name, options.method.as_ref());
     let bounds = bounds::functions(&names);
     let params = params::extraction(&handler.params, &names);
     let run = call::run(handler, &params.args, &names);

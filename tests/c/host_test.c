@@ -471,6 +471,68 @@ static void check_progress(void) {
                            TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL, NULL));
 }
 
+/* Luffa's multiplexed luffaWebRequest (tests/support/luffa.rs): each method its own handler,
+   chosen by data.methodName, through both entries. */
+static void check_multiplexed(void) {
+    const char *wallet = "{\"appInfo\":{\"appId\":\"wx_wallet\"}}";
+    expect_both("multiplexed connect", NULL,
+                "{\"api_name\":\"luffaWebRequest\",\"data\":{\"uuid\":\"u1\",\"methodName\":"
+                "\"connect\",\"initData\":{\"network\":\"eds\"},\"metadata\":{\"url\":\"u\","
+                "\"icon\":\"i\"},\"from\":\"\",\"data\":{}}}",
+                NULL, TCMPP_RENDER_BARE, TCMPP_STATUS_SUCCESS,
+                "{\"data\":{\"address\":\"0xb60e8dd61c5d32be8058bb8eb970870f07233155\",\"icon\":\"i\","
+                "\"network\":\"eds\",\"superBox\":false,\"url\":\"u\"},\"status\":0,\"uuid\":\"u1\"}");
+    const char *sign =
+        "{\"api_name\":\"luffaWebRequest\",\"data\":{\"uuid\":\"u2\",\"methodName\":\"signMessageV2\","
+        "\"data\":{\"message\":\"hi\",\"nonce\":\"1\"}}}";
+    expect_both("multiplexed signMessageV2", "luffaWebRequest", sign, wallet, TCMPP_RENDER_CALLBACK,
+                TCMPP_STATUS_SUCCESS,
+                "{\"data\":{\"signature\":\"sig(hi#1)\",\"signedFor\":\"wx_wallet\"},\"status\":0,"
+                "\"uuid\":\"u2\",\"errMsg\":\"luffaWebRequest:ok\"}");
+    expect_both("multiplexed signMessageV2 denied", NULL, sign, NULL, TCMPP_RENDER_CALLBACK,
+                TCMPP_STATUS_FAIL, "{\"errMsg\":\"luffaWebRequest:fail permission denied\"}");
+    expect_both("multiplexed numeric nonce", NULL,
+                "{\"api_name\":\"luffaWebRequest\",\"data\":{\"uuid\":\"u2\",\"methodName\":"
+                "\"signMessageV2\",\"data\":{\"message\":\"hi\",\"nonce\":1}}}",
+                wallet, TCMPP_RENDER_CALLBACK, TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"luffaWebRequest:fail invalid data: data.nonce: invalid type: integer "
+                "`1`, expected a string\"}");
+    call_free(expect_reply(
+        "multiplexed packageTransaction", NULL,
+        "{\"api_name\":\"luffaWebRequest\",\"data\":{\"uuid\":\"u3\",\"methodName\":"
+        "\"packageTransaction\",\"data\":{\"module\":\"0x1\",\"moduleName\":\"m\","
+        "\"functionName\":\"f\",\"data\":\"[1,2,3]\"}}}",
+        NULL, TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_SUCCESS,
+        "{\"data\":{\"arguments\":3,\"function\":\"0x1::m::f\"},\"status\":0,\"uuid\":\"u3\","
+        "\"errMsg\":\"luffaWebRequest:ok\"}"));
+    expect_both("multiplexed language, legacy", "luffaWebRequest",
+                "{\"uuid\":\"u4\",\"methodName\":\"language\"}", NULL,
+                TCMPP_LEGACY_FORMAT | TCMPP_RENDER_BARE, TCMPP_STATUS_SUCCESS,
+                "{\"data\":{\"language\":\"en\"},\"status\":0}");
+    expect_both("multiplexed unknown method", NULL,
+                "{\"api_name\":\"luffaWebRequest\",\"data\":{\"methodName\":\"share\"}}", NULL,
+                TCMPP_RENDER_CALLBACK, TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"luffaWebRequest:fail invalid data: methodName: unknown method "
+                "\\\"share\\\"; the methods of luffaWebRequest are \\\"connect\\\", \\\"language\\\", "
+                "\\\"packageTransaction\\\", \\\"signMessageV2\\\"\"}");
+
+    char *apis = tcmpp_apis_json();
+    CHECK(apis && strstr(apis, "{\"name\":\"luffaWebRequest\",\"method\":\"connect\",\"methodKey\":"
+                               "\"methodName\",\"sync\":true,") != NULL,
+          "api list lacks luffaWebRequest.connect: %s", apis ? apis : "(NULL)");
+    tcmpp_string_free(apis);
+    char *config = tcmpp_custom_config_json();
+    CHECK(config && strstr(config, "\"name\": \"luffaWebRequest\",\n      \"sync\": false") != NULL,
+          "custom config lacks luffaWebRequest, async: %s", config ? config : "(NULL)");
+    const char *first = config ? strstr(config, "luffaWebRequest") : NULL;
+    CHECK(first && strstr(first + 1, "luffaWebRequest") == NULL,
+          "custom config lists luffaWebRequest more than once: %s", config ? config : "(NULL)");
+    if (failures == 0) {
+        printf("ok multiplexed in the api list and once in the custom config\n");
+    }
+    tcmpp_string_free(config);
+}
+
 static void check_sync(void) {
     int32_t status = -1;
     char *reply = tcmpp_dispatch_sync(NULL, "{\"api_name\":\"cPing\"}", NULL,
@@ -581,6 +643,7 @@ int main(void) {
     check_caller_context();
     check_invalid_callers();
     check_progress();
+    check_multiplexed();
     check_sync();
     check_concurrency();
     if (failures) {

@@ -20,7 +20,7 @@ use proptest::test_runner::{Config, TestRunner};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tcmpp_core::{ClientTypes, Registry};
-use tcmpp_examples::shop::{Coupon, Event, PayOrder, ProductQuery};
+use tcmpp_examples::shop::{Connect, Coupon, Event, PayOrder, ProductQuery, SignMessage};
 
 /// The shop's generated schema document.
 fn document() -> Value {
@@ -60,6 +60,18 @@ fn the_document_is_a_valid_draft_2020_12_schema() {
     assert!(!calls.is_valid(&json!({ "api_name": "getProduct" })));
     assert!(!calls.is_valid(&json!({ "api_name": "getProducts", "data": {} })));
     assert!(!calls.is_valid(&json!({ "api_name": "getProduct", "data": { "productId": 1 } })));
+    // A multiplexed API: each method's data with its method, and no other method's.
+    assert!(calls.is_valid(
+        &json!({ "api_name": "wallet", "data": { "methodName": "signMessage", "message": "m", "nonce": "1" } })
+    ));
+    assert!(!calls.is_valid(
+        &json!({ "api_name": "wallet", "data": { "methodName": "connect", "message": "m", "nonce": "1" } })
+    ));
+    assert!(!calls.is_valid(
+        &json!({ "api_name": "wallet", "data": { "methodName": "share", "dappUrl": "u" } })
+    ));
+    assert!(!calls.is_valid(&json!({ "api_name": "wallet", "data": { "dappUrl": "u" } })));
+    assert!(!calls.is_valid(&json!({ "api_name": "wallet" })));
 }
 
 /// Valid values of each data type, the seeds of the generated values.
@@ -96,6 +108,14 @@ fn seeds() -> Vec<(&'static str, Value)> {
         ("applyCoupon", json!({ "percent": 255 })),
         ("logEvent", json!({ "name": "open" })),
         (
+            "wallet",
+            json!({ "methodName": "connect", "dappUrl": "https://d.example" }),
+        ),
+        (
+            "wallet",
+            json!({ "methodName": "signMessage", "message": "hi", "nonce": "1" }),
+        ),
+        (
             "logEvent",
             json!({ "name": "open", "params": { "screen": "home", "n": [1, 2.5, null] }, "extra": { "a": [] } }),
         ),
@@ -119,10 +139,25 @@ const KEYS: &[&str] = &[
     "name",
     "params",
     "extra",
+    "methodName",
+    "dappUrl",
+    "message",
+    "nonce",
 ];
 
 const WORDS: &[&str] = &[
-    "USD", "IDR", "EUR", "card", "wallet", "cash", "Card", "SAVE10", "kopi", "",
+    "USD",
+    "IDR",
+    "EUR",
+    "card",
+    "wallet",
+    "cash",
+    "Card",
+    "SAVE10",
+    "kopi",
+    "",
+    "connect",
+    "signMessage",
 ];
 
 fn key() -> impl Strategy<Value = String> {
@@ -303,6 +338,16 @@ fn deserializes<T: DeserializeOwned>(value: &Value) -> bool {
     serde_json::from_value::<T>(value.clone()).is_ok()
 }
 
+/// Whether the multiplexed `wallet` takes `value`: it names a method by `methodName`, which
+/// stays in the data that method's type reads.
+fn wallet_takes(value: &Value) -> bool {
+    match value.get("methodName").and_then(Value::as_str) {
+        Some("connect") => value.is_object() && deserializes::<Connect>(value),
+        Some("signMessage") => value.is_object() && deserializes::<SignMessage>(value),
+        _ => false,
+    }
+}
+
 #[test]
 fn the_schema_validates_exactly_what_serde_deserializes() {
     let document = document();
@@ -310,6 +355,7 @@ fn the_schema_validates_exactly_what_serde_deserializes() {
     let pay = validator(&document, "payOrder.data");
     let coupon = validator(&document, "applyCoupon.data");
     let event = validator(&document, "logEvent.data");
+    let wallet = validator(&document, "wallet.data");
     let accepted = AtomicUsize::new(0);
     let refused = AtomicUsize::new(0);
     let mut runner = TestRunner::new(Config {
@@ -326,6 +372,7 @@ fn the_schema_validates_exactly_what_serde_deserializes() {
             "payOrder" => (pay.is_valid(&value), deserializes::<PayOrder>(&value)),
             "applyCoupon" => (coupon.is_valid(&value), deserializes::<Coupon>(&value)),
             "logEvent" => (event.is_valid(&value), deserializes::<Event>(&value)),
+            "wallet" => (wallet.is_valid(&value), wallet_takes(&value)),
             other => unreachable!("no seed for {other}"),
         };
         prop_assert_eq!(

@@ -156,7 +156,9 @@ fn shop_types() -> ClientTypes {
             "getCart",
             "getProduct",
             "logEvent",
-            "payOrder"
+            "payOrder",
+            "wallet",
+            "wallet"
         ]
     );
     registry

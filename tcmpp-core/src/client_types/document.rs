@@ -28,6 +28,9 @@ pub(crate) struct Generators {
 /// One API as the generated files describe it.
 pub(crate) struct ApiTypes {
     pub(crate) name: &'static str,
+    /// The method, for a handler of one method of a multiplexed API, with the key of `data`
+    /// that names it.
+    pub(crate) method: Option<(&'static str, &'static str)>,
     pub(crate) rust_path: &'static str,
     /// A plain `fn`, which can answer `sync: true` calls.
     pub(crate) sync: bool,
@@ -45,7 +48,8 @@ pub(crate) struct ApiTypes {
 
 /// Every API and every named type they use.
 pub(crate) struct Document {
-    /// Sorted by name, as the registry lists them.
+    /// Sorted by name, as the registry lists them: a multiplexed API once per method, sorted
+    /// by method, next to each other (see [`Document::by_name`]).
     pub(crate) apis: Vec<ApiTypes>,
     /// The named types, by the name `$ref`s use (`#/$defs/<name>`), sorted.
     pub(crate) definitions: BTreeMap<String, Value>,
@@ -75,7 +79,13 @@ impl Document {
         let mut apis = Vec::with_capacity(registry.len());
         let mut missing = Vec::new();
         for api in registry.apis() {
-            let Some(entry) = registry.lookup(api.name) else {
+            let entry = match api.method {
+                Some(method) => registry
+                    .methods(api.name)
+                    .and_then(|methods| methods.get(method)),
+                None => registry.lookup(api.name),
+            };
+            let Some(entry) = entry else {
                 continue;
             };
             let mut describer = Describer {
@@ -109,6 +119,7 @@ impl Document {
             let result = schema_of(result, "reply");
             apis.push(ApiTypes {
                 name: api.name,
+                method: api.method.zip(api.method_key),
                 rust_path: api.rust_path,
                 sync: api.kind == HandlerKind::Sync,
                 data,
@@ -141,6 +152,13 @@ impl Document {
             bound_integers(schema);
         }
         Ok(Document { apis, definitions })
+    }
+}
+
+impl Document {
+    /// The APIs by name: a plain API alone, a multiplexed API with all its methods.
+    pub(crate) fn by_name(&self) -> impl Iterator<Item = &[ApiTypes]> {
+        self.apis.chunk_by(|a, b| a.name == b.name)
     }
 }
 

@@ -32,8 +32,11 @@ pub(crate) fn declarations(document: &Document) -> String {
         names: &names,
         types_prefix: "Types.",
     };
-    for api in &document.apis {
-        write_api(&mut out, api, &in_tcmpp);
+    for api in document.by_name() {
+        match api {
+            [plain] if plain.method.is_none() => write_api(&mut out, plain, &in_tcmpp),
+            methods => write_multiplexed(&mut out, methods, &in_tcmpp),
+        }
     }
     out.push_str("  }\n");
     out.push_str(HELPERS);
@@ -51,13 +54,13 @@ pub(crate) fn declarations(document: &Document) -> String {
     }
     out.push_str("  }\n}\n\n");
     out.push_str(WX_HEADER);
-    for api in &document.apis {
+    for api in document.by_name() {
+        let name = api[0].name;
         let _ = writeln!(
             out,
             "    /** Calls `{name}` through `tcmpp-custom-config.json`. */\n    {key}(options: Tcmpp.ExtApiOptions<{literal}>): void;",
-            name = api.name,
-            key = property_key(api.name),
-            literal = string_literal(api.name),
+            key = property_key(name),
+            literal = string_literal(name),
         );
     }
     out.push_str("  }\n}\n");
@@ -164,6 +167,69 @@ fn write_api(out: &mut String, api: &ApiTypes, emitter: &Emitter<'_>) {
         sync = api.sync,
     );
 }
+
+/// A multiplexed API: its `data` a union discriminated by the method key, each member the
+/// method's own data type; its result, fail, cancel and progress those of any method; `sync`
+/// only when every method is a plain `fn`.
+fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'_>) {
+    let name = methods[0].name;
+    let key = methods[0].method.map_or(DEFAULT_KEY, |(_, key)| key);
+    let data = Ts::union(
+        methods
+            .iter()
+            .map(|method| {
+                let tag = method.method.map_or("", |(method, _)| method);
+                let discriminant = format!("{{ {}: {} }}", property_key(key), string_literal(tag));
+                match &method.data {
+                    Some(schema) => {
+                        Ts::intersection(vec![Ts::atom(discriminant), emitter.render(schema)])
+                    }
+                    None => Ts::atom(format!(
+                        "{{ {}: {}; [key: string]: {JSON_VALUE} }}",
+                        property_key(key),
+                        string_literal(tag)
+                    )),
+                }
+            })
+            .collect(),
+    );
+    let result = Ts::union(
+        methods
+            .iter()
+            .map(|method| emitter.render(&method.result))
+            .collect(),
+    );
+    let progress = if methods.iter().any(|method| method.progress) {
+        format!("{{ [key: string]: {JSON_VALUE} }}")
+    } else {
+        "never".to_owned()
+    };
+    let code = methods.iter().any(|method| method.code_and_cancel);
+    let sync = methods.iter().all(|method| method.sync);
+    let _ = writeln!(
+        out,
+        "    /**\n     * A multiplexed API: one handler per method, chosen by `data.{key}`.\n     *"
+    );
+    for method in methods {
+        let kind = if method.sync { "fn" } else { "async fn" };
+        let _ = writeln!(
+            out,
+            "     * - `{}`: `{}` ({kind})",
+            method.method.map_or("", |(method, _)| method),
+            method.rust_path
+        );
+    }
+    let _ = write!(
+        out,
+        "     */\n    {key}: {{\n      data: {data};\n      dataOptional: false;\n      result: {result};\n      errCode: {code};\n      cancel: {code};\n      sync: {sync};\n      progress: {progress};\n    }};\n",
+        key = property_key(name),
+        data = data.text,
+        result = result.text,
+    );
+}
+
+/// The method key when a handler does not say (it always does).
+const DEFAULT_KEY: &str = crate::registry::DEFAULT_METHOD_KEY;
 
 fn write_definition(out: &mut String, name: &str, schema: &Value, emitter: &Emitter<'_>) {
     write_doc(out, schema, "    ");

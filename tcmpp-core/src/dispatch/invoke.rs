@@ -18,6 +18,14 @@ use crate::reply::{FailureKind, Reply};
 enum Refused {
     UnknownApi,
     Denied,
+    /// A call to a multiplexed API that names no method with a handler: the reply, what a log
+    /// line says of it, and whether the caller may call any method of the API (when it may
+    /// not, it is told no more than a denied caller).
+    Method {
+        reply: Reply,
+        logged_as: &'static str,
+        permitted_some: bool,
+    },
 }
 
 /// The call's data is not JSON; found while the call was refused or its data decoded.
@@ -31,23 +39,29 @@ impl Registry {
     pub(super) fn invoke(
         &self,
         entry: Option<&'static ApiEntry>,
-        cx: CallContext<'_>,
+        mut cx: CallContext<'_>,
         format: impl FnOnce() -> ReplyFormat,
     ) -> Result<InFlight, MalformedData> {
         // The clock is read only for a subscriber to be told the elapsed time; a timeout counts
         // from the handler's first pending poll, where it is armed.
         let started = logging_on().then(Instant::now);
-        let Some(entry) = entry else {
+        let Some(mut entry) = entry else {
             return self.refuse(&cx, None, started, Refused::UnknownApi);
         };
+        if entry.method.is_some() {
+            match self.resolve_method(entry, &mut cx, started)? {
+                Ok(found) => entry = found,
+                Err(refused) => return Ok(refused),
+            }
+        }
         if !self
             .access()
-            .permits(entry.name, entry.restricted, cx.app_info)
+            .permits(entry.name, entry.method, entry.restricted, cx.app_info)
         {
             return self.refuse(&cx, Some(entry), started, Refused::Denied);
         }
         let watch = Watch {
-            span: call_span(&cx, Some(entry)),
+            span: call_span(&cx, Some(entry), entry.method),
             started,
             expose_panic_messages: self.config().expose_panic_messages,
         };
@@ -109,6 +123,33 @@ impl Registry {
         })
     }
 
+    /// The handler of the method a call to `entry`'s multiplexed API names, or the call's
+    /// refusal. Out of line: plain calls pay for one branch on `entry.method`, not for this.
+    #[cold]
+    #[inline(never)]
+    fn resolve_method(
+        &self,
+        entry: &'static ApiEntry,
+        cx: &mut CallContext<'_>,
+        started: Option<Instant>,
+    ) -> Result<Result<&'static ApiEntry, InFlight>, MalformedData> {
+        let (methods, problem) = match self.method_entry(entry, cx)? {
+            Ok(found) => return Ok(Ok(found)),
+            Err(refused) => refused,
+        };
+        let (reply, logged_as) = problem.reply(methods);
+        let permitted_some = methods.entries().any(|method| {
+            self.access()
+                .permits(method.name, method.method, method.restricted, cx.app_info)
+        });
+        let refused = Refused::Method {
+            reply,
+            logged_as,
+            permitted_some,
+        };
+        self.refuse(cx, Some(entry), started, refused).map(Err)
+    }
+
     /// The reply to a call refused before its handler runs; or, when its data, not yet
     /// validated, turns out not to be JSON, `Err` for the call to be read again and refused as
     /// malformed, whatever else is wrong with it.
@@ -126,24 +167,35 @@ impl Registry {
         // from one it may not call.
         let hidden = matches!(refused, Refused::UnknownApi)
             && self.access().hides_unknown_apis_from(cx.app_info);
+        // A call that names no method of its API is observed under the API alone.
+        let method = match refused {
+            Refused::Method { .. } => None,
+            _ => entry.and_then(|entry| entry.method),
+        };
+        let denied = || Reply::fail(FailureKind::PermissionDenied, "permission denied");
         let reply = match refused {
-            Refused::Denied => Reply::fail(FailureKind::PermissionDenied, "permission denied"),
-            Refused::UnknownApi if hidden => {
-                Reply::fail(FailureKind::PermissionDenied, "permission denied")
-            }
-            Refused::UnknownApi => Reply::fail(
+            Refused::Denied => HandlerReply::Reply(denied()),
+            Refused::UnknownApi if hidden => HandlerReply::Reply(denied()),
+            Refused::UnknownApi => HandlerReply::Reply(Reply::fail(
                 FailureKind::UnknownApi,
                 format!(
                     "unknown API: no handler is registered for \"{}\"",
                     bounded(cx.api_name)
                 ),
-            ),
+            )),
+            Refused::Method {
+                permitted_some: false,
+                ..
+            } => HandlerReply::Reply(denied()),
+            Refused::Method {
+                reply, logged_as, ..
+            } => HandlerReply::Refused(Box::new((reply, logged_as.to_owned()))),
         };
         let watch = Watch {
-            span: call_span(cx, entry),
+            span: call_span(cx, entry, method),
             started,
             expose_panic_messages: false,
         };
-        Ok(InFlight::finished(watch, HandlerReply::Reply(reply)))
+        Ok(InFlight::finished(watch, reply))
     }
 }

@@ -5,6 +5,7 @@ mod answer;
 mod future;
 mod input;
 mod invoke;
+mod method;
 mod observe;
 mod read;
 mod typed;

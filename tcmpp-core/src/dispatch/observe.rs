@@ -12,12 +12,20 @@ use crate::handler::{ApiEntry, HandlerReply, malformed_call};
 use crate::reply::{FailureKind, Reply};
 
 /// The span of one call, or none when the subscriber panics.
-pub(super) fn call_span(cx: &CallContext<'_>, entry: Option<&ApiEntry>) -> tracing::Span {
+///
+/// `method` is the registered method of a multiplexed API's call, once the call is resolved to
+/// one; never the mini program's text.
+pub(super) fn call_span(
+    cx: &CallContext<'_>,
+    entry: Option<&ApiEntry>,
+    method: Option<&'static str>,
+) -> tracing::Span {
     quietly(|| {
         tracing::info_span!(
             "mini_api",
             // A registered name is the program's; any other is the mini program's text.
             api = entry.map_or("(not registered)", |entry| entry.name),
+            method,
             app_id = cx.app_info.and_then(|app| app.app_id.as_deref()),
             web_view_id = cx.web_view_id,
         )

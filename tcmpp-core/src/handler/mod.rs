@@ -44,6 +44,10 @@ pub struct ApiEntry {
     pub timeout_ms: Option<u64>,
     /// Whether only callers the access policy grants may call the API (`restricted`).
     pub restricted: bool,
+    /// The method of a multiplexed API this handler answers (`method = "…"`).
+    pub method: Option<&'static str>,
+    /// The key of `data` that names the method; `Some` exactly when `method` is.
+    pub method_key: Option<&'static str>,
     /// Describes the handler's types to the mini program; nothing without `typed-client`.
     pub describe: crate::client_types::DescribeFn,
 }

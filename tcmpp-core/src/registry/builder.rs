@@ -118,12 +118,18 @@ impl RegistryBuilder {
         // keeps start-up in the low milliseconds.
         let mut entries: Vec<&'static ApiEntry> = inventory::iter::<ApiEntry>.into_iter().collect();
         entries.sort_unstable_by(|a, b| {
-            (a.name, a.file, a.line, a.column).cmp(&(b.name, b.file, b.line, b.column))
+            (a.name, a.method, a.file, a.line, a.column)
+                .cmp(&(b.name, b.method, b.file, b.line, b.column))
         });
-        let is_registered = |name: &str| {
-            entries
-                .binary_search_by(|entry| entry.name.cmp(name))
-                .is_ok()
+        // A grant names an API (`"name"`) or one method of a multiplexed API
+        // (`"name.method"`); API names have no `.`, so the first one splits.
+        let is_registered = |granted: &str| match granted.split_once('.') {
+            None => entries
+                .binary_search_by(|entry| entry.name.cmp(granted))
+                .is_ok(),
+            Some((name, method)) => entries
+                .binary_search_by(|entry| (entry.name, entry.method).cmp(&(name, Some(method))))
+                .is_ok(),
         };
 
         let mut problems = Vec::new();
@@ -174,13 +180,7 @@ impl RegistryBuilder {
         }
 
         for same_name in entries.chunk_by(|a, b| a.name == b.name) {
-            if let [first, _, ..] = same_name {
-                // Sorted by location already, as the list is.
-                problems.push(BuildProblem::DuplicateApi {
-                    name: first.name,
-                    handlers: same_name.iter().map(|entry| ApiInfo::of(entry)).collect(),
-                });
-            }
+            same_name_problems(same_name, &mut problems);
         }
 
         if !problems.is_empty() {
@@ -193,5 +193,53 @@ impl RegistryBuilder {
             self.config,
             AccessControl::new(self.policy),
         ))
+    }
+}
+
+/// The problems of the handlers registered under one name, sorted by method and location: two
+/// plain handlers, plain and multiplexed handlers, methods that disagree on the key of `data`
+/// that names them, and a method answered twice.
+fn same_name_problems(same_name: &[&'static ApiEntry], problems: &mut Vec<BuildProblem>) {
+    let [first, ..] = same_name else {
+        return;
+    };
+    let all = || same_name.iter().map(|entry| ApiInfo::of(entry)).collect();
+    let multiplexed = same_name
+        .iter()
+        .filter(|entry| entry.method.is_some())
+        .count();
+    if multiplexed == 0 {
+        if same_name.len() > 1 {
+            problems.push(BuildProblem::DuplicateApi {
+                name: first.name,
+                handlers: all(),
+            });
+        }
+        return;
+    }
+    if multiplexed < same_name.len() {
+        problems.push(BuildProblem::PlainAndMultiplexed {
+            name: first.name,
+            handlers: all(),
+        });
+        return;
+    }
+    if same_name
+        .iter()
+        .any(|entry| entry.method_key != first.method_key)
+    {
+        problems.push(BuildProblem::MethodKeyMismatch {
+            name: first.name,
+            handlers: all(),
+        });
+    }
+    for same_method in same_name.chunk_by(|a, b| a.method == b.method) {
+        if let [entry, _, ..] = same_method {
+            problems.push(BuildProblem::DuplicateMethod {
+                name: entry.name,
+                method: entry.method.unwrap_or_default(),
+                handlers: same_method.iter().map(|entry| ApiInfo::of(entry)).collect(),
+            });
+        }
     }
 }

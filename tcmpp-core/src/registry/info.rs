@@ -20,7 +20,15 @@ pub struct ApiInfo {
     /// The API's own timeout (`timeout_ms`), when it has one.
     pub timeout: Option<Duration>,
     /// Whether the API is `restricted`: only callers the access policy grants may call it.
+    /// For a multiplexed API, this method's own flag.
     pub restricted: bool,
+    /// For a handler of one method of a multiplexed API (`#[mini_api("name", method = "…")]`),
+    /// the method; `None` for a plain API.
+    pub method: Option<&'static str>,
+    /// For a handler of one method of a multiplexed API, the key of `data` that names the
+    /// method ([`DEFAULT_METHOD_KEY`](crate::DEFAULT_METHOD_KEY) unless `method_key` says
+    /// otherwise); `None` for a plain API.
+    pub method_key: Option<&'static str>,
 }
 
 impl ApiInfo {
@@ -36,6 +44,8 @@ impl ApiInfo {
             rust_path: entry.rust_path,
             timeout: entry.timeout_ms.map(Duration::from_millis),
             restricted: entry.restricted,
+            method: entry.method,
+            method_key: entry.method_key,
         }
     }
 }

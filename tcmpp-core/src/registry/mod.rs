@@ -3,6 +3,7 @@
 mod builder;
 mod config;
 mod info;
+mod methods;
 mod problem;
 
 use std::collections::HashMap;
@@ -18,6 +19,8 @@ pub use builder::RegistryBuilder;
 pub(crate) use config::Config;
 pub use config::DEFAULT_TIMEOUT;
 pub use info::{ApiInfo, SourceLocation};
+pub use methods::DEFAULT_METHOD_KEY;
+pub(crate) use methods::Methods;
 pub use problem::{BuildError, BuildProblem};
 
 /// Every `#[mini_api]` handler linked into the binary, with the state they share.
@@ -46,8 +49,11 @@ pub struct Registry {
 }
 
 struct Inner {
-    /// Each handler and its place in `apis`.
+    /// Each handler and its place in `apis`; for a multiplexed API, its first method's, which
+    /// dispatch resolves to the method the call names (`ApiEntry::method` tells).
     by_name: HashMap<&'static str, (&'static ApiEntry, usize), NameHasher>,
+    /// The methods of each multiplexed API, by name.
+    multiplexed: HashMap<&'static str, Methods, NameHasher>,
     /// Sorted by name.
     apis: Vec<ApiInfo>,
     states: StateMap,
@@ -71,23 +77,49 @@ impl Registry {
         RegistryBuilder::new()
     }
 
-    /// The registered APIs, sorted by name.
+    /// The registered handlers, sorted by name, then by method: a plain API once, a
+    /// multiplexed API once per method ([`ApiInfo::method`]).
     pub fn apis(&self) -> impl ExactSizeIterator<Item = &ApiInfo> {
         self.inner.apis.iter()
     }
 
-    /// The API registered under `name`.
+    /// The API registered under `name`; for a multiplexed API, its first method (by name):
+    /// see [`get_method`](Self::get_method).
     pub fn get(&self, name: &str) -> Option<&ApiInfo> {
         let (_, index) = self.inner.by_name.get(name)?;
         self.inner.apis.get(*index)
     }
 
-    /// How many APIs are registered.
+    /// The handler of `method` of the multiplexed API `name`.
+    ///
+    /// ```rust,standalone_crate
+    /// use tcmpp_core::{mini_api, Registry};
+    ///
+    /// #[mini_api("wallet", method = "connect")]
+    /// fn connect() {}
+    ///
+    /// #[mini_api("wallet", method = "language")]
+    /// fn language() {}
+    ///
+    /// let registry = Registry::builder().build()?;
+    /// let api = registry.get_method("wallet", "language").unwrap();
+    /// assert_eq!((api.method, api.method_key), (Some("language"), Some("methodName")));
+    /// assert!(registry.get_method("wallet", "share").is_none());
+    /// # Ok::<_, tcmpp_core::BuildError>(())
+    /// ```
+    pub fn get_method(&self, name: &str, method: &str) -> Option<&ApiInfo> {
+        let apis = &self.inner.apis;
+        apis.binary_search_by(|api| (api.name, api.method).cmp(&(name, Some(method))))
+            .ok()
+            .map(|index| &apis[index])
+    }
+
+    /// How many handlers are registered: APIs, with each method of a multiplexed API counted.
     pub fn len(&self) -> usize {
         self.inner.apis.len()
     }
 
-    /// Whether no API is registered.
+    /// Whether no handler is registered.
     pub fn is_empty(&self) -> bool {
         self.inner.apis.is_empty()
     }
@@ -115,6 +147,12 @@ impl Registry {
         self.inner.by_name.get(api_name).map(|(entry, _)| *entry)
     }
 
+    /// The methods of the multiplexed API `name`.
+    #[cold]
+    pub(crate) fn methods(&self, name: &str) -> Option<&Methods> {
+        self.inner.multiplexed.get(name)
+    }
+
     pub(crate) fn config(&self) -> &Config {
         &self.inner.config
     }
@@ -140,15 +178,20 @@ impl Registry {
     ) -> Self {
         let apis: Vec<ApiInfo> = entries.iter().map(|entry| ApiInfo::of(entry)).collect();
         let mut by_name = HashMap::with_capacity_and_hasher(entries.len(), NameHasher::default());
-        by_name.extend(
-            entries
-                .iter()
-                .enumerate()
-                .map(|(index, entry)| (entry.name, (*entry, index))),
-        );
+        let mut multiplexed = HashMap::with_hasher(NameHasher::default());
+        let mut index = 0;
+        for same_name in entries.chunk_by(|a, b| a.name == b.name) {
+            let first = same_name[0];
+            by_name.insert(first.name, (first, index));
+            if first.method.is_some() {
+                multiplexed.insert(first.name, Methods::new(first.name, same_name));
+            }
+            index += same_name.len();
+        }
         Registry {
             inner: Arc::new(Inner {
                 by_name,
+                multiplexed,
                 apis,
                 states,
                 fixed_prefix: config.fixed_prefix(),

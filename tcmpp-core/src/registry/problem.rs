@@ -45,6 +45,30 @@ pub enum BuildProblem {
         /// Every handler registered under it.
         handlers: Vec<ApiInfo>,
     },
+    /// Several handlers are registered for one method of a multiplexed API.
+    DuplicateMethod {
+        /// The API's name.
+        name: &'static str,
+        /// The method.
+        method: &'static str,
+        /// Every handler registered for it.
+        handlers: Vec<ApiInfo>,
+    },
+    /// A name is registered both for a plain API (`#[mini_api("name")]`) and for methods of a
+    /// multiplexed one (`#[mini_api("name", method = "…")]`).
+    PlainAndMultiplexed {
+        /// The name.
+        name: &'static str,
+        /// Every handler registered under it, plain and multiplexed.
+        handlers: Vec<ApiInfo>,
+    },
+    /// The methods of one multiplexed API name different keys of `data` (`method_key`).
+    MethodKeyMismatch {
+        /// The API's name.
+        name: &'static str,
+        /// Every handler of the API, each with its key ([`ApiInfo::method_key`]).
+        handlers: Vec<ApiInfo>,
+    },
     /// Handlers take a `State<T>` that the builder was not given.
     MissingState {
         /// The state's type.
@@ -81,7 +105,10 @@ pub enum BuildProblem {
 impl BuildProblem {
     pub(super) fn sort_key(&self) -> (u8, &str, &str) {
         match self {
-            BuildProblem::DuplicateApi { name, .. } => (0, name, ""),
+            BuildProblem::DuplicateApi { name, .. }
+            | BuildProblem::PlainAndMultiplexed { name, .. }
+            | BuildProblem::MethodKeyMismatch { name, .. } => (0, name, ""),
+            BuildProblem::DuplicateMethod { name, method, .. } => (0, name, method),
             BuildProblem::MissingState { type_name, .. } => (1, type_name, ""),
             BuildProblem::DuplicateState { type_name } => (2, type_name, ""),
             BuildProblem::UnknownApiInPolicy { api, app_id } => (3, api, app_id),
@@ -104,6 +131,57 @@ impl fmt::Display for BuildProblem {
                 )?;
                 for api in handlers {
                     write!(f, "\n      {} at {}", api.rust_path, api.location)?;
+                }
+                Ok(())
+            }
+            BuildProblem::DuplicateMethod {
+                name,
+                method,
+                handlers,
+            } => {
+                write!(
+                    f,
+                    "method \"{method}\" of API \"{name}\" is registered {} times; give each handler its own method:",
+                    handlers.len()
+                )?;
+                for api in handlers {
+                    write!(f, "\n      {} at {}", api.rust_path, api.location)?;
+                }
+                Ok(())
+            }
+            BuildProblem::PlainAndMultiplexed { name, handlers } => {
+                write!(
+                    f,
+                    "API name \"{name}\" is registered both as a plain API and as a multiplexed one; \
+                     give every handler of \"{name}\" a `method = \"…\"`, or give the plain one its own name:"
+                )?;
+                for api in handlers {
+                    match api.method {
+                        Some(method) => write!(
+                            f,
+                            "\n      {} (method \"{method}\") at {}",
+                            api.rust_path, api.location
+                        )?,
+                        None => write!(f, "\n      {} (plain) at {}", api.rust_path, api.location)?,
+                    }
+                }
+                Ok(())
+            }
+            BuildProblem::MethodKeyMismatch { name, handlers } => {
+                write!(
+                    f,
+                    "the methods of API \"{name}\" disagree on the key of `data` that names the method; \
+                     give them all the same `method_key`:"
+                )?;
+                for api in handlers {
+                    write!(
+                        f,
+                        "\n      {} (method \"{}\", method_key \"{}\") at {}",
+                        api.rust_path,
+                        api.method.unwrap_or_default(),
+                        api.method_key.unwrap_or_default(),
+                        api.location
+                    )?;
                 }
                 Ok(())
             }
@@ -144,7 +222,8 @@ impl fmt::Display for BuildProblem {
             BuildProblem::UnknownApiInPolicy { api, app_id } => write!(
                 f,
                 "the access policy grants \"{app_id}\" the API \"{api}\", but no handler is \
-                 registered under that name; fix the name or remove it from the grant"
+                 registered under that name (\"name\", or \"name.method\" for one method of a \
+                 multiplexed API); fix the name or remove it from the grant"
             ),
         }
     }

@@ -9,6 +9,7 @@ mod error;
 mod fast;
 mod full;
 mod limits;
+pub(crate) mod member;
 mod owned;
 mod scan;
 

@@ -69,9 +69,21 @@ impl<'r> JsPlugin<'r> {
 
 impl fmt::Display for JsPlugin<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (sync, asynchronous): (Vec<_>, Vec<_>) = self
-            .registry
-            .apis()
+        // A multiplexed API is listed once per method: its name gets one `@JsEvent`, routed
+        // to the synchronous dispatch only when every method is a plain `fn`.
+        let mut apis: Vec<&tcmpp_core::ApiInfo> = Vec::new();
+        for api in self.registry.apis() {
+            match apis.last_mut() {
+                Some(listed) if listed.name == api.name => {
+                    if api.kind != HandlerKind::Sync {
+                        *listed = api;
+                    }
+                }
+                _ => apis.push(api),
+            }
+        }
+        let (sync, asynchronous): (Vec<_>, Vec<_>) = apis
+            .into_iter()
             .partition(|api| api.kind == HandlerKind::Sync);
         let names = |apis: &[&tcmpp_core::ApiInfo]| {
             let mut names = String::new();

@@ -41,6 +41,15 @@ pub(super) fn submit(
         None => quote!(::core::option::Option::None),
     };
     let restricted = options.restricted;
+    let method = match &options.method {
+        Some(method) => quote!(::core::option::Option::Some(#method)),
+        None => quote!(::core::option::Option::None),
+    };
+    let method_key = match (&options.method, &options.method_key) {
+        (None, _) => quote!(::core::option::Option::None),
+        (Some(_), Some(key)) => quote!(::core::option::Option::Some(#key)),
+        (Some(_), None) => quote!(::core::option::Option::Some(#krate::DEFAULT_METHOD_KEY)),
+    };
     let required_states = &params.required_states;
     quote! {
         #private::inventory::submit! {
@@ -55,6 +64,8 @@ pub(super) fn submit(
                 takes_data: #takes_data,
                 timeout_ms: #timeout_ms,
                 restricted: #restricted,
+                method: #method,
+                method_key: #method_key,
                 required_states: &[#(#required_states),*],
                 describe: #private::DescribeFn::new(__tcmpp_describe),
             }

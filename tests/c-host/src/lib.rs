@@ -13,12 +13,19 @@ use tcmpp_core::{
 /// The host's name, given as state when the registry is built.
 pub struct HostName(pub &'static str);
 
+// Luffa's multiplexed `luffaWebRequest`, the handlers the Rust tests dispatch too.
+#[path = "../../support/luffa.rs"]
+mod luffa;
+
 /// Builds the registry the C ABI serves, with the state its handlers need and a policy that
-/// lets `wx_wallet`, and only it, call the `restricted` API `transfer`.
+/// lets `wx_wallet`, and only it, call the `restricted` API `transfer` and the `restricted`
+/// method `signMessageV2` of `luffaWebRequest`.
 pub fn build_registry() -> Result<Registry, tcmpp_core::BuildError> {
     Registry::builder()
         .state(HostName("c-host"))
-        .access_policy(AccessPolicy::new().grant("wx_wallet", ["transfer"]))
+        .access_policy(
+            AccessPolicy::new().grant("wx_wallet", ["transfer", "luffaWebRequest.signMessageV2"]),
+        )
         .build()
 }
 

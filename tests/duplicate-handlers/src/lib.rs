@@ -6,3 +6,8 @@ use tcmpp_core::mini_api;
 /// The second `sameName`.
 #[mini_api("sameName")]
 pub async fn two() {}
+
+/// The second handler of method `connect` of `sameWallet`, which `tests/duplicates.rs` also
+/// registers.
+#[mini_api("sameWallet", method = "connect")]
+pub fn connect_again() {}

@@ -79,6 +79,22 @@ wx.invokeNativePlugin({
 // The same APIs through `tcmpp-custom-config.json`.
 wx.getProduct({ data: { productId: "kopi" }, success: (res) => console.log(res.productId) });
 
+// A multiplexed API: `data` is a union discriminated by `methodName`, each method its own data.
+wx.invokeNativePlugin({
+  api_name: "wallet",
+  data: { methodName: "connect", dappUrl: "https://dapp.example" },
+  success(res) {
+    if ("address" in res) {
+      const address: string = res.address;
+      console.log(address);
+    }
+  },
+});
+wx.invokeNativePlugin({
+  api_name: "wallet",
+  data: { methodName: "signMessage", message: "hello", nonce: "1" },
+});
+
 // The promise helper: resolves with the success object.
 async function checkout(): Promise<number> {
   const receipt = await invokeNative("payOrder", {
@@ -173,6 +189,30 @@ wx.invokeNativePlugin({
     // @ts-expect-error: a data key read from the result (TS2339)
     console.log(res.payment);
   },
+});
+
+wx.invokeNativePlugin({
+  api_name: "wallet",
+  // @ts-expect-error: another method's data on a multiplexed API (TS2353)
+  data: { methodName: "connect", message: "hello", nonce: "1" },
+});
+
+wx.invokeNativePlugin({
+  api_name: "wallet",
+  // @ts-expect-error: a method the multiplexed API does not have (TS2322)
+  data: { methodName: "share", dappUrl: "https://dapp.example" },
+});
+
+wx.invokeNativePlugin({
+  api_name: "wallet",
+  // @ts-expect-error: the method's data without its method (TS2322)
+  data: { message: "hello", nonce: "1" },
+});
+
+wx.invokeNativePlugin({
+  api_name: "wallet",
+  // @ts-expect-error: a field of the wrong type in a method's data (TS2322)
+  data: { methodName: "signMessage", message: "hello", nonce: 1 },
 });
 
 async function wrongHelperCalls(): Promise<void> {

@@ -1,0 +1,173 @@
+//! Resolving a call to a multiplexed API to the handler of the method its `data` names, before
+//! the access check: by a scan of the data's text, never a parse of it.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use crate::context::CallContext;
+use crate::data::{DataSource, is_json};
+use crate::echo::bounded;
+use crate::handler::ApiEntry;
+use crate::json::{json_kind, raw_kind};
+use crate::registry::{Methods, Registry};
+use crate::reply::{FailureKind, Reply};
+use crate::wire::member::{self, Member};
+
+use super::invoke::MalformedData;
+
+/// Why a call to a multiplexed API names no method that has a handler.
+pub(super) enum MethodProblem {
+    /// The method the call names has no handler (bounded for the reply).
+    Unknown(String),
+    /// `data` is an object without the method key.
+    Missing,
+    /// The call sent no `data`, or `null`.
+    NoData,
+    /// `data` is not an object: its kind.
+    NotAnObject(&'static str),
+    /// The method key's value is not a string: its kind.
+    NotAString(&'static str),
+    /// The method key is in `data` more than once.
+    Repeated,
+}
+
+impl MethodProblem {
+    /// The fail reply, which names the key and lists the methods that exist, and what a log
+    /// line says of it: the kind of problem, never what the mini program sent.
+    pub(super) fn reply(&self, methods: &Methods) -> (Reply, &'static str) {
+        let key = methods.key;
+        let listed = methods.listed();
+        let (message, logged_as) = match self {
+            MethodProblem::Unknown(method) => (
+                format!(
+                    "{key}: unknown method \"{method}\"; the methods of {name} are {listed}",
+                    name = methods.name
+                ),
+                "unknown method",
+            ),
+            MethodProblem::Missing => (
+                format!(
+                    "missing method: data has no \"{key}\"; the methods of {name} are {listed}",
+                    name = methods.name
+                ),
+                "missing method",
+            ),
+            MethodProblem::NoData => (
+                format!(
+                    "missing method: the call has no data; send an object with \"{key}\", one of {listed}"
+                ),
+                "missing method",
+            ),
+            MethodProblem::NotAnObject(kind) => (
+                format!(
+                    "missing method: data is {kind}, not an object with \"{key}\"; the methods of {name} are {listed}",
+                    name = methods.name
+                ),
+                "missing method",
+            ),
+            MethodProblem::NotAString(kind) => (
+                format!("{key}: invalid type: {kind}, expected a string, one of {listed}"),
+                "method is not a string",
+            ),
+            MethodProblem::Repeated => (
+                format!("{key}: the method is given more than once; send it once"),
+                "method given more than once",
+            ),
+        };
+        (
+            Reply::fail(FailureKind::InvalidData, format!("invalid data: {message}")),
+            logged_as,
+        )
+    }
+}
+
+impl Registry {
+    /// The handler of the method the call to `entry`'s multiplexed API names. Data that the
+    /// chosen handler does not decode is validated here, as for a plain API without data.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn method_entry(
+        &self,
+        entry: &'static ApiEntry,
+        cx: &mut CallContext<'_>,
+    ) -> Result<Result<&'static ApiEntry, (&Methods, MethodProblem)>, MalformedData> {
+        let Some(methods) = self.methods(entry.name) else {
+            // Every multiplexed entry has its table; without one, it is its own handler.
+            return Ok(Ok(entry));
+        };
+        // The method borrows from the data, which is changed only once it is found.
+        let found = match &cx.data {
+            DataSource::Absent => Err(MethodProblem::NoData),
+            DataSource::Value(value) => of_value(value, methods.key),
+            DataSource::Text(text) | DataSource::Unchecked(text) => of_text(text, methods),
+        }
+        .and_then(|method| {
+            methods
+                .get(&method)
+                .ok_or_else(|| MethodProblem::Unknown(bounded(&method).into_owned()))
+        });
+        let found = match found {
+            Ok(found) => found,
+            Err(problem) => return Ok(Err((methods, problem))),
+        };
+        if let Some(text) = cx.data.unchecked() {
+            if !found.takes_data {
+                if !is_json(text) {
+                    return Err(MalformedData);
+                }
+                cx.data = DataSource::Text(text);
+            }
+        }
+        Ok(Ok(found))
+    }
+}
+
+/// The method a call's data (a value) names.
+fn of_value<'a>(value: &'a Value, key: &str) -> Result<Cow<'a, str>, MethodProblem> {
+    match value {
+        Value::Null => Err(MethodProblem::NoData),
+        Value::Object(map) => match map.get(key) {
+            Some(Value::String(method)) => Ok(Cow::Borrowed(method)),
+            Some(other) => Err(MethodProblem::NotAString(json_kind(other))),
+            None => Err(MethodProblem::Missing),
+        },
+        other => Err(MethodProblem::NotAnObject(json_kind(other))),
+    }
+}
+
+/// The method a call's data (JSON text, perhaps not validated) names.
+fn of_text<'a>(text: &'a str, methods: &Methods) -> Result<Cow<'a, str>, MethodProblem> {
+    match member::find(text, methods.key) {
+        Member::Found(raw) if raw.starts_with('"') => Ok(decoded(raw, methods)),
+        Member::Found(raw) => Err(MethodProblem::NotAString(raw_kind(raw))),
+        Member::Missing => Err(MethodProblem::Missing),
+        Member::NotAnObject if text.trim_start().starts_with("null") => Err(MethodProblem::NoData),
+        Member::NotAnObject => Err(MethodProblem::NotAnObject(raw_kind(text))),
+        Member::Repeated => Err(MethodProblem::Repeated),
+        // Not JSON to the scan: a refused call's data is checked, and explained, by the
+        // reader. Valid JSON the scan did not follow would be a bug here; it is read whole
+        // rather than refused.
+        Member::Malformed => match serde_json::from_str::<Value>(text) {
+            Ok(value) => {
+                of_value(&value, methods.key).map(|method| Cow::Owned(method.into_owned()))
+            }
+            Err(_) => Err(MethodProblem::Missing),
+        },
+    }
+}
+
+/// The text of the JSON string `raw`: as it is when it has no escapes; decoded when it may be
+/// one of the methods; otherwise (too long to be one, or not JSON) cut for the reply's echo.
+fn decoded<'a>(raw: &'a str, methods: &Methods) -> Cow<'a, str> {
+    let inner = &raw[1..raw.len().saturating_sub(1).max(1)];
+    if !inner.as_bytes().contains(&b'\\') {
+        return Cow::Borrowed(inner);
+    }
+    if inner.len() <= methods.longest_escaped() {
+        if let Ok(text) = serde_json::from_str::<String>(raw) {
+            return Cow::Owned(text);
+        }
+    }
+    bounded(inner)
+}

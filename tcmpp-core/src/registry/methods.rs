@@ -1,0 +1,78 @@
+//! Multiplexed APIs: one `api_name`, many methods, each its own handler, chosen by a key of the
+//! call's `data` (Luffa's `luffaWebRequest` by `data.methodName`).
+
+use std::fmt::Write as _;
+
+use crate::handler::ApiEntry;
+
+/// The key of `data` that names the method of a multiplexed API, unless its handlers say
+/// otherwise with `#[mini_api("name", method = "…", method_key = "…")]`: `"methodName"`, as
+/// Luffa's super app sends it.
+pub const DEFAULT_METHOD_KEY: &str = "methodName";
+
+/// The methods of one multiplexed API, as dispatch finds them.
+pub(crate) struct Methods {
+    /// The API's name.
+    pub(crate) name: &'static str,
+    /// The key of `data` that names the method.
+    pub(crate) key: &'static str,
+    /// Each method's handler, sorted by method: a handful per API, searched in halves.
+    by_method: Vec<(&'static str, &'static ApiEntry)>,
+    /// The longest method, in bytes: escaped text longer than six bytes per byte of it cannot
+    /// decode to any method, so it is never decoded.
+    longest: usize,
+}
+
+impl Methods {
+    /// The methods of `entries`: the handlers of one name, each with a method, checked and
+    /// sorted by method.
+    pub(crate) fn new(name: &'static str, entries: &[&'static ApiEntry]) -> Self {
+        let by_method: Vec<(&'static str, &'static ApiEntry)> = entries
+            .iter()
+            .filter_map(|entry| Some((entry.method?, *entry)))
+            .collect();
+        Methods {
+            name,
+            key: entries
+                .first()
+                .and_then(|entry| entry.method_key)
+                .unwrap_or(DEFAULT_METHOD_KEY),
+            longest: by_method
+                .iter()
+                .map(|(method, _)| method.len())
+                .max()
+                .unwrap_or(0),
+            by_method,
+        }
+    }
+
+    /// The handler of `method`.
+    pub(crate) fn get(&self, method: &str) -> Option<&'static ApiEntry> {
+        self.by_method
+            .binary_search_by(|(known, _)| (*known).cmp(method))
+            .ok()
+            .map(|index| self.by_method[index].1)
+    }
+
+    /// Every method's handler, sorted by method.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = &'static ApiEntry> + '_ {
+        self.by_method.iter().map(|(_, entry)| *entry)
+    }
+
+    /// The most bytes of escaped JSON text that can still decode to one of the methods.
+    pub(crate) fn longest_escaped(&self) -> usize {
+        self.longest.saturating_mul(6)
+    }
+
+    /// The methods, quoted and separated by commas, for replies that say which exist.
+    pub(crate) fn listed(&self) -> String {
+        let mut listed = String::new();
+        for (index, (method, _)) in self.by_method.iter().enumerate() {
+            if index > 0 {
+                listed.push_str(", ");
+            }
+            let _ = write!(listed, "\"{method}\"");
+        }
+        listed
+    }
+}

@@ -1,0 +1,6 @@
+use tcmpp_core::mini_api;
+
+#[mini_api("luffaWebRequest", method = "connect", method_key = 1)]
+fn connect() {}
+
+fn main() {}
