@@ -1999,8 +1999,10 @@ fn sent_by_mini_program(input: &Input) -> Vec<String> {
                     "webviewId" => {}
                     "appInfo" => {
                         let mut app = value;
-                        if believed && let Some(app) = app.as_object_mut() {
-                            app.remove("appId");
+                        if believed {
+                            if let Some(app) = app.as_object_mut() {
+                                app.remove("appId");
+                            }
                         }
                         strings(&app, &mut sent);
                     }
