@@ -84,6 +84,8 @@ mod panics;
 mod progress;
 mod registry;
 mod reply;
+#[cfg(feature = "tower")]
+pub mod tower;
 mod wire;
 
 pub use access::{AccessPolicy, Grant};

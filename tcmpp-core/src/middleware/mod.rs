@@ -144,11 +144,13 @@ pub use service::ApiService;
 pub(crate) use service::ErasedService;
 pub use tower_layer::{Layer, layer_fn};
 
-/// The layers given to a registry's builder, outermost first, each waiting for the rest of the
-/// stack.
+/// A layer given to a registry's builder, waiting for the rest of the stack.
+type PendingLayer = Box<dyn FnOnce(Next) -> Arc<dyn ErasedService>>;
+
+/// The layers given to a registry's builder, outermost first.
 #[derive(Default)]
 pub(crate) struct Layers {
-    layers: Vec<Box<dyn FnOnce(Next) -> Arc<dyn ErasedService>>>,
+    layers: Vec<PendingLayer>,
 }
 
 impl Layers {
