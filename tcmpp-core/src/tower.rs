@@ -1,8 +1,8 @@
 //! The registry as a `tower::Service`, so that tower's own layers wrap it unchanged.
 //!
-//! Enabled by the `tower` feature. [`RegistryService`] is a
-//! `tower::Service<MiniApiCall>` (the caller unknown) and a `tower::Service<StatedCall>` (the
-//! caller as the host states it) whose response is the call's [`Reply`] and whose error is
+//! Enabled by the `tower` feature. [`RegistryService`] is a `tower::Service<MiniApiCall>` (the
+//! caller unknown), or with [`RegistryService::stated`] a `tower::Service<StatedCall>` (the
+//! caller as the host states it), whose response is the call's [`Reply`] and whose error is
 //! [`Infallible`]: tower's layers (`ConcurrencyLimit`, `RateLimit`, `Timeout`, `LoadShed`,
 //! `Buffer`) wrap it as they wrap any service. They add errors of their own (a timeout, an
 //! overload), and may panic or drop a call; [`FailOnError`] as the outermost layer turns each
@@ -41,6 +41,7 @@ use std::convert::Infallible;
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -53,24 +54,61 @@ use crate::panics::quietly;
 use crate::registry::Registry;
 use crate::reply::{FailureKind, Reply};
 
-/// A [`Registry`] as a `tower::Service`: every call dispatched through
+/// A [`Registry`] as a `tower::Service<R>`: every call dispatched through
 /// [`Registry::call`](crate::Registry::call), and answered with its [`Reply`].
 ///
+/// `R` is [`MiniApiCall`] ([`new`](RegistryService::new)), for calls whose caller is unknown,
+/// or [`StatedCall`] ([`stated`](RegistryService::stated)), for calls with the caller the host
+/// states: one request type per service, so that `ServiceExt::ready` needs no annotation.
+///
 /// Always ready, never an error, cheap to clone (clones share the registry).
-#[derive(Clone, Debug)]
-pub struct RegistryService {
+pub struct RegistryService<R = MiniApiCall> {
     registry: Registry,
+    request: PhantomData<fn(R)>,
 }
 
-impl RegistryService {
-    /// The service of `registry`.
+impl RegistryService<MiniApiCall> {
+    /// The service of `registry`, for calls whose caller is unknown.
     pub fn new(registry: Registry) -> Self {
-        RegistryService { registry }
+        RegistryService {
+            registry,
+            request: PhantomData,
+        }
     }
+}
 
+impl RegistryService<StatedCall> {
+    /// The service of `registry`, for calls with the caller the host states ([`StatedCall`]).
+    pub fn stated(registry: Registry) -> Self {
+        RegistryService {
+            registry,
+            request: PhantomData,
+        }
+    }
+}
+
+impl<R> RegistryService<R> {
     /// The registry it dispatches to.
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+}
+
+impl<R> Clone for RegistryService<R> {
+    fn clone(&self) -> Self {
+        RegistryService {
+            registry: self.registry.clone(),
+            request: PhantomData,
+        }
+    }
+}
+
+impl<R> fmt::Debug for RegistryService<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RegistryService")
+            .field("registry", &self.registry)
+            .field("request", &std::any::type_name::<R>())
+            .finish()
     }
 }
 
@@ -92,7 +130,7 @@ impl StatedCall {
     }
 }
 
-impl Service<MiniApiCall> for RegistryService {
+impl Service<MiniApiCall> for RegistryService<MiniApiCall> {
     type Response = Reply;
     type Error = Infallible;
     type Future = Answered;
@@ -106,7 +144,7 @@ impl Service<MiniApiCall> for RegistryService {
     }
 }
 
-impl Service<StatedCall> for RegistryService {
+impl Service<StatedCall> for RegistryService<StatedCall> {
     type Response = Reply;
     type Error = Infallible;
     type Future = Answered;
