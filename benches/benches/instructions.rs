@@ -18,7 +18,6 @@ use tcmpp_bench::{
     SEED_API, SEED_CALL, SEED_DATA, SEED_SYNC_API, hand_written_dispatch, serde_floor_seed,
     typed_envelope_floor_seed,
 };
-use tcmpp_core::middleware::{ApiRequest, ApiService, Layer, Next, NextFuture};
 use tcmpp_core::{MiniApiCall, Registry, Rendering, mini_api};
 
 tcmpp_bench::seed_handlers!();
@@ -26,27 +25,6 @@ tcmpp_bench::seed_handlers!();
 /// No data, no result: what dispatch costs around a handler that does nothing.
 #[mini_api("ping")]
 fn ping() {}
-
-/// A layer that hands every call on and its reply back: what one layer costs by itself.
-struct PassThrough;
-
-impl Layer<Next> for PassThrough {
-    type Service = Through;
-
-    fn layer(&self, inner: Next) -> Through {
-        Through(inner)
-    }
-}
-
-struct Through(Next);
-
-impl ApiService for Through {
-    type Future = NextFuture;
-
-    fn call(&self, request: ApiRequest<'_>) -> NextFuture {
-        self.0.call(request)
-    }
-}
 
 /// What each contender runs once per call, by the name it is chosen with.
 const CONTENDERS: &[(&str, &str)] = &[
@@ -70,16 +48,6 @@ const CONTENDERS: &[(&str, &str)] = &[
     (
         "typed_sync",
         "call of a clone of the seed MiniApiCall, plain fn handler",
-    ),
-    ("json_layer", "as json, through one pass-through layer"),
-    (
-        "json_sync_layer",
-        "as json_sync, through one pass-through layer",
-    ),
-    ("typed_layer", "as typed, through one pass-through layer"),
-    (
-        "typed_sync_layer",
-        "as typed_sync, through one pass-through layer",
     ),
     (
         "hand_written",
@@ -114,10 +82,6 @@ fn main() {
     let registry = Registry::builder()
         .build()
         .expect("the bench handlers register");
-    let layered = Registry::builder()
-        .layer(PassThrough)
-        .build()
-        .expect("the bench handlers register");
     let seed_value: Value = serde_json::from_str(SEED_DATA).expect("the seed data is JSON");
     let typed = MiniApiCall::new(SEED_API, seed_value.clone());
     let typed_sync = MiniApiCall::new(SEED_SYNC_API, seed_value);
@@ -138,16 +102,6 @@ fn main() {
         }),
         "typed_sync" => Box::new(|| {
             usize::from(block_on(registry.call(black_box(typed_sync.clone())).reply()).is_success())
-        }),
-        "json_layer" => Box::new(|| block_on(layered.dispatch_json(black_box(SEED_CALL))).len()),
-        "json_sync_layer" => {
-            Box::new(|| block_on(layered.dispatch_json(black_box(&sync_call))).len())
-        }
-        "typed_layer" => Box::new(|| {
-            usize::from(block_on(layered.call(black_box(typed.clone())).reply()).is_success())
-        }),
-        "typed_sync_layer" => Box::new(|| {
-            usize::from(block_on(layered.call(black_box(typed_sync.clone())).reply()).is_success())
         }),
         "hand_written" => Box::new(|| {
             block_on(hand_written_dispatch(black_box(typed.clone()))).map_or(0, |map| map.len())
