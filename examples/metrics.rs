@@ -28,10 +28,13 @@ fn pay() -> Result<(), ApiError> {
     Err(ApiError::cancelled())
 }
 
-/// Calls and total time, per (API, outcome).
+/// Calls and their total time, per (API name, outcome).
+type Counts = BTreeMap<(&'static str, String), (u64, Duration)>;
+
+/// The counts, shared by the layer's services and the host that reads them.
 #[derive(Clone, Default)]
 struct Metrics {
-    counts: Arc<Mutex<BTreeMap<(&'static str, String), (u64, Duration)>>>,
+    counts: Arc<Mutex<Counts>>,
 }
 
 impl Metrics {
