@@ -22,7 +22,8 @@ use crate::panics::quietly;
 ///
 /// `T` is cloned out of the call. A call that reaches the handler without one fails with
 /// `"missing context: …"` and the handler does not run; take `Option<Extension<T>>` when a
-/// layer may leave it out.
+/// layer may leave it out. A [`FromContext`] type of your own builds on it with
+/// `Extension::<T>::from_context(cx)`.
 ///
 /// ```
 /// use tcmpp_core::middleware::{ApiRequest, ApiService, Layer, Next, NextFuture};
