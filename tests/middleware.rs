@@ -511,17 +511,29 @@ fn a_layer_that_panics_in_call_is_a_fail_reply() {
         r#"{"errMsg":"mwLayerPanics:fail internal error: a layer panicked"}"#
     );
     assert_eq!(LAYER_PANICS_RUNS.load(Ordering::SeqCst), before);
-    // Shown only when the registry exposes panic messages.
+    // Shown only when the registry exposes panic messages; the layer outside observes the
+    // inner layer's panic as the fail reply it became.
+    let observed = Arc::new(Mutex::new(None));
+    let record = observed.clone();
     let registry = build(
         Registry::builder()
             .expose_panic_messages(true)
-            .layer(pass_through())
+            .layer(with(move |request, next| {
+                let inner = next.call(request);
+                let record = record.clone();
+                Box::pin(async move {
+                    let response = inner.await;
+                    *record.lock().unwrap() = response.failure().map(|failure| failure.kind());
+                    response
+                })
+            }))
             .layer(with(|_request, _next| panic!("inner layer bug"))),
     );
     assert_eq!(
         text(&registry, r#"{"api_name":"mwLayerPanics"}"#),
         r#"{"errMsg":"mwLayerPanics:fail internal error: a layer panicked: inner layer bug"}"#
     );
+    assert_eq!(*observed.lock().unwrap(), Some(FailureKind::Panic));
 }
 
 #[test]
