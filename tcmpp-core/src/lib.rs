@@ -54,6 +54,10 @@
 //! - Synchronous calls (`sync: true`) take their reply at once with
 //!   [`ReplyFuture::now_or_fail`]. [`Registry::custom_config_json`] generates the SDK's
 //!   `tcmpp-custom-config.json`.
+//! - [`RegistryBuilder::layer`] wraps every call in [`middleware`]: tower-style layers for rate
+//!   limits, metrics, audit logs and auth checks, which hand values to handlers as
+//!   [`Extension<T>`](Extension). With the `tower` feature, `tcmpp_core::tower` makes the
+//!   registry a `tower::Service` for tower's own layers.
 //! - Android, iOS and Flutter hosts call the registry through the C ABI of the `tcmpp-ffi`
 //!   crate; `docs/hosts.md` in the repository shows the wiring.
 //!
@@ -75,9 +79,13 @@ mod echo;
 mod error;
 mod handler;
 mod json;
+pub mod middleware;
+mod panics;
 mod progress;
 mod registry;
 mod reply;
+#[cfg(feature = "tower")]
+pub mod tower;
 mod wire;
 
 pub use access::{AccessPolicy, Grant};
@@ -86,7 +94,7 @@ pub use call::{AppInfo, Caller, MiniApiCall};
 pub use client_types::DescribedType;
 #[cfg(feature = "typed-client")]
 pub use client_types::{ClientTypes, ClientTypesError};
-pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId};
+pub use context::{ApiName, CallContext, Extension, FromContext, State, StateKey, WebViewId};
 pub use dispatch::{Dispatch, Input, ReplyFuture, ReplyOutput};
 pub use error::{ApiError, IntoApiError};
 pub use handler::HandlerKind;
@@ -132,7 +140,9 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 /// - Any number of **context** parameters, chosen by type: [`AppInfo`] (the [`Caller`] the host
 ///   stated; a fail reply when it stated none), [`WebViewId`], [`ApiName`], [`MiniApiCall`] (a
 ///   copy of what the mini program sent),
-///   [`State<T>`](State) for state given to [`RegistryBuilder::state`], [`Progress`] to send
+///   [`State<T>`](State) for state given to [`RegistryBuilder::state`],
+///   [`Extension<T>`](Extension) for a value a [layer](RegistryBuilder::layer) inserted,
+///   [`Progress`] to send
 ///   intermediate results before the reply, and `Option<…>` of any of them. A parameter is a context parameter when its type is one of these names; mark a
 ///   parameter `#[context]` to use your own [`FromContext`] type, or `#[data]` to force the
 ///   data role. A parameter named `State<T>` is taken as this crate's [`State`], whose `T` must

@@ -69,6 +69,7 @@ const CONTEXT_TYPES: &[&str] = &[
     "ApiName",
     "MiniApiCall",
     "State",
+    "Extension",
     "Progress",
 ];
 

@@ -1,6 +1,7 @@
 //! Context parameters: what a handler may ask for besides the call's data, and the extractors
 //! this crate provides.
 
+mod extension;
 mod state;
 
 use std::ops::Deref;
@@ -14,6 +15,8 @@ use crate::error::ApiError;
 use crate::progress::{Progress, ProgressChannel};
 use crate::wire::OtherKeys;
 
+pub use extension::Extension;
+pub(crate) use extension::{Extensions, with_extensions};
 pub(crate) use state::StateMap;
 pub use state::{State, StateKey};
 
@@ -107,7 +110,7 @@ impl<'a> CallContext<'a> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a context parameter of a mini API handler",
     label = "not a context type",
-    note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Progress`, `Option` of those, or a type that implements `tcmpp_core::FromContext`",
+    note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Extension<T>`, `Progress`, `Option` of those, or a type that implements `tcmpp_core::FromContext`",
     note = "a parameter is a context parameter when it is marked `#[context]` or its type has one of those names; to build it from the call's `data` instead, mark it `#[data]`"
 )]
 pub trait FromContext: Sized {

@@ -80,7 +80,8 @@ impl<T: ReplyOutput> ReplyFuture<T> {
     }
 
     /// The reply, if it is known without polling: for plain-`fn` handlers and for calls refused
-    /// before their handler ran. `Some` takes the reply, as a poll that yields it does: the
+    /// before their handler ran (behind [layers](crate::RegistryBuilder::layer), for those
+    /// refused before the layers only: the layers' reply comes from a poll). `Some` takes the reply, as a poll that yields it does: the
     /// future must not be polled after that. `None` leaves the future to be polled (or dropped,
     /// which drops the handler's future). It never polls: for a synchronous call, use
     /// [`now_or_fail`](Self::now_or_fail).

@@ -10,6 +10,8 @@ use crate::context::CallContext;
 use crate::data::is_json;
 use crate::echo::bounded;
 use crate::handler::{ApiEntry, HandlerReply, Invocation, Outcome, ReplyFormat};
+use crate::middleware::{ApiRequest, ErasedService};
+use crate::panics::{Panicked, panic_reply};
 use crate::progress::CloseOnDone;
 use crate::registry::Registry;
 use crate::reply::{FailureKind, Reply};
@@ -60,17 +62,20 @@ impl Registry {
         {
             return self.refuse(&cx, Some(entry), started, Refused::Denied);
         }
-        let watch = Watch {
-            span: call_span(&cx, Some(entry), entry.method),
-            started,
-            expose_panic_messages: self.config().expose_panic_messages,
-        };
-        let progress = cx.progress.cloned();
-        let unchecked = cx.data.unchecked();
         let invocation = Invocation {
             cx,
             format: format(),
         };
+        if let Some(layers) = self.layers() {
+            return self.invoke_layered(layers, entry, invocation, started);
+        }
+        let watch = Watch {
+            span: call_span(&invocation.cx, Some(entry), entry.method),
+            started,
+            expose_panic_messages: self.config().expose_panic_messages,
+        };
+        let progress = invocation.cx.progress.cloned();
+        let unchecked = invocation.cx.data.unchecked();
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
             watch.span.in_scope(|| (entry.handler)(invocation))
         }));
@@ -148,6 +153,70 @@ impl Registry {
             permitted_some,
         };
         self.refuse(cx, Some(entry), started, refused).map(Err)
+    }
+
+    /// Runs the call through the registry's layers to `entry`'s handler. The stack's future is
+    /// the call's running future whatever the handler is: the timeout and the panic guard of
+    /// `async fn` handlers cover the layers too, and a plain `fn` handler's reply comes out of
+    /// the stack's first poll.
+    #[cold]
+    #[inline(never)]
+    fn invoke_layered(
+        &self,
+        layers: &dyn ErasedService,
+        entry: &'static ApiEntry,
+        invocation: Invocation<'_>,
+        started: Option<Instant>,
+    ) -> Result<InFlight, MalformedData> {
+        // Layers never see a malformed call: data that no reader validated yet is scanned now,
+        // and a call whose data is not JSON is read again and refused as malformed.
+        if invocation
+            .cx
+            .data
+            .unchecked()
+            .is_some_and(|text| !is_json(text))
+        {
+            return Err(MalformedData);
+        }
+        let watch = Watch {
+            span: call_span(&invocation.cx, Some(entry), entry.method),
+            started,
+            expose_panic_messages: self.config().expose_panic_messages,
+        };
+        let progress = invocation.cx.progress.cloned();
+        let request = ApiRequest::new(entry, invocation);
+        let called = panic::catch_unwind(AssertUnwindSafe(|| {
+            watch.span.in_scope(|| layers.call_boxed(request))
+        }));
+        let future = match called {
+            Ok(future) => future,
+            Err(payload) => {
+                if let Some(channel) = &progress {
+                    channel.close();
+                }
+                let reply = panic_reply(
+                    payload,
+                    &watch.span,
+                    watch.expose_panic_messages,
+                    Panicked::Layer,
+                );
+                return Ok(InFlight::finished(watch, HandlerReply::Reply(reply)));
+            }
+        };
+        // No progress event may follow the reply, whichever layer gives it.
+        let future = match progress {
+            Some(channel) => Box::pin(CloseOnDone { future, channel }),
+            None => future,
+        };
+        Ok(InFlight::running(Running {
+            future,
+            timeout: entry
+                .timeout_ms
+                .map(Duration::from_millis)
+                .or(self.config().default_timeout),
+            deadline: None,
+            watch,
+        }))
     }
 
     /// The reply to a call refused before its handler runs; or, when its data, not yet

@@ -2,13 +2,14 @@
 //! what logging and dropping run, so that neither costs a call its reply.
 
 use std::any::Any;
-use std::panic::{self, AssertUnwindSafe};
 use std::time::Instant;
 
 use serde_json::Map;
 
 use crate::context::CallContext;
 use crate::handler::{ApiEntry, HandlerReply, malformed_call};
+pub(super) use crate::panics::quietly;
+use crate::panics::{Panicked, panic_reply};
 use crate::reply::{FailureKind, Reply};
 
 /// The span of one call, or none when the subscriber panics.
@@ -125,27 +126,12 @@ impl Watch {
 
     /// Logs a handler's panic with its message and builds the reply the mini program sees.
     pub(super) fn panicked(&self, payload: Box<dyn Any + Send>) -> Reply {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|text| (*text).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned());
-        // A payload whose own `Drop` panics must not escape either.
-        quietly(move || drop(payload));
-        let shown = message.as_deref().unwrap_or("(no message)");
-        quietly(|| {
-            let _entered = self.span.enter();
-            tracing::error!(
-                outcome = "panic",
-                panic = shown,
-                "mini API handler panicked"
-            );
-        });
-        let text = if self.expose_panic_messages {
-            format!("internal error: the handler panicked: {shown}")
-        } else {
-            "internal error: the handler panicked".to_owned()
-        };
-        Reply::fail(FailureKind::Panic, text)
+        panic_reply(
+            payload,
+            &self.span,
+            self.expose_panic_messages,
+            Panicked::Handler,
+        )
     }
 }
 
@@ -160,21 +146,5 @@ pub(super) fn log_refused_call(reply: &Reply, reason: Option<&str>) {
                 "mini API call refused before dispatch"
             );
         });
-    }
-}
-
-/// Runs `f` and contains any panic in it, dropping the panic's payload safely too: for logging
-/// and dropping, whose failure must never cost a call its reply or escape into the host.
-pub(super) fn quietly<R>(f: impl FnOnce() -> R) -> Option<R> {
-    match panic::catch_unwind(AssertUnwindSafe(f)) {
-        Ok(value) => Some(value),
-        Err(payload) => {
-            // A payload whose own `Drop` panics is contained as well; a second panic's payload
-            // is leaked rather than risk a third.
-            if let Err(again) = panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
-                std::mem::forget(again);
-            }
-            None
-        }
     }
 }

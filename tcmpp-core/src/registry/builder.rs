@@ -8,6 +8,7 @@ use super::{ApiInfo, BuildError, BuildProblem, Config, Registry};
 use crate::access::{ANY, AccessControl, AccessPolicy};
 use crate::context::{StateKey, StateMap};
 use crate::handler::ApiEntry;
+use crate::middleware::{ApiService, Layer, Layers, Next};
 use crate::reply::ErrMsgPrefix;
 
 /// Configures and builds a [`Registry`].
@@ -16,6 +17,7 @@ pub struct RegistryBuilder {
     duplicate_states: Vec<&'static str>,
     config: Config,
     policy: AccessPolicy,
+    layers: Layers,
 }
 
 impl RegistryBuilder {
@@ -25,6 +27,7 @@ impl RegistryBuilder {
             duplicate_states: Vec::new(),
             config: Config::default(),
             policy: AccessPolicy::default(),
+            layers: Layers::default(),
         }
     }
 
@@ -109,6 +112,56 @@ impl RegistryBuilder {
         self
     }
 
+    /// Wraps every call in `layer`: middleware for rate limits, metrics, audit logs or checks
+    /// of the app's state, without touching a handler. See [`middleware`](crate::middleware).
+    ///
+    /// The first layer given is the outermost: it sees each call first and its reply last, as
+    /// with `tower::ServiceBuilder`. Layers run after the call is read, its API found and its
+    /// caller admitted by the [`access_policy`](Self::access_policy), and before the handler's
+    /// context and data are taken; the API's timeout covers them, and a panic in one is
+    /// contained as a handler's is. A registry without layers dispatches exactly as before.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// use tcmpp_core::middleware::{ApiRequest, ApiService, Next, NextFuture, layer_fn};
+    /// use tcmpp_core::{mini_api, Registry};
+    ///
+    /// #[mini_api("counted")]
+    /// fn counted() {}
+    ///
+    /// /// Counts the calls that reach the handlers.
+    /// struct Count(Next, Arc<AtomicU64>);
+    ///
+    /// impl ApiService for Count {
+    ///     type Future = NextFuture;
+    ///     fn call(&self, request: ApiRequest<'_>) -> NextFuture {
+    ///         self.1.fetch_add(1, Ordering::Relaxed);
+    ///         self.0.call(request)
+    ///     }
+    /// }
+    ///
+    /// let calls = Arc::new(AtomicU64::new(0));
+    /// let counter = calls.clone();
+    /// let registry = Registry::builder()
+    ///     .layer(layer_fn(move |next| Count(next, counter.clone())))
+    ///     .build()?;
+    /// registry.dispatch_json(r#"{"api_name":"counted"}"#).now_or_fail();
+    /// registry.dispatch_json(r#"{"api_name":"notThere"}"#).now_or_fail();
+    /// assert_eq!(calls.load(Ordering::Relaxed), 1);
+    /// # Ok::<_, tcmpp_core::BuildError>(())
+    /// ```
+    #[must_use]
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<Next> + 'static,
+        L::Service: ApiService,
+    {
+        self.layers.push(layer);
+        self
+    }
+
     /// Builds the registry, or reports every problem found: API names registered more than
     /// once, states that handlers need but were not provided, and access grants that name APIs
     /// no handler serves.
@@ -187,11 +240,13 @@ impl RegistryBuilder {
             problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             return Err(BuildError { problems });
         }
+        let layers = self.layers.build(self.config.expose_panic_messages);
         Ok(Registry::new(
             &entries,
             self.states,
             self.config,
             AccessControl::new(self.policy),
+            layers,
         ))
     }
 }

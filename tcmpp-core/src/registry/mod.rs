@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::access::AccessControl;
 use crate::context::StateMap;
 use crate::handler::ApiEntry;
+use crate::middleware::ErasedService;
 use crate::reply::{ErrMsgPrefix, PrefixText};
 
 pub use builder::RegistryBuilder;
@@ -61,6 +62,8 @@ struct Inner {
     /// The configured prefix when it is fixed, in a form replies can share without copying.
     fixed_prefix: Option<PrefixText>,
     access: AccessControl,
+    /// The outermost layer of the stack around every handler, if any layer was given.
+    layers: Option<Arc<dyn ErasedService>>,
 }
 
 /// Hashes API names for the dispatch lookup.
@@ -169,12 +172,19 @@ impl Registry {
         &self.inner.access
     }
 
+    /// The stack of layers around every handler; `None` when the builder was given none.
+    #[inline]
+    pub(crate) fn layers(&self) -> Option<&dyn ErasedService> {
+        self.inner.layers.as_deref()
+    }
+
     /// A registry of `entries`, already checked and sorted by name.
     fn new(
         entries: &[&'static ApiEntry],
         states: StateMap,
         config: Config,
         access: AccessControl,
+        layers: Option<Arc<dyn ErasedService>>,
     ) -> Self {
         let apis: Vec<ApiInfo> = entries.iter().map(|entry| ApiInfo::of(entry)).collect();
         let mut by_name = HashMap::with_capacity_and_hasher(entries.len(), NameHasher::default());
@@ -197,6 +207,7 @@ impl Registry {
                 fixed_prefix: config.fixed_prefix(),
                 config,
                 access,
+                layers,
             }),
         }
     }

@@ -187,4 +187,8 @@ pub enum FailureKind {
     /// poll; its future was dropped. See
     /// [`ReplyFuture::now_or_fail`](crate::ReplyFuture::now_or_fail).
     NotSynchronous,
+    /// A layer refused the call before its handler ran: a layer of the registry (see
+    /// [`middleware`](crate::middleware)) that answered with an
+    /// [`ApiError`](crate::ApiError), or a tower layer's error (see `tcmpp_core::tower`).
+    Middleware,
 }
