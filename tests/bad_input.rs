@@ -534,6 +534,12 @@ fn mistakes(battery: &mut Battery) {
             "\"appInfo\":{\"name\":[\"x\"]}",
             "`appInfo`: invalid type: sequence, expected a string",
         ),
+        // `sync` is the mini program's own, but the host acts on it: only a boolean is read.
+        ("\"sync\":\"true\"", "`sync` must be a boolean, found a string"),
+        ("\"sync\":1", "`sync` must be a boolean, found a number"),
+        ("\"sync\":0", "`sync` must be a boolean, found a number"),
+        ("\"sync\":[true]", "`sync` must be a boolean, found an array"),
+        ("\"sync\":{}", "`sync` must be a boolean, found an object"),
     ];
     for (field, reason) in bad_fields {
         let call = format!("{{\"api_name\":\"echo\",{field}}}");
