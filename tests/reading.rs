@@ -207,14 +207,8 @@ fn both_readers_agree() {
         ),
         (r#""api_name":"","data":{}"#, Some(FailureKind::InvalidCall)),
         // `sync` is read by both only as a boolean (or `null`).
-        (
-            r#""api_name":"readNothing","sync":true"#,
-            None,
-        ),
-        (
-            r#""api_name":"readNothing","sync":null,"data":{}"#,
-            None,
-        ),
+        (r#""api_name":"readNothing","sync":true"#, None),
+        (r#""api_name":"readNothing","sync":null,"data":{}"#, None),
         (
             r#""api_name":"readNothing","sync":"true""#,
             Some(FailureKind::InvalidCall),

@@ -90,7 +90,9 @@ pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId}
 pub use dispatch::{Dispatch, Input, ReplyFuture, ReplyOutput};
 pub use error::{ApiError, IntoApiError};
 pub use handler::HandlerKind;
-pub use progress::{Progress, ProgressError, ProgressEvent, ProgressSink};
+pub use progress::{
+    AnyPayload, Delivery, Progress, ProgressError, ProgressEvent, ProgressPayload, ProgressSink,
+};
 pub use registry::{
     ApiInfo, BuildError, BuildProblem, DEFAULT_TIMEOUT, Registry, RegistryBuilder, SourceLocation,
 };

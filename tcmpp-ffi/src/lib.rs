@@ -137,7 +137,8 @@ pub const STATUS_CANCEL: i32 = 2;
 /// Flag: render the reply in WeChat's callback convention (`errMsg`, `errCode`). The default.
 pub const RENDER_CALLBACK: u32 = 0;
 /// Flag: render the reply bare, for SDKs that add `errMsg` themselves: the result map on
-/// success, `{"code":…,"message":…}` on failure (`code` only when there is one), `{}` on cancel.
+/// success, `{"body":{…},"code":…,"message":…}` on failure (`body` and `code` only when there is
+/// one), `{}` on cancel.
 pub const RENDER_BARE: u32 = 1;
 
 /// Flag: the strings passed to the reply and progress callbacks are handed over to the host,
