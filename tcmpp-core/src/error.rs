@@ -213,15 +213,31 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl<E> From<E> for ApiError
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
+impl<E: ApiErrorSource> From<E> for ApiError {
     fn from(error: E) -> Self {
         // As `IntoApiError` renders errors, so that `?` and `Err(error)` say the same thing.
         ApiError::new(format!("{error:#}"))
     }
 }
+
+/// The types `?` converts into an [`ApiError`]: every [`std::error::Error`] that is
+/// `Send + Sync + 'static`.
+///
+/// Implemented for all of them, so nobody implements it by hand. It exists for the compiler's
+/// message when something else meets `?` in a handler that returns `Result<T, ApiError>`: a
+/// message string is not an error type (and `String` cannot become one), so
+/// `Err("out of stock")?` and `.ok_or("no appId")?` name [`ApiError::new`] instead.
+#[diagnostic::on_unimplemented(
+    message = "`?` cannot turn `{Self}` into an `ApiError`: it is not an error type",
+    label = "not a `std::error::Error`: for a message, write `ApiError::new(..)`",
+    note = "write `Err(ApiError::new(\"message\"))`, or `.ok_or_else(|| ApiError::new(\"message\"))?`; or return `Result<T, String>`, whose `Err(message)` becomes the fail reply"
+)]
+pub trait ApiErrorSource: std::error::Error + Send + Sync + 'static {}
+
+// Not recommended, so that an unmet bound is reported as `ApiErrorSource`, with its message,
+// rather than as the `std::error::Error` behind it.
+#[diagnostic::do_not_recommend]
+impl<E: std::error::Error + Send + Sync + 'static> ApiErrorSource for E {}
 
 /// The error types a handler may return in `Result<T, E>`.
 ///

@@ -65,6 +65,7 @@
 
 mod access;
 mod bounds;
+mod builtin;
 mod call;
 mod client_types;
 mod context;
@@ -88,7 +89,7 @@ pub use client_types::DescribedType;
 pub use client_types::{ClientTypes, ClientTypesError};
 pub use context::{ApiName, CallContext, FromContext, State, StateKey, WebViewId};
 pub use dispatch::{Dispatch, Input, ReplyFuture, ReplyOutput};
-pub use error::{ApiError, IntoApiError};
+pub use error::{ApiError, ApiErrorSource, IntoApiError};
 pub use handler::HandlerKind;
 pub use progress::{
     AnyPayload, Delivery, Progress, ProgressError, ProgressEvent, ProgressPayload, ProgressSink,
@@ -156,6 +157,15 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 /// `#[mini_api("name", crate = path::to::tcmpp_core)]` names the runtime crate when it is
 /// re-exported under another path.
 ///
+/// `restricted` lets only the mini programs an [`AccessPolicy`] grants call the API;
+/// `timeout_ms = N` gives an `async fn` its own timeout.
+///
+/// `overrides_builtin` says the API is named like a built-in `wx` API on purpose (Android's
+/// `@JsEvent("getAppBaseInfo")` does that): the SDK exposes every custom API as `wx.<name>`, so
+/// [`RegistryBuilder::build`] logs a warning for a custom API named like a built-in one
+/// (`requestPayment`, `openSetting`) unless its handler says so. On a name that no built-in
+/// API has, it is a compile error.
+///
 /// A plain `fn` (not `async`, possibly `const`) is allowed: its body runs when the call is
 /// dispatched, so it can answer synchronous calls (`sync: true`, see [`ReplyFuture::now_or_fail`])
 /// and is listed as `sync` in the generated SDK config ([`Registry::custom_config`]). An
@@ -174,6 +184,7 @@ pub use tcmpp_macros::mini_api;
 /// Support for code that `#[mini_api]` generates. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::builtin::is_builtin_wx_api;
     pub use crate::client_types::{
         DescribeData, DescribeFn, DescribeResult, Describer, ErrorProbe, KnownError, MessageError,
         ReturnProbe, TypeProbe, Undescribed, absent,

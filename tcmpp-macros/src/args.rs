@@ -17,6 +17,9 @@ pub(crate) struct Args {
     pub(crate) timeout_ms: Option<syn::LitInt>,
     /// `restricted`: only mini programs the access policy grants may call this API.
     pub(crate) restricted: bool,
+    /// `overrides_builtin`: the API is named like a built-in `wx` API on purpose. The key, for
+    /// the span of the check that the name is one.
+    pub(crate) overrides_builtin: Option<syn::Ident>,
 }
 
 /// The options, as the "unknown option" error lists them. Add a new option here and in the
@@ -25,6 +28,7 @@ const OPTIONS: &[&str] = &[
     "`crate = path::to::tcmpp_core`",
     "`timeout_ms = N`",
     "`restricted`",
+    "`overrides_builtin`",
 ];
 
 const USAGE: &str = "write it as a string literal: `#[mini_api(\"myApiName\")]`";
@@ -73,6 +77,7 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
         krate: None,
         timeout_ms: None,
         restricted: false,
+        overrides_builtin: None,
     };
     let parsed = match Punctuated::<Arg, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(parsed) => parsed,
@@ -176,6 +181,13 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                         Some(value) => errors.push(syn::Error::new_spanned(
                             value,
                             "`restricted` takes no value: write `restricted` alone",
+                        )),
+                    },
+                    "overrides_builtin" => match value {
+                        None => args.overrides_builtin = Some(key),
+                        Some(value) => errors.push(syn::Error::new_spanned(
+                            value,
+                            "`overrides_builtin` takes no value: write `overrides_builtin` alone",
                         )),
                     },
                     "name" => {

@@ -35,17 +35,20 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let handler = Handler::from_syn(&func.sig);
     handler.validate(&mut errors);
+    crate::valid::check_string_errors(&func.block, handler.reply.error, &mut errors);
     let registration = match args {
         Args {
             name: Some(name),
             krate,
             timeout_ms,
             restricted,
+            overrides_builtin,
         } if errors.is_empty() => {
             let krate = krate.unwrap_or_else(|| syn::parse_quote!(::tcmpp_core));
             let options = Options {
                 timeout_ms,
                 restricted,
+                overrides_builtin,
             };
             Some(registration(&handler, &name, &krate, &options))
         }
@@ -75,6 +78,7 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
 struct Options {
     timeout_ms: Option<syn::LitInt>,
     restricted: bool,
+    overrides_builtin: Option<Ident>,
 }
 
 /// The names every part of the registration refers to.
@@ -113,6 +117,10 @@ fn registration(
     let run = call::run(handler, &params.args, &names);
     let describe = describe::function(handler, &names);
     let entry = entry::submit(handler, name, options, &params, &names);
+    let overrides = options
+        .overrides_builtin
+        .as_ref()
+        .map(|key| overrides_builtin(key, name, &names));
     let Names {
         private,
         adapter,
@@ -126,6 +134,8 @@ fn registration(
         #[doc(hidden)]
         const _: () = {
             #unique_name
+
+            #overrides
 
             #bounds
 
@@ -142,5 +152,17 @@ fn registration(
 
             #entry
         };
+    }
+}
+
+/// `overrides_builtin` says the name is a built-in `wx` API: checked at compile time against
+/// the runtime's one list of them, and reported at the option when it is not.
+fn overrides_builtin(key: &Ident, name: &syn::LitStr, names: &Names<'_>) -> TokenStream {
+    let private = &names.private;
+    quote::quote_spanned! {key.span()=>
+        const _: () = ::core::assert!(
+            #private::is_builtin_wx_api(#name),
+            "`overrides_builtin`: no built-in `wx` API has this name, so the API overrides nothing; remove `overrides_builtin`"
+        );
     }
 }

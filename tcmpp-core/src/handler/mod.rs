@@ -44,6 +44,8 @@ pub struct ApiEntry {
     pub timeout_ms: Option<u64>,
     /// Whether only callers the access policy grants may call the API (`restricted`).
     pub restricted: bool,
+    /// Whether the API is named like a built-in `wx` API on purpose (`overrides_builtin`).
+    pub overrides_builtin: bool,
     /// Describes the handler's types to the mini program; nothing without `typed-client`.
     pub describe: crate::client_types::DescribeFn,
 }

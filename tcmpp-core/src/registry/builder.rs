@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::{ApiInfo, BuildError, BuildProblem, Config, Registry};
 use crate::access::{ANY, AccessControl, AccessPolicy};
+use crate::builtin::is_builtin_wx_api;
 use crate::context::{StateKey, StateMap};
 use crate::handler::ApiEntry;
 use crate::reply::ErrMsgPrefix;
@@ -187,11 +188,40 @@ impl RegistryBuilder {
             problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             return Err(BuildError { problems });
         }
+        warn_of(&entries);
         Ok(Registry::new(
             &entries,
             self.states,
             self.config,
             AccessControl::new(self.policy),
         ))
+    }
+}
+
+/// Logs, at warn level, what builds but is likely a mistake: no handler at all, and custom APIs
+/// named like built-in `wx` APIs that do not say they override them.
+fn warn_of(entries: &[&'static ApiEntry]) {
+    if entries.is_empty() {
+        tracing::warn!(
+            "the mini API registry has no handlers: no `#[mini_api]` function is linked into this \
+             binary, so every call will fail as an unknown API. Handlers are collected at link \
+             time, and a crate that nothing in the binary references is not linked: that \
+             includes the binary's own package library (handlers in src/lib.rs, the binary in \
+             src/bin/ or src/main.rs). Reference it once from the binary: `use my_crate as _;`"
+        );
+    }
+    for entry in entries {
+        if !entry.overrides_builtin && is_builtin_wx_api(entry.name) {
+            tracing::warn!(
+                api = entry.name,
+                location = %format_args!("{}:{}:{}", entry.file, entry.line, entry.column),
+                "a custom API is named like a built-in `wx` API of the base library: the SDK \
+                 exposes it as `wx.{}`, which replaces the built-in (or is replaced by it) for \
+                 every mini program. Rename it, or say it overrides the built-in on purpose: \
+                 `#[mini_api(\"{}\", overrides_builtin)]`",
+                entry.name,
+                entry.name,
+            );
+        }
     }
 }

@@ -41,6 +41,7 @@ pub(super) fn submit(
         None => quote!(::core::option::Option::None),
     };
     let restricted = options.restricted;
+    let overrides_builtin = options.overrides_builtin.is_some();
     let required_states = &params.required_states;
     quote! {
         #private::inventory::submit! {
@@ -55,6 +56,7 @@ pub(super) fn submit(
                 takes_data: #takes_data,
                 timeout_ms: #timeout_ms,
                 restricted: #restricted,
+                overrides_builtin: #overrides_builtin,
                 required_states: &[#(#required_states),*],
                 describe: #private::DescribeFn::new(__tcmpp_describe),
             }
