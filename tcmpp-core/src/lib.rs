@@ -186,8 +186,8 @@ pub use tcmpp_macros::mini_api;
 pub mod __private {
     pub use crate::builtin::is_builtin_wx_api;
     pub use crate::client_types::{
-        DescribeData, DescribeFn, DescribeResult, Describer, ErrorProbe, KnownError, MessageError,
-        ReturnProbe, TypeProbe, Undescribed, absent,
+        DescribeData, DescribeFailBody, DescribeFn, DescribeProgress, DescribeResult, Describer,
+        ErrorProbe, KnownError, MessageError, ReturnProbe, TypeProbe, Undescribed, absent,
     };
     pub use crate::handler::{
         ApiEntry, ContextParam, HandlerReply, Invocation, Outcome, ReplyFormat, ResultKind,

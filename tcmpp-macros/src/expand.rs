@@ -43,12 +43,14 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
             timeout_ms,
             restricted,
             overrides_builtin,
+            fail_body,
         } if errors.is_empty() => {
             let krate = krate.unwrap_or_else(|| syn::parse_quote!(::tcmpp_core));
             let options = Options {
                 timeout_ms,
                 restricted,
                 overrides_builtin,
+                fail_body,
             };
             Some(registration(&handler, &name, &krate, &options))
         }
@@ -79,6 +81,7 @@ struct Options {
     timeout_ms: Option<syn::LitInt>,
     restricted: bool,
     overrides_builtin: Option<Ident>,
+    fail_body: Option<syn::Type>,
 }
 
 /// The names every part of the registration refers to.
@@ -115,7 +118,7 @@ fn registration(
     let bounds = bounds::functions(&names);
     let params = params::extraction(&handler.params, &names);
     let run = call::run(handler, &params.args, &names);
-    let describe = describe::function(handler, &names);
+    let describe = describe::function(handler, options.fail_body.as_ref(), &names);
     let entry = entry::submit(handler, name, options, &params, &names);
     let overrides = options
         .overrides_builtin
