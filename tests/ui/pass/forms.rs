@@ -36,7 +36,7 @@ async fn suffixed_timeout() {}
 fn get_app_base_info() {}
 
 /// A fail body, and progress of a declared payload type.
-#[mini_api("failBodyAndProgress")]
+#[mini_api("failBodyAndProgress", fail_body = BTreeMap<String, i32>)]
 async fn fail_body_and_progress(progress: tcmpp_core::Progress<String>) -> Result<(), ApiError> {
     let _ = progress.send("1".to_owned());
     Err(ApiError::new("declined").with_body(BTreeMap::from([("status", -1)])))
