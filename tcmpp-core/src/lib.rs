@@ -145,8 +145,8 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 ///
 /// Anything that serializes to a JSON object (a struct, a map), `()` or `Option<T>` (an empty
 /// result map when there is nothing), or `Result<T, E>` where `E` is [`ApiError`] (which may
-/// carry a numeric code or mean cancel), any error type, or a message string (anything that
-/// implements [`Display`](std::fmt::Display)).
+/// carry a numeric code and a body, or mean cancel), any error type, or a message string
+/// (anything that implements [`Display`](std::fmt::Display)).
 ///
 /// A return type that plainly is not a JSON object (`String`, numbers, `bool`, `Vec<T>`, tuples,
 /// or those in an `Option` or a `Result`) is a compile error; one that turns out not to be an
@@ -159,6 +159,11 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 ///
 /// `restricted` lets only the mini programs an [`AccessPolicy`] grants call the API;
 /// `timeout_ms = N` gives an `async fn` its own timeout.
+///
+/// `fail_body = T` declares the type of the body the handler's fail replies carry
+/// ([`ApiError::with_body`]), so that the typed client (feature `typed-client`) types the fail
+/// object with `T`'s keys. The declaration is the handler's word: the body itself is whatever
+/// `with_body` is given.
 ///
 /// `overrides_builtin` says the API is named like a built-in `wx` API on purpose (Android's
 /// `@JsEvent("getAppBaseInfo")` does that): the SDK exposes every custom API as `wx.<name>`, so

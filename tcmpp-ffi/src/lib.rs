@@ -119,6 +119,8 @@ pub type ReplyCallback =
 /// [`CALLER_FROM_CALL_TEXT`], the call text's), `NULL` when there is none; both strings are
 /// valid only during the call unless the flags include [`HOST_FREES_STRINGS`]. It runs on the
 /// thread that runs the handler, before the reply callback, one event at a time, in order.
+/// `payload_json` is any JSON value the handler sent: an object, or a string such as iOS's
+/// `doSubscribe` takes.
 pub type ProgressCallback = Option<
     unsafe extern "C" fn(
         context: *mut c_void,
