@@ -337,7 +337,7 @@ impl ValueTag {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be described to the mini program",
     label = "does not implement `schemars::JsonSchema`",
-    note = "with the `typed-client-strict` feature of tcmpp-core, every handler's data and reply types are described in the generated TypeScript declarations and JSON Schema: add `#[derive(schemars::JsonSchema)]` beside its serde derives"
+    note = "with the `typed-client-strict` feature of tcmpp-core, every handler's data, reply, progress payload and fail body types are described in the generated TypeScript declarations and JSON Schema: add `#[derive(schemars::JsonSchema)]` beside its serde derives"
 )]
 pub trait DescribedType: schemars::JsonSchema {}
 

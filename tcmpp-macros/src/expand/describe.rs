@@ -58,7 +58,18 @@ pub(super) fn function(
         .filter(|param| param.markers.is_empty())
         .find_map(|param| progress_type(param.ty))
         .map(|ty| {
+            // A declared payload type (`Progress<T>`) is checked like the data and reply types
+            // under `typed-client-strict`, at the `T`.
+            let payload = last_segment(ty)
+                .and_then(|segment| single_type_argument(&segment.arguments))
+                .map(|payload| {
+                    quote_spanned! {payload.span()=>
+                        let __tcmpp_payload = #private::TypeProbe::<#payload>::new();
+                        described_to_the_mini_program(&__tcmpp_payload);
+                    }
+                });
             quote_spanned! {ty.span()=>
+                #payload
                 (&#private::TypeProbe::<#ty>::new()).__tcmpp_progress(#types);
             }
         });
