@@ -52,6 +52,11 @@ const CHECKS: &[&str] = &[
     "ok nobody stated:",
     "ok progress events in order before the reply: host42 {\"step\":1} ... reply {\"steps\":5}",
     "ok untrusted stateEvent does not reach onProgress",
+    "ok string progress in order before the reply: onSubscribe \"1\" ... reply {\"states\":9}",
+    "ok fail body, bare: {\"body\":{\"key\":\"value\"},\"code\":-1,\"message\":\"not supported\"}",
+    "ok fail body, callback: {\"errCode\":-1,\"errMsg\":\"aFailSync:fail not supported\",\"key\":\"value\"}",
+    "ok plugin: failSync with the fail body",
+    "ok plugin: string progress through sendState",
     "ok null paramsJson:",
     "ok null paramsJson, async:",
     "ok lone surrogate in paramsJson:",
@@ -124,10 +129,10 @@ fn the_generated_plugin_routes_every_api_by_its_kind() {
     let source = JsPlugin::new(&registry).to_string();
     assert!(source.contains("package rs.tcmpp.generated"));
     assert!(source.contains(
-        "@JsEvent(\"aCancel\", \"aEcho\", \"aFail\", \"aProgress\", \"aSlow\", \"aYield\", \"myApiName\")\n    fun dispatch(req: RequestEvent)"
+        "@JsEvent(\"aCancel\", \"aEcho\", \"aFail\", \"aProgress\", \"aSlow\", \"aSubscribe\", \"aYield\", \"myApiName\")\n    fun dispatch(req: RequestEvent)"
     ), "{source}");
     assert!(source.contains(
-        "@JsEvent(\"aPanic\", \"aPing\", \"aSlowDropped\", \"aWho\", \"transfer\")\n    fun dispatchSync(req: RequestEvent): String"
+        "@JsEvent(\"aFailSync\", \"aPanic\", \"aPing\", \"aSlowDropped\", \"aWho\", \"transfer\")\n    fun dispatchSync(req: RequestEvent): String"
     ), "{source}");
     assert!(source.contains("TcmppBridge.dispatch(\n            null,"));
     let legacy = JsPlugin::new(&registry).legacy_sdk(true).to_string();

@@ -77,6 +77,12 @@ fn own_err_msg() -> Value {
     serde_json::json!({ "errMsg": "ownErrMsg:fail it says", "v": 1 })
 }
 
+/// Fails with a body that is not a JSON object: a mistake of the handler's, reported as one.
+#[mini_api("listBody")]
+fn list_body() -> Result<(), tcmpp_core::ApiError> {
+    Err(tcmpp_core::ApiError::new("declined").with_body([1, 2]))
+}
+
 /// Reads the call's other top-level keys, which stay raw until a handler asks for them.
 #[mini_api("whole")]
 fn whole(call: MiniApiCall) -> Value {
@@ -553,6 +559,18 @@ fn mistakes(battery: &mut Battery) {
             "\"appInfo\":{\"name\":[\"x\"]}",
             "`appInfo`: invalid type: sequence, expected a string",
         ),
+        // `sync` is the mini program's own, but the host acts on it: only a boolean is read.
+        (
+            "\"sync\":\"true\"",
+            "`sync` must be a boolean, found a string",
+        ),
+        ("\"sync\":1", "`sync` must be a boolean, found a number"),
+        ("\"sync\":0", "`sync` must be a boolean, found a number"),
+        (
+            "\"sync\":[true]",
+            "`sync` must be a boolean, found an array",
+        ),
+        ("\"sync\":{}", "`sync` must be a boolean, found an object"),
     ];
     for (field, reason) in bad_fields {
         let call = format!("{{\"api_name\":\"echo\",{field}}}");
@@ -1661,6 +1679,18 @@ fn hostile(battery: &mut Battery) {
         ReplyKind::Fail,
         r#"{"message":"permission denied"}"#,
     );
+    // A fail body that is not an object is refused like a result that is not one.
+    let list_body = "invalid result: the handler's fail body is an array, but a fail body must be a JSON object (attach a struct or a map)";
+    battery.fail(
+        text(r#"{"api_name":"listBody"}"#),
+        &format!("listBody:fail {list_body}"),
+    );
+    battery.reply(
+        On::Default,
+        Input::Bare(r#"{"api_name":"listBody"}"#.to_owned()),
+        ReplyKind::Fail,
+        &format!(r#"{{"message":"{list_body}"}}"#),
+    );
     battery.reply(
         On::Default,
         Input::Bare(format!(r#"{{"api_name":"{}"}}"#, "b".repeat(1_000))),
@@ -1927,13 +1957,14 @@ fn every_battery_input_is_distinct() {
 
 /// Names the program chose, which a log line may carry: the APIs the battery registers, the
 /// fields of their data types, and the keys of the call envelope.
-const PROGRAM_NAMES: [&str; 17] = [
+const PROGRAM_NAMES: [&str; 18] = [
     "typed",
     // The multiplexed API, its method and the key that names it; `method`, the span's field.
     "wallet",
     "connect",
     "methodName",
     "method",
+    "listBody",
     "numbers",
     "needsApp",
     "needsWebView",

@@ -188,7 +188,7 @@ fn sink() -> (
             events.lock().unwrap().push((
                 event.api_name.to_owned(),
                 event.state_event.map(str::to_owned),
-                Value::Object(event.payload.clone()),
+                event.payload.clone(),
             ));
         }
     };

@@ -1,12 +1,13 @@
 //! Progress events: a handler's intermediate results reach the host's sink in order, before
 //! the reply, and never after it.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
 use tcmpp_core::{
-    Caller, MiniApiCall, Progress, ProgressError, ProgressEvent, Registry, Rendering, ReplyKind,
-    Wire, mini_api,
+    Caller, Delivery, MiniApiCall, Progress, ProgressError, ProgressEvent, Registry, Rendering,
+    ReplyKind, Wire, mini_api,
 };
 
 /// What a host saw, in order: progress events and the reply.
@@ -52,11 +53,17 @@ async fn progress_kept(progress: Progress) -> serde_json::Value {
 
 #[mini_api("progressReport")]
 async fn progress_report(progress: Progress) -> serde_json::Value {
-    let not_an_object = progress.send(json!([1, 2])).unwrap_err();
+    // A map whose keys are not strings has no JSON form: the one payload `send` refuses.
+    let unserializable = progress
+        .send(BTreeMap::from([(vec![1_u8], 1)]))
+        .unwrap_err();
     let sent = progress.send(json!({ "ok": 1 }));
+    let sent_array = progress.send(json!([1, 2]));
     json!({
-        "notAnObject": not_an_object.to_string(),
-        "sent": match sent { Ok(()) => "delivered".to_owned(), Err(e) => e.to_string() },
+        "unserializable": unserializable.to_string(),
+        "sent": format!("{sent:?}"),
+        "sentArray": format!("{sent_array:?}"),
+        "open": progress.is_open(),
     })
 }
 
@@ -117,7 +124,7 @@ fn a_plain_fn_handler_sends_progress_during_a_sync_dispatch() {
         *journal.lock().unwrap(),
         [
             r#"progressSyncSteps - {"step":"a"}"#,
-            "progressSyncSteps - {}"
+            "progressSyncSteps - null"
         ]
     );
     journal.lock().unwrap().clear();
@@ -150,9 +157,9 @@ fn a_plain_fn_handler_sends_progress_during_a_sync_dispatch() {
         *journal.lock().unwrap(),
         [
             r#"progressSyncSteps stated {"step":"a"}"#,
-            "progressSyncSteps stated {}",
+            "progressSyncSteps stated null",
             r#"progressSyncSteps stated {"step":"a"}"#,
-            "progressSyncSteps stated {}",
+            "progressSyncSteps stated null",
         ]
     );
 }
@@ -198,13 +205,13 @@ fn the_state_event_in_call_text_is_believed_only_when_the_host_says_so() {
         *journal.lock().unwrap(),
         [
             r#"progressSyncSteps - {"step":"a"}"#,
-            "progressSyncSteps - {}",
+            "progressSyncSteps - null",
             r#"progressSyncSteps fromText {"step":"a"}"#,
-            "progressSyncSteps fromText {}",
+            "progressSyncSteps fromText null",
             r#"progressSyncSteps stated {"step":"a"}"#,
-            "progressSyncSteps stated {}",
+            "progressSyncSteps stated null",
             r#"progressSyncSteps - {"step":"a"}"#,
-            "progressSyncSteps - {}",
+            "progressSyncSteps - null",
         ]
     );
     // The text's stateEvent is still checked for its type.
@@ -245,29 +252,93 @@ fn an_event_sent_after_the_reply_is_refused_not_delivered() {
 }
 
 #[test]
-fn progress_without_a_sink_reports_that_nobody_listens() {
+fn progress_without_a_sink_is_dropped_not_an_error() {
     let registry = registry();
     let reply = block_on(registry.call(r#"{"api_name":"progressReport"}"#).reply());
     let result = reply.result().expect("a success");
+    assert_eq!(result["sent"], "Ok(NoListener)");
+    assert_eq!(result["sentArray"], "Ok(NoListener)");
+    assert_eq!(result["open"], false);
     assert_eq!(
-        result["sent"],
-        "progress not delivered: the host dispatched this call without a progress sink"
+        result["unserializable"],
+        "invalid progress payload: key must be a string"
     );
+    // With a sink, the same sends are delivered, an array included.
+    let journal = Journal::default();
+    let reply = block_on(
+        registry
+            .call(r#"{"api_name":"progressReport"}"#)
+            .progress(recording_sink(&journal))
+            .reply(),
+    );
+    let result = reply.result().expect("a success");
+    assert_eq!(result["sent"], "Ok(Delivered)");
+    assert_eq!(result["open"], true);
     assert_eq!(
-        result["notAnObject"],
-        "invalid progress payload: a progress payload must be a JSON object, not an array"
+        *journal.lock().unwrap(),
+        [r#"progressReport - {"ok":1}"#, "progressReport - [1,2]"]
     );
 }
 
 #[test]
-fn a_handler_error_from_progress_is_a_fail_reply_and_the_channel_closes() {
+fn a_handler_that_uses_question_mark_on_send_is_not_failed_when_nobody_listens() {
     let registry = registry();
-    // `progressSteps` propagates a send error with `?`; without a sink the first send fails.
+    // `progressSteps` propagates a send error with `?`: with no sink nothing is an error (the
+    // web-view JS SDK's calls never have a progress callback), so the call succeeds.
     let reply = block_on(registry.dispatch_json(r#"{"api_name":"progressSteps"}"#));
-    assert_eq!(
-        reply,
-        r#"{"errMsg":"progressSteps:fail progress not delivered: the host dispatched this call without a progress sink"}"#
+    assert_eq!(reply, r#"{"done":true,"errMsg":"progressSteps:ok"}"#);
+}
+
+/// iOS's `doSubscribe` in Tencent's demo: nine string states, `"1"` to `"9"`, then the reply.
+#[mini_api("iosSubscribe")]
+async fn ios_subscribe(progress: Progress<String>) -> Result<serde_json::Value, ProgressError> {
+    let mut delivered = 0;
+    for state in 1..=9 {
+        if progress.send(state.to_string())?.is_delivered() {
+            delivered += 1;
+        }
+    }
+    Ok(json!({ "delivered": delivered }))
+}
+
+#[test]
+fn string_progress_as_ios_sends_it_arrives_in_order_through_both_entries() {
+    let registry = registry();
+    let caller = Caller::new().with_state_event("onSubscribe");
+    let expected: Vec<String> = (1..=9)
+        .map(|state| format!(r#"iosSubscribe onSubscribe "{state}""#))
+        .collect();
+    // The JSON entry.
+    let journal = Journal::default();
+    let reply = block_on(
+        registry
+            .call(r#"{"stateEvent":"onSubscribe","api_name":"iosSubscribe","webviewId":4}"#)
+            .caller(&caller)
+            .progress(recording_sink(&journal))
+            .rendered(Rendering::Callback),
     );
+    assert_eq!(reply.text, r#"{"delivered":9,"errMsg":"iosSubscribe:ok"}"#);
+    assert_eq!(*journal.lock().unwrap(), expected);
+    // The typed entry.
+    let journal = Journal::default();
+    let reply = block_on(
+        registry
+            .call(MiniApiCall::new("iosSubscribe", serde_json::Value::Null))
+            .caller(&caller)
+            .progress(recording_sink(&journal))
+            .reply(),
+    );
+    assert_eq!(reply.result().unwrap()["delivered"], 9);
+    assert_eq!(*journal.lock().unwrap(), expected);
+    // Nobody listens: all nine are dropped, and the call succeeds.
+    let reply = block_on(registry.dispatch_json(r#"{"api_name":"iosSubscribe"}"#));
+    assert_eq!(reply, r#"{"delivered":0,"errMsg":"iosSubscribe:ok"}"#);
+}
+
+#[test]
+fn delivery_says_whether_the_sink_took_the_event() {
+    assert!(Delivery::Delivered.is_delivered());
+    assert!(!Delivery::NoListener.is_delivered());
 }
 
 #[test]

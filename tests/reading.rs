@@ -206,6 +206,17 @@ fn both_readers_agree() {
             Some(FailureKind::InvalidCall),
         ),
         (r#""api_name":"","data":{}"#, Some(FailureKind::InvalidCall)),
+        // `sync` is read by both only as a boolean (or `null`).
+        (r#""api_name":"readNothing","sync":true"#, None),
+        (r#""api_name":"readNothing","sync":null,"data":{}"#, None),
+        (
+            r#""api_name":"readNothing","sync":"true""#,
+            Some(FailureKind::InvalidCall),
+        ),
+        (
+            r#""sync":1,"api_name":"readPerson","data":{"name":"kka","age":22}"#,
+            Some(FailureKind::InvalidCall),
+        ),
         // Raw control characters in strings the fast reader returns are not JSON.
         (
             "\"api_name\":\"read\u{1}Person\",\"data\":{\"name\":\"kka\",\"age\":22}",

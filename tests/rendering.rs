@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use tcmpp_core::{
-    ApiError, Caller, ErrMsgPrefix, FailureKind, MiniApiCall, Progress, ProgressEvent, Registry,
-    Rendered, Rendering, Reply, ReplyFuture, ReplyKind, ReplyOutput, Wire, mini_api,
+    ApiError, Caller, Delivery, ErrMsgPrefix, FailureKind, MiniApiCall, Progress, ProgressEvent,
+    Registry, Rendered, Rendering, Reply, ReplyFuture, ReplyKind, ReplyOutput, Wire, mini_api,
 };
 
 #[derive(Serialize)]
@@ -701,7 +701,9 @@ struct Quotient {
 
 /// Reports progress, then divides; a zero divisor is a handler error with a code.
 fn divide(operands: &Operands, progress: &Progress) -> Result<Quotient, ApiError> {
-    let delivered = progress.send(json!({ "dividing": operands.a })).is_ok();
+    let delivered = progress
+        .send(json!({ "dividing": operands.a }))
+        .is_ok_and(Delivery::is_delivered);
     if operands.b == 0 {
         return Err(ApiError::new("division by zero").with_code(7));
     }

@@ -128,6 +128,23 @@ pub enum PaymentState {
     Pending,
 }
 
+/// What `payOrder` sends as progress before its reply.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PayStep {
+    /// The step the payment is at, such as `"charging"`.
+    pub step: String,
+}
+
+/// What `payOrder`'s fail object carries beside `errMsg` and `errCode` when the payment is
+/// declined (`ApiError::with_body`), as Luffa's `{status: -1, uuid}`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PaymentDeclined {
+    /// `-1`.
+    pub status: i32,
+    /// The payment attempt, for the mini program to retry or report.
+    pub uuid: String,
+}
+
 /// `payOrder`'s result.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -211,11 +228,20 @@ pub async fn get_product(query: ProductQuery) -> Result<Product, ApiError> {
     })
 }
 
-/// An `async fn` that sends progress, and can be cancelled.
-#[mini_api("payOrder")]
-pub async fn pay_order(order: PayOrder, progress: Progress) -> Result<Receipt, ApiError> {
-    // Progress is best effort: the host may not listen.
-    let _ = progress.send(serde_json::json!({ "step": "charging" }));
+/// An `async fn` that sends progress of a declared type, fails with a body of a declared type,
+/// and can be cancelled.
+#[mini_api("payOrder", fail_body = PaymentDeclined)]
+pub async fn pay_order(order: PayOrder, progress: Progress<PayStep>) -> Result<Receipt, ApiError> {
+    // Progress is best effort: dropped when the host does not listen.
+    let _ = progress.send(PayStep {
+        step: "charging".to_owned(),
+    });
+    if order.total.amount == 0 {
+        return Err(ApiError::new("declined").with_body(PaymentDeclined {
+            status: -1,
+            uuid: format!("p-{}", order.order_id),
+        }));
+    }
     let state = match order.payment {
         Payment::Cash => PaymentState::Pending,
         Payment::Card { .. } | Payment::Wallet { .. } => PaymentState::Settled {

@@ -3,11 +3,16 @@
 use std::any::Any;
 use std::fmt;
 
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::json::json_kind;
 use crate::reply::{Failure, FailureKind, Reply};
 
 /// An error a handler returns to make the call fail (or cancel).
 ///
-/// Build one with [`ApiError::new`], optionally [`with_code`](ApiError::with_code); or let `?`
+/// Build one with [`ApiError::new`], optionally [`with_code`](ApiError::with_code) and
+/// [`with_body`](ApiError::with_body); [`ApiError::cancelled`] for a cancel; or let `?`
 /// convert any [`std::error::Error`] into one.
 ///
 /// ```rust,standalone_crate
@@ -27,8 +32,18 @@ pub struct ApiError {
 }
 
 enum Repr {
-    Fail { message: String, code: Option<i64> },
+    Fail {
+        message: String,
+        code: Option<i64>,
+        body: Option<Body>,
+    },
     Cancel,
+}
+
+/// A fail body as [`ApiError::with_body`] serialized it: the object, or why it is not one.
+enum Body {
+    Object(Box<Map<String, Value>>),
+    Invalid(String),
 }
 
 impl ApiError {
@@ -38,6 +53,7 @@ impl ApiError {
             repr: Repr::Fail {
                 message: message.into(),
                 code: None,
+                body: None,
             },
         }
     }
@@ -54,6 +70,65 @@ impl ApiError {
             *code = Some(new_code);
         }
         self
+    }
+
+    /// Attaches a body: data the fail object carries at its top level, beside `errMsg` and
+    /// `errCode` (Android's `req.failSync(JSONObject, msg)`, Luffa's `{status: -1, uuid}`).
+    /// `body` is any [`Serialize`] value that is a JSON object: a struct, a map, `json!({…})`.
+    ///
+    /// ```rust,standalone_crate
+    /// use serde::Serialize;
+    /// use tcmpp_core::{mini_api, ApiError, Registry};
+    ///
+    /// #[derive(Serialize)]
+    /// struct Declined { status: i32, uuid: String }
+    ///
+    /// #[mini_api("payWithBody")]
+    /// async fn pay() -> Result<(), ApiError> {
+    ///     Err(ApiError::new("declined").with_code(7).with_body(Declined { status: -1, uuid: "u-1".into() }))
+    /// }
+    ///
+    /// let registry = Registry::builder().build()?;
+    /// let reply = futures_executor::block_on(registry.dispatch_json(r#"{"api_name":"payWithBody"}"#));
+    /// assert_eq!(reply, r#"{"errCode":7,"errMsg":"payWithBody:fail declined","status":-1,"uuid":"u-1"}"#);
+    /// # Ok::<_, tcmpp_core::BuildError>(())
+    /// ```
+    ///
+    /// As with a success's value: a body that serializes to `null` (`()`, `None`) is no body;
+    /// its own `errMsg` and `errCode` keys are left out, since the reply's message and code
+    /// route it ([`with_code`](Self::with_code) sets `errCode`); and a body that is not a JSON
+    /// object (a string, a list) or fails to serialize turns the reply into a fail reply of kind
+    /// [`FailureKind::InvalidResult`] that says so, as a success value that is not an object
+    /// does. The bare rendering nests the body under `"body"` ([`Reply::to_bare_json`]). A
+    /// cancel has no body.
+    ///
+    /// To declare the body's type to the mini program's TypeScript declarations (feature
+    /// `typed-client`), name it in the attribute: `#[mini_api("pay", fail_body = Declined)]`.
+    #[must_use]
+    pub fn with_body<B: Serialize>(mut self, new_body: B) -> Self {
+        if let Repr::Fail { body, .. } = &mut self.repr {
+            *body = match serde_json::to_value(new_body) {
+                Ok(Value::Object(map)) => Some(Body::Object(Box::new(map))),
+                Ok(Value::Null) => None,
+                Ok(other) => Some(Body::Invalid(format!(
+                    "the handler's fail body is {}, but a fail body must be a JSON object (attach a struct or a map)",
+                    json_kind(&other)
+                ))),
+                Err(error) => Some(Body::Invalid(format!("the fail body: {error}"))),
+            };
+        }
+        self
+    }
+
+    /// The body [`with_body`](Self::with_body) attached, when it is a JSON object.
+    pub fn body(&self) -> Option<&Map<String, Value>> {
+        match &self.repr {
+            Repr::Fail {
+                body: Some(Body::Object(body)),
+                ..
+            } => Some(body),
+            _ => None,
+        }
     }
 
     /// The message; empty for a cancel.
@@ -79,12 +154,26 @@ impl ApiError {
 
     pub(crate) fn into_reply(self, kind: FailureKind) -> Reply {
         match self.repr {
-            Repr::Fail { message, code } => {
-                let reply = Reply::Fail(Failure::new(kind, message));
-                match code {
-                    Some(code) => reply.with_code(code),
-                    None => reply,
+            Repr::Fail {
+                body: Some(Body::Invalid(reason)),
+                ..
+            } => Reply::fail(
+                FailureKind::InvalidResult,
+                format!("invalid result: {reason}"),
+            ),
+            Repr::Fail {
+                message,
+                code,
+                body,
+            } => {
+                let mut failure = Failure::new(kind, message);
+                if let Some(code) = code {
+                    failure = failure.with_code(code);
                 }
+                if let Some(Body::Object(body)) = body {
+                    failure = failure.with_body(*body);
+                }
+                Reply::Fail(failure)
             }
             Repr::Cancel => Reply::Cancel,
         }
@@ -94,10 +183,21 @@ impl ApiError {
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.repr {
-            Repr::Fail { message, code } => f
+            Repr::Fail {
+                message,
+                code,
+                body,
+            } => f
                 .debug_struct("ApiError")
                 .field("message", message)
                 .field("code", code)
+                .field(
+                    "body",
+                    &body.as_ref().map(|body| match body {
+                        Body::Object(map) => Ok(map),
+                        Body::Invalid(reason) => Err(reason),
+                    }),
+                )
                 .finish(),
             Repr::Cancel => f.write_str("ApiError::Cancelled"),
         }
@@ -113,15 +213,31 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl<E> From<E> for ApiError
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
+impl<E: ApiErrorSource> From<E> for ApiError {
     fn from(error: E) -> Self {
         // As `IntoApiError` renders errors, so that `?` and `Err(error)` say the same thing.
         ApiError::new(format!("{error:#}"))
     }
 }
+
+/// The types `?` converts into an [`ApiError`]: every [`std::error::Error`] that is
+/// `Send + Sync + 'static`.
+///
+/// Implemented for all of them, so nobody implements it by hand. It exists for the compiler's
+/// message when something else meets `?` in a handler that returns `Result<T, ApiError>`: a
+/// message string is not an error type (and `String` cannot become one), so
+/// `Err("out of stock")?` and `.ok_or("no appId")?` name [`ApiError::new`] instead.
+#[diagnostic::on_unimplemented(
+    message = "`?` cannot turn `{Self}` into an `ApiError`: it is not an error type",
+    label = "not a `std::error::Error`: for a message, write `ApiError::new(..)`",
+    note = "write `Err(ApiError::new(\"message\"))`, or `.ok_or_else(|| ApiError::new(\"message\"))?`; or return `Result<T, String>`, whose `Err(message)` becomes the fail reply"
+)]
+pub trait ApiErrorSource: std::error::Error + Send + Sync + 'static {}
+
+// Not recommended, so that an unmet bound is reported as `ApiErrorSource`, with its message,
+// rather than as the `std::error::Error` behind it.
+#[diagnostic::do_not_recommend]
+impl<E: std::error::Error + Send + Sync + 'static> ApiErrorSource for E {}
 
 /// The error types a handler may return in `Result<T, E>`.
 ///

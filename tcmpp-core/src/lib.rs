@@ -69,6 +69,7 @@
 
 mod access;
 mod bounds;
+mod builtin;
 mod call;
 mod client_types;
 mod context;
@@ -96,9 +97,11 @@ pub use client_types::DescribedType;
 pub use client_types::{ClientTypes, ClientTypesError};
 pub use context::{ApiName, CallContext, Extension, FromContext, State, StateKey, WebViewId};
 pub use dispatch::{Dispatch, Input, ReplyFuture, ReplyOutput};
-pub use error::{ApiError, IntoApiError};
+pub use error::{ApiError, ApiErrorSource, IntoApiError};
 pub use handler::HandlerKind;
-pub use progress::{Progress, ProgressError, ProgressEvent, ProgressSink};
+pub use progress::{
+    AnyPayload, Delivery, Progress, ProgressError, ProgressEvent, ProgressPayload, ProgressSink,
+};
 pub use registry::{
     ApiInfo, BuildError, BuildProblem, DEFAULT_METHOD_KEY, DEFAULT_TIMEOUT, Registry,
     RegistryBuilder, SourceLocation,
@@ -153,8 +156,8 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 ///
 /// Anything that serializes to a JSON object (a struct, a map), `()` or `Option<T>` (an empty
 /// result map when there is nothing), or `Result<T, E>` where `E` is [`ApiError`] (which may
-/// carry a numeric code or mean cancel), any error type, or a message string (anything that
-/// implements [`Display`](std::fmt::Display)).
+/// carry a numeric code and a body, or mean cancel), any error type, or a message string
+/// (anything that implements [`Display`](std::fmt::Display)).
 ///
 /// A return type that plainly is not a JSON object (`String`, numbers, `bool`, `Vec<T>`, tuples,
 /// or those in an `Option` or a `Result`) is a compile error; one that turns out not to be an
@@ -229,6 +232,20 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 /// re-exported under another path. `method = "…"` and `method_key = "…"` make the handler one
 /// method of a multiplexed API (above).
 ///
+/// `restricted` lets only the mini programs an [`AccessPolicy`] grants call the API;
+/// `timeout_ms = N` gives an `async fn` its own timeout.
+///
+/// `fail_body = T` declares the type of the body the handler's fail replies carry
+/// ([`ApiError::with_body`]), so that the typed client (feature `typed-client`) types the fail
+/// object with `T`'s keys. The declaration is the handler's word: the body itself is whatever
+/// `with_body` is given.
+///
+/// `overrides_builtin` says the API is named like a built-in `wx` API on purpose (Android's
+/// `@JsEvent("getAppBaseInfo")` does that): the SDK exposes every custom API as `wx.<name>`, so
+/// [`RegistryBuilder::build`] logs a warning for a custom API named like a built-in one
+/// (`requestPayment`, `openSetting`) unless its handler says so. On a name that no built-in
+/// API has, it is a compile error.
+///
 /// A plain `fn` (not `async`, possibly `const`) is allowed: its body runs when the call is
 /// dispatched, so it can answer synchronous calls (`sync: true`, see [`ReplyFuture::now_or_fail`])
 /// and is listed as `sync` in the generated SDK config ([`Registry::custom_config`]). An
@@ -247,9 +264,10 @@ pub use tcmpp_macros::mini_api;
 /// Support for code that `#[mini_api]` generates. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::builtin::is_builtin_wx_api;
     pub use crate::client_types::{
-        DescribeData, DescribeFn, DescribeResult, Describer, ErrorProbe, KnownError, MessageError,
-        ReturnProbe, TypeProbe, Undescribed, absent,
+        DescribeData, DescribeFailBody, DescribeFn, DescribeProgress, DescribeResult, Describer,
+        ErrorProbe, KnownError, MessageError, ReturnProbe, TypeProbe, Undescribed, absent,
     };
     pub use crate::handler::{
         ApiEntry, ContextParam, HandlerReply, Invocation, Outcome, ReplyFormat, ResultKind,

@@ -7,12 +7,11 @@
 //! [`Dispatch::progress`](crate::Dispatch::progress).
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
-use serde_json::{Map, Value};
-
-use crate::json::json_kind;
+use serde_json::Value;
 
 /// One progress event, as a [`ProgressSink`] receives it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -23,15 +22,16 @@ pub struct ProgressEvent<'a> {
     /// The call's `stateEvent`, the key the SDK routes intermediate states by; `None` when the
     /// call carried none (legacy-format calls never do).
     pub state_event: Option<&'a str>,
-    /// What the handler sent: always a JSON object.
-    pub payload: &'a Map<String, Value>,
+    /// What the handler sent: any JSON value. Android's `req.sendState` takes objects; iOS's
+    /// `doSubscribe` is often given strings (`"1"` … `"9"` in Tencent's demo).
+    pub payload: &'a Value,
 }
 
 impl ProgressEvent<'_> {
-    /// The payload as JSON text.
+    /// The payload as JSON text: `{"percent":50}`, `"1"`, `3`, …
     pub fn payload_json(&self) -> String {
-        // A map of `Value`s always serializes.
-        serde_json::to_string(self.payload).unwrap_or_else(|_| "{}".to_owned())
+        // A `Value` always serializes.
+        serde_json::to_string(self.payload).unwrap_or_else(|_| "null".to_owned())
     }
 }
 
@@ -63,16 +63,34 @@ impl<S: ProgressSink + ?Sized> ProgressSink for Arc<S> {
     }
 }
 
-/// Why [`Progress::send`] did not deliver an event.
+/// What became of an event [`Progress::send`] was given, when that was no mistake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Delivery {
+    /// The host's sink took the event.
+    Delivered,
+    /// The host dispatched the call without a progress sink, so the event was dropped. This is
+    /// what every call from the web-view JS SDK gets (it has no progress callback), and no
+    /// reason to fail the call.
+    NoListener,
+}
+
+impl Delivery {
+    /// Whether the host's sink took the event.
+    pub fn is_delivered(self) -> bool {
+        self == Delivery::Delivered
+    }
+}
+
+/// Why [`Progress::send`] refused an event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ProgressError {
     /// The call has already been answered (or its reply future was dropped): an event can no
     /// longer arrive before the reply, so it is not delivered at all.
     Closed,
-    /// The host dispatched this call without a progress sink; nobody listens.
-    NoListener,
-    /// The payload is not a JSON object, or could not be serialized.
+    /// The payload could not be serialized (a map with keys that are not strings, a
+    /// `Serialize` impl that failed): a mistake in the handler.
     InvalidPayload(String),
 }
 
@@ -82,9 +100,6 @@ impl fmt::Display for ProgressError {
             ProgressError::Closed => {
                 f.write_str("progress refused: the call has already been answered")
             }
-            ProgressError::NoListener => f.write_str(
-                "progress not delivered: the host dispatched this call without a progress sink",
-            ),
             ProgressError::InvalidPayload(reason) => {
                 write!(f, "invalid progress payload: {reason}")
             }
@@ -94,13 +109,48 @@ impl fmt::Display for ProgressError {
 
 impl std::error::Error for ProgressError {}
 
+/// The payload type of a [`Progress`] that sends any JSON value (the default): any
+/// [`Serialize`] type. Handlers never name it; it is what `Progress` means without `<T>`.
+#[derive(Clone, Copy, Debug)]
+pub enum AnyPayload {}
+
+/// A value a [`Progress<T>`](Progress) may send: a `T` (or `&T`), or, for a `Progress` of
+/// [`AnyPayload`], anything [`Serialize`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the progress payload this handler declared",
+    label = "this `Progress` sends `{T}`",
+    note = "a handler that takes `Progress<T>` sends a `T` (or `&T`), which the typed client declares as its progress payload; take `Progress` (no `<T>`) to send any serializable value"
+)]
+pub trait ProgressPayload<T>: Serialize {}
+
+impl<P: Serialize> ProgressPayload<AnyPayload> for P {}
+
+impl<T: Serialize> ProgressPayload<T> for T {}
+
+impl<T: Serialize> ProgressPayload<T> for &T {}
+
 /// A context parameter that sends progress events (intermediate results) for the current call.
 ///
 /// Events go to the [`ProgressSink`] the host gave to
 /// [`Dispatch::progress`](crate::Dispatch::progress), keyed by the call's `stateEvent` as the
-/// host stated it ([`Caller`](crate::Caller)). They arrive in the order they were sent and all before the reply; an
-/// event sent after the reply is refused with [`ProgressError::Closed`]. `Progress` is cheap to
-/// clone and may be moved into spawned tasks.
+/// host stated it ([`Caller`](crate::Caller)). A payload is any JSON value: an object (Android's
+/// `req.sendState`), a string (iOS's `doSubscribe`), a number. Events arrive in the order they
+/// were sent and all before the reply.
+///
+/// - When the host listens for no progress (every call from the web-view JS SDK), an event is
+///   dropped: [`send`](Self::send) returns `Ok(Delivery::NoListener)` and the call goes on.
+/// - An event sent after the reply is refused with [`ProgressError::Closed`]; the call is
+///   already answered, so there is nothing to fail.
+///
+/// So a handler usually ignores what `send` returns (`let _ = progress.send(..)`), or stops
+/// working on progress early when [`is_open`](Self::is_open) says nobody will see it. Do not
+/// `?` it in a handler whose reply matters: that would turn a late event into a failure the
+/// mini program never sees, and hide the real outcome.
+///
+/// `Progress<T>` sends only `T` (or `&T`), and the typed client
+/// ([`Registry::client_types`](crate::Registry::client_types), feature `typed-client`) declares
+/// `T` as the API's progress payload; plain `Progress` sends any serializable value.
+/// `Progress` is cheap to clone and may be moved into spawned tasks.
 ///
 /// ```
 /// use std::sync::{Arc, Mutex};
@@ -109,9 +159,11 @@ impl std::error::Error for ProgressError {}
 /// #[mini_api("download")]
 /// async fn download(progress: Progress) -> serde_json::Value {
 ///     for percent in [50, 100] {
-///         // Progress is best effort: a host may not listen.
+///         // Best effort: dropped when nobody listens, refused only after the reply.
 ///         let _ = progress.send(serde_json::json!({ "percent": percent }));
 ///     }
+///     // Any JSON value: iOS's `doSubscribe` sends strings.
+///     let _ = progress.send("done");
 ///     serde_json::json!({ "path": "/tmp/file" })
 /// }
 ///
@@ -131,18 +183,29 @@ impl std::error::Error for ProgressError {}
 ///         .reply(),
 /// );
 /// assert_eq!(reply.result().unwrap()["path"], "/tmp/file");
+/// let on = |payload: &str| (Some("onDownloadProgress".to_owned()), payload.to_owned());
 /// assert_eq!(
 ///     *events.lock().unwrap(),
-///     [
-///         (Some("onDownloadProgress".to_owned()), r#"{"percent":50}"#.to_owned()),
-///         (Some("onDownloadProgress".to_owned()), r#"{"percent":100}"#.to_owned()),
-///     ],
+///     [on(r#"{"percent":50}"#), on(r#"{"percent":100}"#), on(r#""done""#)],
 /// );
+///
+/// // Nobody listens: the events are dropped, and the call is answered as before.
+/// let reply = futures_executor::block_on(registry.call(r#"{"api_name":"download"}"#).reply());
+/// assert!(reply.is_success());
 /// # Ok::<_, tcmpp_core::BuildError>(())
 /// ```
-#[derive(Clone)]
-pub struct Progress {
+pub struct Progress<T = AnyPayload> {
     target: Option<Arc<Target>>,
+    payload: PhantomData<fn(T)>,
+}
+
+impl<T> Clone for Progress<T> {
+    fn clone(&self) -> Self {
+        Progress {
+            target: self.target.clone(),
+            payload: PhantomData,
+        }
+    }
 }
 
 /// Where one handler's events go: the call's channel plus the keys every event carries.
@@ -152,47 +215,37 @@ struct Target {
     state_event: Option<String>,
 }
 
-impl Progress {
-    /// Sends one event: `payload` must serialize to a JSON object (`()` and `None` send an
-    /// empty one).
+impl<T> Progress<T> {
+    /// Sends one event, any JSON value (for `Progress<T>`, a `T`).
     ///
-    /// Returns once the host's sink has taken the event. Fails, delivering nothing, when the
-    /// call has already been answered, when the host listens for no progress, or when the
-    /// payload is not an object. The error converts into [`ApiError`](crate::ApiError), so `?` works.
-    pub fn send<T: Serialize>(&self, payload: T) -> Result<(), ProgressError> {
-        // The payload is checked first, so that a handler's bad payload shows whether or not
-        // the host listens.
-        let payload = match serde_json::to_value(payload) {
-            Ok(Value::Object(map)) => map,
-            Ok(Value::Null) => Map::new(),
-            Ok(other) => {
-                return Err(ProgressError::InvalidPayload(format!(
-                    "a progress payload must be a JSON object, not {}",
-                    json_kind(&other)
-                )));
-            }
-            Err(error) => return Err(ProgressError::InvalidPayload(error.to_string())),
-        };
+    /// Returns once the host's sink has taken the event, with [`Delivery::Delivered`]; or at
+    /// once with [`Delivery::NoListener`] when the host listens for no progress, the event
+    /// dropped. Fails, delivering nothing, when the call has already been answered
+    /// ([`ProgressError::Closed`]) or when the payload cannot be serialized
+    /// ([`ProgressError::InvalidPayload`]; checked whether or not anybody listens, so that the
+    /// mistake shows in every test).
+    pub fn send<P: ProgressPayload<T>>(&self, payload: P) -> Result<Delivery, ProgressError> {
+        let payload = serde_json::to_value(payload)
+            .map_err(|error| ProgressError::InvalidPayload(error.to_string()))?;
         let Some(target) = &self.target else {
-            return Err(ProgressError::NoListener);
+            return Ok(Delivery::NoListener);
         };
         target.channel.deliver(ProgressEvent {
             api_name: &target.api_name,
             state_event: target.state_event.as_deref(),
             payload: &payload,
-        })
+        })?;
+        Ok(Delivery::Delivered)
     }
 
     /// Whether an event sent now could be delivered: the host listens and the call has not
-    /// been answered yet.
+    /// been answered yet. A handler can skip the work of progress nobody will see.
     pub fn is_open(&self) -> bool {
         self.target
             .as_ref()
             .is_some_and(|target| !target.channel.is_closed())
     }
-}
 
-impl Progress {
     /// The sender of a call dispatched with `channel`, or of one nobody listens to.
     pub(crate) fn new(
         channel: Option<&ProgressChannel>,
@@ -207,11 +260,12 @@ impl Progress {
                     state_event: state_event.map(str::to_owned),
                 })
             }),
+            payload: PhantomData,
         }
     }
 }
 
-impl fmt::Debug for Progress {
+impl<T> fmt::Debug for Progress<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Progress")
             .field("state_event", &self.target.as_ref().map(|t| &t.state_event))

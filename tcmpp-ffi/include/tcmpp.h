@@ -48,10 +48,11 @@ extern "C" {
  *
  * TCMPP_RENDER_CALLBACK (the default): WeChat's callback object, for hosts that hand the JSON
  *   straight to the page: {...result,"errMsg":"<api>:ok"} on success,
- *   {"errMsg":"<api>:fail <reason>","errCode":N} on failure, {"errMsg":"<api>:cancel"}.
+ *   {...body,"errCode":N,"errMsg":"<api>:fail <reason>"} on failure (the handler's fail body
+ *   keys, if any, beside errMsg and errCode), {"errMsg":"<api>:cancel"}.
  * TCMPP_RENDER_BARE: for SDKs that add errMsg themselves (Android req.ok/req.fail):
- *   the result object on success, {"code":N,"message":"<reason>"} on failure ("code" only
- *   when there is one), {} on cancel. Both renderings write the handler's numbers as the
+ *   the result object on success, {"body":{...},"code":N,"message":"<reason>"} on failure
+ *   ("body" and "code" only when there is one: pass "body" to req.failSync), {} on cancel. Both renderings write the handler's numbers as the
  *   handler's value holds them, integers beyond 64 bits included.
  */
 #define TCMPP_RENDER_CALLBACK 0u
@@ -100,7 +101,7 @@ typedef void (*tcmpp_reply_fn)(void *context, int32_t status, const char *reply_
  * Receives a progress event (an intermediate result: Android req.sendState, iOS doSubscribe).
  * `state_event` is the "stateEvent" the host stated in `caller_json` (with
  * TCMPP_CALLER_FROM_CALL_TEXT, else the call text's), or NULL when there is none; a
- * "stateEvent" in untrusted call text never reaches it. `payload_json` is a JSON object. Both are valid only during the callback (unless
+ * "stateEvent" in untrusted call text never reaches it. `payload_json` is any JSON value (an object, a string such as iOS's doSubscribe sends, …). Both are valid only during the callback (unless
  * TCMPP_HOST_FREES_STRINGS). Events of one call arrive one at
  * a time, in order, on the thread running the handler, and all before its reply.
  */

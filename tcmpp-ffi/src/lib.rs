@@ -119,6 +119,8 @@ pub type ReplyCallback =
 /// [`CALLER_FROM_CALL_TEXT`], the call text's), `NULL` when there is none; both strings are
 /// valid only during the call unless the flags include [`HOST_FREES_STRINGS`]. It runs on the
 /// thread that runs the handler, before the reply callback, one event at a time, in order.
+/// `payload_json` is any JSON value the handler sent: an object, or a string such as iOS's
+/// `doSubscribe` takes.
 pub type ProgressCallback = Option<
     unsafe extern "C" fn(
         context: *mut c_void,
@@ -137,7 +139,8 @@ pub const STATUS_CANCEL: i32 = 2;
 /// Flag: render the reply in WeChat's callback convention (`errMsg`, `errCode`). The default.
 pub const RENDER_CALLBACK: u32 = 0;
 /// Flag: render the reply bare, for SDKs that add `errMsg` themselves: the result map on
-/// success, `{"code":…,"message":…}` on failure (`code` only when there is one), `{}` on cancel.
+/// success, `{"body":{…},"code":…,"message":…}` on failure (`body` and `code` only when there is
+/// one), `{}` on cancel.
 pub const RENDER_BARE: u32 = 1;
 
 /// Flag: the strings passed to the reply and progress callbacks are handed over to the host,

@@ -21,6 +21,12 @@ pub(crate) struct Args {
     pub(crate) method: Option<LitStr>,
     /// `method_key = "…"`: the key of `data` that names the method.
     pub(crate) method_key: Option<LitStr>,
+    /// `overrides_builtin`: the API is named like a built-in `wx` API on purpose. The key, for
+    /// the span of the check that the name is one.
+    pub(crate) overrides_builtin: Option<syn::Ident>,
+    /// `fail_body = T`: the type of the body the handler's fail replies carry, for the typed
+    /// client.
+    pub(crate) fail_body: Option<syn::Type>,
 }
 
 /// The options, as the "unknown option" error lists them. Add a new option here and in the
@@ -31,6 +37,8 @@ const OPTIONS: &[&str] = &[
     "`restricted`",
     "`method = \"name\"`",
     "`method_key = \"key\"`",
+    "`overrides_builtin`",
+    "`fail_body = Type`",
 ];
 
 const USAGE: &str = "write it as a string literal: `#[mini_api(\"myApiName\")]`";
@@ -65,7 +73,13 @@ impl Parse for Arg {
         };
         let value = if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
-            Some(input.parse()?)
+            if key == "fail_body" {
+                // A type, which may have generics an expression cannot hold (`Vec<u8>`).
+                let ty: syn::Type = input.parse()?;
+                Some(Expr::Verbatim(ty.to_token_stream()))
+            } else {
+                Some(input.parse()?)
+            }
         } else {
             None
         };
@@ -81,6 +95,8 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
         restricted: false,
         method: None,
         method_key: None,
+        overrides_builtin: None,
+        fail_body: None,
     };
     let parsed = match Punctuated::<Arg, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(parsed) => parsed,
@@ -220,6 +236,23 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                         None => errors.push(syn::Error::new(
                             key.span(),
                             "`method_key` takes the key of `data` that names the method: `method_key = \"methodName\"`",
+                        )),
+                    },
+                    "overrides_builtin" => match value {
+                        None => args.overrides_builtin = Some(key),
+                        Some(value) => errors.push(syn::Error::new_spanned(
+                            value,
+                            "`overrides_builtin` takes no value: write `overrides_builtin` alone",
+                        )),
+                    },
+                    "fail_body" => match value {
+                        Some(Expr::Verbatim(tokens)) => match syn::parse2::<syn::Type>(tokens) {
+                            Ok(ty) => args.fail_body = Some(ty),
+                            Err(error) => errors.push(error),
+                        },
+                        _ => errors.push(syn::Error::new(
+                            key.span(),
+                            "`fail_body` takes the type of the handler's fail body: `fail_body = PaymentDeclined`",
                         )),
                     },
                     "name" => {

@@ -35,6 +35,7 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let handler = Handler::from_syn(&func.sig);
     handler.validate(&mut errors);
+    crate::valid::check_string_errors(&func.block, handler.reply.error, &mut errors);
     let registration = match args {
         Args {
             name: Some(name),
@@ -43,6 +44,8 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
             restricted,
             method,
             method_key,
+            overrides_builtin,
+            fail_body,
         } if errors.is_empty() => {
             let krate = krate.unwrap_or_else(|| syn::parse_quote!(::tcmpp_core));
             let options = Options {
@@ -50,6 +53,8 @@ pub(crate) fn mini_api(args: TokenStream, item: TokenStream) -> TokenStream {
                 restricted,
                 method,
                 method_key,
+                overrides_builtin,
+                fail_body,
             };
             Some(registration(&handler, &name, &krate, &options))
         }
@@ -83,6 +88,8 @@ struct Options {
     method: Option<syn::LitStr>,
     /// The key of `data` that names the method, when not the default.
     method_key: Option<syn::LitStr>,
+    overrides_builtin: Option<Ident>,
+    fail_body: Option<syn::Type>,
 }
 
 /// The names every part of the registration refers to.
@@ -119,8 +126,12 @@ fn registration(
     let bounds = bounds::functions(&names);
     let params = params::extraction(&handler.params, &names);
     let run = call::run(handler, &params.args, &names);
-    let describe = describe::function(handler, &names);
+    let describe = describe::function(handler, options.fail_body.as_ref(), &names);
     let entry = entry::submit(handler, name, options, &params, &names);
+    let overrides = options
+        .overrides_builtin
+        .as_ref()
+        .map(|key| overrides_builtin(key, name, &names));
     let Names {
         private,
         adapter,
@@ -134,6 +145,8 @@ fn registration(
         #[doc(hidden)]
         const _: () = {
             #unique_name
+
+            #overrides
 
             #bounds
 
@@ -150,5 +163,17 @@ fn registration(
 
             #entry
         };
+    }
+}
+
+/// `overrides_builtin` says the name is a built-in `wx` API: checked at compile time against
+/// the runtime's one list of them, and reported at the option when it is not.
+fn overrides_builtin(key: &Ident, name: &syn::LitStr, names: &Names<'_>) -> TokenStream {
+    let private = &names.private;
+    quote::quote_spanned! {key.span()=>
+        const _: () = ::core::assert!(
+            #private::is_builtin_wx_api(#name),
+            "`overrides_builtin`: no built-in `wx` API has this name, so the API overrides nothing; remove `overrides_builtin`"
+        );
     }
 }

@@ -235,3 +235,107 @@ fn type_to_string(ty: &Type) -> String {
         .replace(":: ", "::")
         .replace("& ", "&")
 }
+
+/// Reports `Err("message".into())` returned from a handler whose error type is `ApiError`: a
+/// message does not convert into `ApiError` (`From<&str>` would overlap the conversion of every
+/// error type), and rustc's own error about it names `std::error::Error`, not the fix. Only
+/// what the function itself returns is looked at (its tail, and `return`s outside closures and
+/// nested items), where the error type is known to be the signature's.
+pub(crate) fn check_string_errors(
+    block: &syn::Block,
+    error_type: Option<&Type>,
+    errors: &mut Errors,
+) {
+    let is_api_error = error_type.is_some_and(|ty| {
+        matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "ApiError" && segment.arguments.is_empty()))
+    });
+    if !is_api_error {
+        return;
+    }
+    // The `return`s first, then the tail: the order they are read in.
+    let mut returned = Vec::new();
+    let mut returns = Returns(&mut returned);
+    syn::visit::Visit::visit_block(&mut returns, block);
+    tail_of_block(block, &mut returned);
+    for expr in returned {
+        if let Some(message) = message_into(expr) {
+            errors.push(syn::Error::new_spanned(
+                message,
+                "a message does not convert into `ApiError` with `.into()`: write `Err(ApiError::new(\"message\"))` (`ApiError::new(format!(..))` for a formatted one), or return `Result<T, String>`",
+            ));
+        }
+    }
+}
+
+/// The expressions a block's value can come from: its tail, through `if`, `match` and blocks.
+fn tail_of_block<'a>(block: &'a syn::Block, out: &mut Vec<&'a syn::Expr>) {
+    if let Some(syn::Stmt::Expr(expr, None)) = block.stmts.last() {
+        tail_of_expr(expr, out);
+    }
+}
+
+fn tail_of_expr<'a>(expr: &'a syn::Expr, out: &mut Vec<&'a syn::Expr>) {
+    match expr {
+        syn::Expr::Block(block) => tail_of_block(&block.block, out),
+        syn::Expr::Unsafe(block) => tail_of_block(&block.block, out),
+        syn::Expr::If(branch) => {
+            tail_of_block(&branch.then_branch, out);
+            if let Some((_, otherwise)) = &branch.else_branch {
+                tail_of_expr(otherwise, out);
+            }
+        }
+        syn::Expr::Match(branches) => {
+            for arm in &branches.arms {
+                tail_of_expr(&arm.body, out);
+            }
+        }
+        other => out.push(other),
+    }
+}
+
+/// Collects the values of `return` expressions, outside closures, async blocks and nested
+/// items, whose `return`s are their own.
+struct Returns<'a, 'b>(&'b mut Vec<&'a syn::Expr>);
+
+impl<'a> syn::visit::Visit<'a> for Returns<'a, '_> {
+    fn visit_expr_return(&mut self, node: &'a syn::ExprReturn) {
+        if let Some(expr) = &node.expr {
+            tail_of_expr(expr, self.0);
+        }
+        syn::visit::visit_expr_return(self, node);
+    }
+
+    fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+
+    fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+}
+
+/// The message of `Err(<message>.into())`, where the message is a string literal or a
+/// `format!`.
+fn message_into(expr: &syn::Expr) -> Option<&syn::Expr> {
+    let syn::Expr::Call(call) = expr else {
+        return None;
+    };
+    let syn::Expr::Path(func) = &*call.func else {
+        return None;
+    };
+    if !func.path.is_ident("Err") || call.args.len() != 1 {
+        return None;
+    }
+    let syn::Expr::MethodCall(method) = &call.args[0] else {
+        return None;
+    };
+    if method.method != "into" || !method.args.is_empty() {
+        return None;
+    }
+    match &*method.receiver {
+        message @ syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(_),
+            ..
+        }) => Some(message),
+        message @ syn::Expr::Macro(mac) if mac.mac.path.is_ident("format") => Some(message),
+        _ => None,
+    }
+}

@@ -17,6 +17,7 @@ import kotlinx.coroutines.async
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
+import org.json.JSONObject
 import rs.tcmpp.android.TcmppAppInfo
 import rs.tcmpp.android.TcmppBridge
 import rs.tcmpp.android.TcmppCaller
@@ -102,6 +103,8 @@ suspend fun outcomes() {
     expect("success from a worker, bare", TcmppBridge.dispatch("aEcho", unified("aEcho", """{"n":100}""")), TcmppStatus.SUCCESS, """{"n":100}""")
     expect("fail, callback", TcmppBridge.dispatch(null, unified("aFail", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errCode":1001,"errMsg":"aFail:fail out of stock"}""")
     expect("fail, bare", TcmppBridge.dispatch(null, unified("aFail", "{}")), TcmppStatus.FAIL, """{"code":1001,"message":"out of stock"}""")
+    expect("fail body, bare", TcmppBridge.dispatchSync(null, unified("aFailSync", "{}")), TcmppStatus.FAIL, """{"body":{"key":"value"},"code":-1,"message":"not supported"}""")
+    expect("fail body, callback", TcmppBridge.dispatchSync(null, unified("aFailSync", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errCode":-1,"errMsg":"aFailSync:fail not supported","key":"value"}""")
     expect("cancel, callback", TcmppBridge.dispatch(null, unified("aCancel", "{}"), rendering = CALLBACK), TcmppStatus.CANCEL, """{"errMsg":"aCancel:cancel"}""")
     expect("cancel, bare", TcmppBridge.dispatch(null, unified("aCancel", "{}")), TcmppStatus.CANCEL, "{}")
     expectPrefix("unknown API, callback", TcmppBridge.dispatch(null, unified("nope", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"nope:fail""")
@@ -153,6 +156,14 @@ suspend fun progress() {
     TcmppBridge.dispatch(null, unified("aProgress", """{"steps":1}""")) { stateEvent, _ -> untrusted.add("$stateEvent") }
     check(untrusted.toList() == listOf("null")) { "untrusted stateEvent: $untrusted" }
     println("ok untrusted stateEvent does not reach onProgress")
+    // iOS-style string states reach the listener as JSON strings, in order, before the reply.
+    val states = ConcurrentLinkedQueue<String>()
+    val subscribed = TcmppBridge.dispatch(null, unified("aSubscribe", "{}"), TcmppCaller(stateEvent = "onSubscribe")) { stateEvent, payload ->
+        states.add("$stateEvent $payload")
+    }
+    states.add("reply ${subscribed.json}")
+    check(states.toList() == (1..9).map { "onSubscribe \"$it\"" } + "reply {\"states\":9}") { "string progress: $states" }
+    println("ok string progress in order before the reply: ${states.first()} ... ${states.last()}")
 }
 
 fun badInput() {
@@ -228,6 +239,20 @@ fun plugin() {
     plugin.dispatchSync(forged)
     check(forged.answersSoFar().single().startsWith("failSync {} invalid call: `appInfo` in the call text is not believed")) { "plugin forged: ${forged.answers}" }
     println("ok plugin: failSync, and req.jsonParams never names the caller")
+    // A fail body reaches failSync's JSONObject, beside errCode.
+    val withBody = RequestEvent("aFailSync", unified("aFailSync", "{}"))
+    plugin.dispatchSync(withBody)
+    val answer = withBody.answersSoFar().single()
+    check(answer.startsWith("failSync ") && answer.endsWith(" not supported")) { "plugin fail body: $answer" }
+    val body = JSONObject(answer.removePrefix("failSync ").removeSuffix(" not supported"))
+    check(body.length() == 2 && body.getString("key") == "value" && body.getLong("errCode") == -1L) { "plugin fail body: $body" }
+    println("ok plugin: failSync with the fail body")
+    // String progress reaches req.sendState, which takes objects, as {"value": …}.
+    val strings = RequestEvent("aSubscribe", unified("aSubscribe", "{}"))
+    plugin.dispatch(strings)
+    check(strings.answered.await(10, TimeUnit.SECONDS)) { "plugin string progress: no answer" }
+    check(strings.answersSoFar() == (1..9).map { "state {\"value\":\"$it\"}" } + "ok {\"states\":9}") { "plugin string progress: ${strings.answers}" }
+    println("ok plugin: string progress through sendState")
 }
 
 fun stress(calls: Int) {

@@ -465,10 +465,41 @@ static void check_progress(void) {
     }
     call_free(call);
 
-    /* Without a progress callback, the handler learns that nobody listens (and fails here). */
+    /* Without a progress callback the events are dropped, and the handler's `?` on send does
+       not fail the call: nobody listening is no error. */
     call_free(expect_reply("progress without a listener", NULL,
                            "{\"api_name\":\"cProgress\",\"data\":{\"steps\":1}}", NULL,
-                           TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_FAIL, NULL));
+                           TCMPP_RENDER_CALLBACK, 0, TCMPP_STATUS_SUCCESS,
+                           "{\"steps\":1,\"errMsg\":\"cProgress:ok\"}"));
+
+    /* iOS's doSubscribe sends strings: "1" to "9", in order, before the reply. */
+    call = expect_reply("string progress", NULL, "{\"api_name\":\"cSubscribe\"}",
+                        "{\"stateEvent\":\"onSubscribe\"}", TCMPP_RENDER_CALLBACK, 1,
+                        TCMPP_STATUS_SUCCESS, "{\"states\":9,\"errMsg\":\"cSubscribe:ok\"}");
+    CHECK(call->events == 9 && call->events_after_reply == 0, "string progress: %d events",
+          call->events);
+    for (int i = 0; i < call->events && i < 9; i++) {
+        char expected[64];
+        snprintf(expected, sizeof expected, "onSubscribe \"%d\"", i + 1);
+        CHECK(strcmp(call->event[i], expected) == 0, "string progress event %d: %s, expected %s",
+              i, call->event[i], expected);
+    }
+    if (failures == 0) {
+        printf("ok string progress in order before the reply: %s ... %s\n", call->event[0],
+               call->event[8]);
+    }
+    call_free(call);
+}
+
+static void check_fail_body(void) {
+    /* Android's req.failSync(JSONObject, msg): the body's keys beside errMsg and errCode in the
+       callback object; under "body" in the bare rendering, apart from the message. */
+    expect_both("fail body", NULL, "{\"api_name\":\"cFailSync\"}", NULL, TCMPP_RENDER_CALLBACK,
+                TCMPP_STATUS_FAIL,
+                "{\"errCode\":-1,\"errMsg\":\"cFailSync:fail not supported\",\"key\":\"value\"}");
+    expect_both("bare fail body", NULL, "{\"api_name\":\"cFailSync\"}", NULL, TCMPP_RENDER_BARE,
+                TCMPP_STATUS_FAIL,
+                "{\"body\":{\"key\":\"value\"},\"code\":-1,\"message\":\"not supported\"}");
 }
 
 /* Luffa's multiplexed luffaWebRequest (tests/support/luffa.rs): each method its own handler,
@@ -644,6 +675,7 @@ int main(void) {
     check_invalid_callers();
     check_progress();
     check_multiplexed();
+    check_fail_body();
     check_sync();
     check_concurrency();
     if (failures) {

@@ -96,25 +96,25 @@ fn each_api_says_what_it_takes_and_how_it_can_fail() {
             // A message error: no code, no cancel; an optional Progress is progress.
             (
                 "configure",
-                json!({ "sync": false, "errCode": false, "cancel": false, "progress": true, "handler": "client_types::configure" })
+                json!({ "sync": false, "errCode": false, "cancel": false, "progress": true, "failBody": false, "handler": "client_types::configure" })
             ),
             // A context of the user's own may refuse with a code.
             (
                 "maybePoint",
-                json!({ "sync": true, "errCode": true, "cancel": true, "progress": false, "handler": "client_types::maybe_point" })
+                json!({ "sync": true, "errCode": true, "cancel": true, "progress": false, "failBody": false, "handler": "client_types::maybe_point" })
             ),
             (
                 "movePoint",
-                json!({ "sync": true, "errCode": false, "cancel": false, "progress": false, "handler": "client_types::move_point" })
+                json!({ "sync": true, "errCode": false, "cancel": false, "progress": false, "failBody": false, "handler": "client_types::move_point" })
             ),
             (
                 "ping",
-                json!({ "sync": false, "errCode": false, "cancel": false, "progress": true, "handler": "client_types::ping" })
+                json!({ "sync": false, "errCode": false, "cancel": false, "progress": true, "failBody": false, "handler": "client_types::ping" })
             ),
             // An alias of `Result<_, ApiError>` is seen through.
             (
                 "reverse",
-                json!({ "sync": false, "errCode": true, "cancel": true, "progress": false, "handler": "client_types::reverse" })
+                json!({ "sync": false, "errCode": true, "cancel": true, "progress": false, "failBody": false, "handler": "client_types::reverse" })
             ),
         ])
     );
@@ -168,6 +168,7 @@ fn a_type_whose_data_and_result_differ_is_declared_twice_and_others_once() {
     assert_eq!(
         types,
         [
+            "Declined",
             "Point",
             "PointOutput",
             "Segment",
@@ -208,4 +209,54 @@ fn the_same_registry_gives_the_same_bytes() {
             text
         );
     }
+}
+
+/// A declared fail body.
+#[derive(Serialize, JsonSchema)]
+struct Declined {
+    status: i32,
+    uuid: String,
+}
+
+/// iOS-style string progress, typed.
+#[mini_api("subscribe", fail_body = Declined)]
+async fn subscribe(progress: Option<Progress<String>>) -> Result<(), ApiError> {
+    if let Some(progress) = progress {
+        let _ = progress.send("1".to_owned());
+    }
+    Err(ApiError::new("declined").with_body(Declined {
+        status: -1,
+        uuid: "u-1".to_owned(),
+    }))
+}
+
+#[test]
+fn a_declared_fail_body_and_a_typed_progress_payload_are_described() {
+    let schema = schema();
+    assert_eq!(schema["x-tcmpp-apis"]["subscribe"]["failBody"], true);
+    assert_eq!(schema["x-tcmpp-apis"]["subscribe"]["progress"], true);
+    assert_eq!(
+        schema["$defs"]["subscribe.failBody"]["allOf"][0],
+        json!({ "$ref": "#/$defs/Declined" })
+    );
+    assert_eq!(
+        schema["$defs"]["Declined"]["required"],
+        json!(["status", "uuid"])
+    );
+    assert_eq!(
+        schema["$defs"]["subscribe.progress"]["allOf"][0],
+        json!({ "type": "string" })
+    );
+    // An untyped `Progress` sends any JSON value.
+    assert!(schema["$defs"]["ping.progress"].get("type").is_none());
+    assert!(schema["$defs"]["ping.failBody"].is_null());
+    let declarations = types().declarations().to_owned();
+    assert!(
+        declarations.contains("      progress: string;\n      failBody: Types.Declined;\n"),
+        "{declarations}"
+    );
+    assert!(
+        declarations.contains("      progress: Tcmpp.JsonValue;\n      failBody: {};\n"),
+        "{declarations}"
+    );
 }

@@ -68,6 +68,10 @@ pub(crate) struct HandlerTypes {
     pub(crate) custom_context: bool,
     /// Whether the handler takes a `Progress` parameter.
     pub(crate) progress: bool,
+    /// The payload of its `Progress<T>`; `None` for any JSON value (`Progress`).
+    pub(crate) progress_payload: Option<Described>,
+    /// The fail body the handler declares (`fail_body = T`).
+    pub(crate) fail_body: Option<Described>,
 }
 
 /// A type as a probe found it.
@@ -130,6 +134,19 @@ pub trait DescribeData {
     fn __tcmpp_data(&self, describer: &mut Describer<'_>);
 }
 
+/// Describes the payload of a `Progress<T>` whose `T` implements `JsonSchema`, or of a
+/// `Progress` (any JSON value) (the preferred method).
+pub trait DescribeProgress {
+    /// Records that the handler sends progress, and the payload's schema.
+    fn __tcmpp_progress(&self, describer: &mut Describer<'_>);
+}
+
+/// Describes a declared fail body type that implements `JsonSchema` (the preferred method).
+pub trait DescribeFailBody {
+    /// Records the fail body's schema.
+    fn __tcmpp_fail_body(&self, describer: &mut Describer<'_>);
+}
+
 /// Describes a success type that implements `JsonSchema` (the preferred method).
 pub trait DescribeResult {
     /// Records the success type's schema.
@@ -143,6 +160,10 @@ pub trait Undescribed {
     fn __tcmpp_data(&self, describer: &mut Describer<'_>);
     /// Records the success type as undescribed.
     fn __tcmpp_result(&self, describer: &mut Describer<'_>);
+    /// Records that the handler sends progress, of an undescribed payload type.
+    fn __tcmpp_progress(&self, describer: &mut Describer<'_>);
+    /// Records the declared fail body type as undescribed.
+    fn __tcmpp_fail_body(&self, describer: &mut Describer<'_>);
 }
 
 #[cfg(feature = "typed-client")]
@@ -152,6 +173,32 @@ impl<T: schemars::JsonSchema + serde::de::DeserializeOwned> DescribeData for Typ
         describer.types.data = Some(Described::Schema(schema.to_value()));
         // Exactly what the handler would see for a call without data.
         describer.types.data_optional = crate::data::DataSource::Absent.decode::<T>().is_ok();
+    }
+}
+
+#[cfg(feature = "typed-client")]
+impl<T: schemars::JsonSchema> DescribeProgress for TypeProbe<crate::progress::Progress<T>> {
+    fn __tcmpp_progress(&self, describer: &mut Describer<'_>) {
+        // A payload is serialized, as a result is.
+        let schema = describer.generators.result.subschema_for::<T>();
+        describer.types.progress = true;
+        describer.types.progress_payload = Some(Described::Schema(schema.to_value()));
+    }
+}
+
+#[cfg(feature = "typed-client")]
+impl DescribeProgress for TypeProbe<crate::progress::Progress> {
+    fn __tcmpp_progress(&self, describer: &mut Describer<'_>) {
+        describer.types.progress = true;
+        describer.types.progress_payload = None;
+    }
+}
+
+#[cfg(feature = "typed-client")]
+impl<T: schemars::JsonSchema> DescribeFailBody for TypeProbe<T> {
+    fn __tcmpp_fail_body(&self, describer: &mut Describer<'_>) {
+        let schema = describer.generators.result.subschema_for::<T>();
+        describer.types.fail_body = Some(Described::Schema(schema.to_value()));
     }
 }
 
@@ -176,6 +223,24 @@ impl<T> Undescribed for &TypeProbe<T> {
         #[cfg(feature = "typed-client")]
         {
             describer.types.result = Some(Described::Undescribed(std::any::type_name::<T>()));
+        }
+        let _ = describer;
+    }
+
+    fn __tcmpp_progress(&self, describer: &mut Describer<'_>) {
+        #[cfg(feature = "typed-client")]
+        {
+            describer.types.progress = true;
+            describer.types.progress_payload =
+                Some(Described::Undescribed(std::any::type_name::<T>()));
+        }
+        let _ = describer;
+    }
+
+    fn __tcmpp_fail_body(&self, describer: &mut Describer<'_>) {
+        #[cfg(feature = "typed-client")]
+        {
+            describer.types.fail_body = Some(Described::Undescribed(std::any::type_name::<T>()));
         }
         let _ = describer;
     }
@@ -272,7 +337,7 @@ impl ValueTag {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be described to the mini program",
     label = "does not implement `schemars::JsonSchema`",
-    note = "with the `typed-client-strict` feature of tcmpp-core, every handler's data and reply types are described in the generated TypeScript declarations and JSON Schema: add `#[derive(schemars::JsonSchema)]` beside its serde derives"
+    note = "with the `typed-client-strict` feature of tcmpp-core, every handler's data, reply, progress payload and fail body types are described in the generated TypeScript declarations and JSON Schema: add `#[derive(schemars::JsonSchema)]` beside its serde derives"
 )]
 pub trait DescribedType: schemars::JsonSchema {}
 

@@ -42,8 +42,13 @@ pub(crate) struct ApiTypes {
     pub(crate) result: Value,
     /// Whether a fail reply may carry an `errCode`, and the call may be cancelled.
     pub(crate) code_and_cancel: bool,
-    /// Whether the handler sends progress (a JSON object each, until progress is typed).
+    /// Whether the handler sends progress.
     pub(crate) progress: bool,
+    /// The schema of a progress payload; `None` for any JSON value.
+    pub(crate) progress_payload: Option<Value>,
+    /// The schema of the fail body the handler declares, whose keys a fail object may carry
+    /// beside `errMsg` and `errCode`.
+    pub(crate) fail_body: Option<Value>,
 }
 
 /// Every API and every named type they use.
@@ -61,7 +66,7 @@ pub(crate) struct Missing {
     pub(crate) api: &'static str,
     pub(crate) rust_path: &'static str,
     pub(crate) location: String,
-    /// `"data"` or `"reply"`.
+    /// `"data"`, `"reply"`, `"progress"` or `"fail body"`.
     pub(crate) role: &'static str,
     pub(crate) type_name: &'static str,
 }
@@ -100,6 +105,8 @@ impl Document {
                 fails_with_api_error,
                 custom_context,
                 progress,
+                progress_payload,
+                fail_body,
             } = describer.types;
             let mut schema_of = |described: Option<Described>, role| match described {
                 Some(Described::Schema(schema)) => Some(schema),
@@ -117,6 +124,8 @@ impl Document {
             };
             let data = schema_of(data, "data");
             let result = schema_of(result, "reply");
+            let progress_payload = schema_of(progress_payload, "progress");
+            let fail_body = schema_of(fail_body, "fail body");
             apis.push(ApiTypes {
                 name: api.name,
                 method: api.method.zip(api.method_key),
@@ -128,6 +137,8 @@ impl Document {
                 result: success_object(result.unwrap_or(Value::Bool(true))),
                 code_and_cancel: fails_with_api_error || custom_context,
                 progress,
+                progress_payload,
+                fail_body,
             });
         }
         if !missing.is_empty() {
@@ -142,13 +153,26 @@ impl Document {
             let name = renamed.get(&name).cloned().unwrap_or(name);
             definitions.entry(name).or_insert(schema);
         }
+        // Progress payloads and fail bodies are serialized, as results are.
         for api in &mut apis {
-            rename_refs(&mut api.result, &renamed);
+            for schema in [&mut api.result]
+                .into_iter()
+                .chain(&mut api.progress_payload)
+                .chain(&mut api.fail_body)
+            {
+                rename_refs(schema, &renamed);
+            }
         }
-        for schema in definitions.values_mut().chain(
-            apis.iter_mut()
-                .flat_map(|api| api.data.iter_mut().chain([&mut api.result])),
-        ) {
+        for schema in definitions
+            .values_mut()
+            .chain(apis.iter_mut().flat_map(|api| {
+                api.data
+                    .iter_mut()
+                    .chain([&mut api.result])
+                    .chain(&mut api.progress_payload)
+                    .chain(&mut api.fail_body)
+            }))
+        {
             bound_integers(schema);
         }
         Ok(Document { apis, definitions })

@@ -15,8 +15,8 @@ mod schema;
 mod typescript;
 
 pub use describe::{
-    DescribeData, DescribeFn, DescribeResult, DescribedType, Describer, ErrorProbe, KnownError,
-    MessageError, ReturnProbe, TypeProbe, Undescribed, absent,
+    DescribeData, DescribeFailBody, DescribeFn, DescribeProgress, DescribeResult, DescribedType,
+    Describer, ErrorProbe, KnownError, MessageError, ReturnProbe, TypeProbe, Undescribed, absent,
 };
 
 #[cfg(feature = "typed-client")]
@@ -119,7 +119,8 @@ mod generated {
     }
 
     impl ClientTypesError {
-        /// Each type that cannot be described, as `(api name, "data" or "reply", Rust type)`.
+        /// Each type that cannot be described, as `(api name, role, Rust type)`; the role is
+        /// `"data"`, `"reply"`, `"progress"` or `"fail body"`.
         pub fn types(&self) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
             self.missing
                 .iter()

@@ -91,12 +91,13 @@ const HELPERS: &str = r#"
   type Success<N extends ApiName> = Apis[N]["result"] & { errMsg: string };
 
   /**
-   * What `fail` receives: `errMsg` (`"<api_name>:fail <reason>"`), and `errCode` where the API
-   * can set one.
+   * What `fail` receives: `errMsg` (`"<api_name>:fail <reason>"`), `errCode` where the API
+   * can set one, and the keys of the fail body the API declares: each optional, since a call
+   * can also fail before the handler runs, without a body.
    */
-  type Fail<N extends ApiName> = Apis[N]["errCode"] extends true
+  type Fail<N extends ApiName> = (Apis[N]["errCode"] extends true
     ? { errMsg: string; errCode?: number }
-    : { errMsg: string };
+    : { errMsg: string }) & Partial<Apis[N]["failBody"]>;
 
   /** What `cancel` receives, for the APIs that can be cancelled (`"<api_name>:cancel"`). */
   interface Cancel {
@@ -151,15 +152,19 @@ fn write_api(out: &mut String, api: &ApiTypes, emitter: &Emitter<'_>) {
         None => JSON_VALUE.to_owned(),
     };
     let result = emitter.render(&api.result).text;
-    let progress = if api.progress {
-        format!("{{ [key: string]: {JSON_VALUE} }}")
-    } else {
-        "never".to_owned()
+    let progress = match (&api.progress_payload, api.progress) {
+        (Some(schema), true) => emitter.render(schema).text,
+        (None, true) => JSON_VALUE.to_owned(),
+        (_, false) => "never".to_owned(),
+    };
+    let fail_body = match &api.fail_body {
+        Some(schema) => emitter.render(schema).text,
+        None => "{}".to_owned(),
     };
     let kind = if api.sync { "fn" } else { "async fn" };
     let _ = write!(
         out,
-        "    /** `{rust_path}` ({kind}) */\n    {key}: {{\n      data: {data};\n      dataOptional: {data_optional};\n      result: {result};\n      errCode: {code};\n      cancel: {code};\n      sync: {sync};\n      progress: {progress};\n    }};\n",
+        "    /** `{rust_path}` ({kind}) */\n    {key}: {{\n      data: {data};\n      dataOptional: {data_optional};\n      result: {result};\n      errCode: {code};\n      cancel: {code};\n      sync: {sync};\n      progress: {progress};\n      failBody: {fail_body};\n    }};\n",
         rust_path = api.rust_path,
         key = property_key(api.name),
         data_optional = api.data_optional,

@@ -176,7 +176,7 @@ impl Deref for ApiName {
     }
 }
 
-impl FromContext for Progress {
+impl<T: 'static> FromContext for Progress<T> {
     fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
         Ok(Progress::new(cx.progress, cx.api_name, cx.state_event))
     }

@@ -109,7 +109,7 @@ impl Watch {
                         outcome = "fail",
                         elapsed_us,
                         reason = reason.unwrap_or_else(|| failure.log_reason()),
-                        "mini API handler returned a non-object"
+                        "mini API call failed: its handler returned a non-object"
                     );
                 }
                 // Panics were logged with their message where they were caught.

@@ -48,6 +48,8 @@ pub struct ApiEntry {
     pub method: Option<&'static str>,
     /// The key of `data` that names the method; `Some` exactly when `method` is.
     pub method_key: Option<&'static str>,
+    /// Whether the API is named like a built-in `wx` API on purpose (`overrides_builtin`).
+    pub overrides_builtin: bool,
     /// Describes the handler's types to the mini program; nothing without `typed-client`.
     pub describe: crate::client_types::DescribeFn,
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::{ApiInfo, BuildError, BuildProblem, Config, Registry};
 use crate::access::{ANY, AccessControl, AccessPolicy};
+use crate::builtin::is_builtin_wx_api;
 use crate::context::{StateKey, StateMap};
 use crate::handler::ApiEntry;
 use crate::middleware::{ApiService, Layer, Layers, Next};
@@ -241,6 +242,7 @@ impl RegistryBuilder {
             return Err(BuildError { problems });
         }
         let layers = self.layers.build(self.config.expose_panic_messages);
+        warn_of(&entries);
         Ok(Registry::new(
             &entries,
             self.states,
@@ -295,6 +297,38 @@ fn same_name_problems(same_name: &[&'static ApiEntry], problems: &mut Vec<BuildP
                 method: entry.method.unwrap_or_default(),
                 handlers: same_method.iter().map(|entry| ApiInfo::of(entry)).collect(),
             });
+        }
+    }
+}
+
+/// Logs, at warn level, what builds but is likely a mistake: no handler at all, and custom APIs
+/// named like built-in `wx` APIs that do not say they override them.
+fn warn_of(entries: &[&'static ApiEntry]) {
+    if entries.is_empty() {
+        tracing::warn!(
+            "the mini API registry has no handlers: no `#[mini_api]` function is linked into this \
+             binary, so every call will fail as an unknown API. Handlers are collected at link \
+             time, and a crate that nothing in the binary references is not linked: that \
+             includes the binary's own package library (handlers in src/lib.rs, the binary in \
+             src/bin/ or src/main.rs). Reference it once from the binary: `use my_crate as _;`"
+        );
+    }
+    // Entries are sorted by name: the methods of a multiplexed API are one API, warned of once,
+    // unless one of its handlers says the override is on purpose.
+    for same_name in entries.chunk_by(|a, b| a.name == b.name) {
+        let entry = same_name[0];
+        let on_purpose = same_name.iter().any(|entry| entry.overrides_builtin);
+        if !on_purpose && is_builtin_wx_api(entry.name) {
+            tracing::warn!(
+                api = entry.name,
+                location = %format_args!("{}:{}:{}", entry.file, entry.line, entry.column),
+                "a custom API is named like a built-in `wx` API of the base library: the SDK \
+                 exposes it as `wx.{}`, which replaces the built-in (or is replaced by it) for \
+                 every mini program. Rename it, or say it overrides the built-in on purpose: \
+                 `#[mini_api(\"{}\", overrides_builtin)]`",
+                entry.name,
+                entry.name,
+            );
         }
     }
 }

@@ -86,22 +86,62 @@ impl Reply {
     }
 }
 
-/// Why a call failed: a message for the mini program and an optional numeric code.
+/// Why a call failed: a message for the mini program, an optional numeric code, and an
+/// optional body of data beside them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
     kind: FailureKind,
     message: String,
     code: Option<i64>,
+    /// Boxed: most failures carry none, and replies move several times on their way out.
+    body: Option<Box<Map<String, Value>>>,
 }
 
 impl Failure {
-    /// A failure of `kind` with `message` and no code.
+    /// A failure of `kind` with `message`, no code and no body.
     pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
         Failure {
             kind,
             message: message.into(),
             code: None,
+            body: None,
         }
+    }
+
+    /// Attaches a body: keys the fail object carries beside `errMsg` and `errCode` (Android's
+    /// `req.failSync(JSONObject, msg)`, Luffa's `{status: -1, uuid}`). The body's own `errMsg`
+    /// and `errCode` keys are left out, as a success's `errMsg` is: the reply's message and
+    /// code are the ones that route it. An empty body is no body.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use tcmpp_core::{Failure, FailureKind, Reply};
+    ///
+    /// let body = json!({ "status": -1, "uuid": "u-1", "errMsg": "dropped" });
+    /// let failure = Failure::new(FailureKind::Handler, "declined")
+    ///     .with_body(body.as_object().unwrap().clone());
+    /// let callback = Reply::Fail(failure).to_callback_json("pay");
+    /// assert_eq!(callback, r#"{"errMsg":"pay:fail declined","status":-1,"uuid":"u-1"}"#);
+    /// ```
+    #[must_use]
+    pub fn with_body(mut self, mut body: Map<String, Value>) -> Self {
+        body.remove("errMsg");
+        body.remove("errCode");
+        self.body = (!body.is_empty()).then(|| Box::new(body));
+        self
+    }
+
+    /// The body: the keys the fail object carries beside `errMsg` and `errCode`, when there
+    /// are any.
+    pub fn body(&self) -> Option<&Map<String, Value>> {
+        self.body.as_deref()
+    }
+
+    /// Attaches a numeric code, sent as `errCode`.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
     }
 
     /// What a log line may say of this failure: never a value the mini program sent. The

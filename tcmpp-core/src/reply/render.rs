@@ -16,7 +16,8 @@ pub enum Rendering {
     Callback,
     /// The bare reply, for SDKs that add `errMsg` themselves (Android `req.ok(json)` /
     /// `req.fail(msg)`, iOS): the result object on success, `{"message":…,"code":…}` on
-    /// failure, `{}` on cancel. See [`Reply::to_bare_json`].
+    /// failure (with `"body":{…}` when the failure has a [body](Failure::body)), `{}` on
+    /// cancel. See [`Reply::to_bare_json`].
     Bare,
 }
 
@@ -39,7 +40,8 @@ impl Rendered {
 
 impl Reply {
     /// The reply as the callback object a mini program receives: the result map with `errMsg`
-    /// added on success; `errMsg` and, when there is one, `errCode` otherwise.
+    /// added on success; on failure the [body](Failure::body)'s keys, if any, with `errMsg` and,
+    /// when there is one, `errCode` beside them; `errMsg` alone on cancel.
     ///
     /// `prefix` is usually the API name; see [`ErrMsgPrefix`](crate::ErrMsgPrefix).
     ///
@@ -62,10 +64,16 @@ impl Reply {
         let err_msg = self.err_msg(prefix);
         let mut map = match self {
             Reply::Success(result) => result,
-            Reply::Fail(Failure {
-                code: Some(code), ..
-            }) => Map::from_iter([("errCode".to_owned(), Value::from(code))]),
-            Reply::Fail(_) | Reply::Cancel => Map::new(),
+            Reply::Fail(Failure { code, body, .. }) => {
+                // The body's keys first, beside which `errCode` and `errMsg` go; a body never
+                // holds those two (see `Failure::with_body`).
+                let mut map = body.map(|body| *body).unwrap_or_default();
+                if let Some(code) = code {
+                    map.insert("errCode".to_owned(), Value::from(code));
+                }
+                map
+            }
+            Reply::Cancel => Map::new(),
         };
         // Inserted last so that a result key named `errMsg` cannot break the JS SDK's routing.
         map.insert("errMsg".to_owned(), Value::String(err_msg));
@@ -84,7 +92,8 @@ impl Reply {
 
     /// The reply in the bare rendering: the result object on success (without an `errMsg` key
     /// of its own: the SDK adds the one that routes the reply); `{"message":…}`, with `"code"`
-    /// when there is one, on failure; `{}` on cancel.
+    /// when there is one and the [body](Failure::body) under `"body"` when there is one, on
+    /// failure; `{}` on cancel.
     ///
     /// ```
     /// use tcmpp_core::{FailureKind, Reply};
@@ -111,6 +120,13 @@ impl Reply {
                 map.insert("message".into(), failure.message.clone().into());
                 if let Some(code) = failure.code {
                     map.insert("code".into(), code.into());
+                }
+                // Nested, not beside `message` and `code`: real bodies have keys of those
+                // names (`{status_code, result: "fail", message}`), and an SDK that adds
+                // `errMsg` itself takes the body apart from the message
+                // (`req.failSync(body, message)`).
+                if let Some(body) = &failure.body {
+                    map.insert("body".into(), Value::Object((**body).clone()));
                 }
                 Value::Object(map).to_string()
             }

@@ -80,6 +80,18 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
             })));
         }
     };
+    // `sync` is the mini program's (`wx.invokeNativePlugin({ sync: true })`) and the host acts
+    // on it, so a mistyped one is refused like the SDK's own keys rather than read as either.
+    // It stays among the other keys, where handlers and `MiniApiCall::extra` have always seen it.
+    if let Some((_, raw)) = fields.extra.iter().find(|(key, _)| key == "sync") {
+        if !matches!(raw.get(), "true" | "false" | "null") {
+            return Err(for_api(CallError::new(CallErrorKind::FieldType {
+                field: "sync",
+                expected: "a boolean",
+                found: raw_kind(raw.get()),
+            })));
+        }
+    }
     let caller = if reading.caller_from_text {
         TextCaller {
             web_view_id,

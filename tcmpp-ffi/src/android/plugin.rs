@@ -108,6 +108,7 @@ import com.tencent.tmfmini.sdk.annotation.JsPlugin
 import com.tencent.tmfmini.sdk.launcher.core.model.RequestEvent
 import com.tencent.tmfmini.sdk.launcher.core.plugins.BaseJsPlugin
 import org.json.JSONObject
+import org.json.JSONTokener
 import rs.tcmpp.android.TcmppAppInfo
 import rs.tcmpp.android.TcmppBridge
 import rs.tcmpp.android.TcmppCaller
@@ -133,7 +134,7 @@ class {class} : BaseJsPlugin() {{",
             {{ reply -> answer(req, reply) }},
             TcmppRendering.BARE,
             {legacy},
-            {{ _, payload -> req.sendState(req, JSONObject(payload)) }},
+            {{ _, payload -> req.sendState(req, stateObject(payload)) }},
         )
     }}
 ",
@@ -149,7 +150,8 @@ class {class} : BaseJsPlugin() {{",
         val reply = TcmppBridge.dispatchSync({api_name}, req.jsonParams, caller(), TcmppRendering.BARE, {legacy})
         if (reply.status == TcmppStatus.SUCCESS) return req.okSync(JSONObject(reply.json))
         val failure = JSONObject(reply.json)
-        val data = JSONObject()
+        // The fail body (ApiError::with_body) is the object failSync puts beside errMsg.
+        val data = failure.optJSONObject(\"body\") ?: JSONObject()
         if (failure.has(\"code\")) data.put(\"errCode\", failure.getLong(\"code\"))
         return req.failSync(data, failure.optString(\"message\", \"cancel\"))
     }}
@@ -167,6 +169,16 @@ class {class} : BaseJsPlugin() {{",
             TcmppStatus.CANCEL -> req.fail(\"cancel\")
         }}
     }}
+
+    /**
+     * req.sendState takes a JSON object: an object payload as it is, any other (a string such as
+     * iOS's doSubscribe sends, a number) as {{\"value\": payload}}.
+     */
+    private fun stateObject(payload: String): JSONObject =
+        when (val value = JSONTokener(payload).nextValue()) {{
+            is JSONObject -> value
+            else -> JSONObject().put(\"value\", value)
+        }}
 
     /** Who calls: the SDK's record of the running mini program, never req.jsonParams. */
     private fun caller(): TcmppCaller? {{

@@ -14,7 +14,11 @@ use syn::spanned::Spanned;
 use super::Names;
 use crate::ast::{Handler, ParamKind, Role, last_segment, single_type_argument};
 
-pub(super) fn function(handler: &Handler<'_>, names: &Names<'_>) -> TokenStream {
+pub(super) fn function(
+    handler: &Handler<'_>,
+    fail_body: Option<&syn::Type>,
+    names: &Names<'_>,
+) -> TokenStream {
     let Names { krate, private, .. } = names;
     let types = quote!(__tcmpp_types);
     let data = match handler
@@ -47,11 +51,36 @@ pub(super) fn function(handler: &Handler<'_>, names: &Names<'_>) -> TokenStream 
     };
     let success_described =
         quote_spanned!(handler.reply.value_span=> described_to_the_mini_program(&__tcmpp_success););
+    // The `Progress` type itself (out of an `Option`), whose payload type is described.
     let progress = handler
         .params
         .iter()
-        .any(|param| param.markers.is_empty() && is_progress(param.ty))
-        .then(|| quote!(#types.progress();));
+        .filter(|param| param.markers.is_empty())
+        .find_map(|param| progress_type(param.ty))
+        .map(|ty| {
+            // A declared payload type (`Progress<T>`) is checked like the data and reply types
+            // under `typed-client-strict`, at the `T`.
+            let payload = last_segment(ty)
+                .and_then(|segment| single_type_argument(&segment.arguments))
+                .map(|payload| {
+                    quote_spanned! {payload.span()=>
+                        let __tcmpp_payload = #private::TypeProbe::<#payload>::new();
+                        described_to_the_mini_program(&__tcmpp_payload);
+                    }
+                });
+            quote_spanned! {ty.span()=>
+                #payload
+                (&#private::TypeProbe::<#ty>::new()).__tcmpp_progress(#types);
+            }
+        });
+    // Spanned at the declared type, so that one that cannot be described is reported there.
+    let fail_body = fail_body.map(|ty| {
+        quote_spanned! {ty.span()=>
+            let __tcmpp_fail_body = #private::TypeProbe::<#ty>::new();
+            described_to_the_mini_program(&__tcmpp_fail_body);
+            (&__tcmpp_fail_body).__tcmpp_fail_body(#types);
+        }
+    });
     let custom_context = handler
         .params
         .iter()
@@ -70,8 +99,9 @@ pub(super) fn function(handler: &Handler<'_>, names: &Names<'_>) -> TokenStream 
         fn __tcmpp_describe(#types: &mut #private::Describer<'_>) {
             #[allow(unused_imports)]
             use #private::{
-                DescribeData as _, DescribeResult as _, KnownError as _, MessageError as _,
-                ResultKind as _, Undescribed as _, ValueKind as _,
+                DescribeData as _, DescribeFailBody as _, DescribeProgress as _,
+                DescribeResult as _, KnownError as _, MessageError as _, ResultKind as _,
+                Undescribed as _, ValueKind as _,
             };
             #data
             let __tcmpp_returned = #returned;
@@ -81,18 +111,20 @@ pub(super) fn function(handler: &Handler<'_>, names: &Names<'_>) -> TokenStream 
             (&__tcmpp_success).__tcmpp_result(#types);
             (&__tcmpp_error).__tcmpp_error(#types);
             #progress
+            #fail_body
             #custom_context
         }
     }
 }
 
-/// `Progress` or `Option<Progress>`, by name, as the parameter's role is recognised.
-fn is_progress(ty: &syn::Type) -> bool {
+/// The `Progress` (or `Progress<T>`) type of a `Progress` or `Option<Progress>` parameter, by
+/// name, as the parameter's role is recognised.
+fn progress_type(ty: &syn::Type) -> Option<&syn::Type> {
     match last_segment(ty) {
-        Some(segment) if segment.ident == "Progress" => true,
+        Some(segment) if segment.ident == "Progress" => Some(ty),
         Some(segment) if segment.ident == "Option" => {
-            single_type_argument(&segment.arguments).is_some_and(is_progress)
+            single_type_argument(&segment.arguments).and_then(progress_type)
         }
-        _ => false,
+        _ => None,
     }
 }

@@ -50,6 +50,7 @@ pub(super) fn submit(
         (Some(_), Some(key)) => quote!(::core::option::Option::Some(#key)),
         (Some(_), None) => quote!(::core::option::Option::Some(#krate::DEFAULT_METHOD_KEY)),
     };
+    let overrides_builtin = options.overrides_builtin.is_some();
     let required_states = &params.required_states;
     quote! {
         #private::inventory::submit! {
@@ -66,6 +67,7 @@ pub(super) fn submit(
                 restricted: #restricted,
                 method: #method,
                 method_key: #method_key,
+                overrides_builtin: #overrides_builtin,
                 required_states: &[#(#required_states),*],
                 describe: #private::DescribeFn::new(__tcmpp_describe),
             }

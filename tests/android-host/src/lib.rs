@@ -86,6 +86,32 @@ pub async fn a_cancel() -> Result<(), ApiError> {
     Err(ApiError::cancelled())
 }
 
+/// iOS's `doSubscribe` in Tencent's demo sends strings: `"1"` to `"9"`, then the reply.
+#[mini_api("aSubscribe")]
+pub async fn a_subscribe(progress: Progress<String>) -> Value {
+    for state in 1..=9 {
+        let _ = progress.send(state.to_string());
+        tokio::task::yield_now().await;
+    }
+    json!({ "states": 9 })
+}
+
+/// What Android's `req.failSync(JSONObject, msg)` puts beside `errMsg`.
+#[derive(Serialize)]
+pub struct SyncFailure {
+    /// A key the page reads.
+    pub key: &'static str,
+}
+
+/// Fails with a body, as `failSync` does; a plain `fn`, answered by the plugin's
+/// `dispatchSync`.
+#[mini_api("aFailSync")]
+pub fn a_fail_sync() -> Result<(), ApiError> {
+    Err(ApiError::new("not supported")
+        .with_code(-1)
+        .with_body(SyncFailure { key: "value" }))
+}
+
 /// The data of `aProgress`.
 #[derive(Deserialize)]
 pub struct Steps {

@@ -76,6 +76,31 @@ pub async fn c_progress(steps: Steps, progress: Progress) -> Result<Value, ApiEr
     Ok(json!({ "steps": steps.steps }))
 }
 
+/// iOS's `doSubscribe` in Tencent's demo: nine string states, `"1"` to `"9"`, then the reply.
+#[mini_api("cSubscribe")]
+pub async fn c_subscribe(progress: Progress<String>) -> Value {
+    for state in 1..=9 {
+        let _ = progress.send(state.to_string());
+        tokio::task::yield_now().await;
+    }
+    json!({ "states": 9 })
+}
+
+/// The data Android's `req.failSync(JSONObject, msg)` puts in the fail object.
+#[derive(Serialize)]
+pub struct SyncFailure {
+    /// A key the page reads beside `errMsg`.
+    pub key: &'static str,
+}
+
+/// Fails with a body, as Android's `failSync` does; a plain `fn`, for synchronous calls.
+#[mini_api("cFailSync")]
+pub fn c_fail_sync() -> Result<(), ApiError> {
+    Err(ApiError::new("not supported")
+        .with_code(-1)
+        .with_body(SyncFailure { key: "value" }))
+}
+
 /// A plain `fn`: answers synchronous calls.
 #[mini_api("cPing")]
 pub fn c_ping(host: State<HostName>) -> Value {

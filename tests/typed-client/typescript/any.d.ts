@@ -5,6 +5,7 @@ declare namespace Tcmpp {
   type ApiName = string;
   type DataArgs<N> = any[];
   type Success<N> = any;
+  type Progress<N> = any;
   namespace Types {
     type Currency = any;
   }

@@ -223,4 +223,33 @@ async function wrongHelperCalls(): Promise<void> {
   console.log(product.orderId);
 }
 
+// A fail body the handler declares (`fail_body = PaymentDeclined`): its keys beside `errMsg`,
+// each optional, since a call can fail before the handler runs.
+wx.invokeNativePlugin({
+  api_name: "payOrder",
+  data: { orderId: 2, total: { amount: 0, currency: "IDR" }, payment: { method: "cash" } },
+  fail(res) {
+    const status: number | undefined = res.status;
+    const uuid: string | undefined = res.uuid;
+    console.log(res.errMsg, res.errCode, status, uuid);
+    // @ts-expect-error: a key the declared fail body does not have (TS2339)
+    console.log(res.reason);
+  },
+});
+
+wx.invokeNativePlugin({
+  api_name: "getProduct",
+  data: { productId: "kopi" },
+  fail(res) {
+    // @ts-expect-error: a fail body key on an API that declares none (TS2339)
+    console.log(res.status);
+  },
+});
+
+// The progress payload a handler's `Progress<T>` declares, for the host-side listener's types.
+const step: Tcmpp.Progress<"payOrder"> = { step: "charging" };
+// @ts-expect-error: a progress payload of the wrong shape (TS2322)
+const wrongStep: Tcmpp.Progress<"payOrder"> = { step: 1 };
+console.log(step, wrongStep);
+
 export { checkout, wrongHelperCalls };

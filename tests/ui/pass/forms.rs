@@ -31,6 +31,17 @@ async fn restricted_and_timed() {}
 #[mini_api("suffixedTimeout", timeout_ms = 1_500u32, crate = ::tcmpp_core)]
 async fn suffixed_timeout() {}
 
+/// Named like a built-in `wx` API on purpose, as Android's `@JsEvent("getAppBaseInfo")` is.
+#[mini_api("getAppBaseInfo", overrides_builtin, restricted)]
+fn get_app_base_info() {}
+
+/// A fail body, and progress of a declared payload type.
+#[mini_api("failBodyAndProgress", fail_body = BTreeMap<String, i32>)]
+async fn fail_body_and_progress(progress: tcmpp_core::Progress<String>) -> Result<(), ApiError> {
+    let _ = progress.send("1".to_owned());
+    Err(ApiError::new("declined").with_body(BTreeMap::from([("status", -1)])))
+}
+
 #[mini_api("resultApiError")]
 async fn result_api_error(_app: AppInfo) -> Result<Greeting, ApiError> {
     Err(ApiError::new("no").with_code(7))

@@ -2,7 +2,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tcmpp_core::{ApiError, mini_api};
+use tcmpp_core::{ApiError, Progress, mini_api};
 
 /// Deserializable, but not described.
 #[derive(Deserialize)]
@@ -35,4 +35,14 @@ pub fn undescribed_reply(query: Described) -> Result<Thing, ApiError> {
 #[mini_api("described")]
 pub fn described(query: Described) -> Option<Described> {
     Some(query)
+}
+
+#[mini_api("undescribedProgress")]
+pub async fn undescribed_progress(progress: Progress<Thing>) {
+    let _ = progress.send(Thing { id: 1 });
+}
+
+#[mini_api("undescribedFailBody", fail_body = Thing)]
+pub async fn undescribed_fail_body() -> Result<(), ApiError> {
+    Err(ApiError::new("declined").with_body(Thing { id: 1 }))
 }

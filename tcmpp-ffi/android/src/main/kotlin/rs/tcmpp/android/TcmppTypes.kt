@@ -125,7 +125,8 @@ class TcmppBuildException(message: String, val problems: List<String>) : Excepti
 fun interface TcmppProgressListener {
     /**
      * One event. [stateEvent] is the one the caller stated ([TcmppCaller.stateEvent]), else
-     * `null`; [payloadJson] is a JSON object. Runs on the thread that runs the handler.
+     * `null`; [payloadJson] is any JSON value the handler sent: an object, or a string such as
+     * iOS's `doSubscribe` sends (`"1"`). Runs on the thread that runs the handler.
      */
     fun onProgress(stateEvent: String?, payloadJson: String)
 }
