@@ -174,7 +174,7 @@ fn write_api(out: &mut String, api: &ApiTypes, emitter: &Emitter<'_>) {
 }
 
 /// A multiplexed API: its `data` a union discriminated by the method key, each member the
-/// method's own data type; its result, fail, cancel and progress those of any method; `sync`
+/// method's own data type; its result, fail body, cancel and progress those of any method; `sync`
 /// only when every method is a plain `fn`.
 fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'_>) {
     let name = methods[0].name;
@@ -204,10 +204,29 @@ fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'
             .map(|method| emitter.render(&method.result))
             .collect(),
     );
-    let progress = if methods.iter().any(|method| method.progress) {
-        format!("{{ [key: string]: {JSON_VALUE} }}")
-    } else {
+    let progress: Vec<Ts> = methods
+        .iter()
+        .filter(|method| method.progress)
+        .map(|method| match &method.progress_payload {
+            Some(schema) => emitter.render(schema),
+            None => Ts::atom(JSON_VALUE.to_owned()),
+        })
+        .collect();
+    let progress = if progress.is_empty() {
         "never".to_owned()
+    } else {
+        Ts::union(progress).text
+    };
+    // Any method's declared body; `{}` (no keys) when none declares one.
+    let fail_bodies: Vec<Ts> = methods
+        .iter()
+        .filter_map(|method| method.fail_body.as_ref())
+        .map(|schema| emitter.render(schema))
+        .collect();
+    let fail_body = if fail_bodies.is_empty() {
+        "{}".to_owned()
+    } else {
+        Ts::union(fail_bodies).text
     };
     let code = methods.iter().any(|method| method.code_and_cancel);
     let sync = methods.iter().all(|method| method.sync);
@@ -226,7 +245,7 @@ fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'
     }
     let _ = write!(
         out,
-        "     */\n    {key}: {{\n      data: {data};\n      dataOptional: false;\n      result: {result};\n      errCode: {code};\n      cancel: {code};\n      sync: {sync};\n      progress: {progress};\n    }};\n",
+        "     */\n    {key}: {{\n      data: {data};\n      dataOptional: false;\n      result: {result};\n      errCode: {code};\n      cancel: {code};\n      sync: {sync};\n      progress: {progress};\n      failBody: {fail_body};\n    }};\n",
         key = property_key(name),
         data = data.text,
         result = result.text,
