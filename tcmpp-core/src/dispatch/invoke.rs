@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::answer::{InFlight, Running};
 use super::observe::{Watch, call_span, logging_on, quietly};
+use crate::call::UnreadableVerType;
 use crate::context::CallContext;
 use crate::data::is_json;
 use crate::echo::bounded;
@@ -18,6 +19,8 @@ use crate::reply::{FailureKind, Reply};
 enum Refused {
     UnknownApi,
     Denied,
+    /// Access control needed the caller's version type, and no number could be read from it.
+    UnreadableVerType,
 }
 
 /// The call's data is not JSON; found while the call was refused or its data decoded.
@@ -40,11 +43,15 @@ impl Registry {
         let Some(entry) = entry else {
             return self.refuse(&cx, None, started, Refused::UnknownApi);
         };
-        if !self
+        match self
             .access()
             .permits(entry.name, entry.restricted, cx.app_info)
         {
-            return self.refuse(&cx, Some(entry), started, Refused::Denied);
+            Ok(true) => {}
+            Ok(false) => return self.refuse(&cx, Some(entry), started, Refused::Denied),
+            Err(UnreadableVerType) => {
+                return self.refuse(&cx, Some(entry), started, Refused::UnreadableVerType);
+            }
         }
         let watch = Watch {
             span: call_span(&cx, Some(entry)),
@@ -124,13 +131,21 @@ impl Registry {
         }
         // Under default deny, a caller no grant invites cannot tell an API that does not exist
         // from one it may not call.
-        let hidden = matches!(refused, Refused::UnknownApi)
-            && self.access().hides_unknown_apis_from(cx.app_info);
+        let refused = match refused {
+            Refused::UnknownApi => match self.access().hides_unknown_apis_from(cx.app_info) {
+                Ok(true) => Refused::Denied,
+                Ok(false) => Refused::UnknownApi,
+                Err(UnreadableVerType) => Refused::UnreadableVerType,
+            },
+            refused => refused,
+        };
         let reply = match refused {
             Refused::Denied => Reply::fail(FailureKind::PermissionDenied, "permission denied"),
-            Refused::UnknownApi if hidden => {
-                Reply::fail(FailureKind::PermissionDenied, "permission denied")
-            }
+            Refused::UnreadableVerType => Reply::fail(
+                FailureKind::InvalidCall,
+                "invalid caller: `appInfo.appVerType` must be an integer, or a string of one, \
+                 for the access policy to decide this call",
+            ),
             Refused::UnknownApi => Reply::fail(
                 FailureKind::UnknownApi,
                 format!(

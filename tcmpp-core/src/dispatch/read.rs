@@ -128,6 +128,7 @@ impl Registry {
                     && self
                         .access()
                         .permits(entry.name, entry.restricted, stated.app_info.as_ref())
+                        == Ok(true)
             })
         };
         // The fast reader measures the nesting as it skips the values, so the limit costs no
