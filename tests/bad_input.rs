@@ -548,10 +548,6 @@ fn mistakes(battery: &mut Battery) {
             "`appInfo`: invalid type: integer `7`, expected a string",
         ),
         (
-            "\"appInfo\":{\"appVerType\":\"release\"}",
-            "`appInfo`: `appVerType` must be an integer, or a string of one",
-        ),
-        (
             "\"appInfo\":{\"time\":1.5}",
             "`appInfo`: invalid type: floating point `1.5`, expected i64",
         ),
@@ -1606,24 +1602,15 @@ fn hostile(battery: &mut Battery) {
         &nul("doesNotExist"),
     );
 
-    // `appVerType` as a number or a string of one; anything else is an error, and only where
-    // the `appInfo` is read at all.
+    // `appVerType` as a number or a string of one. Anything else is kept as sent (in the
+    // `AppInfo`'s other keys), not an error: `needsApp` restricts nobody, so it answers.
     let app_needed = |ver_type: &str| {
         Input::Trusted(format!(
             r#"{{"api_name":"needsApp","appInfo":{{"appId":"wx1","appVerType":{ver_type}}}}}"#
         ))
     };
     let answered = r#"{"appId":"wx1","errMsg":"needsApp:ok"}"#;
-    for ver_type in ["0", r#""0""#, r#"" 1 ""#, r#""-2""#, r#""+3""#, "null"] {
-        battery.reply(
-            On::Default,
-            app_needed(ver_type),
-            ReplyKind::Success,
-            answered,
-        );
-    }
-    let bad_ver_type = "needsApp:fail invalid call: `appInfo`: `appVerType` must be an integer, or a string of one";
-    for ver_type in [
+    let unreadable = [
         r#""1.5""#,
         r#""""#,
         r#""0x1""#,
@@ -1634,29 +1621,98 @@ fn hostile(battery: &mut Battery) {
         r#"{"v":0}"#,
         "9223372036854775808",
         r#""9223372036854775808""#,
-    ] {
-        battery.fail(app_needed(ver_type), bad_ver_type);
+    ];
+    for ver_type in ["0", r#""0""#, r#"" 1 ""#, r#""-2""#, r#""+3""#, "null"]
+        .into_iter()
+        .chain(unreadable)
+    {
+        battery.reply(
+            On::Default,
+            app_needed(ver_type),
+            ReplyKind::Success,
+            answered,
+        );
+        battery.reply(
+            On::Grants,
+            app_needed(ver_type),
+            ReplyKind::Success,
+            answered,
+        );
     }
-    // Access control reads it: a grant of version type 0 admits `"0"`, and only it.
-    let secret_as = |ver_type: &str| {
+    // Access control reads it: a grant of version type 0 admits `"0"`, and only it; a version
+    // type no number can be read from is an error where a grant needs it, and only there.
+    let secret_as = |app_id: &str, ver_type: &str| {
         Input::Trusted(format!(
-            r#"{{"api_name":"secret","appInfo":{{"appId":"{RELEASE_ONLY}","appVerType":{ver_type}}}}}"#
+            r#"{{"api_name":"secret","appInfo":{{"appId":"{app_id}","appVerType":{ver_type}}}}}"#
         ))
     };
     let secret_ok = r#"{"secret":true,"errMsg":"secret:ok"}"#;
     battery.reply(
         On::Grants,
-        secret_as(r#""0""#),
+        secret_as(RELEASE_ONLY, r#""0""#),
         ReplyKind::Success,
         secret_ok,
     );
-    battery.reply(On::Grants, secret_as("0"), ReplyKind::Success, secret_ok);
-    battery.fail_on(On::Grants, secret_as(r#""1""#), &denied("secret"));
-    battery.fail_on(On::Grants, secret_as("null"), &denied("secret"));
+    battery.reply(
+        On::Grants,
+        secret_as(RELEASE_ONLY, "0"),
+        ReplyKind::Success,
+        secret_ok,
+    );
     battery.fail_on(
         On::Grants,
-        secret_as(r#""zero""#),
-        "secret:fail invalid call: `appInfo`: `appVerType` must be an integer, or a string of one",
+        secret_as(RELEASE_ONLY, r#""1""#),
+        &denied("secret"),
+    );
+    battery.fail_on(
+        On::Grants,
+        secret_as(RELEASE_ONLY, "null"),
+        &denied("secret"),
+    );
+    let unreadable_ver_type = "secret:fail invalid caller: `appInfo.appVerType` must be an integer, or a string of one, for the access policy to decide this call";
+    for ver_type in [r#""zero""#].into_iter().chain(unreadable) {
+        battery.fail_on(
+            On::Grants,
+            secret_as(RELEASE_ONLY, ver_type),
+            unreadable_ver_type,
+        );
+        // A grant without version types settles it; no grant for the caller denies it.
+        battery.reply(
+            On::Grants,
+            secret_as(GRANTED, ver_type),
+            ReplyKind::Success,
+            secret_ok,
+        );
+        battery.fail_on(
+            On::Grants,
+            secret_as("wx_stranger", ver_type),
+            &denied("secret"),
+        );
+        battery.fail(secret_as(RELEASE_ONLY, ver_type), &denied("secret"));
+    }
+    // The same, from an `AppInfo` the host states (as the C ABI's `caller_json` reads it).
+    let stated: AppInfo = serde_json::from_str(&format!(
+        r#"{{"appId":"{RELEASE_ONLY}","appVerType":"zero"}}"#
+    ))
+    .unwrap();
+    battery.fail_on(
+        On::Grants,
+        from_host(
+            Caller::new().with_app_info(stated.clone()),
+            Wire::Unified,
+            r#"{"api_name":"secret"}"#,
+        ),
+        unreadable_ver_type,
+    );
+    battery.reply(
+        On::Grants,
+        from_host(
+            Caller::new().with_app_info(stated),
+            Wire::Unified,
+            r#"{"api_name":"needsApp"}"#,
+        ),
+        ReplyKind::Success,
+        &format!(r#"{{"appId":"{RELEASE_ONLY}","errMsg":"needsApp:ok"}}"#),
     );
 
     // The bare rendering: a result's own `errMsg` is left out, as the callback rendering

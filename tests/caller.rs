@@ -893,3 +893,91 @@ fn a_call_the_host_built_has_the_caller_it_states_and_no_other() {
         );
     }
 }
+
+/// The reply when access control needs a version type that no number can be read from.
+const UNREADABLE_VER_TYPE: &str = "invalid caller: `appInfo.appVerType` must be an integer, or a string of one, for the access policy to decide this call";
+
+#[test]
+fn a_version_type_no_number_reads_from_fails_only_where_access_needs_it() {
+    // Read without an error, kept as sent, and written back as sent.
+    let beta: AppInfo =
+        serde_json::from_value(json!({ "appId": "wx_beta", "appVerType": "beta" })).unwrap();
+    assert_eq!(beta.app_ver_type, None);
+    assert_eq!(beta.extra.get("appVerType"), Some(&json!("beta")));
+    assert_eq!(
+        serde_json::to_value(&beta).unwrap(),
+        json!({ "appId": "wx_beta", "appVerType": "beta" })
+    );
+    let numeric: AppInfo =
+        serde_json::from_value(json!({ "appId": "wx_beta", "appVerType": " 2 " })).unwrap();
+    assert_eq!((numeric.app_ver_type, numeric.extra.len()), (Some(2), 0));
+
+    let policy = AccessPolicy::new()
+        .deny_by_default()
+        .with_grant(tcmpp_core::Grant::new("wx_beta", ["transfer"]).app_ver_types([2]))
+        .grant("*", ["whoCalls"]);
+    let registry = Registry::builder().access_policy(policy).build().unwrap();
+    let reply_to = |api: &str, app: &AppInfo| {
+        let caller = Caller::new().with_app_info(app.clone());
+        let text = format!(r#"{{"api_name":"{api}","data":{{}}}}"#);
+        block_on(registry.call(&text).caller(&caller).reply())
+    };
+    let failure = |reply: Reply| reply.failure().map(|f| (f.kind(), f.message().to_owned()));
+    let unreadable = Some((
+        tcmpp_core::FailureKind::InvalidCall,
+        UNREADABLE_VER_TYPE.to_owned(),
+    ));
+    // The grant for this caller names version types: the call cannot be decided.
+    assert_eq!(failure(reply_to("transfer", &beta)), unreadable);
+    // An invitation that does not need the version type (the grant of `whoCalls` to every
+    // caller) tells it that an API does not exist.
+    assert_eq!(
+        failure(reply_to("noSuchApi", &beta)),
+        Some((
+            tcmpp_core::FailureKind::UnknownApi,
+            r#"unknown API: no handler is registered for "noSuchApi""#.to_owned()
+        ))
+    );
+    // A grant that does not need the version type settles the call.
+    assert!(reply_to("whoCalls", &beta).is_success());
+    // Another caller's grant is not this caller's concern.
+    let other = serde_json::from_value(json!({ "appId": "wx_other", "appVerType": "beta" }));
+    let other: AppInfo = other.unwrap();
+    assert_eq!(
+        failure(reply_to("transfer", &other)),
+        Some((
+            tcmpp_core::FailureKind::PermissionDenied,
+            "permission denied".to_owned()
+        ))
+    );
+    // A host that keeps the version type among the other keys has it read there too.
+    let mut kept = AppInfo::with_app_id("wx_beta");
+    kept.extra.insert("appVerType".to_owned(), json!("2"));
+    assert!(reply_to("transfer", &kept).is_success());
+    kept.extra.insert("appVerType".to_owned(), json!(3));
+    assert_eq!(
+        failure(reply_to("transfer", &kept)),
+        Some((
+            tcmpp_core::FailureKind::PermissionDenied,
+            "permission denied".to_owned()
+        ))
+    );
+    // Under default deny with only the versioned grant, whether an unknown API is hidden from
+    // this caller depends on its version type too.
+    let versioned_only = Registry::builder()
+        .access_policy(
+            AccessPolicy::new()
+                .deny_by_default()
+                .with_grant(tcmpp_core::Grant::new("wx_beta", ["transfer"]).app_ver_types([2])),
+        )
+        .build()
+        .unwrap();
+    let caller = Caller::new().with_app_info(beta);
+    let reply = block_on(
+        versioned_only
+            .call(r#"{"api_name":"noSuchApi"}"#)
+            .caller(&caller)
+            .reply(),
+    );
+    assert_eq!(failure(reply), unreadable);
+}

@@ -7,8 +7,8 @@ use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tcmpp_core::{
-    ApiError, AppInfo, CallContext, Caller, FailureKind, FromContext, MiniApiCall, Registry,
-    Rendering, Reply, WebViewId, mini_api,
+    AccessPolicy, ApiError, AppInfo, CallContext, Caller, FailureKind, FromContext, MiniApiCall,
+    Registry, Rendering, Reply, WebViewId, mini_api,
 };
 
 #[derive(Deserialize)]
@@ -357,26 +357,59 @@ fn malformed_data_is_a_malformed_call_whatever_else_refuses_it() {
             "01",
             "tru",
             r#""\x""#,
+            r#""\u12g4""#,
+            "[1 2]",
+            r#"{"a" 1}"#,
+            "{\"name\":\"k\tka\",\"age\":22}",
+            "-",
+            "1.e5",
         ] {
-            let body = format!(r#""api_name":"{api}","data":{data}"#);
-            let [common, full] = both_readers(&registry, &body, &Caller::new());
-            assert_eq!(common, full, "{body}");
-            // Whoever the host says calls, a malformed call is refused as one.
-            for caller in callers() {
-                assert_eq!(
-                    both_readers(&registry, &body, &caller),
-                    [common.clone(), full.clone()]
-                );
+            // The API named before the data or after it: the reader checks data no handler
+            // will decode as it skips it, or leaves it to the decoder.
+            for body in [
+                format!(r#""api_name":"{api}","data":{data}"#),
+                format!(r#""data":{data},"api_name":"{api}""#),
+            ] {
+                malformed_data_is_refused_as_such(&registry, &body);
             }
-            let failure = common.0.failure().expect("a malformed call fails");
-            assert_eq!(failure.kind(), FailureKind::InvalidCall, "{body}");
-            assert!(
-                failure
-                    .message()
-                    .starts_with("invalid call: not valid JSON"),
-                "{body}: {}",
-                failure.message()
-            );
         }
     }
+    // A caller granted the restricted API: its data goes to the decoder unchecked.
+    let granted = Caller::new().with_app_info(AppInfo::with_app_id("wx_granted"));
+    let registry = Registry::builder()
+        .access_policy(AccessPolicy::new().grant("wx_granted", ["readRestricted"]))
+        .build()
+        .unwrap();
+    for body in [
+        r#""api_name":"readRestricted","data":{"name":"kka","age":22]"#,
+        r#""api_name":"readRestricted","data":{"name":"kka","age":22,"x":tru}"#,
+        r#""api_name":"readRestricted","data":{"name":"kka","age":22}"#,
+        r#""data":{"name":"kka","age":22},"api_name":"readRestricted""#,
+    ] {
+        let [common, full] = both_readers(&registry, body, &granted);
+        assert_eq!(common, full, "{body}");
+        let stranger = both_readers(&registry, body, &Caller::new());
+        assert_eq!(stranger[0], stranger[1], "{body}");
+    }
+}
+
+fn malformed_data_is_refused_as_such(registry: &Registry, body: &str) {
+    let [common, full] = both_readers(registry, body, &Caller::new());
+    assert_eq!(common, full, "{body}");
+    // Whoever the host says calls, a malformed call is refused as one.
+    for caller in callers() {
+        assert_eq!(
+            both_readers(registry, body, &caller),
+            [common.clone(), full.clone()]
+        );
+    }
+    let failure = common.0.failure().expect("a malformed call fails");
+    assert_eq!(failure.kind(), FailureKind::InvalidCall, "{body}");
+    assert!(
+        failure
+            .message()
+            .starts_with("invalid call: not valid JSON"),
+        "{body}: {}",
+        failure.message()
+    );
 }

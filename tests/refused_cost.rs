@@ -55,6 +55,13 @@ fn flood_with(api: &str, key: &str, first: &str) -> String {
     call
 }
 
+/// `flood`'s call with `data` moved before `api_name`.
+fn data_first(flood: String) -> String {
+    let (head, data) = flood.split_once(r#","data":"#).unwrap();
+    let data = data.strip_suffix('}').unwrap();
+    format!(r#"{{"data":{data},{}}}"#, head.strip_prefix('{').unwrap())
+}
+
 #[test]
 fn a_refused_call_of_four_mebibytes_allocates_next_to_nothing() {
     let registry = Registry::builder()
@@ -83,6 +90,12 @@ fn a_refused_call_of_four_mebibytes_allocates_next_to_nothing() {
         (
             "data flood, denied",
             flood("costSecret", "data"),
+            FailureKind::PermissionDenied,
+        ),
+        // The same, the data before the API's name.
+        (
+            "data flood before the name, denied",
+            data_first(flood("costSecret", "data")),
             FailureKind::PermissionDenied,
         ),
         // An unknown API with megabytes of data.

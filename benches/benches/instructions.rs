@@ -13,12 +13,13 @@
 use std::hint::black_box;
 
 use futures_executor::block_on;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 use tcmpp_bench::{
-    SEED_API, SEED_CALL, SEED_DATA, SEED_SYNC_API, hand_written_dispatch, serde_floor_seed,
-    typed_envelope_floor_seed,
+    SEED_API, SEED_CALL, SEED_DATA, SEED_SYNC_API, hand_written_dispatch, hostile_calls,
+    serde_floor_seed, typed_envelope_floor_seed,
 };
-use tcmpp_core::{MiniApiCall, Registry, Rendering, mini_api};
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Rendering, mini_api};
 
 tcmpp_bench::seed_handlers!();
 
@@ -89,6 +90,14 @@ const CONTENDERS: &[(&str, &str)] = &[
         "envelope_floor",
         "the whole seed call parsed with serde into a typed envelope, result rendered with errMsg",
     ),
+    (
+        "refused_<call>",
+        "one of measurement 8's 4 MiB hostile calls, refused (run with 10 calls, not 10,000)",
+    ),
+    (
+        "one_pass_<call>",
+        "serde_json's IgnoredAny over the same call: one validating pass, nothing built",
+    ),
 ];
 
 fn main() {
@@ -113,6 +122,16 @@ fn main() {
         "myApiMultiplexed",
         serde_json::json!({ "methodName": "greet", "name": "kka", "age": 22 }),
     );
+    // Measurement 8: every API guarded, the caller invited to none of them.
+    let refusing = Registry::builder()
+        .access_policy(
+            AccessPolicy::new()
+                .deny_by_default()
+                .grant("wx_granted", ["*"]),
+        )
+        .build()
+        .expect("the bench handlers register");
+    let stranger = Caller::new().with_app_info(AppInfo::with_app_id("wx_stranger"));
     let run: Box<dyn Fn() -> usize> = match contender.as_str() {
         "json" => Box::new(|| block_on(registry.dispatch_json(black_box(SEED_CALL))).len()),
         "json_sync" => Box::new(|| block_on(registry.dispatch_json(black_box(&sync_call))).len()),
@@ -150,7 +169,9 @@ fn main() {
         "envelope_floor" => {
             Box::new(|| typed_envelope_floor_seed(black_box(SEED_CALL)).map_or(0, |t| t.len()))
         }
-        other => panic!("no contender named {other:?}; run without arguments for the list"),
+        other => hostile(other, &refusing, &stranger).unwrap_or_else(|| {
+            panic!("no contender named {other:?}; run without arguments for the list")
+        }),
     };
     let mut total = 0;
     for _ in 0..calls {
@@ -158,4 +179,36 @@ fn main() {
     }
     // Printed, so that nothing the calls produced can be optimized away.
     println!("{contender}: {calls} calls, {total} bytes or replies");
+}
+
+/// `refused_<call>` or `one_pass_<call>` for one of [`hostile_calls`], to the seed's API.
+fn hostile<'a>(
+    contender: &str,
+    registry: &'a Registry,
+    caller: &'a Caller,
+) -> Option<Box<dyn Fn() -> usize + 'a>> {
+    let (refused, name) = match contender.strip_prefix("refused_") {
+        Some(name) => (true, name),
+        None => (false, contender.strip_prefix("one_pass_")?),
+    };
+    let (_, call) = hostile_calls(SEED_API)
+        .into_iter()
+        .find(|(hostile, _)| *hostile == name)?;
+    Some(if refused {
+        let reply = registry
+            .call(call.as_str())
+            .caller(caller)
+            .reply()
+            .now_or_fail();
+        assert!(!reply.is_success(), "{name} is refused");
+        Box::new(move || {
+            let reply = registry
+                .call(black_box(call.as_str()))
+                .caller(caller)
+                .reply();
+            usize::from(reply.now_or_fail().is_success())
+        })
+    } else {
+        Box::new(move || usize::from(serde_json::from_str::<IgnoredAny>(black_box(&call)).is_ok()))
+    })
 }

@@ -11,35 +11,12 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use serde::de::IgnoredAny;
-use tcmpp_core::{AccessPolicy, AppInfo, Caller, DEFAULT_MAX_CALL_BYTES, Registry, mini_api};
+use tcmpp_bench::hostile_calls;
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, FailureKind, Registry, mini_api};
 
 #[mini_api("benchSecret", restricted)]
 fn bench_secret(data: serde_json::Value) -> serde_json::Value {
     data
-}
-
-/// `{"api_name":"<api>","<key>":{"e":[[],[],…]}}`, just under the size limit.
-fn flood(api: &str, key: &str) -> String {
-    let head = format!(r#"{{"api_name":"{api}","{key}":{{"e":["#);
-    let tail = "[]]}}";
-    let room = DEFAULT_MAX_CALL_BYTES - head.len() - tail.len();
-    let mut call = String::with_capacity(DEFAULT_MAX_CALL_BYTES);
-    call.push_str(&head);
-    call.push_str(&"[],".repeat(room / 3));
-    call.push_str(tail);
-    call
-}
-
-/// A hundred thousand unknown keys, just under the size limit.
-fn keys() -> String {
-    let mut call = String::from(r#"{"api_name":"noSuchApi""#);
-    let mut key = 0;
-    while call.len() < DEFAULT_MAX_CALL_BYTES - 16 {
-        call.push_str(&format!(r#","k{key}":0"#));
-        key += 1;
-    }
-    call.push('}');
-    call
 }
 
 fn main() {
@@ -48,12 +25,7 @@ fn main() {
         .build()
         .expect("the bench handler registers");
     let stranger = Caller::new().with_app_info(AppInfo::with_app_id("wx_stranger"));
-    let cases = [
-        ("app_info_flood", flood("benchSecret", "appInfo")),
-        ("key_flood", keys()),
-        ("data_flood_denied", flood("benchSecret", "data")),
-        ("data_flood_unknown", flood("noSuchApi", "data")),
-    ];
+    let cases = hostile_calls("benchSecret");
     let mut criterion = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
@@ -66,7 +38,12 @@ fn main() {
             .caller(&stranger)
             .reply()
             .now_or_fail();
-        assert!(!reply.is_success(), "{name} is refused");
+        let kind = reply.failure().map(|failure| failure.kind());
+        assert!(kind.is_some(), "{name} is refused");
+        assert!(
+            (kind == Some(FailureKind::LimitExceeded)) == (*name == "key_flood"),
+            "{name} is refused for what it is: {reply:?}"
+        );
         group.throughput(Throughput::Bytes(call.len() as u64));
         group.bench_function(BenchmarkId::new("tcmpp", name), |b| {
             b.iter(|| {

@@ -300,3 +300,58 @@ pub fn typed_envelope_floor_echo(call: &str) -> Result<String, serde_json::Error
         result: echo(call.data),
     })
 }
+
+/// The hostile calls of measurement 8, each just under the 4 MiB size limit, by name: `appInfo`
+/// in untrusted text to `guarded_api`, a hundred thousand unknown keys, and megabytes of data to
+/// `guarded_api` (which the caller may not call; once named before the data, once after it)
+/// and to an API that does not exist.
+pub fn hostile_calls(guarded_api: &str) -> [(&'static str, String); 5] {
+    let data_first = flood(guarded_api, "data").replacen(
+        &format!(r#"{{"api_name":"{guarded_api}","data":"#),
+        r#"{"data":"#,
+        1,
+    );
+    let data_first = format!(
+        r#"{},"api_name":"{guarded_api}"}}"#,
+        data_first.strip_suffix('}').unwrap_or(&data_first)
+    );
+    let calls = [
+        ("app_info_flood", flood(guarded_api, "appInfo")),
+        ("key_flood", key_flood()),
+        ("data_flood_denied", flood(guarded_api, "data")),
+        ("data_first_denied", data_first),
+        ("data_flood_unknown", flood("noSuchApi", "data")),
+    ];
+    for (name, call) in &calls {
+        assert!(
+            call.len() <= tcmpp_core::DEFAULT_MAX_CALL_BYTES,
+            "{name} is within the size limit"
+        );
+    }
+    calls
+}
+
+/// `{"api_name":"<api>","<key>":{"e":[[],[],…]}}`, just under the size limit: every byte of
+/// the value is structural, the worst case for a scan.
+fn flood(api: &str, key: &str) -> String {
+    let head = format!(r#"{{"api_name":"{api}","{key}":{{"e":["#);
+    let tail = "[]]}}";
+    let room = tcmpp_core::DEFAULT_MAX_CALL_BYTES - head.len() - tail.len();
+    let mut call = String::with_capacity(tcmpp_core::DEFAULT_MAX_CALL_BYTES);
+    call.push_str(&head);
+    call.push_str(&"[],".repeat(room / 3));
+    call.push_str(tail);
+    call
+}
+
+/// A hundred thousand unknown keys to an unknown API, just under the size limit.
+fn key_flood() -> String {
+    let mut call = String::from(r#"{"api_name":"noSuchApi""#);
+    let mut key = 0;
+    while call.len() < tcmpp_core::DEFAULT_MAX_CALL_BYTES - 16 {
+        call.push_str(&format!(r#","k{key}":0"#));
+        key += 1;
+    }
+    call.push('}');
+    call
+}

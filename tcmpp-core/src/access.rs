@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::call::AppInfo;
+use crate::call::{AppInfo, UnreadableVerType};
 
 /// Which mini programs may call which APIs, as data the host can load from its own config.
 ///
@@ -87,19 +87,36 @@ impl Grant {
 }
 
 impl Grant {
-    /// Whether this grant names `caller`, whatever the APIs.
-    fn admits(&self, caller: Option<&AppInfo>) -> bool {
+    /// Whether this grant names `caller`, whatever the APIs; `Err` when only the caller's
+    /// version type could tell, and it cannot be read.
+    fn admits(&self, caller: Option<&AppInfo>) -> Result<bool, UnreadableVerType> {
         let app_matches = self.app_id == ANY
             || caller.and_then(|caller| caller.app_id.as_deref()) == Some(self.app_id.as_str());
         // Version types restrict wildcard grants too; a caller that sends no version type does
         // not match a grant that names some.
-        let version_matches = self.app_ver_types.as_ref().is_none_or(|types| {
-            caller
-                .and_then(|caller| caller.app_ver_type)
-                .is_some_and(|ver_type| types.contains(&ver_type))
-        });
-        app_matches && version_matches
+        let Some(types) = self.app_ver_types.as_ref().filter(|_| app_matches) else {
+            return Ok(app_matches);
+        };
+        let ver_type = caller.map_or(Ok(None), AppInfo::ver_type)?;
+        Ok(ver_type.is_some_and(|ver_type| types.contains(&ver_type)))
     }
+}
+
+/// Whether any of `grants` admits `caller`: a grant that does settles it, whatever another
+/// could not tell.
+fn any_admits<'g>(
+    grants: impl IntoIterator<Item = &'g Grant>,
+    caller: Option<&AppInfo>,
+) -> Result<bool, UnreadableVerType> {
+    let mut unreadable = Ok(false);
+    for grant in grants {
+        match grant.admits(caller) {
+            Ok(true) => return Ok(true),
+            Ok(false) => {}
+            Err(error) => unreadable = Err(error),
+        }
+    }
+    unreadable
 }
 
 impl AccessPolicy {
@@ -169,18 +186,25 @@ impl AccessControl {
     }
 
     /// Whether an unknown API is to be answered as a forbidden one: under default deny, for a
-    /// caller that no grant names, so that it learns nothing of which APIs exist.
-    pub(crate) fn hides_unknown_apis_from(&self, caller: Option<&AppInfo>) -> bool {
-        self.default_deny
-            && !self
-                .grants
-                .values()
-                .chain(self.method_grants.values().flat_map(HashMap::values))
-                .flatten()
-                .any(|grant| grant.admits(caller))
+    /// caller that no grant names, so that it learns nothing of which APIs exist. `Err` when
+    /// that depends on a version type that cannot be read.
+    pub(crate) fn hides_unknown_apis_from(
+        &self,
+        caller: Option<&AppInfo>,
+    ) -> Result<bool, UnreadableVerType> {
+        if !self.default_deny {
+            return Ok(false);
+        }
+        let grants = self
+            .grants
+            .values()
+            .chain(self.method_grants.values().flat_map(HashMap::values))
+            .flatten();
+        any_admits(grants, caller).map(|invited| !invited)
     }
 
-    /// Whether `caller` may call `api` (its `method`, for a multiplexed API).
+    /// Whether `caller` may call `api` (its `method`, for a multiplexed API); `Err` when that
+    /// depends on a version type that cannot be read.
     #[inline]
     pub(crate) fn permits(
         &self,
@@ -188,18 +212,26 @@ impl AccessControl {
         method: Option<&str>,
         restricted: bool,
         caller: Option<&AppInfo>,
-    ) -> bool {
+    ) -> Result<bool, UnreadableVerType> {
         // Most registries restrict nothing: that answer should cost a branch, not a call.
-        (!restricted && !self.default_deny) || self.grants_allow(api, method, caller)
+        if !restricted && !self.default_deny {
+            return Ok(true);
+        }
+        self.grants_allow(api, method, caller)
     }
 
-    fn grants_allow(&self, api: &str, method: Option<&str>, caller: Option<&AppInfo>) -> bool {
+    fn grants_allow(
+        &self,
+        api: &str,
+        method: Option<&str>,
+        caller: Option<&AppInfo>,
+    ) -> Result<bool, UnreadableVerType> {
         let of_method = method.and_then(|method| self.method_grants.get(api)?.get(method));
-        [api, ANY]
-            .iter()
-            .filter_map(|key| self.grants.get(*key))
+        let grants = [api, ANY]
+            .into_iter()
+            .filter_map(|key| self.grants.get(key))
             .chain(of_method)
-            .flatten()
-            .any(|grant| grant.admits(caller))
+            .flatten();
+        any_admits(grants, caller)
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 /// differ in what they send; fields this crate does not know are kept in [`extra`](Self::extra)
 /// rather than refused, since SDKs add fields over time.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "SentAppInfo")]
 #[non_exhaustive]
 pub struct AppInfo {
     /// The mini program's id (`appId`).
@@ -18,11 +18,13 @@ pub struct AppInfo {
     pub app_id: Option<String>,
     /// The version type (`appVerType`): release, development or preview build, as the SDK
     /// numbers them. Read from a number or from a string of one (`"0"`), as SDKs send both.
-    #[serde(
-        default,
-        deserialize_with = "number_or_numeric_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    ///
+    /// Any other value is not an error when the `AppInfo` is read: it is kept in
+    /// [`extra`](Self::extra) under `appVerType`, as sent, and this field is `None`. Only a call
+    /// whose access check needs the version type (a [`Grant`](crate::Grant) that names version
+    /// types, for this caller and API) fails then, with
+    /// ``"invalid caller: `appInfo.appVerType` must be an integer, or a string of one, …"``.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_ver_type: Option<i64>,
     /// The mini program's version string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,7 +52,27 @@ pub struct AppInfo {
     pub extra: Map<String, Value>,
 }
 
+/// The key of [`AppInfo::app_ver_type`].
+const APP_VER_TYPE: &str = "appVerType";
+
+/// A version type no number could be read from, which access control needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct UnreadableVerType;
+
 impl AppInfo {
+    /// The version type, as access control reads it: [`app_ver_type`](Self::app_ver_type), or
+    /// else what `extra` holds under `appVerType` (a host may have put it there); `Err` when
+    /// that is neither a number nor a string of one.
+    pub(crate) fn ver_type(&self) -> Result<Option<i64>, UnreadableVerType> {
+        if let Some(ver_type) = self.app_ver_type {
+            return Ok(Some(ver_type));
+        }
+        match self.extra.get(APP_VER_TYPE) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => ver_type_of(value).map(Some).ok_or(UnreadableVerType),
+        }
+    }
+
     /// An `AppInfo` with just an `appId`.
     pub fn with_app_id(app_id: impl Into<String>) -> Self {
         AppInfo {
@@ -215,17 +237,67 @@ impl Caller {
     }
 }
 
-/// An optional integer sent as a number or as a string of one: SDKs send `appVerType` both ways.
-fn number_or_numeric_string<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<i64>, D::Error> {
-    let number = match Option::<Value>::deserialize(deserializer)? {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Number(number)) => number.as_i64(),
-        Some(Value::String(text)) => text.trim().parse().ok(),
-        Some(_) => None,
-    };
-    number.map(Some).ok_or_else(|| {
-        serde::de::Error::custom("`appVerType` must be an integer, or a string of one")
-    })
+/// `AppInfo` as it is sent: every key read as [`AppInfo`] reads it, except `appVerType`, which
+/// lands in `extra` with the other keys this crate does not know, so that a value no number can
+/// be read from fails only the calls whose access check needs it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SentAppInfo {
+    #[serde(default)]
+    app_id: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    time: Option<i64>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    icon_url: Option<String>,
+    #[serde(default)]
+    app_intro: Option<String>,
+    #[serde(default)]
+    app_developer: Option<String>,
+    #[serde(default)]
+    app_category: Option<String>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+impl From<SentAppInfo> for AppInfo {
+    fn from(sent: SentAppInfo) -> Self {
+        let mut extra = sent.extra;
+        // A readable version type is taken out of `extra`; `null` is no version type; anything
+        // else stays in `extra`, as sent.
+        let app_ver_type = match extra.remove(APP_VER_TYPE) {
+            None | Some(Value::Null) => None,
+            Some(value) => match ver_type_of(&value) {
+                Some(ver_type) => Some(ver_type),
+                None => {
+                    extra.insert(APP_VER_TYPE.to_owned(), value);
+                    None
+                }
+            },
+        };
+        AppInfo {
+            app_id: sent.app_id,
+            app_ver_type,
+            version: sent.version,
+            time: sent.time,
+            name: sent.name,
+            icon_url: sent.icon_url,
+            app_intro: sent.app_intro,
+            app_developer: sent.app_developer,
+            app_category: sent.app_category,
+            extra,
+        }
+    }
+}
+
+/// A version type sent as a number or as a string of one: SDKs send `appVerType` both ways.
+fn ver_type_of(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
 }

@@ -149,7 +149,9 @@ char *tcmpp_custom_config_json(void);
  *    "webviewId":4,"stateEvent":"onPayProgress"}
  *
  * "appInfo" takes the SDK's AppInfo fields, camelCase (appId, appVerType, version, time, name,
- * iconUrl, appIntro, appDeveloper, appCategory; other fields are kept); "webviewId" is an
+ * iconUrl, appIntro, appDeveloper, appCategory; other fields are kept; an appVerType that is
+ * neither an integer nor a string of one is kept as sent, and fails only a call whose access
+ * check needs it); "webviewId" is an
  * integer; "stateEvent" is the key progress events are routed by. Access control, the
  * handlers' AppInfo and WebViewId parameters, and on_progress's state_event read the caller
  * from here. In the call text, an "appInfo" key is refused (a fail reply) and "webviewId" and

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::answer::{InFlight, Running};
 use super::observe::{Watch, call_span, logging_on, quietly};
+use crate::call::UnreadableVerType;
 use crate::context::CallContext;
 use crate::data::is_json;
 use crate::echo::bounded;
@@ -28,6 +29,8 @@ enum Refused {
         logged_as: &'static str,
         permitted_some: bool,
     },
+    /// Access control needed the caller's version type, and no number could be read from it.
+    UnreadableVerType,
 }
 
 /// The call's data is not JSON; found while the call was refused or its data decoded.
@@ -56,11 +59,15 @@ impl Registry {
                 Err(refused) => return Ok(refused),
             }
         }
-        if !self
+        match self
             .access()
             .permits(entry.name, entry.method, entry.restricted, cx.app_info)
         {
-            return self.refuse(&cx, Some(entry), started, Refused::Denied);
+            Ok(true) => {}
+            Ok(false) => return self.refuse(&cx, Some(entry), started, Refused::Denied),
+            Err(UnreadableVerType) => {
+                return self.refuse(&cx, Some(entry), started, Refused::UnreadableVerType);
+            }
         }
         let invocation = Invocation {
             cx,
@@ -143,14 +150,29 @@ impl Registry {
             Err(refused) => refused,
         };
         let (reply, logged_as) = problem.reply(methods);
+        // As for one method: a method the caller may call settles it, whatever another could
+        // not tell.
+        let mut unreadable = false;
         let permitted_some = methods.entries().any(|method| {
-            self.access()
+            match self
+                .access()
                 .permits(method.name, method.method, method.restricted, cx.app_info)
+            {
+                Ok(permitted) => permitted,
+                Err(UnreadableVerType) => {
+                    unreadable = true;
+                    false
+                }
+            }
         });
-        let refused = Refused::Method {
-            reply,
-            logged_as,
-            permitted_some,
+        let refused = if !permitted_some && unreadable {
+            Refused::UnreadableVerType
+        } else {
+            Refused::Method {
+                reply,
+                logged_as,
+                permitted_some,
+            }
         };
         self.refuse(cx, Some(entry), started, refused).map(Err)
     }
@@ -234,8 +256,14 @@ impl Registry {
         }
         // Under default deny, a caller no grant invites cannot tell an API that does not exist
         // from one it may not call.
-        let hidden = matches!(refused, Refused::UnknownApi)
-            && self.access().hides_unknown_apis_from(cx.app_info);
+        let refused = match refused {
+            Refused::UnknownApi => match self.access().hides_unknown_apis_from(cx.app_info) {
+                Ok(true) => Refused::Denied,
+                Ok(false) => Refused::UnknownApi,
+                Err(UnreadableVerType) => Refused::UnreadableVerType,
+            },
+            refused => refused,
+        };
         // A call that names no method of its API is observed under the API alone.
         let method = match refused {
             Refused::Method { .. } => None,
@@ -244,7 +272,11 @@ impl Registry {
         let denied = || Reply::fail(FailureKind::PermissionDenied, "permission denied");
         let reply = match refused {
             Refused::Denied => HandlerReply::Reply(denied()),
-            Refused::UnknownApi if hidden => HandlerReply::Reply(denied()),
+            Refused::UnreadableVerType => HandlerReply::Reply(Reply::fail(
+                FailureKind::InvalidCall,
+                "invalid caller: `appInfo.appVerType` must be an integer, or a string of one, \
+                 for the access policy to decide this call",
+            )),
             Refused::UnknownApi => HandlerReply::Reply(Reply::fail(
                 FailureKind::UnknownApi,
                 format!(

@@ -9,7 +9,7 @@ use super::observe::log_refused_call;
 use super::{Shape, Started};
 use crate::call::Caller;
 use crate::context::CallContext;
-use crate::data::{DataSource, is_json};
+use crate::data::DataSource;
 use crate::handler::{ApiEntry, ReplyFormat, malformed_call};
 use crate::progress::ProgressChannel;
 use crate::registry::Registry;
@@ -52,7 +52,7 @@ impl Registry {
         progress: Option<&ProgressChannel>,
         shape: Shape,
     ) -> Started {
-        let (call, entry) = match self.read_call(reading, json) {
+        let (call, entry) = match self.read_call(reading, json, stated) {
             Ok(read) => read,
             Err(refusal) => return self.refused(refusal, shape),
         };
@@ -109,27 +109,42 @@ impl Registry {
         &self,
         reading: Reading<'a>,
         json: &'a str,
+        stated: &Caller,
     ) -> Result<(WireCall<'a>, Option<&'static ApiEntry>), Refusal<'a>> {
         let reported_name = reading.wire.reported_name();
         let limits = &self.config().limits;
         let refuse = |reply| Refusal::new(reported_name, reply);
         limits.check_size(json.len()).map_err(refuse)?;
-        // The fast reader measures the nesting as it finds the end of `data`, so the limit
-        // costs no extra pass.
-        if let Some((mut call, depth)) = WireCall::read_common(json, reading) {
+        // A call that names its API before its data is looked up there, so that the reader
+        // knows whether a handler will decode the data (and check it) or the data is to be
+        // checked as it is skipped: either way, one pass over it. The fast reader never
+        // believes an `appInfo` of the text, so the stated one decides access.
+        let mut looked_up = None;
+        let decodes_data = |name: &str| {
+            let entry = self.lookup(name);
+            looked_up = Some(entry);
+            entry.is_some_and(|entry| {
+                // A multiplexed API's handler is known only once its method is found in the
+                // data: the method's resolution checks what no handler will decode.
+                entry.method.is_some()
+                    || (entry.takes_data
+                        && self.access().permits(
+                            entry.name,
+                            None,
+                            entry.restricted,
+                            stated.app_info.as_ref(),
+                        ) == Ok(true))
+            })
+        };
+        // The fast reader measures the nesting as it skips the values, so the limit costs no
+        // extra pass.
+        if let Some((call, depth)) = WireCall::read_common(json, reading, decodes_data) {
             limits.check_measured_depth(depth).map_err(refuse)?;
-            let entry = self.lookup(&call.api_name);
-            match call.data {
-                // Data that no handler decodes must still be JSON, as the full reader demands;
-                // when it is not, the full reader explains.
-                Some(data) if entry.is_none_or(|entry| !entry.takes_data) => {
-                    if is_json(data) {
-                        call.data_checked = true;
-                        return Ok((call, entry));
-                    }
-                }
-                _ => return Ok((call, entry)),
-            }
+            let entry = match looked_up {
+                Some(entry) => entry,
+                None => self.lookup(&call.api_name),
+            };
+            return Ok((call, entry));
         }
         limits.check_depth(json.as_bytes()).map_err(refuse)?;
         let call = WireCall::read(json, reading)

@@ -3,22 +3,27 @@
 use std::borrow::Cow;
 
 use super::scan::{skip_nested, skip_string};
-use super::{TextCaller, WireCall};
+use super::valid::checked_end;
+use super::{Reading, TextCaller, WireCall};
 
 /// Reads the common shape of a unified call in one pass, without serde: an object whose
 /// keys are among `api_name`, `data`, `webviewId` and `stateEvent`, without escapes in
-/// the keys or the names, and a non-empty `api_name` that agrees with `reported_name`.
+/// the keys or the names, and a non-empty `api_name` that agrees with the reported name.
 ///
-/// `data` is only scanned for its end, not validated (see `WireCall::data_checked`): that pass
-/// over the payload is what makes a large call cost more than decoding its data. `None` for any other shape, valid or not:
-/// the full reader then reads the call and explains what is wrong with it.
+/// `data` is checked to be JSON as it is skipped, unless `api_name` came before it and
+/// `decodes_data` says a handler will decode it: then it is only scanned for its end, and
+/// decoding checks it (see `WireCall::data_checked`). Either way this is the one pass over
+/// `data` before a handler runs, so a call refused before that costs one pass. `None` for any
+/// other shape, valid or not: the full reader then reads the call and explains what is wrong
+/// with it.
 ///
 /// Also returns how deep the call nests, the call object itself counting as one level.
 pub(super) fn read<'a>(
     json: &'a str,
-    reported_name: Option<&str>,
-    caller_from_text: bool,
+    reading: Reading<'_>,
+    mut decodes_data: impl FnMut(&str) -> bool,
 ) -> Option<(WireCall<'a>, usize)> {
+    let reported_name = reading.wire.reported_name();
     let mut scan = Scanner {
         text: json,
         pos: 0,
@@ -28,6 +33,7 @@ pub(super) fn read<'a>(
     let mut data = None;
     let mut web_view_id = None;
     let mut state_event = None;
+    let mut data_checked = false;
     scan.whitespace();
     scan.expect(b'{')?;
     scan.whitespace();
@@ -42,7 +48,17 @@ pub(super) fn read<'a>(
         scan.whitespace();
         let (seen, value) = match key {
             Key::ApiName => (api_name.is_some(), Slot::Name(scan.plain_string()?)),
-            Key::Data => (data.is_some(), Slot::Data(scan.value_or_null()?)),
+            Key::Data => {
+                // Left unchecked only for a decoder that will check it.
+                let decoded = api_name.is_some_and(&mut decodes_data);
+                data_checked = !decoded;
+                let value = if decoded {
+                    scan.value_or_null()?
+                } else {
+                    scan.checked_value_or_null()?
+                };
+                (data.is_some(), Slot::Data(value))
+            }
             Key::WebViewId => (
                 web_view_id.is_some(),
                 Slot::WebViewId(scan.integer_or_null()?),
@@ -75,7 +91,7 @@ pub(super) fn read<'a>(
     }
     // The caller's keys are read, so that a mistyped one sends the call to the full
     // reader to be refused, but kept only when the host said to believe them.
-    let caller = if caller_from_text {
+    let caller = if reading.caller_from_text {
         TextCaller {
             web_view_id: web_view_id.flatten(),
             state_event: state_event.flatten().map(Cow::Borrowed),
@@ -87,7 +103,7 @@ pub(super) fn read<'a>(
     let call = WireCall {
         api_name: Cow::Borrowed(api_name),
         data: data.flatten(),
-        data_checked: false,
+        data_checked,
         caller,
         extra: Vec::new(),
     };
@@ -247,29 +263,50 @@ impl<'a> Scanner<'a> {
         let value = self.text.get(start..self.pos)?;
         (!value.is_empty()).then_some(Some(value))
     }
+
+    /// Any value, checked to be JSON as it is skipped (see [`checked_end`]).
+    fn checked_value_or_null(&mut self) -> Option<Option<&'a str>> {
+        if self.null() {
+            return Some(None);
+        }
+        let start = self.pos;
+        let (end, depth) = checked_end(self.text.as_bytes(), start)?;
+        self.deepest = self.deepest.max(depth);
+        self.pos = end;
+        self.text.get(start..end).map(Some)
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::Wire;
     use super::*;
+
+    fn reading(wire: Wire<'_>, caller_from_text: bool) -> Reading<'_> {
+        Reading {
+            wire,
+            caller_from_text,
+            max_keys: 64,
+        }
+    }
 
     #[test]
     fn the_common_shape_is_read_in_one_pass() {
-        let (call, depth) = read(
-            r#" {"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"a":["]\"",{}]},"webviewId":-4} "#,
-            None,
-            true,
-        )
-        .expect("the common shape");
-        assert_eq!(
-            depth, 4,
-            "the call object, data, its array and the object in it"
-        );
-        assert_eq!(call.api_name, "myApiName");
-        assert_eq!(call.data, Some(r#"{"a":["]\"",{}]}"#));
-        assert_eq!(call.caller.web_view_id, Some(-4));
-        assert_eq!(call.caller.state_event.as_deref(), Some("requestCustomApi"));
-        assert!(!call.data_checked);
+        let text = r#" {"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"a":["]\"",{}]},"webviewId":-4} "#;
+        for decoded in [true, false] {
+            let (call, depth) =
+                read(text, reading(Wire::Unified, true), |_| decoded).expect("the common shape");
+            assert_eq!(
+                depth, 4,
+                "the call object, data, its array and the object in it"
+            );
+            assert_eq!(call.api_name, "myApiName");
+            assert_eq!(call.data, Some(r#"{"a":["]\"",{}]}"#));
+            assert_eq!(call.caller.web_view_id, Some(-4));
+            assert_eq!(call.caller.state_event.as_deref(), Some("requestCustomApi"));
+            // Left to the decoder only when there is one.
+            assert_eq!(call.data_checked, !decoded);
+        }
         for other in [
             r#"{"api_name":"a","appInfo":{}}"#,
             r#"{"api_name":"a\u0062"}"#,
@@ -279,8 +316,46 @@ mod tests {
             r#"{"api_name":""}"#,
             r#"{"data":{}}"#,
         ] {
-            assert!(read(other, None, true).is_none(), "{other}");
+            assert!(
+                read(other, reading(Wire::Unified, true), |_| true).is_none(),
+                "{other}"
+            );
         }
-        assert!(read(r#"{"api_name":"a"}"#, Some("b"), true).is_none());
+        assert!(
+            read(
+                r#"{"api_name":"a"}"#,
+                reading(Wire::Named("b"), true),
+                |_| true
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn data_no_decoder_reads_is_checked_as_it_is_skipped() {
+        let asked = std::cell::Cell::new(0);
+        let decodes = |name: &str| {
+            asked.set(asked.get() + 1);
+            name == "decoded"
+        };
+        let data = r#"{"a":tru}"#;
+        // Malformed data is the full reader's to explain, unless a decoder will find it.
+        let unknown = format!(r#"{{"api_name":"other","data":{data}}}"#);
+        assert!(read(&unknown, reading(Wire::Unified, false), decodes).is_none());
+        let decoded = format!(r#"{{"api_name":"decoded","data":{data}}}"#);
+        let (call, _) = read(&decoded, reading(Wire::Unified, false), decodes).unwrap();
+        assert!(!call.data_checked);
+        // Before its name, nobody knows who decodes the data: it is checked.
+        let data_first = format!(r#"{{"data":{data},"api_name":"decoded"}}"#);
+        assert!(read(&data_first, reading(Wire::Unified, false), decodes).is_none());
+        let data_first = r#"{"data":[1,{"b":null}],"api_name":"decoded"}"#;
+        let (call, depth) = read(data_first, reading(Wire::Unified, false), decodes).unwrap();
+        assert!(call.data_checked);
+        assert_eq!(depth, 3);
+        assert_eq!(
+            asked.get(),
+            2,
+            "asked once per call that names its API first"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Limits on calls that arrive as JSON text, checked before anything is parsed.
 
-use super::scan::{BYTE_ROLES, CLOSE, OPEN, QUOTE, skip_string};
+use super::scan::skip_string;
 use crate::reply::{FailureKind, Reply};
 
 /// The default [`RegistryBuilder::max_call_bytes`](crate::RegistryBuilder::max_call_bytes):
@@ -73,26 +73,58 @@ impl Limits {
         {
             return Ok(());
         }
+        // A call that gets here is bracket-dense. Eight bytes at a time while they hold no
+        // quote and cannot take the depth over the limit or below zero; a byte at a time
+        // otherwise, strings skipped by their quotes and escapes.
         let mut depth = 0_usize;
         let mut at = 0;
         while let Some(&byte) = text.get(at) {
-            match BYTE_ROLES[usize::from(byte)] {
-                QUOTE => {
-                    // An unterminated string runs to the end: nothing after it nests.
-                    at = skip_string(text, at + 1).unwrap_or(text.len());
-                    continue;
+            if let Some(word) = text.get(at..at + 8).and_then(|chunk| chunk.try_into().ok()) {
+                let word = u64::from_le_bytes(word);
+                if bytes_equal(word, b'"') == 0 {
+                    // `[` and `{` differ only in the bit 0x20, as do `]` and `}`.
+                    let folded = word | u64::from_ne_bytes([0x20; 8]);
+                    let opens = count(bytes_equal(folded, b'{'));
+                    let closes = count(bytes_equal(folded, b'}'));
+                    if depth + opens <= self.max_depth && closes <= depth {
+                        depth = depth + opens - closes;
+                        at += 8;
+                        continue;
+                    }
                 }
-                OPEN => {
+            }
+            at += 1;
+            match byte {
+                // An unterminated string runs to the end: nothing after it nests.
+                b'"' => at = skip_string(text, at).unwrap_or(text.len()),
+                b'{' | b'[' => {
                     depth += 1;
                     self.check_measured_depth(depth)?;
                 }
-                CLOSE => depth = depth.saturating_sub(1),
+                b'}' | b']' => depth = depth.saturating_sub(1),
                 _ => {}
             }
-            at += 1;
         }
         Ok(())
     }
+}
+
+/// The high bit of each byte of `word` that is `byte`, and no other bit: exact, so that the
+/// bits can be counted (the usual zero-byte test may mark a byte after a match too).
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let diff = word ^ (u64::from_ne_bytes([byte; 8]));
+    // A byte's high bit is set when any of its bits is: no carry crosses into the next byte.
+    let nonzero = ((diff & LOW_SEVEN) + LOW_SEVEN) | diff;
+    !nonzero & !LOW_SEVEN
+}
+
+/// How many bytes [`bytes_equal`] marked: each mark moved to its byte's low bit, and the bytes
+/// summed into the top one by a multiplication (`count_ones` is a loop on x86-64 without
+/// `popcnt`).
+fn count(marks: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    ((marks >> 7).wrapping_mul(ONES) >> 56) as usize
 }
 
 #[cfg(test)]
@@ -119,6 +151,82 @@ mod tests {
         assert!(depth_ok(r#"{"a":"unterminated [[[["#, 1));
         assert!(depth_ok(r#"{"a":"ends in a backslash \"#, 1));
         assert!(!depth_ok(r#"{"a":"\\"}[[1]]"#, 1));
+    }
+
+    /// The scan a byte at a time, without the eight-byte steps.
+    fn depth_ok_bytewise(text: &str, max_depth: usize) -> bool {
+        let mut depth = 0_usize;
+        let mut bytes = text.bytes();
+        while let Some(byte) = bytes.next() {
+            match byte {
+                b'"' => {
+                    while let Some(byte) = bytes.next() {
+                        match byte {
+                            b'"' => break,
+                            b'\\' => {
+                                bytes.next();
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    if depth > max_depth {
+                        return false;
+                    }
+                }
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn eight_bytes_at_a_time_agree_with_one_at_a_time() {
+        let pieces = [
+            "[",
+            "]",
+            "{",
+            "}",
+            "[],",
+            "\"a[\"",
+            "\"\\\"[\"",
+            "1,",
+            " ",
+            "]]",
+            "[[[",
+            "\"x",
+        ];
+        // Every sequence of up to four pieces, against limits around the depths they reach.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+                .collect();
+            texts.extend(longer.into_iter().filter(|text| text.len() <= 24));
+            texts.dedup();
+        }
+        assert!(texts.len() > 5_000, "{} texts", texts.len());
+        for text in &texts {
+            // Padded so that the eight-byte steps run at every alignment.
+            for pad in ["", "[", "[[[[[[[[", "    "] {
+                let text = format!("{pad}{text}{pad}");
+                for max_depth in 0..12 {
+                    assert_eq!(
+                        depth_ok(&text, max_depth),
+                        depth_ok_bytewise(&text, max_depth),
+                        "{text:?} at {max_depth}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            bytes_equal(u64::from_le_bytes(*b"[a[\"]]]["), b'['),
+            0x8000_0000_0080_0080
+        );
     }
 
     #[test]

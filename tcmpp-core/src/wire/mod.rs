@@ -12,6 +12,7 @@ mod limits;
 pub(crate) mod member;
 mod owned;
 mod scan;
+mod valid;
 
 use std::borrow::Cow;
 
@@ -72,8 +73,9 @@ pub(crate) struct WireCall<'a> {
     pub(crate) api_name: Cow<'a, str>,
     /// The JSON text of `data`; `None` when absent or `null`.
     pub(crate) data: Option<&'a str>,
-    /// Whether `data` is known to be valid JSON. The fast reader only finds where it ends:
-    /// decoding it validates it, and a handler without data must have it checked.
+    /// Whether `data` is known to be valid JSON. The fast reader only finds where it ends when
+    /// a handler is to decode it, which validates it: when that call is refused after all, the
+    /// data must still be checked.
     pub(crate) data_checked: bool,
     /// The caller's keys, read only when the host said the text is its SDK's rendering.
     pub(crate) caller: TextCaller<'a>,
@@ -128,12 +130,17 @@ pub(crate) struct Reading<'a> {
 
 impl<'a> WireCall<'a> {
     /// Reads the common shape of a call in one pass, or `None` for any other shape: see
-    /// [`fast::read`]. Also returns how deep the call nests.
-    pub(crate) fn read_common(json: &'a str, reading: Reading<'_>) -> Option<(Self, usize)> {
+    /// [`fast::read`]. `decodes_data` says whether a handler will decode the data of a call to
+    /// the API it names. Also returns how deep the call nests.
+    pub(crate) fn read_common(
+        json: &'a str,
+        reading: Reading<'_>,
+        decodes_data: impl FnMut(&str) -> bool,
+    ) -> Option<(Self, usize)> {
         match reading.wire {
             // A legacy call's keys are all data: only the full reader reads it.
             Wire::Legacy(_) => None,
-            wire => fast::read(json, wire.reported_name(), reading.caller_from_text),
+            _ => fast::read(json, reading, decodes_data),
         }
     }
 

@@ -1,0 +1,368 @@
+//! Finding where a JSON value ends and checking that it is one, in the same pass: how the fast
+//! reader skips a value that no decoder will read, so that refusing a call costs one pass over
+//! its bytes, not a scan for the end and a second pass to validate.
+
+/// The deepest nesting [`checked_end`] follows, one bit per level in a `u64`; deeper values are
+/// left to the full reader, which the nesting limit (64 levels by default) guards.
+const MAX_NESTING: usize = u64::BITS as usize;
+
+/// The end of the JSON value that starts at `start` (its first byte, not whitespace), and how
+/// deep it nests (0 for a scalar, 1 for `[]`), when it is one: `None` when it is not, or when it
+/// nests deeper than [`MAX_NESTING`].
+///
+/// Accepts exactly what serde_json accepts for a value it ignores (`IgnoredAny`, `RawValue`):
+/// strings without raw control characters whose escapes are JSON's, with four hex digits after
+/// `\u` (a lone surrogate is not checked, as serde_json does not check it until a string is
+/// decoded), numbers in JSON's syntax (not their range), `true`, `false` and `null`, and
+/// objects whose keys are strings, without trailing commas. `bytes` is the text of a `&str`,
+/// so it is UTF-8 already.
+pub(super) fn checked_end(bytes: &[u8], start: usize) -> Option<(usize, usize)> {
+    // Which of the open containers are objects, the innermost in the lowest bit.
+    let mut objects = 0_u64;
+    let mut depth = 0_usize;
+    let mut deepest = 0_usize;
+    let mut at = start;
+    let mut byte = *bytes.get(at)?;
+    'value: loop {
+        // A value starts at `at`, with `byte`.
+        match byte {
+            b'{' | b'[' => {
+                if depth == MAX_NESTING {
+                    return None;
+                }
+                let object = byte == b'{';
+                depth += 1;
+                deepest = deepest.max(depth);
+                objects = (objects << 1) | u64::from(object);
+                (at, byte) = next_byte(bytes, at + 1)?;
+                if byte == if object { b'}' } else { b']' } {
+                    // Opened and closed: a value like any scalar.
+                    at += 1;
+                    depth -= 1;
+                    objects >>= 1;
+                } else {
+                    if object {
+                        (at, byte) = key(bytes, at, byte)?;
+                    }
+                    continue 'value;
+                }
+            }
+            b'"' => at = string_end(bytes, at + 1)?,
+            b'-' | b'0'..=b'9' => at = number_end(bytes, at)?,
+            b't' => at = literal_end(bytes, at, b"true")?,
+            b'f' => at = literal_end(bytes, at, b"false")?,
+            b'n' => at = literal_end(bytes, at, b"null")?,
+            _ => return None,
+        }
+        // A value ended at `at`: close containers until a comma starts the next value.
+        loop {
+            if depth == 0 {
+                return Some((at, deepest));
+            }
+            (at, byte) = next_byte(bytes, at)?;
+            let in_object = objects & 1 == 1;
+            match byte {
+                b',' => {
+                    (at, byte) = next_byte(bytes, at + 1)?;
+                    if in_object {
+                        (at, byte) = key(bytes, at, byte)?;
+                    }
+                    continue 'value;
+                }
+                b']' if !in_object => {}
+                b'}' if in_object => {}
+                _ => return None,
+            }
+            at += 1;
+            depth -= 1;
+            objects >>= 1;
+        }
+    }
+}
+
+/// The first byte at or after `at` that is not JSON whitespace, and where it is.
+#[inline(always)]
+fn next_byte(bytes: &[u8], mut at: usize) -> Option<(usize, u8)> {
+    loop {
+        let byte = *bytes.get(at)?;
+        // Every whitespace byte is at most a space: one comparison settles most bytes.
+        if byte > b' ' || !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
+            return Some((at, byte));
+        }
+        at += 1;
+    }
+}
+
+/// Past an object's key, which starts at `at` with `byte`, and its colon: the first byte of
+/// the key's value, and where it is.
+#[inline]
+fn key(bytes: &[u8], at: usize, byte: u8) -> Option<(usize, u8)> {
+    if byte != b'"' {
+        return None;
+    }
+    let (at, byte) = next_byte(bytes, string_end(bytes, at + 1)?)?;
+    if byte != b':' {
+        return None;
+    }
+    next_byte(bytes, at + 1)
+}
+
+/// Past the closing quote of the string whose contents start at `at`.
+fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        // Eight bytes at a time while none of them ends the string, starts an escape or is a
+        // control character: most strings are short, where `memchr` would cost more to start.
+        while let Some(chunk) = bytes.get(at..at + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().ok()?);
+            let special = special_bytes(word);
+            if special != 0 {
+                at += (special.trailing_zeros() / 8) as usize;
+                break;
+            }
+            at += 8;
+        }
+        match *bytes.get(at)? {
+            b'"' => return Some(at + 1),
+            b'\\' => at = escape_end(bytes, at + 1)?,
+            0..=0x1f => return None,
+            _ => at += 1,
+        }
+    }
+}
+
+/// The high bit of each byte of `word` that is a quote, a backslash or a control character,
+/// and possibly of bytes after the first such: only the lowest set bit is exact, which is the
+/// one [`string_end`] reads.
+fn special_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let quotes = zero_bytes(word ^ (ONES * u64::from(b'"')));
+    let backslashes = zero_bytes(word ^ (ONES * u64::from(b'\\')));
+    let controls = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    quotes | backslashes | controls
+}
+
+/// Past the escape whose character (after the backslash) is at `at`: one of JSON's.
+fn escape_end(bytes: &[u8], at: usize) -> Option<usize> {
+    match *bytes.get(at)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(at + 1),
+        b'u' => bytes
+            .get(at + 1..at + 5)?
+            .iter()
+            .all(u8::is_ascii_hexdigit)
+            .then_some(at + 5),
+        _ => None,
+    }
+}
+
+/// Past the number that starts at `at`, in JSON's syntax: an optional minus, an integer part
+/// without leading zeros, an optional fraction and an optional exponent.
+fn number_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    if bytes.get(at) == Some(&b'-') {
+        at += 1;
+    }
+    match *bytes.get(at)? {
+        b'0' => at += 1,
+        b'1'..=b'9' => at = digits_end(bytes, at + 1),
+        _ => return None,
+    }
+    if bytes.get(at) == Some(&b'.') {
+        let digits = at + 1;
+        at = digits_end(bytes, digits);
+        if at == digits {
+            return None;
+        }
+    }
+    if let Some(b'e' | b'E') = bytes.get(at) {
+        at += 1;
+        if let Some(b'+' | b'-') = bytes.get(at) {
+            at += 1;
+        }
+        let digits = at;
+        at = digits_end(bytes, digits);
+        if at == digits {
+            return None;
+        }
+    }
+    // A digit right after a leading zero ("01") is not a number: the caller sees it where a
+    // comma or a closing bracket must be, and refuses it there.
+    Some(at)
+}
+
+fn digits_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(b'0'..=b'9') = bytes.get(at) {
+        at += 1;
+    }
+    at
+}
+
+fn literal_end(bytes: &[u8], at: usize, literal: &[u8]) -> Option<usize> {
+    bytes
+        .get(at..)?
+        .starts_with(literal)
+        .then_some(at + literal.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::IgnoredAny;
+
+    use super::*;
+
+    /// `checked_end` of `value`, as the fast reader meets it: followed by the rest of a call.
+    fn end_of(value: &str) -> Option<usize> {
+        let text = format!("{value},\"x\":1}}");
+        checked_end(text.as_bytes(), 0).map(|(end, _)| end)
+    }
+
+    #[test]
+    fn accepts_what_serde_accepts_and_ends_where_it_ends() {
+        for value in [
+            "0",
+            "-0",
+            "12.5e3",
+            "1E+2",
+            "-7.25e-10",
+            "1e999",
+            "true",
+            "false",
+            "null",
+            r#""""#,
+            r#""a\"b\\c\/d\b\f\n\r\t\u00e9\uD800""#,
+            "\"é ü \u{1F600}\"",
+            "[]",
+            "{}",
+            "[ ]",
+            "{ }",
+            r#"{"a":[1,{"b":"}]"},"\"{["],"c":{}}"#,
+            " [ 1 , [ 2 ] , { \"k\" : null } ]\t",
+            "{\n\"a\"\r:\t1\n}",
+            r#"[[[[["deep"]]]],{"é":"ü\u0041"}]"#,
+        ] {
+            let trimmed = value.trim_start();
+            let text = format!("{trimmed},\"x\":1}}");
+            let serde = serde_json::from_str::<IgnoredAny>(value);
+            assert!(serde.is_ok(), "{value}");
+            assert_eq!(
+                checked_end(text.as_bytes(), 0).map(|(end, _)| end),
+                Some(trimmed.trim_end().len()),
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_what_serde_refuses() {
+        for value in [
+            "",
+            "-",
+            "+1",
+            ".5",
+            "1.",
+            "1.e3",
+            "1e",
+            "1e+",
+            "tru",
+            "nul",
+            "True",
+            "[1,]",
+            "[,1]",
+            "[1 2]",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{\"a\":}",
+            "{a:1}",
+            "{1:1}",
+            "{\"a\":1]",
+            "[1}",
+            "[",
+            "{\"a\":[1,2}",
+            "\"unterminated",
+            "\"bad \\q escape\"",
+            "\"short \\u12\"",
+            "\"not hex \\u12g4\"",
+            "\"raw\ttab\"",
+            "\"raw\u{1}control\"",
+            "\"ends in a backslash \\",
+        ] {
+            // Whatever follows the value in the fast reader's text, serde refuses the value
+            // alone, and the skip refuses it or stops before text serde would not accept.
+            assert!(
+                serde_json::from_str::<IgnoredAny>(value).is_err(),
+                "serde accepts {value:?}"
+            );
+            let end = checked_end(value.as_bytes(), 0).map(|(end, _)| end);
+            assert!(
+                end.is_none_or(
+                    |end| serde_json::from_str::<IgnoredAny>(&value[..end]).is_ok()
+                        && end < value.trim_end().len()
+                ),
+                "{value:?}: {end:?}"
+            );
+        }
+        // A leading zero ends the number: the reader then meets the digit where a comma must be.
+        assert_eq!(end_of("01"), Some(1));
+        assert_eq!(checked_end(b"[01]", 0), None);
+    }
+
+    #[test]
+    fn measures_nesting_and_leaves_the_deepest_to_the_full_reader() {
+        assert_eq!(checked_end(b"1", 0), Some((1, 0)));
+        assert_eq!(checked_end(br#"[[1],{"a":[{}]},"[[[["]"#, 0), Some((23, 4)));
+        let nested = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+        let deepest = nested(MAX_NESTING);
+        assert_eq!(
+            checked_end(deepest.as_bytes(), 0),
+            Some((deepest.len(), MAX_NESTING))
+        );
+        assert_eq!(checked_end(nested(MAX_NESTING + 1).as_bytes(), 0), None);
+        // Objects and arrays interleaved deeper than one byte of the stack.
+        let mixed = format!("{}1{}", r#"[{"k":"#.repeat(20), "}]".repeat(20));
+        assert_eq!(checked_end(mixed.as_bytes(), 0), Some((mixed.len(), 40)));
+        assert_eq!(end_of(&mixed), Some(mixed.len()));
+    }
+
+    /// Every text one edit away from valid JSON: the skip accepts it exactly when serde does.
+    #[test]
+    fn agrees_with_serde_one_edit_away_from_valid_json() {
+        let seeds = [
+            r#"{"name":"kka","age":22,"tags":["a","b\"c"],"ok":true,"n":null}"#,
+            r#"[-1.5e+3,0,{"\u00e9":[[]]},"\/",false]"#,
+            r#" { "a" : [ 1 , 2.0 ] , "b" : { } } "#,
+        ];
+        let edits: &[u8] = b"\"\\,:[]{}01-.eE+ u\tatfn/\x01";
+        let mut checked = 0;
+        for seed in seeds {
+            let seed = seed.as_bytes();
+            let mut texts = Vec::new();
+            for at in 0..=seed.len() {
+                texts.push(seed[..at].to_vec());
+                if at < seed.len() {
+                    texts.push([&seed[..at], &seed[at + 1..]].concat());
+                }
+                for &byte in edits {
+                    texts.push([&seed[..at], &[byte], &seed[at..]].concat());
+                    if at < seed.len() {
+                        texts.push([&seed[..at], &[byte], &seed[at + 1..]].concat());
+                    }
+                }
+            }
+            for text in texts {
+                let Ok(text) = String::from_utf8(text) else {
+                    continue;
+                };
+                let serde = serde_json::from_str::<IgnoredAny>(&text).is_ok();
+                let value = text.trim_start_matches([' ', '\n', '\r', '\t']);
+                let skip = checked_end(value.as_bytes(), 0).is_some_and(|(end, _)| {
+                    value[end..]
+                        .trim_start_matches([' ', '\n', '\r', '\t'])
+                        .is_empty()
+                });
+                assert_eq!(skip, serde, "{text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 3_000, "{checked} texts");
+    }
+}
