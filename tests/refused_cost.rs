@@ -55,6 +55,12 @@ fn flood_with(api: &str, key: &str, first: &str) -> String {
     call
 }
 
+/// `flood`'s call with a trailing comma in its data object, the only flaw, near the end.
+fn malformed_at_the_end(flood: String) -> String {
+    let call = flood.strip_suffix("]}}").unwrap();
+    format!("{call}],}}}}")
+}
+
 /// `flood`'s call with `data` moved before `api_name`.
 fn data_first(flood: String) -> String {
     let (head, data) = flood.split_once(r#","data":"#).unwrap();
@@ -120,6 +126,17 @@ fn a_refused_call_of_four_mebibytes_allocates_next_to_nothing() {
             "data flood, unknown method",
             flood_with("costWallet", "data", r#""methodName":"share","#),
             FailureKind::InvalidData,
+        ),
+        // Not JSON only at its very end: the method's scan gives up there, and nothing may
+        // then build the data's values to look for the method.
+        (
+            "malformed data flood, multiplexed",
+            malformed_at_the_end(flood_with(
+                "costWallet",
+                "data",
+                r#""methodName":"sign","#,
+            )),
+            FailureKind::InvalidCall,
         ),
     ];
     for (name, call, kind) in cases {

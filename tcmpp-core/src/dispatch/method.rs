@@ -148,6 +148,9 @@ fn of_text<'a>(text: &'a str, methods: &Methods) -> Result<Cow<'a, str>, MethodP
         // Not JSON to the scan: a refused call's data is checked, and explained, by the
         // reader. Valid JSON the scan did not follow would be a bug here; it is read whole
         // rather than refused.
+        // Checked first without building anything, so that malformed data costs a pass, not a
+        // tree of values (`refuse` finds it is not JSON and the reader explains).
+        Member::Malformed if !is_json(text) => Err(MethodProblem::Missing),
         Member::Malformed => match serde_json::from_str::<Value>(text) {
             Ok(value) => {
                 of_value(&value, methods.key).map(|method| Cow::Owned(method.into_owned()))
