@@ -676,3 +676,23 @@ fn layers_built_with_layer_fn_and_concurrent_dispatch() {
     });
     assert_eq!(seen.load(Ordering::Relaxed), 200);
 }
+
+/// A builder holding layers can still move to another thread, or live across an `.await` in a
+/// `Send` future, as one without layers can.
+#[test]
+fn a_builder_with_layers_is_send_and_sync() {
+    fn send_and_sync<T: Send + Sync>(value: T) -> T {
+        value
+    }
+    let builder = send_and_sync(Registry::builder().layer(pass_through()));
+    let registry = std::thread::spawn(move || builder.build())
+        .join()
+        .expect("the build thread finishes")
+        .expect("the registry builds");
+    assert!(
+        registry
+            .dispatch_json(r#"{"api_name":"notThere"}"#)
+            .now_or_fail()
+            .contains("unknown API")
+    );
+}

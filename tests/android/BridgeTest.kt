@@ -80,8 +80,13 @@ fun checks(args: Array<String>) {
     val config = TcmppBridge.customConfigJson()
     val extApi = org.json.JSONObject(config).getJSONArray("extApi")
     val ping = (0 until extApi.length()).map { extApi.getJSONObject(it) }.single { it.getString("name") == "aPing" }
-    check(extApi.length() == apis.size && ping.getBoolean("sync")) { "config: $config" }
+    check(extApi.length() == apis.map { it.name }.distinct().size && ping.getBoolean("sync")) { "config: $config" }
     println("ok custom config")
+    // A multiplexed API: one entry per method, its name once in the SDK's config.
+    val wallet = apis.filter { it.name == "aWallet" }
+    check(wallet.map { it.method } == listOf("connect", "language") && apis.single { it.name == "aPing" }.method == null) { "apis: $apis" }
+    check((0 until extApi.length()).count { extApi.getJSONObject(it).getString("name") == "aWallet" } == 1) { "config: $config" }
+    println("ok multiplexed in apis and config")
 
     runBlocking { outcomes() }
     syncCalls()
@@ -115,6 +120,8 @@ suspend fun outcomes() {
     expectPrefix("handler panic, bare", TcmppBridge.dispatch(null, unified("aPanic", "{}")), TcmppStatus.FAIL, """{"message":""")
     expectPrefix("names disagree", TcmppBridge.dispatch("aPing", unified("aEcho", """{"n":1}""")), TcmppStatus.FAIL, """{"message":"invalid call""")
     // The legacy format: the object is the data, the name comes beside it.
+    expect("multiplexed method", TcmppBridge.dispatchSync(null, unified("aWallet", """{"methodName":"language","fallback":"id"}""")), TcmppStatus.SUCCESS, """{"language":"id"}""")
+    expectPrefix("multiplexed, unknown method", TcmppBridge.dispatchSync(null, unified("aWallet", """{"methodName":"nope"}"""), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aWallet:fail invalid data: methodName: unknown method \"nope\"""")
     expect("legacy", TcmppBridge.dispatch("aEcho", """{"n":3}""", legacy = true), TcmppStatus.SUCCESS, """{"n":3}""")
     expect("legacy, callback", TcmppBridge.dispatch("aEcho", """{"n":3}""", rendering = CALLBACK, legacy = true), TcmppStatus.SUCCESS, """{"n":3,"errMsg":"aEcho:ok"}""")
     expectPrefix("legacy without a name", TcmppBridge.dispatch(null, """{"n":3}""", legacy = true), TcmppStatus.FAIL, """{"message":"invalid call: a legacy-format call needs the api_name""")

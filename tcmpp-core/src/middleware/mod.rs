@@ -145,7 +145,8 @@ pub(crate) use service::ErasedService;
 pub use tower_layer::{Layer, layer_fn};
 
 /// A layer given to a registry's builder, waiting for the rest of the stack.
-type PendingLayer = Box<dyn FnOnce(Next) -> Arc<dyn ErasedService>>;
+// `Send + Sync` so that the builder that holds them stays so, like everything else it holds.
+type PendingLayer = Box<dyn FnOnce(Next) -> Arc<dyn ErasedService> + Send + Sync>;
 
 /// The layers given to a registry's builder, outermost first.
 #[derive(Default)]
@@ -156,7 +157,7 @@ pub(crate) struct Layers {
 impl Layers {
     pub(crate) fn push<L>(&mut self, layer: L)
     where
-        L: Layer<Next> + 'static,
+        L: Layer<Next> + Send + Sync + 'static,
         L::Service: ApiService,
     {
         self.layers

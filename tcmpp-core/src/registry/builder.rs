@@ -156,7 +156,7 @@ impl RegistryBuilder {
     #[must_use]
     pub fn layer<L>(mut self, layer: L) -> Self
     where
-        L: Layer<Next> + 'static,
+        L: Layer<Next> + Send + Sync + 'static,
         L::Service: ApiService,
     {
         self.layers.push(layer);

@@ -42,7 +42,7 @@ pub fn init(
     .resolve::<ThrowRuntimeExAndDefault>()
 }
 
-/// `TcmppNative.apis()`: four strings per API.
+/// `TcmppNative.apis()`: five strings per API (one per method of a multiplexed API).
 pub fn apis(
     registry: fn() -> &'static Built,
     mut env: EnvUnowned<'_>,
@@ -56,6 +56,8 @@ pub fn apis(
                 fields.push((api.kind == HandlerKind::Sync).to_string());
                 fields.push(api.rust_path.to_owned());
                 fields.push(api.location.to_string());
+                // Last, and empty for a plain API: a Kotlin string array holds no null.
+                fields.push(api.method.unwrap_or_default().to_owned());
             }
         }
         string_array(env, &fields)

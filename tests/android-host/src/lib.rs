@@ -129,6 +129,25 @@ pub async fn a_progress(steps: Steps, progress: Progress) -> Result<Value, ApiEr
     Ok(json!({ "steps": steps.steps }))
 }
 
+/// One method of the multiplexed `aWallet`, chosen by `data.methodName`.
+#[mini_api("aWallet", method = "connect")]
+pub fn a_wallet_connect() -> Value {
+    json!({ "address": "0xa11ce" })
+}
+
+/// Another method of `aWallet`, with data of its own.
+#[mini_api("aWallet", method = "language")]
+pub fn a_wallet_language(data: Language) -> Value {
+    json!({ "language": data.fallback })
+}
+
+/// The data of `aWallet`'s `language` method.
+#[derive(Deserialize)]
+pub struct Language {
+    /// The language to answer with.
+    pub fallback: String,
+}
+
 /// A plain `fn`: answers synchronous calls.
 #[mini_api("aPing")]
 pub fn a_ping(host: State<HostName>) -> Value {

@@ -47,12 +47,16 @@ object TcmppBridge {
         throw TcmppBuildException(failure[0], failure.drop(1))
     }
 
-    /** The registered APIs: register each name with the SDK (the generated plugin does). */
+    /**
+     * The registered handlers: one entry per API, or per method of a multiplexed API (its name
+     * is then listed once per method). Register each distinct name with the SDK (the generated
+     * plugin does).
+     */
     @JvmStatic
     fun apis(): List<TcmppApi> {
         val fields = TcmppNative.apis()
-        return (fields.indices step 4).map { i ->
-            TcmppApi(fields[i], fields[i + 1] == "true", fields[i + 2], fields[i + 3])
+        return (fields.indices step 5).map { i ->
+            TcmppApi(fields[i], fields[i + 1] == "true", fields[i + 2], fields[i + 3], fields[i + 4].ifEmpty { null })
         }
     }
 
@@ -182,7 +186,7 @@ internal object TcmppNative {
     /** `null`, or the build error's message followed by each problem. */
     @JvmStatic external fun init(): Array<String>?
 
-    /** Four strings per API: name, sync (`"true"`/`"false"`), Rust path, location. */
+    /** Five strings per handler: name, sync (`"true"`/`"false"`), Rust path, location, method (`""` for none). */
     @JvmStatic external fun apis(): Array<String>
 
     /** `null` when the registry cannot be built. */

@@ -106,8 +106,8 @@ class TcmppCaller @JvmOverloads constructor(
     }
 }
 
-/** One registered API, as `TcmppBridge.apis()` lists it. */
-data class TcmppApi(
+/** One registered handler, as `TcmppBridge.apis()` lists it: an API, or one method of a multiplexed API. */
+data class TcmppApi @JvmOverloads constructor(
     /** The name mini programs call, and the `@JsEvent` name to register. */
     val name: String,
     /** Whether a plain `fn` serves it, which can answer a `sync: true` call. */
@@ -116,6 +116,11 @@ data class TcmppApi(
     val rustPath: String,
     /** Where the handler is written (`file:line`). */
     val location: String,
+    /**
+     * The method this handler answers, for a multiplexed API (`#[mini_api("name", method = "…")]`,
+     * chosen by a key of `data`); `null` for a plain API.
+     */
+    val method: String? = null,
 )
 
 /** The registry cannot be built: every problem is listed, in the message too. */
