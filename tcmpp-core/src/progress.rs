@@ -220,7 +220,9 @@ impl<T> Progress<T> {
     ///
     /// Returns once the host's sink has taken the event, with [`Delivery::Delivered`]; or at
     /// once with [`Delivery::NoListener`] when the host listens for no progress, the event
-    /// dropped. Fails, delivering nothing, when the call has already been answered
+    /// dropped (before the reply or after it: with nobody listening there is no channel to
+    /// close, and nothing can reach anybody either way). Fails, delivering nothing, when the
+    /// host listens and the call has already been answered
     /// ([`ProgressError::Closed`]) or when the payload cannot be serialized
     /// ([`ProgressError::InvalidPayload`]; checked whether or not anybody listens, so that the
     /// mistake shows in every test).

@@ -33,7 +33,8 @@ impl<'a> ApiRequest<'a> {
         }
     }
 
-    /// The API called: its name, whether it is `async`, `restricted`, its own timeout, and
+    /// The API called: its name, the method of a multiplexed API (resolved from the data before
+    /// any layer runs) and its key, whether it is `async`, `restricted`, its own timeout, and
     /// where its handler is defined.
     pub fn api(&self) -> &ApiInfo {
         &self.api
