@@ -132,7 +132,7 @@ fn the_generated_plugin_routes_every_api_by_its_kind() {
         "@JsEvent(\"aCancel\", \"aEcho\", \"aFail\", \"aProgress\", \"aSlow\", \"aSubscribe\", \"aYield\", \"myApiName\")\n    fun dispatch(req: RequestEvent)"
     ), "{source}");
     assert!(source.contains(
-        "@JsEvent(\"aFailSync\", \"aPanic\", \"aPing\", \"aSlowDropped\", \"aWho\", \"transfer\")\n    fun dispatchSync(req: RequestEvent): String"
+        "@JsEvent(\"aFailSync\", \"aPanic\", \"aPing\", \"aSlowDropped\", \"aWallet\", \"aWho\", \"transfer\")\n    fun dispatchSync(req: RequestEvent): String"
     ), "{source}");
     assert!(source.contains("TcmppBridge.dispatch(\n            null,"));
     let legacy = JsPlugin::new(&registry).legacy_sdk(true).to_string();

@@ -131,11 +131,7 @@ fn a_refused_call_of_four_mebibytes_allocates_next_to_nothing() {
         // then build the data's values to look for the method.
         (
             "malformed data flood, multiplexed",
-            malformed_at_the_end(flood_with(
-                "costWallet",
-                "data",
-                r#""methodName":"sign","#,
-            )),
+            malformed_at_the_end(flood_with("costWallet", "data", r#""methodName":"sign","#)),
             FailureKind::InvalidCall,
         ),
     ];
