@@ -170,9 +170,17 @@ pub async fn a_yield() -> Value {
 /// How many `aSlow` futures were dropped before they finished.
 static SLOW_DROPPED: AtomicU64 = AtomicU64::new(0);
 
-/// Counts its own drop when it did not finish.
-struct CountsDrop {
+/// Counts its own drop when it did not finish. Taken as a context parameter, so that it is made
+/// when the call is dispatched and moves into the handler's future: a future dropped before its
+/// first poll (cancelled at once, on a loaded machine) is counted too.
+pub struct CountsDrop {
     finished: bool,
+}
+
+impl FromContext for CountsDrop {
+    fn from_context(_: &CallContext<'_>) -> Result<Self, ApiError> {
+        Ok(CountsDrop { finished: false })
+    }
 }
 
 impl Drop for CountsDrop {
@@ -185,8 +193,7 @@ impl Drop for CountsDrop {
 
 /// Takes a minute, unless its future is dropped first (the caller cancelled).
 #[mini_api("aSlow")]
-pub async fn a_slow() -> Value {
-    let mut guard = CountsDrop { finished: false };
+pub async fn a_slow(#[context] mut guard: CountsDrop) -> Value {
     tokio::time::sleep(Duration::from_secs(60)).await;
     guard.finished = true;
     json!({ "slept": true })
