@@ -10,7 +10,7 @@ use crate::call::UnreadableVerType;
 use crate::context::CallContext;
 use crate::data::is_json;
 use crate::echo::bounded;
-use crate::handler::{ApiEntry, HandlerReply, Invocation, Outcome, ReplyFormat};
+use crate::handler::{ApiEntry, BoxReplyFuture, HandlerReply, Invocation, Outcome, ReplyFormat};
 use crate::middleware::{ApiRequest, ErasedService};
 use crate::panics::{Panicked, panic_reply};
 use crate::progress::CloseOnDone;
@@ -125,15 +125,7 @@ impl Registry {
         };
         Ok(match outcome {
             Ok(Outcome::Ready(reply)) => InFlight::finished(watch, reply),
-            Ok(Outcome::Running(future)) => InFlight::running(Running {
-                future,
-                timeout: entry
-                    .timeout_ms
-                    .map(Duration::from_millis)
-                    .or(self.config().default_timeout),
-                deadline: None,
-                watch,
-            }),
+            Ok(Outcome::Running(future)) => self.running(entry, future, watch),
             Err(payload) => {
                 let reply = watch.panicked(payload);
                 InFlight::finished(watch, HandlerReply::Reply(reply))
@@ -236,7 +228,13 @@ impl Registry {
             Some(channel) => Box::pin(CloseOnDone { future, channel }),
             None => future,
         };
-        Ok(InFlight::running(Running {
+        Ok(self.running(entry, future, watch))
+    }
+
+    /// A call whose handler (or layer stack) is running: its future, under the API's timeout or
+    /// the registry's.
+    fn running(&self, entry: &ApiEntry, future: BoxReplyFuture, watch: Watch) -> InFlight {
+        InFlight::running(Running {
             future,
             timeout: entry
                 .timeout_ms
@@ -244,7 +242,7 @@ impl Registry {
                 .or(self.config().default_timeout),
             deadline: None,
             watch,
-        }))
+        })
     }
 
     /// The reply to a call refused before its handler runs; or, when its data, not yet
