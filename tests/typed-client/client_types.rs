@@ -71,6 +71,10 @@ async fn ping(progress: Progress) {
     let _ = progress.send(json!({ "n": 1 }));
 }
 
+/// A method whose name would end a `/** … */` comment if written into one as it is.
+#[mini_api("oddNames", method = "a*/b")]
+fn odd_names() {}
+
 fn types() -> ClientTypes {
     Registry::builder()
         .build()
@@ -258,5 +262,24 @@ fn a_declared_fail_body_and_a_typed_progress_payload_are_described() {
     assert!(
         declarations.contains("      progress: Tcmpp.JsonValue;\n      failBody: {};\n"),
         "{declarations}"
+    );
+}
+
+#[test]
+fn a_method_that_spells_the_end_of_a_comment_stays_inside_it() {
+    let declarations = types().declarations().to_owned();
+    // In the doc comment: escaped; in the data's discriminant: the string as it is.
+    assert!(
+        declarations.contains("- `a*\\/b`"),
+        "no escaped method in\n{declarations}"
+    );
+    assert!(
+        declarations.contains(r#"methodName: "a*/b""#),
+        "no discriminant in\n{declarations}"
+    );
+    assert_eq!(
+        declarations.matches("*/").count(),
+        declarations.matches("/*").count() + 1,
+        "every comment closes once (the one more is the discriminant's)"
     );
 }

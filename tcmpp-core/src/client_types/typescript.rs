@@ -232,14 +232,15 @@ fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'
     let sync = methods.iter().all(|method| method.sync);
     let _ = writeln!(
         out,
-        "    /**\n     * A multiplexed API: one handler per method, chosen by `data.{key}`.\n     *"
+        "    /**\n     * A multiplexed API: one handler per method, chosen by `data.{}`.\n     *",
+        in_comment(key)
     );
     for method in methods {
         let kind = if method.sync { "fn" } else { "async fn" };
         let _ = writeln!(
             out,
             "     * - `{}`: `{}` ({kind})",
-            method.method.map_or("", |(method, _)| method),
+            in_comment(method.method.map_or("", |(method, _)| method)),
             method.rust_path
         );
     }
@@ -624,11 +625,17 @@ fn properties(map: &Map<String, Value>) -> impl Iterator<Item = (&String, &Value
 }
 
 /// A JSDoc comment from the schema's `description` (the type's or field's doc comment).
+/// `text` made safe inside a `/** … */` comment: a method or key may spell `*/`, which would end
+/// it early and turn the rest into code.
+fn in_comment(text: &str) -> String {
+    text.replace("*/", "*\\/")
+}
+
 fn write_doc(out: &mut String, schema: &Value, indent: &str) {
     let Some(description) = schema.get("description").and_then(Value::as_str) else {
         return;
     };
-    let description = description.replace("*/", "*\\/");
+    let description = in_comment(description);
     if !description.contains('\n') {
         let _ = writeln!(out, "{indent}/** {description} */");
         return;
