@@ -121,6 +121,20 @@ fn mw_maybe_user(user: Option<Extension<UserId>>) -> serde_json::Value {
 #[mini_api("mwRestricted", restricted)]
 fn mw_restricted() {}
 
+/// A registry without layers, which `mwNested` dispatches into from inside a layered call.
+static WITHOUT_LAYERS: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+
+/// A plain `fn` whose body dispatches a call through another registry, one without layers.
+#[mini_api("mwNested")]
+fn mw_nested() -> serde_json::Value {
+    let inner = WITHOUT_LAYERS
+        .get()
+        .expect("the test sets the inner registry")
+        .dispatch_json(r#"{"api_name":"mwMaybeUser"}"#)
+        .now_or_fail();
+    serde_json::json!({ "inner": inner })
+}
+
 #[mini_api("mwProgress")]
 fn mw_progress(progress: Progress) {
     progress.send(serde_json::json!({ "step": 1 })).unwrap();
@@ -467,6 +481,25 @@ fn inner_layers_see_what_outer_layers_inserted() {
     assert_eq!(
         text(&registry, r#"{"api_name":"mwUser"}"#),
         r#"{"user":11,"errMsg":"mwUser:ok"}"#
+    );
+}
+
+#[test]
+fn a_call_dispatched_from_a_handler_through_another_registry_sees_none_of_its_extensions() {
+    let _ = WITHOUT_LAYERS.set(build(Registry::builder()));
+    let layered = build(Registry::builder().layer(with(|mut request, next| {
+        request.insert_extension(UserId(42));
+        Box::pin(next.call(request))
+    })));
+    // The outer handler's own call has the value; the call it makes through a registry that
+    // has no layer inserting one does not.
+    assert_eq!(
+        text(&layered, r#"{"api_name":"mwMaybeUser"}"#),
+        r#"{"user":42,"errMsg":"mwMaybeUser:ok"}"#
+    );
+    assert_eq!(
+        text(&layered, r#"{"api_name":"mwNested"}"#),
+        r#"{"inner":"{\"user\":null,\"errMsg\":\"mwMaybeUser:ok\"}","errMsg":"mwNested:ok"}"#
     );
 }
 

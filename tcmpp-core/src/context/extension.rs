@@ -12,7 +12,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::ops::Deref;
 
-use super::{CallContext, FromContext};
+use super::{CallContext, FromContext, StateMap};
 use crate::error::ApiError;
 use crate::panics::quietly;
 
@@ -74,8 +74,8 @@ impl<T> Deref for Extension<T> {
 }
 
 impl<T: Clone + Send + Sync + 'static> FromContext for Extension<T> {
-    fn from_context(_: &CallContext<'_>) -> Result<Self, ApiError> {
-        current::<T>().map(Extension).ok_or_else(|| {
+    fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
+        current::<T>(cx).map(Extension).ok_or_else(|| {
             ApiError::new(format!(
                 "missing context: no extension of type `{}`: no layer of the registry inserted one",
                 std::any::type_name::<T>()
@@ -86,14 +86,32 @@ impl<T: Clone + Send + Sync + 'static> FromContext for Extension<T> {
 
 thread_local! {
     /// The extensions of the call whose handler is being called on this thread, if any.
-    static CURRENT: Cell<Option<Extensions>> = const { Cell::new(None) };
+    static CURRENT: Cell<Option<Scoped>> = const { Cell::new(None) };
+}
+
+/// One call's extensions, with the registry that dispatched it.
+struct Scoped {
+    /// The address of the dispatching registry's states: a plain `fn` body runs inside the
+    /// span, and a call it dispatches through another registry, one without layers, must not
+    /// read this call's values (an auth layer's user, say) as its own.
+    registry: usize,
+    extensions: Extensions,
+}
+
+/// The identity [`Scoped::registry`] compares.
+fn registry_of(states: &StateMap) -> usize {
+    std::ptr::from_ref(states) as usize
 }
 
 /// Runs `call_handler` with `extensions` as the current call's, then drops them. Nested
 /// dispatches (a plain `fn` handler that dispatches another call) see their own, and the
 /// outer call's are restored after them, panic or not.
-pub(crate) fn with_extensions<R>(extensions: Extensions, call_handler: impl FnOnce() -> R) -> R {
-    struct Restore(Option<Extensions>);
+pub(crate) fn with_extensions<R>(
+    extensions: Extensions,
+    states: &StateMap,
+    call_handler: impl FnOnce() -> R,
+) -> R {
+    struct Restore(Option<Scoped>);
 
     impl Drop for Restore {
         fn drop(&mut self) {
@@ -107,20 +125,29 @@ pub(crate) fn with_extensions<R>(extensions: Extensions, call_handler: impl FnOn
         }
     }
 
-    let previous = CURRENT.with(|slot| slot.replace(Some(extensions)));
+    let scoped = Scoped {
+        registry: registry_of(states),
+        extensions,
+    };
+    let previous = CURRENT.with(|slot| slot.replace(Some(scoped)));
     let _restore = Restore(previous);
     call_handler()
 }
 
-/// A clone of the current call's extension of type `T`.
-fn current<T: Clone + 'static>() -> Option<T> {
+/// A clone of the extension of type `T` of the call `cx` belongs to.
+fn current<T: Clone + 'static>(cx: &CallContext<'_>) -> Option<T> {
+    let registry = registry_of(cx.states);
     CURRENT
         .try_with(|slot| {
             // Taken out and put back rather than borrowed: `T::clone` is the program's code,
             // and may dispatch a call of its own.
-            let extensions = slot.take();
-            let value = extensions.as_ref().and_then(Extensions::get::<T>).cloned();
-            slot.set(extensions);
+            let scoped = slot.take();
+            let value = scoped
+                .as_ref()
+                .filter(|scoped| scoped.registry == registry)
+                .and_then(|scoped| scoped.extensions.get::<T>())
+                .cloned();
+            slot.set(scoped);
             value
         })
         .ok()

@@ -93,7 +93,8 @@ fn run_handler(request: ApiRequest<'_>) -> Outcome {
         extensions,
         ..
     } = request;
-    with_extensions(extensions, || (entry.handler)(invocation))
+    let states = invocation.cx.states;
+    with_extensions(extensions, states, || (entry.handler)(invocation))
 }
 
 impl fmt::Debug for Next {
