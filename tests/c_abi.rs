@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/built.rs"]
+mod built;
+
 /// The workspace root.
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -26,13 +29,7 @@ fn header_path() -> PathBuf {
     workspace().join("tcmpp-ffi/include/tcmpp.h")
 }
 
-/// The directory cargo put this test and the C host libraries in (`target/<profile>/deps`).
-fn deps_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test knows its executable");
-    exe.parent()
-        .expect("the executable is in a directory")
-        .to_path_buf()
-}
+use built::{built_library, deps_dir, tool_missing};
 
 fn library(kind: &str) -> PathBuf {
     let name = match kind {
@@ -40,16 +37,10 @@ fn library(kind: &str) -> PathBuf {
         "dynamic" => "libtcmpp_c_host.so",
         _ => "libtcmpp_c_host.a",
     };
-    let path = deps_dir().join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: cargo builds it as a dev-dependency of tcmpp-tests",
-        path.display()
-    );
-    path
+    built_library(name)
 }
 
-/// The C compiler, or `None` (after saying so) when there is none.
+/// The C compiler, or `None` (after saying so) when there is none: a failure under CI.
 fn c_compiler() -> Option<String> {
     let compiler = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
     match Command::new(&compiler)
@@ -60,7 +51,10 @@ fn c_compiler() -> Option<String> {
     {
         Ok(status) if status.success() => Some(compiler),
         _ => {
-            println!("skipping the C host test: no C compiler (`{compiler}`) found");
+            tool_missing(
+                "the C host test",
+                &format!("a C compiler (`{compiler}`, or `CC`)"),
+            );
             None
         }
     }
@@ -290,7 +284,7 @@ fn exported_functions(library: &Path) -> Option<BTreeSet<String>> {
     let output = match nm.arg(library).output() {
         Ok(output) if output.status.success() => output,
         _ => {
-            println!("skipping the symbol check: `nm` is not available");
+            tool_missing("the symbol check", "`nm` (binutils)");
             return None;
         }
     };

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "../support/built.rs"]
+mod built;
+
 /// The `kotlin-compiler` npm package's version: a full kotlinc that runs on JDK 17, shipping
 /// kotlinx-coroutines.
 const KOTLIN_COMPILER: &str = "kotlin-compiler@2.4.20";
@@ -22,11 +25,7 @@ pub(crate) fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-/// `target/<profile>/deps`, where cargo put this executable and the host's `cdylib`.
-pub(crate) fn deps_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the executable is known");
-    exe.parent().expect("it is in a directory").to_path_buf()
-}
+pub(crate) use built::deps_dir;
 
 /// `target/`.
 fn target_dir() -> PathBuf {
@@ -43,27 +42,12 @@ pub(crate) fn native_library() -> PathBuf {
     } else {
         "libtcmpp_android_host.so"
     };
-    let path = deps_dir().join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: cargo builds it as a dev-dependency of tcmpp-tests",
-        path.display()
-    );
-    path
-}
-
-/// Whether a missing tool fails the run (CI) rather than skipping it.
-fn required() -> bool {
-    std::env::var("CI").is_ok_and(|ci| ci == "true" || ci == "1")
+    built::built_library(name)
 }
 
 /// Fails under CI, says why and skips elsewhere.
 fn missing(what: &str) -> Option<Tools> {
-    assert!(
-        !required(),
-        "the JVM test needs {what} (CI=true: not skipped)"
-    );
-    println!("skipping the JVM test: {what}");
+    built::tool_missing("the JVM test", what);
     None
 }
 
