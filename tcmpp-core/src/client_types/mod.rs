@@ -12,6 +12,7 @@ mod document;
 #[cfg(feature = "typed-client")]
 mod schema;
 #[cfg(feature = "typed-client")]
+mod ts_type;
 mod typescript;
 
 pub use describe::{
