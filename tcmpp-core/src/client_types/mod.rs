@@ -13,6 +13,7 @@ mod document;
 mod schema;
 #[cfg(feature = "typed-client")]
 mod ts_type;
+#[cfg(feature = "typed-client")]
 mod typescript;
 
 pub use describe::{
