@@ -148,7 +148,7 @@ impl<T: Serialize> ProgressPayload<T> for &T {}
 /// mini program never sees, and hide the real outcome.
 ///
 /// `Progress<T>` sends only `T` (or `&T`), and the typed client
-/// ([`Registry::client_types`](crate::Registry::client_types), feature `typed-client`) declares
+/// (`Registry::client_types`, feature `typed-client`) declares
 /// `T` as the API's progress payload; plain `Progress` sends any serializable value.
 /// `Progress` is cheap to clone and may be moved into spawned tasks.
 ///

@@ -3,7 +3,7 @@
 
 use crate::call::MiniApiCall;
 
-/// A call as a host hands it to [`Registry::call`]: already read, or the SDK's JSON text, as a
+/// A call as a host hands it to [`Registry::call`](crate::Registry::call): already read, or the SDK's JSON text, as a
 /// string or as bytes that may not be UTF-8.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

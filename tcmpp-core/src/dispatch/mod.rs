@@ -244,7 +244,7 @@ impl Shape {
 }
 
 impl Registry {
-    /// Starts dispatching a call: `input` is a [`MiniApiCall`], JSON text (`&str`) or bytes
+    /// Starts dispatching a call: `input` is a [`MiniApiCall`](crate::MiniApiCall), JSON text (`&str`) or bytes
     /// (`&[u8]`). Set the options on the [`Dispatch`] it returns, then take the reply.
     ///
     /// ```

@@ -34,7 +34,7 @@
 //! - Cancelling the coroutine (or `TcmppPendingCall.cancel()`) drops the handler's future and
 //!   answers the call with a cancel reply.
 //!
-//! The registry is the one [`export_jni!`](crate::export_jni) builds, lazily, like
+//! The registry is the one `export_jni!` (feature `jni`) builds, lazily, like
 //! [`export_c_abi!`](crate::export_c_abi)'s (the two macros build one each).
 
 #[cfg(feature = "jni")]
