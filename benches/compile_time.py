@@ -9,6 +9,7 @@ and times `cargo build` of the crate itself (its dependencies built beforehand).
                 `serde_json::from_value` / `to_value`; no tcmpp-core at all.
 
 Usage (from the workspace root): python3 benches/compile_time.py [handlers] [runs]
+       python3 benches/compile_time.py --check   (build each variant once, time nothing)
 Builds in a temporary directory; prints a Markdown table.
 """
 
@@ -21,8 +22,12 @@ import tempfile
 import time
 
 WORKSPACE = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-HANDLERS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+# `--check`: build each variant once with a few handlers and time nothing; .ci/run runs it so
+# that a variant that no longer builds (the hand expansion rots as the macro changes) fails CI.
+CHECK = "--check" in sys.argv[1:]
+_ARGS = [a for a in sys.argv[1:] if a != "--check"]
+HANDLERS = int(_ARGS[0]) if _ARGS else (3 if CHECK else 200)
+RUNS = int(_ARGS[1]) if len(_ARGS) > 1 else 3
 
 TYPES = """
 #[derive(serde::Deserialize)]
@@ -46,26 +51,79 @@ BODY = """async fn handler_{i}(input: Input{i}) -> Result<Output{i}, {error}> {{
 }}
 """
 
-# What `#[mini_api("api{i}")]` expands to (tcmpp-macros/src/expand.rs), written out.
+# What `#[mini_api("api{i}")]` expands to (tcmpp-macros/src/expand.rs), written out. When the
+# expansion changes, `--check` (run by .ci/run) fails to build this variant: update it from
+# `RUSTC_BOOTSTRAP=1 cargo rustc --lib -- -Zunpretty=expanded` of a crate with one handler.
 EXPANDED = """const _: () = {{
-    #[allow(clippy::needless_pass_by_value)]
+    #[allow(non_local_definitions)]
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! mini_api_named_api{i} {{ () => {{}}; }}
+    #[allow(dead_code)]
+    fn data_parameter<T: ::tcmpp_core::DataParam>(
+        invocation: ::tcmpp_core::__private::Invocation<'_>,
+    ) -> ::core::result::Result<T, ::tcmpp_core::__private::Outcome> {{
+        invocation.data::<T>()
+    }}
+    #[allow(dead_code)]
+    fn reply_value<T: ::tcmpp_core::ReplyValue>(
+        value: T,
+        format: ::tcmpp_core::__private::ReplyFormat,
+    ) -> ::tcmpp_core::__private::HandlerReply {{
+        ::tcmpp_core::__private::success(&value, format)
+    }}
+    #[allow(dead_code)]
+    fn reply_error<E: ::tcmpp_core::IntoApiError>(error: E) -> ::tcmpp_core::__private::HandlerReply {{
+        ::tcmpp_core::__private::failure(error)
+    }}
+    #[allow(dead_code)]
+    fn handler_future_must_be_send<F: ::core::future::Future + ::core::marker::Send>(future: F) -> F {{
+        future
+    }}
+    #[allow(unused_variables, clippy::needless_pass_by_value)]
     fn __tcmpp_handler_handler_{i}(
         __tcmpp_invocation: ::tcmpp_core::__private::Invocation<'_>,
     ) -> ::tcmpp_core::__private::Outcome {{
         let __tcmpp_reply_format = __tcmpp_invocation.reply_format();
-        let __tcmpp_arg0 = match __tcmpp_invocation.data::<Input{i}>() {{
+        let __tcmpp_arg0 = match data_parameter::<Input{i}>(__tcmpp_invocation) {{
             ::core::result::Result::Ok(value) => value,
             ::core::result::Result::Err(refused) => return refused,
         }};
-        let __tcmpp_future = ::tcmpp_core::__private::assert_send(handler_{i}(__tcmpp_arg0));
+        let __tcmpp_future = handler_future_must_be_send(handler_{i}(__tcmpp_arg0));
         ::tcmpp_core::__private::Outcome::pending(async move {{
             let __tcmpp_returned = __tcmpp_future.await;
             {{
                 #[allow(unused_imports)]
                 use ::tcmpp_core::__private::{{ResultKind as _, ValueKind as _}};
-                (&__tcmpp_returned).__tcmpp_reply_kind().into_reply(__tcmpp_returned, __tcmpp_reply_format)
+                match (&__tcmpp_returned).__tcmpp_reply_kind().split(__tcmpp_returned) {{
+                    ::core::result::Result::Ok(value) => reply_value::<Output{i}>(value, __tcmpp_reply_format),
+                    ::core::result::Result::Err(error) => reply_error::<ApiError>(error),
+                }}
             }}
         }})
+    }}
+    #[allow(dead_code)]
+    fn described_to_the_mini_program<T: ::tcmpp_core::DescribedType>(
+        _: &::tcmpp_core::__private::TypeProbe<T>,
+    ) {{}}
+    #[allow(dead_code, unused_variables)]
+    fn __tcmpp_describe(__tcmpp_types: &mut ::tcmpp_core::__private::Describer<'_>) {{
+        #[allow(unused_imports)]
+        use ::tcmpp_core::__private::{{
+            DescribeData as _, DescribeFailBody as _, DescribeProgress as _, DescribeResult as _,
+            KnownError as _, MessageError as _, ResultKind as _, Undescribed as _, ValueKind as _,
+        }};
+        let __tcmpp_data = ::tcmpp_core::__private::TypeProbe::<Input{i}>::new();
+        described_to_the_mini_program(&__tcmpp_data);
+        (&__tcmpp_data).__tcmpp_data(__tcmpp_types);
+        let __tcmpp_returned = ::tcmpp_core::__private::ReturnProbe::of_future(|| {{
+            handler_{i}(::tcmpp_core::__private::absent())
+        }});
+        let (__tcmpp_success, __tcmpp_error) =
+            (&__tcmpp_returned).__tcmpp_reply_kind().probes(__tcmpp_returned);
+        described_to_the_mini_program(&__tcmpp_success);
+        (&__tcmpp_success).__tcmpp_result(__tcmpp_types);
+        (&__tcmpp_error).__tcmpp_error(__tcmpp_types);
     }}
 
     ::tcmpp_core::__private::inventory::submit! {{
@@ -78,7 +136,13 @@ EXPANDED = """const _: () = {{
             column: ::core::column!(),
             handler: __tcmpp_handler_handler_{i},
             takes_data: true,
+            timeout_ms: ::core::option::Option::None,
+            restricted: false,
+            method: ::core::option::Option::None,
+            method_key: ::core::option::Option::None,
+            overrides_builtin: false,
             required_states: &[],
+            describe: ::tcmpp_core::__private::DescribeFn::new(__tcmpp_describe),
         }}
     }}
 }};
@@ -93,7 +157,7 @@ MATCH_ARM = """        "api{i}" => {{
 
 
 def crate_source(variant):
-    parts = ["//! Generated: 200 mini API handlers.\n#![allow(missing_docs, dead_code)]\n"]
+    parts = [f"//! Generated: {HANDLERS} mini API handlers.\n#![allow(missing_docs, dead_code)]\n"]
     if variant != "hand_match":
         parts.append("use tcmpp_core::ApiError;\n")
     error = "String" if variant == "hand_match" else "ApiError"
@@ -157,6 +221,9 @@ def main():
             with open(os.path.join(crate_dir, "src", "lib.rs"), "w") as f:
                 f.write(crate_source(variant))
             build(crate_dir, target_dir)  # dependencies, and a first build
+        if CHECK:
+            print(f"compile_time.py --check: {len(variants)} variants of {HANDLERS} handlers built")
+            return
         # Interleave the variants so that load from other processes spreads over all of them.
         for _ in range(RUNS):
             for variant in variants:
