@@ -36,9 +36,40 @@ static void TcmppEnterThread(void) {
 #endif
 }
 
+/*
+ * Whether JSON can hold `object`: strings, numbers, NSNull, arrays of them and dictionaries
+ * with string keys. Checked here rather than by +isValidJSONObject:, which GNUstep's
+ * Foundation answers YES for a dictionary holding an NSDate (and then writes invalid JSON).
+ */
+static BOOL TcmppIsJSON(id object) {
+    if ([object isKindOfClass:[NSString class]] || [object isKindOfClass:[NSNumber class]] ||
+        [object isKindOfClass:[NSNull class]]) {
+        return YES;
+    }
+    if ([object isKindOfClass:[NSArray class]]) {
+        for (id item in object) {
+            if (!TcmppIsJSON(item)) {
+                return NO;
+            }
+        }
+        return YES;
+    }
+    if ([object isKindOfClass:[NSDictionary class]]) {
+        for (id key in object) {
+            if (![key isKindOfClass:[NSString class]] ||
+                !TcmppIsJSON([object objectForKey:key])) {
+                return NO;
+            }
+        }
+        return YES;
+    }
+    return NO;
+}
+
 /* The JSON text of a dictionary or array; nil when JSON cannot hold it. */
 static NSString *TcmppJSONText(id object) {
-    if (object == nil || ![NSJSONSerialization isValidJSONObject:object]) {
+    if (!([object isKindOfClass:[NSDictionary class]] || [object isKindOfClass:[NSArray class]]) ||
+        !TcmppIsJSON(object)) {
         return nil;
     }
     NSData *data = [NSJSONSerialization dataWithJSONObject:object options:0 error:NULL];
@@ -168,9 +199,13 @@ static NSString *TcmppStringFromC(const char *text) {
     return TCMPP_AUTORELEASE(reply);
 }
 
-/* A fail reply this bridge makes itself, rendered as the C ABI renders one. */
+/* A fail reply this bridge makes itself, written as the C ABI writes one: {"message":"..."}. */
 + (instancetype)failureWithMessage:(NSString *)message {
-    NSString *text = TcmppJSONText([NSDictionary dictionaryWithObject:message forKey:@"message"]);
+    /* The writers differ in spacing (GNUstep's puts a space after ':'): only the string's
+       escaping is theirs, taken from a one-element array. */
+    NSString *array = TcmppJSONText([NSArray arrayWithObject:message]);
+    NSString *quoted = [array substringWithRange:NSMakeRange(1, [array length] - 2)];
+    NSString *text = [NSString stringWithFormat:@"{\"message\":%@}", quoted];
     return [self replyWithStatus:TCMPP_STATUS_FAIL text:text];
 }
 
