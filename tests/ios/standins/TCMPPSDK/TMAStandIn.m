@@ -28,13 +28,15 @@
 }
 @end
 
-static NSMutableArray *plugins;
+/* A plain C list: +load runs before Foundation is ready to make objects. */
+enum { TMA_STAND_IN_MAX_PLUGINS = 16 };
+static Class plugins[TMA_STAND_IN_MAX_PLUGINS];
+static int pluginCount;
 
 void TMAStandInRegisterPlugin(Class plugin) {
-    if (plugins == nil) {
-        plugins = [[NSMutableArray alloc] init];
+    if (pluginCount < TMA_STAND_IN_MAX_PLUGINS) {
+        plugins[pluginCount++] = plugin;
     }
-    [plugins addObject:plugin];
 }
 
 typedef TMAExternalJSPluginResult *(*TMAStandInApi)(id, SEL, NSString *, NSDictionary *,
@@ -46,7 +48,8 @@ TMAExternalJSPluginResult *TMAStandInInvoke(NSString *api, NSDictionary *params,
     NSString *selectorName =
         [NSString stringWithFormat:@"__tma_external_api__%@:params:context:", api];
     SEL selector = sel_registerName([selectorName UTF8String]);
-    for (Class plugin in plugins) {
+    for (int i = 0; i < pluginCount; i++) {
+        Class plugin = plugins[i];
         Method method = class_getInstanceMethod(plugin, selector);
         if (method == NULL) {
             continue;
