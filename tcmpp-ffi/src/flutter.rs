@@ -71,12 +71,21 @@ impl fmt::Display for DartApis<'_> {
                 );
             }
         }
-        let legacy_flag = if self.legacy_android_sdk {
-            "\n  // The SDK is 2.2.16 or earlier: on Android, params are the data alone.\n  \
-             static final int _format = Platform.isAndroid ? _legacyFormat : 0;\n"
+        // `dart:io` and the legacy flag only where they are used: the analyzer warns otherwise.
+        let (io_import, legacy_flag) = if self.legacy_android_sdk {
+            (
+                "import 'dart:io';\n",
+                "  // tcmpp.h: TCMPP_LEGACY_FORMAT. The SDK is 2.2.16 or earlier: on Android, params\n  \
+                 // are the data alone.\n  \
+                 static const int _legacyFormat = 4;\n  \
+                 static final int _format = Platform.isAndroid ? _legacyFormat : 0;\n",
+            )
         } else {
-            "\n  // The SDK is 2.2.17 or later: params are in the unified format everywhere.\n  \
-             static const int _format = 0;\n"
+            (
+                "",
+                "  // The SDK is 2.2.17 or later: params are in the unified format everywhere.\n  \
+                 static const int _format = 0;\n",
+            )
         };
         write!(
             f,
@@ -92,8 +101,7 @@ impl fmt::Display for DartApis<'_> {
 import 'dart:async';
 import 'dart:convert';
 import 'dart:ffi';
-import 'dart:io';
-
+{io_import}
 import 'package:ffi/ffi.dart';
 import 'package:tcmpp_flutter/tcmpp_flutter.dart';
 
@@ -142,10 +150,9 @@ class RustApis {{
     return apis;
   }}
 
-  // tcmpp.h: TCMPP_RENDER_CALLBACK, TCMPP_HOST_FREES_STRINGS, TCMPP_LEGACY_FORMAT.
+  // tcmpp.h: TCMPP_RENDER_CALLBACK, TCMPP_HOST_FREES_STRINGS.
   static const int _renderCallback = 0;
   static const int _hostFreesStrings = 2;
-  static const int _legacyFormat = 4;
 {legacy_flag}
   final DynamicLibrary _lib;
   late final _DispatchDart _dispatch =
