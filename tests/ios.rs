@@ -126,7 +126,8 @@ impl Toolchain {
                 )
             };
             // Without package lists (a fresh machine), fetch them first, which only root may.
-            let _ = install() || (works(Command::new("apt-get").args(["update", "-q"])) && install());
+            let _ =
+                install() || (works(Command::new("apt-get").args(["update", "-q"])) && install());
         }
         if !ready() {
             built::tool_missing(
@@ -164,7 +165,13 @@ impl Toolchain {
         let program = out.join("BridgeTest");
         let mut clang = Command::new("clang");
         clang
-            .args(["-fblocks", "-fobjc-runtime=gcc", "-Wall", "-Wextra", "-Werror"])
+            .args([
+                "-fblocks",
+                "-fobjc-runtime=gcc",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+            ])
             // GNUstep's flags include -Wall and -MMD; the stand-in's macros leave `;`s.
             .args(["-Wno-unused-parameter", "-Wno-extra-semi"])
             .arg("-I")
@@ -268,8 +275,7 @@ fn program() -> Option<PathBuf> {
     PROGRAM
         .get_or_init(|| {
             let toolchain = Toolchain::find_or_install()?;
-            let registry =
-                tcmpp_c_host::build_registry().expect("the test host's registry builds");
+            let registry = tcmpp_c_host::build_registry().expect("the test host's registry builds");
             let plugin = ExternalJsPlugin::new(&registry)
                 .class_name("RustApis")
                 .to_string();
@@ -282,7 +288,10 @@ fn program() -> Option<PathBuf> {
 fn the_objc_bridge_and_the_generated_registration_on_gnustep() {
     let Some(program) = program() else { return };
     let started = Instant::now();
-    let ran = run(&mut Command::new(&program).arg("10000"), Duration::from_secs(240));
+    let ran = run(
+        Command::new(&program).arg("10000"),
+        Duration::from_secs(240),
+    );
     let stdout = String::from_utf8_lossy(&ran.stdout);
     let stderr = String::from_utf8_lossy(&ran.stderr);
     println!("BridgeTest ran in {:?}:\n{stdout}", started.elapsed());
@@ -292,9 +301,9 @@ fn the_objc_bridge_and_the_generated_registration_on_gnustep() {
         ran.status
     );
     assert_checks(&stdout, &stderr);
-    assert!(stdout.contains(
-        "ok concurrency: 10000 calls from 8 threads, each answered exactly once"
-    ));
+    assert!(
+        stdout.contains("ok concurrency: 10000 calls from 8 threads, each answered exactly once")
+    );
     // The throwing completion's exception was logged by name, not by its reason.
     assert!(
         stderr.contains("a completion block threw TestException") && !stderr.contains("boom"),

@@ -10,9 +10,12 @@
 //! # fn main() {}
 //! ```
 //!
-//! The C declarations are in `include/tcmpp.h`, shipped with this crate; `docs/hosts.md` shows
-//! the Swift and Dart glue. Android apps use the [`android`] bridge instead (feature `jni`): a
-//! shipped Kotlin class over JNI, and a generated `@JsEvent` plugin.
+//! The C declarations are in `include/tcmpp.h`, shipped with this crate. Over them, iOS apps use
+//! the Objective-C class `TcmppBridge` shipped in this crate's `ios/` directory and the SDK
+//! registration [`ios::ExternalJsPlugin`] generates from the registry; Flutter apps use the Dart
+//! file [`flutter::DartApis`] generates (its package is in `flutter/`). Android apps use the
+//! [`android`] bridge instead (feature `jni`): a shipped Kotlin class over JNI, and a generated
+//! `@JsEvent` plugin. `docs/hosts.md` shows each, and says what is verified where.
 //!
 //! # The exported functions
 //!
