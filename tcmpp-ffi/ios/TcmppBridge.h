@@ -8,9 +8,10 @@
  * staticlib whole (Other Linker Flags: -Wl,-force_load,path/libmy_handlers.a).
  *
  * How this file was tested, and how not:
- *   - Without ARC: compiled and run on Linux by tests/ios.rs, with clang against GNUstep's
- *     Foundation on gcc's Objective-C runtime (Debian 12), which has no ARC; every outcome,
- *     progress, cancellation, 10,000 calls from 8 threads, under valgrind. The manual memory
+ *   - Without ARC: compiled with -Werror and run on Linux by tests/ios.rs, with clang against
+ *     GNUstep's Foundation on gcc's Objective-C runtime (Debian 12), which has no ARC: every
+ *     outcome, progress, cancellation, 10,000 calls from 8 threads; and the same program, with
+ *     400 calls, under valgrind (no invalid access, no definite leak). The manual memory
  *     management is behind `#if !__has_feature(objc_arc)`.
  *   - With ARC (how iOS builds it): NOT compiled, NOT run (no Apple toolchain on this project's
  *     machines; clang refuses -fobjc-arc, even -fsyntax-only, with GNUstep's gcc-runtime
@@ -20,7 +21,8 @@
  * Threads: every method may be called from any thread. The completion and progress blocks run
  * on the thread the reply arrives on: the calling thread, before the dispatch method returns,
  * for plain-fn handlers and refused calls; a Rust runtime worker thread for async handlers.
- * Hop to the main queue inside them if the SDK needs it.
+ * Hop to the main queue inside them if the SDK needs it (asynchronously: -cancel waits for a
+ * progress block that is running, so a progress block must not wait for a thread that cancels).
  */
 #import <Foundation/Foundation.h>
 

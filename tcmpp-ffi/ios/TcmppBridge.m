@@ -475,8 +475,8 @@ static BOOL TcmppCallerText(TcmppCaller *caller, NSString **text, NSString **pro
                        caller:(TcmppCaller *)caller
                      progress:(TcmppProgressBlock)progress
                    completion:(TcmppCompletionBlock)completion {
-    TcmppCall *call = [[TcmppCall alloc] initWithProgress:progress completion:completion];
-    TCMPP_AUTORELEASE(call);
+    TcmppCall *call =
+        TCMPP_AUTORELEASE([[TcmppCall alloc] initWithProgress:progress completion:completion]);
     NSString *problem = nil;
     NSString *text = TcmppParamsText(params, &problem);
     NSString *callerText = nil;
