@@ -182,8 +182,8 @@ TMA_REGISTER_EXTENAL_JSPLUGIN;
                 // The macro crate refuses such names; a registry built otherwise says so here.
                 writeln!(
                     f,
-                    "\n#error \"the API name {:?} is not an identifier: it cannot be registered\"",
-                    api.name.escape_debug().to_string()
+                    "\n#error \"the API name '{}' is not an identifier: it cannot be registered\"",
+                    api.name.escape_default()
                 )?;
                 continue;
             }
