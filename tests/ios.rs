@@ -215,6 +215,48 @@ impl Toolchain {
     }
 }
 
+impl Toolchain {
+    /// Compiles the bridge with `tests/ios/StartTest.m`, which stands in for the C library.
+    fn build_start_test(&self, out: &Path) -> PathBuf {
+        let ws = workspace();
+        let program = out.join("StartTest");
+        let mut clang = Command::new("clang");
+        clang
+            .args([
+                "-fblocks",
+                "-fobjc-runtime=gcc",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+            ])
+            .arg("-I")
+            .arg(out.join("shim"))
+            .arg("-I")
+            .arg(&self.gcc_include)
+            .args(&self.objc_flags)
+            .arg("-gdwarf-4")
+            .arg("-I")
+            .arg(ws.join("tcmpp-ffi/include"))
+            .arg("-I")
+            .arg(ws.join("tcmpp-ffi/ios"))
+            .arg(ws.join("tcmpp-ffi/ios/TcmppBridge.m"))
+            .arg(ws.join("tests/ios/StartTest.m"))
+            .arg("-o")
+            .arg(&program)
+            .arg("-lBlocksRuntime")
+            .args(&self.link_flags)
+            .arg("-lpthread")
+            .current_dir(out);
+        let built = run(&mut clang, Duration::from_secs(300));
+        assert!(
+            built.status.success(),
+            "compiling the start-up test failed: {clang:?}\n{}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        program
+    }
+}
+
 /// Runs `command` within `timeout`, with `deps` first on the library path.
 fn run(command: &mut Command, timeout: Duration) -> Output {
     let described = format!("{command:?}");
@@ -348,6 +390,31 @@ fn the_objc_bridge_under_valgrind_leaks_nothing_and_reads_nothing_invalid() {
     );
     assert_checks(&stdout, &stderr);
     assert!(stderr.contains("ERROR SUMMARY: 0 errors"), "{stderr}");
+}
+
+#[test]
+fn start_up_refuses_another_abi_version_and_reports_build_problems() {
+    // After `program()`: the shim directory it writes is needed here too.
+    let Some(_) = program() else { return };
+    let Some(toolchain) = Toolchain::find_or_install() else {
+        return;
+    };
+    let program = toolchain.build_start_test(&built::deps_dir().join("ios-bridge-test"));
+    let ran = run(&mut Command::new(&program), Duration::from_secs(60));
+    let stdout = String::from_utf8_lossy(&ran.stdout);
+    assert!(
+        ran.status.success(),
+        "StartTest failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    for check in [
+        "ok another ABI version refused: the linked Rust library speaks C ABI version 3, but this bridge was compiled against tcmpp.h version 2: rebuild",
+        "ok build problems as an NSError: the Rust registry cannot be built: duplicate API name",
+        "ok a matching library with a registry starts",
+        "all start-up checks passed",
+    ] {
+        assert!(stdout.contains(check), "missing `{check}` in:\n{stdout}");
+    }
 }
 
 #[test]
