@@ -143,6 +143,7 @@ fn compile_and_run(compiler: &str, name: &str, link: &[&std::ffi::OsStr]) -> Str
 /// What every run of the C host must have checked.
 fn assert_all_checks_ran(stdout: &str) {
     for check in [
+        "ok abi version: 2",
         "ok api list: [{\"name\":\"cCancel\",\"sync\":false,",
         "ok custom config:",
         "ok success: {\"n\":7,\"errMsg\":\"cEcho:ok\"}",
@@ -314,6 +315,7 @@ fn the_header_declares_exactly_the_exported_functions() {
     assert_eq!(
         declared.iter().map(String::as_str).collect::<Vec<_>>(),
         [
+            "tcmpp_abi_version",
             "tcmpp_apis_json",
             "tcmpp_custom_config_json",
             "tcmpp_dispatch",
@@ -358,6 +360,7 @@ fn the_header_constants_match_the_rust_side() {
             .unwrap_or_else(|_| panic!("{name} is not a number: {value}"))
     };
     let rust_side = [
+        ("TCMPP_ABI_VERSION", i64::from(tcmpp_ffi::ABI_VERSION)),
         ("TCMPP_STATUS_SUCCESS", i64::from(tcmpp_ffi::STATUS_SUCCESS)),
         ("TCMPP_STATUS_FAIL", i64::from(tcmpp_ffi::STATUS_FAIL)),
         ("TCMPP_STATUS_CANCEL", i64::from(tcmpp_ffi::STATUS_CANCEL)),

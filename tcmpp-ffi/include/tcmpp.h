@@ -38,6 +38,17 @@
 extern "C" {
 #endif
 
+/*
+ * The version of this ABI, which tcmpp_abi_version() returns from the library. Glue compiled
+ * against this header checks at start-up that the library it loaded says the same, so that a
+ * host built against an older header (whose tcmpp_dispatch took `flags` where `caller_json` now
+ * is) and a newer library, or the reverse, fail loudly instead of misreading arguments.
+ * History: 1, tcmpp_dispatch(api_name, call_json, flags, ...) without caller_json (never
+ * stamped: such a library has no tcmpp_abi_version symbol); 2, caller_json before flags.
+ * Raised by every change to a signature, a flag or a constant of this header.
+ */
+#define TCMPP_ABI_VERSION 2u
+
 /* The reply's status: which of the mini program's callbacks it routes to. */
 #define TCMPP_STATUS_SUCCESS 0 /* success */
 #define TCMPP_STATUS_FAIL 1    /* fail */
@@ -179,6 +190,12 @@ int32_t tcmpp_dispatch(const char *api_name, const char *call_json, const char *
  */
 char *tcmpp_dispatch_sync(const char *api_name, const char *call_json, const char *caller_json,
                           uint32_t flags, int32_t *status_out);
+
+/*
+ * The ABI version the library was built with: compare it with TCMPP_ABI_VERSION at start-up,
+ * and refuse to go on when they differ (the header and the library do not match).
+ */
+uint32_t tcmpp_abi_version(void);
 
 /* Frees a string returned by a tcmpp_ function. NULL is allowed. */
 void tcmpp_string_free(char *string);

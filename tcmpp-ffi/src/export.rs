@@ -123,6 +123,12 @@ macro_rules! export_c_abi {
                 }
             }
 
+            /// See `tcmpp_abi_version` in `tcmpp.h`.
+            #[unsafe(no_mangle)]
+            pub extern "C" fn tcmpp_abi_version() -> u32 {
+                $crate::ABI_VERSION
+            }
+
             /// See `tcmpp_string_free` in `tcmpp.h`.
             ///
             /// # Safety

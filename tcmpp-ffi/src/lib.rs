@@ -10,9 +10,12 @@
 //! # fn main() {}
 //! ```
 //!
-//! The C declarations are in `include/tcmpp.h`, shipped with this crate; `docs/hosts.md` shows
-//! the Swift and Dart glue. Android apps use the [`android`] bridge instead (feature `jni`): a
-//! shipped Kotlin class over JNI, and a generated `@JsEvent` plugin.
+//! The C declarations are in `include/tcmpp.h`, shipped with this crate. Over them, iOS apps use
+//! the Objective-C class `TcmppBridge` shipped in this crate's `ios/` directory and the SDK
+//! registration [`ios::ExternalJsPlugin`] generates from the registry; Flutter apps use the Dart
+//! file [`flutter::DartApis`] generates (its package is in `flutter/`). Android apps use the
+//! [`android`] bridge instead (feature `jni`): a shipped Kotlin class over JNI, and a generated
+//! `@JsEvent` plugin. `docs/hosts.md` shows each, and says what is verified where.
 //!
 //! # The exported functions
 //!
@@ -24,6 +27,7 @@
 //! | `int32_t tcmpp_dispatch(api_name, call_json, caller_json, flags, on_reply, on_progress, context)` | dispatches a call; the reply arrives through a callback |
 //! | `char *tcmpp_dispatch_sync(api_name, call_json, caller_json, flags, status_out)` | answers a `sync: true` call at once |
 //! | `void tcmpp_string_free(char *)` | frees a string returned by the functions above |
+//! | `uint32_t tcmpp_abi_version(void)` | [`ABI_VERSION`], to check against the header's `TCMPP_ABI_VERSION` |
 //!
 //! Each call goes through [`Registry::call`](tcmpp_core::Registry::call): the flags state its
 //! wire format ([`LEGACY_FORMAT`]) and its rendering ([`RENDER_BARE`]), `caller_json` its
@@ -81,7 +85,10 @@ mod answer;
 mod caller;
 mod entry;
 mod export;
+pub mod flutter;
+mod generated;
 mod host;
+pub mod ios;
 mod prepare;
 mod registry;
 mod runtime;
@@ -161,6 +168,12 @@ pub const LEGACY_FORMAT: u32 = 4;
 /// takes precedence. Never right for Android's `req.jsonParams`, which is the mini program's
 /// own object. A legacy call has no caller keys, so the flag changes nothing there.
 pub const CALLER_FROM_CALL_TEXT: u32 = 8;
+
+/// The version of the C ABI, `TCMPP_ABI_VERSION` in `tcmpp.h`, which `tcmpp_abi_version()`
+/// returns: glue compiled against the header compares the two at start-up. Raised by every
+/// change to a signature, a flag or a constant of the header; 2 is the ABI with `caller_json`
+/// before `flags` (1, never stamped, had no `caller_json`).
+pub const ABI_VERSION: u32 = 2;
 
 /// `tcmpp_dispatch` accepted the call: the reply callback runs exactly once.
 pub const DISPATCH_ACCEPTED: i32 = 0;

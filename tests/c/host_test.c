@@ -666,7 +666,18 @@ static void check_concurrency(void) {
     }
 }
 
+/* The library says the ABI version of the header it was compiled against. */
+static void check_abi_version(void) {
+    uint32_t version = tcmpp_abi_version();
+    CHECK(version == TCMPP_ABI_VERSION, "tcmpp_abi_version() is %u, tcmpp.h says %u",
+          (unsigned)version, (unsigned)TCMPP_ABI_VERSION);
+    if (version == TCMPP_ABI_VERSION) {
+        printf("ok abi version: %u\n", (unsigned)version);
+    }
+}
+
 int main(void) {
+    check_abi_version();
     check_registry();
     check_replies();
     check_numbers();
