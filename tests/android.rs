@@ -10,10 +10,14 @@
 
 #[path = "android/jvm.rs"]
 mod jvm;
+#[path = "android/proguard.rs"]
+mod proguard;
 
+use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use tcmpp_ffi::android::JsPlugin;
+use tcmpp_ffi::android::{JAVA_LOOKUPS, JsPlugin, LookupKind, consumer_rules};
 
 /// Every check `BridgeTest.kt` must have passed.
 const CHECKS: &[&str] = &[
@@ -78,23 +82,40 @@ const CHECKS: &[&str] = &[
     "all checks passed",
 ];
 
+/// The tools and the compiled classes, shared by the tests of this file (compiled once).
+fn compiled() -> Option<&'static (jvm::Tools, Vec<PathBuf>)> {
+    static COMPILED: OnceLock<Option<(jvm::Tools, Vec<PathBuf>)>> = OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            let tools = jvm::Tools::find_or_install()?;
+            let registry =
+                tcmpp_android_host::build_registry().expect("the test host's registry builds");
+            let plugin = JsPlugin::new(&registry)
+                .package("rs.tcmpp.generated")
+                .class_name("RustApis")
+                .to_string();
+            let classes = tools.compile("bridge-test", &plugin);
+            Some((tools, classes))
+        })
+        .as_ref()
+}
+
 #[test]
 fn the_kotlin_bridge_on_a_real_jvm() {
-    let Some(tools) = jvm::Tools::find_or_install() else {
+    let Some((tools, classes)) = compiled() else {
         return;
     };
-    let registry = tcmpp_android_host::build_registry().expect("the test host's registry builds");
-    let plugin = JsPlugin::new(&registry)
-        .package("rs.tcmpp.generated")
-        .class_name("RustApis")
-        .to_string();
-    let classes = tools.compile("bridge-test", &plugin);
     let run = tools.run(
-        &classes,
+        classes,
         "rs.tcmpp.test.BridgeTestKt",
         &[jvm::native_library().as_os_str(), "100000".as_ref()],
         Duration::from_secs(240),
     );
+    bridge_test_passed(&run);
+}
+
+/// What a run of `BridgeTest.kt` must have printed, and not.
+fn bridge_test_passed(run: &jvm::Run) {
     for check in CHECKS {
         assert!(
             run.stdout.contains(check),
@@ -140,4 +161,184 @@ fn the_generated_plugin_routes_every_api_by_its_kind() {
     assert!(legacy.contains(
         "TcmppBridge.dispatchSync(req.event, req.jsonParams, caller(), TcmppRendering.BARE, true)"
     ));
+}
+
+#[test]
+fn the_shipped_keep_rules_are_written_from_the_lookup_table() {
+    let path = jvm::workspace().join("tcmpp-ffi/android/consumer-rules.pro");
+    // TCMPP_BLESS=1 rewrites the file from the table (after a look-up was added).
+    if std::env::var_os("TCMPP_BLESS").is_some() {
+        std::fs::write(&path, consumer_rules()).expect("consumer-rules.pro can be written");
+    }
+    let shipped = std::fs::read_to_string(&path).expect("the module ships consumer-rules.pro");
+    assert_eq!(
+        shipped,
+        consumer_rules(),
+        "tcmpp-ffi/android/consumer-rules.pro is not what tcmpp_ffi::android::consumer_rules() writes"
+    );
+}
+
+/// Every string the bridge's Rust side hands to JNI as a name or signature is an entry of the
+/// table the keep rules are written from: a look-up added without one fails here.
+#[test]
+fn every_jni_lookup_of_the_bridge_is_in_the_table() {
+    let dir = jvm::workspace().join("tcmpp-ffi/src/android");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("the bridge's sources are readable") {
+        let path = entry.expect("readable").path();
+        let text = std::fs::read_to_string(&path).expect("readable");
+        for (macro_name, is_name) in [("jni_str!(\"", true), ("jni_sig!(\"", false)] {
+            for (at, _) in text.match_indices(macro_name) {
+                let literal = &text[at + macro_name.len()..];
+                let literal = &literal[..literal.find('"').expect("a closed literal")];
+                // The name runtime workers attach to the JVM with: not a look-up.
+                if literal == "tcmpp-worker" {
+                    continue;
+                }
+                let listed = JAVA_LOOKUPS.iter().any(|lookup| {
+                    if is_name {
+                        lookup.name == literal
+                    } else {
+                        lookup.descriptor == literal
+                    }
+                });
+                assert!(
+                    listed,
+                    "{}: `{literal}` is looked up by JNI but not listed in tcmpp_ffi::android::JAVA_LOOKUPS, \
+                     so the shipped keep rules do not keep it",
+                    path.display()
+                );
+                seen += 1;
+            }
+        }
+        // Look-ups that take a name some other way (a `&str` converted at run time).
+        for call in [
+            "find_class(",
+            "get_method_id(",
+            "get_static_method_id(",
+            "get_field_id(",
+            "new_object(",
+            "call_static_method(",
+        ] {
+            assert!(
+                !text.contains(call),
+                "{}: `{call}` finds a Java member by name: list it in JAVA_LOOKUPS and use jni_str!",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        seen >= 4,
+        "the scan found {seen} look-ups: it no longer reads the bridge"
+    );
+}
+
+/// The native methods the library exports are the table's: the JVM binds each by name.
+#[test]
+fn the_exported_native_methods_are_the_tables() {
+    let library = jvm::native_library();
+    let Ok(output) = std::process::Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(&library)
+        .output()
+    else {
+        assert!(
+            !std::env::var("CI").is_ok_and(|ci| ci == "true" || ci == "1"),
+            "nm is missing (CI=true: not skipped)"
+        );
+        println!("skipping: no nm");
+        return;
+    };
+    let symbols = String::from_utf8_lossy(&output.stdout);
+    let mut exported: Vec<String> = symbols
+        .lines()
+        .filter_map(|line| line.split_whitespace().last())
+        .filter_map(|symbol| symbol.strip_prefix("Java_"))
+        .map(|symbol| symbol.replace('_', "."))
+        .collect();
+    exported.sort();
+    let mut listed: Vec<String> = JAVA_LOOKUPS
+        .iter()
+        .filter(|lookup| lookup.kind == LookupKind::Native)
+        .map(|lookup| format!("{}.{}", lookup.class, lookup.name))
+        .collect();
+    listed.sort();
+    assert_eq!(exported, listed);
+}
+
+/// A release build: the bridge and `BridgeTest.kt` shrunk by ProGuard under Android's default
+/// rules plus the shipped ones keep every looked-up member by name, and the shrunk jar passes
+/// every check of the plain one, the 100,000 calls from 8 threads under `-Xcheck:jni` included.
+/// Without the shipped rules the same shrinking loses the listener's callbacks.
+#[test]
+fn a_release_build_shrunk_with_the_shipped_rules_keeps_every_reply() {
+    let Some((tools, classes)) = compiled() else {
+        return;
+    };
+    let Some(proguard_jar) = proguard::proguard_jar() else {
+        jvm::missing_tool(
+            "ProGuard: Debian's libproguard-java could not be had (apt-get download libproguard-java)",
+        );
+        return;
+    };
+    let shrinker = proguard::Shrinker::new(tools, proguard_jar);
+    let (program, stand_ins) = jvm::Tools::compiled_dirs(classes);
+    let mut libraries = vec![stand_ins.to_path_buf()];
+    libraries.extend(tools.library_jars());
+    let main = "rs.tcmpp.test.BridgeTestKt";
+
+    // Without the shipped rules: Android's defaults alone lose what only native code calls.
+    let bare = shrinker.shrink("without-rules", program, &libraries, main, false);
+    let check = shrinker.check(&bare.jar, &libraries);
+    let said = String::from_utf8_lossy(&check.stdout).into_owned()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert!(
+        !check.status.success()
+            && said.contains("MISSING callback rs.tcmpp.android.NativeListener.onReply"),
+        "without the shipped rules ProGuard was expected to drop onReply:\n{said}"
+    );
+
+    let shrunk = shrinker.shrink("with-rules", program, &libraries, main, true);
+    let check = shrinker.check(&shrunk.jar, &libraries);
+    let said = String::from_utf8_lossy(&check.stdout).into_owned()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert!(
+        check.status.success(),
+        "a looked-up member is missing from the shrunk jar:\n{said}"
+    );
+    for lookup in JAVA_LOOKUPS {
+        assert!(
+            said.contains(&format!(
+                "found {}",
+                match lookup.kind {
+                    LookupKind::Native => "native",
+                    LookupKind::Callback => "callback",
+                }
+            )),
+            "{said}"
+        );
+    }
+    // The shrunk app really is shrunk and obfuscated: the bridge's private listener class is
+    // renamed.
+    let listing = std::fs::read(&shrunk.jar).expect("the shrunk jar is readable");
+    assert!(
+        !contains(&listing, b"rs/tcmpp/android/TcmppBridge$Listener"),
+        "ProGuard did not obfuscate: the test would not show what a release build does"
+    );
+
+    let mut class_path = vec![shrunk.jar.clone()];
+    class_path.extend(libraries);
+    let run = tools.run(
+        &class_path,
+        main,
+        &[jvm::native_library().as_os_str(), "100000".as_ref()],
+        Duration::from_secs(240),
+    );
+    bridge_test_passed(&run);
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }

@@ -7,12 +7,26 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use jni::objects::{JObject, JValue};
 use jni::refs::Global;
+use jni::signature::MethodSignature;
+use jni::strings::JNIStr;
 use jni::vm::{AttachConfig, JavaVM};
 use jni::{DEFAULT_LOCAL_FRAME_CAPACITY, Env, jni_sig, jni_str};
 use tcmpp_core::{ProgressEvent, ProgressSink};
 
 use crate::answer::Answer;
 use crate::host::ReplyTarget;
+
+/// [`lookups::ON_REPLY`](super::lookups::ON_REPLY) as JNI takes it. Every name native code finds
+/// is an entry of [`JAVA_LOOKUPS`](super::lookups::JAVA_LOOKUPS), which the shipped keep rules
+/// are written from: the unit test below holds these equal, and `tests/android.rs` fails on a
+/// `jni_str!`/`jni_sig!` in this crate that the table does not list.
+const ON_REPLY: (&JNIStr, MethodSignature<'static, 'static>) =
+    (jni_str!("onReply"), jni_sig!("(ILjava/lang/String;)V"));
+/// [`lookups::ON_PROGRESS`](super::lookups::ON_PROGRESS) as JNI takes it.
+const ON_PROGRESS: (&JNIStr, MethodSignature<'static, 'static>) = (
+    jni_str!("onProgress"),
+    jni_sig!("(Ljava/lang/String;Ljava/lang/String;)V"),
+);
 
 /// How many listeners are held now: every global reference this layer makes, counted so that
 /// a leak shows (`TcmppBridge.heldListeners()`).
@@ -94,8 +108,8 @@ impl ReplyTarget for KotlinReply {
             let text = env.new_string(&answer.text)?;
             env.call_method(
                 listener,
-                jni_str!("onReply"),
-                jni_sig!("(ILjava/lang/String;)V"),
+                ON_REPLY.0,
+                ON_REPLY.1,
                 &[JValue::Int(answer.status), JValue::Object(&text)],
             )?;
             Ok(())
@@ -116,11 +130,27 @@ impl ProgressSink for KotlinProgress {
             let payload = env.new_string(event.payload_json())?;
             env.call_method(
                 listener,
-                jni_str!("onProgress"),
-                jni_sig!("(Ljava/lang/String;Ljava/lang/String;)V"),
+                ON_PROGRESS.0,
+                ON_PROGRESS.1,
                 &[JValue::Object(&state_event), JValue::Object(&payload)],
             )?;
             Ok(())
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lookups;
+
+    #[test]
+    fn the_callbacks_are_the_lookup_table_entries() {
+        for ((name, signature), lookup) in [
+            (super::ON_REPLY, lookups::ON_REPLY),
+            (super::ON_PROGRESS, lookups::ON_PROGRESS),
+        ] {
+            assert_eq!(name.to_str(), lookup.name);
+            assert_eq!(signature.sig().to_str(), lookup.descriptor);
+        }
     }
 }

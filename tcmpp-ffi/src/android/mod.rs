@@ -43,10 +43,12 @@ mod calls;
 mod export;
 #[cfg(feature = "jni")]
 mod listener;
+mod lookups;
 #[cfg(feature = "jni")]
 pub(crate) mod natives;
 mod plugin;
 #[cfg(feature = "jni")]
 mod strings;
 
+pub use lookups::{JAVA_LOOKUPS, JavaLookup, LookupKind, consumer_rules};
 pub use plugin::JsPlugin;
