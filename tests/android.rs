@@ -73,7 +73,12 @@ const CHECKS: &[&str] = &[
     "ok withTimeout drops the handler's future",
     "ok plugin: sendState, then ok",
     "ok plugin: fail",
-    "ok plugin: okSync with the caller from mMiniAppInfo",
+    "ok plugin: okSync with the caller from mMiniAppContext.getMiniAppInfo()",
+    "ok plugin: the page sees errCode and the fail body:",
+    "ok plugin: a cancel reaches the page as :cancel",
+    "ok plugin: the caller is every MiniAppInfo field and the web view:",
+    "ok plugin: the API name the SDK routed by is passed",
+    "ok plugin: onDestroy cancels the calls still running",
     "ok plugin: failSync, and req.jsonParams never names the caller",
     "ok concurrency: 100000 calls from 8 threads, each answered exactly once",
     "ok no global reference leaked: 0 held, 1000 watched listeners collected",
@@ -93,6 +98,7 @@ fn compiled() -> Option<&'static (jvm::Tools, Vec<PathBuf>)> {
             let plugin = JsPlugin::new(&registry)
                 .package("rs.tcmpp.generated")
                 .class_name("RustApis")
+                .web_view_id("req.webViewId")
                 .to_string();
             let classes = tools.compile("bridge-test", &plugin);
             Some((tools, classes))
@@ -150,16 +156,22 @@ fn the_generated_plugin_routes_every_api_by_its_kind() {
     let source = JsPlugin::new(&registry).to_string();
     assert!(source.contains("package rs.tcmpp.generated"));
     assert!(source.contains(
-        "@JsEvent(\"aCancel\", \"aEcho\", \"aFail\", \"aProgress\", \"aSlow\", \"aSubscribe\", \"aYield\", \"myApiName\")\n    fun dispatch(req: RequestEvent)"
+        "@JsEvent(\"aCaller\", \"aCancel\", \"aEcho\", \"aFail\", \"aProgress\", \"aSlow\", \"aSubscribe\", \"aYield\", \"myApiName\", \"requestPay\")\n    fun dispatch(req: RequestEvent)"
     ), "{source}");
     assert!(source.contains(
         "@JsEvent(\"aFailSync\", \"aPanic\", \"aPing\", \"aSlowDropped\", \"aWallet\", \"aWho\", \"transfer\")\n    fun dispatchSync(req: RequestEvent): String"
     ), "{source}");
-    assert!(source.contains("TcmppBridge.dispatch(\n            null,"));
+    // The name the SDK routed by is passed, whatever the SDK generation.
+    assert!(source.contains("TcmppBridge.dispatch(\n            req.event,"));
+    assert!(source.contains("val webViewId: Long? = null\n"), "{source}");
+    let with_web_view = JsPlugin::new(&registry)
+        .web_view_id("req.webViewId")
+        .to_string();
+    assert!(with_web_view.contains("val webViewId: Long? = (req.webViewId)?.toLong()\n"));
     let legacy = JsPlugin::new(&registry).legacy_sdk(true).to_string();
     assert!(legacy.contains("TcmppBridge.dispatch(\n            req.event,"));
     assert!(legacy.contains(
-        "TcmppBridge.dispatchSync(req.event, req.jsonParams, caller(), TcmppRendering.BARE, true)"
+        "TcmppBridge.dispatchSync(req.event, req.jsonParams, caller(req), TcmppRendering.BARE, true)"
     ));
 }
 

@@ -234,3 +234,31 @@ pub fn a_who(
 pub fn transfer(app: AppInfo) -> Value {
     json!({ "transferredBy": app.app_id })
 }
+
+/// What a declined payment's fail body carries, as Luffa's `{status: -1, uuid}` does.
+#[derive(Serialize)]
+pub struct Declined {
+    /// `-1`: declined.
+    pub status: i32,
+    /// The payment's id.
+    pub uuid: &'static str,
+}
+
+/// A payment the user declines: a fail reply with a code and a body, answered from a runtime
+/// worker (the generated plugin's asynchronous path).
+#[mini_api("requestPay")]
+pub async fn request_pay() -> Result<(), ApiError> {
+    tokio::task::yield_now().await;
+    Err(ApiError::new("declined")
+        .with_code(1001)
+        .with_body(Declined {
+            status: -1,
+            uuid: "u2",
+        }))
+}
+
+/// The caller as the handler sees it, every field: what the generated plugin states.
+#[mini_api("aCaller")]
+pub async fn a_caller(app: AppInfo, web_view: WebViewId, api: tcmpp_core::ApiName) -> Value {
+    json!({ "app": app, "webviewId": web_view.0, "api": api.0 })
+}
