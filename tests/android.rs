@@ -46,6 +46,8 @@ const CHECKS: &[&str] = &[
     "ok sync call to an async API:",
     "ok sync cancel:",
     "ok sync panic:",
+    "ok sync call to an async API that sleeps on a Tokio timer:",
+    "ok sync call to an async API that spawns a Tokio task: {\"spawned\":true}",
     "ok sync legacy:",
     "ok stated caller:",
     "ok stated caller (sync): {\"transferredBy\":\"wx_wallet\"}",
@@ -156,10 +158,10 @@ fn the_generated_plugin_routes_every_api_by_its_kind() {
     let source = JsPlugin::new(&registry).to_string();
     assert!(source.contains("package rs.tcmpp.generated"));
     assert!(source.contains(
-        "@JsEvent(\"aCaller\", \"aCancel\", \"aEcho\", \"aFail\", \"aProgress\", \"aSlow\", \"aSubscribe\", \"aYield\", \"myApiName\", \"requestPay\")\n    fun dispatch(req: RequestEvent)"
+        "@JsEvent(\"aCaller\", \"aCancel\", \"aEcho\", \"aFail\", \"aProgress\", \"aSleepy\", \"aSlow\", \"aSpawns\", \"aSubscribe\", \"aYield\", \"myApiName\", \"requestPay\")\n    fun dispatch(req: RequestEvent)"
     ), "{source}");
     assert!(source.contains(
-        "@JsEvent(\"aFailSync\", \"aPanic\", \"aPing\", \"aSlowDropped\", \"aWallet\", \"aWho\", \"transfer\")\n    fun dispatchSync(req: RequestEvent): String"
+        "@JsEvent(\"aFailSync\", \"aPanic\", \"aPing\", \"aSlowDropped\", \"aSpawnedRan\", \"aWallet\", \"aWho\", \"transfer\")\n    fun dispatchSync(req: RequestEvent): String"
     ), "{source}");
     // The name the SDK routed by is passed, whatever the SDK generation.
     assert!(source.contains("TcmppBridge.dispatch(\n            req.event,"));
@@ -353,4 +355,53 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack
         .windows(needle.len())
         .any(|window| window == needle)
+}
+
+/// `now_or_fail()` with no runtime entered: a handler that needs Tokio on its first poll is
+/// answered as not synchronous, not as a panicked handler; with a runtime entered, its timers
+/// and `spawn` work.
+#[test]
+fn now_or_fail_answers_tokio_handlers_with_or_without_a_runtime() {
+    use tcmpp_core::ReplyKind;
+    let registry = tcmpp_android_host::build_registry().expect("the test host's registry builds");
+    let now = |api: &str| {
+        registry
+            .call(&format!(r#"{{"api_name":"{api}","data":{{}}}}"#))
+            .reply()
+            .now_or_fail()
+    };
+    for api in ["aSleepy", "aSpawns"] {
+        let reply = now(api);
+        let failure = reply
+            .failure()
+            .unwrap_or_else(|| panic!("{api}: {reply:?}"));
+        assert!(
+            failure
+                .message()
+                .starts_with("this API is asynchronous and did not answer at once"),
+            "{api} without a runtime: {reply:?}"
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime starts");
+    let _entered = runtime.enter();
+    let slept = now("aSleepy");
+    assert!(
+        slept
+            .failure()
+            .is_some_and(|failure| failure.message().starts_with("this API is asynchronous")),
+        "{slept:?}"
+    );
+    let ran = || now("aSpawnedRan").result().expect("a plain fn answers")["ran"].as_u64();
+    let before = ran();
+    let spawned = now("aSpawns");
+    assert_eq!(spawned.kind(), ReplyKind::Success, "{spawned:?}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while ran() == before && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(ran() > before, "the task aSpawns spawned never ran");
 }

@@ -136,6 +136,13 @@ fun syncCalls() {
     expectPrefix("sync call to an async API", TcmppBridge.dispatchSync(null, unified("aYield", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aYield:fail this API is asynchronous and did not answer at once""")
     expect("sync cancel", TcmppBridge.dispatchSync(null, unified("aCancel", "{}")), TcmppStatus.CANCEL, "{}")
     expectPrefix("sync panic", TcmppBridge.dispatchSync(null, unified("aPanic", "{}")), TcmppStatus.FAIL, """{"message":""")
+    // Tokio in the first poll of a synchronous call: timers and spawn work (the poll runs inside
+    // the runtime); a handler that waits on a timer is answered as not synchronous.
+    expectPrefix("sync call to an async API that sleeps on a Tokio timer", TcmppBridge.dispatchSync(null, unified("aSleepy", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aSleepy:fail this API is asynchronous and did not answer at once""")
+    val ran = { JSONObject(TcmppBridge.dispatchSync(null, unified("aSpawnedRan", "{}")).json).getLong("ran") }
+    val before = ran()
+    expect("sync call to an async API that spawns a Tokio task", TcmppBridge.dispatchSync(null, unified("aSpawns", "{}")), TcmppStatus.SUCCESS, """{"spawned":true}""")
+    check(eventually(10) { ran() > before }) { "the task aSpawns spawned never ran" }
     expect("sync legacy", TcmppBridge.dispatchSync("aPing", "{}", legacy = true), TcmppStatus.SUCCESS, """{"pong":"android-host"}""")
 }
 

@@ -262,3 +262,30 @@ pub async fn request_pay() -> Result<(), ApiError> {
 pub async fn a_caller(app: AppInfo, web_view: WebViewId, api: tcmpp_core::ApiName) -> Value {
     json!({ "app": app, "webviewId": web_view.0, "api": api.0 })
 }
+
+/// Waits for a Tokio timer before it answers: a synchronous call cannot wait for it, and says
+/// so, whether or not a runtime is there for its first poll.
+#[mini_api("aSleepy")]
+pub async fn a_sleepy() -> Value {
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    json!({ "slept": true })
+}
+
+/// How many tasks `aSpawns` spawned have run.
+static SPAWNED_RAN: AtomicU64 = AtomicU64::new(0);
+
+/// Spawns a Tokio task and answers at once: a synchronous call works where the first poll runs
+/// inside a runtime, and the task runs there.
+#[mini_api("aSpawns")]
+pub async fn a_spawns() -> Value {
+    drop(tokio::spawn(async {
+        SPAWNED_RAN.fetch_add(1, Ordering::SeqCst);
+    }));
+    json!({ "spawned": true })
+}
+
+/// How many tasks `aSpawns` spawned have run.
+#[mini_api("aSpawnedRan")]
+pub fn a_spawned_ran() -> Value {
+    json!({ "ran": SPAWNED_RAN.load(Ordering::SeqCst) })
+}
