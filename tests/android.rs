@@ -21,6 +21,7 @@ use tcmpp_ffi::android::{JAVA_LOOKUPS, JsPlugin, LookupKind, consumer_rules};
 
 /// Every check `BridgeTest.kt` must have passed.
 const CHECKS: &[&str] = &[
+    "ok Java call sites: catch (TcmppBuildException e), dispatch with a lambda, dispatchSync: SUCCESS {\"n\":9}, SUCCESS {\"pong\":\"android-host\"}",
     "ok apis:",
     "ok custom config",
     "ok success, callback: {\"n\":7,\"errMsg\":\"aEcho:ok\"}",
@@ -147,6 +148,27 @@ fn bridge_test_passed(run: &jvm::Run) {
         !run.stdout.contains("WARNING in native method")
             && !run.stderr.contains("WARNING in native method"),
         "-Xcheck:jni found misuse:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+/// A JVM whose main thread ends without `shutdown()` exits: the runtime's workers, which answered
+/// it, are daemon threads. (`run` fails the test if the JVM does not end in time.)
+#[test]
+fn a_jvm_exits_without_shutdown() {
+    let Some((tools, classes)) = compiled() else {
+        return;
+    };
+    let run = tools.run(
+        classes,
+        "rs.tcmpp.test.ExitTestKt",
+        &[jvm::native_library().as_os_str()],
+        Duration::from_secs(60),
+    );
+    assert!(
+        run.stdout.contains("ok workers attached as daemons:"),
+        "{}\n{}",
         run.stdout,
         run.stderr
     );

@@ -90,6 +90,9 @@ fun checks(args: Array<String>) {
     check((0 until extApi.length()).count { extApi.getJSONObject(it).getString("name") == "aWallet" } == 1) { "config: $config" }
     println("ok multiplexed in apis and config")
 
+    val java = JavaCallSites.run()
+    check(java == "SUCCESS {\"n\":9}, SUCCESS {\"pong\":\"android-host\"}") { "Java call sites: $java" }
+    println("ok Java call sites: catch (TcmppBuildException e), dispatch with a lambda, dispatchSync: $java")
     runBlocking { outcomes() }
     syncCalls()
     runBlocking { callers() }
@@ -186,7 +189,7 @@ fun badInput() {
     expectPrefix("null paramsJson", TcmppBridge.dispatchSync("aPing", null, rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aPing:fail invalid call: paramsJson is null""")
     val latch = CountDownLatch(1)
     var asyncNull: TcmppReply? = null
-    TcmppBridge.dispatch(null, null, null, { reply -> asyncNull = reply; latch.countDown() })
+    TcmppBridge.dispatch(null, null, null) { reply -> asyncNull = reply; latch.countDown() }
     latch.await(10, TimeUnit.SECONDS)
     expectPrefix("null paramsJson, async", asyncNull!!, TcmppStatus.FAIL, """{"message":"invalid call: paramsJson is null""")
     val lone = "\uD800"
@@ -200,11 +203,11 @@ fun badInput() {
 fun throwingListener() {
     // The listener throws, on the calling thread and on a worker: each exception is printed
     // and stops there; the process and the other calls go on.
-    TcmppBridge.dispatch(null, unified("aPing", "{}"), null, { throw IllegalStateException("listener boom on the calling thread") })
-    TcmppBridge.dispatch(null, unified("aEcho", """{"n":200}"""), null, { throw IllegalStateException("listener boom on a worker") })
+    TcmppBridge.dispatch(null, unified("aPing", "{}"), null) { throw IllegalStateException("listener boom on the calling thread") }
+    TcmppBridge.dispatch(null, unified("aEcho", """{"n":200}"""), null) { throw IllegalStateException("listener boom on a worker") }
     val after = CountDownLatch(2)
-    TcmppBridge.dispatch(null, unified("aPing", "{}"), null, { after.countDown() })
-    TcmppBridge.dispatch(null, unified("aEcho", """{"n":300}"""), null, { after.countDown() })
+    TcmppBridge.dispatch(null, unified("aPing", "{}"), null) { after.countDown() }
+    TcmppBridge.dispatch(null, unified("aEcho", """{"n":300}"""), null) { after.countDown() }
     check(after.await(10, TimeUnit.SECONDS)) { "replies after a throwing listener" }
     check(eventually(10) { TcmppBridge.heldListeners() == 0L }) { "listeners held after throwing: ${TcmppBridge.heldListeners()}" }
     println("ok a throwing listener: other replies arrive")
@@ -221,7 +224,7 @@ suspend fun cancellation() {
     check(eventually(10) { dropped() == """{"dropped":1}""" }) { "the cancelled coroutine's future was not dropped: ${dropped()}" }
     println("ok coroutine cancellation drops the handler's future")
     val reply = CompletableDeferred<TcmppReply>()
-    val pending = TcmppBridge.dispatch(null, unified("aSlow", "{}"), null, { reply.complete(it) }, rendering = CALLBACK)
+    val pending = TcmppBridge.dispatch(null, unified("aSlow", "{}"), null, CALLBACK) { reply.complete(it) }
     pending.cancel()
     expect("a cancelled callback call gets a cancel reply", withTimeout(10_000) { reply.await() }, TcmppStatus.CANCEL, """{"errMsg":"aSlow:cancel"}""")
     pending.cancel() // Answered already: nothing happens.
@@ -365,7 +368,7 @@ fun stress(calls: Int) {
                     done.countDown()
                 }
                 if (n % 100 == 0) watched.add(WeakReference(listener))
-                TcmppBridge.dispatch(null, "{\"api_name\":\"aEcho\",\"data\":{\"n\":$n}}", null, listener)
+                TcmppBridge.dispatch(null, "{\"api_name\":\"aEcho\",\"data\":{\"n\":$n}}", null, onReply = listener)
             }
         }.apply { start() }
     }
@@ -390,7 +393,7 @@ fun leaks() {
     println("ok no thread left attached: 0 attached, no tcmpp thread in the JVM")
     // A call after the shutdown starts a new runtime.
     val after = CountDownLatch(1)
-    TcmppBridge.dispatch(null, unified("aEcho", """{"n":400}"""), null, { after.countDown() })
+    TcmppBridge.dispatch(null, unified("aEcho", """{"n":400}"""), null) { after.countDown() }
     check(after.await(10, TimeUnit.SECONDS)) { "no reply after a shutdown" }
     check(TcmppBridge.shutdown() && eventually(10) { TcmppBridge.attachedThreads() == 0L && TcmppBridge.heldListeners() == 0L }) { "second shutdown" }
     println("ok the runtime restarts after a shutdown, and stops again")

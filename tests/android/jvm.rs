@@ -119,12 +119,17 @@ impl Tools {
         let mut kotlin = kotlin_sources(&workspace().join("tcmpp-ffi/android/src"), "kt");
         kotlin.extend(kotlin_sources(&tests, "kt"));
         kotlin.push(plugin_file);
+        // Java programs of the test, which kotlinc reads (the Kotlin calls them) and javac
+        // compiles against the Kotlin classes.
+        let java = kotlin_sources(&tests.join("java"), "java");
 
         let stamp = out.join("stamp");
-        let fingerprint = fingerprint(stand_ins.iter().chain(&kotlin));
+        let fingerprint = fingerprint(stand_ins.iter().chain(&kotlin).chain(&java));
         let stand_in_classes = out.join("standins");
         let classes = out.join("classes");
         if std::fs::read_to_string(&stamp).ok().as_deref() != Some(fingerprint.as_str()) {
+            // A compilation that fails half-way must not leave a stamp that vouches for it.
+            let _ = std::fs::remove_file(&stamp);
             let _ = std::fs::remove_dir_all(&stand_in_classes);
             let _ = std::fs::remove_dir_all(&classes);
             let started = Instant::now();
@@ -151,9 +156,26 @@ impl Tools {
                     std::iter::once(stand_in_classes.clone()).chain(self.library_jars()),
                 ))
                 .args(&kotlin)
+                .args(&java)
                 // kotlinc starts a JVM of its own: keep it small beside cargo's jobs.
                 .env("JAVA_OPTS", "-Xmx1g -XX:TieredStopAtLevel=1");
             run(&mut kotlinc, Duration::from_secs(420), "kotlinc");
+            let mut javac = Command::new(&self.javac);
+            javac
+                .args(["--release", "8", "-nowarn", "-d"])
+                .arg(&classes)
+                .arg("-cp")
+                .arg(class_path(
+                    [classes.clone(), stand_in_classes.clone()]
+                        .into_iter()
+                        .chain(self.library_jars()),
+                ))
+                .args(&java);
+            run(
+                &mut javac,
+                Duration::from_secs(120),
+                "javac (the Java programs)",
+            );
             println!("compiled the Kotlin sources in {:?}", started.elapsed());
             std::fs::write(&stamp, fingerprint).expect("the stamp can be written");
         }

@@ -66,8 +66,10 @@ impl Listener {
             // No JVM: nobody to answer. Not reachable once a native method has run.
             return;
         };
-        // A thread attached here is named after the runtime's workers, so that it can be told
-        // apart in the JVM; a JVM thread is attached already, and keeps its name.
+        // A runtime worker attaches as a daemon, named after the runtime's workers so that it
+        // can be told apart in the JVM; a JVM thread is attached already, and keeps its name.
+        // Should the daemon attachment fail, the `jni` crate attaches the thread as usual.
+        super::daemon::attach(&vm);
         let config = || AttachConfig::default().thread_name(jni_str!("tcmpp-worker"));
         let capacity = Some(DEFAULT_LOCAL_FRAME_CAPACITY);
         let attached = vm.attach_current_thread_with_config(

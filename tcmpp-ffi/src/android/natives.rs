@@ -13,7 +13,7 @@ use jni::{Env, EnvUnowned};
 use tcmpp_core::HandlerKind;
 
 use super::listener::{self, KotlinProgress, KotlinReply, Listener};
-use super::{calls, strings};
+use super::{calls, daemon, strings};
 use crate::entry::{answer_now, run};
 use crate::host::Replier;
 use crate::prepare::{CallArgs, dispatch_args};
@@ -202,11 +202,13 @@ pub fn held_listeners(mut env: EnvUnowned<'_>, _class: JClass<'_>) -> jlong {
         .resolve::<ThrowRuntimeExAndDefault>()
 }
 
-/// `TcmppNative.attachedThreads()`: the threads the `jni` crate attached and has not detached.
+/// `TcmppNative.attachedThreads()`: the threads attached here (daemon workers) or by the `jni`
+/// crate, and not yet detached.
 pub fn attached_threads(mut env: EnvUnowned<'_>, _class: JClass<'_>) -> jlong {
     env.with_env(|_| -> jni::errors::Result<jlong> {
         let attached = JavaVM::singleton()?.threads_attached();
-        Ok(jlong::try_from(attached).unwrap_or(jlong::MAX))
+        let attached = jlong::try_from(attached).unwrap_or(jlong::MAX);
+        Ok(attached.saturating_add(daemon::attached()))
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }

@@ -169,15 +169,14 @@ class {class} : BaseJsPlugin() {{
             req.event,
             req.jsonParams,
             caller(req),
-            {{ reply ->
-                answered.set(true)
-                pending.remove(key)
-                answer(req, reply)
-            }},
             TcmppRendering.BARE,
             {legacy},
             {{ _, payload -> req.sendState(req, stateObject(payload)) }},
-        )
+        ) {{ reply ->
+            answered.set(true)
+            pending.remove(key)
+            answer(req, reply)
+        }}
         // Answered before dispatch returned (a refused call), or since: nothing to cancel.
         pending[key] = call
         if (answered.get()) pending.remove(key)
