@@ -427,3 +427,110 @@ fn now_or_fail_answers_tokio_handlers_with_or_without_a_runtime() {
     }
     assert!(ran() > before, "the task aSpawns spawned never ran");
 }
+
+/// An AAR assembled by the module's `assemble-aar.sh` from what builds here has the layout an
+/// app build reads: the manifest, `classes.jar` with the bridge's classes (and nothing of the
+/// test's), the consumer rules as `proguard.txt`, and `jni/<abi>/lib<crate>.so`. The library
+/// here is the host's build standing in for cargo-ndk's (the NDK cannot be fetched here).
+#[test]
+fn the_assembled_aar_has_the_layout_an_app_build_reads() {
+    let Some((tools, classes)) = compiled() else {
+        return;
+    };
+    let (program, _) = jvm::Tools::compiled_dirs(classes);
+    let dir = jvm::deps_dir().join("jvm/aar");
+    let _ = std::fs::remove_dir_all(&dir);
+    let abi = dir.join("jniLibs/x86_64");
+    std::fs::create_dir_all(&abi).expect("the directory can be made");
+    std::fs::copy(jvm::native_library(), abi.join("libtcmpp_android_host.so"))
+        .expect("the library can be copied");
+    let aar = dir.join("tcmpp.aar");
+    let module = jvm::workspace().join("tcmpp-ffi/android");
+    let mut script = std::process::Command::new("sh");
+    script
+        .arg(module.join("assemble-aar.sh"))
+        .arg(program)
+        .arg(dir.join("jniLibs"))
+        .arg(&aar)
+        .env("PATH", path_with_jdk(&tools.java));
+    jvm::run(&mut script, Duration::from_secs(60), "assemble-aar.sh");
+
+    let list = |archive: &std::path::Path| {
+        let output = std::process::Command::new(tools.java.with_file_name("jar"))
+            .arg("tf")
+            .arg(archive)
+            .output()
+            .expect("jar runs");
+        let mut entries: Vec<String> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        entries.sort();
+        entries
+    };
+    let entries = list(&aar);
+    for expected in [
+        "AndroidManifest.xml",
+        "classes.jar",
+        "proguard.txt",
+        "R.txt",
+        "jni/x86_64/libtcmpp_android_host.so",
+    ] {
+        assert!(
+            entries.iter().any(|entry| entry == expected),
+            "{expected} missing: {entries:?}"
+        );
+    }
+    let unpacked = dir.join("unpacked");
+    std::fs::create_dir_all(&unpacked).expect("the directory can be made");
+    let status = std::process::Command::new(tools.java.with_file_name("jar"))
+        .arg("xf")
+        .arg(&aar)
+        .current_dir(&unpacked)
+        .status()
+        .expect("jar runs");
+    assert!(status.success());
+    assert_eq!(
+        std::fs::read_to_string(unpacked.join("proguard.txt")).expect("proguard.txt"),
+        consumer_rules(),
+        "the AAR's proguard.txt is not the shipped consumer rules"
+    );
+    let manifest = std::fs::read_to_string(unpacked.join("AndroidManifest.xml")).expect("manifest");
+    assert!(manifest.contains("<manifest xmlns:android="), "{manifest}");
+    let classes_jar = list(&unpacked.join("classes.jar"));
+    for class in [
+        "rs/tcmpp/android/TcmppBridge.class",
+        "rs/tcmpp/android/TcmppNative.class",
+        "rs/tcmpp/android/NativeListener.class",
+        "rs/tcmpp/android/TcmppCaller.class",
+    ] {
+        assert!(
+            classes_jar.iter().any(|entry| entry == class),
+            "{class} missing: {classes_jar:?}"
+        );
+    }
+    assert!(
+        classes_jar
+            .iter()
+            .all(|entry| entry.starts_with("rs/tcmpp/android/")
+                || entry.starts_with("META-INF/")
+                || entry == "rs/"
+                || entry == "rs/tcmpp/"),
+        "classes.jar holds more than the bridge: {classes_jar:?}"
+    );
+}
+
+/// `PATH` with the JDK's `bin/` first, for the scripts that call `jar`.
+fn path_with_jdk(java: &std::path::Path) -> std::ffi::OsString {
+    let resolved = std::fs::canonicalize(java).unwrap_or_else(|_| java.to_path_buf());
+    let mut paths = vec![
+        resolved
+            .parent()
+            .expect("java is in a directory")
+            .to_path_buf(),
+    ];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(paths).expect("the PATH joins")
+}
