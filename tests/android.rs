@@ -534,3 +534,120 @@ fn path_with_jdk(java: &std::path::Path) -> std::ffi::OsString {
     ));
     std::env::join_paths(paths).expect("the PATH joins")
 }
+
+/// A log sink that keeps every line, for the tests of what the `logcat` feature writes.
+#[derive(Clone, Default)]
+struct Collected(
+    std::sync::Arc<std::sync::Mutex<Vec<(tcmpp_ffi::android::log::Priority, String)>>>,
+);
+
+impl tcmpp_ffi::android::log::LogSink for Collected {
+    fn write(&self, priority: tcmpp_ffi::android::log::Priority, line: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((priority, line.to_owned()));
+    }
+}
+
+impl Collected {
+    fn lines(&self) -> Vec<(tcmpp_ffi::android::log::Priority, String)> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// What goes to logcat: each `tracing` level at Android's priority of the same name, each event
+/// as one line with its message first, and nothing of what the mini program sent.
+#[test]
+fn logcat_lines_are_tracing_events_at_androids_priorities() {
+    use tcmpp_ffi::android::log::{LogcatLayer, Priority};
+    use tracing_subscriber::layer::SubscriberExt as _;
+
+    assert_eq!(Priority::of(&tracing::Level::TRACE), Priority::Verbose);
+    assert_eq!(Priority::of(&tracing::Level::DEBUG), Priority::Debug);
+    assert_eq!(Priority::of(&tracing::Level::INFO), Priority::Info);
+    assert_eq!(Priority::of(&tracing::Level::WARN), Priority::Warn);
+    assert_eq!(Priority::of(&tracing::Level::ERROR), Priority::Error);
+    assert_eq!((Priority::Verbose as i32, Priority::Error as i32), (2, 6));
+
+    let sink = Collected::default();
+    let subscriber = tracing_subscriber::registry().with(LogcatLayer::new(sink.clone()));
+    tracing::subscriber::with_default(subscriber, || {
+        tracing::warn!(api = "aEcho", attempt = 2, "a message");
+        let registry = tcmpp_android_host::build_registry().expect("the registry builds");
+        // Data the handler cannot read, carrying a marker that must not reach a log line.
+        let reply = registry
+            .call(r#"{"api_name":"aEcho","data":{"n":"SECRET-DATA-17"}}"#)
+            .reply()
+            .now_or_fail();
+        assert!(reply.failure().is_some());
+        let panicked = registry
+            .call(r#"{"api_name":"aPanic","data":{}}"#)
+            .reply()
+            .now_or_fail();
+        assert!(panicked.failure().is_some());
+    });
+    let lines = sink.lines();
+    assert_eq!(
+        lines[0],
+        (
+            Priority::Warn,
+            "android: a message api=aEcho attempt=2".to_owned()
+        )
+    );
+    assert!(
+        lines.len() > 1,
+        "the registry's own events were not written: {lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|(_, line)| !line.contains("SECRET-DATA-17")),
+        "a line carries what the mini program sent: {lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(priority, line)| *priority >= Priority::Warn && line.contains("aPanic")),
+        "the handler's panic was not logged as a warning or error: {lines:?}"
+    );
+    // The formatting is the layer's: a line is the event's target, message, then fields.
+    let _ = event_line;
+}
+
+/// The panic hook writes each panic to the log at error priority, then runs the hook that was
+/// there before.
+#[test]
+fn logcat_panic_hook_writes_the_panic_and_chains() {
+    use tcmpp_ffi::android::log::{Priority, install_panic_hook};
+
+    let sink = Collected::default();
+    let before = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = before.clone();
+    std::panic::set_hook(Box::new(move |_| {
+        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }));
+    install_panic_hook(sink.clone());
+    let line = line!() + 1;
+    let caught = std::panic::catch_unwind(|| panic!("boom {}", 7));
+    // Back to the standard hook for the other tests.
+    drop(std::panic::take_hook());
+    assert!(caught.is_err());
+    let expected = format!("panicked at tests/android.rs:{line}:");
+    assert!(
+        sink.lines()
+            .iter()
+            .any(|(priority, text)| *priority == Priority::Error
+                && text.starts_with(&expected)
+                && text.ends_with(": boom 7")),
+        "{:?}",
+        sink.lines()
+    );
+    assert!(
+        before.load(std::sync::atomic::Ordering::SeqCst) >= 1,
+        "the previous hook did not run"
+    );
+}

@@ -89,7 +89,11 @@ impl Listener {
         if let Err(error) = attached {
             // The listener threw (described above) or the JVM refused: the reply is lost to
             // this listener only, and the reason goes where the JVM prints.
-            eprintln!("tcmpp: the Kotlin {what} listener failed: {error}");
+            let line = format!("the Kotlin {what} listener failed: {error}");
+            #[cfg(feature = "logcat")]
+            super::log::report(super::log::Priority::Warn, &line);
+            #[cfg(not(feature = "logcat"))]
+            eprintln!("tcmpp: {line}");
         }
     }
 }

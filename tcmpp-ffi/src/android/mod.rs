@@ -45,6 +45,8 @@ mod daemon;
 mod export;
 #[cfg(feature = "jni")]
 mod listener;
+#[cfg(feature = "logcat")]
+pub mod log;
 mod lookups;
 #[cfg(feature = "jni")]
 pub(crate) mod natives;

@@ -30,6 +30,8 @@ pub fn init(
     _class: JClass<'_>,
 ) -> jobjectArray {
     env.with_env(|env| -> jni::errors::Result<jobjectArray> {
+        #[cfg(feature = "logcat")]
+        super::log::install();
         match registry() {
             Ok(_) => Ok(std::ptr::null_mut()),
             Err(failure) => {
@@ -139,6 +141,8 @@ pub fn dispatch<'local>(
     listener: JObject<'local>,
 ) -> jlong {
     env.with_env(|env| -> jni::errors::Result<jlong> {
+        #[cfg(feature = "logcat")]
+        super::log::install();
         let read = ReadCall::new(env, &call);
         let listener = Listener::hold(env, &listener)?;
         let replier = Replier::new(KotlinReply(listener.clone()), read.flags);
@@ -174,6 +178,8 @@ pub fn dispatch_sync<'local>(
     call: JavaCall<'_, 'local>,
 ) -> jstring {
     env.with_env(|env| -> jni::errors::Result<jstring> {
+        #[cfg(feature = "logcat")]
+        super::log::install();
         let read = ReadCall::new(env, &call);
         let answer = answer_now(read.flags, || {
             dispatch_args(registry, read.args(), None::<KotlinProgress>)
