@@ -1,6 +1,7 @@
 // The Android side of tcmpp-ffi's `jni` feature: a Kotlin entry to the Rust handlers of the
-// library built with `tcmpp_ffi::export_jni!()`. Copy this directory into the app (or an AAR)
-// unchanged: the native methods are bound to these class names.
+// library built with `tcmpp_ffi::export_jni!()`. Use the module (tcmpp-ffi/android) or copy
+// this directory unchanged, with consumer-rules.pro: the native methods are bound to these class
+// names, and native code calls NativeListener's methods by name.
 package rs.tcmpp.android
 
 import kotlinx.coroutines.suspendCancellableCoroutine
@@ -10,7 +11,8 @@ import kotlin.coroutines.resume
  * Forwards a mini program's custom API calls to the Rust handlers (`#[mini_api]`) of the native
  * library, and brings their replies back.
  *
- * Who calls is always the host's to say ([TcmppCaller], from the SDK's `mMiniAppInfo`), never
+ * Who calls is always the host's to say ([TcmppCaller], from the SDK's
+ * `mMiniAppContext.getMiniAppInfo()`), never
  * what the call text claims: on Android that text (`req.jsonParams`) is the mini program's own
  * object, so an `appInfo` in it is refused and its `webviewId`/`stateEvent` are ignored.
  *
