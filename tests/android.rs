@@ -612,7 +612,9 @@ fn logcat_lines_are_tracing_events_at_androids_priorities() {
         lines
             .iter()
             .any(|(priority, line)| *priority == Priority::Error
-                && line.starts_with("tcmpp_core::panics: mini API handler panicked")),
+                && line.starts_with(
+                    "tcmpp_core::panics: mini_api{api=aPanic}: mini API handler panicked"
+                )),
         "the handler's panic was not logged as an error: {lines:?}"
     );
 }

@@ -14,9 +14,11 @@ use std::panic::PanicHookInfo;
 use std::sync::OnceLock;
 
 use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::Layer;
 use tracing_subscriber::layer::Context;
+use tracing_subscriber::registry::LookupSpan;
 
 /// The tag every line is written under: `adb logcat -s tcmpp`.
 pub const TAG: &str = "tcmpp";
@@ -68,25 +70,58 @@ impl<S: LogSink> LogcatLayer<S> {
     }
 }
 
-impl<S: LogSink, C: Subscriber> Layer<C> for LogcatLayer<S> {
-    fn on_event(&self, event: &Event<'_>, _: Context<'_, C>) {
-        self.sink
-            .write(Priority::of(event.metadata().level()), &event_line(event));
+impl<S: LogSink, C: Subscriber + for<'a> LookupSpan<'a>> Layer<C> for LogcatLayer<S> {
+    fn on_new_span(&self, attributes: &Attributes<'_>, id: &Id, cx: Context<'_, C>) {
+        if let Some(span) = cx.span(id) {
+            let mut fields = Fields::default();
+            attributes.record(&mut fields);
+            span.extensions_mut().insert(SpanFields(fields.rest));
+        }
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, cx: Context<'_, C>) {
+        if let Some(span) = cx.span(id) {
+            let mut fields = Fields::default();
+            values.record(&mut fields);
+            if let Some(known) = span.extensions_mut().get_mut::<SpanFields>() {
+                known.0.push_str(&fields.rest);
+            }
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, cx: Context<'_, C>) {
+        // The spans the event is in, outermost first: a call's `mini_api{api=…}` says which
+        // call the line is about.
+        let mut spans = String::new();
+        if let Some(scope) = cx.event_scope(event) {
+            for span in scope.from_root() {
+                spans.push_str(span.name());
+                if let Some(fields) = span.extensions().get::<SpanFields>() {
+                    let _ = write!(spans, "{{{}}}", fields.0.trim_start());
+                }
+                spans.push_str(": ");
+            }
+        }
+        self.sink.write(
+            Priority::of(event.metadata().level()),
+            &event_line(&spans, event),
+        );
     }
 }
 
-/// An event as one line: `target: message key=value …`, the message first whatever the order
-/// its fields were written in.
-pub fn event_line(event: &Event<'_>) -> String {
+/// A span's fields, as ` key=value` pairs, kept for the lines of the events inside it.
+struct SpanFields(String);
+
+/// An event as one line: `target: spans message key=value …`, the message first whatever the
+/// order its fields were written in; `spans` is `name{fields}: ` per enclosing span, or empty.
+pub fn event_line(spans: &str, event: &Event<'_>) -> String {
     let mut fields = Fields::default();
     event.record(&mut fields);
     let mut line = String::with_capacity(64);
     line.push_str(event.metadata().target());
-    line.push(':');
-    if !fields.message.is_empty() {
-        line.push(' ');
-        line.push_str(&fields.message);
-    }
+    line.push_str(": ");
+    line.push_str(spans);
+    line.push_str(&fields.message);
     line.push_str(&fields.rest);
     line
 }
