@@ -187,7 +187,17 @@ pub(crate) fn answer_now(
     prepare: impl FnOnce() -> Result<ReplyFuture<Rendered>, Answer>,
 ) -> Answer {
     panic::catch_unwind(AssertUnwindSafe(|| match prepare() {
-        Ok(future) => Answer::from(future.now_or_fail()),
+        Ok(mut future) => match future.try_now() {
+            Some(rendered) => Answer::from(rendered),
+            // An `async fn` handler's first poll runs inside the runtime, where Tokio's timers
+            // and `spawn` work (a task it spawns runs there); without a runtime it is polled
+            // anyway, and one that needs Tokio is answered as not synchronous.
+            None => {
+                let runtime = runtime::handle().ok();
+                let _entered = runtime.as_ref().map(tokio::runtime::Handle::enter);
+                Answer::from(future.now_or_fail())
+            }
+        },
         Err(refusal) => refusal,
     }))
     .unwrap_or_else(|_| {
@@ -209,4 +219,99 @@ pub unsafe fn string_free(string: *mut c_char) {
 /// Runs `body`, turning a panic into `fallback` so that none unwinds into C.
 fn guard<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     panic::catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+#[cfg(test)]
+mod tests {
+    //! `tcmpp_dispatch_sync`'s body with handlers that use Tokio on their first poll.
+
+    use std::ffi::{CStr, CString};
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{Duration, Instant};
+
+    use serde_json::{Value, json};
+    use tcmpp_core::{Registry, mini_api};
+
+    use crate::prepare::HostCall;
+    use crate::registry::{Built, build};
+    use crate::{STATUS_FAIL, STATUS_SUCCESS};
+
+    #[mini_api("sleepsFirst")]
+    async fn sleeps_first() -> Value {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        json!({ "slept": true })
+    }
+
+    static SPAWNED_RAN: AtomicU64 = AtomicU64::new(0);
+
+    #[mini_api("spawnsFirst")]
+    async fn spawns_first() -> Value {
+        drop(tokio::spawn(async {
+            SPAWNED_RAN.fetch_add(1, Ordering::SeqCst);
+        }));
+        json!({ "spawned": true })
+    }
+
+    fn registry() -> &'static Built {
+        static REGISTRY: OnceLock<Built> = OnceLock::new();
+        REGISTRY.get_or_init(|| build(|| Registry::builder().build()))
+    }
+
+    /// `tcmpp_dispatch_sync(NULL, call, NULL, 0, &status)`.
+    #[allow(unsafe_code)] // The C ABI's entry, with strings this test owns.
+    fn dispatch_sync(api: &str) -> (i32, String) {
+        let call = CString::new(format!(r#"{{"api_name":"{api}","data":{{}}}}"#))
+            .expect("no NUL in the call");
+        let mut status = -1;
+        let host_call = HostCall {
+            api_name: std::ptr::null(),
+            call_json: call.as_ptr(),
+            caller_json: std::ptr::null(),
+            flags: 0,
+        };
+        // SAFETY: the call is a valid C string; `status` is writable.
+        let text = unsafe { super::dispatch_sync(registry, host_call, &mut status) };
+        // SAFETY: a string the entry just handed out, freed once.
+        let reply = unsafe { CStr::from_ptr(text) }
+            .to_str()
+            .expect("replies are UTF-8")
+            .to_owned();
+        // SAFETY: as above.
+        unsafe { super::string_free(text) };
+        (status, reply)
+    }
+
+    #[test]
+    fn a_sync_call_that_waits_on_a_tokio_timer_is_answered_as_not_synchronous() {
+        let (status, reply) = dispatch_sync("sleepsFirst");
+        assert_eq!(status, STATUS_FAIL);
+        assert!(
+            reply.starts_with(
+                r#"{"errMsg":"sleepsFirst:fail this API is asynchronous and did not answer at once"#
+            ),
+            "{reply}"
+        );
+    }
+
+    #[test]
+    fn a_sync_call_can_spawn_a_tokio_task_which_runs_on_the_runtime() {
+        let before = SPAWNED_RAN.load(Ordering::SeqCst);
+        let (status, reply) = dispatch_sync("spawnsFirst");
+        assert_eq!(
+            (status, reply.as_str()),
+            (
+                STATUS_SUCCESS,
+                r#"{"spawned":true,"errMsg":"spawnsFirst:ok"}"#
+            )
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while SPAWNED_RAN.load(Ordering::SeqCst) == before && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(
+            SPAWNED_RAN.load(Ordering::SeqCst) > before,
+            "the task never ran"
+        );
+    }
 }

@@ -17,7 +17,9 @@ import kotlinx.coroutines.async
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
+import com.tencent.tmfmini.sdk.launcher.core.IMiniAppContext
 import org.json.JSONObject
+import org.json.JSONTokener
 import rs.tcmpp.android.TcmppAppInfo
 import rs.tcmpp.android.TcmppBridge
 import rs.tcmpp.android.TcmppCaller
@@ -88,6 +90,9 @@ fun checks(args: Array<String>) {
     check((0 until extApi.length()).count { extApi.getJSONObject(it).getString("name") == "aWallet" } == 1) { "config: $config" }
     println("ok multiplexed in apis and config")
 
+    val java = JavaCallSites.run()
+    check(java == "SUCCESS {\"n\":9}, SUCCESS {\"pong\":\"android-host\"}") { "Java call sites: $java" }
+    println("ok Java call sites: catch (TcmppBuildException e), dispatch with a lambda, dispatchSync: $java")
     runBlocking { outcomes() }
     syncCalls()
     runBlocking { callers() }
@@ -134,6 +139,13 @@ fun syncCalls() {
     expectPrefix("sync call to an async API", TcmppBridge.dispatchSync(null, unified("aYield", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aYield:fail this API is asynchronous and did not answer at once""")
     expect("sync cancel", TcmppBridge.dispatchSync(null, unified("aCancel", "{}")), TcmppStatus.CANCEL, "{}")
     expectPrefix("sync panic", TcmppBridge.dispatchSync(null, unified("aPanic", "{}")), TcmppStatus.FAIL, """{"message":""")
+    // Tokio in the first poll of a synchronous call: timers and spawn work (the poll runs inside
+    // the runtime); a handler that waits on a timer is answered as not synchronous.
+    expectPrefix("sync call to an async API that sleeps on a Tokio timer", TcmppBridge.dispatchSync(null, unified("aSleepy", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aSleepy:fail this API is asynchronous and did not answer at once""")
+    val ran = { JSONObject(TcmppBridge.dispatchSync(null, unified("aSpawnedRan", "{}")).json).getLong("ran") }
+    val before = ran()
+    expect("sync call to an async API that spawns a Tokio task", TcmppBridge.dispatchSync(null, unified("aSpawns", "{}")), TcmppStatus.SUCCESS, """{"spawned":true}""")
+    check(eventually(10) { ran() > before }) { "the task aSpawns spawned never ran" }
     expect("sync legacy", TcmppBridge.dispatchSync("aPing", "{}", legacy = true), TcmppStatus.SUCCESS, """{"pong":"android-host"}""")
 }
 
@@ -177,7 +189,7 @@ fun badInput() {
     expectPrefix("null paramsJson", TcmppBridge.dispatchSync("aPing", null, rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aPing:fail invalid call: paramsJson is null""")
     val latch = CountDownLatch(1)
     var asyncNull: TcmppReply? = null
-    TcmppBridge.dispatch(null, null, null, { reply -> asyncNull = reply; latch.countDown() })
+    TcmppBridge.dispatch(null, null, null) { reply -> asyncNull = reply; latch.countDown() }
     latch.await(10, TimeUnit.SECONDS)
     expectPrefix("null paramsJson, async", asyncNull!!, TcmppStatus.FAIL, """{"message":"invalid call: paramsJson is null""")
     val lone = "\uD800"
@@ -191,11 +203,11 @@ fun badInput() {
 fun throwingListener() {
     // The listener throws, on the calling thread and on a worker: each exception is printed
     // and stops there; the process and the other calls go on.
-    TcmppBridge.dispatch(null, unified("aPing", "{}"), null, { throw IllegalStateException("listener boom on the calling thread") })
-    TcmppBridge.dispatch(null, unified("aEcho", """{"n":200}"""), null, { throw IllegalStateException("listener boom on a worker") })
+    TcmppBridge.dispatch(null, unified("aPing", "{}"), null) { throw IllegalStateException("listener boom on the calling thread") }
+    TcmppBridge.dispatch(null, unified("aEcho", """{"n":200}"""), null) { throw IllegalStateException("listener boom on a worker") }
     val after = CountDownLatch(2)
-    TcmppBridge.dispatch(null, unified("aPing", "{}"), null, { after.countDown() })
-    TcmppBridge.dispatch(null, unified("aEcho", """{"n":300}"""), null, { after.countDown() })
+    TcmppBridge.dispatch(null, unified("aPing", "{}"), null) { after.countDown() }
+    TcmppBridge.dispatch(null, unified("aEcho", """{"n":300}"""), null) { after.countDown() }
     check(after.await(10, TimeUnit.SECONDS)) { "replies after a throwing listener" }
     check(eventually(10) { TcmppBridge.heldListeners() == 0L }) { "listeners held after throwing: ${TcmppBridge.heldListeners()}" }
     println("ok a throwing listener: other replies arrive")
@@ -212,7 +224,7 @@ suspend fun cancellation() {
     check(eventually(10) { dropped() == """{"dropped":1}""" }) { "the cancelled coroutine's future was not dropped: ${dropped()}" }
     println("ok coroutine cancellation drops the handler's future")
     val reply = CompletableDeferred<TcmppReply>()
-    val pending = TcmppBridge.dispatch(null, unified("aSlow", "{}"), null, { reply.complete(it) }, rendering = CALLBACK)
+    val pending = TcmppBridge.dispatch(null, unified("aSlow", "{}"), null, CALLBACK) { reply.complete(it) }
     pending.cancel()
     expect("a cancelled callback call gets a cancel reply", withTimeout(10_000) { reply.await() }, TcmppStatus.CANCEL, """{"errMsg":"aSlow:cancel"}""")
     pending.cancel() // Answered already: nothing happens.
@@ -222,10 +234,25 @@ suspend fun cancellation() {
     println("ok withTimeout drops the handler's future")
 }
 
+/** A running mini program, as the SDK's stand-in context reports it. */
+class StandInContext(private val info: MiniAppInfo) : IMiniAppContext {
+    override fun getMiniAppInfo(): MiniAppInfo = info
+}
+
+fun miniApp(appId: String): StandInContext = StandInContext(MiniAppInfo(appId))
+
+/** A JSON object's keys and values, sorted, so that two renderings compare whatever their key order. */
+fun canonical(json: String): String {
+    val value = JSONTokener(json).nextValue()
+    if (value !is JSONObject) return value.toString()
+    val keys = value.keys().asSequence().toList().sorted()
+    return keys.joinToString(",", "{", "}") { key -> "\"$key\":" + canonical(JSONObject().put("v", value.get(key)).toString().removePrefix("{\"v\":").removeSuffix("}")) }
+}
+
 fun plugin() {
     // The generated @JsEvent plugin, against the SDK stand-ins.
     val plugin = RustApis()
-    plugin.standInSetMiniAppInfo(MiniAppInfo("wx_wallet"))
+    plugin.standInCreate(miniApp("wx_wallet"))
     val ok = RequestEvent("aProgress", unified("aProgress", """{"steps":2}"""))
     plugin.dispatch(ok)
     check(ok.answered.await(10, TimeUnit.SECONDS)) { "plugin: no answer" }
@@ -233,12 +260,12 @@ fun plugin() {
     println("ok plugin: sendState, then ok")
     val fail = RequestEvent("aFail", unified("aFail", "{}"))
     plugin.dispatch(fail)
-    check(fail.answered.await(10, TimeUnit.SECONDS) && fail.answersSoFar() == listOf("fail out of stock")) { "plugin fail: ${fail.answers}" }
+    check(fail.answered.await(10, TimeUnit.SECONDS) && fail.answersSoFar() == listOf("fail {\"errCode\":1001} out of stock")) { "plugin fail: ${fail.answers}" }
     println("ok plugin: fail")
     val sync = RequestEvent("transfer", unified("transfer", "{}"))
     check(plugin.dispatchSync(sync) == """{"transferredBy":"wx_wallet"}""" && sync.answersSoFar() == listOf("okSync {\"transferredBy\":\"wx_wallet\"}")) { "plugin sync: ${sync.answers}" }
-    println("ok plugin: okSync with the caller from mMiniAppInfo")
-    plugin.standInSetMiniAppInfo(MiniAppInfo("wx_other"))
+    println("ok plugin: okSync with the caller from mMiniAppContext.getMiniAppInfo()")
+    plugin.standInCreate(miniApp("wx_other"))
     val denied = RequestEvent("transfer", unified("transfer", "{}"))
     plugin.dispatchSync(denied)
     check(denied.answersSoFar() == listOf("failSync {} permission denied")) { "plugin denied: ${denied.answers}" }
@@ -260,6 +287,63 @@ fun plugin() {
     check(strings.answered.await(10, TimeUnit.SECONDS)) { "plugin string progress: no answer" }
     check(strings.answersSoFar() == (1..9).map { "state {\"value\":\"$it\"}" } + "ok {\"states\":9}") { "plugin string progress: ${strings.answers}" }
     println("ok plugin: string progress through sendState")
+    pageViews(plugin)
+}
+
+/** What the page receives through the generated plugin is what the bridge's callback rendering writes. */
+fun pageViews(plugin: RustApis) {
+    fun page(api: String, data: String, sync: Boolean = false): String {
+        val req = RequestEvent(api, unified(api, data))
+        req.webViewId = 7
+        if (sync) plugin.dispatchSync(req) else {
+            plugin.dispatch(req)
+            check(req.answered.await(10, TimeUnit.SECONDS)) { "page view of $api: no answer" }
+        }
+        return req.pageViewsSoFar().single()
+    }
+    fun rendered(api: String, data: String): String =
+        TcmppBridge.dispatchSync(null, unified(api, data), TcmppCaller(TcmppAppInfo("wx_wallet"), webviewId = 7), rendering = CALLBACK).json
+    plugin.standInCreate(miniApp("wx_wallet"))
+    for ((api, data) in listOf("aEcho" to """{"n":5}""", "aFail" to "{}", "requestPay" to "{}", "aPing" to "{}", "aFailSync" to "{}")) {
+        val sync = api == "aPing" || api == "aFailSync"
+        val expected = if (sync) rendered(api, data) else runBlocking {
+            TcmppBridge.dispatch(null, unified(api, data), TcmppCaller(TcmppAppInfo("wx_wallet"), webviewId = 7), rendering = CALLBACK).json
+        }
+        val seen = page(api, data, sync)
+        check(canonical(seen) == canonical(expected)) { "page view of $api: $seen, the callback rendering: $expected" }
+    }
+    val declined = page("requestPay", "{}")
+    check(canonical(declined) == canonical("""{"errCode":1001,"errMsg":"requestPay:fail declined","status":-1,"uuid":"u2"}""")) { "requestPay: $declined" }
+    println("ok plugin: the page sees errCode and the fail body: $declined")
+    val cancelled = page("aCancel", "{}")
+    check(JSONObject(cancelled).getString("errMsg").startsWith("aCancel:cancel")) { "cancel: $cancelled" }
+    println("ok plugin: a cancel reaches the page as :cancel")
+    // The caller: every field of the SDK's MiniAppInfo, the web view, the API name.
+    val info = MiniAppInfo("wx_full").apply {
+        verType = 1; version = "1.2.3"; name = "Full"; iconUrl = "https://icon"; desc = "intro"; developerDesc = "dev"; timestamp = 1700000000L
+    }
+    plugin.standInCreate(StandInContext(info))
+    val caller = JSONObject(page("aCaller", "{}"))
+    val app = caller.getJSONObject("app")
+    check(app.getString("appId") == "wx_full" && app.getInt("appVerType") == 1 && app.getString("version") == "1.2.3" &&
+        app.getString("name") == "Full" && app.getString("iconUrl") == "https://icon" && app.getString("appIntro") == "intro" &&
+        app.getString("appDeveloper") == "dev" && app.getLong("time") == 1700000000L && caller.getLong("webviewId") == 7L &&
+        caller.getString("api") == "aCaller") { "plugin caller: $caller" }
+    println("ok plugin: the caller is every MiniAppInfo field and the web view: $caller")
+    // The name the SDK routed by is passed: a call text naming another API is refused.
+    val mismatch = RequestEvent("aEcho", unified("aPing", "{}"))
+    plugin.dispatch(mismatch)
+    check(mismatch.answered.await(10, TimeUnit.SECONDS) && JSONObject(mismatch.pageViewsSoFar().single()).getString("errMsg").startsWith("aEcho:fail invalid call")) { "plugin names: ${mismatch.pageViews}" }
+    println("ok plugin: the API name the SDK routed by is passed")
+    // Destroying the plugin cancels the calls still running, dropping their handlers' futures.
+    val before = TcmppBridge.dispatchSync(null, unified("aSlowDropped", "{}")).json
+    val slow = RequestEvent("aSlow", unified("aSlow", "{}"))
+    plugin.dispatch(slow)
+    plugin.onDestroy()
+    check(slow.answered.await(10, TimeUnit.SECONDS) && slow.answersSoFar() == listOf("cancel")) { "plugin destroy: ${slow.answers}" }
+    val dropped = { JSONObject(TcmppBridge.dispatchSync(null, unified("aSlowDropped", "{}")).json).getInt("dropped") }
+    check(eventually(10) { dropped() == JSONObject(before).getInt("dropped") + 1 }) { "plugin destroy: the future was not dropped" }
+    println("ok plugin: onDestroy cancels the calls still running")
 }
 
 fun stress(calls: Int) {
@@ -284,7 +368,7 @@ fun stress(calls: Int) {
                     done.countDown()
                 }
                 if (n % 100 == 0) watched.add(WeakReference(listener))
-                TcmppBridge.dispatch(null, "{\"api_name\":\"aEcho\",\"data\":{\"n\":$n}}", null, listener)
+                TcmppBridge.dispatch(null, "{\"api_name\":\"aEcho\",\"data\":{\"n\":$n}}", null, onReply = listener)
             }
         }.apply { start() }
     }
@@ -309,7 +393,7 @@ fun leaks() {
     println("ok no thread left attached: 0 attached, no tcmpp thread in the JVM")
     // A call after the shutdown starts a new runtime.
     val after = CountDownLatch(1)
-    TcmppBridge.dispatch(null, unified("aEcho", """{"n":400}"""), null, { after.countDown() })
+    TcmppBridge.dispatch(null, unified("aEcho", """{"n":400}"""), null) { after.countDown() }
     check(after.await(10, TimeUnit.SECONDS)) { "no reply after a shutdown" }
     check(TcmppBridge.shutdown() && eventually(10) { TcmppBridge.attachedThreads() == 0L && TcmppBridge.heldListeners() == 0L }) { "second shutdown" }
     println("ok the runtime restarts after a shutdown, and stops again")

@@ -28,7 +28,7 @@ pub(crate) fn workspace() -> PathBuf {
 pub(crate) use built::deps_dir;
 
 /// `target/`.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     let deps = deps_dir();
     deps.ancestors()
         .nth(2)
@@ -45,6 +45,12 @@ pub(crate) fn native_library() -> PathBuf {
     built::built_library(name)
 }
 
+/// `what` is missing: fails under CI, says why and skips elsewhere.
+#[allow(dead_code)] // Used by tests/android.rs, not by the benchmark, which shares this module.
+pub(crate) fn missing_tool(what: &str) {
+    built::tool_missing("the JVM test", what);
+}
+
 /// Fails under CI, says why and skips elsewhere.
 fn missing(what: &str) -> Option<Tools> {
     built::tool_missing("the JVM test", what);
@@ -53,8 +59,8 @@ fn missing(what: &str) -> Option<Tools> {
 
 /// What compiling and running Kotlin takes.
 pub(crate) struct Tools {
-    java: PathBuf,
-    javac: PathBuf,
+    pub(crate) java: PathBuf,
+    pub(crate) javac: PathBuf,
     kotlinc: PathBuf,
     /// kotlinc's `lib/`: kotlin-stdlib and kotlinx-coroutines.
     kotlin_lib: PathBuf,
@@ -89,7 +95,9 @@ impl Tools {
         })
     }
 
-    fn library_jars(&self) -> Vec<PathBuf> {
+    /// What the compiled classes need beside themselves: kotlin-stdlib, kotlinx-coroutines and
+    /// org.json (part of Android itself).
+    pub(crate) fn library_jars(&self) -> Vec<PathBuf> {
         vec![
             self.kotlin_lib.join("kotlin-stdlib.jar"),
             self.kotlin_lib.join("kotlinx-coroutines-core-jvm.jar"),
@@ -112,18 +120,23 @@ impl Tools {
         let mut kotlin = kotlin_sources(&workspace().join("tcmpp-ffi/android/src"), "kt");
         kotlin.extend(kotlin_sources(&tests, "kt"));
         kotlin.push(plugin_file);
+        // Java programs of the test, which kotlinc reads (the Kotlin calls them) and javac
+        // compiles against the Kotlin classes.
+        let java = kotlin_sources(&tests.join("java"), "java");
 
         let stamp = out.join("stamp");
-        let fingerprint = fingerprint(stand_ins.iter().chain(&kotlin));
+        let fingerprint = fingerprint(stand_ins.iter().chain(&kotlin).chain(&java));
         let stand_in_classes = out.join("standins");
         let classes = out.join("classes");
         if std::fs::read_to_string(&stamp).ok().as_deref() != Some(fingerprint.as_str()) {
+            // A compilation that fails half-way must not leave a stamp that vouches for it.
+            let _ = std::fs::remove_file(&stamp);
             let _ = std::fs::remove_dir_all(&stand_in_classes);
             let _ = std::fs::remove_dir_all(&classes);
             let started = Instant::now();
             let mut javac = Command::new(&self.javac);
             javac
-                .arg("-d")
+                .args(["--release", "8", "-nowarn", "-d"])
                 .arg(&stand_in_classes)
                 .arg("-cp")
                 .arg(&self.org_json)
@@ -135,22 +148,48 @@ impl Tools {
             );
             let mut kotlinc = Command::new(&self.kotlinc);
             kotlinc
-                .args(["-nowarn", "-jvm-target", "17", "-d"])
+                // Java 8 class files: ProGuard 6.2.2, standing in for R8, reads no later ones, and
+                // Android's minSdk 21 runs them.
+                .args(["-nowarn", "-jvm-target", "1.8", "-d"])
                 .arg(&classes)
                 .arg("-cp")
                 .arg(class_path(
                     std::iter::once(stand_in_classes.clone()).chain(self.library_jars()),
                 ))
                 .args(&kotlin)
+                .args(&java)
                 // kotlinc starts a JVM of its own: keep it small beside cargo's jobs.
                 .env("JAVA_OPTS", "-Xmx1g -XX:TieredStopAtLevel=1");
             run(&mut kotlinc, Duration::from_secs(420), "kotlinc");
+            let mut javac = Command::new(&self.javac);
+            javac
+                .args(["--release", "8", "-nowarn", "-d"])
+                .arg(&classes)
+                .arg("-cp")
+                .arg(class_path(
+                    [classes.clone(), stand_in_classes.clone()]
+                        .into_iter()
+                        .chain(self.library_jars()),
+                ))
+                .args(&java);
+            run(
+                &mut javac,
+                Duration::from_secs(120),
+                "javac (the Java programs)",
+            );
             println!("compiled the Kotlin sources in {:?}", started.elapsed());
             std::fs::write(&stamp, fingerprint).expect("the stamp can be written");
         }
         let mut path = vec![classes, stand_in_classes];
         path.extend(self.library_jars());
         path
+    }
+
+    /// The classes directory `compile` wrote (the shipped bridge, the plugin, the programs)
+    /// and the stand-ins' classes, which `compile`'s class path lists first.
+    #[allow(dead_code)] // Used by tests/android.rs, not by the benchmark.
+    pub(crate) fn compiled_dirs(class_path: &[PathBuf]) -> (&Path, &Path) {
+        (&class_path[0], &class_path[1])
     }
 
     /// Runs `main_class` with `-Xcheck:jni`, expecting success.
@@ -273,7 +312,7 @@ fn org_json() -> Option<PathBuf> {
 }
 
 /// Whether `command` runs and succeeds (its output dropped).
-fn works(command: &mut Command) -> bool {
+pub(crate) fn works(command: &mut Command) -> bool {
     command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -307,6 +346,8 @@ fn kotlin_sources(dir: &Path, extension: &str) -> Vec<PathBuf> {
 fn fingerprint<'a>(files: impl Iterator<Item = &'a PathBuf>) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     KOTLIN_COMPILER.hash(&mut hasher);
+    // The class file version the sources are compiled to.
+    "jvm-target 1.8, javac --release 8".hash(&mut hasher);
     for file in files {
         file.hash(&mut hasher);
         std::fs::read(file)
@@ -316,12 +357,12 @@ fn fingerprint<'a>(files: impl Iterator<Item = &'a PathBuf>) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-fn class_path(entries: impl Iterator<Item = PathBuf>) -> std::ffi::OsString {
+pub(crate) fn class_path(entries: impl Iterator<Item = PathBuf>) -> std::ffi::OsString {
     std::env::join_paths(entries).expect("the class path joins")
 }
 
 /// Runs `command` to success within `timeout`, or panics with its output.
-fn run(command: &mut Command, timeout: Duration, what: &str) -> Output {
+pub(crate) fn run(command: &mut Command, timeout: Duration, what: &str) -> Output {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -141,10 +141,26 @@ impl Running {
     }
 
     /// One poll with a waker that does nothing, and no timer armed: `None` when not done.
+    /// The first poll of a synchronous call. A handler that uses Tokio (a timer, `spawn`) where
+    /// no Tokio runtime is entered panics on it: such a handler cannot answer at once, which is
+    /// what the call is told (`None`), not that the handler has a bug. Hosts that run a runtime
+    /// make the first poll inside it (`Handle::enter`), where timers and `spawn` work.
     fn poll_once(&mut self) -> Option<HandlerReply> {
-        match self.poll_future(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(reply) => Some(reply),
-            Poll::Pending => None,
+        let polled = panic::catch_unwind(AssertUnwindSafe(|| {
+            let _entered = self.watch.span.enter();
+            self.future
+                .as_mut()
+                .poll(&mut Context::from_waker(Waker::noop()))
+        }));
+        match polled {
+            Ok(Poll::Ready(reply)) => Some(reply),
+            Ok(Poll::Pending) => None,
+            Err(payload) if needs_tokio(payload.as_ref()) => None,
+            Err(payload) => {
+                let reply = self.watch.panicked(payload);
+                self.drop_future();
+                Some(HandlerReply::Reply(reply))
+            }
         }
     }
 
@@ -192,4 +208,15 @@ impl Drop for Running {
     fn drop(&mut self) {
         self.drop_future();
     }
+}
+
+/// Whether a panic is Tokio's for a future polled outside its runtime: "there is no reactor
+/// running, must be called from the context of a Tokio 1.x runtime" (timers, `spawn`, I/O).
+/// Matched by text because tcmpp-core does not depend on Tokio.
+fn needs_tokio(payload: &(dyn std::any::Any + Send)) -> bool {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied());
+    message.is_some_and(|message| message.contains("Tokio 1.x runtime"))
 }

@@ -7,12 +7,26 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use jni::objects::{JObject, JValue};
 use jni::refs::Global;
+use jni::signature::MethodSignature;
+use jni::strings::JNIStr;
 use jni::vm::{AttachConfig, JavaVM};
 use jni::{DEFAULT_LOCAL_FRAME_CAPACITY, Env, jni_sig, jni_str};
 use tcmpp_core::{ProgressEvent, ProgressSink};
 
 use crate::answer::Answer;
 use crate::host::ReplyTarget;
+
+/// [`lookups::ON_REPLY`](super::lookups::ON_REPLY) as JNI takes it. Every name native code finds
+/// is an entry of [`JAVA_LOOKUPS`](super::lookups::JAVA_LOOKUPS), which the shipped keep rules
+/// are written from: the unit test below holds these equal, and `tests/android.rs` fails on a
+/// `jni_str!`/`jni_sig!` in this crate that the table does not list.
+const ON_REPLY: (&JNIStr, MethodSignature<'static, 'static>) =
+    (jni_str!("onReply"), jni_sig!("(ILjava/lang/String;)V"));
+/// [`lookups::ON_PROGRESS`](super::lookups::ON_PROGRESS) as JNI takes it.
+const ON_PROGRESS: (&JNIStr, MethodSignature<'static, 'static>) = (
+    jni_str!("onProgress"),
+    jni_sig!("(Ljava/lang/String;Ljava/lang/String;)V"),
+);
 
 /// How many listeners are held now: every global reference this layer makes, counted so that
 /// a leak shows (`TcmppBridge.heldListeners()`).
@@ -52,8 +66,10 @@ impl Listener {
             // No JVM: nobody to answer. Not reachable once a native method has run.
             return;
         };
-        // A thread attached here is named after the runtime's workers, so that it can be told
-        // apart in the JVM; a JVM thread is attached already, and keeps its name.
+        // A runtime worker attaches as a daemon, named after the runtime's workers so that it
+        // can be told apart in the JVM; a JVM thread is attached already, and keeps its name.
+        // Should the daemon attachment fail, the `jni` crate attaches the thread as usual.
+        super::daemon::attach(&vm);
         let config = || AttachConfig::default().thread_name(jni_str!("tcmpp-worker"));
         let capacity = Some(DEFAULT_LOCAL_FRAME_CAPACITY);
         let attached = vm.attach_current_thread_with_config(
@@ -73,7 +89,11 @@ impl Listener {
         if let Err(error) = attached {
             // The listener threw (described above) or the JVM refused: the reply is lost to
             // this listener only, and the reason goes where the JVM prints.
-            eprintln!("tcmpp: the Kotlin {what} listener failed: {error}");
+            let line = format!("the Kotlin {what} listener failed: {error}");
+            #[cfg(feature = "logcat")]
+            super::log::report(super::log::Priority::Warn, &line);
+            #[cfg(not(feature = "logcat"))]
+            eprintln!("tcmpp: {line}");
         }
     }
 }
@@ -94,8 +114,8 @@ impl ReplyTarget for KotlinReply {
             let text = env.new_string(&answer.text)?;
             env.call_method(
                 listener,
-                jni_str!("onReply"),
-                jni_sig!("(ILjava/lang/String;)V"),
+                ON_REPLY.0,
+                ON_REPLY.1,
                 &[JValue::Int(answer.status), JValue::Object(&text)],
             )?;
             Ok(())
@@ -116,11 +136,27 @@ impl ProgressSink for KotlinProgress {
             let payload = env.new_string(event.payload_json())?;
             env.call_method(
                 listener,
-                jni_str!("onProgress"),
-                jni_sig!("(Ljava/lang/String;Ljava/lang/String;)V"),
+                ON_PROGRESS.0,
+                ON_PROGRESS.1,
                 &[JValue::Object(&state_event), JValue::Object(&payload)],
             )?;
             Ok(())
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lookups;
+
+    #[test]
+    fn the_callbacks_are_the_lookup_table_entries() {
+        for ((name, signature), lookup) in [
+            (super::ON_REPLY, lookups::ON_REPLY),
+            (super::ON_PROGRESS, lookups::ON_PROGRESS),
+        ] {
+            assert_eq!(name.to_str(), lookup.name);
+            assert_eq!(signature.sig().to_str(), lookup.descriptor);
+        }
     }
 }

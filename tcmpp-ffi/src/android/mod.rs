@@ -25,9 +25,9 @@
 //! - The Kotlin listener of a call is held by a global reference from dispatch to reply, and
 //!   released after it (`TcmppBridge.heldListeners()` counts those held).
 //! - Replies and progress events of `async fn` handlers are delivered on the runtime's
-//!   `tcmpp-worker` threads, each attached to the JVM the first time it calls back, and detached
-//!   when it ends; `TcmppBridge.shutdown()` ends them (`TcmppBridge.attachedThreads()` counts
-//!   those attached).
+//!   `tcmpp-worker` threads, each attached to the JVM as a daemon thread the first time it calls
+//!   back (so a JVM exits without waiting for them), and detached when it ends;
+//!   `TcmppBridge.shutdown()` ends them (`TcmppBridge.attachedThreads()` counts those attached).
 //! - No Rust panic unwinds into the JVM: a handler's panic is a fail reply, and a panic in this
 //!   layer is thrown as a `RuntimeException`. An exception a Kotlin listener throws is printed
 //!   and cleared where it is called: the process and the other calls go on.
@@ -40,13 +40,19 @@
 #[cfg(feature = "jni")]
 mod calls;
 #[cfg(feature = "jni")]
+mod daemon;
+#[cfg(feature = "jni")]
 mod export;
 #[cfg(feature = "jni")]
 mod listener;
+#[cfg(feature = "logcat")]
+pub mod log;
+mod lookups;
 #[cfg(feature = "jni")]
 pub(crate) mod natives;
 mod plugin;
 #[cfg(feature = "jni")]
 mod strings;
 
+pub use lookups::{JAVA_LOOKUPS, JavaLookup, LookupKind, consumer_rules};
 pub use plugin::JsPlugin;

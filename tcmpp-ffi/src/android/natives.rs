@@ -13,7 +13,7 @@ use jni::{Env, EnvUnowned};
 use tcmpp_core::HandlerKind;
 
 use super::listener::{self, KotlinProgress, KotlinReply, Listener};
-use super::{calls, strings};
+use super::{calls, daemon, strings};
 use crate::entry::{answer_now, run};
 use crate::host::Replier;
 use crate::prepare::{CallArgs, dispatch_args};
@@ -30,6 +30,8 @@ pub fn init(
     _class: JClass<'_>,
 ) -> jobjectArray {
     env.with_env(|env| -> jni::errors::Result<jobjectArray> {
+        #[cfg(feature = "logcat")]
+        super::log::install();
         match registry() {
             Ok(_) => Ok(std::ptr::null_mut()),
             Err(failure) => {
@@ -139,6 +141,8 @@ pub fn dispatch<'local>(
     listener: JObject<'local>,
 ) -> jlong {
     env.with_env(|env| -> jni::errors::Result<jlong> {
+        #[cfg(feature = "logcat")]
+        super::log::install();
         let read = ReadCall::new(env, &call);
         let listener = Listener::hold(env, &listener)?;
         let replier = Replier::new(KotlinReply(listener.clone()), read.flags);
@@ -174,6 +178,8 @@ pub fn dispatch_sync<'local>(
     call: JavaCall<'_, 'local>,
 ) -> jstring {
     env.with_env(|env| -> jni::errors::Result<jstring> {
+        #[cfg(feature = "logcat")]
+        super::log::install();
         let read = ReadCall::new(env, &call);
         let answer = answer_now(read.flags, || {
             dispatch_args(registry, read.args(), None::<KotlinProgress>)
@@ -202,11 +208,13 @@ pub fn held_listeners(mut env: EnvUnowned<'_>, _class: JClass<'_>) -> jlong {
         .resolve::<ThrowRuntimeExAndDefault>()
 }
 
-/// `TcmppNative.attachedThreads()`: the threads the `jni` crate attached and has not detached.
+/// `TcmppNative.attachedThreads()`: the threads attached here (daemon workers) or by the `jni`
+/// crate, and not yet detached.
 pub fn attached_threads(mut env: EnvUnowned<'_>, _class: JClass<'_>) -> jlong {
     env.with_env(|_| -> jni::errors::Result<jlong> {
         let attached = JavaVM::singleton()?.threads_attached();
-        Ok(jlong::try_from(attached).unwrap_or(jlong::MAX))
+        let attached = jlong::try_from(attached).unwrap_or(jlong::MAX);
+        Ok(attached.saturating_add(daemon::attached()))
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }

@@ -234,3 +234,58 @@ pub fn a_who(
 pub fn transfer(app: AppInfo) -> Value {
     json!({ "transferredBy": app.app_id })
 }
+
+/// What a declined payment's fail body carries, as Luffa's `{status: -1, uuid}` does.
+#[derive(Serialize)]
+pub struct Declined {
+    /// `-1`: declined.
+    pub status: i32,
+    /// The payment's id.
+    pub uuid: &'static str,
+}
+
+/// A payment the user declines: a fail reply with a code and a body, answered from a runtime
+/// worker (the generated plugin's asynchronous path).
+#[mini_api("requestPay")]
+pub async fn request_pay() -> Result<(), ApiError> {
+    tokio::task::yield_now().await;
+    Err(ApiError::new("declined")
+        .with_code(1001)
+        .with_body(Declined {
+            status: -1,
+            uuid: "u2",
+        }))
+}
+
+/// The caller as the handler sees it, every field: what the generated plugin states.
+#[mini_api("aCaller")]
+pub async fn a_caller(app: AppInfo, web_view: WebViewId, api: tcmpp_core::ApiName) -> Value {
+    json!({ "app": app, "webviewId": web_view.0, "api": api.0 })
+}
+
+/// Waits for a Tokio timer before it answers: a synchronous call cannot wait for it, and says
+/// so, whether or not a runtime is there for its first poll.
+#[mini_api("aSleepy")]
+pub async fn a_sleepy() -> Value {
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    json!({ "slept": true })
+}
+
+/// How many tasks `aSpawns` spawned have run.
+static SPAWNED_RAN: AtomicU64 = AtomicU64::new(0);
+
+/// Spawns a Tokio task and answers at once: a synchronous call works where the first poll runs
+/// inside a runtime, and the task runs there.
+#[mini_api("aSpawns")]
+pub async fn a_spawns() -> Value {
+    drop(tokio::spawn(async {
+        SPAWNED_RAN.fetch_add(1, Ordering::SeqCst);
+    }));
+    json!({ "spawned": true })
+}
+
+/// How many tasks `aSpawns` spawned have run.
+#[mini_api("aSpawnedRan")]
+pub fn a_spawned_ran() -> Value {
+    json!({ "ran": SPAWNED_RAN.load(Ordering::SeqCst) })
+}

@@ -1,6 +1,7 @@
 // The Android side of tcmpp-ffi's `jni` feature: a Kotlin entry to the Rust handlers of the
-// library built with `tcmpp_ffi::export_jni!()`. Copy this directory into the app (or an AAR)
-// unchanged: the native methods are bound to these class names.
+// library built with `tcmpp_ffi::export_jni!()`. Use the module (tcmpp-ffi/android) or copy
+// this directory unchanged, with consumer-rules.pro: the native methods are bound to these class
+// names, and native code calls NativeListener's methods by name.
 package rs.tcmpp.android
 
 import kotlinx.coroutines.suspendCancellableCoroutine
@@ -10,7 +11,8 @@ import kotlin.coroutines.resume
  * Forwards a mini program's custom API calls to the Rust handlers (`#[mini_api]`) of the native
  * library, and brings their replies back.
  *
- * Who calls is always the host's to say ([TcmppCaller], from the SDK's `mMiniAppInfo`), never
+ * Who calls is always the host's to say ([TcmppCaller], from the SDK's
+ * `mMiniAppContext.getMiniAppInfo()`), never
  * what the call text claims: on Android that text (`req.jsonParams`) is the mini program's own
  * object, so an `appInfo` in it is refused and its `webviewId`/`stateEvent` are ignored.
  *
@@ -39,9 +41,11 @@ object TcmppBridge {
      *
      * @throws TcmppBuildException listing every problem (an API name registered twice, a
      * `State<T>` a handler takes that the build function did not give). Until it is fixed,
-     * every call gets a fail reply that carries the same message.
+     * every call gets a fail reply that carries the same message. Checked in Java
+     * (`catch (TcmppBuildException e)` compiles).
      */
     @JvmStatic
+    @Throws(TcmppBuildException::class)
     fun init() {
         val failure = TcmppNative.init() ?: return
         throw TcmppBuildException(failure[0], failure.drop(1))
@@ -71,15 +75,17 @@ object TcmppBridge {
      * Dispatches a call and suspends until its reply. Cancelling the coroutine drops the
      * handler's future in Rust.
      *
-     * @param apiName the name the SDK routed the call by, or `null`. A unified call names its
-     *   API itself, and the two must agree; a legacy call needs it.
+     * @param apiName the name the SDK routed the call by (`req.event`), or `null`. A unified
+     *   call names its API itself, and the two must agree; a legacy call needs it.
      * @param paramsJson the call's text as the SDK hands it over (`req.jsonParams`); `null` is a
      *   fail reply.
      * @param caller who calls, from what the SDK knows; `null`: nobody known.
      * @param rendering how the reply is written; [TcmppRendering.BARE] suits `req.ok(JSONObject)`.
      * @param legacy whether [paramsJson] is in the legacy Android format (SDK 2.2.16 and
      *   earlier: the object is the data). Stated, never guessed.
-     * @param onProgress receives the handler's intermediate states, before the reply.
+     * @param onProgress receives the handler's intermediate states, before the reply. As a
+     *   trailing lambda it takes two parameters (`{ stateEvent, payloadJson -> … }`); a
+     *   one-parameter trailing lambda is the reply callback of the other `dispatch`.
      */
     suspend fun dispatch(
         apiName: String?,
@@ -89,16 +95,19 @@ object TcmppBridge {
         legacy: Boolean = false,
         onProgress: TcmppProgressListener? = null,
     ): TcmppReply = suspendCancellableCoroutine { continuation ->
-        val call = dispatch(apiName, paramsJson, caller, { reply ->
+        val call = dispatch(apiName, paramsJson, caller, rendering, legacy, onProgress) { reply ->
             // Ignored once the coroutine is cancelled.
             continuation.resume(reply)
-        }, rendering, legacy, onProgress)
+        }
         continuation.invokeOnCancellation { call.cancel() }
     }
 
     /**
      * Dispatches a call; [onReply] receives its one reply, perhaps before this returns. The
-     * parameters are those of the suspending `dispatch`.
+     * other parameters are those of the suspending `dispatch`. [onReply] comes last, so that
+     * Kotlin's trailing lambda is the reply callback, in or out of a coroutine:
+     * `TcmppBridge.dispatch(req.event, req.jsonParams, caller) { reply -> … }`; from Java,
+     * `TcmppBridge.dispatch(apiName, paramsJson, caller, reply -> …)`.
      *
      * @return the call, to [cancel][TcmppPendingCall.cancel] it.
      */
@@ -108,10 +117,10 @@ object TcmppBridge {
         apiName: String?,
         paramsJson: String?,
         caller: TcmppCaller?,
-        onReply: TcmppReplyListener,
         rendering: TcmppRendering = TcmppRendering.BARE,
         legacy: Boolean = false,
         onProgress: TcmppProgressListener? = null,
+        onReply: TcmppReplyListener,
     ): TcmppPendingCall {
         var flags = flags(rendering, legacy)
         if (onProgress != null) flags = flags or LISTENS_TO_PROGRESS

@@ -36,7 +36,8 @@ enum class TcmppRendering(internal val flag: Int) {
 data class TcmppReply(val status: TcmppStatus, val json: String)
 
 /**
- * The calling mini program, as the SDK knows it (Android's `mMiniAppInfo`): the fields of
+ * The calling mini program, as the SDK knows it (`mMiniAppContext.getMiniAppInfo()`; docs/hosts.md
+ * maps `MiniAppInfo`'s fields to these): the fields of
  * tcmpp-core's `AppInfo`. Every field is optional; `null` leaves it out.
  */
 data class TcmppAppInfo @JvmOverloads constructor(
