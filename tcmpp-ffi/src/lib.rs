@@ -38,7 +38,8 @@
 //! The mini program is untrusted. On Android the call text (`req.jsonParams`) is its own
 //! `opts` object, so an `appInfo`, `webviewId` or `stateEvent` in it is whatever the mini
 //! program wrote. Who calls is therefore stated by the host, beside the call, from what its SDK
-//! knows (Android `mMiniAppInfo`, iOS `context.tmfAppInfo`, Flutter `call.appInfo`):
+//! knows (Android `mMiniAppContext.getMiniAppInfo()`, iOS `context.tmfAppInfo`, Flutter
+//! `call.appInfo`):
 //!
 //! ```json
 //! {"appInfo":{"appId":"wx_wallet","appVerType":0},"webviewId":4,"stateEvent":"onPayProgress"}
