@@ -157,7 +157,10 @@ async fn dispatch(
         HeaderName::from_static(REPLY_KIND_HEADER),
         HeaderValue::from_static(kind),
     );
-    headers.insert(HeaderName::from_static(ELAPSED_HEADER), HeaderValue::from(u64::try_from(elapsed).unwrap_or(u64::MAX)));
+    headers.insert(
+        HeaderName::from_static(ELAPSED_HEADER),
+        HeaderValue::from(u64::try_from(elapsed).unwrap_or(u64::MAX)),
+    );
     headers.insert(
         HeaderName::from_static(PROGRESS_EVENTS_HEADER),
         HeaderValue::from(events),

@@ -17,7 +17,11 @@ use crate::token;
 pub const TOKEN_HEADER: &str = "x-tcmpp-dev-token";
 
 /// The checks, as an axum middleware.
-pub(crate) async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+pub(crate) async fn guard(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
     match check(&shared, request.headers(), request.uri()) {
         Ok(()) => next.run(request).await,
         Err(refusal) => refusal.into_response(),
@@ -25,7 +29,11 @@ pub(crate) async fn guard(State(shared): State<Arc<Shared>>, request: Request, n
 }
 
 fn check(shared: &Shared, headers: &HeaderMap, uri: &axum::http::Uri) -> Result<(), Refusal> {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    // HTTP/2 carries the host in the `:authority` pseudo-header, which hyper puts in the URI.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()));
     if !host.is_some_and(|host| own_host(host, shared.port)) {
         return Err(Refusal::foreign_host(host, &shared.base_url));
     }

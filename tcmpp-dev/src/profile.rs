@@ -52,7 +52,9 @@ impl Profile {
     /// The mini program's version type (`appVerType`), as the SDK numbers them.
     #[must_use]
     pub fn app_ver_type(mut self, ver_type: i64) -> Self {
-        self.app_info.get_or_insert_with(AppInfo::default).app_ver_type = Some(ver_type);
+        self.app_info
+            .get_or_insert_with(AppInfo::default)
+            .app_ver_type = Some(ver_type);
         self
     }
 

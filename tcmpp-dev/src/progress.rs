@@ -85,7 +85,10 @@ impl CallSink {
 }
 
 /// `GET /api/progress`: the WebSocket.
-pub(crate) async fn socket(State(shared): State<Arc<Shared>>, upgrade: WebSocketUpgrade) -> Response {
+pub(crate) async fn socket(
+    State(shared): State<Arc<Shared>>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
     upgrade.on_upgrade(move |socket| forward(shared, socket))
 }
 

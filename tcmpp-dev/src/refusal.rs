@@ -90,6 +90,18 @@ impl Refusal {
         )
     }
 
+    /// A route that exists, asked with the wrong method.
+    pub(crate) fn not_allowed(method: &str, path: &str) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            format!(
+                "{method} is not how to use {:?}: the dev server answers GET / (the playground), GET /api/apis, POST /api/call and GET /api/progress (a WebSocket)",
+                clip(path)
+            ),
+        )
+    }
+
     /// The status of the response.
     #[cfg(test)]
     pub(crate) fn status(&self) -> StatusCode {

@@ -59,9 +59,8 @@ pub async fn bind(registry: Registry, options: DevOptions) -> Result<DevServer, 
     check_profiles(&profiles)?;
     let token = match options.token {
         Some(token) => check_token(token)?,
-        None => token::fresh().map_err(|error| {
-            DevError::Token(format!("no random token could be made: {error}"))
-        })?,
+        None => token::fresh()
+            .map_err(|error| DevError::Token(format!("no random token could be made: {error}")))?,
     };
     let listener = TcpListener::bind(options.addr)
         .await
@@ -196,6 +195,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/call", post(call::call))
         .route("/api/progress", get(progress::socket))
         .fallback(not_found)
+        .method_not_allowed_fallback(not_allowed)
         .layer(DefaultBodyLimit::max(shared.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),
@@ -211,6 +211,10 @@ async fn apis(axum::extract::State(shared): axum::extract::State<Arc<Shared>>) -
         axum::http::HeaderValue::from_static("application/json"),
     );
     response
+}
+
+async fn not_allowed(method: Method, uri: Uri) -> Response {
+    Refusal::not_allowed(method.as_str(), uri.path()).into_response()
 }
 
 async fn not_found(method: Method, uri: Uri) -> Response {
