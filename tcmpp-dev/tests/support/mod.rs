@@ -4,6 +4,7 @@
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 pub mod app;
+pub mod tools;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
