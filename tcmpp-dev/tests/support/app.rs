@@ -111,11 +111,27 @@ pub struct Done {
     pub ticks: u8,
 }
 
-/// A handler that sends progress events over time, before its reply.
-#[mini_api("countdown")]
+/// What `countdown`'s fail object carries beside `errMsg` and `errCode`: the limits.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Limits {
+    /// The highest `from`.
+    pub max_from: u8,
+    /// The longest interval.
+    pub max_interval_ms: u16,
+}
+
+/// A handler that sends progress events over time, before its reply, and fails with a code and
+/// a body.
+#[mini_api("countdown", fail_body = Limits)]
 pub async fn countdown(countdown: Countdown, progress: Progress<Tick>) -> Result<Done, ApiError> {
     if countdown.from > 20 || countdown.interval_ms > 200 {
-        return Err(ApiError::new("count from at most 20, at most 200 ms apart").with_code(400));
+        return Err(ApiError::new("count from at most 20, at most 200 ms apart")
+            .with_code(400)
+            .with_body(Limits {
+                max_from: 20,
+                max_interval_ms: 200,
+            }));
     }
     for left in (0..countdown.from).rev() {
         tokio::time::sleep(Duration::from_millis(u64::from(countdown.interval_ms))).await;
