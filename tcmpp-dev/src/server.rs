@@ -158,7 +158,7 @@ impl DevServer {
     pub fn banner(&self) -> String {
         let names: Vec<&str> = self.shared.profiles.iter().map(Profile::name).collect();
         format!(
-            "tcmpp dev server: {} APIs on {}\n  playground: {}\n  mini program IDE: useDevServer({{ url: \"{}\", token: \"{}\" }})\n  profiles: {}",
+            "tcmpp dev server: {} handlers on {}\n  playground: {}\n  mini program IDE: useDevServer({{ url: \"{}\", token: \"{}\" }})\n  profiles: {}",
             self.shared.registry.len(),
             self.shared.base_url,
             self.url(),

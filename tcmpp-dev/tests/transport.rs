@@ -275,3 +275,79 @@ async fn the_dev_transport_gives_the_one_entrys_replies_byte_for_byte() {
         "{ghost}"
     );
 }
+
+/// The TypeScript release the declarations are checked with: the typed-client tests' own.
+const TYPESCRIPT: &str = "5.9.3";
+
+/// A mini program's use of the dev transport, checked by `tsc --strict` against the
+/// declarations: the right use compiles, and each marked mistake must be an error (an unused
+/// `@ts-expect-error` fails the check, so declarations that typed everything as `any` would).
+const TYPED_USE: &str = r#"
+import { invokeNative, stopDevServer, useDevServer } from "./tcmpp-invoke";
+
+const on: boolean = useDevServer({
+  url: "http://127.0.0.1:7370",
+  token: "0123456789abcdef",
+  profile: "shop",
+  onProgress(event) {
+    if (event.apiName === "countdown") {
+      const left: number = event.payload.left;
+      console.log(left, event.seq);
+    }
+  },
+});
+invokeNative("countdown", { from: 3 }).then((done) => console.log(on, done.ticks));
+stopDevServer();
+
+// @ts-expect-error: the token is required
+useDevServer({ url: "http://127.0.0.1:7370" });
+useDevServer({
+  url: "",
+  token: "",
+  onProgress(event) {
+    // @ts-expect-error: countdown's progress has no such key
+    if (event.apiName === "countdown") console.log(event.payload.right);
+  },
+});
+"#;
+
+#[test]
+fn the_dev_transport_is_typed() {
+    if let Err(why) = tools::node() {
+        return tools::missing("the dev transport's types", &why);
+    }
+    let typescript =
+        match tools::npm_package(&tools::target_dir("typescript"), "typescript", TYPESCRIPT) {
+            Ok(dir) => dir,
+            Err(why) => return tools::missing("the dev transport's types", &why),
+        };
+    let dir = tools::scratch("transport-types");
+    let types = app_registry()
+        .client_types()
+        .expect("the registry is described");
+    types.write_to(&dir).unwrap();
+    std::fs::write(dir.join("dev.ts"), TYPED_USE).unwrap();
+    std::fs::write(
+        dir.join("globals.d.ts"),
+        "declare const wx: WechatMiniprogram.Wx;\ndeclare const console: { log(...values: unknown[]): void };\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("tsconfig.json"),
+        r#"{ "compilerOptions": { "strict": true, "noEmit": true, "target": "es2018", "lib": ["es2018"],
+             "module": "esnext", "moduleResolution": "bundler", "types": [] },
+           "files": ["tcmpp.d.ts", "globals.d.ts", "dev.ts"] }"#,
+    )
+    .unwrap();
+    let output = std::process::Command::new("node")
+        .arg(typescript.join("bin/tsc"))
+        .arg("-p")
+        .arg(&dir)
+        .output()
+        .expect("node runs tsc");
+    assert!(
+        output.status.success(),
+        "tsc refused the dev transport's use, or missed a mistake:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

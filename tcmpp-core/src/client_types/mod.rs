@@ -74,6 +74,10 @@ mod generated {
         /// calls `wx.invokeNativePlugin` and resolves with the success object, or rejects
         /// with the fail (or cancel) object. The same for every registry; its types are in
         /// [`promise_helper_declarations`](Self::promise_helper_declarations).
+        ///
+        /// For development, `useDevServer({ url, token })` sends the calls to a `tcmpp-dev`
+        /// server instead (`wx.request`, progress over `wx.connectSocket`): off by default, and
+        /// ignored in a release build (`envVersion` `"release"`).
         pub fn promise_helper(&self) -> &'static str {
             PROMISE_HELPER
         }
