@@ -8,7 +8,7 @@ const { chromium } = createRequire(import.meta.url)(playwright);
 const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
 const out = { errors: [] };
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 760 } });
   page.on("pageerror", (e) => out.errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") out.errors.push(m.text()); });
   page.setDefaultTimeout(10000);
