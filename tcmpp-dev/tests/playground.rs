@@ -81,6 +81,16 @@ async fn the_playground_calls_the_real_handlers_in_a_real_browser() {
         snippet.contains(r#""productId": "kopi""#) && snippet.contains(r#""currency": "USD""#),
         "{snippet}"
     );
+    assert_eq!(
+        out["asJson"],
+        json!({ "productId": "kopi", "withReviews": true, "currency": "USD" })
+    );
+    let without_time = |reply: &Value| {
+        let mut reply = reply.clone();
+        reply.as_object_mut().unwrap().remove("time");
+        reply
+    };
+    assert_eq!(without_time(&out["asJsonReply"]), without_time(get));
     assert_eq!(out["requiredErrors"], "data.productId: required");
     assert_eq!(out["sentAnyway"], false);
 

@@ -45,8 +45,13 @@ try {
   await page.selectOption('[name="currency"]', "USD");
   out.getProductSnippet = await page.textContent("#snippet");
   out.getProduct = await send();
+  // The same data, as JSON in the editor, sends the same call.
+  await page.click("#as-json");
+  out.asJson = JSON.parse(await page.inputValue("#json"));
+  out.asJsonReply = await send();
 
   // A required field left empty: refused by the form, nothing sent.
+  await pick("getProduct");
   await page.fill('[name="productId"]', "");
   const before = await historyLength();
   await page.click("#send");
