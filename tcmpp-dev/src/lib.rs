@@ -21,6 +21,15 @@
 //! another site's, and requires the token it prints at start on every API request. Each
 //! refusal is a JSON body, `{"error":"<code>","message":"…"}`, saying what to do.
 //!
+//! # The app's own handlers, with desktop stand-ins
+//!
+//! Serve the registry the app's own `build_registry` makes, not a copy. State that only a
+//! device has (a battery, the SDK's signed-in user) is best stated as a trait object the
+//! registry is given, `State<Arc<dyn Battery>>`, so that `build_registry` takes the platform's
+//! implementation on the phone and a fake on the laptop, and the handlers do not change. A
+//! stand-in forgotten is reported when the registry is built, naming the state and the handler.
+//! `tests/server.rs` serves such an app; the README shows the whole pattern.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use tcmpp_dev::{DevOptions, Profile};

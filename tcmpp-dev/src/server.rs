@@ -42,6 +42,7 @@ const MIN_TOKEN_LEN: usize = 16;
 #[derive(Debug)]
 pub struct DevServer {
     listener: TcpListener,
+    addr: SocketAddr,
     shared: Arc<Shared>,
 }
 
@@ -82,6 +83,7 @@ pub async fn bind(registry: Registry, options: DevOptions) -> Result<DevServer, 
     };
     Ok(DevServer {
         listener,
+        addr,
         shared: Arc::new(shared),
     })
 }
@@ -133,9 +135,7 @@ fn check_token(token: String) -> Result<String, DevError> {
 impl DevServer {
     /// The address the server listens on (with the port picked, when it was `0`).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener knows its address")
+        self.addr
     }
 
     /// `http://127.0.0.1:<port>`: the server's origin, what the transport is configured with.

@@ -123,6 +123,8 @@ pub fn chromium() -> Result<PathBuf, String> {
     if !path.exists() {
         let install = |args: &[&str]| {
             Command::new("apt-get")
+                // Another apt on the machine holds the lock for a while: wait for it.
+                .args(["-o", "DPkg::Lock::Timeout=300"])
                 .args(args)
                 .env("DEBIAN_FRONTEND", "noninteractive")
                 .output()
