@@ -72,9 +72,19 @@ try {
   await pick("countdown");
   await page.fill('[name="from"]', "5");
   await page.fill('[name="interval_ms"]', "150");
+  // The reply's state when the first event is shown, recorded by the page itself (a mutation
+  // observer runs right after the event's handler), so that no timing of the driver matters.
+  await page.evaluate(() => {
+    window.kindAtFirstEvent = null;
+    new MutationObserver(() => {
+      if (window.kindAtFirstEvent === null && document.querySelector("#progress li")) {
+        window.kindAtFirstEvent = document.getElementById("reply").dataset.kind;
+      }
+    }).observe(document.getElementById("progress"), { childList: true });
+  });
   await page.click("#send");
   await page.waitForSelector("#progress li");
-  out.pendingAtFirstEvent = await page.getAttribute("#reply", "data-kind");
+  out.pendingAtFirstEvent = await page.evaluate(() => window.kindAtFirstEvent);
   await page.waitForFunction(() => document.getElementById("reply").dataset.kind !== "pending");
   out.progress = await page.$$eval("#progress li", (l) => l.map((e) => e.textContent));
   out.countdown = await read();
