@@ -7,8 +7,8 @@
 //! read the reply; a fail with `errCode` and a body; a cancel; progress events live (before the
 //! reply) and in order; a multiplexed API's method forms; a `restricted` method refused for one
 //! profile and answered for another; a field no form fits edited as JSON and checked against
-//! the schema; the history's resend; the typed snippet; and, with the schema taken away, raw
-//! JSON. A screenshot is kept at `target/tmp/tcmpp-dev/playground/playground.png`.
+//! the schema; the history's resend; the typed snippet; with the schema taken away, raw JSON;
+//! and a wrong token, refused on the page. A screenshot is kept at `target/tmp/tcmpp-dev/playground/playground.png`.
 
 mod support;
 
@@ -214,6 +214,11 @@ async fn the_playground_calls_the_real_handlers_in_a_real_browser() {
     assert!(out["rawLabel"].as_str().unwrap().contains("raw JSON"));
     assert!(!out["rawSnippet"].as_str().unwrap().contains("Tcmpp."));
     assert_eq!(out["rawReply"][0], "success");
+
+    // A wrong token: the refusal on the page, and a box to give the right one.
+    let notice = out["wrongTokenNotice"].as_str().unwrap();
+    assert!(notice.starts_with("wrong-token: the dev token given is not this server's"), "{notice}");
+    assert_eq!(out["wrongTokenBoxShown"], true);
 
     let png = std::fs::read(&shot).expect("the screenshot is kept");
     assert!(

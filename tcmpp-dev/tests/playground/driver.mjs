@@ -161,6 +161,14 @@ try {
   await raw.click("#send");
   await raw.waitForSelector("#history li");
   out.rawReply = await raw.evaluate(() => [document.getElementById("reply").dataset.kind, document.getElementById("reply-body").textContent]);
+
+  // A wrong token: the page says what the server said.
+  const wrong = await browser.newPage();
+  wrong.on("pageerror", (e) => out.errors.push(String(e)));
+  await wrong.goto(url.replace(/#token=.*/, "#token=" + "0".repeat(32)));
+  await wrong.waitForSelector('#status[data-state="closed"]');
+  out.wrongTokenNotice = await wrong.textContent("#notice");
+  out.wrongTokenBoxShown = await wrong.isVisible("#token-box");
 } finally {
   await browser.close();
 }
