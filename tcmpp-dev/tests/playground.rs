@@ -217,7 +217,10 @@ async fn the_playground_calls_the_real_handlers_in_a_real_browser() {
 
     // A wrong token: the refusal on the page, and a box to give the right one.
     let notice = out["wrongTokenNotice"].as_str().unwrap();
-    assert!(notice.starts_with("wrong-token: the dev token given is not this server's"), "{notice}");
+    assert!(
+        notice.starts_with("wrong-token: the dev token given is not this server's"),
+        "{notice}"
+    );
     assert_eq!(out["wrongTokenBoxShown"], true);
 
     let png = std::fs::read(&shot).expect("the screenshot is kept");
