@@ -74,6 +74,10 @@ mod generated {
         /// calls `wx.invokeNativePlugin` and resolves with the success object, or rejects
         /// with the fail (or cancel) object. The same for every registry; its types are in
         /// [`promise_helper_declarations`](Self::promise_helper_declarations).
+        ///
+        /// For development, `useDevServer({ url, token })` sends the calls to a `tcmpp-dev`
+        /// server instead (`wx.request`, progress over `wx.connectSocket`): off by default, and
+        /// ignored in a release build (`envVersion` `"release"`).
         pub fn promise_helper(&self) -> &'static str {
             PROMISE_HELPER
         }
@@ -203,6 +207,7 @@ mod generated {
  * @returns {Promise<unknown>}
  */
 export function invokeNative(apiName, data) {
+  if (devServer !== null) return invokeDev(devServer, apiName, data);
   return new Promise((resolve, reject) => {
     wx.invokeNativePlugin({
       api_name: apiName,
@@ -212,6 +217,154 @@ export function invokeNative(apiName, data) {
       cancel: reject,
     });
   });
+}
+
+// The dev transport: `invokeNative` calls a tcmpp dev server (`tcmpp_dev::serve`) with
+// `wx.request`, and takes progress over `wx.connectSocket`, so that a mini program in the IDE's
+// simulator calls the real Rust handlers. Off unless `useDevServer` is called; refused in
+// release builds.
+
+/** @type {null | { url: string, token: string, profile?: string, onProgress?: Function, socket: any, opening: Promise<string> | null, calls: Map<string, any>, next: number }} */
+let devServer = null;
+
+/**
+ * Sends every later `invokeNative` call to a tcmpp dev server instead of
+ * `wx.invokeNativePlugin`. For development only: in a release build (`envVersion` "release") it
+ * does nothing and returns `false`. In the IDE, turn off the domain check ("Does not verify
+ * valid domain names…" in the project's local settings) so that `wx.request` may reach it.
+ *
+ * @param {{ url: string, token: string, profile?: string, onProgress?: (event: { apiName: string, payload: unknown, seq: number }) => void }} options
+ *   the server's address and token, as it printed them; the caller profile to call as; and
+ *   where progress events go (they come over `wx.connectSocket`)
+ * @returns {boolean} whether the dev transport is on
+ */
+export function useDevServer(options) {
+  let env;
+  try {
+    env = wx.getAccountInfoSync().miniProgram.envVersion;
+  } catch (_) {
+    env = undefined;
+  }
+  if (env === "release") {
+    console.warn("tcmpp: useDevServer is ignored in a release build; calls go to wx.invokeNativePlugin");
+    return false;
+  }
+  if (!options || typeof options.url !== "string" || typeof options.token !== "string") {
+    throw new TypeError("useDevServer({ url, token }): give the address and the token the dev server printed");
+  }
+  stopDevServer();
+  devServer = {
+    url: options.url.replace(/\/+$/, ""),
+    token: options.token,
+    profile: options.profile,
+    onProgress: options.onProgress,
+    socket: null,
+    opening: null,
+    calls: new Map(),
+    next: 0,
+  };
+  return true;
+}
+
+/** Sends `invokeNative` calls to `wx.invokeNativePlugin` again, and closes the progress socket. */
+export function stopDevServer() {
+  const server = devServer;
+  devServer = null;
+  if (server !== null && server.socket !== null) server.socket.close({});
+}
+
+function invokeDev(server, apiName, data) {
+  const callId = "c" + ++server.next;
+  const fail = (reason) => ({ errMsg: apiName + ":fail " + reason });
+  return progressSocket(server).then(
+    (subscription) =>
+      new Promise((resolve, reject) => {
+        const events = [];
+        let expected = -1;
+        let settle = null;
+        server.calls.set(callId, {
+          event(message) {
+            events.push(message);
+            if (server.onProgress) server.onProgress({ apiName, payload: message.payload, seq: message.seq });
+            if (settle !== null && events.length >= expected) settle();
+          },
+        });
+        let query = "callId=" + callId;
+        if (subscription !== null) query += "&progress=" + encodeURIComponent(subscription);
+        if (server.profile !== undefined) query += "&profile=" + encodeURIComponent(server.profile);
+        wx.request({
+          url: server.url + "/api/call?" + query,
+          method: "POST",
+          header: { "content-type": "application/json", "x-tcmpp-dev-token": server.token },
+          data: JSON.stringify({ api_name: apiName, data }),
+          dataType: "text",
+          responseType: "text",
+          success(res) {
+            const header = (name) => {
+              for (const key in res.header) if (key.toLowerCase() === name) return res.header[key];
+              return undefined;
+            };
+            if (res.statusCode !== 200) {
+              server.calls.delete(callId);
+              let refusal;
+              try {
+                refusal = JSON.parse(res.data);
+              } catch (_) {
+                refusal = { error: "http-" + res.statusCode, message: String(res.data) };
+              }
+              reject(fail("the dev server refused the call (" + refusal.error + "): " + refusal.message));
+              return;
+            }
+            const kind = header("x-tcmpp-reply-kind");
+            const reply = JSON.parse(res.data);
+            // Every progress event comes before the reply; wait for those still on the socket.
+            expected = Number(header("x-tcmpp-progress-events") || 0);
+            settle = () => {
+              settle = null;
+              server.calls.delete(callId);
+              if (kind === "success") resolve(reply);
+              else reject(reply);
+            };
+            if (events.length >= expected || subscription === null) settle();
+          },
+          fail(err) {
+            server.calls.delete(callId);
+            reject(fail("the dev server cannot be reached at " + server.url + ": " + (err && err.errMsg)));
+          },
+        });
+      }),
+  );
+}
+
+/** The progress socket's subscription id; `null` when nobody listens for progress. */
+function progressSocket(server) {
+  if (!server.onProgress) return Promise.resolve(null);
+  if (server.opening !== null) return server.opening;
+  server.opening = new Promise((resolve, reject) => {
+    const url = server.url.replace(/^http/, "ws") + "/api/progress?token=" + encodeURIComponent(server.token);
+    const socket = wx.connectSocket({ url });
+    server.socket = socket;
+    const reset = () => {
+      if (server.socket === socket) {
+        server.socket = null;
+        server.opening = null;
+      }
+    };
+    socket.onMessage((message) => {
+      const event = JSON.parse(message.data);
+      if (event.type === "hello") resolve(event.subscription);
+      else if (event.type === "progress") {
+        const call = server.calls.get(event.callId);
+        if (call) call.event(event);
+      }
+    });
+    socket.onClose(reset);
+    socket.onError((err) => {
+      reset();
+      reject({ errMsg: "invokeNative:fail the dev server's progress socket failed: " + (err && err.errMsg) });
+    });
+  });
+  return server.opening;
 }
 "#;
 
@@ -228,5 +381,32 @@ export declare function invokeNative<N extends Tcmpp.ApiName>(
   apiName: N,
   ...data: Tcmpp.DataArgs<N>
 ): Promise<Tcmpp.Success<N>>;
+
+/** A progress event, as the dev transport hands it to `onProgress`. */
+export type DevProgressEvent = {
+  [N in Tcmpp.ApiName]: { apiName: N; payload: Tcmpp.Progress<N>; seq: number };
+}[Tcmpp.ApiName];
+
+/** Where `useDevServer` sends calls: what the dev server printed at start. */
+export interface DevServerOptions {
+  /** The server's address, `http://127.0.0.1:7370`. */
+  url: string;
+  /** The token the server printed. */
+  token: string;
+  /** The caller profile to call as; the server's first when left out. */
+  profile?: string;
+  /** Receives each progress event, in order, before its call settles. */
+  onProgress?: (event: DevProgressEvent) => void;
+}
+
+/**
+ * Sends every later `invokeNative` call to a tcmpp dev server (with `wx.request`, progress over
+ * `wx.connectSocket`) instead of `wx.invokeNativePlugin`. Does nothing and returns `false` in a
+ * release build.
+ */
+export declare function useDevServer(options: DevServerOptions): boolean;
+
+/** Sends `invokeNative` calls to `wx.invokeNativePlugin` again. */
+export declare function stopDevServer(): void;
 "#;
 }
