@@ -219,14 +219,31 @@ export function invokeNative(apiName, data) {
 /// <reference path="./tcmpp.d.ts" />
 
 /**
- * Calls a custom API of the host with `wx.invokeNativePlugin`. Resolves with the success object
- * (the API's result and `errMsg`); rejects with `Tcmpp.InvokeError<N>`: the fail object
- * (`errMsg`, and `errCode` where the API sets one) or, for an API that can be cancelled, the
- * cancel object.
+ * A promise that rejects with `E`: `.catch` and `.then`'s second callback receive it typed.
+ * (In `try { await … } catch (e) {}`, TypeScript types `e` as `unknown` whatever the promise.)
  */
-export declare function invokeNative<N extends Tcmpp.ApiName>(
+export interface InvokePromise<T, E> extends Promise<T> {
+  then<A = T, B = never>(
+    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: E) => B | PromiseLike<B>) | null,
+  ): Promise<A | B>;
+  catch<B = never>(onrejected?: ((reason: E) => B | PromiseLike<B>) | null): Promise<T | B>;
+}
+
+/**
+ * Calls a custom API of the host with `wx.invokeNativePlugin`. Resolves with the success object
+ * (the API's result and `errMsg`); rejects with `Tcmpp.InvokeError<N, M>`: the fail object
+ * (`errMsg`, and `errCode` where the API sets one) or, for an API that can be cancelled, the
+ * cancel object. For a multiplexed API, both are the method's that `data` names. A helper of
+ * the mini program's own that takes the method as a type parameter passes it on explicitly:
+ * `invokeNative<"wallet", M>("wallet", data)`.
+ */
+export declare function invokeNative<
+  N extends Tcmpp.ApiName,
+  M extends Tcmpp.MethodName<N> = Tcmpp.MethodName<N>,
+>(
   apiName: N,
-  ...data: Tcmpp.DataArgs<N>
-): Promise<Tcmpp.Success<N>>;
+  ...data: Tcmpp.DataArgs<N, M>
+): InvokePromise<Tcmpp.Success<N, M>, Tcmpp.InvokeError<N, M>>;
 "#;
 }
