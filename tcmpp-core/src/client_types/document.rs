@@ -145,7 +145,10 @@ impl Document {
             return Err(missing);
         }
         let data_definitions = generators.data.take_definitions(true);
-        let result_definitions = generators.result.take_definitions(true);
+        let mut result_definitions = generators.result.take_definitions(true);
+        for schema in result_definitions.values_mut() {
+            no_null_in_optional_keys(schema);
+        }
         let renamed = reply_side_names(&data_definitions, &result_definitions);
         let mut definitions: BTreeMap<String, Value> = data_definitions.into_iter().collect();
         for (name, mut schema) in result_definitions {
@@ -161,6 +164,7 @@ impl Document {
                 .chain(&mut api.fail_body)
             {
                 rename_refs(schema, &renamed);
+                no_null_in_optional_keys(schema);
             }
         }
         for schema in definitions
@@ -217,6 +221,61 @@ fn success_object(schema: Value) -> Value {
         }
         other => other,
     }
+}
+
+/// A serialized key that may be missing is one a `skip_serializing_if` leaves out; on an
+/// `Option` it is `Option::is_none`, which leaves the key out rather than sending `null`. So
+/// the reply side's optional keys are declared without `null` (`key?: T`, not
+/// `key?: T | null`). A predicate that keeps a `None` (anything but `is_none` on an `Option`)
+/// would send `null` there: declare such a field `#[schemars(with = "Option<T>")]` with the key
+/// required, or prefer `is_none`.
+fn no_null_in_optional_keys(schema: &mut Value) {
+    for_each_schema(schema, &mut |map| {
+        let required: BTreeSet<String> = match map.get("required") {
+            Some(Value::Array(keys)) => keys
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => BTreeSet::new(),
+        };
+        let Some(Value::Object(properties)) = map.get_mut("properties") else {
+            return;
+        };
+        for (key, property) in properties.iter_mut() {
+            if required.contains(key) {
+                continue;
+            }
+            let Value::Object(property) = property else {
+                continue;
+            };
+            if let Some(Value::Array(types)) = property.get_mut("type") {
+                if types.len() > 1 {
+                    types.retain(|name| name != "null");
+                }
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    property.insert("type".to_owned(), only);
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                if let Some(Value::Array(members)) = property.get_mut(key) {
+                    if members.len() > 1 {
+                        members.retain(|member| member.get("type") != Some(&Value::from("null")));
+                    }
+                    if members.len() == 1 {
+                        let only = members.remove(0);
+                        property.remove(key);
+                        if let Value::Object(only) = only {
+                            for (name, value) in only {
+                                property.entry(name).or_insert(value);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
 }
 
 /// The names that reply-side definitions take when they differ from the data-side definition
