@@ -11,28 +11,28 @@ use std::sync::{Mutex, OnceLock};
 
 /// The releases the declarations must compile under, pinned so that error codes do not move
 /// under the checks: the newest, and 4.9, still common in mini program toolchains.
-pub const NEWEST: &str = "5.9.3";
+pub(crate) const NEWEST: &str = "5.9.3";
 /// The oldest release checked (see [`NEWEST`]).
-pub const OLDEST: &str = "4.9.5";
+pub(crate) const OLDEST: &str = "4.9.5";
 
 /// The TypeScript compiler, run by node.
 #[derive(Clone)]
-pub struct Tsc {
-    pub node: PathBuf,
+pub(crate) struct Tsc {
+    pub(crate) node: PathBuf,
     script: PathBuf,
-    pub version: &'static str,
+    pub(crate) version: &'static str,
 }
 
 /// What a check gave.
-pub struct Checked {
-    pub success: bool,
-    pub text: String,
+pub(crate) struct Checked {
+    pub(crate) success: bool,
+    pub(crate) text: String,
 }
 
 impl Tsc {
     /// Checks the project in `dir`, with the `tsconfig.json` this release understands
     /// (`moduleResolution: "bundler"` is 5.0's; 4.9 reads the same imports as `"node"`).
-    pub fn check(&self, dir: &Path) -> Checked {
+    pub(crate) fn check(&self, dir: &Path) -> Checked {
         let config = dir.join("tsconfig.json");
         let text = std::fs::read_to_string(&config).expect("the project has a tsconfig.json");
         let resolution = if self.version.starts_with("4.") {
@@ -63,7 +63,7 @@ impl Tsc {
     /// Whether this release reports errors with the codes the sources name. The older one
     /// reports some of the same mistakes under other codes (an excess property in an argument
     /// as TS2345 rather than TS2353); its errors must be on the same lines.
-    pub fn names_codes(&self) -> bool {
+    pub(crate) fn names_codes(&self) -> bool {
         self.version == NEWEST
     }
 }
@@ -71,7 +71,7 @@ impl Tsc {
 impl Checked {
     /// The errors as `(file, line, code)`, from lines such as
     /// `miniprogram.ts(97,25): error TS2820: …`.
-    pub fn errors(&self) -> BTreeSet<(String, usize, String)> {
+    pub(crate) fn errors(&self) -> BTreeSet<(String, usize, String)> {
         self.text
             .lines()
             .filter_map(|line| {
@@ -84,13 +84,13 @@ impl Checked {
     }
 }
 
-pub fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 /// Each marked mistake in `files` of `dir` as `(file, line, code)`: the line after
 /// `// @ts-expect-error: … (TSnnnn)`.
-pub fn expected_errors(dir: &Path, files: &[&str]) -> BTreeSet<(String, usize, String)> {
+pub(crate) fn expected_errors(dir: &Path, files: &[&str]) -> BTreeSet<(String, usize, String)> {
     let mut expected = BTreeSet::new();
     for file in files {
         for (index, line) in read(&dir.join(file)).lines().enumerate() {
@@ -111,7 +111,7 @@ pub fn expected_errors(dir: &Path, files: &[&str]) -> BTreeSet<(String, usize, S
 }
 
 /// Turns the directives into plain comments, keeping every line where it is.
-pub fn strip_directives(dir: &Path, files: &[&str]) {
+pub(crate) fn strip_directives(dir: &Path, files: &[&str]) {
     for file in files {
         let path = dir.join(file);
         let text = read(&path).replace("// @ts-expect-error", "// (expected error)");
@@ -122,7 +122,7 @@ pub fn strip_directives(dir: &Path, files: &[&str]) {
 /// Checks the project in `dir` and then the same without its directives: the sources compile,
 /// and without the directives exactly the marked lines of `files` fail (with the marked codes,
 /// under the newest release), so that each directive is seen to bite.
-pub fn check_marked(tsc: &Tsc, dir: &Path, files: &[&str], at_least: usize) {
+pub(crate) fn check_marked(tsc: &Tsc, dir: &Path, files: &[&str], at_least: usize) {
     let output = tsc.check(dir);
     assert!(
         output.success,
@@ -157,7 +157,7 @@ pub fn check_marked(tsc: &Tsc, dir: &Path, files: &[&str], at_least: usize) {
 
 /// The compiler of `version` from `target/`, installed there from the npm registry when it is
 /// missing; `None` (after saying so) when it cannot be, unless under CI, which fails instead.
-pub fn typescript_compiler(version: &'static str) -> Option<Tsc> {
+pub(crate) fn typescript_compiler(version: &'static str) -> Option<Tsc> {
     static INSTALLED: OnceLock<Mutex<Vec<(&'static str, Result<Tsc, String>)>>> = OnceLock::new();
     let mut installed = INSTALLED
         .get_or_init(Mutex::default)
