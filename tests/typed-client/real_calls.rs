@@ -383,3 +383,43 @@ fn the_numbers_as_strings_recipe_reads_both_and_is_declared_as_both() {
         assert!(declarations.contains(line), "no {line:?} in\n{declarations}");
     }
 }
+
+#[path = "support/never_lies.rs"]
+mod never_lies;
+
+#[test]
+fn every_reply_of_the_real_calls_validates_against_its_schema() {
+    let document: Value =
+        serde_json::from_str(types().json_schema()).expect("the schema is JSON");
+    let registry = Registry::builder().build().expect("the registry builds");
+    let calls = [
+        (r#"{"api_name":"testState","data":{"type":"test"},"stateEvent":"onState"}"#, true),
+        (r#"{"api_name":"testState","data":null}"#, true),
+        (r#"{"api_name":"myRequestPayment","data":{"type":"test","amount":189}}"#, true),
+        (r#"{"api_name":"myRequestPayment","data":{"type":"","amount":"189"}}"#, false),
+        (r#"{"api_name":"requestPayment","data":{"money":"123.45"}}"#, true),
+        (r#"{"api_name":"requestPayment","data":{"money":0}}"#, false),
+        (r#"{"api_name":"mockLogin","data":{"miniAppName":"test app","miniAppId":"123456"}}"#, true),
+        (r#"{"api_name":"mockLogin","data":{"miniAppName":"test app"},"sync":true}"#, true),
+        (r#"{"api_name":"mockPayment","data":{"miniAppName":"test app"}}"#, true),
+        (
+            r#"{"api_name":"luffaWebRequest","data":{"uuid":"u","methodName":"connect","initData":{"network":"endless"},"metadata":{"superBox":true,"url":"","icon":""},"from":"","data":{}}}"#,
+            true,
+        ),
+        (
+            r#"{"api_name":"luffaWebRequest","data":{"uuid":"u","methodName":"signMessageV2","data":{"message":"m","nonce":"1"}}}"#,
+            true,
+        ),
+        (
+            r#"{"api_name":"luffaWebRequest","data":{"uuid":"u","methodName":"signMessageV2","data":{"message":"","nonce":1}}}"#,
+            false,
+        ),
+        (r#"{"api_name":"luffaWebRequest","data":{"methodName":"language"}}"#, true),
+        (r#"{"api_name":"luffaWebRequest","data":{"methodName":"share","text":""}}"#, false),
+    ];
+    for (call, success) in calls {
+        let answered = never_lies::dispatch_and_check(&registry, &document, call);
+        assert!(answered.accepted, "the runtime refused {call}");
+        assert_eq!(answered.success, success, "{call}");
+    }
+}
