@@ -111,13 +111,16 @@ async fn request_payment(money: Money) -> Result<(), String> {
     }
 }
 
-/// The demo's mini program reference: `{ miniAppName, miniAppId }`.
+/// The demo's mini program reference: `{ miniAppName, miniAppId }`; older pages send
+/// `{ appName, appId }`, which serde's aliases read too.
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MiniAppRef {
     /// Its name.
+    #[serde(alias = "appName")]
     pub mini_app_name: String,
     /// Its id, when the page gives one.
+    #[serde(alias = "appId")]
     pub mini_app_id: Option<String>,
 }
 
@@ -367,6 +370,36 @@ fn the_calls_source_has_no_cast_and_no_any() {
 }
 
 #[test]
+fn serde_aliases_are_declared_and_the_schema_takes_one_name_or_the_other() {
+    let document: Value =
+        serde_json::from_str(types().json_schema()).expect("the schema is JSON");
+    let calls = jsonschema::draft202012::new(&document).expect("the root compiles");
+    let registry = Registry::builder().build().expect("the registry builds");
+    for (data, valid) in [
+        (r#"{"miniAppName":"a"}"#, true),
+        (r#"{"appName":"a"}"#, true),
+        (r#"{"appName":"a","appId":"1"}"#, true),
+        (r#"{"miniAppName":"a","appId":"1"}"#, true),
+        (r#"{"miniAppName":"a","appName":"a"}"#, false),
+        (r#"{"appName":"a","miniAppId":"1","appId":"1"}"#, false),
+        (r#"{"appId":"1"}"#, false),
+    ] {
+        let call = format!(r#"{{"api_name":"mockPayment","data":{data}}}"#);
+        let answered = never_lies::dispatch_and_check(&registry, &document, &call);
+        assert_eq!(answered.accepted, valid, "the runtime on {call}");
+        let call: Value = serde_json::from_str(&call).expect("JSON");
+        assert_eq!(calls.is_valid(&call), valid, "the schema on {call}");
+    }
+    let declarations = types().declarations().to_owned();
+    assert!(
+        declarations.contains(
+            "    type MiniAppRef = { appId?: string | null; miniAppId?: string | null; miniAppName: string } | { appId?: string | null; appName: string; miniAppId?: string | null };\n"
+        ),
+        "{declarations}"
+    );
+}
+
+#[test]
 fn the_numbers_as_strings_recipe_reads_both_and_is_declared_as_both() {
     let registry = Registry::builder().build().expect("the registry builds");
     for data in [r#"{"money":123.45}"#, r#"{"money":"123.45"}"#] {
@@ -402,6 +435,7 @@ fn every_reply_of_the_real_calls_validates_against_its_schema() {
         (r#"{"api_name":"mockLogin","data":{"miniAppName":"test app","miniAppId":"123456"}}"#, true),
         (r#"{"api_name":"mockLogin","data":{"miniAppName":"test app"},"sync":true}"#, true),
         (r#"{"api_name":"mockPayment","data":{"miniAppName":"test app"}}"#, true),
+        (r#"{"api_name":"mockPayment","data":{"appName":"test app","appId":"1"}}"#, true),
         (
             r#"{"api_name":"luffaWebRequest","data":{"uuid":"u","methodName":"connect","initData":{"network":"endless"},"metadata":{"superBox":true,"url":"","icon":""},"from":"","data":{}}}"#,
             true,

@@ -88,6 +88,9 @@ const payOpts: Tcmpp.InvokeOptions<"mockPayment"> = {
 };
 wx.invokeNativePlugin(payOpts);
 
+// Older pages send `appName`: a serde alias, declared beside the field.
+wx.invokeNativePlugin({ api_name: "mockPayment", data: { appName: "test app", appId: "123456" } });
+
 // A plain `fn` answers `sync: true`: the call returns the reply object.
 const login = wx.invokeNativePlugin({
   api_name: "mockLogin",
@@ -256,6 +259,12 @@ wx.invokeNativePlugin({
 
 // @ts-expect-error: an async API's call returns nothing (TS2339)
 wx.invokeNativePlugin({ api_name: "mockPayment", data: { miniAppName: "a" } }).errMsg;
+
+wx.invokeNativePlugin({
+  api_name: "mockPayment",
+  // @ts-expect-error: a misspelt alias (TS2353)
+  data: { appNam: "test app" },
+});
 
 // @ts-expect-error: a money that is neither a number nor a string (TS2322)
 wx.invokeNativePlugin({ api_name: "requestPayment", data: { money: true } });
