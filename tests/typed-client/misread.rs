@@ -65,7 +65,12 @@ enum NumberOrString {
 
 #[mini_api("pay")]
 async fn pay(payment: Payment) -> Result<(), String> {
-    let _ = (payment.money, payment.tip, payment.order.id, payment.order.gift);
+    let _ = (
+        payment.money,
+        payment.tip,
+        payment.order.id,
+        payment.order.gift,
+    );
     Ok(())
 }
 
@@ -93,7 +98,8 @@ fn a_field_read_by_a_deserialize_with_the_schema_does_not_follow_is_refused_by_n
         "{message}"
     );
     assert!(
-        message.contains("field `order.gift`: its schema says boolean but serde also reads \"true\""),
+        message
+            .contains("field `order.gift`: its schema says boolean but serde also reads \"true\""),
         "{message}"
     );
 }

@@ -371,8 +371,7 @@ fn the_calls_source_has_no_cast_and_no_any() {
 
 #[test]
 fn serde_aliases_are_declared_and_the_schema_takes_one_name_or_the_other() {
-    let document: Value =
-        serde_json::from_str(types().json_schema()).expect("the schema is JSON");
+    let document: Value = serde_json::from_str(types().json_schema()).expect("the schema is JSON");
     let calls = jsonschema::draft202012::new(&document).expect("the root compiles");
     let registry = Registry::builder().build().expect("the registry builds");
     for (data, valid) in [
@@ -413,7 +412,10 @@ fn the_numbers_as_strings_recipe_reads_both_and_is_declared_as_both() {
         "      money: PickFirst_doublestring_;\n",
         "    type PickFirst_doublestring_ = number | string;\n",
     ] {
-        assert!(declarations.contains(line), "no {line:?} in\n{declarations}");
+        assert!(
+            declarations.contains(line),
+            "no {line:?} in\n{declarations}"
+        );
     }
 }
 
@@ -422,20 +424,43 @@ mod never_lies;
 
 #[test]
 fn every_reply_of_the_real_calls_validates_against_its_schema() {
-    let document: Value =
-        serde_json::from_str(types().json_schema()).expect("the schema is JSON");
+    let document: Value = serde_json::from_str(types().json_schema()).expect("the schema is JSON");
     let registry = Registry::builder().build().expect("the registry builds");
     let calls = [
-        (r#"{"api_name":"testState","data":{"type":"test"},"stateEvent":"onState"}"#, true),
+        (
+            r#"{"api_name":"testState","data":{"type":"test"},"stateEvent":"onState"}"#,
+            true,
+        ),
         (r#"{"api_name":"testState","data":null}"#, true),
-        (r#"{"api_name":"myRequestPayment","data":{"type":"test","amount":189}}"#, true),
-        (r#"{"api_name":"myRequestPayment","data":{"type":"","amount":"189"}}"#, false),
-        (r#"{"api_name":"requestPayment","data":{"money":"123.45"}}"#, true),
+        (
+            r#"{"api_name":"myRequestPayment","data":{"type":"test","amount":189}}"#,
+            true,
+        ),
+        (
+            r#"{"api_name":"myRequestPayment","data":{"type":"","amount":"189"}}"#,
+            false,
+        ),
+        (
+            r#"{"api_name":"requestPayment","data":{"money":"123.45"}}"#,
+            true,
+        ),
         (r#"{"api_name":"requestPayment","data":{"money":0}}"#, false),
-        (r#"{"api_name":"mockLogin","data":{"miniAppName":"test app","miniAppId":"123456"}}"#, true),
-        (r#"{"api_name":"mockLogin","data":{"miniAppName":"test app"},"sync":true}"#, true),
-        (r#"{"api_name":"mockPayment","data":{"miniAppName":"test app"}}"#, true),
-        (r#"{"api_name":"mockPayment","data":{"appName":"test app","appId":"1"}}"#, true),
+        (
+            r#"{"api_name":"mockLogin","data":{"miniAppName":"test app","miniAppId":"123456"}}"#,
+            true,
+        ),
+        (
+            r#"{"api_name":"mockLogin","data":{"miniAppName":"test app"},"sync":true}"#,
+            true,
+        ),
+        (
+            r#"{"api_name":"mockPayment","data":{"miniAppName":"test app"}}"#,
+            true,
+        ),
+        (
+            r#"{"api_name":"mockPayment","data":{"appName":"test app","appId":"1"}}"#,
+            true,
+        ),
         (
             r#"{"api_name":"luffaWebRequest","data":{"uuid":"u","methodName":"connect","initData":{"network":"endless"},"metadata":{"superBox":true,"url":"","icon":""},"from":"","data":{}}}"#,
             true,
@@ -448,8 +473,14 @@ fn every_reply_of_the_real_calls_validates_against_its_schema() {
             r#"{"api_name":"luffaWebRequest","data":{"uuid":"u","methodName":"signMessageV2","data":{"message":"","nonce":1}}}"#,
             false,
         ),
-        (r#"{"api_name":"luffaWebRequest","data":{"methodName":"language"}}"#, true),
-        (r#"{"api_name":"luffaWebRequest","data":{"methodName":"share","text":""}}"#, false),
+        (
+            r#"{"api_name":"luffaWebRequest","data":{"methodName":"language"}}"#,
+            true,
+        ),
+        (
+            r#"{"api_name":"luffaWebRequest","data":{"methodName":"share","text":""}}"#,
+            false,
+        ),
     ];
     for (call, success) in calls {
         let answered = never_lies::dispatch_and_check(&registry, &document, call);

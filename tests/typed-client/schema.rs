@@ -587,7 +587,11 @@ fn whole_calls_are_valid_exactly_when_the_runtime_reads_them_and_their_replies_a
             answered.accepted,
             "the schema says {} but the runtime {} {}",
             valid,
-            if answered.accepted { "reads" } else { "refuses" },
+            if answered.accepted {
+                "reads"
+            } else {
+                "refuses"
+            },
             text
         );
         if valid {

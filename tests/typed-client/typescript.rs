@@ -180,5 +180,3 @@ fn project(name: &str, types: &ClientTypes, declarations: Option<&str>) -> PathB
 fn sources_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("typescript")
 }
-
-

@@ -150,7 +150,9 @@ fn ask_the_data_types(
             if !declare_alias(definition, alias, &field) {
                 report(
                     alias.to_owned(),
-                    format!("serde reads it as an alias of `{field}`, which the declarations cannot say for this type: declare the alias as a field of its own, or drop it"),
+                    format!(
+                        "serde reads it as an alias of `{field}`, which the declarations cannot say for this type: declare the alias as a field of its own, or drop it"
+                    ),
                 );
             }
         }

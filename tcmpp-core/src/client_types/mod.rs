@@ -136,13 +136,9 @@ mod generated {
         /// Each data field whose schema says other than what serde reads, as
         /// `(api name, field path in data, what is wrong)`.
         pub fn fields(&self) -> impl Iterator<Item = (&'static str, &str, &str)> {
-            self.misdescribed.iter().map(|field| {
-                (
-                    field.api,
-                    field.field.as_str(),
-                    field.problem.as_str(),
-                )
-            })
+            self.misdescribed
+                .iter()
+                .map(|field| (field.api, field.field.as_str(), field.problem.as_str()))
         }
     }
 

@@ -305,7 +305,15 @@ fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'
             )),
         };
         let _ = writeln!(out, "        /** `{}` */", method.rust_path);
-        write_entry(out, &property_key(tag), &data.text, false, method, emitter, "        ");
+        write_entry(
+            out,
+            &property_key(tag),
+            &data.text,
+            false,
+            method,
+            emitter,
+            "        ",
+        );
     }
     out.push_str("      };\n    };\n");
 }

@@ -47,13 +47,8 @@ pub(crate) fn dispatch_and_check(registry: &Registry, document: &Value, call: &s
     };
     // A caller every access policy of the tests grants, so that what is refused is the call.
     let caller = Caller::new().with_app_info(AppInfo::with_app_id("wx_granted"));
-    let reply = futures_executor::block_on(
-        registry
-            .call(call)
-            .caller(&caller)
-            .progress(sink)
-            .reply(),
-    );
+    let reply =
+        futures_executor::block_on(registry.call(call).caller(&caller).progress(sink).reply());
     let rendered = futures_executor::block_on(
         registry
             .call(call)
@@ -93,11 +88,15 @@ pub(crate) fn dispatch_and_check(registry: &Registry, document: &Value, call: &s
 
 /// `<api>` for a plain API, `<api>.<method>` for a multiplexed one.
 fn prefix_of(document: &Value, call: &Value) -> String {
-    let name = call["api_name"].as_str().expect("an accepted call has a name");
+    let name = call["api_name"]
+        .as_str()
+        .expect("an accepted call has a name");
     let api = &document["x-tcmpp-apis"][name];
     match api["methodKey"].as_str() {
         Some(key) => {
-            let method = call["data"][key].as_str().expect("an accepted call names a method");
+            let method = call["data"][key]
+                .as_str()
+                .expect("an accepted call names a method");
             format!("{name}.{method}")
         }
         None => name.to_owned(),
@@ -108,9 +107,7 @@ fn check_reply(document: &Value, prefix: &str, object: &Value, reply: &tcmpp_cor
     let Some(failure) = reply.failure() else {
         // `<prefix>.result` is the success object without `errMsg`.
         let mut result = object.clone();
-        let err_msg = result
-            .as_object_mut()
-            .and_then(|map| map.remove("errMsg"));
+        let err_msg = result.as_object_mut().and_then(|map| map.remove("errMsg"));
         assert!(
             err_msg.as_ref().is_some_and(Value::is_string),
             "{prefix}: the success object {object} has no `errMsg`"

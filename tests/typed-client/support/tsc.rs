@@ -158,7 +158,9 @@ pub(crate) fn check_marked(tsc: &Tsc, dir: &Path, files: &[&str], at_least: usiz
 /// The compiler of `version` from `target/`, installed there from the npm registry when it is
 /// missing; `None` (after saying so) when it cannot be, unless under CI, which fails instead.
 pub(crate) fn typescript_compiler(version: &'static str) -> Option<Tsc> {
-    static INSTALLED: OnceLock<Mutex<Vec<(&'static str, Result<Tsc, String>)>>> = OnceLock::new();
+    /// Each release asked for, and how installing it went.
+    type Installed = Vec<(&'static str, Result<Tsc, String>)>;
+    static INSTALLED: OnceLock<Mutex<Installed>> = OnceLock::new();
     let mut installed = INSTALLED
         .get_or_init(Mutex::default)
         .lock()
