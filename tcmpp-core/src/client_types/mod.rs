@@ -59,8 +59,9 @@ mod generated {
 
         /// TypeScript declarations (`tcmpp.d.ts`), a global script: the data, result, fail and
         /// progress types of every API (namespace `Tcmpp`), `wx.invokeNativePlugin` typed by
-        /// `api_name`, and `wx.<name>(…)` for each API of the SDK's custom config, added to
-        /// `WechatMiniprogram.Wx`.
+        /// `api_name` (and, for a multiplexed API, by the method its `data` names), and
+        /// `wx.<name>(…)` for each API of the SDK's custom config, added to
+        /// `WechatMiniprogram.Wx`. They compile under TypeScript 4.9 and later.
         pub fn declarations(&self) -> &str {
             &self.declarations
         }
