@@ -605,6 +605,7 @@ fn whole_calls_are_valid_exactly_when_the_runtime_reads_them_and_their_replies_a
         panic!("{failure}");
     }
     let (accepted, refused) = (accepted.into_inner(), refused.into_inner());
-    assert!(accepted >= 200, "only {accepted} calls were valid");
+    // About one call in nine is valid; the bound leaves room for the random seed.
+    assert!(accepted >= 100, "only {accepted} calls were valid");
     assert!(refused >= 200, "only {refused} calls were invalid");
 }
