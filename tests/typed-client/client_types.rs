@@ -277,9 +277,13 @@ fn a_method_that_spells_the_end_of_a_comment_stays_inside_it() {
         declarations.contains(r#"methodName: "a*/b""#),
         "no discriminant in\n{declarations}"
     );
+    assert!(
+        declarations.contains(r#"        "a*/b": {"#),
+        "no method entry in\n{declarations}"
+    );
     assert_eq!(
         declarations.matches("*/").count(),
-        declarations.matches("/*").count() + 1,
-        "every comment closes once (the one more is the discriminant's)"
+        declarations.matches("/*").count() + 2,
+        "every comment closes once (the two more are the discriminant's and the method entry's)"
     );
 }

@@ -12,6 +12,12 @@
 //! its tag, so generated arrays are empty or longer than any of the types; and a number with a
 //! zero fraction (`1.0`) is an integer to JSON Schema but not to serde_json, so generated
 //! fractions are never zero.
+//!
+//! The same holds for whole calls: a generated call (its name, its data, `sync`, the keys the
+//! SDK adds, `appInfo`, a key of its own) is valid against the document's root exactly when the
+//! runtime reads it and runs the handler; and every reply the handlers then render, and every
+//! progress payload they send, validates against its API's (and method's) schema
+//! (`support/never_lies.rs`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -418,4 +424,188 @@ fn the_known_differences_are_what_they_are() {
     let too_big = json!({ "orderId": 1, "total": { "amount": 4294967296u64, "currency": "USD" }, "payment": { "method": "cash" } });
     assert!(!pay.is_valid(&too_big));
     assert!(!deserializes::<PayOrder>(&too_big));
+}
+
+#[path = "support/never_lies.rs"]
+mod never_lies;
+
+/// The shop's registry (this binary links its handlers only), granting every API to
+/// `wx_granted`, the caller of `never_lies`.
+fn registry() -> tcmpp_core::Registry {
+    Registry::builder()
+        .access_policy(tcmpp_core::AccessPolicy::new().grant("wx_granted", ["*"]))
+        .build()
+        .expect("the registry builds")
+}
+
+#[test]
+fn every_reply_the_shop_renders_validates_against_its_schema() {
+    let document = document();
+    let registry = registry();
+    let calls = [
+        // Successes.
+        r#"{"api_name":"getProduct","data":{"productId":"kopi","withReviews":true}}"#,
+        r#"{"api_name":"getProduct","data":{"productId":"kopi","currency":"USD"}}"#,
+        r#"{"api_name":"payOrder","data":{"orderId":7,"total":{"amount":1,"currency":"IDR"},"payment":{"method":"card","last4":"4242"}},"stateEvent":"onPay"}"#,
+        r#"{"api_name":"payOrder","data":{"orderId":8,"total":{"amount":1,"currency":"USD"},"payment":{"method":"cash"}}}"#,
+        r#"{"api_name":"applyCoupon","data":"SAVE10"}"#,
+        r#"{"api_name":"applyCoupon","data":{"percent":10}}"#,
+        r#"{"api_name":"logEvent","data":{"name":"open"},"sync":true}"#,
+        r#"{"api_name":"getCart"}"#,
+        r#"{"api_name":"wallet","data":{"methodName":"connect","dappUrl":"https://d.example"}}"#,
+        // A handler's failures: a code, a declared body, a message.
+        r#"{"api_name":"getProduct","data":{"productId":""}}"#,
+        r#"{"api_name":"payOrder","data":{"orderId":9,"total":{"amount":0,"currency":"IDR"},"payment":{"method":"cash"}}}"#,
+        r#"{"api_name":"applyCoupon","data":"NOPE"}"#,
+        r#"{"api_name":"wallet","data":{"methodName":"signMessage","message":"m","nonce":"1"}}"#,
+    ];
+    let mut successes = 0;
+    for call in calls {
+        let answered = never_lies::dispatch_and_check(&registry, &document, call);
+        assert!(answered.accepted, "the runtime refused {call}");
+        successes += usize::from(answered.success);
+    }
+    assert_eq!(successes, 10);
+}
+
+/// Which API a generated call names: usually the one its data was made for.
+fn whole_call() -> impl Strategy<Value = Value> {
+    let other_names: Vec<Value> = ["getCart", "wallet", "getProduct", "nope", ""]
+        .into_iter()
+        .map(Value::from)
+        .collect();
+    let sync = proptest::sample::select(vec![
+        None,
+        None,
+        None,
+        Some(json!(true)),
+        Some(json!(false)),
+        Some(Value::Null),
+        Some(json!("true")),
+        Some(json!(1)),
+    ]);
+    let web_view_id = proptest::sample::select(vec![
+        None,
+        None,
+        None,
+        Some(json!(4)),
+        Some(json!(-1)),
+        Some(Value::Null),
+        Some(json!("4")),
+        Some(json!(1.5)),
+    ]);
+    let state_event = proptest::sample::select(vec![
+        None,
+        None,
+        None,
+        Some(json!("onProgress")),
+        Some(Value::Null),
+        Some(json!(3)),
+        Some(json!("a\u{0}b")),
+    ]);
+    let app_info = prop_oneof![
+        6 => Just(None),
+        1 => Just(Some(Value::Null)),
+        1 => Just(Some(json!({ "appId": "wx1" }))),
+    ];
+    let data = prop_oneof![
+        8 => Just(DataForm::AsIs),
+        1 => Just(DataForm::Absent),
+        1 => Just(DataForm::Null),
+    ];
+    let name = prop_oneof![
+        8 => Just(None),
+        1 => proptest::sample::select(other_names).prop_map(Some),
+        1 => leaf().prop_map(Some),
+    ];
+    let extra = prop_oneof![3 => Just(None), 1 => (key(), any_json()).prop_map(Some)];
+    (
+        case(),
+        name,
+        data,
+        (sync, web_view_id, state_event, app_info),
+        extra,
+    )
+        .prop_map(
+            |((api, value), name, data, (sync, web_view_id, state_event, app_info), extra)| {
+                let mut call = serde_json::Map::new();
+                call.insert("api_name".into(), name.unwrap_or_else(|| Value::from(api)));
+                match data {
+                    DataForm::AsIs => {
+                        call.insert("data".into(), value);
+                    }
+                    DataForm::Absent => {}
+                    DataForm::Null => {
+                        call.insert("data".into(), Value::Null);
+                    }
+                }
+                for (key, value) in [
+                    ("sync", sync),
+                    ("webviewId", web_view_id),
+                    ("stateEvent", state_event),
+                    ("appInfo", app_info),
+                ] {
+                    if let Some(value) = value {
+                        call.insert(key.into(), value);
+                    }
+                }
+                if let Some((key, value)) = extra {
+                    if !call.contains_key(&key) {
+                        call.insert(key, value);
+                    }
+                }
+                Value::Object(call)
+            },
+        )
+}
+
+#[derive(Clone, Copy, Debug)]
+enum DataForm {
+    AsIs,
+    Absent,
+    Null,
+}
+
+#[test]
+fn whole_calls_are_valid_exactly_when_the_runtime_reads_them_and_their_replies_are_declared() {
+    let document = document();
+    let registry = registry();
+    let calls = jsonschema::draft202012::new(&document).expect("the root compiles");
+    let accepted = AtomicUsize::new(0);
+    let refused = AtomicUsize::new(0);
+    let mut runner = TestRunner::new(Config {
+        cases: 2000,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let outcome = runner.run(&whole_call(), |call| {
+        let text = call.to_string();
+        let answered = never_lies::dispatch_and_check(&registry, &document, &text);
+        let valid = calls.is_valid(&call);
+        prop_assert_eq!(
+            valid,
+            answered.accepted,
+            "the schema says {} but the runtime {} {}",
+            valid,
+            if answered.accepted {
+                "reads"
+            } else {
+                "refuses"
+            },
+            text
+        );
+        if valid {
+            accepted.fetch_add(1, Ordering::Relaxed);
+        } else {
+            refused.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    });
+    if let Err(failure) = outcome {
+        panic!("{failure}");
+    }
+    let (accepted, refused) = (accepted.into_inner(), refused.into_inner());
+    // About one call in nine is valid; the bound leaves room for the random seed.
+    assert!(accepted >= 100, "only {accepted} calls were valid");
+    assert!(refused >= 200, "only {refused} calls were invalid");
 }

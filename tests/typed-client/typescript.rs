@@ -8,21 +8,21 @@
 //! `sync: true` on an async API and more. Declarations that type everything as `any` fail the
 //! check (`typescript/any.d.ts`, the control).
 //!
-//! TypeScript comes from the npm registry, installed into `target/typescript` on first use. When
-//! it cannot be installed (no `node` or `npm`, no network), the test fails under `CI=true` and
-//! is skipped, saying so, elsewhere.
+//! The check runs under the newest TypeScript and under 4.9 (see `support/tsc.rs`), each
+//! installed from the npm registry into `target/` on first use.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 use tcmpp_core::{ClientTypes, Registry};
 // The shop's handlers: the only ones this binary links.
 use tcmpp_examples as _;
 
-/// The TypeScript release the check runs, pinned so that error codes do not move under it.
-const TYPESCRIPT: &str = "5.9.3";
+#[path = "support/tsc.rs"]
+mod tsc;
+
+use tsc::{NEWEST, OLDEST, check_marked, expected_errors, read, typescript_compiler};
 
 /// The mini program sources the check compiles, besides the generated files.
 const SOURCES: &[&str] = &[
@@ -32,42 +32,30 @@ const SOURCES: &[&str] = &[
     "tsconfig.json",
 ];
 
+/// The sources with marked mistakes.
+const MARKED: &[&str] = &["miniprogram.ts", "checked.js"];
+
 #[test]
 fn the_mini_program_compiles_against_the_declarations_and_each_mistake_is_an_error() {
-    let Some(tsc) = typescript_compiler() else {
+    let Some(tsc) = typescript_compiler(NEWEST) else {
         return;
     };
-    let types = shop_types();
-    let dir = project("checked", &types, None);
+    let dir = project("checked", &shop_types(), None);
+    check_marked(&tsc, &dir, MARKED, 15);
+}
 
-    let output = tsc.check(&dir);
-    assert!(
-        output.success,
-        "tsc refused the mini program:\n{}",
-        output.text
-    );
-
-    // Without the directives, exactly the marked lines fail, each with its error.
-    strip_directives(&dir);
-    let output = tsc.check(&dir);
-    assert!(
-        !output.success,
-        "tsc accepted the mistakes:\n{}",
-        output.text
-    );
-    let expected = expected_errors();
-    assert!(expected.len() >= 15, "the sources mark {expected:?}");
-    assert_eq!(
-        output.errors(),
-        expected,
-        "tsc's errors are not the marked ones:\n{}",
-        output.text
-    );
+#[test]
+fn the_declarations_compile_under_typescript_4_9_too() {
+    let Some(tsc) = typescript_compiler(OLDEST) else {
+        return;
+    };
+    let dir = project("checked-4.9", &shop_types(), None);
+    check_marked(&tsc, &dir, MARKED, 15);
 }
 
 #[test]
 fn declarations_that_type_everything_as_any_fail_the_check() {
-    let Some(tsc) = typescript_compiler() else {
+    let Some(tsc) = typescript_compiler(NEWEST) else {
         return;
     };
     let types = shop_types();
@@ -82,7 +70,7 @@ fn declarations_that_type_everything_as_any_fail_the_check() {
     );
     // Every directive is unused ("Unused '@ts-expect-error' directive"): none of the mistakes
     // is caught. (The callbacks' parameters are implicitly `any` besides.)
-    let directives: BTreeSet<(String, usize, String)> = expected_errors()
+    let directives: BTreeSet<(String, usize, String)> = expected_errors(&sources_dir(), MARKED)
         .into_iter()
         .map(|(file, line, _)| (file, line - 1, "TS2578".to_owned()))
         .collect();
@@ -96,7 +84,7 @@ fn declarations_that_type_everything_as_any_fail_the_check() {
 
 #[test]
 fn the_promise_helper_resolves_with_success_and_rejects_with_fail_and_cancel() {
-    let Some(tsc) = typescript_compiler() else {
+    let Some(tsc) = typescript_compiler(NEWEST) else {
         return;
     };
     let types = shop_types();
@@ -191,146 +179,4 @@ fn project(name: &str, types: &ClientTypes, declarations: Option<&str>) -> PathB
 
 fn sources_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("typescript")
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// Each marked mistake as `(file, line, code)`: the line after `// @ts-expect-error: … (TSnnnn)`.
-fn expected_errors() -> BTreeSet<(String, usize, String)> {
-    let mut expected = BTreeSet::new();
-    for file in ["miniprogram.ts", "checked.js"] {
-        for (index, line) in read(&sources_dir().join(file)).lines().enumerate() {
-            if !line.trim_start().starts_with("// @ts-expect-error") {
-                continue;
-            }
-            let code = line
-                .rsplit_once("(TS")
-                .and_then(|(_, rest)| rest.strip_suffix(')'))
-                .unwrap_or_else(|| {
-                    panic!("{file}:{}: name the expected error: (TSnnnn)", index + 1)
-                });
-            // Lines count from 1; the error is on the next line.
-            expected.insert((file.to_owned(), index + 2, format!("TS{code}")));
-        }
-    }
-    expected
-}
-
-/// Turns the directives into plain comments, keeping every line where it is.
-fn strip_directives(dir: &Path) {
-    for file in ["miniprogram.ts", "checked.js"] {
-        let path = dir.join(file);
-        let text = read(&path).replace("// @ts-expect-error", "// (expected error)");
-        std::fs::write(&path, text).expect("the source is rewritten");
-    }
-}
-
-/// The TypeScript compiler, run by node.
-#[derive(Clone)]
-struct Tsc {
-    node: PathBuf,
-    script: PathBuf,
-}
-
-/// What a check gave.
-struct Checked {
-    success: bool,
-    text: String,
-}
-
-impl Tsc {
-    fn check(&self, dir: &Path) -> Checked {
-        let output = Command::new(&self.node)
-            .arg(&self.script)
-            .args(["--project", "tsconfig.json", "--pretty", "false"])
-            .current_dir(dir)
-            .output()
-            .expect("tsc runs");
-        Checked {
-            success: output.status.success(),
-            text: format!(
-                "{}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ),
-        }
-    }
-}
-
-impl Checked {
-    /// The errors as `(file, line, code)`, from lines such as
-    /// `miniprogram.ts(97,25): error TS2820: …`.
-    fn errors(&self) -> BTreeSet<(String, usize, String)> {
-        self.text
-            .lines()
-            .filter_map(|line| {
-                let (file, rest) = line.split_once('(')?;
-                let (line_number, rest) = rest.split_once(',')?;
-                let code = rest.split_once("): error ")?.1.split(':').next()?;
-                Some((file.to_owned(), line_number.parse().ok()?, code.to_owned()))
-            })
-            .collect()
-    }
-}
-
-/// The compiler from `target/typescript`, installed there from the npm registry when it is
-/// missing; `None` (after saying so) when it cannot be, unless under CI, which fails instead.
-fn typescript_compiler() -> Option<Tsc> {
-    static TSC: OnceLock<Result<Tsc, String>> = OnceLock::new();
-    match TSC.get_or_init(install) {
-        Ok(tsc) => Some(tsc.clone()),
-        Err(reason) if std::env::var_os("CI").is_some_and(|ci| ci != "false") => {
-            panic!("the TypeScript check cannot run under CI: {reason}")
-        }
-        Err(reason) => {
-            println!("skipping the TypeScript check: {reason}");
-            None
-        }
-    }
-}
-
-fn install() -> Result<Tsc, String> {
-    // `target/tmp` is the tests' scratch directory; the compiler lives beside it.
-    let prefix = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .ok_or("the target directory has no parent")?
-        .join("typescript");
-    let package = prefix.join("node_modules/typescript");
-    let script = package.join("bin/tsc");
-    let installed = std::fs::read_to_string(package.join("package.json"))
-        .ok()
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .is_some_and(|manifest| manifest["version"] == TYPESCRIPT);
-    if !installed {
-        let output = Command::new("npm")
-            .args(["install", "--prefix"])
-            .arg(&prefix)
-            .arg(format!("typescript@{TYPESCRIPT}"))
-            .args(["--no-audit", "--no-fund", "--loglevel=error"])
-            .output()
-            .map_err(|e| format!("cannot run npm to install TypeScript {TYPESCRIPT}: {e}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "npm could not install TypeScript {TYPESCRIPT} into {}: {}",
-                prefix.display(),
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-    }
-    let node = PathBuf::from("node");
-    let version = Command::new(&node)
-        .arg(&script)
-        .arg("--version")
-        .output()
-        .map_err(|e| format!("cannot run node: {e}"))?;
-    let version = String::from_utf8_lossy(&version.stdout);
-    if !version.contains(TYPESCRIPT) {
-        return Err(format!(
-            "{} is not TypeScript {TYPESCRIPT}: {version}",
-            script.display()
-        ));
-    }
-    Ok(Tsc { node, script })
 }

@@ -72,6 +72,17 @@ pub(crate) struct HandlerTypes {
     pub(crate) progress_payload: Option<Described>,
     /// The fail body the handler declares (`fail_body = T`).
     pub(crate) fail_body: Option<Described>,
+    /// How to ask the data type what it reads, beside its schema.
+    pub(crate) data_probe: Option<DataProbe>,
+}
+
+/// The data type itself, asked what it reads: whether it reads a JSON text, and the field
+/// names serde takes for it (aliases included), for what its schema cannot say.
+#[cfg(feature = "typed-client")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DataProbe {
+    pub(crate) accepts: super::probe::Accepts,
+    pub(crate) fields: Option<&'static [&'static str]>,
 }
 
 /// A type as a probe found it.
@@ -171,6 +182,10 @@ impl<T: schemars::JsonSchema + serde::de::DeserializeOwned> DescribeData for Typ
     fn __tcmpp_data(&self, describer: &mut Describer<'_>) {
         let schema = describer.generators.data.subschema_for::<T>();
         describer.types.data = Some(Described::Schema(schema.to_value()));
+        describer.types.data_probe = Some(DataProbe {
+            accepts: super::probe::accepts::<T>,
+            fields: super::probe::field_names::<T>(),
+        });
         // Exactly what the handler would see for a call without data.
         describer.types.data_optional = crate::data::DataSource::Absent.decode::<T>().is_ok();
     }

@@ -13,7 +13,8 @@ use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value};
 
-use super::describe::{Described, Describer, HandlerTypes};
+use super::describe::{DataProbe, Described, Describer, HandlerTypes};
+use super::probe;
 use crate::handler::HandlerKind;
 use crate::registry::Registry;
 
@@ -32,6 +33,8 @@ pub(crate) struct ApiTypes {
     /// that names it.
     pub(crate) method: Option<(&'static str, &'static str)>,
     pub(crate) rust_path: &'static str,
+    /// Where the handler is, as `file:line`.
+    pub(crate) location: String,
     /// A plain `fn`, which can answer `sync: true` calls.
     pub(crate) sync: bool,
     /// The schema of `data`; `None` when the handler takes no data parameter (anything goes).
@@ -71,17 +74,195 @@ pub(crate) struct Missing {
     pub(crate) type_name: &'static str,
 }
 
+/// A data type whose schema says other than what serde reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Misdescribed {
+    pub(crate) api: &'static str,
+    pub(crate) rust_path: &'static str,
+    pub(crate) location: String,
+    /// The field's path in `data`.
+    pub(crate) field: String,
+    /// What is wrong, in words.
+    pub(crate) problem: String,
+}
+
+/// Why a registry cannot be described: types without a schema, or with a schema that says
+/// other than what serde reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Problems {
+    pub(crate) missing: Vec<Missing>,
+    pub(crate) misdescribed: Vec<Misdescribed>,
+}
+
+/// Asks each data type what its schema cannot say: a field read by a `deserialize_with` the
+/// schema does not know (reported), and the aliases serde reads (declared in the data type's
+/// definition, beside the field they stand for).
+fn ask_the_data_types(
+    apis: &[ApiTypes],
+    probes: &[Option<DataProbe>],
+    definitions: &mut Map<String, Value>,
+) -> Vec<Misdescribed> {
+    let mut misdescribed = Vec::new();
+    let mut declared_aliases: BTreeSet<String> = BTreeSet::new();
+    for (api, probe) in apis.iter().zip(probes) {
+        let (Some(schema), Some(probe)) = (&api.data, probe) else {
+            continue;
+        };
+        let mut report = |field: String, problem: String| {
+            misdescribed.push(Misdescribed {
+                api: api.name,
+                rust_path: api.rust_path,
+                location: api.location.clone(),
+                field,
+                problem,
+            });
+        };
+        for misread in probe::misread_fields(schema, definitions, probe.accepts) {
+            report(
+                misread.field,
+                format!(
+                    "its schema says {} but serde also reads {} there (a `deserialize_with`, `with` or `Deserialize` the schema does not follow): describe the field as it is read with `#[schemars(with = \"…\")]` (for serde_with's adapters, turn on serde_with's `schemars_1` feature)",
+                    misread.declared, misread.read
+                ),
+            );
+        }
+        let Some(fields) = probe.fields else {
+            continue;
+        };
+        let Some(name) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(referenced_name)
+        else {
+            continue;
+        };
+        if declared_aliases.contains(&name) {
+            continue;
+        }
+        let aliases = probe::aliases(schema, definitions, fields, probe.accepts);
+        if aliases.is_empty() {
+            continue;
+        }
+        let Some(definition) = definitions.get_mut(&name) else {
+            continue;
+        };
+        for (alias, field) in aliases {
+            if !declare_alias(definition, alias, &field) {
+                report(
+                    alias.to_owned(),
+                    format!(
+                        "serde reads it as an alias of `{field}`, which the declarations cannot say for this type: declare the alias as a field of its own, or drop it"
+                    ),
+                );
+            }
+        }
+        declared_aliases.insert(name);
+    }
+    misdescribed
+}
+
+/// Declares `alias` beside `field` in an object's schema: an optional key of the field's
+/// schema, never both at once (serde refuses a duplicate field); when the field is required,
+/// the object takes one or the other. `false` when the schema is not a plain object.
+fn declare_alias(definition: &mut Value, alias: &str, field: &str) -> bool {
+    let Value::Object(map) = definition else {
+        return false;
+    };
+    // An object that takes a required field or its alias already (an alias declared before).
+    if let Some(Value::Array(members)) = map.get_mut("oneOf") {
+        return members
+            .iter_mut()
+            .all(|member| declare_alias(member, alias, field));
+    }
+    if ["anyOf", "allOf", "$ref"]
+        .iter()
+        .any(|key| map.contains_key(*key))
+    {
+        return false;
+    }
+    let Some(Value::Object(properties)) = map.get("properties") else {
+        return false;
+    };
+    let Some(field_schema) = properties.get(field).cloned() else {
+        return false;
+    };
+    let required: Vec<Value> = match map.get("required") {
+        Some(Value::Array(keys)) => keys.clone(),
+        _ => Vec::new(),
+    };
+    if !required.iter().any(|key| key == field) {
+        if let Some(Value::Object(properties)) = map.get_mut("properties") {
+            properties.insert(alias.to_owned(), field_schema);
+        }
+        let both = serde_json::json!({ "required": [field, alias] });
+        match map.get_mut("not") {
+            Some(Value::Object(not)) => match not.get_mut("anyOf") {
+                Some(Value::Array(pairs)) => pairs.push(both),
+                _ => return false,
+            },
+            Some(_) => return false,
+            None => {
+                map.insert("not".to_owned(), serde_json::json!({ "anyOf": [both] }));
+            }
+        }
+        return true;
+    }
+    // One object with the field, one with the alias in its place.
+    let mut with_alias = map.clone();
+    if let Some(Value::Object(properties)) = with_alias.get_mut("properties") {
+        let mut renamed = Map::new();
+        for (key, schema) in std::mem::take(properties) {
+            if key == field {
+                renamed.insert(alias.to_owned(), schema);
+            } else {
+                renamed.insert(key, schema);
+            }
+        }
+        *properties = renamed;
+    }
+    with_alias.insert(
+        "required".to_owned(),
+        Value::Array(
+            required
+                .iter()
+                .map(|key| {
+                    if key == field {
+                        Value::from(alias)
+                    } else {
+                        key.clone()
+                    }
+                })
+                .collect(),
+        ),
+    );
+    let mut with_field = map.clone();
+    let mut outer = Map::new();
+    for key in ["description", "title"] {
+        if let Some(value) = with_field.remove(key) {
+            outer.insert(key.to_owned(), value);
+        }
+        with_alias.remove(key);
+    }
+    outer.insert(
+        "oneOf".to_owned(),
+        Value::Array(vec![Value::Object(with_field), Value::Object(with_alias)]),
+    );
+    *map = outer;
+    true
+}
+
 const DEFINITIONS: &str = "#/$defs/";
 
 impl Document {
     /// Describes every API of `registry`, or lists every type that cannot be described.
-    pub(crate) fn of(registry: &Registry) -> Result<Self, Vec<Missing>> {
+    pub(crate) fn of(registry: &Registry) -> Result<Self, Problems> {
         let settings = SchemaSettings::draft2020_12();
         let mut generators = Generators {
             data: settings.clone().for_deserialize().into_generator(),
             result: settings.for_serialize().into_generator(),
         };
         let mut apis = Vec::with_capacity(registry.len());
+        let mut probes = Vec::with_capacity(registry.len());
         let mut missing = Vec::new();
         for api in registry.apis() {
             let entry = match api.method {
@@ -107,7 +288,9 @@ impl Document {
                 progress,
                 progress_payload,
                 fail_body,
+                data_probe,
             } = describer.types;
+            probes.push(data_probe);
             let mut schema_of = |described: Option<Described>, role| match described {
                 Some(Described::Schema(schema)) => Some(schema),
                 Some(Described::Undescribed(type_name)) => {
@@ -130,6 +313,7 @@ impl Document {
                 name: api.name,
                 method: api.method.zip(api.method_key),
                 rust_path: api.rust_path,
+                location: api.location.to_string(),
                 sync: api.kind == HandlerKind::Sync,
                 data,
                 data_optional,
@@ -142,10 +326,23 @@ impl Document {
             });
         }
         if !missing.is_empty() {
-            return Err(missing);
+            return Err(Problems {
+                missing,
+                misdescribed: Vec::new(),
+            });
         }
-        let data_definitions = generators.data.take_definitions(true);
-        let result_definitions = generators.result.take_definitions(true);
+        let mut data_definitions = generators.data.take_definitions(true);
+        let misdescribed = ask_the_data_types(&apis, &probes, &mut data_definitions);
+        if !misdescribed.is_empty() {
+            return Err(Problems {
+                missing,
+                misdescribed,
+            });
+        }
+        let mut result_definitions = generators.result.take_definitions(true);
+        for schema in result_definitions.values_mut() {
+            no_null_in_optional_keys(schema);
+        }
         let renamed = reply_side_names(&data_definitions, &result_definitions);
         let mut definitions: BTreeMap<String, Value> = data_definitions.into_iter().collect();
         for (name, mut schema) in result_definitions {
@@ -161,6 +358,7 @@ impl Document {
                 .chain(&mut api.fail_body)
             {
                 rename_refs(schema, &renamed);
+                no_null_in_optional_keys(schema);
             }
         }
         for schema in definitions
@@ -217,6 +415,61 @@ fn success_object(schema: Value) -> Value {
         }
         other => other,
     }
+}
+
+/// A serialized key that may be missing is one a `skip_serializing_if` leaves out; on an
+/// `Option` it is `Option::is_none`, which leaves the key out rather than sending `null`. So
+/// the reply side's optional keys are declared without `null` (`key?: T`, not
+/// `key?: T | null`). A predicate that keeps a `None` (anything but `is_none` on an `Option`)
+/// would send `null` there: declare such a field `#[schemars(with = "Option<T>")]` with the key
+/// required, or prefer `is_none`.
+fn no_null_in_optional_keys(schema: &mut Value) {
+    for_each_schema(schema, &mut |map| {
+        let required: BTreeSet<String> = match map.get("required") {
+            Some(Value::Array(keys)) => keys
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => BTreeSet::new(),
+        };
+        let Some(Value::Object(properties)) = map.get_mut("properties") else {
+            return;
+        };
+        for (key, property) in properties.iter_mut() {
+            if required.contains(key) {
+                continue;
+            }
+            let Value::Object(property) = property else {
+                continue;
+            };
+            if let Some(Value::Array(types)) = property.get_mut("type") {
+                if types.len() > 1 {
+                    types.retain(|name| name != "null");
+                }
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    property.insert("type".to_owned(), only);
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                if let Some(Value::Array(members)) = property.get_mut(key) {
+                    if members.len() > 1 {
+                        members.retain(|member| member.get("type") != Some(&Value::from("null")));
+                    }
+                    if members.len() == 1 {
+                        let only = members.remove(0);
+                        property.remove(key);
+                        if let Value::Object(only) = only {
+                            for (name, value) in only {
+                                property.entry(name).or_insert(value);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
 }
 
 /// The names that reply-side definitions take when they differ from the data-side definition

@@ -10,6 +10,8 @@ mod describe;
 #[cfg(feature = "typed-client")]
 mod document;
 #[cfg(feature = "typed-client")]
+mod probe;
+#[cfg(feature = "typed-client")]
 mod schema;
 #[cfg(feature = "typed-client")]
 mod ts_type;
@@ -30,7 +32,7 @@ mod generated {
     use std::io;
     use std::path::Path;
 
-    use super::document::{Document, Missing};
+    use super::document::{Document, Misdescribed, Missing, Problems};
     use super::{schema, typescript};
     use crate::registry::Registry;
 
@@ -57,8 +59,9 @@ mod generated {
 
         /// TypeScript declarations (`tcmpp.d.ts`), a global script: the data, result, fail and
         /// progress types of every API (namespace `Tcmpp`), `wx.invokeNativePlugin` typed by
-        /// `api_name`, and `wx.<name>(…)` for each API of the SDK's custom config, added to
-        /// `WechatMiniprogram.Wx`.
+        /// `api_name` (and, for a multiplexed API, by the method its `data` names), and
+        /// `wx.<name>(…)` for each API of the SDK's custom config, added to
+        /// `WechatMiniprogram.Wx`. They compile under TypeScript 4.9 and later.
         pub fn declarations(&self) -> &str {
             &self.declarations
         }
@@ -118,10 +121,12 @@ mod generated {
     }
 
     /// Why [`Registry::client_types`] could not describe the registry: handler types that do
-    /// not implement `schemars::JsonSchema`.
+    /// not implement `schemars::JsonSchema`, or data types whose schema says other than what
+    /// serde reads (a field read by a `deserialize_with` the schema does not follow).
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct ClientTypesError {
         missing: Vec<Missing>,
+        misdescribed: Vec<Misdescribed>,
     }
 
     impl ClientTypesError {
@@ -132,25 +137,52 @@ mod generated {
                 .iter()
                 .map(|missing| (missing.api, missing.role, missing.type_name))
         }
+
+        /// Each data field whose schema says other than what serde reads, as
+        /// `(api name, field path in data, what is wrong)`.
+        pub fn fields(&self) -> impl Iterator<Item = (&'static str, &str, &str)> {
+            self.misdescribed
+                .iter()
+                .map(|field| (field.api, field.field.as_str(), field.problem.as_str()))
+        }
     }
 
     impl fmt::Display for ClientTypesError {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(
-                f,
-                "{} handler type(s) cannot be described to the mini program: derive `schemars::JsonSchema` for each (or, for a type of another crate, wrap it in one that does); the `typed-client-strict` feature makes this a compile error at the handler",
-                self.missing.len()
-            )?;
-            for missing in &self.missing {
+            if !self.missing.is_empty() {
                 write!(
                     f,
-                    "\n  - `{}` ({} at {}): the {} type `{}`",
-                    missing.api,
-                    missing.rust_path,
-                    missing.location,
-                    missing.role,
-                    missing.type_name
+                    "{} handler type(s) cannot be described to the mini program: derive `schemars::JsonSchema` for each (or, for a type of another crate, wrap it in one that does); the `typed-client-strict` feature makes this a compile error at the handler",
+                    self.missing.len()
                 )?;
+                for missing in &self.missing {
+                    write!(
+                        f,
+                        "\n  - `{}` ({} at {}): the {} type `{}`",
+                        missing.api,
+                        missing.rust_path,
+                        missing.location,
+                        missing.role,
+                        missing.type_name
+                    )?;
+                }
+            }
+            if !self.misdescribed.is_empty() {
+                if !self.missing.is_empty() {
+                    f.write_str("\n")?;
+                }
+                write!(
+                    f,
+                    "{} data field(s) would be declared other than serde reads them",
+                    self.misdescribed.len()
+                )?;
+                for field in &self.misdescribed {
+                    write!(
+                        f,
+                        "\n  - `{}` ({} at {}): field `{}`: {}",
+                        field.api, field.rust_path, field.location, field.field, field.problem
+                    )?;
+                }
             }
             Ok(())
         }
@@ -165,6 +197,10 @@ mod generated {
         ///
         /// Fails, naming each one, when a handler's data or reply type does not implement
         /// `schemars::JsonSchema`: a type that cannot be described is never declared as `any`.
+        /// Fails too, naming the field, when serde reads a data field in a way its schema does
+        /// not say: each data type is asked, with values its schema refuses (a string where it
+        /// says number), whether it reads them, as a field with a `deserialize_with` that
+        /// schemars cannot follow does. serde's aliases are declared beside their fields.
         ///
         /// ```rust,standalone_crate
         /// use serde::{Deserialize, Serialize};
@@ -187,7 +223,15 @@ mod generated {
         /// # Ok::<_, Box<dyn std::error::Error>>(())
         /// ```
         pub fn client_types(&self) -> Result<ClientTypes, ClientTypesError> {
-            let document = Document::of(self).map_err(|missing| ClientTypesError { missing })?;
+            let document = Document::of(self).map_err(
+                |Problems {
+                     missing,
+                     misdescribed,
+                 }| ClientTypesError {
+                    missing,
+                    misdescribed,
+                },
+            )?;
             Ok(ClientTypes {
                 declarations: typescript::declarations(&document),
                 json_schema: schema::document(&document),
@@ -372,15 +416,32 @@ function progressSocket(server) {
 /// <reference path="./tcmpp.d.ts" />
 
 /**
- * Calls a custom API of the host with `wx.invokeNativePlugin`. Resolves with the success object
- * (the API's result and `errMsg`); rejects with `Tcmpp.InvokeError<N>`: the fail object
- * (`errMsg`, and `errCode` where the API sets one) or, for an API that can be cancelled, the
- * cancel object.
+ * A promise that rejects with `E`: `.catch` and `.then`'s second callback receive it typed.
+ * (In `try { await … } catch (e) {}`, TypeScript types `e` as `unknown` whatever the promise.)
  */
-export declare function invokeNative<N extends Tcmpp.ApiName>(
+export interface InvokePromise<T, E> extends Promise<T> {
+  then<A = T, B = never>(
+    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: E) => B | PromiseLike<B>) | null,
+  ): Promise<A | B>;
+  catch<B = never>(onrejected?: ((reason: E) => B | PromiseLike<B>) | null): Promise<T | B>;
+}
+
+/**
+ * Calls a custom API of the host with `wx.invokeNativePlugin`. Resolves with the success object
+ * (the API's result and `errMsg`); rejects with `Tcmpp.InvokeError<N, M>`: the fail object
+ * (`errMsg`, and `errCode` where the API sets one) or, for an API that can be cancelled, the
+ * cancel object. For a multiplexed API, both are the method's that `data` names. A helper of
+ * the mini program's own that takes the method as a type parameter passes it on explicitly:
+ * `invokeNative<"wallet", M>("wallet", data)`.
+ */
+export declare function invokeNative<
+  N extends Tcmpp.ApiName,
+  M extends Tcmpp.MethodName<N> = Tcmpp.MethodName<N>,
+>(
   apiName: N,
-  ...data: Tcmpp.DataArgs<N>
-): Promise<Tcmpp.Success<N>>;
+  ...data: Tcmpp.DataArgs<N, M>
+): InvokePromise<Tcmpp.Success<N, M>, Tcmpp.InvokeError<N, M>>;
 
 /** A progress event, as the dev transport hands it to `onProgress`. */
 export type DevProgressEvent = {

@@ -41,7 +41,9 @@ pub(crate) fn declarations(document: &Document) -> String {
         }
     }
     out.push_str("  }\n");
-    out.push_str(HELPERS);
+    out.push_str(HELPERS_HEAD);
+    write_method_keys(&mut out, &method_keys(document));
+    out.push_str(HELPERS_TAIL);
     out.push_str("\n  /** The data, result and progress types of the custom APIs. */\n");
     out.push_str("  namespace Types {\n");
     let in_types = Emitter {
@@ -60,7 +62,7 @@ pub(crate) fn declarations(document: &Document) -> String {
         let name = api[0].name;
         let _ = writeln!(
             out,
-            "    /** Calls `{name}` through `tcmpp-custom-config.json`. */\n    {key}(options: Tcmpp.ExtApiOptions<{literal}>): void;",
+            "    /** Calls `{name}` through `tcmpp-custom-config.json`. */\n    {key}<M extends Tcmpp.MethodName<{literal}> = Tcmpp.MethodName<{literal}>>(options: Tcmpp.ExtApiOptions<{literal}, M>): void;",
             key = property_key(name),
             literal = string_literal(name),
         );
@@ -85,67 +87,123 @@ const JSON_TYPES: &str = "  /** Any JSON value. */
   type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 ";
 
-const HELPERS: &str = r#"
+const HELPERS_HEAD: &str = r#"
   /** The name of a custom API. */
   type ApiName = keyof Apis;
 
-  /** What `success` receives: the API's result and `errMsg` (`"<api_name>:ok"`). */
-  type Success<N extends ApiName> = Apis[N]["result"] & { errMsg: string };
+  /** What one handler takes and answers: a plain API's own, or one method's of a multiplexed API. */
+  interface Handler {
+    data: unknown;
+    dataOptional: boolean;
+    result: unknown;
+    errCode: boolean;
+    cancel: boolean;
+    sync: boolean;
+    progress: unknown;
+    failBody: unknown;
+  }
 
   /**
-   * What `fail` receives: `errMsg` (`"<api_name>:fail <reason>"`), `errCode` where the API
-   * can set one, and the keys of the fail body the API declares: each optional, since a call
-   * can also fail before the handler runs, without a body.
+   * The methods of a multiplexed API (the values of its method key); any string for a plain
+   * API, which has none.
    */
-  type Fail<N extends ApiName> = (Apis[N]["errCode"] extends true
-    ? { errMsg: string; errCode?: number }
-    : { errMsg: string }) & Partial<Apis[N]["failBody"]>;
+  type MethodName<N extends ApiName> = Apis[N] extends { methods: infer T } ? keyof T & string : string;
 
-  /** What `cancel` receives, for the APIs that can be cancelled (`"<api_name>:cancel"`). */
+  /**
+   * The handler of `N`: a plain API's, or, for a multiplexed API, the handler of method `M`
+   * (each of them, when `M` is a union: every method unless the call says which).
+   */
+  type Entry<N extends ApiName, M extends MethodName<N> = MethodName<N>> = Apis[N] extends { methods: infer T }
+    ? M extends keyof T ? Extract<T[M], Handler> : never
+    : Extract<Apis[N], Handler>;
+
+  /**
+   * `data` of a call of `N`; for a multiplexed API, of method `M`, whose name is in the method
+   * key. The method of a call is taken from that key: write it as a literal (or a `const`) in
+   * the call, or give the object this type (`const data: Tcmpp.Data<"wallet", "connect"> = …`,
+   * or `… satisfies Tcmpp.Data<"wallet">`) when it is built before the call.
+   */
+"#;
+
+const HELPERS_TAIL: &str = r#"
+  /** What `success` receives: the result and `errMsg` (`"<api_name>:ok"`). */
+  type Success<N extends ApiName, M extends MethodName<N> = MethodName<N>> = SuccessOf<Entry<N, M>>;
+  type SuccessOf<E> = E extends Handler ? E["result"] & { errMsg: string } : never;
+
+  /**
+   * What `fail` receives: `errMsg` (`"<api_name>:fail <reason>"`), `errCode` where the handler
+   * can set one, and the keys of the fail body it declares: each optional, since a call can
+   * also fail before the handler runs, without a body.
+   */
+  type Fail<N extends ApiName, M extends MethodName<N> = MethodName<N>> = FailOf<Entry<N, M>>;
+  type FailOf<E> = E extends Handler
+    ? (E["errCode"] extends true ? { errMsg: string; errCode?: number } : { errMsg: string }) & Partial<E["failBody"]>
+    : never;
+
+  /** What `cancel` receives, for the handlers that can be cancelled (`"<api_name>:cancel"`). */
   interface Cancel {
     errMsg: string;
   }
 
-  /** What the promise of `invokeNative` rejects with. */
-  type InvokeError<N extends ApiName> = Fail<N> | (Apis[N]["cancel"] extends true ? Cancel : never);
+  /** What the promise of `invokeNative` rejects with: the fail object, or the cancel object. */
+  type InvokeError<N extends ApiName, M extends MethodName<N> = MethodName<N>> = InvokeErrorOf<Entry<N, M>>;
+  type InvokeErrorOf<E> = E extends Handler ? FailOf<E> | (E["cancel"] extends true ? Cancel : never) : never;
 
-  /** What the API sends as progress before its reply; `never` for an API that sends none. */
-  type Progress<N extends ApiName> = Apis[N]["progress"];
+  /** What `complete` receives, and what a `sync: true` call returns: the success or fail object. */
+  type Reply<N extends ApiName, M extends MethodName<N> = MethodName<N>> = Success<N, M> | InvokeError<N, M>;
 
-  /** `data`: required unless the API accepts a call without it. */
-  type DataOption<N extends ApiName> = Apis[N]["dataOptional"] extends true
-    ? { data?: Apis[N]["data"] }
-    : { data: Apis[N]["data"] };
+  /** What the handler sends as progress before its reply; `never` for one that sends none. */
+  type Progress<N extends ApiName, M extends MethodName<N> = MethodName<N>> = Entry<N, M>["progress"];
+
+  /** `data`: required unless the handler accepts a call without it (`null` is the same as none). */
+  type DataOption<N extends ApiName, M extends MethodName<N> = MethodName<N>> = Entry<N, M>["dataOptional"] extends true
+    ? { data?: Data<N, M> | null }
+    : { data: Data<N, M> };
 
   /** The arguments after the name in `invokeNative(name, data)`. */
-  type DataArgs<N extends ApiName> = Apis[N]["dataOptional"] extends true
-    ? [data?: Apis[N]["data"]]
-    : [data: Apis[N]["data"]];
+  type DataArgs<N extends ApiName, M extends MethodName<N> = MethodName<N>> = Entry<N, M>["dataOptional"] extends true
+    ? [data?: Data<N, M> | null]
+    : [data: Data<N, M>];
 
-  /** `success`, `fail`, `complete`, and `cancel` for the APIs that can be cancelled. */
-  type Callbacks<N extends ApiName> = {
-    success?: (res: Success<N>) => void;
-    fail?: (res: Fail<N>) => void;
-    complete?: (res: Success<N> | InvokeError<N>) => void;
-  } & (Apis[N]["cancel"] extends true ? { cancel?: (res: Cancel) => void } : {});
+  /**
+   * `success`, `fail` and `complete`; `cancel` for the handlers that can be cancelled;
+   * `progress` for those that send progress.
+   */
+  type Callbacks<N extends ApiName, M extends MethodName<N> = MethodName<N>> = {
+    success?: (res: Success<N, M>) => void;
+    fail?: (res: Fail<N, M>) => void;
+    complete?: (res: Reply<N, M>) => void;
+  } & (true extends Entry<N, M>["cancel"] ? { cancel?: (res: Cancel) => void } : {})
+    & ([Progress<N, M>] extends [never] ? {} : { progress?: (res: Progress<N, M>) => void });
 
-  /** `sync: true` only for the APIs that can answer at once (a plain `fn` handler). */
-  type SyncOption<N extends ApiName> = Apis[N]["sync"] extends true
-    ? { sync?: boolean }
+  /** `sync: true` only for the handlers that can answer at once (a plain `fn`). */
+  type SyncOption<N extends ApiName, M extends MethodName<N>, S extends boolean> = Entry<N, M>["sync"] extends true
+    ? { sync?: S }
     : { sync?: false };
 
-  /** The options of `wx.invokeNativePlugin` for the API named `N`. */
-  type InvokeOptions<N extends ApiName> = { api_name: N } & DataOption<N> & SyncOption<N> & Callbacks<N>;
+  /**
+   * The options of `wx.invokeNativePlugin` for the API named `N` (its method `M`). Give an
+   * options object built before the call this type: `const opts: Tcmpp.InvokeOptions<"getProduct"> = …`.
+   */
+  type InvokeOptions<N extends ApiName, M extends MethodName<N> = MethodName<N>, S extends boolean = boolean> =
+    { api_name: N; data?: MethodHint<M> | null } & DataOption<N, M> & SyncOption<N, M, S> & Callbacks<N, M>;
 
   /** The options of `wx.<name>(…)`, for the APIs listed in `tcmpp-custom-config.json`. */
-  type ExtApiOptions<N extends ApiName> = DataOption<N> & Callbacks<N>;
+  type ExtApiOptions<N extends ApiName, M extends MethodName<N> = MethodName<N>> = DataOption<N, M> & Callbacks<N, M>;
 "#;
 
 const WX_HEADER: &str = "\
 declare namespace WechatMiniprogram {
   interface Wx {
-    /** Calls a custom API of the host by its `api_name`. */
-    invokeNativePlugin<N extends Tcmpp.ApiName>(options: Tcmpp.InvokeOptions<N>): void;
+    /**
+     * Calls a custom API of the host by its `api_name` (and, for a multiplexed API, the method
+     * its `data` names). A `sync: true` call returns the reply object (`Tcmpp.Reply`).
+     */
+    invokeNativePlugin<
+      N extends Tcmpp.ApiName,
+      M extends Tcmpp.MethodName<N> = Tcmpp.MethodName<N>,
+      S extends boolean = false,
+    >(options: Tcmpp.InvokeOptions<N, M, S>): S extends true ? Tcmpp.Reply<N, M> : void;
 ";
 
 fn write_api(out: &mut String, api: &ApiTypes, emitter: &Emitter<'_>) {
@@ -153,85 +211,68 @@ fn write_api(out: &mut String, api: &ApiTypes, emitter: &Emitter<'_>) {
         Some(schema) => emitter.render(schema).text,
         None => JSON_VALUE.to_owned(),
     };
-    let result = emitter.render(&api.result).text;
-    let progress = match (&api.progress_payload, api.progress) {
-        (Some(schema), true) => emitter.render(schema).text,
-        (None, true) => JSON_VALUE.to_owned(),
-        (_, false) => "never".to_owned(),
-    };
-    let fail_body = match &api.fail_body {
-        Some(schema) => emitter.render(schema).text,
-        None => "{}".to_owned(),
-    };
     let kind = if api.sync { "fn" } else { "async fn" };
-    let _ = write!(
+    let _ = writeln!(out, "    /** `{}` ({kind}) */", api.rust_path);
+    write_entry(
         out,
-        "    /** `{rust_path}` ({kind}) */\n    {key}: {{\n      data: {data};\n      dataOptional: {data_optional};\n      result: {result};\n      errCode: {code};\n      cancel: {code};\n      sync: {sync};\n      progress: {progress};\n      failBody: {fail_body};\n    }};\n",
-        rust_path = api.rust_path,
-        key = property_key(api.name),
-        data_optional = api.data_optional,
-        code = api.code_and_cancel,
-        sync = api.sync,
+        &property_key(api.name),
+        &data,
+        api.data_optional,
+        api,
+        emitter,
+        "    ",
     );
 }
 
-/// A multiplexed API: its `data` a union discriminated by the method key, each member the
-/// method's own data type; its result, fail body, cancel and progress those of any method; `sync`
-/// only when every method is a plain `fn`.
+/// The distinct method keys of the multiplexed APIs, sorted.
+fn method_keys(document: &Document) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = document
+        .apis
+        .iter()
+        .filter_map(|api| api.method.map(|(_, key)| key))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// `MethodHint` and `Data`: where a call's method is read from, for each method key in use.
+///
+/// The method is inferred from the key's literal in the call's `data`. `MethodHint<M>` sits
+/// beside `data` in the options, outside any type that depends on the API's name, so that
+/// TypeScript sees the key's contextual type (`M`, constrained to strings) and keeps the
+/// literal rather than widening it to `string` before the API is known.
+fn write_method_keys(out: &mut String, keys: &[&str]) {
+    out.push_str("  type Data<N extends ApiName, M extends MethodName<N> = MethodName<N>> =\n");
+    for key in keys {
+        let _ = writeln!(
+            out,
+            "    Apis[N] extends {{ methodKey: {literal} }} ? {{ {key}: M }} & Entry<N, M>[\"data\"] :",
+            literal = string_literal(key),
+            key = property_key(key),
+        );
+    }
+    out.push_str("    Entry<N, M>[\"data\"];\n\n");
+    out.push_str(
+        "  /** The method keys of the multiplexed APIs, from which a call's method is inferred. */\n",
+    );
+    let members: Vec<String> = keys
+        .iter()
+        .map(|key| format!("{}?: M", property_key(key)))
+        .collect();
+    if members.is_empty() {
+        out.push_str("  type MethodHint<M> = {};\n");
+    } else {
+        let _ = writeln!(out, "  type MethodHint<M> = {{ {} }};", members.join("; "));
+    }
+}
+
+/// A multiplexed API: its method key, and each method's handler entry, its `data` the
+/// method's own data type with the key set to the method (the key stays in the data its
+/// handler reads).
 fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'_>) {
     let name = methods[0].name;
     let key = methods[0].method.map_or(DEFAULT_KEY, |(_, key)| key);
-    let data = Ts::union(
-        methods
-            .iter()
-            .map(|method| {
-                let tag = method.method.map_or("", |(method, _)| method);
-                let discriminant = format!("{{ {}: {} }}", property_key(key), string_literal(tag));
-                match &method.data {
-                    Some(schema) => {
-                        Ts::intersection(vec![Ts::atom(discriminant), emitter.render(schema)])
-                    }
-                    None => Ts::atom(format!(
-                        "{{ {}: {}; [key: string]: {JSON_VALUE} }}",
-                        property_key(key),
-                        string_literal(tag)
-                    )),
-                }
-            })
-            .collect(),
-    );
-    let result = Ts::union(
-        methods
-            .iter()
-            .map(|method| emitter.render(&method.result))
-            .collect(),
-    );
-    let progress: Vec<Ts> = methods
-        .iter()
-        .filter(|method| method.progress)
-        .map(|method| match &method.progress_payload {
-            Some(schema) => emitter.render(schema),
-            None => Ts::atom(JSON_VALUE.to_owned()),
-        })
-        .collect();
-    let progress = if progress.is_empty() {
-        "never".to_owned()
-    } else {
-        Ts::union(progress).text
-    };
-    // Any method's declared body; `{}` (no keys) when none declares one.
-    let fail_bodies: Vec<Ts> = methods
-        .iter()
-        .filter_map(|method| method.fail_body.as_ref())
-        .map(|schema| emitter.render(schema))
-        .collect();
-    let fail_body = if fail_bodies.is_empty() {
-        "{}".to_owned()
-    } else {
-        Ts::union(fail_bodies).text
-    };
-    let code = methods.iter().any(|method| method.code_and_cancel);
-    let sync = methods.iter().all(|method| method.sync);
     let _ = writeln!(
         out,
         "    /**\n     * A multiplexed API: one handler per method, chosen by `data.{}`.\n     *",
@@ -248,10 +289,61 @@ fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'
     }
     let _ = write!(
         out,
-        "     */\n    {key}: {{\n      data: {data};\n      dataOptional: false;\n      result: {result};\n      errCode: {code};\n      cancel: {code};\n      sync: {sync};\n      progress: {progress};\n      failBody: {fail_body};\n    }};\n",
-        key = property_key(name),
-        data = data.text,
-        result = result.text,
+        "     */\n    {}: {{\n      methodKey: {};\n      methods: {{\n",
+        property_key(name),
+        string_literal(key),
+    );
+    for method in methods {
+        let tag = method.method.map_or("", |(method, _)| method);
+        let discriminant = format!("{{ {}: {} }}", property_key(key), string_literal(tag));
+        let data = match &method.data {
+            Some(schema) => Ts::intersection(vec![Ts::atom(discriminant), emitter.render(schema)]),
+            None => Ts::atom(format!(
+                "{{ {}: {}; [key: string]: {JSON_VALUE} }}",
+                property_key(key),
+                string_literal(tag)
+            )),
+        };
+        let _ = writeln!(out, "        /** `{}` */", method.rust_path);
+        write_entry(
+            out,
+            &property_key(tag),
+            &data.text,
+            false,
+            method,
+            emitter,
+            "        ",
+        );
+    }
+    out.push_str("      };\n    };\n");
+}
+
+/// One handler's entry: its data, whether it may be left out, its result, what its failures
+/// carry, whether it answers `sync: true`, its progress and fail body.
+fn write_entry(
+    out: &mut String,
+    key: &str,
+    data: &str,
+    data_optional: bool,
+    api: &ApiTypes,
+    emitter: &Emitter<'_>,
+    indent: &str,
+) {
+    let result = emitter.render(&api.result).text;
+    let progress = match (&api.progress_payload, api.progress) {
+        (Some(schema), true) => emitter.render(schema).text,
+        (None, true) => JSON_VALUE.to_owned(),
+        (_, false) => "never".to_owned(),
+    };
+    let fail_body = match &api.fail_body {
+        Some(schema) => emitter.render(schema).text,
+        None => "{}".to_owned(),
+    };
+    let _ = write!(
+        out,
+        "{indent}{key}: {{\n{indent}  data: {data};\n{indent}  dataOptional: {data_optional};\n{indent}  result: {result};\n{indent}  errCode: {code};\n{indent}  cancel: {code};\n{indent}  sync: {sync};\n{indent}  progress: {progress};\n{indent}  failBody: {fail_body};\n{indent}}};\n",
+        code = api.code_and_cancel,
+        sync = api.sync,
     );
 }
 

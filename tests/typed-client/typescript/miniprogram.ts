@@ -112,7 +112,7 @@ async function checkout(): Promise<number> {
 // @ts-expect-error: an api_name that is not registered (TS2820)
 wx.invokeNativePlugin({ api_name: "getProducts", data: { productId: "kopi" } });
 
-// @ts-expect-error: a required field is missing (TS2741)
+// @ts-expect-error: a required field is missing: "Property 'productId' is missing" (TS2322)
 wx.invokeNativePlugin({ api_name: "getProduct", data: { withReviews: true } });
 
 wx.invokeNativePlugin({
