@@ -276,7 +276,7 @@ impl Battery {
 const INP: &str = "invokeNativePlugin:fail invalid call: ";
 
 /// The refusal of a call to `echo` whose untrusted text carries `appInfo`.
-const APP_INFO_IN_TEXT: &str = "echo:fail invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+const APP_INFO_IN_TEXT: &str = "echo:fail invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call, or, when the text is its own SDK's rendering, says to believe it with `Caller::trust_call_text()`";
 
 /// The refusal of a call read with the name the SDK reported, but without its own `api_name`.
 const NAMED_WITHOUT_API_NAME: &str = "invalid call: missing `api_name`: a unified call names its API itself (a legacy-format call, whose whole object is the data, must be read as legacy)";

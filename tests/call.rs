@@ -9,7 +9,7 @@ use tcmpp_core::{
 const SEED_CALL: &str = r#"{"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#;
 
 /// The refusal of `appInfo` in call text read without [`Caller::from_call_text`].
-const APP_INFO_IN_TEXT: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+const APP_INFO_IN_TEXT: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call, or, when the text is its own SDK's rendering, says to believe it with `Caller::trust_call_text()`";
 
 /// Who calls, as the call's context holds it.
 struct Seen {

@@ -92,7 +92,7 @@ fn registry() -> Registry {
         .expect("the test handlers register")
 }
 
-const APP_INFO_IN_TEXT: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+const APP_INFO_IN_TEXT: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call, or, when the text is its own SDK's rendering, says to believe it with `Caller::trust_call_text()`";
 const NAMED_WITHOUT_API_NAME: &str = "invalid call: missing `api_name`: a unified call names its API itself (a legacy-format call, whose whole object is the data, must be read as legacy)";
 
 fn app(app_id: &str) -> AppInfo {

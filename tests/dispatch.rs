@@ -495,7 +495,7 @@ fn escaped_strings_in_data_decode() {
 
 /// The reason a call whose text carries `appInfo` is refused, unless the host said to believe
 /// the text.
-const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call, or, when the text is its own SDK's rendering, says to believe it with `Caller::trust_call_text()`";
 
 fn parse(text: &str) -> Value {
     serde_json::from_str(text).expect("a reply is JSON")

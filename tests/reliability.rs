@@ -114,7 +114,7 @@ fn dispatch(registry: &Registry, call: MiniApiCall) -> Reply {
 
 /// The reason a call whose text carries `appInfo` is refused, unless the host said to believe
 /// the text.
-const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call, or, when the text is its own SDK's rendering, says to believe it with `Caller::trust_call_text()`";
 
 /// The callback text of `call`, from the caller the host states.
 fn callback_from(registry: &Registry, call: &str, caller: Caller) -> String {

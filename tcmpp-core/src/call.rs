@@ -153,7 +153,7 @@ impl MiniApiCall {
 ///   otherwise ignored.
 ///
 /// Where the host knows the text is its own SDK's rendering and no mini program could have
-/// shaped it, [`Caller::from_call_text`] reads the caller from it instead.
+/// shaped it, [`Caller::trust_call_text`] reads the caller from it instead.
 ///
 /// ```
 /// use tcmpp_core::{AppInfo, Caller};
@@ -188,7 +188,7 @@ impl Caller {
     /// take precedence over the text's.
     ///
     /// Never use it for Android's `req.jsonParams`, which is the mini program's own object.
-    pub fn from_call_text() -> Self {
+    pub fn trust_call_text() -> Self {
         Caller {
             from_call_text: true,
             ..Caller::new()
@@ -231,8 +231,8 @@ impl Caller {
         self.state_event.as_deref()
     }
 
-    /// Whether the caller is read from the call text ([`Caller::from_call_text`]).
-    pub fn is_from_call_text(&self) -> bool {
+    /// Whether the caller is read from the call text ([`Caller::trust_call_text`]).
+    pub fn trusts_call_text(&self) -> bool {
         self.from_call_text
     }
 }

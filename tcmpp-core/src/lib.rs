@@ -40,17 +40,17 @@
 //! - [`Registry`] collects every registered handler, checks the set once at start-up, and
 //!   dispatches calls by name.
 //! - [`Registry::call`] is the one way in: a call as text, bytes or a [`MiniApiCall`], with
-//!   options that combine freely on the [`Dispatch`] it returns: the [`Wire`] format, the
+//!   options that combine freely on the [`PendingCall`] it returns: the [`Wire`] format, the
 //!   [`Caller`] as the host's SDK knows it, a [`ProgressSink`], and the form of the reply.
 //!   [`Registry::dispatch_json`] is the shortcut for the common case.
 //! - [`Reply`] is what goes back: a result map, a [`Failure`], or a cancel, taken as it is or
-//!   [`Rendered`] as JSON text in WeChat's callback convention or bare, for SDKs that add
+//!   [`RenderedReply`] as JSON text in WeChat's callback convention or bare, for SDKs that add
 //!   `errMsg` themselves ([`Rendering`]).
 //!
 //! - Who calls ([`AppInfo`], the web view, the `stateEvent`) is what the host states with
 //!   [`Caller`]; text the mini program shapes never sets it.
 //! - Handlers can send intermediate results before their reply with a [`Progress`] parameter;
-//!   hosts receive them through [`Dispatch::progress`].
+//!   hosts receive them through [`PendingCall::progress`].
 //! - Synchronous calls (`sync: true`) take their reply at once with
 //!   [`ReplyFuture::now_or_fail`]. [`Registry::custom_config_json`] generates the SDK's
 //!   `tcmpp-custom-config.json`.
@@ -67,47 +67,42 @@
 //! but that nothing in the final binary references is not linked at all, and its handlers are
 //! not registered. Reference such a crate once from the binary: `use my_handlers as _;`.
 
-mod access;
-mod bounds;
+pub mod access;
+pub mod bounds;
 mod builtin;
-mod call;
+pub mod call;
 mod client_types;
-mod context;
+pub mod context;
 mod custom_config;
 mod data;
-mod dispatch;
+pub mod dispatch;
 mod echo;
 mod error;
 mod handler;
 mod json;
+pub mod limits;
 pub mod middleware;
 mod panics;
-mod progress;
-mod registry;
-mod reply;
+pub mod progress;
+pub mod registry;
+pub mod reply;
 #[cfg(feature = "tower")]
 pub mod tower;
 mod wire;
 
-pub use access::{AccessPolicy, Grant};
-pub use bounds::{DataParam, ReplyValue, StateValue};
+// The front page: what handler authors and hosts name every day. Everything else is in the
+// module named for its concept, and the traits that exist only for compile errors are in
+// `bounds`.
+pub use access::AccessPolicy;
 pub use call::{AppInfo, Caller, MiniApiCall};
-pub use client_types::DescribedType;
 #[cfg(feature = "typed-client")]
 pub use client_types::{ClientTypes, ClientTypesError};
-pub use context::{ApiName, CallContext, Extension, FromContext, State, StateKey, WebViewId};
-pub use dispatch::{Dispatch, Input, ReplyFuture, ReplyOutput};
-pub use error::{ApiError, ApiErrorSource, IntoApiError};
-pub use handler::HandlerKind;
-pub use progress::{
-    AnyPayload, Delivery, Progress, ProgressError, ProgressEvent, ProgressPayload, ProgressSink,
-};
-pub use registry::{
-    ApiInfo, BuildError, BuildProblem, DEFAULT_METHOD_KEY, DEFAULT_TIMEOUT, Registry,
-    RegistryBuilder, SourceLocation,
-};
-pub use reply::{ErrMsgPrefix, Failure, FailureKind, Rendered, Rendering, Reply, ReplyKind};
-pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT_MAX_DEPTH, Wire};
+pub use context::{ApiName, Extension, State, WebViewId};
+pub use error::ApiError;
+pub use progress::Progress;
+pub use registry::{BuildError, Registry};
+pub use reply::Reply;
+pub use wire::{CallError, Wire};
 
 /// Turns a function into a registered mini program API handler.
 ///

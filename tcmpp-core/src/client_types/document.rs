@@ -130,7 +130,7 @@ impl Document {
                 name: api.name,
                 method: api.method.zip(api.method_key),
                 rust_path: api.rust_path,
-                sync: api.kind == HandlerKind::Sync,
+                sync: api.kind == HandlerKind::Plain,
                 data,
                 data_optional,
                 // `None` only for a type already listed as missing.

@@ -110,7 +110,7 @@ impl<'a> CallContext<'a> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a context parameter of a mini API handler",
     label = "not a context type",
-    note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Extension<T>`, `Progress`, `Option` of those, or a type that implements `tcmpp_core::FromContext`",
+    note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Extension<T>`, `Progress`, `Option` of those, or a type that implements `tcmpp_core::context::FromContext`",
     note = "a parameter is a context parameter when it is marked `#[context]` or its type has one of those names; to build it from the call's `data` instead, mark it `#[data]`"
 )]
 pub trait FromContext: Sized {

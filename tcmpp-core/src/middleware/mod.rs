@@ -1,7 +1,7 @@
 //! Middleware: layers around every call, for rate limits, metrics, audit logs and checks that
 //! depend on the app's state, without touching a handler.
 //!
-//! A layer is a [`tower_layer::Layer`] (re-exported here as [`Layer`]) given to
+//! A layer is a [`tower_layer::Layer`] given to
 //! [`RegistryBuilder::layer`](crate::RegistryBuilder::layer): it wraps the rest of the stack, a
 //! [`Next`], in an [`ApiService`] of its own. That service sees each call as an
 //! [`ApiRequest`] (the API's [`ApiInfo`](crate::ApiInfo), the caller's
@@ -17,10 +17,15 @@
 //!   [`kind`](ApiResponse::kind) and [`failure`](ApiResponse::failure), and time it;
 //! - answer something else instead.
 //!
+//! The [`Layer`] trait, and helpers such as `layer_fn`, are `tower-layer`'s: add
+//! `tower-layer = "0.3"` to your `Cargo.toml` beside this crate, as axum and tonic users do.
+//! This crate does not re-export them, so that its versions do not follow tower-layer's.
+//!
 //! ```
 //! use std::sync::atomic::{AtomicBool, Ordering};
 //!
-//! use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Layer, Next, NextFuture};
+//! use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Next, NextFuture};
+//! use tower_layer::Layer;
 //! use tcmpp_core::{mini_api, Registry};
 //!
 //! #[mini_api("transfer")]
@@ -137,12 +142,13 @@ mod service;
 
 use std::sync::Arc;
 
+use tower_layer::Layer;
+
 pub use next::{Next, NextFuture};
 pub use request::ApiRequest;
 pub use response::ApiResponse;
 pub use service::ApiService;
 pub(crate) use service::ErasedService;
-pub use tower_layer::{Layer, layer_fn};
 
 /// A layer given to a registry's builder, waiting for the rest of the stack.
 // `Send + Sync` so that the builder that holds them stays so, like everything else it holds.

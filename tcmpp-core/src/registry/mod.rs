@@ -18,7 +18,7 @@ use crate::reply::{ErrMsgPrefix, PrefixText};
 
 pub use builder::RegistryBuilder;
 pub(crate) use config::Config;
-pub use config::DEFAULT_TIMEOUT;
+pub use crate::handler::HandlerKind;
 pub use info::{ApiInfo, SourceLocation};
 pub use methods::DEFAULT_METHOD_KEY;
 pub(crate) use methods::Methods;

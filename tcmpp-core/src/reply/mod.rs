@@ -5,7 +5,7 @@ mod render;
 
 pub use prefix::ErrMsgPrefix;
 pub(crate) use prefix::{PrefixText, UNNAMED_CALL_PREFIX, echoable_name};
-pub use render::{Rendered, Rendering};
+pub use render::{RenderedReply, Rendering};
 
 use std::fmt;
 
@@ -185,7 +185,7 @@ impl fmt::Display for Failure {
 
 /// How a call ended, without what it carried: which of the mini program's `success`, `fail`
 /// and `cancel` callbacks its reply calls. What a host routes a rendered reply on; see
-/// [`Rendered`].
+/// [`RenderedReply`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ReplyKind {
     /// [`Reply::Success`].

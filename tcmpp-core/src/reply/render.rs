@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::{Failure, Reply, ReplyKind};
 
-/// How a reply is rendered as JSON text; see [`Dispatch::rendered`](crate::Dispatch::rendered).
+/// How a reply is rendered as JSON text; see [`PendingCall::rendered`](crate::PendingCall::rendered).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rendering {
@@ -25,16 +25,16 @@ pub enum Rendering {
 /// program's `success`, `fail` or `cancel`) and what it passes on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct Rendered {
+pub struct RenderedReply {
     /// How the call ended.
     pub kind: ReplyKind,
     /// The reply, rendered.
     pub text: String,
 }
 
-impl Rendered {
+impl RenderedReply {
     pub(crate) fn new(kind: ReplyKind, text: String) -> Self {
-        Rendered { kind, text }
+        RenderedReply { kind, text }
     }
 }
 
@@ -135,12 +135,12 @@ impl Reply {
     }
 
     /// The reply rendered as `rendering` asks, with `prefix` before `errMsg`'s `:ok`.
-    pub(crate) fn into_rendered(self, rendering: Rendering, prefix: &str) -> Rendered {
+    pub(crate) fn into_rendered(self, rendering: Rendering, prefix: &str) -> RenderedReply {
         let kind = self.kind();
         let text = match rendering {
             Rendering::Callback => self.into_callback_json(prefix),
             Rendering::Bare => self.to_bare_json(),
         };
-        Rendered::new(kind, text)
+        RenderedReply::new(kind, text)
     }
 }

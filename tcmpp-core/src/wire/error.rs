@@ -154,7 +154,8 @@ impl fmt::Display for CallError {
             CallErrorKind::EmptyApiName => f.write_str("`api_name` is empty"),
             CallErrorKind::AppInfoInText => f.write_str(
                 "`appInfo` in the call text is not believed: the host states the caller beside \
-                 the call",
+                 the call, or, when the text is its own SDK's rendering, says to believe it \
+                 with `Caller::trust_call_text()`",
             ),
             CallErrorKind::NameMismatch { inner, reported } => {
                 write!(
