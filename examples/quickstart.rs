@@ -5,7 +5,8 @@
 //! host answers with `{ result: "success", method: "myApiHandler" }`.
 
 use serde::{Deserialize, Serialize};
-use tcmpp_core::{ApiError, AppInfo, Caller, Registry, Rendering, Wire, mini_api};
+use tcmpp_core::reply::Rendering;
+use tcmpp_core::{ApiError, AppInfo, Caller, Registry, Wire, mini_api};
 
 /// What the mini program sends as `data`.
 #[derive(Deserialize)]

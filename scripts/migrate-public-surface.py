@@ -113,28 +113,26 @@ def map_leaf(segs):
 
 
 def render(leaves):
-    """Use trees for the leaves, one per crate, nested by module."""
-    by_crate = {}
+    """Use statements for the leaves: one per crate for the names at its root, one per module."""
+    groups = {}
     for segs, alias in leaves:
-        by_crate.setdefault(segs[0], []).append((segs[1:], alias))
+        key = tuple(segs[:-1]) if len(segs) > 2 or segs[0] != "tcmpp_core" else (segs[0],)
+        if segs[0] == "tcmpp_core" and len(segs) > 2:
+            key = tuple(segs[:2])
+        groups.setdefault(key, []).append((segs[len(key):], alias))
     out = []
-    for crate, items in by_crate.items():
-        def group(items):
-            heads = {}
-            singles = []
-            for rest, alias in items:
-                if len(rest) == 1:
-                    singles.append(rest[0] + (f" as {alias}" if alias else ""))
-                elif rest:
-                    heads.setdefault(rest[0], []).append((rest[1:], alias))
-            parts = sorted(singles, key=lambda s: (s != "self", s))
-            for head, sub in sorted(heads.items()):
-                inner = group(sub)
-                parts.append(f"{head}::{inner}")
-            if len(parts) == 1:
-                return parts[0]
-            return "{" + ", ".join(parts) + "}"
-        out.append(f"{crate}::{group(items)}")
+    for key, items in groups.items():
+        names = []
+        for rest, alias in items:
+            name = "::".join(rest) + (f" as {alias}" if alias else "")
+            if name not in names:
+                names.append(name)
+        names.sort(key=lambda s: (s != "self", s.lower()))
+        inner = names[0] if len(names) == 1 and "::" not in names[0] else "{" + ", ".join(names) + "}"
+        if not names[0]:
+            out.append("::".join(key))
+        else:
+            out.append("::".join(key) + "::" + inner)
     return out
 
 

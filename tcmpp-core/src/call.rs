@@ -21,7 +21,7 @@ pub struct AppInfo {
     ///
     /// Any other value is not an error when the `AppInfo` is read: it is kept in
     /// [`extra`](Self::extra) under `appVerType`, as sent, and this field is `None`. Only a call
-    /// whose access check needs the version type (a [`Grant`](crate::Grant) that names version
+    /// whose access check needs the version type (a [`Grant`](crate::access::Grant) that names version
     /// types, for this caller and API) fails then, with
     /// ``"invalid caller: `appInfo.appVerType` must be an integer, or a string of one, …"``.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -171,7 +171,7 @@ impl<T: Serialize> ProgressPayload<T> for &T {}
 /// let events = Arc::new(Mutex::new(Vec::new()));
 /// let sink = {
 ///     let events = events.clone();
-///     move |event: tcmpp_core::ProgressEvent<'_>| {
+///     move |event: tcmpp_core::progress::ProgressEvent<'_>| {
 ///         events.lock().unwrap().push((event.state_event.map(str::to_owned), event.payload_json()));
 ///     }
 /// };

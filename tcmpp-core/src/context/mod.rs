@@ -55,7 +55,7 @@ impl<'a> CallContext<'a> {
         self.app_info
     }
 
-    /// The state of type `T` given to [`RegistryBuilder::state`](crate::RegistryBuilder::state).
+    /// The state of type `T` given to [`RegistryBuilder::state`](crate::registry::RegistryBuilder::state).
     pub fn state<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
         self.states.get::<T>()
     }
@@ -89,7 +89,8 @@ impl<'a> CallContext<'a> {
 /// Implement it for your own types and mark the parameter `#[context]`:
 ///
 /// ```rust,standalone_crate
-/// use tcmpp_core::{mini_api, ApiError, CallContext, FromContext};
+/// use tcmpp_core::{ApiError, mini_api};
+/// use tcmpp_core::context::{CallContext, FromContext};
 ///
 /// struct AppId(String);
 ///

@@ -63,7 +63,9 @@ impl ReplyForm for Reply {
 impl ReplyForm for RenderedReply {
     fn from_handler(reply: HandlerReply, prefix: &str, rendering: Rendering) -> Self {
         match reply {
-            HandlerReply::Rendered(text) => RenderedReply::new(crate::reply::ReplyKind::Success, text),
+            HandlerReply::Rendered(text) => {
+                RenderedReply::new(crate::reply::ReplyKind::Success, text)
+            }
             reply => reply.into_reply().into_rendered(rendering, prefix),
         }
     }
@@ -85,7 +87,7 @@ impl<T: ReplyForm> ReplyFuture<T> {
     }
 
     /// The reply, if it is known without polling: for plain-`fn` handlers and for calls refused
-    /// before their handler ran (behind [layers](crate::RegistryBuilder::layer), for those
+    /// before their handler ran (behind [layers](crate::registry::RegistryBuilder::layer), for those
     /// refused before the layers only: the layers' reply comes from a poll). `Some` takes the reply, as a poll that yields it does: the
     /// future must not be polled after that. `None` leaves the future to be polled (or dropped,
     /// which drops the handler's future). It never polls: for a synchronous call, use

@@ -25,7 +25,7 @@ use answer::InFlight;
 use future::Started;
 use read::Refusal;
 
-pub use future::{ReplyFuture, ReplyForm};
+pub use future::{ReplyForm, ReplyFuture};
 pub use input::CallInput;
 
 /// One call on its way to its handler, with the options a host sets before it takes the reply.
@@ -49,7 +49,8 @@ pub use input::CallInput;
 /// handler error, a panic and a timeout are each a fail reply.
 ///
 /// ```
-/// use tcmpp_core::{mini_api, AppInfo, Caller, Registry, Rendering, ReplyKind, Wire};
+/// use tcmpp_core::{AppInfo, Caller, mini_api, Registry, Wire};
+/// use tcmpp_core::reply::{Rendering, ReplyKind};
 ///
 /// #[mini_api("battery")]
 /// fn battery(app: AppInfo) -> serde_json::Value {

@@ -16,9 +16,9 @@ use crate::handler::ApiEntry;
 use crate::middleware::ErasedService;
 use crate::reply::{ErrMsgPrefix, PrefixText};
 
+pub use crate::handler::HandlerKind;
 pub use builder::RegistryBuilder;
 pub(crate) use config::Config;
-pub use crate::handler::HandlerKind;
 pub use info::{ApiInfo, SourceLocation};
 pub use methods::DEFAULT_METHOD_KEY;
 pub(crate) use methods::Methods;

@@ -30,7 +30,7 @@ impl ErrMsgPrefix {
     /// render that refusal themselves.
     ///
     /// ```
-    /// use tcmpp_core::ErrMsgPrefix;
+    /// use tcmpp_core::reply::ErrMsgPrefix;
     ///
     /// assert_eq!(ErrMsgPrefix::ApiName.for_call(Some("scan")), "scan");
     /// assert_eq!(ErrMsgPrefix::ApiName.for_call(Some("a:b")), "invokeNativePlugin");

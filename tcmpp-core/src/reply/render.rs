@@ -43,11 +43,12 @@ impl Reply {
     /// added on success; on failure the [body](Failure::body)'s keys, if any, with `errMsg` and,
     /// when there is one, `errCode` beside them; `errMsg` alone on cancel.
     ///
-    /// `prefix` is usually the API name; see [`ErrMsgPrefix`](crate::ErrMsgPrefix).
+    /// `prefix` is usually the API name; see [`ErrMsgPrefix`](crate::reply::ErrMsgPrefix).
     ///
     /// ```
     /// use serde_json::json;
-    /// use tcmpp_core::{FailureKind, Reply};
+    /// use tcmpp_core::reply::FailureKind;
+    /// use tcmpp_core::Reply;
     ///
     /// let fail = Reply::fail(FailureKind::Handler, "out of stock").with_code(1001);
     /// assert_eq!(
@@ -96,7 +97,8 @@ impl Reply {
     /// failure; `{}` on cancel.
     ///
     /// ```
-    /// use tcmpp_core::{FailureKind, Reply};
+    /// use tcmpp_core::reply::FailureKind;
+    /// use tcmpp_core::Reply;
     ///
     /// let fail = Reply::fail(FailureKind::Handler, "out of stock").with_code(1001);
     /// assert_eq!(fail.to_bare_json(), r#"{"code":1001,"message":"out of stock"}"#);

@@ -27,7 +27,7 @@ pub(crate) fn check_agrees(inner: &str, reported: Option<&str>) -> Result<(), Ca
 
 /// Why a call's text could not be read.
 ///
-/// Dispatching turns it into a fail reply of kind [`FailureKind::InvalidCall`](crate::FailureKind),
+/// Dispatching turns it into a fail reply of kind [`FailureKind::InvalidCall`](crate::reply::FailureKind),
 /// whose message is this error's text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallError {

@@ -9,7 +9,7 @@ use jni::objects::{JObject, JValue};
 use jni::refs::Global;
 use jni::vm::{AttachConfig, JavaVM};
 use jni::{DEFAULT_LOCAL_FRAME_CAPACITY, Env, jni_sig, jni_str};
-use tcmpp_core::{ProgressEvent, ProgressSink};
+use tcmpp_core::progress::{ProgressEvent, ProgressSink};
 
 use crate::answer::Answer;
 use crate::host::ReplyTarget;
