@@ -93,7 +93,7 @@
 //! # Timeouts
 //!
 //! The API's timeout (its `timeout_ms`, or the registry's
-//! [`default_timeout`](crate::registry::RegistryBuilder::default_timeout)) covers the whole stack, layers
+//! [`Limits::with_timeout`](crate::limits::Limits::with_timeout)) covers the whole stack, layers
 //! included: it counts from the first poll of the stack's future that does not finish it, and
 //! when it runs out the stack's future is dropped (dropping every layer's future and the
 //! handler's) and the call fails with `timeout after N ms`. A layer that never answers is

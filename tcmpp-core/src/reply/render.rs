@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::{Failure, Reply, ReplyKind};
 
-/// How a reply is rendered as JSON text; see [`PendingCall::rendered`](crate::PendingCall::rendered).
+/// How a reply is rendered as JSON text; see [`PendingCall::rendered`](crate::dispatch::PendingCall::rendered).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rendering {
