@@ -16,6 +16,7 @@ use futures_executor::block_on;
 use serde::Deserialize;
 use serde_json::Value;
 use tcmpp_core::access::Grant;
+use tcmpp_core::limits::Limits;
 use tcmpp_core::registry::BuildProblem;
 use tcmpp_core::reply::{Rendering, ReplyKind};
 use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, WebViewId, Wire, mini_api};
@@ -153,7 +154,7 @@ impl Registries {
                 .build()
                 .unwrap(),
             few_keys: Registry::builder()
-                .limits(tcmpp_core::limits::Limits::default().with_max_call_keys(3))
+                .limits(Limits::default().with_max_call_keys(3))
                 .build()
                 .unwrap(),
         }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use futures_executor::block_on;
 use serde::Deserialize;
+use tcmpp_core::limits::Limits;
 use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Next, NextFuture};
 use tcmpp_core::registry::{HandlerKind, RegistryBuilder};
 use tcmpp_core::reply::{FailureKind, Rendering, ReplyKind};
@@ -374,9 +375,7 @@ fn a_layer_observes_the_reply_its_kind_and_the_elapsed_time() {
     let record = observed.clone();
     let registry = build(
         Registry::builder()
-            .limits(
-                tcmpp_core::limits::Limits::default().with_timeout(Some(Duration::from_millis(50))),
-            )
+            .limits(Limits::default().with_timeout(Some(Duration::from_millis(50))))
             .layer(with(move |request, next| {
                 let name = request.api().name;
                 let started = std::time::Instant::now();
@@ -599,9 +598,7 @@ fn a_layer_whose_future_panics_is_a_fail_reply() {
 fn a_layer_that_never_calls_the_handler_is_answered_by_the_timeout() {
     let registry = build(
         Registry::builder()
-            .limits(
-                tcmpp_core::limits::Limits::default().with_timeout(Some(Duration::from_millis(30))),
-            )
+            .limits(Limits::default().with_timeout(Some(Duration::from_millis(30))))
             .layer(with(|_request, _next| Box::pin(std::future::pending()))),
     );
     let before = NOT_CALLED_RUNS.load(Ordering::SeqCst);
@@ -621,9 +618,7 @@ fn a_layer_that_never_calls_the_handler_is_answered_by_the_timeout() {
 fn a_layer_that_drops_the_handler_future_still_ends_in_one_reply() {
     let registry = build(
         Registry::builder()
-            .limits(
-                tcmpp_core::limits::Limits::default().with_timeout(Some(Duration::from_millis(30))),
-            )
+            .limits(Limits::default().with_timeout(Some(Duration::from_millis(30))))
             .layer(with(|request, next| {
                 let inner = next.call(request);
                 Box::pin(async move {

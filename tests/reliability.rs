@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use futures_executor::block_on;
 use serde_json::{Value, json};
 use tcmpp_core::access::Grant;
+use tcmpp_core::limits::Limits;
 use tcmpp_core::limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_TIMEOUT};
 use tcmpp_core::registry::BuildProblem;
 use tcmpp_core::reply::{FailureKind, Rendering, ReplyKind};
@@ -164,7 +165,7 @@ fn limits_have_safe_defaults() {
 fn an_oversized_call_is_refused_naming_the_limit() {
     let registry = Registry::builder()
         .state(probes())
-        .limits(tcmpp_core::limits::Limits::default().with_max_call_bytes(64))
+        .limits(Limits::default().with_max_call_bytes(64))
         .build()
         .unwrap();
     let text = format!(r#"{{"api_name":"echo","data":"{}"}}"#, "x".repeat(100));
@@ -207,7 +208,7 @@ fn an_oversized_call_is_refused_naming_the_limit() {
 fn the_nesting_limit_is_configurable_and_ignores_brackets_in_strings() {
     let registry = Registry::builder()
         .state(probes())
-        .limits(tcmpp_core::limits::Limits::default().with_max_depth(3))
+        .limits(Limits::default().with_max_depth(3))
         .build()
         .unwrap();
     let ok = block_on(registry.dispatch_json(r#"{"api_name":"echo","data":{"a":["[[[[{{{{"]}}"#));
@@ -289,7 +290,7 @@ fn the_attribute_timeout_overrides_the_default_and_fast_handlers_pass() {
 fn the_registry_default_timeout_applies_and_can_be_turned_off() {
     let short = Registry::builder()
         .state(probes())
-        .limits(tcmpp_core::limits::Limits::default().with_timeout(Some(Duration::from_millis(20))))
+        .limits(Limits::default().with_timeout(Some(Duration::from_millis(20))))
         .build()
         .unwrap();
     let reply = dispatch(&short, MiniApiCall::new("usesDefaultTimeout", json!(300)));
@@ -302,7 +303,7 @@ fn the_registry_default_timeout_applies_and_can_be_turned_off() {
     assert!(reply.is_success(), "{reply:?}");
     let unlimited = Registry::builder()
         .state(probes())
-        .limits(tcmpp_core::limits::Limits::default().with_timeout(None))
+        .limits(Limits::default().with_timeout(None))
         .build()
         .unwrap();
     let reply = dispatch(
@@ -681,7 +682,7 @@ fn dropping_an_unfinished_handler_whose_drop_panics_stays_contained() {
     // And a timeout drops it too.
     let short = Registry::builder()
         .state(probes())
-        .limits(tcmpp_core::limits::Limits::default().with_timeout(Some(Duration::from_millis(10))))
+        .limits(Limits::default().with_timeout(Some(Duration::from_millis(10))))
         .build()
         .unwrap();
     let reply = block_on(short.dispatch_json(call));
@@ -707,7 +708,7 @@ fn a_call_with_many_unknown_keys_is_read_once_and_duplicates_are_still_found() {
     // A registry that allows them reads them once, and still finds a duplicate among them.
     let roomy = Registry::builder()
         .state(probes())
-        .limits(tcmpp_core::limits::Limits::default().with_max_call_keys(200_000))
+        .limits(Limits::default().with_max_call_keys(200_000))
         .build()
         .unwrap();
     assert_eq!(

@@ -21,10 +21,13 @@ use futures_executor::block_on;
 use libfuzzer_sys::fuzz_target;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
-use tcmpp_core::{AccessPolicy, AppInfo, BuildError, Caller, mini_api, MiniApiCall, Progress, Registry, Wire};
 use tcmpp_core::access::Grant;
+use tcmpp_core::limits::Limits;
 use tcmpp_core::progress::ProgressEvent;
 use tcmpp_core::reply::{RenderedReply, Rendering, ReplyKind};
+use tcmpp_core::{
+    AccessPolicy, AppInfo, BuildError, Caller, MiniApiCall, Progress, Registry, Wire, mini_api,
+};
 
 // The handlers and the reply check of the property tests, so both hold the same APIs to the
 // same rule.
@@ -133,7 +136,7 @@ fn capped() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         Registry::builder()
-            .limits(tcmpp_core::limits::Limits::default().with_max_call_keys(CAPPED_KEYS))
+            .limits(Limits::default().with_max_call_keys(CAPPED_KEYS))
             .build()
             .expect("consistent handlers")
     })
@@ -158,7 +161,7 @@ fn deny() -> &'static Registry {
 fn ffi_registry() -> Result<Registry, BuildError> {
     Registry::builder()
         .access_policy(AccessPolicy::new().grant(GRANTED, ["guarded"]))
-        .limits(tcmpp_core::limits::Limits::default().with_max_call_keys(16))
+        .limits(Limits::default().with_max_call_keys(16))
         .build()
 }
 

@@ -5,6 +5,7 @@ mod config;
 mod info;
 mod methods;
 mod problem;
+mod removed;
 
 use std::collections::HashMap;
 use std::fmt;
