@@ -3,7 +3,7 @@
 
 Usage: scripts/migrate-public-surface.py FILE_OR_DIR...   (then `cargo fmt --all`)
 
-Rewrites, in .rs, .md files (doc comments and code blocks included):
+Rewrites, in .rs, .md and .py files (doc comments and code blocks included):
 - `use tcmpp_core::{...};` trees: each moved name to its module, each renamed name to its new
   name, `middleware::{Layer, layer_fn}` to `tower_layer`;
 - qualified paths `tcmpp_core::Name` (and `crate::Name` inside tcmpp-core/src);
@@ -219,7 +219,7 @@ def main(paths):
             if "/target" not in d and "/.git" not in d for f in fs
         ]
         for f in files:
-            if not f.endswith((".rs", ".md")) or f.endswith("CHANGELOG.md"):
+            if not f.endswith((".rs", ".md", ".py")) or f.endswith("CHANGELOG.md"):
                 continue
             if "migrate-public-surface" in f:
                 continue

@@ -183,9 +183,11 @@ impl Caller {
         }
     }
 
-    /// A caller read from the call text, for a host whose call text is its own SDK's rendering
-    /// and cannot have been shaped by the mini program. Values set with the `with_*` methods
-    /// take precedence over the text's.
+    /// A caller that believes the caller keys in the call text (`appInfo`, `webviewId`,
+    /// `stateEvent`): for a host whose call text is its own SDK's rendering and cannot have been
+    /// shaped by the mini program. Values set with the `with_*` methods take precedence over
+    /// the text's. Without it, an `appInfo` key in the text is refused, and the other two are
+    /// checked and ignored.
     ///
     /// Never use it for Android's `req.jsonParams`, which is the mini program's own object.
     pub fn trust_call_text() -> Self {

@@ -135,6 +135,10 @@ impl Registry {
 
     /// The text before `:ok` / `:fail` that this registry renders for a call reported as
     /// `api_name`; see [`ErrMsgPrefix::for_call`].
+    ///
+    /// For a host that refuses a call before dispatching it and renders the refusal itself, so
+    /// that the refusal is named as a dispatched call's reply would be. A call already on its
+    /// way knows its own prefix: [`ReplyFuture::prefix`](crate::dispatch::ReplyFuture::prefix).
     pub fn errmsg_prefix_for<'a>(&'a self, api_name: Option<&'a str>) -> &'a str {
         match (
             &self.inner.config.prefix,

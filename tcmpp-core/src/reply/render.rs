@@ -82,6 +82,12 @@ impl Reply {
     }
 
     /// [`to_callback`](Self::to_callback) as JSON text.
+    ///
+    /// For a `Reply` the host holds: one it built for a call it refused itself, or took with
+    /// `.await` to look at first. A dispatched call's reply is better taken rendered
+    /// ([`PendingCall::rendered`](crate::dispatch::PendingCall::rendered), or the
+    /// [`dispatch_json`](crate::Registry::dispatch_json) shortcut), which serializes the
+    /// handler's value once, straight into the text, and keeps what a `Reply`'s map cannot.
     pub fn to_callback_json(&self, prefix: &str) -> String {
         self.clone().into_callback_json(prefix)
     }
