@@ -1,5 +1,6 @@
-//! One call of a custom API and who makes it, kept apart: what the mini program sent, and who
-//! the host says sent it. Plain types, read by `wire` and used by `dispatch`.
+//! One call of a custom API and who makes it, kept apart: what the mini program sent
+//! ([`MiniApiCall`]), and who the host says sent it ([`Caller`], with its [`AppInfo`]). Plain
+//! types; the format of a call's text is the crate root's [`Wire`](crate::Wire).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -11,7 +11,7 @@ use crate::handler::HandlerReply;
 use crate::reply::{PrefixText, RenderedReply, Rendering, Reply};
 
 /// The reply to a dispatched call, once the handler is done, as `T`: a [`Reply`], a
-/// [`RenderedReply`] reply, or the callback object's text ([`String`]).
+/// [`RenderedReply`], or the callback object's text ([`String`]).
 ///
 /// `Send`, `'static` and independent of any async runtime: the call's text was read, its data
 /// decoded and a plain `fn` handler run when it was dispatched; polling drives an `async fn`
@@ -34,8 +34,8 @@ pub(super) struct Started {
     pub(super) rendering: Rendering,
 }
 
-/// What a [`ReplyFuture`] yields: [`Reply`], [`RenderedReply`], or [`String`] (the callback
-/// object's text). Sealed.
+/// The forms a [`ReplyFuture`] yields a reply in: [`Reply`], [`RenderedReply`], or [`String`]
+/// (the callback object's text). Sealed: only those three.
 pub trait ReplyForm: sealed::Sealed + Sized {
     #[doc(hidden)]
     fn from_handler(reply: HandlerReply, prefix: &str, rendering: Rendering) -> Self;

@@ -1,5 +1,10 @@
 //! Configuring and checking a registry before it serves its first call.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tower_layer::Layer;
+
 use super::{ApiInfo, BuildError, BuildProblem, Config, Registry};
 use crate::access::{ANY, AccessControl, AccessPolicy};
 use crate::builtin::is_builtin_wx_api;
@@ -8,9 +13,6 @@ use crate::handler::ApiEntry;
 use crate::limits::Limits;
 use crate::middleware::{ApiService, Layers, Next};
 use crate::reply::ErrMsgPrefix;
-use std::collections::HashMap;
-use std::sync::Arc;
-use tower_layer::Layer;
 
 /// Configures and builds a [`Registry`].
 pub struct RegistryBuilder {
