@@ -6,7 +6,8 @@ Usage: scripts/migrate-public-surface.py FILE_OR_DIR...   (then `cargo fmt --all
 Rewrites, in .rs, .md and .py files (doc comments and code blocks included):
 - `use tcmpp_core::{...};` trees: each moved name to its module, each renamed name to its new
   name, `middleware::{Layer, layer_fn}` to `tower_layer`;
-- qualified paths `tcmpp_core::Name` (and `crate::Name` inside tcmpp-core/src);
+- qualified paths `tcmpp_core::Name`, `#krate::Name` (tcmpp-macros' quotes), and `crate::Name`
+  inside tcmpp-core/src;
 - bare uses of a renamed name in a file that imported it (`Dispatch` -> `PendingCall`, ...);
 - the renamed methods and variants (`Caller::from_call_text` -> `Caller::trust_call_text`,
   `HandlerKind::Sync` -> `HandlerKind::Plain`), and the four limit setters of `RegistryBuilder`
@@ -171,7 +172,8 @@ def rewrite_uses(text):
 def rewrite(path, text):
     text, imported = rewrite_uses(text)
     in_core = "tcmpp-core/src" in path.replace(os.sep, "/")
-    roots = ["tcmpp_core"] + (["crate"] if in_core else [])
+    # `#krate` is the runtime crate's path in tcmpp-macros' `quote!`s.
+    roots = ["tcmpp_core", "#krate"] + (["crate"] if in_core else [])
     for root in roots:
         for old, new in MOVED.items():
             text = re.sub(rf"(?<![\w$]){root}::{old}\b", f"{root}::{new}", text)
