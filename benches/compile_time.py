@@ -60,20 +60,20 @@ EXPANDED = """const _: () = {{
     #[macro_export]
     macro_rules! mini_api_named_api{i} {{ () => {{}}; }}
     #[allow(dead_code)]
-    fn data_parameter<T: ::tcmpp_core::DataParam>(
+    fn data_parameter<T: ::tcmpp_core::bounds::DataParam>(
         invocation: ::tcmpp_core::__private::Invocation<'_>,
     ) -> ::core::result::Result<T, ::tcmpp_core::__private::Outcome> {{
         invocation.data::<T>()
     }}
     #[allow(dead_code)]
-    fn reply_value<T: ::tcmpp_core::ReplyValue>(
+    fn reply_value<T: ::tcmpp_core::bounds::ReplyValue>(
         value: T,
         format: ::tcmpp_core::__private::ReplyFormat,
     ) -> ::tcmpp_core::__private::HandlerReply {{
         ::tcmpp_core::__private::success(&value, format)
     }}
     #[allow(dead_code)]
-    fn reply_error<E: ::tcmpp_core::IntoApiError>(error: E) -> ::tcmpp_core::__private::HandlerReply {{
+    fn reply_error<E: ::tcmpp_core::bounds::IntoApiError>(error: E) -> ::tcmpp_core::__private::HandlerReply {{
         ::tcmpp_core::__private::failure(error)
     }}
     #[allow(dead_code)]
@@ -103,7 +103,7 @@ EXPANDED = """const _: () = {{
         }})
     }}
     #[allow(dead_code)]
-    fn described_to_the_mini_program<T: ::tcmpp_core::DescribedType>(
+    fn described_to_the_mini_program<T: ::tcmpp_core::bounds::DescribedType>(
         _: &::tcmpp_core::__private::TypeProbe<T>,
     ) {{}}
     #[allow(dead_code, unused_variables)]
@@ -130,7 +130,7 @@ EXPANDED = """const _: () = {{
         ::tcmpp_core::__private::ApiEntry {{
             name: "api{i}",
             rust_path: ::core::concat!(::core::module_path!(), "::", "handler_{i}"),
-            kind: ::tcmpp_core::HandlerKind::Async,
+            kind: ::tcmpp_core::registry::HandlerKind::Async,
             file: ::core::file!(),
             line: ::core::line!(),
             column: ::core::column!(),

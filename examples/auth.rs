@@ -7,8 +7,9 @@
 
 use std::sync::RwLock;
 
-use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Layer, Next, NextFuture};
+use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Next, NextFuture};
 use tcmpp_core::{ApiError, Extension, Registry, mini_api};
+use tower_layer::Layer;
 
 /// The signed-in user, as the super app knows it.
 #[derive(Clone, Debug)]

@@ -12,8 +12,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_executor::block_on;
-use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Layer, Next};
-use tcmpp_core::{ApiError, Registry, ReplyKind, mini_api};
+use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Next};
+use tcmpp_core::reply::ReplyKind;
+use tcmpp_core::{ApiError, Registry, mini_api};
+use tower_layer::Layer;
 
 #[mini_api("scan")]
 async fn scan(code: String) -> Result<serde_json::Value, ApiError> {

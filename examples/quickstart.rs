@@ -5,7 +5,8 @@
 //! host answers with `{ result: "success", method: "myApiHandler" }`.
 
 use serde::{Deserialize, Serialize};
-use tcmpp_core::{ApiError, AppInfo, Caller, Registry, Rendering, Wire, mini_api};
+use tcmpp_core::reply::Rendering;
+use tcmpp_core::{ApiError, AppInfo, Caller, Registry, Wire, mini_api};
 
 /// What the mini program sends as `data`.
 #[derive(Deserialize)]
@@ -45,17 +46,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    // SDK 2.2.17 and later, and iOS: the unified format. `dispatch_json` is the shortcut for a
-    // call whose caller the host does not know.
+    // SDK 2.2.17 and later, and iOS: the unified format, through the one way in. Who calls is
+    // what the host's SDK says (Android `mMiniAppContext.getMiniAppInfo()`, iOS `context.tmfAppInfo`), stated
+    // beside the call, never read from it.
     let unified = r#"{"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#;
     println!("unified call: {unified}");
-    println!(
-        "reply:        {}",
-        futures_executor::block_on(registry.dispatch_json(unified))
-    );
-
-    // The one way in, with its options: who calls is what the host's SDK says (Android
-    // `mMiniAppInfo`, iOS `context.tmfAppInfo`), stated beside the call, never read from it.
     let caller = Caller::new()
         .with_app_info(AppInfo::with_app_id("wx_demo_app"))
         .with_web_view_id(4);
@@ -66,6 +61,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .rendered(Rendering::Callback),
     );
     println!("reply:        {} ({:?})", rendered.text, rendered.kind);
+
+    // `dispatch_json` is the shortcut for a call whose caller the host does not know: the
+    // callback object's text alone.
+    println!(
+        "reply:        {}",
+        futures_executor::block_on(registry.dispatch_json(unified))
+    );
 
     // Android SDK 2.2.16 and earlier: the parameters are the data, the name arrives beside them.
     let legacy = r#"{"name":"kka","age":22}"#;

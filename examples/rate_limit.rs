@@ -10,8 +10,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Layer, Next, NextFuture};
-use tcmpp_core::{ApiError, AppInfo, Caller, Registry, Rendering, ReplyKind, mini_api};
+use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Next, NextFuture};
+use tcmpp_core::reply::{Rendering, ReplyKind};
+use tcmpp_core::{ApiError, AppInfo, Caller, Registry, mini_api};
+use tower_layer::Layer;
 
 #[mini_api("getBalance")]
 fn get_balance(app: AppInfo) -> serde_json::Value {

@@ -384,7 +384,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// and `spawn` work.
 #[test]
 fn now_or_fail_answers_tokio_handlers_with_or_without_a_runtime() {
-    use tcmpp_core::ReplyKind;
+    use tcmpp_core::reply::ReplyKind;
     let registry = tcmpp_android_host::build_registry().expect("the test host's registry builds");
     let now = |api: &str| {
         registry

@@ -15,10 +15,11 @@ mod logs;
 use futures_executor::block_on;
 use serde::Deserialize;
 use serde_json::Value;
-use tcmpp_core::{
-    AccessPolicy, AppInfo, BuildProblem, Caller, Grant, MiniApiCall, Registry, Rendering,
-    ReplyKind, WebViewId, Wire, mini_api,
-};
+use tcmpp_core::access::Grant;
+use tcmpp_core::limits::Limits;
+use tcmpp_core::registry::BuildProblem;
+use tcmpp_core::reply::{Rendering, ReplyKind};
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, WebViewId, Wire, mini_api};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -152,7 +153,10 @@ impl Registries {
                 )
                 .build()
                 .unwrap(),
-            few_keys: Registry::builder().max_call_keys(3).build().unwrap(),
+            few_keys: Registry::builder()
+                .limits(Limits::default().with_max_call_keys(3))
+                .build()
+                .unwrap(),
         }
     }
 
@@ -172,7 +176,7 @@ impl Registries {
 enum Input {
     /// `registry.dispatch_json(text)`, checked against `registry.call(text)` rendered.
     Text(String),
-    /// `registry.call(text).caller(&Caller::from_call_text())`: text the host says is its own
+    /// `registry.call(text).caller(&Caller::trust_call_text())`: text the host says is its own
     /// SDK's rendering, so its `appInfo` is read (and checked) rather than refused.
     Trusted(String),
     /// `registry.call(text).wire(Wire::Named(name))`.
@@ -206,9 +210,10 @@ fn from_host(caller: Caller, wire: Wire<'static>, text: impl Into<String>) -> In
 }
 
 /// The rendered reply to `input`.
-fn dispatch(registry: &Registry, input: &Input) -> tcmpp_core::Rendered {
-    let rendered =
-        |dispatch: tcmpp_core::Dispatch<'_>| block_on(dispatch.rendered(Rendering::Callback));
+fn dispatch(registry: &Registry, input: &Input) -> tcmpp_core::reply::RenderedReply {
+    let rendered = |dispatch: tcmpp_core::dispatch::PendingCall<'_>| {
+        block_on(dispatch.rendered(Rendering::Callback))
+    };
     match input {
         Input::Text(text) => {
             let rendered = rendered(registry.call(text));
@@ -216,7 +221,7 @@ fn dispatch(registry: &Registry, input: &Input) -> tcmpp_core::Rendered {
             assert_eq!(block_on(registry.dispatch_json(text)), rendered.text);
             rendered
         }
-        Input::Trusted(text) => rendered(registry.call(text).caller(&Caller::from_call_text())),
+        Input::Trusted(text) => rendered(registry.call(text).caller(&Caller::trust_call_text())),
         Input::Named(name, text) => rendered(registry.call(text).wire(Wire::Named(name))),
         Input::Legacy(name, text) => rendered(registry.call(text).wire(Wire::Legacy(name))),
         Input::Bytes(bytes) => rendered(registry.call(bytes)),
@@ -276,7 +281,7 @@ impl Battery {
 const INP: &str = "invokeNativePlugin:fail invalid call: ";
 
 /// The refusal of a call to `echo` whose untrusted text carries `appInfo`.
-const APP_INFO_IN_TEXT: &str = "echo:fail invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+const APP_INFO_IN_TEXT: &str = "echo:fail invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call, or, when the text is its own SDK's rendering, says to believe it with `Caller::trust_call_text()`";
 
 /// The refusal of a call read with the name the SDK reported, but without its own `api_name`.
 const NAMED_WITHOUT_API_NAME: &str = "invalid call: missing `api_name`: a unified call names its API itself (a legacy-format call, whose whole object is the data, must be read as legacy)";
@@ -785,7 +790,7 @@ fn mistakes(battery: &mut Battery) {
             "x".repeat(500 - 29)
         ),
     );
-    let over = "y".repeat(tcmpp_core::DEFAULT_MAX_CALL_BYTES);
+    let over = "y".repeat(tcmpp_core::limits::DEFAULT_MAX_CALL_BYTES);
     let over_call = format!("{{\"api_name\":\"echo\",\"data\":\"{over}\"}}");
     let over_len = over_call.len();
     add(
@@ -1051,7 +1056,7 @@ fn call_of_keys(keys: usize) -> String {
 fn too_many_keys(prefix: &str) -> String {
     format!(
         "{prefix}:fail invalid call: more than {} top-level keys, the registry's limit",
-        tcmpp_core::DEFAULT_MAX_CALL_KEYS
+        tcmpp_core::limits::DEFAULT_MAX_CALL_KEYS
     )
 }
 
@@ -1065,7 +1070,7 @@ const VICTIM: &str = r"victim\u0000Listener";
 /// reply of each: refused before anything big is built, echoing at most 64 characters of what
 /// it sent, telling an uninvited caller nothing of which APIs exist.
 fn hostile(battery: &mut Battery) {
-    let limit = tcmpp_core::DEFAULT_MAX_CALL_BYTES;
+    let limit = tcmpp_core::limits::DEFAULT_MAX_CALL_BYTES;
 
     // Memory before refusal: 4,194,300 bytes of `appInfo` to a restricted API. Untrusted text
     // is refused for carrying `appInfo` at all, from every entry.
@@ -1581,7 +1586,7 @@ fn hostile(battery: &mut Battery) {
     );
     battery.fail(
         from_host(
-            Caller::from_call_text().with_state_event("\0"),
+            Caller::trust_call_text().with_state_event("\0"),
             Wire::Unified,
             call_text("echo", "1"),
         ),
@@ -1802,7 +1807,7 @@ fn hostile(battery: &mut Battery) {
     battery.reply(
         On::Default,
         from_host(
-            Caller::from_call_text().with_web_view_id(5),
+            Caller::trust_call_text().with_web_view_id(5),
             Wire::Unified,
             r#"{"api_name":"needsWebView","webviewId":4}"#.to_owned(),
         ),
@@ -1924,7 +1929,7 @@ fn every_malformed_call_gets_its_exact_reply() {
 #[test]
 fn a_refused_call_of_megabytes_gets_a_reply_of_bytes() {
     let registries = Registries::new();
-    let limit = tcmpp_core::DEFAULT_MAX_CALL_BYTES;
+    let limit = tcmpp_core::limits::DEFAULT_MAX_CALL_BYTES;
     let huge_name = "a".repeat(limit - r#"{"api_name":""}"#.len());
     let huge_call = format!(r#"{{"api_name":"{huge_name}"}}"#);
     assert_eq!(huge_call.len(), limit);
@@ -2067,12 +2072,7 @@ fn sent_by_mini_program(input: &Input) -> Vec<String> {
                 _ => None,
             };
             let legacy = matches!(wire, Wire::Legacy(_));
-            (
-                text.as_bytes(),
-                caller.is_from_call_text(),
-                legacy,
-                reported,
-            )
+            (text.as_bytes(), caller.trusts_call_text(), legacy, reported)
         }
     };
     let mut sent = Vec::new();

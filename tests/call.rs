@@ -2,14 +2,13 @@
 //! handler sees of a call whose caller the host believes from its text.
 
 use serde_json::{Map, Value, json};
-use tcmpp_core::{
-    ApiError, AppInfo, CallContext, Caller, FromContext, MiniApiCall, Registry, Wire, mini_api,
-};
+use tcmpp_core::context::{CallContext, FromContext};
+use tcmpp_core::{ApiError, AppInfo, Caller, MiniApiCall, Registry, Wire, mini_api};
 
 const SEED_CALL: &str = r#"{"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#;
 
-/// The refusal of `appInfo` in call text read without [`Caller::from_call_text`].
-const APP_INFO_IN_TEXT: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+/// The refusal of `appInfo` in call text read without [`Caller::trust_call_text`].
+const APP_INFO_IN_TEXT: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call, or, when the text is its own SDK's rendering, says to believe it with `Caller::trust_call_text()`";
 
 /// Who calls, as the call's context holds it.
 struct Seen {
@@ -78,7 +77,7 @@ fn read_trusting_the_text(text: &str, wire: Wire<'_>) -> Result<Map<String, Valu
     let reply = registry()
         .call(text)
         .wire(wire)
-        .caller(&Caller::from_call_text())
+        .caller(&Caller::trust_call_text())
         .reply()
         .now_or_fail();
     match reply.failure() {
@@ -252,8 +251,8 @@ fn builder_methods_set_context() {
     );
     assert_eq!(caller.web_view_id(), Some(9));
     assert_eq!(caller.state_event(), Some("onProgress"));
-    assert!(!caller.is_from_call_text());
-    assert!(Caller::from_call_text().is_from_call_text());
+    assert!(!caller.trusts_call_text());
+    assert!(Caller::trust_call_text().trusts_call_text());
     assert_eq!(Caller::new(), Caller::default());
 
     // The host's caller is what a handler sees of a call the host built.

@@ -17,10 +17,13 @@ use std::sync::{Arc, Mutex};
 
 use futures_executor::block_on;
 use serde_json::{Map, Value, json};
+use tcmpp_core::context::{CallContext, FromContext};
+use tcmpp_core::dispatch::PendingCall;
+use tcmpp_core::progress::{ProgressEvent, ProgressSink};
+use tcmpp_core::reply::{RenderedReply, Rendering, ReplyKind};
 use tcmpp_core::{
-    AccessPolicy, ApiError, AppInfo, CallContext, Caller, Dispatch, FromContext, MiniApiCall,
-    Progress, ProgressEvent, ProgressSink, Registry, Rendered, Rendering, Reply, ReplyKind,
-    WebViewId, Wire, mini_api,
+    AccessPolicy, ApiError, AppInfo, Caller, MiniApiCall, Progress, Registry, Reply, WebViewId,
+    Wire, mini_api,
 };
 
 /// Moves money on behalf of the calling mini program: only the ones the policy names may.
@@ -92,7 +95,7 @@ fn registry() -> Registry {
         .expect("the test handlers register")
 }
 
-const APP_INFO_IN_TEXT: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+const APP_INFO_IN_TEXT: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call, or, when the text is its own SDK's rendering, says to believe it with `Caller::trust_call_text()`";
 const NAMED_WITHOUT_API_NAME: &str = "invalid call: missing `api_name`: a unified call names its API itself (a legacy-format call, whose whole object is the data, must be read as legacy)";
 
 fn app(app_id: &str) -> AppInfo {
@@ -197,10 +200,10 @@ fn sink() -> (
 
 /// `dispatch` with the caller and the progress sink the call is made with.
 fn with_options<'a>(
-    dispatch: Dispatch<'a>,
+    dispatch: PendingCall<'a>,
     caller: &'a Option<Caller>,
     sink: Option<impl ProgressSink>,
-) -> Dispatch<'a> {
+) -> PendingCall<'a> {
     let dispatch = match caller {
         Some(caller) => dispatch.caller(caller),
         None => dispatch,
@@ -212,7 +215,7 @@ fn with_options<'a>(
 }
 
 /// A bare reply, put back into the callback object it stands for.
-fn bare_as_callback(rendered: Rendered, prefix: &str) -> Value {
+fn bare_as_callback(rendered: RenderedReply, prefix: &str) -> Value {
     let mut body: Map<String, Value> =
         serde_json::from_str(&rendered.text).expect("a bare reply is a JSON object");
     let err_msg = match rendered.kind {
@@ -255,7 +258,7 @@ fn answer<'a>(registry: &'a Registry, made: &Made<'a>, text: &'a str) -> Option<
     } = *made;
     let (events, recorder) = sink();
     let mut recorder = progress.then_some(recorder);
-    let mut options = |dispatch: Dispatch<'a>| with_options(dispatch, caller, recorder.take());
+    let mut options = |dispatch: PendingCall<'a>| with_options(dispatch, caller, recorder.take());
     let reply = match entry {
         Entry::DispatchJson => {
             if wire != Wire::Unified || caller.is_some() || progress {
@@ -442,7 +445,7 @@ fn forged_app_info_in_legacy_data_is_data_not_identity() {
     let wire = Wire::Legacy("transfer");
     let mut callers = untrusted_callers();
     callers.pop(); // The granted caller is checked below.
-    callers.push(Some(Caller::from_call_text()));
+    callers.push(Some(Caller::trust_call_text()));
     on_every_entry(&registry, legacy, wire, &callers, |made, answer| {
         assert_refused(made, &answer, "transfer", "permission denied");
     });
@@ -450,7 +453,7 @@ fn forged_app_info_in_legacy_data_is_data_not_identity() {
     // handler as the data it is.
     let granted = [
         Some(Caller::new().with_app_info(app("wx_wallet"))),
-        Some(Caller::from_call_text().with_app_info(app("wx_wallet"))),
+        Some(Caller::trust_call_text().with_app_info(app("wx_wallet"))),
     ];
     on_every_entry(&registry, legacy, wire, &granted, |made, answer| {
         assert_answered(
@@ -468,7 +471,7 @@ fn a_named_call_without_its_own_api_name_is_refused() {
     let registry = registry();
     let mut callers = untrusted_callers();
     // Not even text the host believes is read with the reported name.
-    callers.push(Some(Caller::from_call_text()));
+    callers.push(Some(Caller::trust_call_text()));
     for text in [
         r#"{"data":{},"appInfo":{"appId":"wx_wallet"}}"#,
         r#"{"data":{}}"#,
@@ -666,7 +669,7 @@ fn text_the_host_believes_gives_the_caller() {
             &registry,
             text,
             wire,
-            &[Some(Caller::from_call_text())],
+            &[Some(Caller::trust_call_text())],
             |made, answer| {
                 if made.entry == Entry::FromJson {
                     // `from_json` never reads the caller from text.
@@ -687,7 +690,7 @@ fn text_the_host_believes_gives_the_caller() {
     let transfer = r#"{"api_name":"transfer","data":{},"appInfo":{"appId":"wx_wallet"}}"#;
     let rendered = registry
         .call(transfer)
-        .caller(&Caller::from_call_text())
+        .caller(&Caller::trust_call_text())
         .rendered(Rendering::Callback)
         .now_or_fail();
     assert_eq!(
@@ -697,7 +700,7 @@ fn text_the_host_believes_gives_the_caller() {
     // Without `appInfo` in the text, the call has no caller.
     let reply = registry
         .call(r#"{"api_name":"transfer","data":{}}"#)
-        .caller(&Caller::from_call_text())
+        .caller(&Caller::trust_call_text())
         .reply()
         .now_or_fail();
     assert_eq!(reply.failure().unwrap().message(), "permission denied");
@@ -709,7 +712,7 @@ fn what_the_host_states_wins_over_the_text_it_believes() {
     let text = r#"{"stateEvent":"sdkEvent","api_name":"whoCalls","webviewId":7,"appInfo":{"appId":"wx_wallet"}}"#;
     let cases = [
         (
-            Caller::from_call_text()
+            Caller::trust_call_text()
                 .with_app_info(app("wx_other"))
                 .with_web_view_id(3)
                 .with_state_event("hostEvent"),
@@ -722,7 +725,7 @@ fn what_the_host_states_wins_over_the_text_it_believes() {
         ),
         // Field by field: what the host leaves unstated comes from the text.
         (
-            Caller::from_call_text().with_web_view_id(3),
+            Caller::trust_call_text().with_web_view_id(3),
             json!({
                 "appId": "wx_wallet",
                 "webviewId": 3,
@@ -731,7 +734,7 @@ fn what_the_host_states_wins_over_the_text_it_believes() {
             "sdkEvent",
         ),
         (
-            Caller::from_call_text().with_state_event("hostEvent"),
+            Caller::trust_call_text().with_state_event("hostEvent"),
             json!({
                 "appId": "wx_wallet",
                 "webviewId": 7,
@@ -762,14 +765,14 @@ fn what_the_host_states_wins_over_the_text_it_believes() {
     // The text says wx_wallet, the host says wx_other: wx_other is not granted.
     let reply = registry
         .call(r#"{"api_name":"transfer","data":{},"appInfo":{"appId":"wx_wallet"}}"#)
-        .caller(&Caller::from_call_text().with_app_info(app("wx_other")))
+        .caller(&Caller::trust_call_text().with_app_info(app("wx_other")))
         .reply()
         .now_or_fail();
     assert_eq!(reply.failure().unwrap().message(), "permission denied");
     // And the other way round.
     let reply = registry
         .call(r#"{"api_name":"transfer","data":{},"appInfo":{"appId":"wx_other"}}"#)
-        .caller(&Caller::from_call_text().with_app_info(app("wx_wallet")))
+        .caller(&Caller::trust_call_text().with_app_info(app("wx_wallet")))
         .reply()
         .now_or_fail();
     assert!(reply.is_success(), "{reply:?}");
@@ -800,7 +803,7 @@ fn a_call_the_host_built_has_the_caller_it_states_and_no_other() {
         (None, who(None, None, None)),
         (Some(Caller::new()), who(None, None, None)),
         // There is no text to believe.
-        (Some(Caller::from_call_text()), who(None, None, None)),
+        (Some(Caller::trust_call_text()), who(None, None, None)),
         (
             Some(Caller::new().with_app_info(app("wx_wallet"))),
             who(Some("wx_wallet"), None, None),
@@ -815,7 +818,7 @@ fn a_call_the_host_built_has_the_caller_it_states_and_no_other() {
         ),
         (
             Some(
-                Caller::from_call_text()
+                Caller::trust_call_text()
                     .with_app_info(app("wx_wallet"))
                     .with_web_view_id(2)
                     .with_state_event("hostEvent"),
@@ -871,7 +874,7 @@ fn a_call_the_host_built_has_the_caller_it_states_and_no_other() {
         let denied = [
             None,
             Some(Caller::new()),
-            Some(Caller::from_call_text()),
+            Some(Caller::trust_call_text()),
             Some(Caller::new().with_app_info(app("wx_other"))),
         ];
         for caller in denied {
@@ -914,7 +917,7 @@ fn a_version_type_no_number_reads_from_fails_only_where_access_needs_it() {
 
     let policy = AccessPolicy::new()
         .deny_by_default()
-        .with_grant(tcmpp_core::Grant::new("wx_beta", ["transfer"]).app_ver_types([2]))
+        .with_grant(tcmpp_core::access::Grant::new("wx_beta", ["transfer"]).app_ver_types([2]))
         .grant("*", ["whoCalls"]);
     let registry = Registry::builder().access_policy(policy).build().unwrap();
     let reply_to = |api: &str, app: &AppInfo| {
@@ -924,7 +927,7 @@ fn a_version_type_no_number_reads_from_fails_only_where_access_needs_it() {
     };
     let failure = |reply: Reply| reply.failure().map(|f| (f.kind(), f.message().to_owned()));
     let unreadable = Some((
-        tcmpp_core::FailureKind::InvalidCall,
+        tcmpp_core::reply::FailureKind::InvalidCall,
         UNREADABLE_VER_TYPE.to_owned(),
     ));
     // The grant for this caller names version types: the call cannot be decided.
@@ -934,7 +937,7 @@ fn a_version_type_no_number_reads_from_fails_only_where_access_needs_it() {
     assert_eq!(
         failure(reply_to("noSuchApi", &beta)),
         Some((
-            tcmpp_core::FailureKind::UnknownApi,
+            tcmpp_core::reply::FailureKind::UnknownApi,
             r#"unknown API: no handler is registered for "noSuchApi""#.to_owned()
         ))
     );
@@ -946,7 +949,7 @@ fn a_version_type_no_number_reads_from_fails_only_where_access_needs_it() {
     assert_eq!(
         failure(reply_to("transfer", &other)),
         Some((
-            tcmpp_core::FailureKind::PermissionDenied,
+            tcmpp_core::reply::FailureKind::PermissionDenied,
             "permission denied".to_owned()
         ))
     );
@@ -958,20 +961,19 @@ fn a_version_type_no_number_reads_from_fails_only_where_access_needs_it() {
     assert_eq!(
         failure(reply_to("transfer", &kept)),
         Some((
-            tcmpp_core::FailureKind::PermissionDenied,
+            tcmpp_core::reply::FailureKind::PermissionDenied,
             "permission denied".to_owned()
         ))
     );
     // Under default deny with only the versioned grant, whether an unknown API is hidden from
     // this caller depends on its version type too.
-    let versioned_only = Registry::builder()
-        .access_policy(
-            AccessPolicy::new()
-                .deny_by_default()
-                .with_grant(tcmpp_core::Grant::new("wx_beta", ["transfer"]).app_ver_types([2])),
-        )
-        .build()
-        .unwrap();
+    let versioned_only =
+        Registry::builder()
+            .access_policy(AccessPolicy::new().deny_by_default().with_grant(
+                tcmpp_core::access::Grant::new("wx_beta", ["transfer"]).app_ver_types([2]),
+            ))
+            .build()
+            .unwrap();
     let caller = Caller::new().with_app_info(beta);
     let reply = block_on(
         versioned_only

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tcmpp_core::{ApiError, FailureKind, MiniApiCall, Registry, Reply, mini_api};
+use tcmpp_core::reply::FailureKind;
+use tcmpp_core::{ApiError, MiniApiCall, Registry, Reply, mini_api};
 
 const CALLS: usize = 100_000;
 const THREADS: usize = 4;

@@ -2,7 +2,8 @@
 //! shape, with `sync` true exactly for plain-`fn` handlers.
 
 use serde_json::{Value, json};
-use tcmpp_core::{HandlerKind, Registry, mini_api};
+use tcmpp_core::registry::HandlerKind;
+use tcmpp_core::{Registry, mini_api};
 // Handlers of a second crate belong in the config too.
 use tcmpp_test_handlers as _;
 
@@ -36,7 +37,7 @@ fn the_config_has_the_sdk_shape_and_mirrors_the_registry() {
     for (entry, api) in entries.iter().zip(registry.apis()) {
         let expected = json!({
             "name": api.name,
-            "sync": api.kind == HandlerKind::Sync,
+            "sync": api.kind == HandlerKind::Plain,
             "params": { "data": "" },
         });
         assert_eq!(entry, &expected);

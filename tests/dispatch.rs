@@ -7,9 +7,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use tcmpp_core::context::{CallContext, FromContext};
+use tcmpp_core::reply::{ErrMsgPrefix, FailureKind, Rendering, ReplyKind};
 use tcmpp_core::{
-    ApiError, ApiName, AppInfo, CallContext, Caller, ErrMsgPrefix, FailureKind, FromContext,
-    MiniApiCall, Registry, Rendering, Reply, ReplyKind, State, WebViewId, Wire, mini_api,
+    ApiError, ApiName, AppInfo, Caller, MiniApiCall, Registry, Reply, State, WebViewId, Wire,
+    mini_api,
 };
 
 // ---- handlers under test -------------------------------------------------------------------
@@ -495,7 +497,7 @@ fn escaped_strings_in_data_decode() {
 
 /// The reason a call whose text carries `appInfo` is refused, unless the host said to believe
 /// the text.
-const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call, or, when the text is its own SDK's rendering, says to believe it with `Caller::trust_call_text()`";
 
 fn parse(text: &str) -> Value {
     serde_json::from_str(text).expect("a reply is JSON")
@@ -559,7 +561,7 @@ fn the_caller_comes_from_the_text_only_when_the_host_says_so() {
     let reply = block_on(
         registry
             .call(text)
-            .caller(&Caller::from_call_text())
+            .caller(&Caller::trust_call_text())
             .rendered(Rendering::Callback),
     );
     assert_eq!(reply.kind, ReplyKind::Success);
@@ -571,7 +573,7 @@ fn the_caller_comes_from_the_text_only_when_the_host_says_so() {
     let reply = block_on(
         registry
             .call(text)
-            .caller(&Caller::from_call_text().with_app_info(AppInfo::with_app_id("wx_host")))
+            .caller(&Caller::trust_call_text().with_app_info(AppInfo::with_app_id("wx_host")))
             .reply(),
     );
     assert_eq!(
@@ -660,7 +662,7 @@ fn optional_context_is_none_when_absent() {
     let reply = block_on(
         registry()
             .call(text)
-            .caller(&Caller::from_call_text())
+            .caller(&Caller::trust_call_text())
             .rendered(Rendering::Callback),
     );
     assert_eq!(parse(&reply.text), expected);
@@ -697,7 +699,7 @@ fn the_whole_call_is_available_alongside_the_data() {
     };
     for caller in [
         Caller::new().with_state_event("requestCustomApi"),
-        Caller::from_call_text(),
+        Caller::trust_call_text(),
     ] {
         let reply = block_on(
             registry()

@@ -4,7 +4,8 @@
 //! refuses a name or a method registered twice at compile time, so the second handler of each
 //! lives in a crate of its own.
 
-use tcmpp_core::{BuildProblem, Registry, mini_api};
+use tcmpp_core::registry::BuildProblem;
+use tcmpp_core::{Registry, mini_api};
 use tcmpp_duplicate_handlers as _;
 
 mod first {

@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tcmpp_core::{
-    ApiError, CallContext, Caller, FailureKind, FromContext, MiniApiCall, Progress, ProgressError,
-    ProgressEvent, ProgressSink, Registry, Rendering, Reply, Wire, mini_api,
-};
+use tcmpp_core::context::{CallContext, FromContext};
+use tcmpp_core::progress::{ProgressError, ProgressEvent, ProgressSink};
+use tcmpp_core::reply::{FailureKind, Rendering};
+use tcmpp_core::{ApiError, Caller, MiniApiCall, Progress, Registry, Reply, Wire, mini_api};
 
 #[derive(Deserialize)]
 struct Sum {

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::Value;
-use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Rendering, Wire, mini_api};
+use tcmpp_core::reply::Rendering;
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Wire, mini_api};
 
 /// What the mini program writes into its values, keys and names.
 const MARKER: &str = "M4RK3R";
@@ -195,7 +196,7 @@ fn a_parser_message_about_caller_text_is_cut_short() {
     let text = format!(r#"{{"api_name":"hostileWho","appInfo":{{"time":"{long}"}}}}"#);
     let rendered = registry
         .call(text.as_str())
-        .caller(&Caller::from_call_text())
+        .caller(&Caller::trust_call_text())
         .rendered(Rendering::Callback)
         .now_or_fail();
     assert!(

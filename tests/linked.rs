@@ -2,7 +2,8 @@
 //! references is not linked, so it is referenced here, once: `use … as _;`.
 
 use futures_executor::block_on;
-use tcmpp_core::{HandlerKind, Registry};
+use tcmpp_core::Registry;
+use tcmpp_core::registry::HandlerKind;
 use tcmpp_test_handlers as _;
 
 #[test]
@@ -18,7 +19,7 @@ fn handlers_of_a_referenced_crate_are_registered() {
         "{}",
         echo.location.file
     );
-    assert_eq!(registry.get("linkedPing").unwrap().kind, HandlerKind::Sync);
+    assert_eq!(registry.get("linkedPing").unwrap().kind, HandlerKind::Plain);
 
     let reply =
         block_on(registry.dispatch_json(r#"{"api_name":"linkedEcho","data":{"text":"hi"}}"#));

@@ -9,13 +9,14 @@ use std::time::Duration;
 
 use futures_executor::block_on;
 use serde::Deserialize;
-use tcmpp_core::middleware::{
-    ApiRequest, ApiResponse, ApiService, Layer, Next, NextFuture, layer_fn,
-};
+use tcmpp_core::limits::Limits;
+use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Next, NextFuture};
+use tcmpp_core::registry::{HandlerKind, RegistryBuilder};
+use tcmpp_core::reply::{FailureKind, Rendering, ReplyKind};
 use tcmpp_core::{
-    AccessPolicy, ApiError, AppInfo, Caller, Extension, FailureKind, HandlerKind, Progress,
-    Registry, RegistryBuilder, Rendering, ReplyKind, mini_api,
+    AccessPolicy, ApiError, AppInfo, Caller, Extension, Progress, Registry, mini_api,
 };
+use tower_layer::{Layer, layer_fn};
 
 type BoxFuture = Pin<Box<dyn Future<Output = ApiResponse> + Send>>;
 
@@ -374,7 +375,7 @@ fn a_layer_observes_the_reply_its_kind_and_the_elapsed_time() {
     let record = observed.clone();
     let registry = build(
         Registry::builder()
-            .default_timeout(Some(Duration::from_millis(50)))
+            .limits(Limits::default().with_timeout(Some(Duration::from_millis(50))))
             .layer(with(move |request, next| {
                 let name = request.api().name;
                 let started = std::time::Instant::now();
@@ -597,7 +598,7 @@ fn a_layer_whose_future_panics_is_a_fail_reply() {
 fn a_layer_that_never_calls_the_handler_is_answered_by_the_timeout() {
     let registry = build(
         Registry::builder()
-            .default_timeout(Some(Duration::from_millis(30)))
+            .limits(Limits::default().with_timeout(Some(Duration::from_millis(30))))
             .layer(with(|_request, _next| Box::pin(std::future::pending()))),
     );
     let before = NOT_CALLED_RUNS.load(Ordering::SeqCst);
@@ -617,7 +618,7 @@ fn a_layer_that_never_calls_the_handler_is_answered_by_the_timeout() {
 fn a_layer_that_drops_the_handler_future_still_ends_in_one_reply() {
     let registry = build(
         Registry::builder()
-            .default_timeout(Some(Duration::from_millis(30)))
+            .limits(Limits::default().with_timeout(Some(Duration::from_millis(30))))
             .layer(with(|request, next| {
                 let inner = next.call(request);
                 Box::pin(async move {
@@ -654,7 +655,7 @@ fn a_layer_that_answers_after_the_handler_answered_gives_the_one_reply() {
     let before = REPLACED_RUNS.load(Ordering::SeqCst);
     let mut future = registry
         .call(r#"{"api_name":"mwReplaced"}"#)
-        .progress(move |_: tcmpp_core::ProgressEvent<'_>| {
+        .progress(move |_: tcmpp_core::progress::ProgressEvent<'_>| {
             counter.fetch_add(1, Ordering::SeqCst);
         })
         .reply();
@@ -668,7 +669,7 @@ fn a_layer_that_answers_after_the_handler_answered_gives_the_one_reply() {
     let reply = block_on(
         registry
             .call(r#"{"api_name":"mwProgress"}"#)
-            .progress(move |_: tcmpp_core::ProgressEvent<'_>| {
+            .progress(move |_: tcmpp_core::progress::ProgressEvent<'_>| {
                 counter.fetch_add(1, Ordering::SeqCst);
             })
             .reply(),

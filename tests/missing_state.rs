@@ -1,7 +1,8 @@
 //! A handler's `State<T>` that the host did not provide stops the registry from building, with
 //! every such handler named; misconfiguration shows at start-up, not on a user's tap.
 
-use tcmpp_core::{BuildProblem, Registry, State, mini_api};
+use tcmpp_core::registry::BuildProblem;
+use tcmpp_core::{Registry, State, mini_api};
 
 struct Db;
 struct Cache;

@@ -9,10 +9,9 @@ mod luffa;
 use futures_executor::block_on;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tcmpp_core::{
-    AccessPolicy, AppInfo, Caller, DEFAULT_METHOD_KEY, HandlerKind, MiniApiCall, Registry,
-    Rendering, Reply, ReplyKind, mini_api,
-};
+use tcmpp_core::registry::{DEFAULT_METHOD_KEY, HandlerKind};
+use tcmpp_core::reply::{Rendering, ReplyKind};
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Reply, mini_api};
 
 /// The mini program Luffa's signing is granted to.
 const WALLET: &str = "wx_wallet";
@@ -265,8 +264,8 @@ fn the_registry_lists_each_method() {
     assert_eq!(
         listed,
         [
-            (Some("connect"), key, HandlerKind::Sync, false),
-            (Some("language"), key, HandlerKind::Sync, false),
+            (Some("connect"), key, HandlerKind::Plain, false),
+            (Some("language"), key, HandlerKind::Plain, false),
             (Some("packageTransaction"), key, HandlerKind::Async, false),
             (Some("signMessageV2"), key, HandlerKind::Async, true),
         ]

@@ -3,7 +3,8 @@
 
 use futures_executor::block_on;
 use serde_json::Value;
-use tcmpp_core::{AccessPolicy, AppInfo, Caller, Registry, Rendering, ReplyKind, mini_api};
+use tcmpp_core::reply::{Rendering, ReplyKind};
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, Registry, mini_api};
 
 #[mini_api("observed")]
 fn observed(data: Value) -> Value {
@@ -109,7 +110,7 @@ fn the_logged_identity_is_the_one_the_host_believes() {
         let reply = block_on(
             registry
                 .call(text)
-                .caller(&Caller::from_call_text())
+                .caller(&Caller::trust_call_text())
                 .rendered(Rendering::Callback),
         );
         assert_eq!(reply.text, r#"{"size":1,"errMsg":"observed:ok"}"#);

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
-use tcmpp_core::{
-    Caller, Delivery, MiniApiCall, Progress, ProgressError, ProgressEvent, Registry, Rendering,
-    ReplyKind, Wire, mini_api,
-};
+use tcmpp_core::progress::{Delivery, ProgressError, ProgressEvent};
+use tcmpp_core::reply::{Rendering, ReplyKind};
+use tcmpp_core::{Caller, MiniApiCall, Progress, Registry, Wire, mini_api};
 
 /// What a host saw, in order: progress events and the reply.
 type Journal = Arc<Mutex<Vec<String>>>;
@@ -179,7 +178,7 @@ fn the_state_event_in_call_text_is_believed_only_when_the_host_says_so() {
     // The host's own SDK rendered the text.
     let reply = registry
         .call(text)
-        .caller(&Caller::from_call_text())
+        .caller(&Caller::trust_call_text())
         .progress(recording_sink(&journal))
         .reply()
         .now_or_fail();
@@ -187,7 +186,7 @@ fn the_state_event_in_call_text_is_believed_only_when_the_host_says_so() {
     // What the host states wins over the text's.
     let reply = registry
         .call(text.as_bytes())
-        .caller(&Caller::from_call_text().with_state_event("stated"))
+        .caller(&Caller::trust_call_text().with_state_event("stated"))
         .progress(recording_sink(&journal))
         .reply()
         .now_or_fail();
@@ -196,7 +195,7 @@ fn the_state_event_in_call_text_is_believed_only_when_the_host_says_so() {
     let reply = registry
         .call(r#"{"stateEvent":"inData"}"#)
         .wire(Wire::Legacy("progressSyncSteps"))
-        .caller(&Caller::from_call_text())
+        .caller(&Caller::trust_call_text())
         .progress(recording_sink(&journal))
         .reply()
         .now_or_fail();
@@ -351,7 +350,7 @@ fn each_call_has_its_own_channel() {
         block_on(
             registry
                 .call(text)
-                .caller(&Caller::from_call_text())
+                .caller(&Caller::trust_call_text())
                 .progress(sink.clone())
                 .rendered(Rendering::Callback),
         )

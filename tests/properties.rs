@@ -5,7 +5,8 @@
 use futures_executor::block_on;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use tcmpp_core::{AppInfo, Caller, MiniApiCall, Registry, Rendering, Wire, mini_api};
+use tcmpp_core::reply::Rendering;
+use tcmpp_core::{AppInfo, Caller, MiniApiCall, Registry, Wire, mini_api};
 
 #[path = "support/arbitrary_calls.rs"]
 mod arbitrary_calls;
@@ -113,7 +114,7 @@ proptest! {
         let _bare = block_on(registry.call(&text).reply());
         // Whoever the host says calls, the call is answered once.
         let stated = Caller::new().with_app_info(AppInfo::with_app_id("wx1")).with_web_view_id(2);
-        for caller in [Caller::from_call_text(), stated.clone(), Caller::from_call_text().with_web_view_id(2)] {
+        for caller in [Caller::trust_call_text(), stated.clone(), Caller::trust_call_text().with_web_view_id(2)] {
             assert_one_routable_reply(&rendered(&registry, &text, Wire::Unified, &caller));
             assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("typed"), &caller));
         }
@@ -162,14 +163,14 @@ proptest! {
         assert_one_routable_reply(&block_on(registry.dispatch_json(&text)));
         assert_one_routable_reply(&rendered(&registry, &text, Wire::Named("echo"), &Caller::new()));
         assert_one_routable_reply(&rendered(&registry, &text, Wire::Legacy("echo"), &Caller::new()));
-        assert_one_routable_reply(&rendered(&registry, &text, Wire::Unified, &Caller::from_call_text()));
+        assert_one_routable_reply(&rendered(&registry, &text, Wire::Unified, &Caller::trust_call_text()));
     }
 
     #[test]
     fn any_bytes_get_one_reply(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let registry = Registry::builder().build().unwrap();
         assert_one_routable_reply(&block_on(registry.call(&bytes).rendered(Rendering::Callback)).text);
-        assert_one_routable_reply(&block_on(registry.call(&bytes).caller(&Caller::from_call_text()).rendered(Rendering::Callback)).text);
+        assert_one_routable_reply(&block_on(registry.call(&bytes).caller(&Caller::trust_call_text()).rendered(Rendering::Callback)).text);
     }
 
     #[test]

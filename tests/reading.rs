@@ -6,9 +6,10 @@
 use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tcmpp_core::context::{CallContext, FromContext};
+use tcmpp_core::reply::{FailureKind, Rendering};
 use tcmpp_core::{
-    AccessPolicy, ApiError, AppInfo, CallContext, Caller, FailureKind, FromContext, MiniApiCall,
-    Registry, Rendering, Reply, WebViewId, mini_api,
+    AccessPolicy, ApiError, AppInfo, Caller, MiniApiCall, Registry, Reply, WebViewId, mini_api,
 };
 
 #[derive(Deserialize)]
@@ -118,7 +119,7 @@ fn both_readers(registry: &Registry, body: &str, caller: &Caller) -> [(Reply, Va
 fn callers() -> [Caller; 3] {
     [
         Caller::new(),
-        Caller::from_call_text(),
+        Caller::trust_call_text(),
         Caller::new().with_web_view_id(9),
     ]
 }
@@ -269,7 +270,7 @@ fn both_readers_agree_on_the_callers_keys() {
             ),
             // The host's own rendering: the keys are the caller.
             (
-                Caller::from_call_text(),
+                Caller::trust_call_text(),
                 if carries {
                     serde_json::json!({ "webviewId": 4, "contextWebviewId": 4, "stateEvent": "onProgress" })
                 } else {
@@ -278,7 +279,7 @@ fn both_readers_agree_on_the_callers_keys() {
             ),
             // What the host states wins over the text's.
             (
-                Caller::from_call_text()
+                Caller::trust_call_text()
                     .with_web_view_id(9)
                     .with_state_event("hostEvent"),
                 serde_json::json!({ "webviewId": 9, "contextWebviewId": 9, "stateEvent": "hostEvent" }),

@@ -9,7 +9,8 @@ use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use serde_with::{DisplayFromStr, PickFirst, serde_as};
-use tcmpp_core::{ApiError, FailureKind, MiniApiCall, Registry, Rendering, Reply, mini_api};
+use tcmpp_core::reply::{FailureKind, Rendering};
+use tcmpp_core::{ApiError, MiniApiCall, Registry, Reply, mini_api};
 
 /// The fail object of Android's `failSync` in Tencent's demo: data the page reads beside
 /// `errMsg`.

@@ -5,9 +5,9 @@
 use std::alloc::System;
 
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
-use tcmpp_core::{
-    AccessPolicy, AppInfo, Caller, DEFAULT_MAX_CALL_BYTES, FailureKind, Registry, mini_api,
-};
+use tcmpp_core::limits::DEFAULT_MAX_CALL_BYTES;
+use tcmpp_core::reply::FailureKind;
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, Registry, mini_api};
 
 #[global_allocator]
 static ALLOCATOR: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use tcmpp_core::{BuildProblem, HandlerKind, MiniApiCall, Registry, State, mini_api};
+use tcmpp_core::registry::{BuildProblem, HandlerKind};
+use tcmpp_core::{MiniApiCall, Registry, State, mini_api};
 
 struct Config {
     greeting: &'static str,
@@ -73,7 +74,7 @@ fn each_api_has_its_kind_path_and_location() {
     );
 
     let sync = registry.get("listedSync").unwrap();
-    assert_eq!(sync.kind, HandlerKind::Sync);
+    assert_eq!(sync.kind, HandlerKind::Plain);
     assert_eq!(
         registry.get("aNested").unwrap().rust_path,
         "registry::nested::in_a_module"

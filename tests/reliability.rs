@@ -8,10 +8,13 @@ use std::time::{Duration, Instant};
 
 use futures_executor::block_on;
 use serde_json::{Value, json};
+use tcmpp_core::access::Grant;
+use tcmpp_core::limits::Limits;
+use tcmpp_core::limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_TIMEOUT};
+use tcmpp_core::registry::BuildProblem;
+use tcmpp_core::reply::{FailureKind, Rendering, ReplyKind};
 use tcmpp_core::{
-    AccessPolicy, AppInfo, BuildProblem, Caller, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_DEPTH,
-    DEFAULT_TIMEOUT, FailureKind, Grant, MiniApiCall, Registry, Rendering, Reply, ReplyKind, State,
-    Wire, mini_api,
+    AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Reply, State, Wire, mini_api,
 };
 
 // ---- handlers ------------------------------------------------------------------------------
@@ -114,7 +117,7 @@ fn dispatch(registry: &Registry, call: MiniApiCall) -> Reply {
 
 /// The reason a call whose text carries `appInfo` is refused, unless the host said to believe
 /// the text.
-const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call";
+const APP_INFO_REFUSED: &str = "invalid call: `appInfo` in the call text is not believed: the host states the caller beside the call, or, when the text is its own SDK's rendering, says to believe it with `Caller::trust_call_text()`";
 
 /// The callback text of `call`, from the caller the host states.
 fn callback_from(registry: &Registry, call: &str, caller: Caller) -> String {
@@ -162,7 +165,7 @@ fn limits_have_safe_defaults() {
 fn an_oversized_call_is_refused_naming_the_limit() {
     let registry = Registry::builder()
         .state(probes())
-        .max_call_bytes(64)
+        .limits(Limits::default().with_max_call_bytes(64))
         .build()
         .unwrap();
     let text = format!(r#"{{"api_name":"echo","data":"{}"}}"#, "x".repeat(100));
@@ -205,7 +208,7 @@ fn an_oversized_call_is_refused_naming_the_limit() {
 fn the_nesting_limit_is_configurable_and_ignores_brackets_in_strings() {
     let registry = Registry::builder()
         .state(probes())
-        .max_depth(3)
+        .limits(Limits::default().with_max_depth(3))
         .build()
         .unwrap();
     let ok = block_on(registry.dispatch_json(r#"{"api_name":"echo","data":{"a":["[[[[{{{{"]}}"#));
@@ -287,7 +290,7 @@ fn the_attribute_timeout_overrides_the_default_and_fast_handlers_pass() {
 fn the_registry_default_timeout_applies_and_can_be_turned_off() {
     let short = Registry::builder()
         .state(probes())
-        .default_timeout(Some(Duration::from_millis(20)))
+        .limits(Limits::default().with_timeout(Some(Duration::from_millis(20))))
         .build()
         .unwrap();
     let reply = dispatch(&short, MiniApiCall::new("usesDefaultTimeout", json!(300)));
@@ -300,7 +303,7 @@ fn the_registry_default_timeout_applies_and_can_be_turned_off() {
     assert!(reply.is_success(), "{reply:?}");
     let unlimited = Registry::builder()
         .state(probes())
-        .default_timeout(None)
+        .limits(Limits::default().with_timeout(None))
         .build()
         .unwrap();
     let reply = dispatch(
@@ -381,7 +384,7 @@ fn a_restricted_api_refuses_everyone_without_a_grant() {
     assert_eq!(json, r#"{"errMsg":"secret:fail permission denied"}"#);
     // The same caller read from the host's own rendering of the call.
     let text = r#"{"api_name":"secret","appInfo":{"appId":"wx_any"}}"#;
-    let json = callback_from(&registry, text, Caller::from_call_text());
+    let json = callback_from(&registry, text, Caller::trust_call_text());
     assert_eq!(json, r#"{"errMsg":"secret:fail permission denied"}"#);
     // Text that names its own caller is refused before any access check.
     assert_eq!(
@@ -556,7 +559,7 @@ fn a_legacy_call_cannot_forge_its_caller() {
         registry
             .call(forged)
             .wire(Wire::Legacy("secret"))
-            .caller(&Caller::from_call_text())
+            .caller(&Caller::trust_call_text())
             .rendered(Rendering::Callback),
     );
     assert_eq!(reply.text, r#"{"errMsg":"secret:fail permission denied"}"#);
@@ -598,7 +601,7 @@ fn a_unified_call_cannot_forge_its_caller() {
         (FailureKind::InvalidCall, APP_INFO_REFUSED)
     );
     // Where the host believes the text, a caller it states still wins over the text's.
-    let stated = Caller::from_call_text().with_app_info(app("wx_other", None));
+    let stated = Caller::trust_call_text().with_app_info(app("wx_other", None));
     assert_eq!(
         callback_from(&registry, forged, stated),
         r#"{"errMsg":"secret:fail permission denied"}"#
@@ -623,7 +626,9 @@ fn a_unified_call_cannot_forge_its_caller() {
 fn an_errmsg_prefix_with_a_colon_is_a_build_error() {
     let error = Registry::builder()
         .state(probes())
-        .errmsg_prefix(tcmpp_core::ErrMsgPrefix::fixed("invokeNativePlugin:custom"))
+        .errmsg_prefix(tcmpp_core::reply::ErrMsgPrefix::fixed(
+            "invokeNativePlugin:custom",
+        ))
         .build()
         .unwrap_err();
     assert_eq!(
@@ -677,7 +682,7 @@ fn dropping_an_unfinished_handler_whose_drop_panics_stays_contained() {
     // And a timeout drops it too.
     let short = Registry::builder()
         .state(probes())
-        .default_timeout(Some(Duration::from_millis(10)))
+        .limits(Limits::default().with_timeout(Some(Duration::from_millis(10))))
         .build()
         .unwrap();
     let reply = block_on(short.dispatch_json(call));
@@ -703,7 +708,7 @@ fn a_call_with_many_unknown_keys_is_read_once_and_duplicates_are_still_found() {
     // A registry that allows them reads them once, and still finds a duplicate among them.
     let roomy = Registry::builder()
         .state(probes())
-        .max_call_keys(200_000)
+        .limits(Limits::default().with_max_call_keys(200_000))
         .build()
         .unwrap();
     assert_eq!(

@@ -9,10 +9,10 @@ use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
-use tcmpp_core::{
-    ApiError, Caller, Delivery, ErrMsgPrefix, FailureKind, MiniApiCall, Progress, ProgressEvent,
-    Registry, Rendered, Rendering, Reply, ReplyFuture, ReplyKind, ReplyOutput, Wire, mini_api,
-};
+use tcmpp_core::dispatch::{ReplyForm, ReplyFuture};
+use tcmpp_core::progress::{Delivery, ProgressEvent};
+use tcmpp_core::reply::{ErrMsgPrefix, FailureKind, RenderedReply, Rendering, ReplyKind};
+use tcmpp_core::{ApiError, Caller, MiniApiCall, Progress, Registry, Reply, Wire, mini_api};
 
 #[derive(Serialize)]
 struct Greeting {
@@ -216,7 +216,7 @@ fn typed(registry: &Registry, api_name: &str) -> Reply {
 }
 
 /// The reply to `api_name`'s call in the bare rendering.
-fn bare(registry: &Registry, api_name: &str) -> Rendered {
+fn bare(registry: &Registry, api_name: &str) -> RenderedReply {
     block_on(registry.call(&call(api_name)).rendered(Rendering::Bare))
 }
 
@@ -398,7 +398,7 @@ fn call_fields_of_the_wrong_type_are_refused() {
         ),
     ] {
         // Checked whether or not the host believes the caller in the text.
-        for caller in [Caller::new(), Caller::from_call_text()] {
+        for caller in [Caller::new(), Caller::trust_call_text()] {
             let reply = block_on(registry.call(call).caller(&caller).reply());
             let failure = reply.failure().expect("a fail reply");
             assert_eq!(failure.kind(), FailureKind::InvalidCall, "{call}");
@@ -798,7 +798,7 @@ fn event_sink(events: &Events) -> impl Fn(ProgressEvent<'_>) + Send + Sync + 'st
 }
 
 /// Takes the reply from `future` as `run` says.
-fn take<T: ReplyOutput>(future: ReplyFuture<T>, run: Run, runtime: &tokio::runtime::Runtime) -> T {
+fn take<T: ReplyForm>(future: ReplyFuture<T>, run: Run, runtime: &tokio::runtime::Runtime) -> T {
     match run {
         Run::NowOrFail => future.now_or_fail(),
         Run::BlockOn => block_on(future),

@@ -10,9 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tcmpp_core::{
-    FailureKind, MiniApiCall, Registry, Rendered, Rendering, Reply, ReplyKind, State, mini_api,
-};
+use tcmpp_core::reply::{FailureKind, RenderedReply, Rendering, ReplyKind};
+use tcmpp_core::{MiniApiCall, Registry, Reply, State, mini_api};
 
 #[derive(Deserialize)]
 struct Sum {
@@ -115,7 +114,7 @@ fn probed() -> (Registry, Arc<Probes>) {
 }
 
 /// How a rendered reply ended, and its text.
-fn parts(rendered: &Rendered) -> (ReplyKind, &str) {
+fn parts(rendered: &RenderedReply) -> (ReplyKind, &str) {
     (rendered.kind, rendered.text.as_str())
 }
 
@@ -131,8 +130,8 @@ fn counts(probes: &Probes) -> (usize, usize, usize) {
 /// the callback and the bare rendering, and `dispatch_json`'s callback text.
 struct SyncAnswers {
     reply: Reply,
-    callback: Rendered,
-    bare: Rendered,
+    callback: RenderedReply,
+    bare: RenderedReply,
     text: String,
 }
 

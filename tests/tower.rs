@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use tcmpp_core::reply::FailureKind;
 use tcmpp_core::tower::{FailOnError, RegistryService, StatedCall};
-use tcmpp_core::{AppInfo, Caller, FailureKind, MiniApiCall, Registry, Reply, mini_api};
+use tcmpp_core::{AppInfo, Caller, MiniApiCall, Registry, Reply, mini_api};
 use tower::{Service, ServiceBuilder, ServiceExt};
 
 static DROPPED: AtomicUsize = AtomicUsize::new(0);

@@ -2,7 +2,7 @@
 //! with the exact diagnostics (`ui/fail/*.stderr`).
 //!
 //! One file per case: `ui/fail/<area>_<mistake>.rs` (areas: `attr`, `item`, `param`, `return`,
-//! `async`, `duplicate`, `middleware`) with its `.stderr`, and `ui/pass/<forms>.rs`, which also
+//! `async`, `duplicate`, `middleware`, `removed` for a method an earlier release had) with its `.stderr`, and `ui/pass/<forms>.rs`, which also
 //! run, so they assert what the handlers reply. A new diagnostic needs a fail case whose first
 //! error points into the case's own file, at the offending token, and says what to do; a new
 //! supported form needs a pass case, so that no diagnostic forbids it.

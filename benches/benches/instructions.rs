@@ -19,7 +19,8 @@ use tcmpp_bench::{
     SEED_API, SEED_CALL, SEED_DATA, SEED_SYNC_API, hand_written_dispatch, hostile_calls,
     serde_floor_seed, typed_envelope_floor_seed,
 };
-use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Rendering, mini_api};
+use tcmpp_core::reply::Rendering;
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, mini_api};
 
 tcmpp_bench::seed_handlers!();
 

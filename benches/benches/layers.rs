@@ -18,8 +18,9 @@ use std::hint::black_box;
 use futures_executor::block_on;
 use serde_json::Value;
 use tcmpp_bench::{SEED_API, SEED_CALL, SEED_DATA, SEED_SYNC_API};
-use tcmpp_core::middleware::{ApiRequest, ApiService, Layer, Next, NextFuture};
+use tcmpp_core::middleware::{ApiRequest, ApiService, Next, NextFuture};
 use tcmpp_core::{MiniApiCall, Registry};
+use tower_layer::Layer;
 
 tcmpp_bench::seed_handlers!();
 

@@ -12,7 +12,8 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use serde::de::IgnoredAny;
 use tcmpp_bench::hostile_calls;
-use tcmpp_core::{AccessPolicy, AppInfo, Caller, FailureKind, Registry, mini_api};
+use tcmpp_core::reply::FailureKind;
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, Registry, mini_api};
 
 #[mini_api("benchSecret", restricted)]
 fn bench_secret(data: serde_json::Value) -> serde_json::Value {

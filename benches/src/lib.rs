@@ -324,7 +324,7 @@ pub fn hostile_calls(guarded_api: &str) -> [(&'static str, String); 5] {
     ];
     for (name, call) in &calls {
         assert!(
-            call.len() <= tcmpp_core::DEFAULT_MAX_CALL_BYTES,
+            call.len() <= tcmpp_core::limits::DEFAULT_MAX_CALL_BYTES,
             "{name} is within the size limit"
         );
     }
@@ -336,8 +336,8 @@ pub fn hostile_calls(guarded_api: &str) -> [(&'static str, String); 5] {
 fn flood(api: &str, key: &str) -> String {
     let head = format!(r#"{{"api_name":"{api}","{key}":{{"e":["#);
     let tail = "[]]}}";
-    let room = tcmpp_core::DEFAULT_MAX_CALL_BYTES - head.len() - tail.len();
-    let mut call = String::with_capacity(tcmpp_core::DEFAULT_MAX_CALL_BYTES);
+    let room = tcmpp_core::limits::DEFAULT_MAX_CALL_BYTES - head.len() - tail.len();
+    let mut call = String::with_capacity(tcmpp_core::limits::DEFAULT_MAX_CALL_BYTES);
     call.push_str(&head);
     call.push_str(&"[],".repeat(room / 3));
     call.push_str(tail);
@@ -348,7 +348,7 @@ fn flood(api: &str, key: &str) -> String {
 fn key_flood() -> String {
     let mut call = String::from(r#"{"api_name":"noSuchApi""#);
     let mut key = 0;
-    while call.len() < tcmpp_core::DEFAULT_MAX_CALL_BYTES - 16 {
+    while call.len() < tcmpp_core::limits::DEFAULT_MAX_CALL_BYTES - 16 {
         call.push_str(&format!(r#","k{key}":0"#));
         key += 1;
     }

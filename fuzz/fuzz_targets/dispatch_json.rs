@@ -21,9 +21,12 @@ use futures_executor::block_on;
 use libfuzzer_sys::fuzz_target;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
+use tcmpp_core::access::Grant;
+use tcmpp_core::limits::Limits;
+use tcmpp_core::progress::ProgressEvent;
+use tcmpp_core::reply::{RenderedReply, Rendering, ReplyKind};
 use tcmpp_core::{
-    AccessPolicy, AppInfo, BuildError, Caller, Grant, MiniApiCall, Progress, ProgressEvent,
-    Registry, Rendered, Rendering, ReplyKind, Wire, mini_api,
+    AccessPolicy, AppInfo, BuildError, Caller, MiniApiCall, Progress, Registry, Wire, mini_api,
 };
 
 // The handlers and the reply check of the property tests, so both hold the same APIs to the
@@ -133,7 +136,7 @@ fn capped() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         Registry::builder()
-            .max_call_keys(CAPPED_KEYS)
+            .limits(Limits::default().with_max_call_keys(CAPPED_KEYS))
             .build()
             .expect("consistent handlers")
     })
@@ -158,7 +161,7 @@ fn deny() -> &'static Registry {
 fn ffi_registry() -> Result<Registry, BuildError> {
     Registry::builder()
         .access_policy(AccessPolicy::new().grant(GRANTED, ["guarded"]))
-        .max_call_keys(16)
+        .limits(Limits::default().with_max_call_keys(16))
         .build()
 }
 
@@ -308,7 +311,7 @@ fn check_untrusted(reply: &str) {
 
 /// A rendering in the form its kind asks for: callback text that routes as `kind` says, or
 /// bare text that is the result without an `errMsg`, `{"message":…}` or `{}`.
-fn check_rendered(rendered: &Rendered, rendering: Rendering) {
+fn check_rendered(rendered: &RenderedReply, rendering: Rendering) {
     check_kind_and_text(rendered.kind, &rendered.text, rendering);
 }
 
@@ -342,7 +345,7 @@ fn check_kind_and_text(kind: ReplyKind, text: &str, rendering: Rendering) {
     }
 }
 
-fn callback(dispatch: tcmpp_core::Dispatch<'_>) -> String {
+fn callback(dispatch: tcmpp_core::dispatch::PendingCall<'_>) -> String {
     block_on(dispatch.rendered(Rendering::Callback)).text
 }
 
@@ -384,7 +387,7 @@ fn rust_entries(bytes: &[u8]) {
     ));
     // Text the host says is its SDK's own: the caller is read from it.
     err_msg(&callback(
-        registry.call(text).caller(&Caller::from_call_text()),
+        registry.call(text).caller(&Caller::trust_call_text()),
     ));
     let bare = block_on(registry.call(text).rendered(Rendering::Bare));
     check_rendered(&bare, Rendering::Bare);
@@ -447,7 +450,7 @@ fn stated_entries(text: &str, stated: &Stated) {
         }
     }
     // The host's values over the text's: the stated `stateEvent` is the one events carry.
-    let trusted = stated.onto(Caller::from_call_text());
+    let trusted = stated.onto(Caller::trust_call_text());
     let progress_text_sink = |event: ProgressEvent<'_>| {
         assert!(
             !event.state_event.unwrap_or_default().contains('\0'),

@@ -1,12 +1,24 @@
-//! The traits `#[mini_api]` checks a handler's types against.
+//! The traits `#[mini_api]` checks a handler's types against: diagnostics, not API to use.
 //!
-//! Each is implemented for every type that qualifies, so nobody implements them by hand. They
-//! exist for the compiler's error messages: when a handler's parameter or return type does not
-//! fit, the error names the role the type plays in the handler and says how to fix it, instead
-//! of naming a serde trait.
+//! Each is implemented for every type that qualifies, so nobody implements or names them. They
+//! exist for the compiler's error messages: when a handler's parameter, return or error type
+//! does not fit, the error names the role the type plays in the handler and says how to fix it,
+//! instead of naming a serde trait. This module is where those messages point.
+//!
+//! | trait | what it asks of a handler's type |
+//! |---|---|
+//! | [`DataParam`] | the data parameter deserializes from the call's `data` |
+//! | [`ReplyValue`] | the reply serializes |
+//! | [`StateValue`] | `State<T>`'s `T` can be shared by every call |
+//! | [`IntoApiError`] | the error of `Result<T, E>` can become a fail reply |
+//! | [`ApiErrorSource`] | what `?` meets in a handler returning `Result<T, ApiError>` is an error |
+//! | [`DescribedType`] | with `typed-client-strict`, the type can be described to the mini program |
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+pub use crate::client_types::DescribedType;
+pub use crate::error::{ApiErrorSource, IntoApiError};
 
 /// A type a handler can take as its data parameter: every [`DeserializeOwned`] type.
 ///
@@ -15,7 +27,7 @@ use serde::de::DeserializeOwned;
     message = "`{Self}` cannot be the data parameter of a mini API handler",
     label = "not deserializable from the call's `data`",
     note = "the data parameter is built from the call's `data` with serde: derive `serde::Deserialize` for it, or take an owned type that implements `serde::de::DeserializeOwned`",
-    note = "if this is meant to be a context parameter, implement `tcmpp_core::FromContext` for it and mark the parameter `#[context]`"
+    note = "if this is meant to be a context parameter, implement `tcmpp_core::context::FromContext` for it and mark the parameter `#[context]`"
 )]
 pub trait DataParam: DeserializeOwned {}
 

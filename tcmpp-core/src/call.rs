@@ -1,5 +1,6 @@
-//! One call of a custom API and who makes it, kept apart: what the mini program sent, and who
-//! the host says sent it. Plain types, read by `wire` and used by `dispatch`.
+//! One call of a custom API and who makes it, kept apart: what the mini program sent
+//! ([`MiniApiCall`]), and who the host says sent it ([`Caller`], with its [`AppInfo`]). Plain
+//! types; the format of a call's text is the crate root's [`Wire`](crate::Wire).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -21,7 +22,7 @@ pub struct AppInfo {
     ///
     /// Any other value is not an error when the `AppInfo` is read: it is kept in
     /// [`extra`](Self::extra) under `appVerType`, as sent, and this field is `None`. Only a call
-    /// whose access check needs the version type (a [`Grant`](crate::Grant) that names version
+    /// whose access check needs the version type (a [`Grant`](crate::access::Grant) that names version
     /// types, for this caller and API) fails then, with
     /// ``"invalid caller: `appInfo.appVerType` must be an integer, or a string of one, …"``.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,7 +145,7 @@ impl MiniApiCall {
 /// The mini program is untrusted: on Android the call text (`req.jsonParams`) is its own
 /// `opts` object, so any key in it, `appInfo` included, is whatever the mini program wrote.
 /// Access control, progress routing and the context extractors therefore read the caller from
-/// this value, which the host fills from its SDK (Android `mMiniAppInfo`, iOS
+/// this value, which the host fills from its SDK (Android `mMiniAppContext.getMiniAppInfo()`, iOS
 /// `context.tmfAppInfo`, Flutter `call.appInfo`), never from the text:
 ///
 /// - an `appInfo` key in call text is refused (`invalid call: …`): no SDK writes one, so it is
@@ -153,7 +154,7 @@ impl MiniApiCall {
 ///   otherwise ignored.
 ///
 /// Where the host knows the text is its own SDK's rendering and no mini program could have
-/// shaped it, [`Caller::from_call_text`] reads the caller from it instead.
+/// shaped it, [`Caller::trust_call_text`] reads the caller from it instead.
 ///
 /// ```
 /// use tcmpp_core::{AppInfo, Caller};
@@ -183,12 +184,14 @@ impl Caller {
         }
     }
 
-    /// A caller read from the call text, for a host whose call text is its own SDK's rendering
-    /// and cannot have been shaped by the mini program. Values set with the `with_*` methods
-    /// take precedence over the text's.
+    /// A caller that believes the caller keys in the call text (`appInfo`, `webviewId`,
+    /// `stateEvent`): for a host whose call text is its own SDK's rendering and cannot have been
+    /// shaped by the mini program. Values set with the `with_*` methods take precedence over
+    /// the text's. Without it, an `appInfo` key in the text is refused, and the other two are
+    /// checked and ignored.
     ///
     /// Never use it for Android's `req.jsonParams`, which is the mini program's own object.
-    pub fn from_call_text() -> Self {
+    pub fn trust_call_text() -> Self {
         Caller {
             from_call_text: true,
             ..Caller::new()
@@ -231,8 +234,8 @@ impl Caller {
         self.state_event.as_deref()
     }
 
-    /// Whether the caller is read from the call text ([`Caller::from_call_text`]).
-    pub fn is_from_call_text(&self) -> bool {
+    /// Whether the caller is read from the call text ([`Caller::trust_call_text`]).
+    pub fn trusts_call_text(&self) -> bool {
         self.from_call_text
     }
 }

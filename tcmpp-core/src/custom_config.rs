@@ -77,7 +77,7 @@ impl Registry {
         // `apis()` lists a multiplexed API once per method, next to each other: the SDK gets
         // the name once, `sync` only when every method can answer at once.
         for api in self.apis() {
-            let sync = api.kind == HandlerKind::Sync;
+            let sync = api.kind == HandlerKind::Plain;
             match ext_api.last_mut() {
                 Some(listed) if listed.name == api.name => listed.sync &= sync,
                 _ => ext_api.push(ExtApi {

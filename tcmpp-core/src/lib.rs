@@ -2,11 +2,13 @@
 //!
 //! A mini program calls a custom native API with
 //! `wx.invokeNativePlugin({ api_name, data, success, fail, complete })`. With this crate the host
-//! side of such an API is an ordinary typed Rust function:
+//! side of such an API is an ordinary typed Rust function, found by name in a [`Registry`] and
+//! called through one entry, [`Registry::call`]:
 //!
 //! ```rust,standalone_crate
 //! use serde::{Deserialize, Serialize};
-//! use tcmpp_core::{mini_api, AppInfo, Registry};
+//! use tcmpp_core::reply::Rendering;
+//! use tcmpp_core::{mini_api, AppInfo, Caller, Registry};
 //!
 //! #[derive(Deserialize)]
 //! struct Person {
@@ -20,44 +22,63 @@
 //!     method: &'static str,
 //! }
 //!
+//! // A handler: registered by the attribute, at link time.
 //! #[mini_api("myApiName")]
-//! async fn my_api(person: Person, app: Option<AppInfo>) -> Greeting {
-//!     let _ = (person.name, person.age, app);
+//! async fn my_api(person: Person, app: AppInfo) -> Greeting {
+//!     let _ = (person.name, person.age, app.app_id);
 //!     Greeting { result: "success", method: "myApiHandler" }
 //! }
 //!
 //! # futures_executor::block_on(async {
+//! // The registry: every handler linked into the binary, checked once at start-up.
 //! let registry = Registry::builder().build()?;
+//!
+//! // A call: the SDK's text, and the caller as the host's SDK states it.
+//! let caller = Caller::new().with_app_info(AppInfo::with_app_id("wx_demo"));
 //! let reply = registry
-//!     .dispatch_json(r#"{"api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":4}"#)
+//!     .call(r#"{"api_name":"myApiName","data":{"name":"kka","age":22}}"#)
+//!     .caller(&caller)
+//!     .rendered(Rendering::Callback)
 //!     .await;
-//! assert_eq!(reply, r#"{"result":"success","method":"myApiHandler","errMsg":"myApiName:ok"}"#);
+//! assert_eq!(reply.text, r#"{"result":"success","method":"myApiHandler","errMsg":"myApiName:ok"}"#);
 //! # Ok::<_, tcmpp_core::BuildError>(())
 //! # }).unwrap();
 //! ```
 //!
 //! - [`#[mini_api("name")]`](mini_api) registers a handler at link time: there is no central list.
-//! - [`Registry`] collects every registered handler, checks the set once at start-up, and
-//!   dispatches calls by name.
+//! - [`Registry`] collects every registered handler, checks the set once at start-up
+//!   ([`registry`]), and dispatches calls by name.
 //! - [`Registry::call`] is the one way in: a call as text, bytes or a [`MiniApiCall`], with
-//!   options that combine freely on the [`Dispatch`] it returns: the [`Wire`] format, the
-//!   [`Caller`] as the host's SDK knows it, a [`ProgressSink`], and the form of the reply.
-//!   [`Registry::dispatch_json`] is the shortcut for the common case.
-//! - [`Reply`] is what goes back: a result map, a [`Failure`], or a cancel, taken as it is or
-//!   [`Rendered`] as JSON text in WeChat's callback convention or bare, for SDKs that add
-//!   `errMsg` themselves ([`Rendering`]).
+//!   options that combine freely on the [`PendingCall`](dispatch::PendingCall) it returns
+//!   ([`dispatch`]): the [`Wire`] format, the [`Caller`] as the host's SDK knows it, a
+//!   [`ProgressSink`](progress::ProgressSink), and the form of the reply.
+//! - [`Reply`] is what goes back ([`reply`]): a result map, a failure or a cancel, taken as it
+//!   is (`.await`), or rendered as JSON text with how the call ended
+//!   ([`rendered`](dispatch::PendingCall::rendered)): in WeChat's callback convention, or bare
+//!   for SDKs that add `errMsg` themselves.
+//! - [`Registry::dispatch_json`] is a shortcut for the commonest case, JSON text in and the
+//!   callback object's text out, with nobody known as the caller: what
+//!   `registry.call(text).rendered(Rendering::Callback)` gives, without the outcome beside the
+//!   text. [`Reply::to_callback_json`] renders a [`Reply`] the host already holds (one it built
+//!   itself, or took with `.await` to look at first); a call's own reply is rendered straight
+//!   from the handler's value instead, so take it rendered when the text is what you need.
 //!
 //! - Who calls ([`AppInfo`], the web view, the `stateEvent`) is what the host states with
 //!   [`Caller`]; text the mini program shapes never sets it.
-//! - Handlers can send intermediate results before their reply with a [`Progress`] parameter;
-//!   hosts receive them through [`Dispatch::progress`].
+//! - Handlers take what they need by type ([`context`]): [`State`], [`Extension`],
+//!   [`WebViewId`], [`ApiName`], and [`Progress`] to send intermediate results before their
+//!   reply, which hosts receive through a sink ([`progress`]).
 //! - Synchronous calls (`sync: true`) take their reply at once with
-//!   [`ReplyFuture::now_or_fail`]. [`Registry::custom_config_json`] generates the SDK's
-//!   `tcmpp-custom-config.json`.
-//! - [`RegistryBuilder::layer`] wraps every call in [`middleware`]: tower-style layers for rate
-//!   limits, metrics, audit logs and auth checks, which hand values to handlers as
-//!   [`Extension<T>`](Extension). With the `tower` feature, `tcmpp_core::tower` makes the
-//!   registry a `tower::Service` for tower's own layers.
+//!   [`ReplyFuture::now_or_fail`](dispatch::ReplyFuture::now_or_fail).
+//!   [`Registry::custom_config_json`] generates the SDK's `tcmpp-custom-config.json`.
+//! - [`limits`] bounds what one call may cost; [`access`] says which mini programs may call
+//!   which APIs.
+//! - [`RegistryBuilder::layer`](registry::RegistryBuilder::layer)(registry::RegistryBuilder::layer) wraps every call in
+//!   [`middleware`]: tower-style layers for rate limits, metrics, audit logs and auth checks,
+//!   which hand values to handlers as [`Extension<T>`](Extension). With the `tower` feature,
+//!   `tcmpp_core::tower` makes the registry a `tower::Service` for tower's own layers.
+//! - [`bounds`] holds the traits that exist only so that a handler's compile errors say what to
+//!   do; nobody implements or names them.
 //! - Android, iOS and Flutter hosts call the registry through the C ABI of the `tcmpp-ffi`
 //!   crate; `docs/hosts.md` in the repository shows the wiring.
 //!
@@ -67,47 +88,42 @@
 //! but that nothing in the final binary references is not linked at all, and its handlers are
 //! not registered. Reference such a crate once from the binary: `use my_handlers as _;`.
 
-mod access;
-mod bounds;
+pub mod access;
+pub mod bounds;
 mod builtin;
-mod call;
+pub mod call;
 mod client_types;
-mod context;
+pub mod context;
 mod custom_config;
 mod data;
-mod dispatch;
+pub mod dispatch;
 mod echo;
 mod error;
 mod handler;
 mod json;
+pub mod limits;
 pub mod middleware;
 mod panics;
-mod progress;
-mod registry;
-mod reply;
+pub mod progress;
+pub mod registry;
+pub mod reply;
 #[cfg(feature = "tower")]
 pub mod tower;
 mod wire;
 
-pub use access::{AccessPolicy, Grant};
-pub use bounds::{DataParam, ReplyValue, StateValue};
+// The front page: what handler authors and hosts name every day. Everything else is in the
+// module named for its concept, and the traits that exist only for compile errors are in
+// `bounds`.
+pub use access::AccessPolicy;
 pub use call::{AppInfo, Caller, MiniApiCall};
-pub use client_types::DescribedType;
 #[cfg(feature = "typed-client")]
 pub use client_types::{ClientTypes, ClientTypesError};
-pub use context::{ApiName, CallContext, Extension, FromContext, State, StateKey, WebViewId};
-pub use dispatch::{Dispatch, Input, ReplyFuture, ReplyOutput};
-pub use error::{ApiError, ApiErrorSource, IntoApiError};
-pub use handler::HandlerKind;
-pub use progress::{
-    AnyPayload, Delivery, Progress, ProgressError, ProgressEvent, ProgressPayload, ProgressSink,
-};
-pub use registry::{
-    ApiInfo, BuildError, BuildProblem, DEFAULT_METHOD_KEY, DEFAULT_TIMEOUT, Registry,
-    RegistryBuilder, SourceLocation,
-};
-pub use reply::{ErrMsgPrefix, Failure, FailureKind, Rendered, Rendering, Reply, ReplyKind};
-pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT_MAX_DEPTH, Wire};
+pub use context::{ApiName, Extension, State, WebViewId};
+pub use error::ApiError;
+pub use progress::Progress;
+pub use registry::{BuildError, Registry};
+pub use reply::Reply;
+pub use wire::{CallError, Wire};
 
 /// Turns a function into a registered mini program API handler.
 ///
@@ -143,13 +159,13 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 /// - Any number of **context** parameters, chosen by type: [`AppInfo`] (the [`Caller`] the host
 ///   stated; a fail reply when it stated none), [`WebViewId`], [`ApiName`], [`MiniApiCall`] (a
 ///   copy of what the mini program sent),
-///   [`State<T>`](State) for state given to [`RegistryBuilder::state`],
-///   [`Extension<T>`](Extension) for a value a [layer](RegistryBuilder::layer) inserted,
+///   [`State<T>`](State) for state given to [`RegistryBuilder::state`](registry::RegistryBuilder::state),
+///   [`Extension<T>`](Extension) for a value a [layer](registry::RegistryBuilder::layer) inserted,
 ///   [`Progress`] to send
 ///   intermediate results before the reply, and `Option<…>` of any of them. A parameter is a context parameter when its type is one of these names; mark a
-///   parameter `#[context]` to use your own [`FromContext`] type, or `#[data]` to force the
+///   parameter `#[context]` to use your own [`FromContext`](context::FromContext) type, or `#[data]` to force the
 ///   data role. A parameter named `State<T>` is taken as this crate's [`State`], whose `T` must
-///   be [`StateValue`]; mark a `State` type of your own `#[context]`.
+///   be [`StateValue`](bounds::StateValue); mark a `State` type of your own `#[context]`.
 /// - Parameters may be patterns (`Person { name, .. }: Person`, `WebViewId(id): WebViewId`).
 ///
 /// # Returns
@@ -206,7 +222,7 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 /// # }).unwrap();
 /// ```
 ///
-/// - The key is `methodName` ([`DEFAULT_METHOD_KEY`]) unless `method_key = "action"` says
+/// - The key is `methodName` ([`DEFAULT_METHOD_KEY`](registry::DEFAULT_METHOD_KEY)) unless `method_key = "action"` says
 ///   otherwise; every method of one API must name the same key.
 /// - The method is found by a scan of `data`'s top-level keys, before the access check and
 ///   before anything is parsed. A call whose `data` names no method with a handler (unknown,
@@ -217,7 +233,7 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 ///   refuses unknown fields (`#[serde(deny_unknown_fields)]`): such a type declares it, e.g.
 ///   `#[serde(rename = "methodName")] _method: String`. A handler that takes `serde_json::Value`
 ///   sees it too.
-/// - The registry lists each method ([`ApiInfo::method`], [`Registry::get_method`]); an access
+/// - The registry lists each method ([`ApiInfo::method`](registry::ApiInfo::method), [`Registry::get_method`]); an access
 ///   grant names the whole API (`"luffaWebRequest"`) or one method
 ///   (`"luffaWebRequest.signMessageV2"`); the SDK config lists the API once
 ///   ([`Registry::custom_config`] says what it lists when methods mix plain `fn` and
@@ -242,12 +258,12 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 ///
 /// `overrides_builtin` says the API is named like a built-in `wx` API on purpose (Android's
 /// `@JsEvent("getAppBaseInfo")` does that): the SDK exposes every custom API as `wx.<name>`, so
-/// [`RegistryBuilder::build`] logs a warning for a custom API named like a built-in one
+/// [`RegistryBuilder::build`](registry::RegistryBuilder::build) logs a warning for a custom API named like a built-in one
 /// (`requestPayment`, `openSetting`) unless its handler says so. On a name that no built-in
 /// API has, it is a compile error.
 ///
 /// A plain `fn` (not `async`, possibly `const`) is allowed: its body runs when the call is
-/// dispatched, so it can answer synchronous calls (`sync: true`, see [`ReplyFuture::now_or_fail`])
+/// dispatched, so it can answer synchronous calls (`sync: true`, see [`ReplyFuture::now_or_fail`](dispatch::ReplyFuture::now_or_fail))
 /// and is listed as `sync` in the generated SDK config ([`Registry::custom_config`]). An
 /// `async fn`'s future must be `Send`: the error names the handler and the value held across an
 /// `.await`.
@@ -257,8 +273,8 @@ pub use wire::{CallError, DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT
 /// Misuse is a compile error on the offending token that says what to do: the attribute on
 /// something other than a free function; a method, generic, `unsafe` or `extern` function; a
 /// second data parameter; a borrowed data parameter; a type that is neither data
-/// ([`DataParam`]) nor context ([`FromContext`]); state that is not [`StateValue`]; a reply that
-/// is not [`ReplyValue`] or not an object; an error that is not [`IntoApiError`].
+/// ([`DataParam`](bounds::DataParam)) nor context ([`FromContext`](context::FromContext)); state that is not [`StateValue`](bounds::StateValue); a reply that
+/// is not [`ReplyValue`](bounds::ReplyValue) or not an object; an error that is not [`IntoApiError`](bounds::IntoApiError).
 pub use tcmpp_macros::mini_api;
 
 /// Support for code that `#[mini_api]` generates. Not public API: no stability guarantees.

@@ -4,7 +4,7 @@
 //! `req.sendState(…)`, iOS's `doSubscribe` with the call's `stateEvent`, the `progress`
 //! callback on the JavaScript side. A handler takes a [`Progress`] parameter and sends events
 //! with it; the host receives them through the [`ProgressSink`] it gave to
-//! [`Dispatch::progress`](crate::Dispatch::progress).
+//! [`PendingCall::progress`](crate::dispatch::PendingCall::progress).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -132,7 +132,7 @@ impl<T: Serialize> ProgressPayload<T> for &T {}
 /// A context parameter that sends progress events (intermediate results) for the current call.
 ///
 /// Events go to the [`ProgressSink`] the host gave to
-/// [`Dispatch::progress`](crate::Dispatch::progress), keyed by the call's `stateEvent` as the
+/// [`PendingCall::progress`](crate::dispatch::PendingCall::progress), keyed by the call's `stateEvent` as the
 /// host stated it ([`Caller`](crate::Caller)). A payload is any JSON value: an object (Android's
 /// `req.sendState`), a string (iOS's `doSubscribe`), a number. Events arrive in the order they
 /// were sent and all before the reply.
@@ -171,7 +171,7 @@ impl<T: Serialize> ProgressPayload<T> for &T {}
 /// let events = Arc::new(Mutex::new(Vec::new()));
 /// let sink = {
 ///     let events = events.clone();
-///     move |event: tcmpp_core::ProgressEvent<'_>| {
+///     move |event: tcmpp_core::progress::ProgressEvent<'_>| {
 ///         events.lock().unwrap().push((event.state_event.map(str::to_owned), event.payload_json()));
 ///     }
 /// };

@@ -33,8 +33,8 @@
 //!
 //! Tower's layers see each call before anything else: before its API is looked up and its
 //! caller checked, so a tower rate limit also counts calls that the access policy refuses. The
-//! registry's own layers ([`RegistryBuilder::layer`](crate::RegistryBuilder::layer)) run after
-//! the access check and see the API's [`ApiInfo`](crate::ApiInfo); use them for what depends on
+//! registry's own layers ([`RegistryBuilder::layer`](crate::registry::RegistryBuilder::layer)) run after
+//! the access check and see the API's [`ApiInfo`](crate::registry::ApiInfo); use them for what depends on
 //! the API or the caller.
 
 use std::convert::Infallible;

@@ -11,7 +11,8 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tcmpp_core::{ProgressEvent, Rendering, ReplyKind};
+use tcmpp_core::progress::ProgressEvent;
+use tcmpp_core::reply::{Rendering, ReplyKind};
 
 use crate::refusal::Refusal;
 use crate::server::Shared;

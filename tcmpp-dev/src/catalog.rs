@@ -3,7 +3,8 @@
 //! declarations the registry generates.
 
 use serde_json::{Value, json};
-use tcmpp_core::{HandlerKind, Registry};
+use tcmpp_core::Registry;
+use tcmpp_core::registry::HandlerKind;
 
 use crate::profile::Profile;
 
@@ -17,7 +18,7 @@ pub(crate) fn catalog(registry: &Registry, profiles: &[Profile]) -> String {
                 "method": api.method,
                 "methodKey": api.method_key,
                 // A plain `fn` answers `sync: true` calls; anything else is awaited.
-                "kind": if api.kind == HandlerKind::Sync { "sync" } else { "async" },
+                "kind": if api.kind == HandlerKind::Plain { "sync" } else { "async" },
                 "restricted": api.restricted,
                 "timeoutMs": api.timeout.map(|t| u64::try_from(t.as_millis()).unwrap_or(u64::MAX)),
                 "location": api.location.to_string(),

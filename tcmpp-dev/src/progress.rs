@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use tcmpp_core::ProgressEvent;
+use tcmpp_core::progress::ProgressEvent;
 use tokio::sync::mpsc;
 
 use crate::server::Shared;

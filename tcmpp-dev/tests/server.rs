@@ -18,9 +18,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use support::{Running, app, call, request, send, start};
-use tcmpp_core::{
-    AppInfo, Caller, DEFAULT_MAX_CALL_BYTES, Progress, Registry, Rendering, State, mini_api,
-};
+use tcmpp_core::limits::DEFAULT_MAX_CALL_BYTES;
+use tcmpp_core::reply::Rendering;
+use tcmpp_core::{AppInfo, Caller, Progress, Registry, State, mini_api};
 use tcmpp_dev::{DEV_STATE_EVENT, DevError, DevOptions};
 use tokio::net::TcpStream;
 use tokio::sync::Barrier;
@@ -66,7 +66,11 @@ fn registry() -> Registry {
 }
 
 /// What the one entry answers for `text` as the host would state the profile `shop`.
-async fn one_entry(registry: &Registry, caller: &Caller, text: &[u8]) -> tcmpp_core::Rendered {
+async fn one_entry(
+    registry: &Registry,
+    caller: &Caller,
+    text: &[u8],
+) -> tcmpp_core::reply::RenderedReply {
     registry
         .call(text)
         .caller(caller)
@@ -83,10 +87,10 @@ fn shop_caller() -> Caller {
         .with_state_event(DEV_STATE_EVENT)
 }
 
-fn kind_name(kind: tcmpp_core::ReplyKind) -> &'static str {
+fn kind_name(kind: tcmpp_core::reply::ReplyKind) -> &'static str {
     match kind {
-        tcmpp_core::ReplyKind::Success => "success",
-        tcmpp_core::ReplyKind::Cancel => "cancel",
+        tcmpp_core::reply::ReplyKind::Success => "success",
+        tcmpp_core::reply::ReplyKind::Cancel => "cancel",
         _ => "fail",
     }
 }

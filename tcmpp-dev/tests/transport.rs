@@ -15,7 +15,8 @@ mod support;
 
 use serde_json::{Value, json};
 use support::{app_registry, start, tools};
-use tcmpp_core::{AppInfo, Caller, Rendering};
+use tcmpp_core::reply::Rendering;
+use tcmpp_core::{AppInfo, Caller};
 use tcmpp_dev::{DEV_STATE_EVENT, DevOptions};
 
 /// The stand-in runtime and the calls, run by node: prints what it saw as JSON.
@@ -193,8 +194,8 @@ async fn the_dev_transport_gives_the_one_entrys_replies_byte_for_byte() {
             "call {i}: {body}"
         );
         let kind = match expected.kind {
-            tcmpp_core::ReplyKind::Success => "success",
-            tcmpp_core::ReplyKind::Cancel => "cancel",
+            tcmpp_core::reply::ReplyKind::Success => "success",
+            tcmpp_core::reply::ReplyKind::Cancel => "cancel",
             _ => "fail",
         };
         assert_eq!(record["kind"], kind);

@@ -1,7 +1,8 @@
 //! What the host receives for one call: a `TCMPP_STATUS_*` and the reply's JSON text, in the
 //! rendering its flags ask for.
 
-use tcmpp_core::{FailureKind, Rendered, Rendering, Reply, ReplyKind};
+use tcmpp_core::Reply;
+use tcmpp_core::reply::{FailureKind, RenderedReply, Rendering, ReplyKind};
 
 use crate::{RENDER_BARE, STATUS_CANCEL, STATUS_FAIL, STATUS_SUCCESS};
 
@@ -17,8 +18,8 @@ pub(crate) struct Answer {
     pub(crate) text: String,
 }
 
-impl From<Rendered> for Answer {
-    fn from(rendered: Rendered) -> Self {
+impl From<RenderedReply> for Answer {
+    fn from(rendered: RenderedReply) -> Self {
         Answer {
             status: status(rendered.kind),
             text: rendered.text,

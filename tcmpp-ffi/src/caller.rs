@@ -27,7 +27,7 @@ struct StatedCaller {
 /// reason of the call's fail reply.
 pub(crate) fn read(caller_json: Option<&str>, from_call_text: bool) -> Result<Caller, String> {
     let mut caller = if from_call_text {
-        Caller::from_call_text()
+        Caller::trust_call_text()
     } else {
         Caller::new()
     };
@@ -111,7 +111,7 @@ mod tests {
     fn nothing_stated_is_nobody() {
         let caller = read(None, false).unwrap();
         assert_eq!(caller, Caller::new());
-        assert!(read(None, true).unwrap().is_from_call_text());
+        assert!(read(None, true).unwrap().trusts_call_text());
     }
 
     #[test]
@@ -126,9 +126,9 @@ mod tests {
         assert_eq!(caller.app_info().unwrap().extra["x"], 2);
         assert_eq!(caller.web_view_id(), Some(4));
         assert_eq!(caller.state_event(), Some("ev"));
-        assert!(!caller.is_from_call_text());
+        assert!(!caller.trusts_call_text());
         let caller = read(Some(r#"{"appInfo":null} "#), true).unwrap();
-        assert_eq!(caller, Caller::from_call_text());
+        assert_eq!(caller, Caller::trust_call_text());
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 
 use serde::Serialize;
-use tcmpp_core::{HandlerKind, Rendered, ReplyFuture};
+use tcmpp_core::dispatch::ReplyFuture;
+use tcmpp_core::registry::HandlerKind;
+use tcmpp_core::reply::RenderedReply;
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX};
 use crate::host::{HostContext, HostProgress, HostReply, Replier, ReplyTarget};
@@ -50,7 +52,7 @@ pub fn apis_json(registry: fn() -> &'static Built) -> *mut c_char {
                     name: api.name,
                     method: api.method,
                     method_key: api.method_key,
-                    sync: api.kind == HandlerKind::Sync,
+                    sync: api.kind == HandlerKind::Plain,
                     rust_path: api.rust_path,
                     location: api.location.to_string(),
                 })
@@ -105,7 +107,7 @@ pub unsafe fn dispatch(
 /// went on to the runtime.
 pub(crate) fn run<T: ReplyTarget, C: Future<Output = ()> + Send + 'static>(
     mut replier: Replier<T>,
-    prepare: impl FnOnce() -> Result<ReplyFuture<Rendered>, Answer>,
+    prepare: impl FnOnce() -> Result<ReplyFuture<RenderedReply>, Answer>,
     cancelled: impl FnOnce() -> C,
 ) -> bool {
     let started = panic::catch_unwind(AssertUnwindSafe(|| match prepare() {
@@ -155,7 +157,7 @@ enum Started {
     /// Answered at once: a plain `fn` ran, or the call was refused.
     Answered(Answer),
     /// An `async fn` handler is running; the runtime drives it to its reply.
-    Running(ReplyFuture<Rendered>),
+    Running(ReplyFuture<RenderedReply>),
 }
 
 /// `tcmpp_dispatch_sync`.
@@ -184,7 +186,7 @@ pub unsafe fn dispatch_sync(
 /// of a panic while dispatching, which stops here.
 pub(crate) fn answer_now(
     flags: u32,
-    prepare: impl FnOnce() -> Result<ReplyFuture<Rendered>, Answer>,
+    prepare: impl FnOnce() -> Result<ReplyFuture<RenderedReply>, Answer>,
 ) -> Answer {
     panic::catch_unwind(AssertUnwindSafe(|| match prepare() {
         Ok(mut future) => match future.try_now() {

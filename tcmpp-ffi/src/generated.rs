@@ -1,7 +1,8 @@
 //! What the generated SDK registrations share: the names to register, each once, and how each
 //! is answered.
 
-use tcmpp_core::{HandlerKind, Registry};
+use tcmpp_core::Registry;
+use tcmpp_core::registry::HandlerKind;
 
 /// One name to register with an SDK.
 pub(crate) struct RegisteredName {
@@ -17,7 +18,7 @@ pub(crate) struct RegisteredName {
 pub(crate) fn registered_names(registry: &Registry) -> Vec<RegisteredName> {
     let mut names: Vec<RegisteredName> = Vec::new();
     for api in registry.apis() {
-        let sync = api.kind == HandlerKind::Sync;
+        let sync = api.kind == HandlerKind::Plain;
         match names.last_mut() {
             Some(listed) if listed.name == api.name => listed.sync &= sync,
             _ => names.push(RegisteredName {

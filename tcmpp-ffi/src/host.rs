@@ -4,7 +4,7 @@
 
 use std::ffi::{c_char, c_void};
 
-use tcmpp_core::{ProgressEvent, ProgressSink};
+use tcmpp_core::progress::{ProgressEvent, ProgressSink};
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX};
 use crate::strings::HostString;

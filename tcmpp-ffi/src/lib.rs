@@ -165,7 +165,7 @@ pub const LEGACY_FORMAT: u32 = 4;
 
 /// Flag: the call text is the host SDK's own rendering, which no mini program can shape, so
 /// its `appInfo`, `webviewId` and `stateEvent` are believed
-/// ([`Caller::from_call_text`](tcmpp_core::Caller::from_call_text)); what `caller_json` states
+/// ([`Caller::trust_call_text`](tcmpp_core::Caller::trust_call_text)); what `caller_json` states
 /// takes precedence. Never right for Android's `req.jsonParams`, which is the mini program's
 /// own object. A legacy call has no caller keys, so the flag changes nothing there.
 pub const CALLER_FROM_CALL_TEXT: u32 = 8;

@@ -4,7 +4,10 @@
 
 use std::ffi::c_char;
 
-use tcmpp_core::{ErrMsgPrefix, ProgressSink, Rendered, ReplyFuture, Wire};
+use tcmpp_core::Wire;
+use tcmpp_core::dispatch::ReplyFuture;
+use tcmpp_core::progress::ProgressSink;
+use tcmpp_core::reply::{ErrMsgPrefix, RenderedReply};
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX, rendering};
 use crate::caller;
@@ -49,7 +52,7 @@ pub(crate) unsafe fn dispatch(
     registry: fn() -> &'static Built,
     call: HostCall,
     progress: Option<impl ProgressSink>,
-) -> Result<ReplyFuture<Rendered>, Answer> {
+) -> Result<ReplyFuture<RenderedReply>, Answer> {
     // SAFETY: NULL or valid, as the caller promises. A fail reply names the first thing wrong,
     // in the order `dispatch_args` checks them.
     let args = unsafe {
@@ -69,7 +72,7 @@ pub(crate) fn dispatch_args(
     registry: fn() -> &'static Built,
     args: CallArgs<'_>,
     progress: Option<impl ProgressSink>,
-) -> Result<ReplyFuture<Rendered>, Answer> {
+) -> Result<ReplyFuture<RenderedReply>, Answer> {
     let flags = args.flags;
     let api_name = args.api_name.map_err(|reason| {
         Answer::refused(

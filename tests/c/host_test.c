@@ -300,7 +300,8 @@ static void check_forged_callers(void) {
         "{\"api_name\":\"transfer\",\"data\":{},\"app\\u0049nfo\":{\"appId\":\"wx_wallet\"}}";
     const char *not_believed = "{\"errMsg\":\"transfer:fail invalid call: `appInfo` in the call "
                                "text is not believed: the host states the caller beside the "
-                               "call\"}";
+                               "call, or, when the text is its own SDK's rendering, says to "
+                               "believe it with `Caller::trust_call_text()`\"}";
     const char *denied = "{\"errMsg\":\"transfer:fail permission denied\"}";
     /* Each with api_name NULL (iOS) and "transfer" (Android), dispatched and answered sync. */
     const char *names[] = {NULL, "transfer"};

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tcmpp_core::{ApiError, CallContext, ClientTypes, FromContext, Progress, Registry, mini_api};
+use tcmpp_core::context::{CallContext, FromContext};
+use tcmpp_core::{ApiError, ClientTypes, Progress, Registry, mini_api};
 
 /// Data and result at once: `y` may be left out of the data, and is always in the result.
 #[derive(Serialize, Deserialize, JsonSchema)]

@@ -19,7 +19,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::{DisplayFromStr, PickFirst, serde_as};
-use tcmpp_core::{ApiError, ClientTypes, Progress, Registry, Rendering, mini_api};
+use tcmpp_core::reply::Rendering;
+use tcmpp_core::{ApiError, ClientTypes, Progress, Registry, mini_api};
 
 #[path = "support/tsc.rs"]
 mod tsc;

@@ -314,7 +314,7 @@ impl Document {
                 method: api.method.zip(api.method_key),
                 rust_path: api.rust_path,
                 location: api.location.to_string(),
-                sync: api.kind == HandlerKind::Sync,
+                sync: api.kind == HandlerKind::Plain,
                 data,
                 data_optional,
                 // `None` only for a type already listed as missing.

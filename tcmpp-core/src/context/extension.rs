@@ -26,7 +26,8 @@ use crate::panics::quietly;
 /// `Extension::<T>::from_context(cx)`.
 ///
 /// ```
-/// use tcmpp_core::middleware::{ApiRequest, ApiService, Layer, Next, NextFuture};
+/// use tcmpp_core::middleware::{ApiRequest, ApiService, Next, NextFuture};
+/// use tower_layer::Layer;
 /// use tcmpp_core::{mini_api, Extension, Registry};
 ///
 /// #[derive(Clone)]

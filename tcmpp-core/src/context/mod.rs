@@ -55,7 +55,7 @@ impl<'a> CallContext<'a> {
         self.app_info
     }
 
-    /// The state of type `T` given to [`RegistryBuilder::state`](crate::RegistryBuilder::state).
+    /// The state of type `T` given to [`RegistryBuilder::state`](crate::registry::RegistryBuilder::state).
     pub fn state<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
         self.states.get::<T>()
     }
@@ -89,7 +89,8 @@ impl<'a> CallContext<'a> {
 /// Implement it for your own types and mark the parameter `#[context]`:
 ///
 /// ```rust,standalone_crate
-/// use tcmpp_core::{mini_api, ApiError, CallContext, FromContext};
+/// use tcmpp_core::{ApiError, mini_api};
+/// use tcmpp_core::context::{CallContext, FromContext};
 ///
 /// struct AppId(String);
 ///
@@ -110,7 +111,7 @@ impl<'a> CallContext<'a> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a context parameter of a mini API handler",
     label = "not a context type",
-    note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Extension<T>`, `Progress`, `Option` of those, or a type that implements `tcmpp_core::FromContext`",
+    note = "context parameters are `AppInfo`, `WebViewId`, `ApiName`, `MiniApiCall`, `State<T>`, `Extension<T>`, `Progress`, `Option` of those, or a type that implements `tcmpp_core::context::FromContext`",
     note = "a parameter is a context parameter when it is marked `#[context]` or its type has one of those names; to build it from the call's `data` instead, mark it `#[data]`"
 )]
 pub trait FromContext: Sized {

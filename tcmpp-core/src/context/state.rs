@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::{CallContext, FromContext};
 use crate::error::ApiError;
 
-/// Shared application state given to [`RegistryBuilder::state`](crate::RegistryBuilder::state).
+/// Shared application state given to [`RegistryBuilder::state`](crate::registry::RegistryBuilder::state).
 ///
 /// The registry refuses to build when a handler takes a `State<T>` that was not provided, so a
 /// missing state shows at start-up, never on a user's tap.

@@ -8,10 +8,10 @@ use std::task::{Context, Poll};
 
 use super::answer::InFlight;
 use crate::handler::HandlerReply;
-use crate::reply::{PrefixText, Rendered, Rendering, Reply};
+use crate::reply::{PrefixText, RenderedReply, Rendering, Reply};
 
 /// The reply to a dispatched call, once the handler is done, as `T`: a [`Reply`], a
-/// [`Rendered`] reply, or the callback object's text ([`String`]).
+/// [`RenderedReply`], or the callback object's text ([`String`]).
 ///
 /// `Send`, `'static` and independent of any async runtime: the call's text was read, its data
 /// decoded and a plain `fn` handler run when it was dispatched; polling drives an `async fn`
@@ -34,9 +34,9 @@ pub(super) struct Started {
     pub(super) rendering: Rendering,
 }
 
-/// What a [`ReplyFuture`] yields: [`Reply`], [`Rendered`], or [`String`] (the callback
-/// object's text). Sealed.
-pub trait ReplyOutput: sealed::Sealed + Sized {
+/// The forms a [`ReplyFuture`] yields a reply in: [`Reply`], [`RenderedReply`], or [`String`]
+/// (the callback object's text). Sealed: only those three.
+pub trait ReplyForm: sealed::Sealed + Sized {
     #[doc(hidden)]
     fn from_handler(reply: HandlerReply, prefix: &str, rendering: Rendering) -> Self;
 }
@@ -44,33 +44,40 @@ pub trait ReplyOutput: sealed::Sealed + Sized {
 mod sealed {
     pub trait Sealed {}
     impl Sealed for crate::Reply {}
-    impl Sealed for crate::Rendered {}
+    impl Sealed for crate::reply::RenderedReply {}
     impl Sealed for String {}
+
+    /// The forms that render an `errMsg`, and so have a prefix.
+    pub trait RendersErrMsg: super::ReplyForm {}
+    impl RendersErrMsg for crate::reply::RenderedReply {}
+    impl RendersErrMsg for String {}
 }
 
-impl ReplyOutput for Reply {
+impl ReplyForm for Reply {
     #[inline]
     fn from_handler(reply: HandlerReply, _: &str, _: Rendering) -> Self {
         reply.into_reply()
     }
 }
 
-impl ReplyOutput for Rendered {
+impl ReplyForm for RenderedReply {
     fn from_handler(reply: HandlerReply, prefix: &str, rendering: Rendering) -> Self {
         match reply {
-            HandlerReply::Rendered(text) => Rendered::new(crate::ReplyKind::Success, text),
+            HandlerReply::Rendered(text) => {
+                RenderedReply::new(crate::reply::ReplyKind::Success, text)
+            }
             reply => reply.into_reply().into_rendered(rendering, prefix),
         }
     }
 }
 
-impl ReplyOutput for String {
+impl ReplyForm for String {
     fn from_handler(reply: HandlerReply, prefix: &str, _: Rendering) -> Self {
-        Rendered::from_handler(reply, prefix, Rendering::Callback).text
+        RenderedReply::from_handler(reply, prefix, Rendering::Callback).text
     }
 }
 
-impl<T: ReplyOutput> ReplyFuture<T> {
+impl<T: ReplyForm> ReplyFuture<T> {
     #[inline]
     pub(super) fn new(started: Started) -> Self {
         ReplyFuture {
@@ -80,7 +87,7 @@ impl<T: ReplyOutput> ReplyFuture<T> {
     }
 
     /// The reply, if it is known without polling: for plain-`fn` handlers and for calls refused
-    /// before their handler ran (behind [layers](crate::RegistryBuilder::layer), for those
+    /// before their handler ran (behind [layers](crate::registry::RegistryBuilder::layer), for those
     /// refused before the layers only: the layers' reply comes from a poll). `Some` takes the reply, as a poll that yields it does: the
     /// future must not be polled after that. `None` leaves the future to be polled (or dropped,
     /// which drops the handler's future). It never polls: for a synchronous call, use
@@ -132,23 +139,20 @@ impl<T: ReplyOutput> ReplyFuture<T> {
     }
 }
 
-impl ReplyFuture<Rendered> {
+impl<T: sealed::RendersErrMsg> ReplyFuture<T> {
     /// The `errMsg` prefix the reply is rendered with: the API name, a fixed prefix, or
-    /// `invokeNativePlugin` for a call too broken to name its API.
+    /// `invokeNativePlugin` for a call too broken to name its API. Only the rendered forms
+    /// ([`RenderedReply`], [`String`]) have one: a [`Reply`] carries no `errMsg`.
+    ///
+    /// For a host that names a call, as a callback-based SDK does, before the reply exists;
+    /// a host that refuses a call itself, before dispatching it, asks
+    /// [`Registry::errmsg_prefix_for`](crate::Registry::errmsg_prefix_for) instead.
     pub fn prefix(&self) -> &str {
         self.started.prefix.as_str()
     }
 }
 
-impl ReplyFuture<String> {
-    /// The `errMsg` prefix the reply is rendered with; see
-    /// [`ReplyFuture::<Rendered>::prefix`](ReplyFuture::prefix).
-    pub fn prefix(&self) -> &str {
-        self.started.prefix.as_str()
-    }
-}
-
-impl<T: ReplyOutput> Future for ReplyFuture<T> {
+impl<T: ReplyForm> Future for ReplyFuture<T> {
     type Output = T;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {

@@ -7,7 +7,7 @@ use crate::call::MiniApiCall;
 /// string or as bytes that may not be UTF-8.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub enum Input<'a> {
+pub enum CallInput<'a> {
     /// A call the host read or built itself.
     Call(MiniApiCall),
     /// The call's JSON text. Its `data` is deserialized straight from the text into the
@@ -17,50 +17,50 @@ pub enum Input<'a> {
     Bytes(&'a [u8]),
 }
 
-impl From<MiniApiCall> for Input<'_> {
+impl From<MiniApiCall> for CallInput<'_> {
     fn from(call: MiniApiCall) -> Self {
-        Input::Call(call)
+        CallInput::Call(call)
     }
 }
 
-impl<'a> From<&'a str> for Input<'a> {
+impl<'a> From<&'a str> for CallInput<'a> {
     fn from(text: &'a str) -> Self {
-        Input::Text(text)
+        CallInput::Text(text)
     }
 }
 
-impl<'a> From<&'a String> for Input<'a> {
+impl<'a> From<&'a String> for CallInput<'a> {
     fn from(text: &'a String) -> Self {
-        Input::Text(text)
+        CallInput::Text(text)
     }
 }
 
-impl<'a> From<&'a [u8]> for Input<'a> {
+impl<'a> From<&'a [u8]> for CallInput<'a> {
     fn from(bytes: &'a [u8]) -> Self {
-        Input::Bytes(bytes)
+        CallInput::Bytes(bytes)
     }
 }
 
-impl<'a> From<&'a Vec<u8>> for Input<'a> {
+impl<'a> From<&'a Vec<u8>> for CallInput<'a> {
     fn from(bytes: &'a Vec<u8>) -> Self {
-        Input::Bytes(bytes)
+        CallInput::Bytes(bytes)
     }
 }
 
-impl<'a, const N: usize> From<&'a [u8; N]> for Input<'a> {
+impl<'a, const N: usize> From<&'a [u8; N]> for CallInput<'a> {
     fn from(bytes: &'a [u8; N]) -> Self {
-        Input::Bytes(bytes)
+        CallInput::Bytes(bytes)
     }
 }
 
-impl Input<'_> {
+impl CallInput<'_> {
     /// What the input is, for logs: its kind and size, never its content, which the mini
     /// program wrote.
     pub(super) fn describe(&self) -> (&'static str, usize) {
         match self {
-            Input::Call(call) => ("call", call.api_name.len()),
-            Input::Text(text) => ("text", text.len()),
-            Input::Bytes(bytes) => ("bytes", bytes.len()),
+            CallInput::Call(call) => ("call", call.api_name.len()),
+            CallInput::Text(text) => ("text", text.len()),
+            CallInput::Bytes(bytes) => ("bytes", bytes.len()),
         }
     }
 }

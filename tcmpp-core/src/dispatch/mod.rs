@@ -1,4 +1,4 @@
-//! The one way in: [`Registry::call`] takes a call in any form, [`Dispatch`] carries the
+//! The one way in: [`Registry::call`] takes a call in any form, [`PendingCall`] carries the
 //! options that combine freely, and every combination runs the same path to exactly one reply.
 
 mod answer;
@@ -18,15 +18,15 @@ use crate::call::Caller;
 use crate::handler::ReplyFormat;
 use crate::progress::{ProgressChannel, ProgressSink};
 use crate::registry::Registry;
-use crate::reply::{PrefixText, Rendered, Rendering, Reply};
+use crate::reply::{PrefixText, RenderedReply, Rendering, Reply};
 use crate::wire::{CallError, Reading, Wire};
 
 use answer::InFlight;
 use future::Started;
 use read::Refusal;
 
-pub use future::{ReplyFuture, ReplyOutput};
-pub use input::Input;
+pub use future::{ReplyForm, ReplyFuture};
+pub use input::CallInput;
 
 /// One call on its way to its handler, with the options a host sets before it takes the reply.
 ///
@@ -49,7 +49,8 @@ pub use input::Input;
 /// handler error, a panic and a timeout are each a fail reply.
 ///
 /// ```
-/// use tcmpp_core::{mini_api, AppInfo, Caller, Registry, Rendering, ReplyKind, Wire};
+/// use tcmpp_core::{AppInfo, Caller, mini_api, Registry, Wire};
+/// use tcmpp_core::reply::{Rendering, ReplyKind};
 ///
 /// #[mini_api("battery")]
 /// fn battery(app: AppInfo) -> serde_json::Value {
@@ -68,19 +69,19 @@ pub use input::Input;
 /// # Ok::<_, tcmpp_core::BuildError>(())
 /// ```
 #[must_use = "a call is dispatched only when its reply is taken"]
-pub struct Dispatch<'a> {
+pub struct PendingCall<'a> {
     registry: &'a Registry,
-    input: Input<'a>,
+    input: CallInput<'a>,
     wire: Wire<'a>,
     caller: Option<&'a Caller>,
     progress: Option<Arc<dyn ProgressSink>>,
 }
 
-impl<'a> Dispatch<'a> {
+impl<'a> PendingCall<'a> {
     /// States the format of the call's text; [`Wire::Unified`] by default. The format is the
     /// host's to state, never guessed: every key of a legacy call is the mini program's.
     ///
-    /// An [`Input::Call`] was read already: of the format, only the name the SDK reported
+    /// A [`CallInput::Call`] was read already: of the format, only the name the SDK reported
     /// applies to it, and must agree with the call's own, as for text.
     #[inline]
     pub fn wire(mut self, wire: Wire<'a>) -> Self {
@@ -88,10 +89,10 @@ impl<'a> Dispatch<'a> {
         self
     }
 
-    /// States who calls, from what the host's SDK knows (Android `mMiniAppInfo`, iOS
+    /// States who calls, from what the host's SDK knows (Android `mMiniAppContext.getMiniAppInfo()`, iOS
     /// `context.tmfAppInfo`, Flutter `call.appInfo`). Access control, progress routing and the
     /// context extractors read the caller from here, never from the call text unless the host
-    /// says to ([`Caller::from_call_text`]).
+    /// says to ([`Caller::trust_call_text`]).
     ///
     /// Borrowed: the caller is read while the call is dispatched, when the reply is taken, and
     /// handlers get copies of what they ask for.
@@ -120,7 +121,7 @@ impl<'a> Dispatch<'a> {
     /// value into the text, so the text keeps what a [`Reply`]'s `serde_json::Map` cannot (an
     /// `f32` as written, integers beyond 64 bits, `Option` map keys).
     #[inline]
-    pub fn rendered(self, rendering: Rendering) -> ReplyFuture<Rendered> {
+    pub fn rendered(self, rendering: Rendering) -> ReplyFuture<RenderedReply> {
         let shape = match rendering {
             Rendering::Callback => Shape::Callback,
             Rendering::Bare => Shape::Bare,
@@ -129,14 +130,14 @@ impl<'a> Dispatch<'a> {
     }
 
     #[inline]
-    fn start<T: ReplyOutput>(self, shape: Shape) -> ReplyFuture<T> {
+    fn start<T: ReplyForm>(self, shape: Shape) -> ReplyFuture<T> {
         ReplyFuture::new(self.begin(shape))
     }
 
     /// What `start` does for every output.
     #[inline]
     fn begin(self, shape: Shape) -> Started {
-        let Dispatch {
+        let PendingCall {
             registry,
             input,
             wire,
@@ -156,14 +157,14 @@ impl<'a> Dispatch<'a> {
             max_keys: registry.config().limits.max_keys,
         };
         match input {
-            Input::Call(call) => match wire {
+            CallInput::Call(call) => match wire {
                 Wire::Unified => registry.dispatch_call(call, caller, channel.as_ref(), shape),
                 _ => registry.dispatch_reported_call(call, wire, caller, channel.as_ref(), shape),
             },
-            Input::Text(text) => {
+            CallInput::Text(text) => {
                 registry.dispatch_text(reading(), text, caller, channel.as_ref(), shape)
             }
-            Input::Bytes(bytes) => match registry.check_bytes(bytes) {
+            CallInput::Bytes(bytes) => match registry.check_bytes(bytes) {
                 Ok(text) => {
                     registry.dispatch_text(reading(), text, caller, channel.as_ref(), shape)
                 }
@@ -173,7 +174,7 @@ impl<'a> Dispatch<'a> {
     }
 }
 
-impl<'a> IntoFuture for Dispatch<'a> {
+impl<'a> IntoFuture for PendingCall<'a> {
     type Output = Reply;
     type IntoFuture = ReplyFuture<Reply>;
 
@@ -183,10 +184,10 @@ impl<'a> IntoFuture for Dispatch<'a> {
     }
 }
 
-impl fmt::Debug for Dispatch<'_> {
+impl fmt::Debug for PendingCall<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (input, len) = self.input.describe();
-        f.debug_struct("Dispatch")
+        f.debug_struct("PendingCall")
             .field("input", &input)
             .field("len", &len)
             .field("wire", &self.wire)
@@ -245,7 +246,7 @@ impl Shape {
 
 impl Registry {
     /// Starts dispatching a call: `input` is a [`MiniApiCall`](crate::MiniApiCall), JSON text (`&str`) or bytes
-    /// (`&[u8]`). Set the options on the [`Dispatch`] it returns, then take the reply.
+    /// (`&[u8]`). Set the options on the [`PendingCall`] it returns, then take the reply.
     ///
     /// ```
     /// use tcmpp_core::{mini_api, AppInfo, Caller, MiniApiCall, Registry};
@@ -267,8 +268,8 @@ impl Registry {
     /// # }).unwrap();
     /// ```
     #[inline]
-    pub fn call<'a>(&'a self, input: impl Into<Input<'a>>) -> Dispatch<'a> {
-        Dispatch {
+    pub fn call<'a>(&'a self, input: impl Into<CallInput<'a>>) -> PendingCall<'a> {
+        PendingCall {
             registry: self,
             input: input.into(),
             wire: Wire::Unified,
@@ -313,7 +314,7 @@ mod tests {
         fn send<T: Send + Unpin + 'static>() {}
         send_sync::<Registry>();
         send::<ReplyFuture<Reply>>();
-        send::<ReplyFuture<Rendered>>();
+        send::<ReplyFuture<RenderedReply>>();
         send::<ReplyFuture<String>>();
     }
 }

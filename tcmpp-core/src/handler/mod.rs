@@ -63,8 +63,9 @@ pub enum HandlerKind {
     /// An `async fn`: its reply comes from a future. A synchronous call gets its reply when the
     /// future is done on its first poll, and a fail reply otherwise.
     Async,
-    /// A plain `fn`: its reply is ready when the call is dispatched.
-    Sync,
+    /// A plain `fn`: its reply is ready when the call is dispatched. (Named for what it is,
+    /// not `Sync`, which is the standard trait.)
+    Plain,
 }
 
 /// One call on its way into a handler.

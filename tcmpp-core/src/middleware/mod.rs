@@ -1,10 +1,10 @@
 //! Middleware: layers around every call, for rate limits, metrics, audit logs and checks that
 //! depend on the app's state, without touching a handler.
 //!
-//! A layer is a [`tower_layer::Layer`] (re-exported here as [`Layer`]) given to
-//! [`RegistryBuilder::layer`](crate::RegistryBuilder::layer): it wraps the rest of the stack, a
+//! A layer is a [`tower_layer::Layer`] given to
+//! [`RegistryBuilder::layer`](crate::registry::RegistryBuilder::layer): it wraps the rest of the stack, a
 //! [`Next`], in an [`ApiService`] of its own. That service sees each call as an
-//! [`ApiRequest`] (the API's [`ApiInfo`](crate::ApiInfo), the caller's
+//! [`ApiRequest`] (the API's [`ApiInfo`](crate::registry::ApiInfo), the caller's
 //! [`AppInfo`](crate::AppInfo) and web view id as the host stated them, the registry's state)
 //! and may
 //!
@@ -17,10 +17,15 @@
 //!   [`kind`](ApiResponse::kind) and [`failure`](ApiResponse::failure), and time it;
 //! - answer something else instead.
 //!
+//! The [`Layer`] trait, and helpers such as `layer_fn`, are `tower-layer`'s: add
+//! `tower-layer = "0.3"` to your `Cargo.toml` beside this crate, as axum and tonic users do.
+//! This crate does not re-export them, so that its versions do not follow tower-layer's.
+//!
 //! ```
 //! use std::sync::atomic::{AtomicBool, Ordering};
 //!
-//! use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Layer, Next, NextFuture};
+//! use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Next, NextFuture};
+//! use tower_layer::Layer;
 //! use tcmpp_core::{mini_api, Registry};
 //!
 //! #[mini_api("transfer")]
@@ -74,13 +79,13 @@
 //! 1. **Read**: the size and nesting limits, then the call text is read. Text that is not a
 //!    call, or whose `data` is not JSON, is refused here: layers never see a malformed call.
 //! 2. **Look-up**: a call to an API that no handler serves is refused; layers see only
-//!    registered APIs, each with its [`ApiInfo`](crate::ApiInfo).
+//!    registered APIs, each with its [`ApiInfo`](crate::registry::ApiInfo).
 //! 3. **Access**: the [`AccessPolicy`](crate::AccessPolicy). A caller it refuses is refused
 //!    before any layer runs, so that refusals stay as cheap as a scan of the call (a hostile
 //!    flood costs no layer's work), and so that under default deny a layer cannot tell an
 //!    uninvited caller that an API exists (a rate limit's refusal would).
 //! 4. **Layers**, outermost first: the first layer given to
-//!    [`RegistryBuilder::layer`](crate::RegistryBuilder::layer) sees the call first and the
+//!    [`RegistryBuilder::layer`](crate::registry::RegistryBuilder::layer) sees the call first and the
 //!    reply last, as with `tower::ServiceBuilder`.
 //! 5. **Handler**: its context parameters (with the layers' extensions), its data decoded
 //!    straight from the call's text, its body.
@@ -88,7 +93,7 @@
 //! # Timeouts
 //!
 //! The API's timeout (its `timeout_ms`, or the registry's
-//! [`default_timeout`](crate::RegistryBuilder::default_timeout)) covers the whole stack, layers
+//! [`Limits::with_timeout`](crate::limits::Limits::with_timeout)) covers the whole stack, layers
 //! included: it counts from the first poll of the stack's future that does not finish it, and
 //! when it runs out the stack's future is dropped (dropping every layer's future and the
 //! handler's) and the call fails with `timeout after N ms`. A layer that never answers is
@@ -100,11 +105,11 @@
 //!
 //! - a panic in a layer's `call` or its future is contained where the layer outside it (or the
 //!   registry, for the outermost) called it, and becomes a fail reply of kind
-//!   [`Panic`](crate::FailureKind::Panic), logged with its message, shown to the mini program
-//!   only with [`expose_panic_messages`](crate::RegistryBuilder::expose_panic_messages). A
+//!   [`Panic`](crate::reply::FailureKind::Panic), logged with its message, shown to the mini program
+//!   only with [`expose_panic_messages`](crate::registry::RegistryBuilder::expose_panic_messages). A
 //!   handler's panic becomes that reply inside the innermost layer, so every layer observes it;
 //! - an error is a response ([`ApiResponse::from`] an [`ApiError`](crate::ApiError)): a fail
-//!   reply of kind [`Middleware`](crate::FailureKind::Middleware), or a cancel;
+//!   reply of kind [`Middleware`](crate::reply::FailureKind::Middleware), or a cancel;
 //! - a layer that drops the inner future, or never calls the inner service, answers with
 //!   whatever its own future yields; one that never yields is answered by the timeout;
 //! - the response is one value, handed out once: the inner service cannot be called twice with
@@ -116,10 +121,10 @@
 //! A plain `fn` handler's reply is ready when [`Next::call`] returns, and a [`NextFuture`] is
 //! done on its first poll; a layer whose future only awaits it (and other futures that are
 //! ready) is done on its first poll too, so
-//! [`now_or_fail`](crate::ReplyFuture::now_or_fail) still answers a synchronous call. A layer
+//! [`now_or_fail`](crate::dispatch::ReplyFuture::now_or_fail) still answers a synchronous call. A layer
 //! that awaits something that is not ready makes every call through it asynchronous, and a
-//! synchronous call fails with [`NotSynchronous`](crate::FailureKind::NotSynchronous).
-//! [`try_now`](crate::ReplyFuture::try_now), which never polls, answers calls through layers
+//! synchronous call fails with [`NotSynchronous`](crate::reply::FailureKind::NotSynchronous).
+//! [`try_now`](crate::dispatch::ReplyFuture::try_now), which never polls, answers calls through layers
 //! only when they were refused before the layers.
 //!
 //! # Tower
@@ -127,7 +132,7 @@
 //! With the `tower` feature, `tcmpp_core::tower` makes the whole registry a
 //! `tower::Service<MiniApiCall>`, so that tower's own layers (concurrency limit, rate limit,
 //! timeout, load shedding) wrap it unchanged. Those need `poll_ready` and `&mut self`, which the
-//! registry's layers do without; the registry's layers see the [`ApiInfo`](crate::ApiInfo) and
+//! registry's layers do without; the registry's layers see the [`ApiInfo`](crate::registry::ApiInfo) and
 //! run after the access check, tower's see the call before anything.
 
 mod next;
@@ -137,12 +142,13 @@ mod service;
 
 use std::sync::Arc;
 
+use tower_layer::Layer;
+
 pub use next::{Next, NextFuture};
 pub use request::ApiRequest;
 pub use response::ApiResponse;
 pub use service::ApiService;
 pub(crate) use service::ErasedService;
-pub use tower_layer::{Layer, layer_fn};
 
 /// A layer given to a registry's builder, waiting for the rest of the stack.
 // `Send + Sync` so that the builder that holds them stays so, like everything else it holds.

@@ -17,7 +17,7 @@ use crate::panics::{Panicked, panic_reply, quietly};
 /// Calling it runs the rest of the stack at once, up to the handler: its context parameters
 /// are extracted, its data decoded and, for a plain `fn`, its body run; the [`NextFuture`]
 /// drives an `async fn` handler. A panic inside (in an inner layer or the handler) is contained
-/// here and becomes a fail reply of kind [`Panic`](crate::FailureKind::Panic), which the layer
+/// here and becomes a fail reply of kind [`Panic`](crate::reply::FailureKind::Panic), which the layer
 /// observes like any other.
 #[derive(Clone)]
 pub struct Next {

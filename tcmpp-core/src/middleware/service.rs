@@ -24,7 +24,8 @@ use crate::handler::BoxReplyFuture;
 /// use std::future::Future;
 /// use std::time::Instant;
 ///
-/// use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Layer, Next};
+/// use tcmpp_core::middleware::{ApiRequest, ApiResponse, ApiService, Next};
+/// use tower_layer::Layer;
 ///
 /// /// Logs how long each call took.
 /// struct Timed<S>(S);

@@ -2,14 +2,16 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+
+use tower_layer::Layer;
 
 use super::{ApiInfo, BuildError, BuildProblem, Config, Registry};
 use crate::access::{ANY, AccessControl, AccessPolicy};
 use crate::builtin::is_builtin_wx_api;
 use crate::context::{StateKey, StateMap};
 use crate::handler::ApiEntry;
-use crate::middleware::{ApiService, Layer, Layers, Next};
+use crate::limits::Limits;
+use crate::middleware::{ApiService, Layers, Next};
 use crate::reply::ErrMsgPrefix;
 
 /// Configures and builds a [`Registry`].
@@ -54,44 +56,11 @@ impl RegistryBuilder {
         self
     }
 
-    /// Refuses calls given as JSON text longer than `bytes`, before they are parsed;
-    /// [`DEFAULT_MAX_CALL_BYTES`](crate::DEFAULT_MAX_CALL_BYTES) by default.
+    /// Sets the limits on every call: its size, nesting and top-level keys, and how long an
+    /// `async fn` handler may run; [`Limits::default`] when not set.
     #[must_use]
-    pub fn max_call_bytes(mut self, bytes: usize) -> Self {
-        self.config.limits.max_call_bytes = bytes;
-        self
-    }
-
-    /// Refuses calls given as JSON text whose objects and arrays nest deeper than `levels`,
-    /// before they are parsed; [`DEFAULT_MAX_DEPTH`](crate::DEFAULT_MAX_DEPTH) by default.
-    #[must_use]
-    pub fn max_depth(mut self, levels: usize) -> Self {
-        self.config.limits.max_depth = levels;
-        self
-    }
-
-    /// Refuses unified calls with more than `keys` top-level keys while they are read, so that a
-    /// call of hundreds of thousands of keys costs no more than the first `keys`;
-    /// [`DEFAULT_MAX_CALL_KEYS`](crate::DEFAULT_MAX_CALL_KEYS) by default. A legacy call's keys
-    /// are its data's, and are not counted.
-    #[must_use]
-    pub fn max_call_keys(mut self, keys: usize) -> Self {
-        self.config.limits.max_keys = keys;
-        self
-    }
-
-    /// How long an `async fn` handler may run before its call fails with
-    /// `"<api>:fail timeout after <N> ms"` and its future is dropped; [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT) by
-    /// default, `None` for no limit. `#[mini_api("name", timeout_ms = N)]` overrides it for one
-    /// API.
-    ///
-    /// The time counts from the handler's first poll that does not finish it, so handlers that
-    /// answer at once never touch the timer. A plain `fn` handler runs to completion when the
-    /// call is dispatched and cannot be interrupted. The timer runs on a thread of its own, so
-    /// timeouts work under any executor.
-    #[must_use]
-    pub fn default_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.config.default_timeout = timeout;
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config.set_limits(limits);
         self
     }
 
@@ -126,7 +95,8 @@ impl RegistryBuilder {
     /// use std::sync::atomic::{AtomicU64, Ordering};
     /// use std::sync::Arc;
     ///
-    /// use tcmpp_core::middleware::{ApiRequest, ApiService, Next, NextFuture, layer_fn};
+    /// use tcmpp_core::middleware::{ApiRequest, ApiService, Next, NextFuture};
+    /// use tower_layer::layer_fn;
     /// use tcmpp_core::{mini_api, Registry};
     ///
     /// #[mini_api("counted")]

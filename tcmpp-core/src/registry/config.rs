@@ -4,12 +4,9 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::limits::{self, DEFAULT_TIMEOUT};
 use crate::reply::{ErrMsgPrefix, PrefixText};
 use crate::wire::Limits;
-
-/// The default [`RegistryBuilder::default_timeout`](crate::RegistryBuilder::default_timeout):
-/// 30 seconds.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A registry's settings for every call.
 #[derive(Clone, Debug)]
@@ -32,6 +29,16 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Takes the limits the host gave the builder: the reader's three, and the timeout.
+    pub(crate) fn set_limits(&mut self, limits: limits::Limits) {
+        self.limits = Limits {
+            max_call_bytes: limits.max_call_bytes(),
+            max_depth: limits.max_depth(),
+            max_keys: limits.max_call_keys(),
+        };
+        self.default_timeout = limits.timeout();
+    }
+
     /// The fixed `errMsg` prefix, if one is set, in a form replies can share without copying.
     pub(crate) fn fixed_prefix(&self) -> Option<PrefixText> {
         match &self.prefix {

@@ -26,7 +26,7 @@ pub struct ApiInfo {
     /// the method; `None` for a plain API.
     pub method: Option<&'static str>,
     /// For a handler of one method of a multiplexed API, the key of `data` that names the
-    /// method ([`DEFAULT_METHOD_KEY`](crate::DEFAULT_METHOD_KEY) unless `method_key` says
+    /// method ([`DEFAULT_METHOD_KEY`](crate::registry::DEFAULT_METHOD_KEY) unless `method_key` says
     /// otherwise); `None` for a plain API.
     pub method_key: Option<&'static str>,
 }

@@ -5,6 +5,7 @@ mod config;
 mod info;
 mod methods;
 mod problem;
+mod removed;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -16,9 +17,9 @@ use crate::handler::ApiEntry;
 use crate::middleware::ErasedService;
 use crate::reply::{ErrMsgPrefix, PrefixText};
 
+pub use crate::handler::HandlerKind;
 pub use builder::RegistryBuilder;
 pub(crate) use config::Config;
-pub use config::DEFAULT_TIMEOUT;
 pub use info::{ApiInfo, SourceLocation};
 pub use methods::DEFAULT_METHOD_KEY;
 pub(crate) use methods::Methods;
@@ -134,6 +135,10 @@ impl Registry {
 
     /// The text before `:ok` / `:fail` that this registry renders for a call reported as
     /// `api_name`; see [`ErrMsgPrefix::for_call`].
+    ///
+    /// For a host that refuses a call before dispatching it and renders the refusal itself, so
+    /// that the refusal is named as a dispatched call's reply would be. A call already on its
+    /// way knows its own prefix: [`ReplyFuture::prefix`](crate::dispatch::ReplyFuture::prefix).
     pub fn errmsg_prefix_for<'a>(&'a self, api_name: Option<&'a str>) -> &'a str {
         match (
             &self.inner.config.prefix,

@@ -5,7 +5,7 @@ mod render;
 
 pub use prefix::ErrMsgPrefix;
 pub(crate) use prefix::{PrefixText, UNNAMED_CALL_PREFIX, echoable_name};
-pub use render::{Rendered, Rendering};
+pub use render::{RenderedReply, Rendering};
 
 use std::fmt;
 
@@ -115,7 +115,8 @@ impl Failure {
     ///
     /// ```
     /// use serde_json::json;
-    /// use tcmpp_core::{Failure, FailureKind, Reply};
+    /// use tcmpp_core::reply::{Failure, FailureKind};
+    /// use tcmpp_core::Reply;
     ///
     /// let body = json!({ "status": -1, "uuid": "u-1", "errMsg": "dropped" });
     /// let failure = Failure::new(FailureKind::Handler, "declined")
@@ -185,7 +186,7 @@ impl fmt::Display for Failure {
 
 /// How a call ended, without what it carried: which of the mini program's `success`, `fail`
 /// and `cancel` callbacks its reply calls. What a host routes a rendered reply on; see
-/// [`Rendered`].
+/// [`RenderedReply`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ReplyKind {
     /// [`Reply::Success`].
@@ -214,7 +215,7 @@ pub enum FailureKind {
     /// The handler returned a value that is not a JSON object.
     InvalidResult,
     /// The handler panicked. The message the mini program sees does not include the panic's
-    /// unless [`RegistryBuilder::expose_panic_messages`](crate::RegistryBuilder::expose_panic_messages)
+    /// unless [`RegistryBuilder::expose_panic_messages`](crate::registry::RegistryBuilder::expose_panic_messages)
     /// is on.
     Panic,
     /// An `async fn` handler ran past its timeout and was dropped.
@@ -225,7 +226,7 @@ pub enum FailureKind {
     LimitExceeded,
     /// A synchronous call reached an `async fn` handler that did not answer on its first
     /// poll; its future was dropped. See
-    /// [`ReplyFuture::now_or_fail`](crate::ReplyFuture::now_or_fail).
+    /// [`ReplyFuture::now_or_fail`](crate::dispatch::ReplyFuture::now_or_fail).
     NotSynchronous,
     /// A layer refused the call before its handler ran: a layer of the registry (see
     /// [`middleware`](crate::middleware)) that answered with an

@@ -26,11 +26,16 @@ impl ErrMsgPrefix {
 
     /// The text before `:ok` / `:fail` for a call reported as `api_name`: the fixed prefix when
     /// one is set; otherwise the name, when a handler could have it (a JavaScript identifier of
-    /// at most 64 characters); otherwise `invokeNativePlugin`. For hosts that refuse a call before dispatching it and
-    /// render that refusal themselves.
+    /// at most 64 characters); otherwise `invokeNativePlugin`.
+    ///
+    /// For a host with no registry (it failed to build) that refuses a call and renders the
+    /// refusal itself. With a registry, ask
+    /// [`Registry::errmsg_prefix_for`](crate::Registry::errmsg_prefix_for), which applies the
+    /// registry's prefix; for a call on its way, its future's
+    /// [`prefix`](crate::dispatch::ReplyFuture::prefix).
     ///
     /// ```
-    /// use tcmpp_core::ErrMsgPrefix;
+    /// use tcmpp_core::reply::ErrMsgPrefix;
     ///
     /// assert_eq!(ErrMsgPrefix::ApiName.for_call(Some("scan")), "scan");
     /// assert_eq!(ErrMsgPrefix::ApiName.for_call(Some("a:b")), "invokeNativePlugin");

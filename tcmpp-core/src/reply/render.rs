@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::{Failure, Reply, ReplyKind};
 
-/// How a reply is rendered as JSON text; see [`Dispatch::rendered`](crate::Dispatch::rendered).
+/// How a reply is rendered as JSON text; see [`PendingCall::rendered`](crate::dispatch::PendingCall::rendered).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rendering {
@@ -25,16 +25,16 @@ pub enum Rendering {
 /// program's `success`, `fail` or `cancel`) and what it passes on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct Rendered {
+pub struct RenderedReply {
     /// How the call ended.
     pub kind: ReplyKind,
     /// The reply, rendered.
     pub text: String,
 }
 
-impl Rendered {
+impl RenderedReply {
     pub(crate) fn new(kind: ReplyKind, text: String) -> Self {
-        Rendered { kind, text }
+        RenderedReply { kind, text }
     }
 }
 
@@ -43,11 +43,12 @@ impl Reply {
     /// added on success; on failure the [body](Failure::body)'s keys, if any, with `errMsg` and,
     /// when there is one, `errCode` beside them; `errMsg` alone on cancel.
     ///
-    /// `prefix` is usually the API name; see [`ErrMsgPrefix`](crate::ErrMsgPrefix).
+    /// `prefix` is usually the API name; see [`ErrMsgPrefix`](crate::reply::ErrMsgPrefix).
     ///
     /// ```
     /// use serde_json::json;
-    /// use tcmpp_core::{FailureKind, Reply};
+    /// use tcmpp_core::reply::FailureKind;
+    /// use tcmpp_core::Reply;
     ///
     /// let fail = Reply::fail(FailureKind::Handler, "out of stock").with_code(1001);
     /// assert_eq!(
@@ -81,6 +82,12 @@ impl Reply {
     }
 
     /// [`to_callback`](Self::to_callback) as JSON text.
+    ///
+    /// For a `Reply` the host holds: one it built for a call it refused itself, or took with
+    /// `.await` to look at first. A dispatched call's reply is better taken rendered
+    /// ([`PendingCall::rendered`](crate::dispatch::PendingCall::rendered), or the
+    /// [`dispatch_json`](crate::Registry::dispatch_json) shortcut), which serializes the
+    /// handler's value once, straight into the text, and keeps what a `Reply`'s map cannot.
     pub fn to_callback_json(&self, prefix: &str) -> String {
         self.clone().into_callback_json(prefix)
     }
@@ -96,7 +103,8 @@ impl Reply {
     /// failure; `{}` on cancel.
     ///
     /// ```
-    /// use tcmpp_core::{FailureKind, Reply};
+    /// use tcmpp_core::reply::FailureKind;
+    /// use tcmpp_core::Reply;
     ///
     /// let fail = Reply::fail(FailureKind::Handler, "out of stock").with_code(1001);
     /// assert_eq!(fail.to_bare_json(), r#"{"code":1001,"message":"out of stock"}"#);
@@ -135,12 +143,12 @@ impl Reply {
     }
 
     /// The reply rendered as `rendering` asks, with `prefix` before `errMsg`'s `:ok`.
-    pub(crate) fn into_rendered(self, rendering: Rendering, prefix: &str) -> Rendered {
+    pub(crate) fn into_rendered(self, rendering: Rendering, prefix: &str) -> RenderedReply {
         let kind = self.kind();
         let text = match rendering {
             Rendering::Callback => self.into_callback_json(prefix),
             Rendering::Bare => self.to_bare_json(),
         };
-        Rendered::new(kind, text)
+        RenderedReply::new(kind, text)
     }
 }

@@ -27,7 +27,7 @@ pub(crate) fn check_agrees(inner: &str, reported: Option<&str>) -> Result<(), Ca
 
 /// Why a call's text could not be read.
 ///
-/// Dispatching turns it into a fail reply of kind [`FailureKind::InvalidCall`](crate::FailureKind),
+/// Dispatching turns it into a fail reply of kind [`FailureKind::InvalidCall`](crate::reply::FailureKind),
 /// whose message is this error's text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallError {
@@ -154,7 +154,8 @@ impl fmt::Display for CallError {
             CallErrorKind::EmptyApiName => f.write_str("`api_name` is empty"),
             CallErrorKind::AppInfoInText => f.write_str(
                 "`appInfo` in the call text is not believed: the host states the caller beside \
-                 the call",
+                 the call, or, when the text is its own SDK's rendering, says to believe it \
+                 with `Caller::trust_call_text()`",
             ),
             CallErrorKind::NameMismatch { inner, reported } => {
                 write!(

@@ -3,15 +3,15 @@
 use super::scan::skip_string;
 use crate::reply::{FailureKind, Reply};
 
-/// The default [`RegistryBuilder::max_call_bytes`](crate::RegistryBuilder::max_call_bytes):
+/// The default [`Limits::with_max_call_bytes`](crate::limits::Limits::with_max_call_bytes):
 /// 4 MiB.
 pub const DEFAULT_MAX_CALL_BYTES: usize = 4 * 1024 * 1024;
 
-/// The default [`RegistryBuilder::max_depth`](crate::RegistryBuilder::max_depth): 64 levels of
+/// The default [`Limits::with_max_depth`](crate::limits::Limits::with_max_depth): 64 levels of
 /// nested objects and arrays.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
 
-/// The default [`RegistryBuilder::max_call_keys`](crate::RegistryBuilder::max_call_keys): 64
+/// The default [`Limits::with_max_call_keys`](crate::limits::Limits::with_max_call_keys): 64
 /// top-level keys in a unified call, whose envelope has four.
 pub const DEFAULT_MAX_CALL_KEYS: usize = 64;
 

@@ -109,7 +109,7 @@ impl OtherKeys<'_> {
     }
 }
 
-/// The caller's keys of a call's text: believed only under `Caller::from_call_text`.
+/// The caller's keys of a call's text: believed only under `Caller::trust_call_text`.
 #[derive(Default)]
 pub(crate) struct TextCaller<'a> {
     pub(crate) web_view_id: Option<i64>,

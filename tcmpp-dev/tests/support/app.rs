@@ -8,9 +8,8 @@ use std::time::Duration;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tcmpp_core::{
-    AccessPolicy, ApiError, BuildError, Progress, Registry, RegistryBuilder, State, mini_api,
-};
+use tcmpp_core::registry::RegistryBuilder;
+use tcmpp_core::{AccessPolicy, ApiError, BuildError, Progress, Registry, State, mini_api};
 // The shop's handlers join the registry too.
 use tcmpp_examples as _;
 

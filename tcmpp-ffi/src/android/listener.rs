@@ -11,7 +11,7 @@ use jni::signature::MethodSignature;
 use jni::strings::JNIStr;
 use jni::vm::{AttachConfig, JavaVM};
 use jni::{DEFAULT_LOCAL_FRAME_CAPACITY, Env, jni_sig, jni_str};
-use tcmpp_core::{ProgressEvent, ProgressSink};
+use tcmpp_core::progress::{ProgressEvent, ProgressSink};
 
 use crate::answer::Answer;
 use crate::host::ReplyTarget;

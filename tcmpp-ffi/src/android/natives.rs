@@ -10,7 +10,7 @@ use jni::objects::{JClass, JObject, JObjectArray, JString};
 use jni::sys::{jboolean, jint, jlong, jobjectArray, jstring};
 use jni::vm::JavaVM;
 use jni::{Env, EnvUnowned};
-use tcmpp_core::HandlerKind;
+use tcmpp_core::registry::HandlerKind;
 
 use super::listener::{self, KotlinProgress, KotlinReply, Listener};
 use super::{calls, daemon, strings};
@@ -55,7 +55,7 @@ pub fn apis(
         if let Ok(registry) = registry() {
             for api in registry.apis() {
                 fields.push(api.name.to_owned());
-                fields.push((api.kind == HandlerKind::Sync).to_string());
+                fields.push((api.kind == HandlerKind::Plain).to_string());
                 fields.push(api.rust_path.to_owned());
                 fields.push(api.location.to_string());
                 // Last, and empty for a plain API: a Kotlin string array holds no null.

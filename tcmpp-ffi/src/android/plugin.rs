@@ -4,7 +4,8 @@
 
 use std::fmt::{self, Write as _};
 
-use tcmpp_core::{HandlerKind, Registry};
+use tcmpp_core::Registry;
+use tcmpp_core::registry::HandlerKind;
 
 /// The Kotlin source of a TCMPP `@JsPlugin` that routes every API of a registry to
 /// `rs.tcmpp.android.TcmppBridge`, so that the page gets each reply as the bridge's callback
@@ -97,11 +98,11 @@ impl fmt::Display for JsPlugin<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A multiplexed API is listed once per method: its name gets one `@JsEvent`, routed
         // to the synchronous dispatch only when every method is a plain `fn`.
-        let mut apis: Vec<&tcmpp_core::ApiInfo> = Vec::new();
+        let mut apis: Vec<&tcmpp_core::registry::ApiInfo> = Vec::new();
         for api in self.registry.apis() {
             match apis.last_mut() {
                 Some(listed) if listed.name == api.name => {
-                    if api.kind != HandlerKind::Sync {
+                    if api.kind != HandlerKind::Plain {
                         *listed = api;
                     }
                 }
@@ -110,8 +111,8 @@ impl fmt::Display for JsPlugin<'_> {
         }
         let (sync, asynchronous): (Vec<_>, Vec<_>) = apis
             .into_iter()
-            .partition(|api| api.kind == HandlerKind::Sync);
-        let names = |apis: &[&tcmpp_core::ApiInfo]| {
+            .partition(|api| api.kind == HandlerKind::Plain);
+        let names = |apis: &[&tcmpp_core::registry::ApiInfo]| {
             let mut names = String::new();
             for (i, api) in apis.iter().enumerate() {
                 if i > 0 {

@@ -13,34 +13,34 @@ pub(super) fn functions(names: &Names<'_>) -> TokenStream {
     let Names { krate, private, .. } = names;
     quote! {
         #[allow(dead_code)]
-        fn data_parameter<T: #krate::DataParam>(
+        fn data_parameter<T: #krate::bounds::DataParam>(
             invocation: #private::Invocation<'_>,
         ) -> ::core::result::Result<T, #private::Outcome> {
             invocation.data::<T>()
         }
         #[allow(dead_code)]
-        const fn context_parameter<T: #krate::FromContext>() -> #private::ContextParam<T> {
+        const fn context_parameter<T: #krate::context::FromContext>() -> #private::ContextParam<T> {
             #private::ContextParam::<T>::of()
         }
         #[allow(dead_code)]
-        const fn state_parameter<T: #krate::StateValue>(
+        const fn state_parameter<T: #krate::bounds::StateValue>(
         ) -> #private::ContextParam<#krate::State<T>> {
             #private::ContextParam::<#krate::State<T>>::of()
         }
         #[allow(dead_code)]
-        const fn optional_state_parameter<T: #krate::StateValue>(
+        const fn optional_state_parameter<T: #krate::bounds::StateValue>(
         ) -> #private::ContextParam<::core::option::Option<#krate::State<T>>> {
             #private::ContextParam::<::core::option::Option<#krate::State<T>>>::of()
         }
         #[allow(dead_code)]
-        fn reply_value<T: #krate::ReplyValue>(
+        fn reply_value<T: #krate::bounds::ReplyValue>(
             value: T,
             format: #private::ReplyFormat,
         ) -> #private::HandlerReply {
             #private::success(&value, format)
         }
         #[allow(dead_code)]
-        fn reply_error<E: #krate::IntoApiError>(error: E) -> #private::HandlerReply {
+        fn reply_error<E: #krate::bounds::IntoApiError>(error: E) -> #private::HandlerReply {
             #private::failure(error)
         }
         #[allow(dead_code)]

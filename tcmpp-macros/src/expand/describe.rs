@@ -93,7 +93,7 @@ pub(super) fn function(
         .then(|| quote!(#types.custom_context();));
     quote! {
         #[allow(dead_code)]
-        fn described_to_the_mini_program<T: #krate::DescribedType>(_: &#private::TypeProbe<T>) {}
+        fn described_to_the_mini_program<T: #krate::bounds::DescribedType>(_: &#private::TypeProbe<T>) {}
 
         #[allow(dead_code, unused_variables)]
         fn __tcmpp_describe(#types: &mut #private::Describer<'_>) {

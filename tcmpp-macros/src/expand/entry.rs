@@ -21,9 +21,9 @@ pub(super) fn submit(
         ..
     } = names;
     let kind = if handler.is_async {
-        quote!(#krate::HandlerKind::Async)
+        quote!(#krate::registry::HandlerKind::Async)
     } else {
-        quote!(#krate::HandlerKind::Sync)
+        quote!(#krate::registry::HandlerKind::Plain)
     };
     let fn_name = handler.ident.to_string();
     // Spanned at the function's name, so that the registry reports where the handler is.
@@ -48,7 +48,9 @@ pub(super) fn submit(
     let method_key = match (&options.method, &options.method_key) {
         (None, _) => quote!(::core::option::Option::None),
         (Some(_), Some(key)) => quote!(::core::option::Option::Some(#key)),
-        (Some(_), None) => quote!(::core::option::Option::Some(#krate::DEFAULT_METHOD_KEY)),
+        (Some(_), None) => {
+            quote!(::core::option::Option::Some(#krate::registry::DEFAULT_METHOD_KEY))
+        }
     };
     let overrides_builtin = options.overrides_builtin.is_some();
     let required_states = &params.required_states;

@@ -5,10 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tcmpp_core::{
-    AccessPolicy, ApiError, AppInfo, CallContext, FromContext, Progress, Registry, State,
-    WebViewId, mini_api,
-};
+use tcmpp_core::context::{CallContext, FromContext};
+use tcmpp_core::{AccessPolicy, ApiError, AppInfo, Progress, Registry, State, WebViewId, mini_api};
 
 /// The host's name, given as state when the registry is built.
 pub struct HostName(pub &'static str);

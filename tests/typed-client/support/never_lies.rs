@@ -10,7 +10,9 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
-use tcmpp_core::{AppInfo, Caller, FailureKind, ProgressEvent, Registry, Rendering};
+use tcmpp_core::progress::ProgressEvent;
+use tcmpp_core::reply::{FailureKind, Rendering};
+use tcmpp_core::{AppInfo, Caller, Registry};
 
 /// A validator for one of the document's definitions (or any schema over them).
 pub(crate) fn validator_of(document: &Value, schema: Value) -> jsonschema::Validator {

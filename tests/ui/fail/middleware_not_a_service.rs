@@ -1,4 +1,5 @@
-use tcmpp_core::middleware::{Layer, Next};
+use tower_layer::Layer;
+use tcmpp_core::middleware::Next;
 use tcmpp_core::Registry;
 
 /// A layer whose service does not implement `ApiService`.

@@ -4,7 +4,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde::{Deserialize, Serialize};
-use tcmpp_core::{mini_api, ApiError, CallContext, FromContext, Registry, State};
+use tcmpp_core::{ApiError, mini_api, Registry, State};
+use tcmpp_core::context::{CallContext, FromContext};
 
 #[derive(Serialize)]
 struct Count {

@@ -1,7 +1,8 @@
 //! Parameters may be patterns: the adapter passes arguments, it does not name them.
 
 use serde::{Deserialize, Serialize};
-use tcmpp_core::{mini_api, ApiName, Caller, Registry, Rendering, WebViewId};
+use tcmpp_core::{ApiName, Caller, mini_api, Registry, WebViewId};
+use tcmpp_core::reply::Rendering;
 
 #[derive(Deserialize)]
 struct Person {
