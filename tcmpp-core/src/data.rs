@@ -34,9 +34,11 @@ pub(crate) struct Mismatch {
     pub(crate) logged_as: String,
 }
 
-/// Whether `text` is one JSON value.
+/// Whether `text` is one JSON value: by the checking scan, which is faster than serde's pass;
+/// by serde only when the scan cannot tell (text that is not JSON, or nests deeper than the
+/// scan follows).
 pub(crate) fn is_json(text: &str) -> bool {
-    serde_json::from_str::<de::IgnoredAny>(text).is_ok()
+    crate::wire::scans_as_json(text) || serde_json::from_str::<de::IgnoredAny>(text).is_ok()
 }
 
 impl<'a> DataSource<'a> {

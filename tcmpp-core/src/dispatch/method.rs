@@ -33,11 +33,16 @@ pub(super) enum MethodProblem {
 }
 
 impl MethodProblem {
-    /// The fail reply, which names the key and lists the methods that exist, and what a log
-    /// line says of it: the kind of problem, never what the mini program sent.
-    pub(super) fn reply(&self, methods: &Methods) -> (Reply, &'static str) {
+    /// The fail reply, which names the key and lists `permitted`, the methods the caller may
+    /// call (a refusal reveals no method it may not), and what a log line says of it: the kind
+    /// of problem, never what the mini program sent.
+    pub(super) fn reply(
+        &self,
+        methods: &Methods,
+        permitted: &[&'static str],
+    ) -> (Reply, &'static str) {
         let key = methods.key;
-        let listed = methods.listed();
+        let listed = listed(permitted);
         let (message, logged_as) = match self {
             MethodProblem::Unknown(method) => (
                 format!(
@@ -121,6 +126,12 @@ impl Registry {
         }
         Ok(Ok(found))
     }
+}
+
+/// The methods, quoted and separated by commas, for replies that say which the caller may call.
+fn listed(methods: &[&str]) -> String {
+    let quoted: Vec<String> = methods.iter().map(|method| format!("\"{method}\"")).collect();
+    quoted.join(", ")
 }
 
 /// The method a call's data (a value) names.

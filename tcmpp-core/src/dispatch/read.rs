@@ -14,7 +14,7 @@ use crate::handler::{ApiEntry, ReplyFormat, malformed_call};
 use crate::progress::ProgressChannel;
 use crate::registry::Registry;
 use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
-use crate::wire::{CallError, OtherKeys, Reading, WireCall};
+use crate::wire::{CallError, OtherKeys, Reading, Wire, WireCall};
 
 /// A call refused before dispatch, and the API name to render its reply with, if known.
 pub(super) struct Refusal<'a> {
@@ -119,6 +119,13 @@ impl Registry {
         // knows whether a handler will decode the data (and check it) or the data is to be
         // checked as it is skipped: either way, one pass over it. The fast reader never
         // believes an `appInfo` of the text, so the stated one decides access.
+        if let Wire::Legacy(name) = reading.wire {
+            if let Some(read) = self.read_legacy_unread(json, name, stated) {
+                let (call, depth, entry) = read;
+                limits.check_measured_depth(depth).map_err(refuse)?;
+                return Ok((call, entry));
+            }
+        }
         let mut looked_up = None;
         let decodes_data = |name: &str| {
             let entry = self.lookup(name);
@@ -126,14 +133,7 @@ impl Registry {
             entry.is_some_and(|entry| {
                 // A multiplexed API's handler is known only once its method is found in the
                 // data: the method's resolution checks what no handler will decode.
-                entry.method.is_some()
-                    || (entry.takes_data
-                        && self.access().permits(
-                            entry.name,
-                            None,
-                            entry.restricted,
-                            stated.app_info.as_ref(),
-                        ) == Ok(true))
+                entry.method.is_some() || self.decodes_straight(entry, stated)
             })
         };
         // The fast reader measures the nesting as it skips the values, so the limit costs no
@@ -151,6 +151,42 @@ impl Registry {
             .map_err(|error| Refusal::of_error(&error, reported_name))?;
         let entry = self.lookup(&call.api_name);
         Ok((call, entry))
+    }
+
+    /// Whether the handler of `entry`, an API without methods, will decode the data of a call
+    /// from `stated`: it takes data, and the access policy lets the caller call it.
+    #[inline]
+    fn decodes_straight(&self, entry: &ApiEntry, stated: &Caller) -> bool {
+        entry.takes_data
+            && self.access().permits(
+                entry.name,
+                None,
+                entry.restricted,
+                stated.app_info.as_ref(),
+            ) == Ok(true)
+    }
+
+    /// A legacy call whose data no handler will decode straight from the text: to an unknown
+    /// API, one the caller may not call, one without data, or a multiplexed API (whose method
+    /// is found by a scan). Its text is checked in one pass that builds nothing and its keys
+    /// are not read, so refusing it costs that pass; `None` when a handler will decode the data
+    /// (the full reader reads its keys, to refuse one given twice), or the text is not one
+    /// object within the depth the pass follows (the full reader explains).
+    #[cold]
+    #[inline(never)]
+    fn read_legacy_unread<'a>(
+        &self,
+        json: &'a str,
+        name: &'a str,
+        stated: &Caller,
+    ) -> Option<(WireCall<'a>, usize, Option<&'static ApiEntry>)> {
+        let entry = self.lookup(name);
+        if entry.is_some_and(|entry| entry.method.is_none() && self.decodes_straight(entry, stated))
+        {
+            return None;
+        }
+        let (call, depth) = WireCall::read_legacy_unread(json, name)?;
+        Some((call, depth, entry))
     }
 
     /// Invokes the handler on a call read from `json`. When the call is refused with data that

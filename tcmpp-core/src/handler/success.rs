@@ -27,10 +27,11 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
         Form::Callback(prefix) => {
             object_text(value).and_then(|text| with_ok_message(text, prefix.as_str()))
         }
-        // A result with an `errMsg` of its own takes the map path, which leaves it out: the SDK
-        // adds the `errMsg` that routes the reply, as the callback rendering does.
+        // A result with an `errMsg` or `errCode` of its own takes the map path, which leaves
+        // them out: the SDK adds the `errMsg` that routes the reply, as the callback rendering
+        // does, and a success has no `errCode`.
         Form::Bare => object_text(value)
-            .filter(|text| !has_err_msg_key(text))
+            .filter(|text| !has_reply_key(text))
             .map(|text| {
                 if text == "null" {
                     "{}".to_owned()
@@ -56,7 +57,7 @@ fn object_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
 
 /// The callback object of a result rendered as `text`: the result's own keys, then
 /// `"errMsg":"<prefix>:ok"`. `None` when `text` is not an object (nor `null`, the empty
-/// result), or when it has an `errMsg` of its own.
+/// result), or when it has an `errMsg` or `errCode` of its own.
 ///
 /// `errMsg` comes last so that, should it appear twice after all, the one that routes the
 /// reply is the one a JSON parser keeps (`JSON.parse` and `serde_json` keep the last of
@@ -69,7 +70,7 @@ fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
         text.clear();
         text.push('{');
     } else if text.starts_with('{') && text.ends_with('}') {
-        if has_err_msg_key(&text) {
+        if has_reply_key(&text) {
             return None;
         }
         text.pop();
@@ -96,13 +97,18 @@ fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
     Some(text)
 }
 
-/// Whether an object's text may have an `errMsg` key: inside strings a quote is escaped, so
-/// `"errMsg"` in the text is a key, or a string value equal to `errMsg` that sends a rare result
-/// the slow way.
-fn has_err_msg_key(text: &str) -> bool {
+/// Whether an object's text may have an `errMsg` or `errCode` key, the reply's own: inside
+/// strings a quote is escaped, so `"errMsg"` in the text is a key, or a string value equal to
+/// `errMsg` that sends a rare result the slow way (the map path, which leaves both keys out).
+fn has_reply_key(text: &str) -> bool {
+    // One search for what both keys start with; a result rarely holds it at all.
     static KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"errMsg\""));
-    KEY.find(text.as_bytes()).is_some()
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"err"));
+    let bytes = text.as_bytes();
+    KEY.find_iter(bytes).any(|at| {
+        let rest = &bytes[at + 4..];
+        rest.starts_with(b"Msg\"") || rest.starts_with(b"Code\"")
+    })
 }
 
 /// Whether `value` is a struct, a map, a struct or newtype variant, or nothing: the shapes
@@ -251,7 +257,7 @@ impl serde::Serializer for ShapeProbe {
 
 fn success_map<T: Serialize + ?Sized>(value: &T) -> Reply {
     match serde_json::to_value(value) {
-        Ok(Value::Object(map)) => Reply::Success(map),
+        Ok(Value::Object(map)) => Reply::handler_success(map),
         Ok(Value::Null) => Reply::Success(Map::new()),
         Ok(other) => Reply::fail(
             FailureKind::InvalidResult,

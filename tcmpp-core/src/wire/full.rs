@@ -9,6 +9,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::call::AppInfo;
+use crate::echo::{MAX_ECHO_CHARS, bounded};
 
 use super::error::{CallErrorKind, check_agrees, check_name};
 use super::{CallError, Reading, TextCaller, Wire, WireCall};
@@ -19,24 +20,19 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
     // Even a legacy call must be one JSON object; its keys are then the data's alone.
     // A legacy call's keys are its data's, as many as the data has; a unified call's are the
     // envelope's, and a mini program must not make the reader keep hundreds of thousands.
-    let max_keys = match reading.wire {
-        Wire::Legacy(_) => usize::MAX,
-        _ => reading.max_keys,
-    };
-    let fields = read_fields(json, max_keys)?;
     if let Wire::Legacy(reported) = reading.wire {
-        return Ok(WireCall {
-            api_name: Cow::Owned(check_name(reported)?.to_owned()),
-            data: Some(json.trim()),
-            data_checked: true,
-            caller: TextCaller::default(),
-            extra: Vec::new(),
-        });
+        return read_legacy(json, reported);
     }
+    let fields = read_fields(json, reading.max_keys, KeepKeys::Yes)?;
     let reported_name = reading.wire.reported_name();
     let api_name = match (fields.api_name, reported_name) {
         (None, None) => return Err(CallError::new(CallErrorKind::MissingApiName)),
         (None, Some(_)) => return Err(CallError::new(CallErrorKind::NamedWithoutApiName)),
+        (Some(raw_name), reported) if raw_name.get().len() > LONG_NAME_BYTES => {
+            let api_name = long_name(raw_name, reported)?;
+            check_name(&api_name)?;
+            api_name
+        }
         (Some(raw_name), reported) => {
             let api_name = string_field(raw_name, "api_name")?;
             check_agrees(&api_name, reported)?;
@@ -50,6 +46,15 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
         // The usual small integer, without a second parser over the slice.
         Some(raw) => match raw.get().parse::<i64>() {
             Ok(id) => Some(id),
+            // A number that is not an `i64` is none to serde either; parsing megabytes of
+            // digits only to be told so would cost as many megabytes.
+            Err(_) if raw_kind(raw.get()) == "a number" => {
+                return Err(for_api(CallError::new(CallErrorKind::FieldType {
+                    field: "webviewId",
+                    expected: "an integer",
+                    found: "a number",
+                })));
+            }
             Err(_) => Some(typed(raw, "webviewId", "an integer").map_err(for_api)?),
         },
     };
@@ -122,17 +127,46 @@ struct Fields<'a> {
     extra: Vec<(Cow<'a, str>, &'a RawValue)>,
 }
 
-fn read_fields(json: &str, max_keys: usize) -> Result<Fields<'_>, CallError> {
-    let trimmed = json.trim_start();
-    if !trimmed.starts_with('{') {
-        // Tell "not JSON at all" apart from "JSON, but not an object".
-        return Err(match serde_json::from_str::<&RawValue>(json) {
-            Ok(raw) => CallError::new(CallErrorKind::NotAnObject(raw_kind(raw.get()))),
-            Err(e) => CallError::new(CallErrorKind::Syntax(e.to_string())),
-        });
+/// A legacy call: its whole object is the data, and the name is the one the SDK reported.
+///
+/// The text is checked to be one JSON object first, which builds nothing; only then are its
+/// keys read, to refuse one given twice (which of the two a handler would see depends on its
+/// parser). So text that is not JSON costs a pass, however many keys come before its flaw.
+fn read_legacy<'a>(json: &'a str, reported: &str) -> Result<WireCall<'a>, CallError> {
+    not_an_object(json)?;
+    if let Err(e) = serde_json::from_str::<de::IgnoredAny>(json) {
+        return Err(CallError::new(CallErrorKind::Syntax(e.to_string())));
     }
+    let api_name = Cow::Owned(check_name(reported)?.to_owned());
+    // The keys are the data's, as many as it has: no key limit, and none kept.
+    read_fields(json, usize::MAX, KeepKeys::No)?;
+    Ok(WireCall::legacy(json, api_name, true))
+}
+
+/// Refuses text that is not a JSON object, telling "not JSON at all" apart from "JSON, but not
+/// an object". Builds nothing.
+fn not_an_object(json: &str) -> Result<(), CallError> {
+    if json.trim_start().starts_with('{') {
+        return Ok(());
+    }
+    Err(match serde_json::from_str::<&RawValue>(json) {
+        Ok(raw) => CallError::new(CallErrorKind::NotAnObject(raw_kind(raw.get()))),
+        Err(e) => CallError::new(CallErrorKind::Syntax(e.to_string())),
+    })
+}
+
+/// Whether [`read_fields`] keeps the keys other than the envelope's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeepKeys {
+    Yes,
+    /// Only checked for duplicates: a legacy call's keys are its data's, read by the handler.
+    No,
+}
+
+fn read_fields(json: &str, max_keys: usize, keep: KeepKeys) -> Result<Fields<'_>, CallError> {
+    not_an_object(json)?;
     let mut deserializer = serde_json::Deserializer::from_str(json);
-    let fields = FieldsSeed { max_keys }
+    let fields = FieldsSeed { max_keys, keep }
         .deserialize(&mut deserializer)
         .and_then(|fields| deserializer.end().map(|()| fields));
     fields.map_err(|e| match e.classify() {
@@ -157,6 +191,7 @@ const TOO_MANY_KEYS: &str = "too many keys";
 /// there are.
 struct FieldsSeed {
     max_keys: usize,
+    keep: KeepKeys,
 }
 
 impl<'de> DeserializeSeed<'de> for FieldsSeed {
@@ -165,6 +200,7 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Fields<'de>, D::Error> {
         struct FieldsVisitor {
             max_keys: usize,
+            keep: KeepKeys,
         }
 
         impl<'de> Visitor<'de> for FieldsVisitor {
@@ -184,6 +220,13 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
                         return Err(de::Error::custom(TOO_MANY_KEYS));
                     }
                     let slot = match &*key {
+                        _ if self.keep == KeepKeys::No => {
+                            if !extra_keys.insert(key.clone()) {
+                                return Err(duplicate_key(&key));
+                            }
+                            map.next_value::<de::IgnoredAny>()?;
+                            continue;
+                        }
                         "api_name" => &mut fields.api_name,
                         "data" => &mut fields.data,
                         "webviewId" => &mut fields.web_view_id,
@@ -193,9 +236,7 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
                             // A set, not a scan of `extra`: a call may carry hundreds of
                             // thousands of keys within the size limit.
                             if !extra_keys.insert(key.clone()) {
-                                return Err(de::Error::custom(format_args!(
-                                    "{DUPLICATE_KEY}{key}"
-                                )));
+                                return Err(duplicate_key(&key));
                             }
                             let value = map.next_value()?;
                             fields.extra.push((key, value));
@@ -203,7 +244,7 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
                         }
                     };
                     if slot.is_some() {
-                        return Err(de::Error::custom(format_args!("{DUPLICATE_KEY}{key}")));
+                        return Err(duplicate_key(&key));
                     }
                     *slot = Some(map.next_value()?);
                 }
@@ -213,8 +254,113 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
 
         deserializer.deserialize_map(FieldsVisitor {
             max_keys: self.max_keys,
+            keep: self.keep,
         })
     }
+}
+
+/// The error of a key given twice, the key cut as a reply echoes it: a key of megabytes is not
+/// copied into the message, then into the error, then into the reply.
+fn duplicate_key<E: de::Error>(key: &str) -> E {
+    E::custom(format_args!("{DUPLICATE_KEY}{}", bounded(key)))
+}
+
+/// Past this many bytes of JSON text, an `api_name` is no name a handler could have (they are
+/// identifiers), and is decoded in pieces rather than whole: see [`long_name`].
+const LONG_NAME_BYTES: usize = 4096;
+
+/// The pieces [`long_name`] decodes at a time, in bytes of JSON text.
+const NAME_PIECE_BYTES: usize = 4096;
+
+/// An `api_name` of more than [`LONG_NAME_BYTES`] bytes of text, read as a refusal needs it:
+/// checked against the reported name and for what serde refuses (a lone surrogate), and kept
+/// only as far as a reply echoes it. Decoded a piece at a time, each piece cut where no escape
+/// or surrogate pair is split, so that an escaped name of megabytes costs a few kilobytes, not
+/// its decoded copy and serde's scratch buffer for it.
+fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, str>, CallError> {
+    let text = raw.get();
+    let Some(inner) = text
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    else {
+        // Not a string: serde says what it is, without reading far into it.
+        return string_field(raw, "api_name");
+    };
+    let mut kept = String::new();
+    let mut decoded_len = 0_usize;
+    let mut agrees = true;
+    let mut rest = inner;
+    while !rest.is_empty() {
+        let cut = piece_end(rest, NAME_PIECE_BYTES);
+        let (piece, after) = rest.split_at(cut);
+        rest = after;
+        let piece = if piece.contains('\\') {
+            let quoted = format!("\"{piece}\"");
+            Cow::Owned(
+                serde_json::from_str::<String>(&quoted).map_err(|error| {
+                    CallError::new(CallErrorKind::FieldValue {
+                        field: "api_name",
+                        reason: strip_position(&error),
+                    })
+                })?,
+            )
+        } else {
+            Cow::Borrowed(piece)
+        };
+        if let Some(reported) = reported {
+            agrees = agrees
+                && reported
+                    .get(decoded_len..)
+                    .is_some_and(|left| left.starts_with(&*piece));
+        }
+        decoded_len += piece.len();
+        if kept.chars().count() <= MAX_ECHO_CHARS {
+            kept.push_str(&piece);
+            if let Some((at, _)) = kept.char_indices().nth(MAX_ECHO_CHARS + 1) {
+                kept.truncate(at);
+            }
+        }
+    }
+    if let Some(reported) = reported {
+        if !agrees || reported.len() != decoded_len {
+            return Err(CallError::name_mismatch(&kept, reported));
+        }
+    }
+    // Longer than any echo: what a reply or a prefix makes of it is what it makes of this.
+    Ok(Cow::Owned(bounded(&kept).into_owned()))
+}
+
+/// Where to end a piece of at most about `max` bytes of `text`, the inside of a JSON string:
+/// not inside an escape, nor after the first half of a surrogate pair, nor inside a character.
+fn piece_end(text: &str, max: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut cut = 0;
+    while at < bytes.len() {
+        if at >= max && cut > 0 {
+            return cut;
+        }
+        let (len, high_surrogate) = match bytes[at] {
+            b'\\' => match bytes.get(at + 1) {
+                Some(b'u') => {
+                    let high = bytes
+                        .get(at + 2..at + 4)
+                        .is_some_and(|hex| hex.eq_ignore_ascii_case(b"d8")
+                            || hex.eq_ignore_ascii_case(b"d9")
+                            || hex.eq_ignore_ascii_case(b"da")
+                            || hex.eq_ignore_ascii_case(b"db"));
+                    (6, high)
+                }
+                _ => (2, false),
+            },
+            _ => (1, false),
+        };
+        at = (at + len).min(bytes.len());
+        if !high_surrogate && text.is_char_boundary(at) {
+            cut = at;
+        }
+    }
+    bytes.len()
 }
 
 /// A string that borrows from the input when it holds no escapes.

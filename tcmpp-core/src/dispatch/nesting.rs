@@ -1,0 +1,52 @@
+//! How deep dispatches nest on one thread: a handler that dispatches a call (to another API, or
+//! to its own with data the mini program chose) runs that call's handler on its own stack, and
+//! a mini program that makes it recurse must get a fail reply, not a stack overflow that aborts
+//! the host.
+
+use std::cell::Cell;
+
+/// How many handler bodies (a plain `fn`, an `async fn`'s poll, a layer stack's call) may run
+/// nested in one another on one thread; a call that would run one more is refused with a fail
+/// reply of kind [`LimitExceeded`](crate::FailureKind::LimitExceeded).
+///
+/// A host's handlers nest a call or two; recursion is what this stops. At about 6 KiB of stack
+/// per level (a release build), 32 levels take under 256 KiB, within the smallest stacks hosts
+/// run calls on (a JNI thread, a tokio worker).
+pub const MAX_NESTED_DISPATCH: u32 = 32;
+
+thread_local! {
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// One handler body running on this thread; dropped when it returns (or unwinds).
+pub(super) struct Nested(());
+
+impl Nested {
+    /// Counts one more handler body running on this thread, or `None` when
+    /// [`MAX_NESTED_DISPATCH`] already run.
+    #[inline]
+    pub(super) fn enter() -> Option<Nested> {
+        DEPTH.with(|depth| {
+            let now = depth.get();
+            (now < MAX_NESTED_DISPATCH).then(|| {
+                depth.set(now + 1);
+                Nested(())
+            })
+        })
+    }
+
+    /// Counts one more handler body, whatever the depth: for a running future's poll, whose
+    /// call was admitted when it started (a refusal cannot replace a reply half made).
+    #[inline]
+    pub(super) fn enter_admitted() -> Nested {
+        DEPTH.with(|depth| depth.set(depth.get().saturating_add(1)));
+        Nested(())
+    }
+}
+
+impl Drop for Nested {
+    #[inline]
+    fn drop(&mut self) {
+        DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
+    }
+}
