@@ -266,17 +266,13 @@ fn duplicate_key<E: de::Error>(key: &str) -> E {
 }
 
 /// Past this many bytes of JSON text, an `api_name` is no name a handler could have (they are
-/// identifiers), and is decoded in pieces rather than whole: see [`long_name`].
+/// identifiers), and is decoded only as a refusal needs it: see [`long_name`].
 const LONG_NAME_BYTES: usize = 4096;
-
-/// The pieces [`long_name`] decodes at a time, in bytes of JSON text.
-const NAME_PIECE_BYTES: usize = 4096;
 
 /// An `api_name` of more than [`LONG_NAME_BYTES`] bytes of text, read as a refusal needs it:
 /// checked against the reported name and for what serde refuses (a lone surrogate), and kept
-/// only as far as a reply echoes it. Decoded a piece at a time, each piece cut where no escape
-/// or surrogate pair is split, so that an escaped name of megabytes costs a few kilobytes, not
-/// its decoded copy and serde's scratch buffer for it.
+/// only as far as a reply echoes it. Decoded a character at a time as it is compared, so that an
+/// escaped name of megabytes costs a pass, not its decoded copy and serde's scratch buffer.
 fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, str>, CallError> {
     let text = raw.get();
     let Some(inner) = text
@@ -287,42 +283,33 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
         return string_field(raw, "api_name");
     };
     let mut kept = String::new();
-    let mut decoded_len = 0_usize;
-    let mut agrees = true;
-    let mut rest = inner;
-    while !rest.is_empty() {
-        let cut = piece_end(rest, NAME_PIECE_BYTES);
-        let (piece, after) = rest.split_at(cut);
-        rest = after;
-        let piece = if piece.contains('\\') {
-            let quoted = format!("\"{piece}\"");
-            Cow::Owned(
-                serde_json::from_str::<String>(&quoted).map_err(|error| {
-                    CallError::new(CallErrorKind::FieldValue {
-                        field: "api_name",
-                        reason: strip_position(&error),
-                    })
-                })?,
-            )
-        } else {
-            Cow::Borrowed(piece)
-        };
-        if let Some(reported) = reported {
-            agrees = agrees
-                && reported
-                    .get(decoded_len..)
-                    .is_some_and(|left| left.starts_with(&*piece));
-        }
-        decoded_len += piece.len();
-        if kept.chars().count() <= MAX_ECHO_CHARS {
-            kept.push_str(&piece);
-            if let Some((at, _)) = kept.char_indices().nth(MAX_ECHO_CHARS + 1) {
-                kept.truncate(at);
+    let mut kept_chars = 0;
+    // How much of the reported name the decoded name matched so far; `None` once it differs.
+    let mut matched = Some(0_usize);
+    let mut chars = inner.char_indices();
+    while let Some((at, c)) = chars.next() {
+        let decoded = if c == '\\' {
+            match decode_escape(&mut chars) {
+                Some(decoded) => decoded,
+                // serde's own words for it, from the escape and what follows it alone.
+                None => return Err(escape_error(inner, at)),
             }
+        } else {
+            c
+        };
+        if kept_chars <= MAX_ECHO_CHARS {
+            kept.push(decoded);
+            kept_chars += 1;
+        }
+        if let (Some(at), Some(reported)) = (matched, reported) {
+            matched = reported
+                .get(at..)
+                .filter(|rest| rest.starts_with(decoded))
+                .map(|_| at + decoded.len_utf8());
         }
     }
     if let Some(reported) = reported {
-        if !agrees || reported.len() != decoded_len {
+        if matched != Some(reported.len()) {
             return Err(CallError::name_mismatch(&kept, reported));
         }
     }
@@ -330,37 +317,52 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
     Ok(Cow::Owned(bounded(&kept).into_owned()))
 }
 
-/// Where to end a piece of at most about `max` bytes of `text`, the inside of a JSON string:
-/// not inside an escape, nor after the first half of a surrogate pair, nor inside a character.
-fn piece_end(text: &str, max: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    let mut cut = 0;
-    while at < bytes.len() {
-        if at >= max && cut > 0 {
-            return cut;
-        }
-        let (len, high_surrogate) = match bytes[at] {
-            b'\\' => match bytes.get(at + 1) {
-                Some(b'u') => {
-                    let high = bytes
-                        .get(at + 2..at + 4)
-                        .is_some_and(|hex| hex.eq_ignore_ascii_case(b"d8")
-                            || hex.eq_ignore_ascii_case(b"d9")
-                            || hex.eq_ignore_ascii_case(b"da")
-                            || hex.eq_ignore_ascii_case(b"db"));
-                    (6, high)
-                }
-                _ => (2, false),
-            },
-            _ => (1, false),
-        };
-        at = (at + len).min(bytes.len());
-        if !high_surrogate && text.is_char_boundary(at) {
-            cut = at;
-        }
+/// The character of the escape after a backslash, read from `chars`: `None` for what serde
+/// refuses (a lone surrogate; the text is JSON already, so nothing else).
+fn decode_escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
+    fn hex(chars: &mut std::str::CharIndices<'_>) -> Option<u32> {
+        (0..4).try_fold(0, |value, _| Some(value * 16 + chars.next()?.1.to_digit(16)?))
     }
-    bytes.len()
+    Some(match chars.next()?.1 {
+        'b' => '\u{8}',
+        'f' => '\u{c}',
+        'n' => '\n',
+        'r' => '\r',
+        't' => '\t',
+        'u' => match hex(chars)? {
+            high @ 0xD800..=0xDBFF => {
+                let (Some((_, '\\')), Some((_, 'u'))) = (chars.next(), chars.next()) else {
+                    return None;
+                };
+                let low = hex(chars)?;
+                if !(0xDC00..=0xDFFF).contains(&low) {
+                    return None;
+                }
+                char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?
+            }
+            unit => char::from_u32(unit)?,
+        },
+        other => other,
+    })
+}
+
+/// The error serde gives for the string escape at `at` in `inner`, read on the escape and the
+/// one after it alone (its message does not depend on where the escape is).
+#[cold]
+fn escape_error(inner: &str, at: usize) -> CallError {
+    let mut end = (at + 12).min(inner.len());
+    while !inner.is_char_boundary(end) {
+        end -= 1;
+    }
+    let snippet = format!("\"{}\"", &inner[at..end]);
+    let reason = match serde_json::from_str::<String>(&snippet) {
+        Err(error) => strip_position(&error),
+        Ok(_) => "invalid escape".to_owned(),
+    };
+    CallError::new(CallErrorKind::FieldValue {
+        field: "api_name",
+        reason,
+    })
 }
 
 /// A string that borrows from the input when it holds no escapes.
@@ -435,4 +437,48 @@ fn string_field<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, st
 
 fn is_null(raw: &RawValue) -> bool {
     raw.get() == "null"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the reader made of a long name before: decoded whole by serde, then compared.
+    fn whole(raw: &RawValue, reported: Option<&str>) -> Result<String, CallError> {
+        let name = string_field(raw, "api_name")?;
+        check_agrees(&name, reported)?;
+        Ok(bounded(&name).into_owned())
+    }
+
+    #[test]
+    fn a_long_name_reads_as_the_whole_name_would() {
+        let pad = "a".repeat(LONG_NAME_BYTES);
+        let names = [
+            pad.clone(),
+            format!(r"\u0041{pad}"),
+            format!(r"{pad}\ud83d\ude00é\n\t\\\/\u00e9"),
+            format!(r"\ud83d\ude00{pad}"),
+            format!(r"{pad}\ud800"),
+            format!(r"{pad}\ud800x"),
+            format!(r"{pad}\ud800\u0041"),
+            format!(r"\udc00{pad}"),
+            format!(r"{pad}\ud800\ud800"),
+            format!(r"{}{pad}", "é".repeat(100)),
+        ];
+        for name in &names {
+            let text = format!("\"{name}\"");
+            let raw: &RawValue = serde_json::from_str(&text).unwrap();
+            let decoded: Option<String> = serde_json::from_str(&text).ok();
+            let mut reported = vec![None, Some("other"), Some(pad.as_str())];
+            if let Some(decoded) = &decoded {
+                reported.push(Some(decoded.as_str()));
+                let last = decoded.char_indices().last().map_or(0, |(at, _)| at);
+                reported.push(Some(&decoded[..last]));
+            }
+            for reported in reported {
+                let long = long_name(raw, reported).map(Cow::into_owned);
+                assert_eq!(long, whole(raw, reported), "{name:.80} against {reported:.80?}");
+            }
+        }
+    }
 }
