@@ -102,16 +102,25 @@ impl Registry {
             return Ok(Ok(entry));
         };
         // The method borrows from the data, which is changed only once it is found.
+        let mut checked = false;
         let found = match &cx.data {
             DataSource::Absent => Err(MethodProblem::NoData),
             DataSource::Value(value) => of_value(value, methods.key),
-            DataSource::Text(text) | DataSource::Unchecked(text) => of_text(text, methods),
+            DataSource::Text(text) | DataSource::Unchecked(text) => {
+                of_text(text, methods, &mut checked)
+            }
         }
         .and_then(|method| {
             methods
                 .get(&method)
                 .ok_or_else(|| MethodProblem::Unknown(bounded(&method).into_owned()))
         });
+        // The scan that found the method checked the data too: a refusal needs no second pass.
+        if checked {
+            if let Some(text) = cx.data.unchecked() {
+                cx.data = DataSource::Text(text);
+            }
+        }
         let found = match found {
             Ok(found) => found,
             Err(problem) => return Ok(Err((methods, problem))),
@@ -147,9 +156,16 @@ fn of_value<'a>(value: &'a Value, key: &str) -> Result<Cow<'a, str>, MethodProbl
     }
 }
 
-/// The method a call's data (JSON text, perhaps not validated) names.
-fn of_text<'a>(text: &'a str, methods: &Methods) -> Result<Cow<'a, str>, MethodProblem> {
-    match member::find(text, methods.key) {
+/// The method a call's data (JSON text, perhaps not validated) names; `checked` says whether
+/// the scan found the whole text to be JSON.
+fn of_text<'a>(
+    text: &'a str,
+    methods: &Methods,
+    checked: &mut bool,
+) -> Result<Cow<'a, str>, MethodProblem> {
+    let (member, whole) = member::find_checked(text, methods.key);
+    *checked = whole;
+    match member {
         Member::Found(raw) if raw.starts_with('"') => Ok(decoded(raw, methods)),
         Member::Found(raw) => Err(MethodProblem::NotAString(raw_kind(raw))),
         Member::Missing => Err(MethodProblem::Missing),

@@ -122,7 +122,11 @@ impl Registry {
         if let Wire::Legacy(name) = reading.wire {
             if let Some(read) = self.read_legacy_unread(json, name, stated) {
                 let (call, depth, entry) = read;
-                limits.check_measured_depth(depth).map_err(refuse)?;
+                match depth {
+                    Some(depth) => limits.check_measured_depth(depth),
+                    None => limits.check_depth(json.as_bytes()),
+                }
+                .map_err(refuse)?;
                 return Ok((call, entry));
             }
         }
@@ -167,11 +171,13 @@ impl Registry {
     }
 
     /// A legacy call whose data no handler will decode straight from the text: to an unknown
-    /// API, one the caller may not call, one without data, or a multiplexed API (whose method
-    /// is found by a scan). Its text is checked in one pass that builds nothing and its keys
-    /// are not read, so refusing it costs that pass; `None` when a handler will decode the data
-    /// (the full reader reads its keys, to refuse one given twice), or the text is not one
-    /// object within the depth the pass follows (the full reader explains).
+    /// API, one the caller may not call, one without data, or a multiplexed API. Its keys are
+    /// not read, and its text is checked in one pass that builds nothing: here, with its
+    /// nesting measured; for a multiplexed API, by the scan that finds its method (the nesting
+    /// is then measured by the limit's scan, `None`). So refusing it costs that pass. `None`
+    /// when a handler will decode the data (the full reader reads its keys, to refuse one given
+    /// twice), or the text is not one object within the depth the pass follows (the full reader
+    /// explains).
     #[cold]
     #[inline(never)]
     fn read_legacy_unread<'a>(
@@ -179,14 +185,19 @@ impl Registry {
         json: &'a str,
         name: &'a str,
         stated: &Caller,
-    ) -> Option<(WireCall<'a>, usize, Option<&'static ApiEntry>)> {
+    ) -> Option<(WireCall<'a>, Option<usize>, Option<&'static ApiEntry>)> {
         let entry = self.lookup(name);
-        if entry.is_some_and(|entry| entry.method.is_none() && self.decodes_straight(entry, stated))
-        {
-            return None;
+        match entry {
+            Some(entry) if entry.method.is_some() => {
+                let call = WireCall::legacy_object(json, name)?;
+                Some((call, None, Some(entry)))
+            }
+            Some(entry) if self.decodes_straight(entry, stated) => None,
+            _ => {
+                let (call, depth) = WireCall::read_legacy_unread(json, name)?;
+                Some((call, Some(depth), entry))
+            }
         }
-        let (call, depth) = WireCall::read_legacy_unread(json, name)?;
-        Some((call, depth, entry))
     }
 
     /// Invokes the handler on a call read from `json`. When the call is refused with data that

@@ -193,6 +193,15 @@ impl<'a> WireCall<'a> {
         Some((Self::legacy(json, Cow::Borrowed(name), true), depth))
     }
 
+    /// A legacy call whose text starts as an object, its data not yet checked: for a
+    /// multiplexed API, whose method's scan checks it. `None` for any other text, or no name:
+    /// the full reader explains.
+    pub(crate) fn legacy_object(json: &'a str, name: &'a str) -> Option<Self> {
+        let bytes = json.as_bytes();
+        (!name.is_empty() && bytes.get(skip_json_whitespace(bytes, 0)) == Some(&b'{'))
+            .then(|| Self::legacy(json, Cow::Borrowed(name), false))
+    }
+
     /// A legacy call: the whole object is the data.
     pub(crate) fn legacy(json: &'a str, api_name: Cow<'a, str>, data_checked: bool) -> Self {
         WireCall {
