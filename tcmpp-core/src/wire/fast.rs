@@ -47,7 +47,14 @@ pub(super) fn read<'a>(
         scan.expect(b':')?;
         scan.whitespace();
         let (seen, value) = match key {
-            Key::ApiName => (api_name.is_some(), Slot::Name(scan.plain_string()?)),
+            Key::ApiName => {
+                // A name that is not the reported one goes to the full reader to be refused:
+                // known at its first bytes, without a scan of the rest of a name of megabytes.
+                if reported_name.is_some_and(|reported| !scan.starts_string(reported)) {
+                    return None;
+                }
+                (api_name.is_some(), Slot::Name(scan.plain_string()?))
+            }
             Key::Data => {
                 // Left unchecked only for a decoder that will check it.
                 let decoded = api_name.is_some_and(&mut decodes_data);
@@ -185,6 +192,16 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// Whether the string value here is `prefix` followed by its closing quote, or could be
+    /// (`prefix` holds a character that needs escaping): `false` only when it certainly is not.
+    fn starts_string(&self, prefix: &str) -> bool {
+        let rest = &self.text.as_bytes()[self.pos..];
+        let plain = !prefix.bytes().any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20);
+        !plain
+            || (rest.get(1..=prefix.len()) == Some(prefix.as_bytes())
+                && rest.get(prefix.len() + 1) == Some(&b'"'))
+    }
+
     /// A string without escapes or control characters: exactly the text between its quotes.
     fn plain_string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
@@ -222,7 +239,12 @@ impl<'a> Scanner<'a> {
         let digits = self.pos;
         while let Some(b'0'..=b'9') = self.peek() {
             self.pos += 1;
+            if self.pos - digits > 19 {
+                return None;
+            }
         }
+        // No `i64` has more than 19 digits: the loop above gives up past them, so that the
+        // full reader refuses a longer number without this reader walking megabytes of digits.
         let digits = &self.text.as_bytes()[digits..self.pos];
         if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
             return None;

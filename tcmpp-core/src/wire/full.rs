@@ -233,9 +233,15 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
                         "stateEvent" => &mut fields.state_event,
                         "appInfo" => &mut fields.app_info,
                         _ => {
-                            // A set, not a scan of `extra`: a call may carry hundreds of
-                            // thousands of keys within the size limit.
-                            if !extra_keys.insert(key.clone()) {
+                            // Within the default key limit, a scan of the keys so far: no key
+                            // is hashed, so a key of megabytes costs a comparison of lengths.
+                            // A set beyond it, where a registry allows thousands of keys.
+                            let repeated = if self.max_keys <= SCANNED_KEYS {
+                                fields.extra.iter().any(|(seen, _)| *seen == key)
+                            } else {
+                                !extra_keys.insert(key.clone())
+                            };
+                            if repeated {
                                 return Err(duplicate_key(&key));
                             }
                             let value = map.next_value()?;
@@ -259,6 +265,10 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
     }
 }
 
+/// Up to this key limit, a unified call's keys are checked for one given twice by a scan of
+/// those read so far; beyond it, by a set.
+const SCANNED_KEYS: usize = 64;
+
 /// The error of a key given twice, the key cut as a reply echoes it: a key of megabytes is not
 /// copied into the message, then into the error, then into the reply.
 fn duplicate_key<E: de::Error>(key: &str) -> E {
@@ -271,8 +281,10 @@ const LONG_NAME_BYTES: usize = 4096;
 
 /// An `api_name` of more than [`LONG_NAME_BYTES`] bytes of text, read as a refusal needs it:
 /// checked against the reported name and for what serde refuses (a lone surrogate), and kept
-/// only as far as a reply echoes it. Decoded a character at a time as it is compared, so that an
-/// escaped name of megabytes costs a pass, not its decoded copy and serde's scratch buffer.
+/// only as far as a reply echoes it. Its text is serde's already checked string: the runs
+/// without escapes are compared whole (`memchr` finds the next escape), and an escape is
+/// decoded only while the name is still kept or compared, or when it may be half a surrogate
+/// pair. So a name of megabytes costs a scan, not its decoded copy and serde's scratch buffer.
 fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, str>, CallError> {
     let text = raw.get();
     let Some(inner) = text
@@ -283,30 +295,50 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
         return string_field(raw, "api_name");
     };
     let mut kept = String::new();
-    let mut kept_chars = 0;
     // How much of the reported name the decoded name matched so far; `None` once it differs.
-    let mut matched = Some(0_usize);
-    let mut chars = inner.char_indices();
-    while let Some((at, c)) = chars.next() {
-        let decoded = if c == '\\' {
-            match decode_escape(&mut chars) {
-                Some(decoded) => decoded,
-                // serde's own words for it, from the escape and what follows it alone.
-                None => return Err(escape_error(inner, at)),
-            }
-        } else {
-            c
-        };
-        if kept_chars <= MAX_ECHO_CHARS {
-            kept.push(decoded);
-            kept_chars += 1;
-        }
-        if let (Some(at), Some(reported)) = (matched, reported) {
-            matched = reported
+    let mut matched = reported.map(|_| 0_usize);
+    let compare = |piece: &str, matched: &mut Option<usize>| {
+        if let (Some(at), Some(reported)) = (*matched, reported) {
+            *matched = reported
                 .get(at..)
-                .filter(|rest| rest.starts_with(decoded))
-                .map(|_| at + decoded.len_utf8());
+                .filter(|rest| rest.starts_with(piece))
+                .map(|_| at + piece.len());
         }
+    };
+    let keep = |piece: &str, kept: &mut String| {
+        if kept.len() < 4 * (MAX_ECHO_CHARS + 1) {
+            kept.extend(piece.chars().take(MAX_ECHO_CHARS + 1));
+        }
+    };
+    let bytes = inner.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let plain_end = memchr::memchr(b'\\', &bytes[at..]).map_or(bytes.len(), |end| at + end);
+        let plain = &inner[at..plain_end];
+        keep(plain, &mut kept);
+        compare(plain, &mut matched);
+        at = plain_end;
+        if at == bytes.len() {
+            break;
+        }
+        // An escape: decoded when something still needs it, or when it may be a surrogate.
+        let rest = &bytes[at..];
+        let needed = matched.is_some() || kept.len() < 4 * (MAX_ECHO_CHARS + 1);
+        let surrogate = rest.get(1) == Some(&b'u')
+            && rest.get(2).is_some_and(|hex| hex | 0x20 == b'd')
+            && rest.get(3).is_some_and(|hex| matches!(hex | 0x20, b'8'..=b'9' | b'a'..=b'f'));
+        if !needed && !surrogate {
+            at += if rest.get(1) == Some(&b'u') { 6 } else { 2 };
+            continue;
+        }
+        let Some((decoded, len)) = decode_escape(&inner[at..]) else {
+            return Err(escape_error(inner, at));
+        };
+        let mut buffer = [0; 4];
+        let decoded: &str = decoded.encode_utf8(&mut buffer);
+        keep(decoded, &mut kept);
+        compare(decoded, &mut matched);
+        at += len;
     }
     if let Some(reported) = reported {
         if matched != Some(reported.len()) {
@@ -317,32 +349,38 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
     Ok(Cow::Owned(bounded(&kept).into_owned()))
 }
 
-/// The character of the escape after a backslash, read from `chars`: `None` for what serde
-/// refuses (a lone surrogate; the text is JSON already, so nothing else).
-fn decode_escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
-    fn hex(chars: &mut std::str::CharIndices<'_>) -> Option<u32> {
-        (0..4).try_fold(0, |value, _| Some(value * 16 + chars.next()?.1.to_digit(16)?))
-    }
-    Some(match chars.next()?.1 {
-        'b' => '\u{8}',
-        'f' => '\u{c}',
-        'n' => '\n',
-        'r' => '\r',
-        't' => '\t',
-        'u' => match hex(chars)? {
+/// The character of the escape that `text` starts with (at its backslash), and the escape's
+/// length: `None` for what serde refuses (a lone surrogate; the text is JSON already, so
+/// nothing else).
+fn decode_escape(text: &str) -> Option<(char, usize)> {
+    let bytes = text.as_bytes();
+    let hex = |at: usize| -> Option<u32> {
+        let digits = text.get(at..at + 4)?;
+        u32::from_str_radix(digits, 16).ok()
+    };
+    Some(match *bytes.get(1)? {
+        b'b' => ('\u{8}', 2),
+        b'f' => ('\u{c}', 2),
+        b'n' => ('\n', 2),
+        b'r' => ('\r', 2),
+        b't' => ('\t', 2),
+        b'u' => match hex(2)? {
             high @ 0xD800..=0xDBFF => {
-                let (Some((_, '\\')), Some((_, 'u'))) = (chars.next(), chars.next()) else {
+                if bytes.get(6..8) != Some(b"\\u") {
                     return None;
-                };
-                let low = hex(chars)?;
+                }
+                let low = hex(8)?;
                 if !(0xDC00..=0xDFFF).contains(&low) {
                     return None;
                 }
-                char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?
+                (
+                    char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?,
+                    12,
+                )
             }
-            unit => char::from_u32(unit)?,
+            unit => (char::from_u32(unit)?, 6),
         },
-        other => other,
+        other => (char::from(other), 2),
     })
 }
 
