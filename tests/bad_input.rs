@@ -2276,7 +2276,11 @@ fn multiplexed(battery: &mut Battery) {
     for (on, caller, want) in [
         (On::Grants, app(GRANTED), both),
         (On::DenyByDefault, app(GRANTED), sign_only),
-        (On::DenyByDefault, app(STRANGER), "wallet:fail permission denied"),
+        (
+            On::DenyByDefault,
+            app(STRANGER),
+            "wallet:fail permission denied",
+        ),
     ] {
         // The stranger's unified call is the case above.
         if caller != app(STRANGER) {

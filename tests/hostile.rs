@@ -118,14 +118,22 @@ fn hostile_texts() -> Vec<String> {
         format!(r#"{{"api_name":"hostileScores","data":{{"{m}-MAPKEY":"x"}}}}"#),
         format!(r#"{{"api_name":"hostileCounts","data":{{"{m}-MAPKEY-SECRET":-1}}}}"#),
         format!(r#"{{"api_name":"hostileCounts","data":{{"a\u0062{m}":"x"}}}}"#),
-        format!(r#"{{"api_name":"hostileLedger","data":{{"owner":"o","balances":{{"{m}":true}},"entries":[]}}}}"#),
-        format!(r#"{{"api_name":"hostileLedger","data":{{"owner":"o","balances":{{}},"entries":[{{}},{{"{m}":300}}]}}}}"#),
+        format!(
+            r#"{{"api_name":"hostileLedger","data":{{"owner":"o","balances":{{"{m}":true}},"entries":[]}}}}"#
+        ),
+        format!(
+            r#"{{"api_name":"hostileLedger","data":{{"owner":"o","balances":{{}},"entries":[{{}},{{"{m}":300}}]}}}}"#
+        ),
         // Keys crafted to look like the log message's own text.
         format!(r#"{{"api_name":"hostileCounts","data":{{"`, expected {m}":"x"}}}}"#),
         format!(r#"{{"api_name":"hostileCounts","data":{{"x`, expected u32 {m} ":"x"}}}}"#),
         format!(r#"{{"api_name":"hostileCounts","data":{{"\", expected {m}":[1]}}}}"#),
-        format!(r#"{{"api_name":"hostileLedger","data":{{"owner":"o","balances":{{"balances.{m}":"1"}},"entries":[]}}}}"#),
-        format!(r#"{{"api_name":"hostileScores","data":{{"{m}":1, "b":"invalid data at `{m}`, expected u8"}}}}"#),
+        format!(
+            r#"{{"api_name":"hostileLedger","data":{{"owner":"o","balances":{{"balances.{m}":"1"}},"entries":[]}}}}"#
+        ),
+        format!(
+            r#"{{"api_name":"hostileScores","data":{{"{m}":1, "b":"invalid data at `{m}`, expected u8"}}}}"#
+        ),
         // A value crafted so, where the type's message ends in what it expected.
         format!(r#"{{"api_name":"hostilePerson","data":{{"name":"n","age":"1, expected {m}"}}}}"#),
         // The call itself: names, keys and values of its own.
@@ -355,7 +363,8 @@ fn a_refused_caller_is_answered_in_the_apis_name() {
     let registry = Registry::builder().build().unwrap();
     let caller = Caller::new().with_state_event("a\0b");
     let text = r#"{"data":{"api_name":"inner"},"api_name":"hostileWho"}"#;
-    let want = r#"{"errMsg":"hostileWho:fail invalid call: `stateEvent` contains a NUL character"}"#;
+    let want =
+        r#"{"errMsg":"hostileWho:fail invalid call: `stateEvent` contains a NUL character"}"#;
     for rendered in [
         registry.call(text).caller(&caller),
         registry.call(text.as_bytes()).caller(&caller),
@@ -381,14 +390,20 @@ fn a_success_carries_no_errmsg_or_errcode_of_the_handlers() {
     let registry = Registry::builder().build().unwrap();
     let text = r#"{"api_name":"hostileOwnKeys"}"#;
     let reply = registry.call(text).reply().now_or_fail();
-    assert_eq!(reply, Reply::Success(serde_json::from_str(r#"{"kept":1}"#).unwrap()));
+    assert_eq!(
+        reply,
+        Reply::Success(serde_json::from_str(r#"{"kept":1}"#).unwrap())
+    );
     let typed = registry
         .call(MiniApiCall::new("hostileOwnKeys", Value::Null))
         .reply()
         .now_or_fail();
     assert_eq!(typed, reply);
     let json = |text: &str| serde_json::from_str::<Value>(text).unwrap();
-    let callback = registry.call(text).rendered(Rendering::Callback).now_or_fail();
+    let callback = registry
+        .call(text)
+        .rendered(Rendering::Callback)
+        .now_or_fail();
     assert_eq!(
         json(&callback.text),
         json(r#"{"kept":1,"errMsg":"hostileOwnKeys:ok"}"#)

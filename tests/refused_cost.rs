@@ -323,12 +323,19 @@ fn the_rest_of_the_hostile_calls_cost_under_a_megabyte(registry: &Registry, stra
     for (name, text, wire) in [
         ("from_json over the size limit", &over, Wire::Unified),
         ("from_json over the nesting limit", &deep, Wire::Unified),
-        ("from_json, legacy, over the size limit", &over, Wire::Legacy("costSecret")),
+        (
+            "from_json, legacy, over the size limit",
+            &over,
+            Wire::Legacy("costSecret"),
+        ),
     ] {
         let mut read = None;
         let cost = allocations_of(|| read = Some(MiniApiCall::from_json(text, wire)));
         let error = read.unwrap().expect_err(name);
-        assert!(error.to_string().starts_with("invalid call: "), "{name}: {error}");
+        assert!(
+            error.to_string().starts_with("invalid call: "),
+            "{name}: {error}"
+        );
         assert!(cost.allocated < MAX_PEAK, "{name}: {cost:?}");
     }
     let map = |text: &str| match serde_json::from_str::<Value>(text) {
@@ -342,7 +349,10 @@ fn the_rest_of_the_hostile_calls_cost_under_a_megabyte(registry: &Registry, stra
         let mut read = None;
         let cost = allocations_of(|| read = Some(MiniApiCall::from_map(params, Wire::Unified)));
         let error = read.unwrap().expect_err(name);
-        assert!(error.to_string().starts_with("invalid call: "), "{name}: {error}");
+        assert!(
+            error.to_string().starts_with("invalid call: "),
+            "{name}: {error}"
+        );
         assert!(cost.allocated < MAX_PEAK, "{name}: {cost:?}");
     }
 }

@@ -184,7 +184,10 @@ fn main() {
         });
     }
     for (name, call, wire, kind) in &second_review_calls() {
-        assert!(call.len() > 4_000_000 && call.len() <= DEFAULT_MAX_CALL_BYTES, "{name}");
+        assert!(
+            call.len() > 4_000_000 && call.len() <= DEFAULT_MAX_CALL_BYTES,
+            "{name}"
+        );
         let reply = registry
             .call(call.as_str())
             .wire(*wire)

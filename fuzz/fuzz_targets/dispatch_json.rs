@@ -736,7 +736,11 @@ fn c_abi(parts: &Parts<'_>, stated: &Stated) {
     };
     check_answer(*status, text, flags);
     if unknown_flag {
-        assert_eq!(*status, tcmpp_ffi::STATUS_FAIL, "an unknown flag bit answered: {text}");
+        assert_eq!(
+            *status,
+            tcmpp_ffi::STATUS_FAIL,
+            "an unknown flag bit answered: {text}"
+        );
         assert!(text.contains("unknown flag bits 0x10"), "{text}");
     }
     if *status == tcmpp_ffi::STATUS_SUCCESS && is_who_calls_result(text) {
@@ -777,7 +781,11 @@ fn c_abi(parts: &Parts<'_>, stated: &Stated) {
     unsafe { tcmpp_string_free(text) };
     check_answer(status, &reply, flags);
     if unknown_flag {
-        assert_eq!(status, tcmpp_ffi::STATUS_FAIL, "an unknown flag bit answered: {reply}");
+        assert_eq!(
+            status,
+            tcmpp_ffi::STATUS_FAIL,
+            "an unknown flag bit answered: {reply}"
+        );
     }
 }
 

@@ -124,11 +124,9 @@ impl<'a> DataSource<'a> {
                                 reason: "data could not be decoded".to_owned(),
                                 logged_as: "invalid data".to_owned(),
                             }),
-                            Err(e) => Err(describe(
-                                e.path(),
-                                &strip_position(e.inner()),
-                                &declared,
-                            )),
+                            Err(e) => {
+                                Err(describe(e.path(), &strip_position(e.inner()), &declared))
+                            }
                         }
                     }
                 }

@@ -222,7 +222,9 @@ unsafe fn refuse_unknown_flags(registry: fn() -> &'static Built, call: HostCall)
         return None;
     }
     // SAFETY: NULL or valid, as the caller promises.
-    let api_name = unsafe { read_str(call.api_name, "api_name") }.ok().flatten();
+    let api_name = unsafe { read_str(call.api_name, "api_name") }
+        .ok()
+        .flatten();
     let prefix = match registry() {
         Ok(registry) => registry.errmsg_prefix_for(api_name),
         Err(_) => UNNAMED_CALL_PREFIX,

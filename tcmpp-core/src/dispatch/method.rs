@@ -139,7 +139,10 @@ impl Registry {
 
 /// The methods, quoted and separated by commas, for replies that say which the caller may call.
 fn listed(methods: &[&str]) -> String {
-    let quoted: Vec<String> = methods.iter().map(|method| format!("\"{method}\"")).collect();
+    let quoted: Vec<String> = methods
+        .iter()
+        .map(|method| format!("\"{method}\""))
+        .collect();
     quoted.join(", ")
 }
 

@@ -162,12 +162,10 @@ impl Registry {
     #[inline]
     fn decodes_straight(&self, entry: &ApiEntry, stated: &Caller) -> bool {
         entry.takes_data
-            && self.access().permits(
-                entry.name,
-                None,
-                entry.restricted,
-                stated.app_info.as_ref(),
-            ) == Ok(true)
+            && self
+                .access()
+                .permits(entry.name, None, entry.restricted, stated.app_info.as_ref())
+                == Ok(true)
     }
 
     /// A legacy call whose data no handler will decode straight from the text: to an unknown

@@ -196,7 +196,9 @@ impl<'a> Scanner<'a> {
     /// (`prefix` holds a character that needs escaping): `false` only when it certainly is not.
     fn starts_string(&self, prefix: &str) -> bool {
         let rest = &self.text.as_bytes()[self.pos..];
-        let plain = !prefix.bytes().any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20);
+        let plain = !prefix
+            .bytes()
+            .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20);
         !plain
             || (rest.get(1..=prefix.len()) == Some(prefix.as_bytes())
                 && rest.get(prefix.len() + 1) == Some(&b'"'))

@@ -326,7 +326,9 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
         let needed = matched.is_some() || kept.len() < 4 * (MAX_ECHO_CHARS + 1);
         let surrogate = rest.get(1) == Some(&b'u')
             && rest.get(2).is_some_and(|hex| hex | 0x20 == b'd')
-            && rest.get(3).is_some_and(|hex| matches!(hex | 0x20, b'8'..=b'9' | b'a'..=b'f'));
+            && rest
+                .get(3)
+                .is_some_and(|hex| matches!(hex | 0x20, b'8'..=b'9' | b'a'..=b'f'));
         if !needed && !surrogate {
             at += if rest.get(1) == Some(&b'u') { 6 } else { 2 };
             continue;
@@ -515,7 +517,11 @@ mod tests {
             }
             for reported in reported {
                 let long = long_name(raw, reported).map(Cow::into_owned);
-                assert_eq!(long, whole(raw, reported), "{name:.80} against {reported:.80?}");
+                assert_eq!(
+                    long,
+                    whole(raw, reported),
+                    "{name:.80} against {reported:.80?}"
+                );
             }
         }
     }
