@@ -313,6 +313,14 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
     let bytes = inner.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
+        if matched.is_none() && kept.len() >= 4 * (MAX_ECHO_CHARS + 1) {
+            // Nothing more is kept or compared: only a lone surrogate in the rest could still
+            // change the answer, and SIMD searches find the escapes that may be one.
+            return match lone_surrogate(&inner[at..]) {
+                Some(escape) => Err(escape_error(inner, at + escape)),
+                None => Ok(Cow::Owned(bounded(&kept).into_owned())),
+            };
+        }
         let plain_end = memchr::memchr(b'\\', &bytes[at..]).map_or(bytes.len(), |end| at + end);
         let plain = &inner[at..plain_end];
         keep(plain, &mut kept);
@@ -349,6 +357,51 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
     }
     // Longer than any echo: what a reply or a prefix makes of it is what it makes of this.
     Ok(Cow::Owned(bounded(&kept).into_owned()))
+}
+
+/// The first escape in `text` (the inside of a JSON string) that is half of a surrogate pair
+/// without the other half, if any: found by SIMD searches for `\uD` in either case, each hit
+/// checked (preceded by an even run of backslashes, so an escape; a high half decoded with what
+/// follows; a low half the end of a pair or lone). Builds nothing.
+fn lone_surrogate(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let escape = |at: usize| {
+        let backslashes = bytes[..at]
+            .iter()
+            .rev()
+            .take_while(|&&byte| byte == b'\\')
+            .count();
+        backslashes % 2 == 0
+    };
+    let half = |at: usize| -> Option<bool> {
+        // `Some(true)` for a high half, `Some(false)` for a low one.
+        match bytes.get(at + 3)? | 0x20 {
+            b'8' | b'9' | b'a' | b'b' => Some(true),
+            b'c'..=b'f' => Some(false),
+            _ => None,
+        }
+    };
+    let lone = |at: usize| -> bool {
+        match half(at) {
+            None => false,
+            Some(_) if !escape(at) => false,
+            Some(true) => decode_escape(&text[at..]).is_none(),
+            // A low half is fine right after a high half that is an escape.
+            Some(false) => {
+                !(at >= 6
+                    && bytes[at - 6] == b'\\'
+                    && bytes[at - 5] == b'u'
+                    && bytes[at - 4] | 0x20 == b'd'
+                    && half(at - 6) == Some(true)
+                    && escape(at - 6))
+            }
+        }
+    };
+    let first = |needle: &[u8]| memchr::memmem::find_iter(bytes, needle).find(|&at| lone(at));
+    match (first(b"\\ud"), first(b"\\uD")) {
+        (Some(lower), Some(upper)) => Some(lower.min(upper)),
+        (lower, upper) => lower.or(upper),
+    }
 }
 
 /// The character of the escape that `text` starts with (at its backslash), and the escape's
@@ -504,6 +557,15 @@ mod tests {
             format!(r"\udc00{pad}"),
             format!(r"{pad}\ud800\ud800"),
             format!(r"{}{pad}", "é".repeat(100)),
+            format!(r"{pad}\\ud800"),
+            format!(r"{pad}\\\ud800"),
+            format!(r"{pad}\ud83d\ude00\ude00"),
+            format!(r"{pad}\uDBFF\uDFFF{pad}\uD800\uDC00"),
+            format!(r"{pad}\u0041\ud83d\u0041"),
+            format!(r"{pad}\u00e9\uDc00"),
+            format!(r"{pad}{}\ud800", r"\u0041".repeat(100)),
+            format!(r"{pad}{}\udc00", r"\u0041".repeat(100)),
+            format!(r"{pad}{}\ud83d\ude00", r"\u0041".repeat(100)),
         ];
         for name in &names {
             let text = format!("\"{name}\"");
