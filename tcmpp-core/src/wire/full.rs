@@ -305,25 +305,30 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
                 .map(|_| at + piece.len());
         }
     };
-    let keep = |piece: &str, kept: &mut String| {
-        if kept.len() < 4 * (MAX_ECHO_CHARS + 1) {
-            kept.extend(piece.chars().take(MAX_ECHO_CHARS + 1));
+    // The first characters, one more than a reply echoes, so that it knows to cut.
+    let mut kept_chars = 0;
+    let mut keep = |piece: &str, kept: &mut String| {
+        for c in piece.chars().take((MAX_ECHO_CHARS + 1).saturating_sub(kept_chars)) {
+            kept.push(c);
+            kept_chars += 1;
         }
+        kept_chars > MAX_ECHO_CHARS
     };
+    let mut full = false;
     let bytes = inner.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
-        if matched.is_none() && kept.len() >= 4 * (MAX_ECHO_CHARS + 1) {
+        if matched.is_none() && full {
             // Nothing more is kept or compared: only a lone surrogate in the rest could still
             // change the answer, and SIMD searches find the escapes that may be one.
-            return match lone_surrogate(&inner[at..]) {
-                Some(escape) => Err(escape_error(inner, at + escape)),
-                None => Ok(Cow::Owned(bounded(&kept).into_owned())),
-            };
+            if let Some(escape) = lone_surrogate(&inner[at..]) {
+                return Err(escape_error(inner, at + escape));
+            }
+            break;
         }
         let plain_end = memchr::memchr(b'\\', &bytes[at..]).map_or(bytes.len(), |end| at + end);
         let plain = &inner[at..plain_end];
-        keep(plain, &mut kept);
+        full = keep(plain, &mut kept);
         compare(plain, &mut matched);
         at = plain_end;
         if at == bytes.len() {
@@ -331,7 +336,7 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
         }
         // An escape: decoded when something still needs it, or when it may be a surrogate.
         let rest = &bytes[at..];
-        let needed = matched.is_some() || kept.len() < 4 * (MAX_ECHO_CHARS + 1);
+        let needed = matched.is_some() || !full;
         let surrogate = rest.get(1) == Some(&b'u')
             && rest.get(2).is_some_and(|hex| hex | 0x20 == b'd')
             && rest
@@ -346,7 +351,7 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
         };
         let mut buffer = [0; 4];
         let decoded: &str = decoded.encode_utf8(&mut buffer);
-        keep(decoded, &mut kept);
+        full = keep(decoded, &mut kept);
         compare(decoded, &mut matched);
         at += len;
     }
