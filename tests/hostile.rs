@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 use tcmpp_core::{
-    AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Rendering, Reply, State, Wire, mini_api,
+    AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Rendering, Reply, Wire, mini_api,
 };
 
 /// What the mini program writes into its values, keys and names.

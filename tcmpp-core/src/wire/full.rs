@@ -308,7 +308,10 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
     // The first characters, one more than a reply echoes, so that it knows to cut.
     let mut kept_chars = 0;
     let mut keep = |piece: &str, kept: &mut String| {
-        for c in piece.chars().take((MAX_ECHO_CHARS + 1).saturating_sub(kept_chars)) {
+        for c in piece
+            .chars()
+            .take((MAX_ECHO_CHARS + 1).saturating_sub(kept_chars))
+        {
             kept.push(c);
             kept_chars += 1;
         }
