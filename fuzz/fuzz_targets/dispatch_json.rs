@@ -424,18 +424,18 @@ fn logged_during(run: impl FnOnce()) -> String {
 /// could hold by itself: six characters or more, with one of `~ ^ | @ #`, which no message,
 /// field or timestamp of the log format has. A mini program's marker, as the fuzzer finds it.
 fn markers(text: &str) -> Vec<String> {
+    fn consider(text: &str, found: &mut Vec<String>) {
+        if text.chars().count() >= 6 && text.contains(['~', '^', '|', '@', '#']) {
+            found.push(text.to_owned());
+        }
+    }
     fn walk(value: &Value, found: &mut Vec<String>) {
-        let mut consider = |text: &str| {
-            if text.chars().count() >= 6 && text.contains(['~', '^', '|', '@', '#']) {
-                found.push(text.to_owned());
-            }
-        };
         match value {
-            Value::String(text) => consider(text),
+            Value::String(text) => consider(text, found),
             Value::Array(items) => items.iter().for_each(|item| walk(item, found)),
             Value::Object(map) => {
                 for (key, value) in map {
-                    consider(key);
+                    consider(key, found);
                     walk(value, found);
                 }
             }

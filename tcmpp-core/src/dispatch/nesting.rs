@@ -39,7 +39,8 @@ impl Nested {
     /// call was admitted when it started (a refusal cannot replace a reply half made).
     #[inline]
     pub(super) fn enter_admitted() -> Nested {
-        DEPTH.with(|depth| depth.set(depth.get().saturating_add(1)));
+        // Never near `u32::MAX`: each level is a stack frame.
+        DEPTH.with(|depth| depth.set(depth.get().wrapping_add(1)));
         Nested(())
     }
 }
@@ -47,6 +48,7 @@ impl Nested {
 impl Drop for Nested {
     #[inline]
     fn drop(&mut self) {
-        DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
+        // At least one: this guard counted itself.
+        DEPTH.with(|depth| depth.set(depth.get().wrapping_sub(1)));
     }
 }

@@ -2,10 +2,12 @@
 
 mod prefix;
 mod render;
+mod result;
 
 pub use prefix::ErrMsgPrefix;
 pub(crate) use prefix::{PrefixText, UNNAMED_CALL_PREFIX, echoable_name};
 pub use render::{Rendered, Rendering};
+pub(crate) use result::result_value;
 
 use std::fmt;
 
@@ -34,8 +36,7 @@ impl Reply {
     /// `errCode`, which would contradict the reply's routing (the SDK adds `errMsg`, and a
     /// success has no `errCode`), as the renderings and a fail body leave them out.
     pub(crate) fn handler_success(mut result: Map<String, Value>) -> Self {
-        result.remove("errMsg");
-        result.remove("errCode");
+        result::strip_reply_keys(&mut result);
         Reply::Success(result)
     }
 
