@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{Form, HandlerReply, ReplyFormat};
 use crate::error::IntoApiError;
 use crate::json::json_kind;
-use crate::reply::{FailureKind, Reply, result_value};
+use crate::reply::{FailureKind, Reply, result_text, result_value};
 
 /// The fail reply of a handler's error.
 pub fn failure<E: IntoApiError>(error: E) -> HandlerReply {
@@ -24,15 +24,14 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
     // Nested rather than chained: let chains need Rust 1.88, the crate supports 1.85.
     let rendered = match &format.0 {
         Form::Reply => None,
-        Form::Callback(prefix) => {
-            object_text(value).and_then(|text| with_ok_message(text, prefix.as_str()))
-        }
+        Form::Callback(prefix) => object_text(value)
+            .and_then(|(text, filtered)| with_ok_message(text, filtered, prefix.as_str())),
         // A result with an `errMsg` or `errCode` of its own takes the map path, which leaves
         // them out: the SDK adds the `errMsg` that routes the reply, as the callback rendering
-        // does, and a success has no `errCode`.
+        // does, and a success has no `errCode`. A struct's were left out as it was written.
         Form::Bare => object_text(value)
-            .filter(|text| !has_reply_key(text))
-            .map(|text| {
+            .filter(|(text, filtered)| *filtered || !has_reply_key(text))
+            .map(|(text, _)| {
                 if text == "null" {
                     "{}".to_owned()
                 } else {
@@ -46,10 +45,11 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
     }
 }
 
-/// The value's JSON text, when it renders as an object (or as `null`, the empty result).
-fn object_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
+/// The value's JSON text, when it renders as an object (or as `null`, the empty result), and
+/// whether a struct's `errMsg` and `errCode` were left out as it was written.
+fn object_text<T: Serialize + ?Sized>(value: &T) -> Option<(String, bool)> {
     if renders_as_object(value) {
-        serde_json::to_string(value).ok()
+        result_text(value)
     } else {
         None
     }
@@ -57,12 +57,13 @@ fn object_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
 
 /// The callback object of a result rendered as `text`: the result's own keys, then
 /// `"errMsg":"<prefix>:ok"`. `None` when `text` is not an object (nor `null`, the empty
-/// result), or when it has an `errMsg` or `errCode` of its own.
+/// result), or when it may have an `errMsg` or `errCode` of its own (`filtered`: a struct's
+/// were left out as it was written).
 ///
 /// `errMsg` comes last so that, should it appear twice after all, the one that routes the
 /// reply is the one a JSON parser keeps (`JSON.parse` and `serde_json` keep the last of
 /// duplicate keys).
-fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
+fn with_ok_message(mut text: String, filtered: bool, prefix: &str) -> Option<String> {
     // A result with an `errMsg` key of its own would render it twice: some JSON parsers refuse
     // duplicate keys, and the others may keep either. Such a result takes the map path, where
     // the routing `errMsg` replaces it.
@@ -70,7 +71,7 @@ fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
         text.clear();
         text.push('{');
     } else if text.starts_with('{') && text.ends_with('}') {
-        if has_reply_key(&text) {
+        if !filtered && has_reply_key(&text) {
             return None;
         }
         text.pop();

@@ -7,7 +7,7 @@ mod result;
 pub use prefix::ErrMsgPrefix;
 pub(crate) use prefix::{PrefixText, UNNAMED_CALL_PREFIX, echoable_name};
 pub use render::{Rendered, Rendering};
-pub(crate) use result::result_value;
+pub(crate) use result::{result_text, result_value};
 
 use std::fmt;
 

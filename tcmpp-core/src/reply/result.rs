@@ -1,27 +1,60 @@
-//! A handler's result as the map of a [`Reply::Success`](super::Reply::Success): serialized
-//! straight into a `serde_json` map, without the result's own `errMsg` and `errCode`, which
-//! would contradict the reply's routing.
+//! A handler's result without its own `errMsg` and `errCode`, which would contradict the
+//! reply's routing: serialized straight into a `serde_json` map (a [`Reply::Success`]) or into
+//! text (a rendered reply).
 //!
 //! A struct's fields are named by the program, so the two are left out as the struct is
-//! serialized: a comparison of each field's name, no search of the map afterwards (which cost
-//! a seed call about 2 % more). Any other result (a map, an `Option`, a raw value) is searched
-//! once it is built.
+//! serialized: a comparison of each field's name, no search of the map or the text afterwards
+//! (which cost a seed call 1 to 2 % more). Any other result (a map, an `Option`, a raw value)
+//! is searched once it is written.
+//!
+//! [`Reply::Success`]: super::Reply::Success
+
+use std::cell::Cell;
 
 use serde::ser::{self, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use serde_json::value::Serializer as Values;
-type Error = serde_json::Error;
-
 /// `value` as JSON, without `errMsg` and `errCode` among its top-level keys.
-pub(crate) fn result_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
-    let (mut value, filtered) = value.serialize(ResultSerializer)?;
-    if !filtered {
+pub(crate) fn result_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
+    let filtered = Cell::new(false);
+    let mut value = value.serialize(Filtered {
+        inner: serde_json::value::Serializer,
+        filtered: &filtered,
+    })?;
+    if !filtered.get() {
         if let Value::Object(map) = &mut value {
             strip_reply_keys(map);
         }
     }
     Ok(value)
+}
+
+/// `value`'s JSON text, and whether a struct's `errMsg` and `errCode` fields were left out as it
+/// was written (`false`: the text is as `serde_json` writes it, and may hold them).
+pub(crate) fn result_text<T: Serialize + ?Sized>(value: &T) -> Option<(String, bool)> {
+    let filtered = Cell::new(false);
+    // Through `to_string`, which knows its bytes are UTF-8 and does not check them again.
+    let text = serde_json::to_string(&FilteredValue {
+        value,
+        filtered: &filtered,
+    })
+    .ok()?;
+    Some((text, filtered.get()))
+}
+
+/// `value`, serialized through [`Filtered`] by whichever serializer is given.
+struct FilteredValue<'v, 'f, T: ?Sized> {
+    value: &'v T,
+    filtered: &'f Cell<bool>,
+}
+
+impl<T: Serialize + ?Sized> Serialize for FilteredValue<'_, '_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(Filtered {
+            inner: serializer,
+            filtered: self.filtered,
+        })
+    }
 }
 
 /// Removes `errMsg` and `errCode` from `map`, looking for them first: a removal searches the
@@ -33,40 +66,41 @@ pub(crate) fn strip_reply_keys(map: &mut Map<String, Value>) {
     }
 }
 
-/// Serializes as `serde_json::value::Serializer` does, and says whether the value was a struct
-/// whose `errMsg` and `errCode` fields were left out as it was serialized.
-struct ResultSerializer;
+/// Serializes as `inner` does; a struct at the top level without its `errMsg` and `errCode`
+/// fields, setting `filtered`.
+struct Filtered<'f, S> {
+    inner: S,
+    filtered: &'f Cell<bool>,
+}
 
 /// A struct, its `errMsg` and `errCode` fields left out; `raw` for serde_json's raw value, a
 /// struct whose one field is JSON text, which may hold them.
-struct ResultStruct {
-    inner: <Values as Serializer>::SerializeStruct,
+struct FilteredStruct<'f, S> {
+    inner: S,
+    filtered: &'f Cell<bool>,
     raw: bool,
 }
-
-/// Another compound value, serialized as `serde_json` does.
-struct Unfiltered<S>(S);
 
 macro_rules! delegate {
     ($($method:ident($($arg:ident: $ty:ty),*))*) => {
         $(
-            fn $method(self, $($arg: $ty),*) -> Result<(Value, bool), Error> {
-                Values.$method($($arg),*).map(|value| (value, false))
+            fn $method(self, $($arg: $ty),*) -> Result<S::Ok, S::Error> {
+                self.inner.$method($($arg),*)
             }
         )*
     };
 }
 
-impl Serializer for ResultSerializer {
-    type Ok = (Value, bool);
-    type Error = Error;
-    type SerializeSeq = Unfiltered<<Values as Serializer>::SerializeSeq>;
-    type SerializeTuple = Unfiltered<<Values as Serializer>::SerializeTuple>;
-    type SerializeTupleStruct = Unfiltered<<Values as Serializer>::SerializeTupleStruct>;
-    type SerializeTupleVariant = Unfiltered<<Values as Serializer>::SerializeTupleVariant>;
-    type SerializeMap = Unfiltered<<Values as Serializer>::SerializeMap>;
-    type SerializeStruct = ResultStruct;
-    type SerializeStructVariant = Unfiltered<<Values as Serializer>::SerializeStructVariant>;
+impl<'f, S: Serializer> Serializer for Filtered<'f, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    type SerializeSeq = S::SerializeSeq;
+    type SerializeTuple = S::SerializeTuple;
+    type SerializeTupleStruct = S::SerializeTupleStruct;
+    type SerializeTupleVariant = S::SerializeTupleVariant;
+    type SerializeMap = S::SerializeMap;
+    type SerializeStruct = FilteredStruct<'f, S::SerializeStruct>;
+    type SerializeStructVariant = S::SerializeStructVariant;
 
     delegate! {
         serialize_bool(v: bool) serialize_i8(v: i8) serialize_i16(v: i16) serialize_i32(v: i32)
@@ -78,18 +112,16 @@ impl Serializer for ResultSerializer {
         serialize_unit_variant(name: &'static str, index: u32, variant: &'static str)
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(Value, bool), Error> {
-        Values.serialize_some(value).map(|value| (value, false))
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<S::Ok, S::Error> {
+        self.inner.serialize_some(value)
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         name: &'static str,
         value: &T,
-    ) -> Result<(Value, bool), Error> {
-        Values
-            .serialize_newtype_struct(name, value)
-            .map(|value| (value, false))
+    ) -> Result<S::Ok, S::Error> {
+        self.inner.serialize_newtype_struct(name, value)
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -98,26 +130,25 @@ impl Serializer for ResultSerializer {
         index: u32,
         variant: &'static str,
         value: &T,
-    ) -> Result<(Value, bool), Error> {
-        Values
+    ) -> Result<S::Ok, S::Error> {
+        self.inner
             .serialize_newtype_variant(name, index, variant, value)
-            .map(|value| (value, false))
     }
 
-    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        Values.serialize_seq(len).map(Unfiltered)
+    fn serialize_seq(self, len: Option<usize>) -> Result<S::SerializeSeq, S::Error> {
+        self.inner.serialize_seq(len)
     }
 
-    fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, Error> {
-        Values.serialize_tuple(len).map(Unfiltered)
+    fn serialize_tuple(self, len: usize) -> Result<S::SerializeTuple, S::Error> {
+        self.inner.serialize_tuple(len)
     }
 
     fn serialize_tuple_struct(
         self,
         name: &'static str,
         len: usize,
-    ) -> Result<Self::SerializeTupleStruct, Error> {
-        Values.serialize_tuple_struct(name, len).map(Unfiltered)
+    ) -> Result<S::SerializeTupleStruct, S::Error> {
+        self.inner.serialize_tuple_struct(name, len)
     }
 
     fn serialize_tuple_variant(
@@ -126,23 +157,25 @@ impl Serializer for ResultSerializer {
         index: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<Self::SerializeTupleVariant, Error> {
-        Values
+    ) -> Result<S::SerializeTupleVariant, S::Error> {
+        self.inner
             .serialize_tuple_variant(name, index, variant, len)
-            .map(Unfiltered)
     }
 
-    fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, Error> {
-        Values.serialize_map(len).map(Unfiltered)
+    fn serialize_map(self, len: Option<usize>) -> Result<S::SerializeMap, S::Error> {
+        self.inner.serialize_map(len)
     }
 
-    fn serialize_struct(self, name: &'static str, len: usize) -> Result<ResultStruct, Error> {
-        Values
-            .serialize_struct(name, len)
-            .map(|inner| ResultStruct {
-                inner,
-                raw: name == RAW_VALUE,
-            })
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStruct, S::Error> {
+        Ok(FilteredStruct {
+            inner: self.inner.serialize_struct(name, len)?,
+            filtered: self.filtered,
+            raw: name == RAW_VALUE,
+        })
     }
 
     fn serialize_struct_variant(
@@ -151,25 +184,28 @@ impl Serializer for ResultSerializer {
         index: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<Self::SerializeStructVariant, Error> {
-        Values
+    ) -> Result<S::SerializeStructVariant, S::Error> {
+        self.inner
             .serialize_struct_variant(name, index, variant, len)
-            .map(Unfiltered)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
     }
 }
 
 /// serde_json's raw value serializes as a struct of this name, its one field the text.
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
-impl ser::SerializeStruct for ResultStruct {
-    type Ok = (Value, bool);
-    type Error = Error;
+impl<S: ser::SerializeStruct> ser::SerializeStruct for FilteredStruct<'_, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
 
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
         value: &T,
-    ) -> Result<(), Error> {
+    ) -> Result<(), S::Error> {
         // The reply's own keys: left out, as the renderings leave them out.
         if key == "errMsg" || key == "errCode" {
             return Ok(());
@@ -177,67 +213,13 @@ impl ser::SerializeStruct for ResultStruct {
         self.inner.serialize_field(key, value)
     }
 
-    fn end(self) -> Result<(Value, bool), Error> {
-        // A raw value's text may hold the keys: it is searched once it is read.
-        let raw = self.raw;
-        ser::SerializeStruct::end(self.inner).map(|value| (value, !raw))
-    }
-}
-
-macro_rules! unfiltered {
-    ($trait:ident, $($method:ident)*) => {
-        impl<S: ser::$trait<Ok = Value, Error = Error>> ser::$trait for Unfiltered<S> {
-            type Ok = (Value, bool);
-            type Error = Error;
-            $(
-                fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-                    self.0.$method(value)
-                }
-            )*
-            fn end(self) -> Result<(Value, bool), Error> {
-                self.0.end().map(|value| (value, false))
-            }
-        }
-    };
-}
-
-unfiltered!(SerializeSeq, serialize_element);
-unfiltered!(SerializeTuple, serialize_element);
-unfiltered!(SerializeTupleStruct, serialize_field);
-unfiltered!(SerializeTupleVariant, serialize_field);
-
-impl<S: ser::SerializeMap<Ok = Value, Error = Error>> ser::SerializeMap for Unfiltered<S> {
-    type Ok = (Value, bool);
-    type Error = Error;
-
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        self.0.serialize_key(key)
+    fn skip_field(&mut self, key: &'static str) -> Result<(), S::Error> {
+        self.inner.skip_field(key)
     }
 
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.0.serialize_value(value)
-    }
-
-    fn end(self) -> Result<(Value, bool), Error> {
-        self.0.end().map(|value| (value, false))
-    }
-}
-
-impl<S: ser::SerializeStructVariant<Ok = Value, Error = Error>> ser::SerializeStructVariant
-    for Unfiltered<S>
-{
-    type Ok = (Value, bool);
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.0.serialize_field(key, value)
-    }
-
-    fn end(self) -> Result<(Value, bool), Error> {
-        self.0.end().map(|value| (value, false))
+    fn end(self) -> Result<S::Ok, S::Error> {
+        // A raw value's text may hold the keys: it is searched once it is written.
+        self.filtered.set(!self.raw);
+        self.inner.end()
     }
 }
