@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::echo::bounded;
 use crate::json::strip_position;
+use crate::wire::Member;
 
 use names::{Declared, Names};
 
@@ -20,6 +21,11 @@ pub(crate) enum DataSource<'a> {
     Text(&'a str),
     /// Like `Text`, but not yet known to be valid JSON: decoding it is what validates it.
     Unchecked(&'a str),
+    /// Like `Text`, with what the reader found under a multiplexed API's method key as it
+    /// checked the text: a found value at `at..at + len` of `text`, or, with `at` at
+    /// [`u32::MAX`], the key missing (`len` 0) or repeated (`len` 1). Offsets, not a `Member`,
+    /// so that the variant is no larger than the others.
+    Scanned { text: &'a str, at: u32, len: u32 },
 }
 
 /// Why `data` could not be decoded.
@@ -53,9 +59,40 @@ impl<'a> DataSource<'a> {
         match self {
             DataSource::Absent => Ok(None),
             DataSource::Value(value) => Ok(Some(value.clone())),
-            DataSource::Text(text) | DataSource::Unchecked(text) => serde_json::from_str(text)
+            DataSource::Text(text)
+            | DataSource::Unchecked(text)
+            | DataSource::Scanned { text, .. } => serde_json::from_str(text)
                 .map(Some)
                 .map_err(|error| strip_position(&error)),
+        }
+    }
+
+    /// Checked text, with what its scan found under the method key.
+    pub(crate) fn scanned(text: &'a str, method: Member<'a>) -> Self {
+        let (at, len) = match method {
+            // The value is a slice of `text`; a call is far under 4 GiB.
+            Member::Found(value) => (
+                (value.as_ptr() as usize - text.as_ptr() as usize) as u32,
+                value.len() as u32,
+            ),
+            Member::Repeated => (u32::MAX, 1),
+            _ => (u32::MAX, 0),
+        };
+        DataSource::Scanned { text, at, len }
+    }
+
+    /// The text and what its scan found under the method key, for [`Scanned`](Self::Scanned).
+    pub(crate) fn scanned_member(&self) -> Option<(&'a str, Member<'a>)> {
+        match *self {
+            DataSource::Scanned { text, at, len } => Some((
+                text,
+                match (at, len) {
+                    (u32::MAX, 1) => Member::Repeated,
+                    (u32::MAX, _) => Member::Missing,
+                    (at, len) => Member::Found(&text[at as usize..(at + len) as usize]),
+                },
+            )),
+            _ => None,
         }
     }
 
@@ -107,7 +144,9 @@ impl<'a> DataSource<'a> {
                     }
                 }
             }
-            DataSource::Text(text) | DataSource::Unchecked(text) => {
+            DataSource::Text(text)
+            | DataSource::Unchecked(text)
+            | DataSource::Scanned { text, .. } => {
                 // Decode without path tracking first: failures are rare, so only they pay for
                 // a second pass that records where the error happened.
                 match serde_json::from_str(text) {

@@ -109,6 +109,14 @@ impl Registry {
             DataSource::Text(text) | DataSource::Unchecked(text) => {
                 of_text(text, methods, &mut checked)
             }
+            DataSource::Scanned { .. } => match cx.data.scanned_member() {
+                // The reader found it as it checked the data.
+                Some((_, member)) => {
+                    checked = true;
+                    of_member(member, "", methods)
+                }
+                None => Err(MethodProblem::Missing),
+            },
         }
         .and_then(|method| {
             methods
@@ -118,6 +126,9 @@ impl Registry {
         // The scan that found the method checked the data too: a refusal needs no second pass.
         if checked {
             if let Some(text) = cx.data.unchecked() {
+                cx.data = DataSource::Text(text);
+            }
+            if let Some((text, _)) = cx.data.scanned_member() {
                 cx.data = DataSource::Text(text);
             }
         }
@@ -168,6 +179,15 @@ fn of_text<'a>(
 ) -> Result<Cow<'a, str>, MethodProblem> {
     let (member, whole) = member::find_checked(text, methods.key);
     *checked = whole;
+    of_member(member, text, methods)
+}
+
+/// The method `member` names, what a scan of the data `text` found under the method key.
+fn of_member<'a>(
+    member: Member<'a>,
+    text: &'a str,
+    methods: &Methods,
+) -> Result<Cow<'a, str>, MethodProblem> {
     match member {
         Member::Found(raw) if raw.starts_with('"') => Ok(decoded(raw, methods)),
         Member::Found(raw) => Err(MethodProblem::NotAString(raw_kind(raw))),

@@ -12,9 +12,10 @@ use crate::context::CallContext;
 use crate::data::DataSource;
 use crate::handler::{ApiEntry, ReplyFormat, malformed_call};
 use crate::progress::ProgressChannel;
+use crate::registry::DEFAULT_METHOD_KEY;
 use crate::registry::Registry;
 use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
-use crate::wire::{CallError, OtherKeys, Reading, Wire, WireCall};
+use crate::wire::{CallError, DataRead, OtherKeys, Reading, Wire, WireCall};
 
 /// A call refused before dispatch, and the API name to render its reply with, if known.
 pub(super) struct Refusal<'a> {
@@ -134,11 +135,15 @@ impl Registry {
         let decodes_data = |name: &str| {
             let entry = self.lookup(name);
             looked_up = Some(entry);
-            entry.is_some_and(|entry| {
+            match entry {
                 // A multiplexed API's handler is known only once its method is found in the
-                // data: the method's resolution checks what no handler will decode.
-                entry.method.is_some() || self.decodes_straight(entry, stated)
-            })
+                // data: the reader finds it as it checks the data, in one pass.
+                Some(entry) if entry.method.is_some() => {
+                    DataRead::Method(entry.method_key.unwrap_or(DEFAULT_METHOD_KEY))
+                }
+                Some(entry) if self.decodes_straight(entry, stated) => DataRead::Decoded,
+                _ => DataRead::Checked,
+            }
         };
         // The fast reader measures the nesting as it skips the values, so the limit costs no
         // extra pass.
@@ -248,10 +253,11 @@ impl Registry {
             app_info: stated.app_info.as_ref().or(call.caller.app_info.as_deref()),
             extra: OtherKeys::Raw(&call.extra),
             states: self.states(),
-            data: match call.data {
-                None => DataSource::Absent,
-                Some(text) if call.data_checked => DataSource::Text(text),
-                Some(text) => DataSource::Unchecked(text),
+            data: match (call.data, call.method) {
+                (None, _) => DataSource::Absent,
+                (Some(text), Some(method)) => DataSource::scanned(text, method),
+                (Some(text), None) if call.data_checked => DataSource::Text(text),
+                (Some(text), None) => DataSource::Unchecked(text),
             },
             progress,
         }

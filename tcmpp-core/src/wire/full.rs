@@ -113,6 +113,7 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
         caller,
         // Raw until a handler asks for them: a call refused before that never builds them.
         extra: fields.extra,
+        method: None,
     })
 }
 

@@ -5,7 +5,7 @@
 use super::valid::{checked_end, next_byte, string_end};
 
 /// What a scan of `data` found under a key.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Member<'a> {
     /// The value's JSON text, not validated.
     Found(&'a str),
@@ -34,63 +34,74 @@ pub(crate) fn find<'a>(text: &'a str, key: &str) -> Member<'a> {
 /// its end (found or missing), so that a refusal of the call needs no second pass to check its
 /// data. A flaw anywhere is [`Member::Malformed`].
 pub(crate) fn find_checked<'a>(text: &'a str, key: &str) -> (Member<'a>, bool) {
-    let malformed = (Member::Malformed, false);
     let bytes = text.as_bytes();
     let Some((at, byte)) = next_byte(bytes, 0) else {
-        return malformed;
+        return (Member::Malformed, false);
     };
     if byte != b'{' {
         return (Member::NotAnObject, false);
     }
-    let Some((mut at, byte)) = next_byte(bytes, at + 1) else {
-        return malformed;
-    };
-    let mut found = None;
-    if byte == b'}' {
-        return end(bytes, at + 1, found);
-    }
-    loop {
-        if bytes.get(at) != Some(&b'"') {
-            return malformed;
-        }
-        let Some(key_end) = string_end(bytes, at + 1) else {
-            return malformed;
-        };
-        let this_key = &text[at..key_end];
-        let Some((colon, b':')) = next_byte(bytes, key_end) else {
-            return malformed;
-        };
-        let Some((value_start, _)) = next_byte(bytes, colon + 1) else {
-            return malformed;
-        };
-        // Nested deeper than the checking scan follows is malformed to it: the caller asks
-        // serde whether the text is JSON.
-        let Some((value_end, _)) = checked_end(bytes, value_start) else {
-            return malformed;
-        };
-        if is_key(this_key, key) {
-            if found.is_some() {
-                return (Member::Repeated, false);
-            }
-            found = Some(&text[value_start..value_end]);
-        }
-        match next_byte(bytes, value_end) {
-            Some((comma, b',')) => match next_byte(bytes, comma + 1) {
-                Some((next, _)) => at = next,
-                None => return malformed,
-            },
-            Some((close, b'}')) => return end(bytes, close + 1, found),
-            _ => return malformed,
-        }
+    match scan_object(text, at, key) {
+        // Nothing but whitespace may follow the object.
+        Some((end, _, member)) if next_byte(bytes, end).is_none() => (member, true),
+        _ => (Member::Malformed, false),
     }
 }
 
-/// What the scan found, once the object ends at `at`: nothing but whitespace may follow.
-fn end<'a>(bytes: &[u8], at: usize, found: Option<&'a str>) -> (Member<'a>, bool) {
-    if next_byte(bytes, at).is_some() {
-        return (Member::Malformed, false);
+/// The object that starts at `start` (its `{`), checked to be JSON as it is skipped: where it
+/// ends, how deep it nests (1 for `{}`), and what it holds under `key` (found, missing or
+/// repeated). `None` when it is not JSON, or nests deeper than the checking scan follows.
+///
+/// How the fast reader skips a multiplexed API's data: the one pass over it checks it and finds
+/// its method, so a call refused for its method costs that pass.
+pub(crate) fn scan_object<'a>(
+    text: &'a str,
+    start: usize,
+    key: &str,
+) -> Option<(usize, usize, Member<'a>)> {
+    let bytes = text.as_bytes();
+    if bytes.get(start) != Some(&b'{') {
+        return None;
     }
-    (found.map_or(Member::Missing, Member::Found), true)
+    let (mut at, byte) = next_byte(bytes, start + 1)?;
+    if byte == b'}' {
+        return Some((at + 1, 1, Member::Missing));
+    }
+    let mut found = None;
+    let mut repeated = false;
+    let mut deepest = 0;
+    loop {
+        if bytes.get(at) != Some(&b'"') {
+            return None;
+        }
+        let key_end = string_end(bytes, at + 1)?;
+        let this_key = &text[at..key_end];
+        let (colon, b':') = next_byte(bytes, key_end)? else {
+            return None;
+        };
+        let (value_start, _) = next_byte(bytes, colon + 1)?;
+        let (value_end, depth) = checked_end(bytes, value_start)?;
+        deepest = deepest.max(depth);
+        if is_key(this_key, key) {
+            if found.is_some() {
+                repeated = true;
+            } else {
+                found = Some(&text[value_start..value_end]);
+            }
+        }
+        match next_byte(bytes, value_end)? {
+            (comma, b',') => at = next_byte(bytes, comma + 1)?.0,
+            (close, b'}') => {
+                let member = match found {
+                    _ if repeated => Member::Repeated,
+                    Some(value) => Member::Found(value),
+                    None => Member::Missing,
+                };
+                return Some((close + 1, 1 + deepest, member));
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// Whether the quoted JSON string `quoted` is `key`.

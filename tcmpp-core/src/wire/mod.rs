@@ -10,6 +10,7 @@ mod fast;
 mod full;
 mod limits;
 pub(crate) mod member;
+pub(crate) use member::Member;
 mod owned;
 mod scan;
 mod valid;
@@ -112,6 +113,21 @@ pub(crate) struct WireCall<'a> {
     pub(crate) caller: TextCaller<'a>,
     /// The other top-level keys, unparsed: a handler that asks for them parses them.
     pub(crate) extra: Vec<(Cow<'a, str>, &'a RawValue)>,
+    /// What `data` holds under a multiplexed API's method key, when the fast reader found it
+    /// as it checked the data: the method's resolution then needs no second pass.
+    pub(crate) method: Option<member::Member<'a>>,
+}
+
+/// How the fast reader reads a call's `data`, once it knows the API: see [`fast::read`].
+#[derive(Clone, Copy)]
+pub(crate) enum DataRead {
+    /// Found by its structure only: a handler decodes it, which checks it.
+    Decoded,
+    /// Checked to be JSON as it is skipped: no handler will decode it.
+    Checked,
+    /// Checked, and the value under this key found in the same pass: a multiplexed API's
+    /// method key.
+    Method(&'static str),
 }
 
 /// A call's other top-level keys, as a handler's context holds them: a host's map, or the
@@ -166,7 +182,7 @@ impl<'a> WireCall<'a> {
     pub(crate) fn read_common(
         json: &'a str,
         reading: Reading<'_>,
-        decodes_data: impl FnMut(&str) -> bool,
+        decodes_data: impl FnMut(&str) -> DataRead,
     ) -> Option<(Self, usize)> {
         match reading.wire {
             // A legacy call's keys are all data: only the full reader reads it.
@@ -210,6 +226,7 @@ impl<'a> WireCall<'a> {
             data_checked,
             caller: TextCaller::default(),
             extra: Vec::new(),
+            method: None,
         }
     }
 
