@@ -121,9 +121,11 @@ enum On {
     /// `Registry::builder().build()`: no access policy (`secret` answers nobody), the default
     /// limits.
     Default,
-    /// [`GRANTED`] may call `secret`; [`RELEASE_ONLY`] may too, as version type 0.
+    /// [`GRANTED`] may call `secret` and `wallet.sign`; [`RELEASE_ONLY`] may call `secret`
+    /// too, as version type 0.
     Grants,
-    /// Default deny: [`GRANTED`] may call `typed` and `secret`, nobody anything else.
+    /// Default deny: [`GRANTED`] may call `typed`, `secret` and `wallet.sign`, nobody anything
+    /// else.
     DenyByDefault,
     /// At most three top-level keys in a unified call.
     FewKeys,
@@ -140,7 +142,7 @@ struct Registries {
 impl Registries {
     fn new() -> Self {
         let grants = AccessPolicy::new()
-            .grant(GRANTED, ["secret"])
+            .grant(GRANTED, ["secret", "wallet.sign"])
             .with_grant(Grant::new(RELEASE_ONLY, ["secret"]).app_ver_types([0]));
         Registries {
             default: Registry::builder().build().unwrap(),
@@ -149,7 +151,7 @@ impl Registries {
                 .access_policy(
                     AccessPolicy::new()
                         .deny_by_default()
-                        .grant(GRANTED, ["typed", "secret"]),
+                        .grant(GRANTED, ["typed", "secret", "wallet.sign"]),
                 )
                 .build()
                 .unwrap(),
@@ -1568,8 +1570,18 @@ fn hostile(battery: &mut Battery) {
         &nul("echo"),
     );
     let stated_nul = Caller::new().with_state_event("victim\0Listener");
+    // The caller is refused, not the call: the reply is named after the API the call names.
     battery.fail(
         from_host(stated_nul.clone(), Wire::Unified, call_text("echo", "1")),
+        &nul("echo"),
+    );
+    // A name written with escapes is not read by the scan that finds it.
+    battery.fail(
+        from_host(
+            stated_nul.clone(),
+            Wire::Unified,
+            r#"{"api_name":"\u0065cho"}"#.to_owned(),
+        ),
         &nul("invokeNativePlugin"),
     );
     battery.fail(
@@ -1590,7 +1602,7 @@ fn hostile(battery: &mut Battery) {
             Wire::Unified,
             call_text("echo", "1"),
         ),
-        &nul("invokeNativePlugin"),
+        &nul("echo"),
     );
     // Refused before anything else: a call that is itself broken, or to an API that does not
     // exist, gets the same reply.
@@ -2142,13 +2154,14 @@ fn no_log_line_carries_what_the_mini_program_sent() {
 /// type or given twice, no data to name it, data that does not fit the method's type, and a
 /// method the caller may not call.
 fn multiplexed(battery: &mut Battery) {
-    const METHODS: &str = r#"the methods of wallet are "connect", "sign""#;
+    // The caller is nobody known: the restricted `sign` is not listed to it.
+    const METHODS: &str = r#"the methods of wallet are "connect""#;
     let missing =
         format!("wallet:fail invalid data: missing method: data has no \"methodName\"; {METHODS}");
-    let no_data = r#"wallet:fail invalid data: missing method: the call has no data; send an object with "methodName", one of "connect", "sign""#;
+    let no_data = r#"wallet:fail invalid data: missing method: the call has no data; send an object with "methodName", one of "connect""#;
     let not_a_string = |kind: &str| {
         format!(
-            r#"wallet:fail invalid data: methodName: invalid type: {kind}, expected a string, one of "connect", "sign""#
+            r#"wallet:fail invalid data: methodName: invalid type: {kind}, expected a string, one of "connect""#
         )
     };
     let unknown = |method: &str| {
@@ -2255,4 +2268,40 @@ fn multiplexed(battery: &mut Battery) {
         ),
         "wallet:fail permission denied",
     );
+    // A caller granted the restricted method is told of it, on every entry; one granted only
+    // it, under default deny, of it alone; one granted none of them, nothing, on every entry
+    // and wire (the legacy one included).
+    let both = r#"wallet:fail invalid data: methodName: unknown method "share"; the methods of wallet are "connect", "sign""#;
+    let sign_only = r#"wallet:fail invalid data: methodName: unknown method "share"; the methods of wallet are "sign""#;
+    for (on, caller, want) in [
+        (On::Grants, app(GRANTED), both),
+        (On::DenyByDefault, app(GRANTED), sign_only),
+        (
+            On::DenyByDefault,
+            app(STRANGER),
+            "wallet:fail permission denied",
+        ),
+    ] {
+        // The stranger's unified call is the case above.
+        if caller != app(STRANGER) {
+            battery.fail_on(
+                on,
+                from_host(
+                    caller.clone(),
+                    Wire::Unified,
+                    call_text("wallet", r#"{"methodName":"share"}"#),
+                ),
+                want,
+            );
+        }
+        battery.fail_on(
+            on,
+            from_host(
+                caller,
+                Wire::Legacy("wallet"),
+                r#"{"methodName":"share"}"#.to_owned(),
+            ),
+            want,
+        );
+    }
 }

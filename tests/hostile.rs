@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 use tcmpp_core::reply::Rendering;
-use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Wire, mini_api};
+use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Reply, Wire, mini_api};
 
 /// What the mini program writes into its values, keys and names.
 const MARKER: &str = "M4RK3R";
@@ -63,6 +63,25 @@ fn hostile_whole_call(call: MiniApiCall) -> Value {
 #[mini_api("hostileSecret", restricted)]
 fn hostile_secret() {}
 
+/// Balances by account: the mini program writes the map's keys.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct Ledger {
+    owner: String,
+    balances: std::collections::HashMap<String, u32>,
+    entries: Vec<BTreeMap<String, u8>>,
+}
+
+#[mini_api("hostileLedger")]
+fn hostile_ledger(ledger: Ledger) -> Value {
+    serde_json::json!({ "accounts": ledger.balances.len() })
+}
+
+#[mini_api("hostileCounts")]
+fn hostile_counts(counts: std::collections::HashMap<String, u32>) -> Value {
+    serde_json::json!({ "count": counts.len() })
+}
+
 #[mini_api("hostileWho")]
 fn hostile_who(app: AppInfo) -> Value {
     serde_json::json!({ "appId": app.app_id })
@@ -94,6 +113,28 @@ fn hostile_texts() -> Vec<String> {
             r#"{{"api_name":"hostileAction","data":{{"methodName":"sign","nonce":1,"amount":"{m}"}}}}"#
         ),
         format!(r#"{{"api_name":"hostileScores","data":{{"a":"{m}"}}}}"#),
+        // Map keys the mini program wrote, where a value does not fit: the key is in the path.
+        format!(r#"{{"api_name":"hostileScores","data":{{"{m}-MAPKEY":"x"}}}}"#),
+        format!(r#"{{"api_name":"hostileCounts","data":{{"{m}-MAPKEY-SECRET":-1}}}}"#),
+        format!(r#"{{"api_name":"hostileCounts","data":{{"a\u0062{m}":"x"}}}}"#),
+        format!(
+            r#"{{"api_name":"hostileLedger","data":{{"owner":"o","balances":{{"{m}":true}},"entries":[]}}}}"#
+        ),
+        format!(
+            r#"{{"api_name":"hostileLedger","data":{{"owner":"o","balances":{{}},"entries":[{{}},{{"{m}":300}}]}}}}"#
+        ),
+        // Keys crafted to look like the log message's own text.
+        format!(r#"{{"api_name":"hostileCounts","data":{{"`, expected {m}":"x"}}}}"#),
+        format!(r#"{{"api_name":"hostileCounts","data":{{"x`, expected u32 {m} ":"x"}}}}"#),
+        format!(r#"{{"api_name":"hostileCounts","data":{{"\", expected {m}":[1]}}}}"#),
+        format!(
+            r#"{{"api_name":"hostileLedger","data":{{"owner":"o","balances":{{"balances.{m}":"1"}},"entries":[]}}}}"#
+        ),
+        format!(
+            r#"{{"api_name":"hostileScores","data":{{"{m}":1, "b":"invalid data at `{m}`, expected u8"}}}}"#
+        ),
+        // A value crafted so, where the type's message ends in what it expected.
+        format!(r#"{{"api_name":"hostilePerson","data":{{"name":"n","age":"1, expected {m}"}}}}"#),
         // The call itself: names, keys and values of its own.
         format!(r#"{{"api_name":"{m}","data":{{}}}}"#),
         format!(r#"{{"api_name":"{long}"}}"#),
@@ -207,4 +248,263 @@ fn a_parser_message_about_caller_text_is_cut_short() {
         &rendered.text[..200]
     );
     assert!(rendered.text.len() < 400, "{} bytes", rendered.text.len());
+}
+
+/// What a data error's log line says: the field path the data type declares, with each key the
+/// mini program wrote as `[key]`, and what the type expected.
+#[test]
+fn a_data_error_logs_declared_fields_and_hides_map_keys() {
+    let registry = Registry::builder().build().unwrap();
+    for (text, logged) in [
+        (
+            r#"{"api_name":"hostilePerson","data":{"name":"n","age":"x"}}"#,
+            "invalid data at `age`, expected u32",
+        ),
+        (
+            r#"{"api_name":"hostileCounts","data":{"M05-MAPKEY-SECRET":-1}}"#,
+            "invalid data at `[key]`, expected u32",
+        ),
+        (
+            r#"{"api_name":"hostileLedger","data":{"owner":"o","balances":{"k":true},"entries":[]}}"#,
+            "invalid data at `balances.[key]`, expected u32",
+        ),
+        (
+            r#"{"api_name":"hostileLedger","data":{"owner":"o","balances":{},"entries":[{},{"k":300}]}}"#,
+            "invalid data at `entries[1].[key]`, expected u8",
+        ),
+        // A map key that is the name of a declared field is the program's text.
+        (
+            r#"{"api_name":"hostileLedger","data":{"owner":"o","balances":{"owner":"1"},"entries":[]}}"#,
+            "invalid data at `balances.owner`, expected u32",
+        ),
+        // The call itself, through the typed entry.
+        (
+            r#"{"api_name":"hostileCounts","data":{"`, expected LEAK":"x"}}"#,
+            "invalid data at `[key]`, expected u32",
+        ),
+    ] {
+        let logs = logs_at_trace(|| {
+            let reply = registry.call(text).reply().now_or_fail();
+            assert!(!reply.is_success(), "{text}");
+            let call = MiniApiCall::from_json(text, Wire::Unified).unwrap();
+            let reply = registry.call(call).reply().now_or_fail();
+            assert!(!reply.is_success(), "{text}");
+        });
+        let lines: Vec<&str> = logs.lines().filter(|line| line.contains(logged)).collect();
+        assert_eq!(lines.len(), 2, "{text}: `{logged}` in\n{logs}");
+        assert!(!logs.contains("LEAK") && !logs.contains("SECRET"), "{logs}");
+    }
+}
+
+/// A refusal tells the caller no more than its grants: the methods of a multiplexed API it may
+/// call, through the typed entry as through text.
+#[mini_api("hostileWallet", method = "open")]
+fn hostile_wallet_open() {}
+
+#[mini_api("hostileWallet", method = "sign", restricted)]
+fn hostile_wallet_sign() {}
+
+#[mini_api("hostileWallet", method = "sign.v2", restricted)]
+fn hostile_wallet_sign_v2() {}
+
+#[test]
+fn an_unknown_method_lists_only_what_the_caller_may_call() {
+    let registry = Registry::builder()
+        .access_policy(
+            AccessPolicy::new()
+                .deny_by_default()
+                .grant("wx_opener", ["hostileWallet.open"])
+                .grant("wx_signer", ["hostileWallet"]),
+        )
+        .build()
+        .unwrap();
+    let unknown = |listed: &str| {
+        format!(
+            "invalid data: methodName: unknown method \"x\"; the methods of hostileWallet are {listed}"
+        )
+    };
+    for (app_id, want) in [
+        ("wx_opener", unknown(r#""open""#)),
+        ("wx_signer", unknown(r#""open", "sign", "sign.v2""#)),
+        ("wx_nobody", "permission denied".to_owned()),
+    ] {
+        let caller = Caller::new().with_app_info(AppInfo::with_app_id(app_id));
+        let text = r#"{"api_name":"hostileWallet","data":{"methodName":"x"}}"#;
+        let by_text = registry.call(text).caller(&caller).reply().now_or_fail();
+        let legacy = registry
+            .call(r#"{"methodName":"x"}"#)
+            .wire(Wire::Legacy("hostileWallet"))
+            .caller(&caller)
+            .reply()
+            .now_or_fail();
+        let typed = registry
+            .call(MiniApiCall::new(
+                "hostileWallet",
+                serde_json::json!({ "methodName": "x" }),
+            ))
+            .caller(&caller)
+            .reply()
+            .now_or_fail();
+        for reply in [by_text, legacy, typed] {
+            assert_eq!(
+                reply.failure().map(|failure| failure.message()),
+                Some(want.as_str()),
+                "{app_id}"
+            );
+        }
+    }
+}
+
+/// A caller refused for what the host stated (a `stateEvent` with a NUL) gets a reply named
+/// after the API the call names, on every entry.
+#[test]
+fn a_refused_caller_is_answered_in_the_apis_name() {
+    let registry = Registry::builder().build().unwrap();
+    let caller = Caller::new().with_state_event("a\0b");
+    let text = r#"{"data":{"api_name":"inner"},"api_name":"hostileWho"}"#;
+    let want =
+        r#"{"errMsg":"hostileWho:fail invalid call: `stateEvent` contains a NUL character"}"#;
+    for rendered in [
+        registry.call(text).caller(&caller),
+        registry.call(text.as_bytes()).caller(&caller),
+        registry
+            .call(MiniApiCall::new("hostileWho", Value::Null))
+            .caller(&caller),
+    ]
+    .map(|dispatch| dispatch.rendered(Rendering::Callback).now_or_fail())
+    {
+        assert_eq!(rendered.text, want);
+    }
+}
+
+/// A handler's own `errMsg` and `errCode` are not the reply's: a `Reply::Success` leaves them
+/// out, as both renderings do, so a host may hand the map to `req.ok(map)` as it is.
+#[mini_api("hostileOwnKeys")]
+fn hostile_own_keys() -> Value {
+    serde_json::json!({ "errCode": 7, "errMsg": "hostileOwnKeys:fail boom", "kept": 1 })
+}
+
+#[test]
+fn a_success_carries_no_errmsg_or_errcode_of_the_handlers() {
+    let registry = Registry::builder().build().unwrap();
+    let text = r#"{"api_name":"hostileOwnKeys"}"#;
+    let reply = registry.call(text).reply().now_or_fail();
+    assert_eq!(
+        reply,
+        Reply::Success(serde_json::from_str(r#"{"kept":1}"#).unwrap())
+    );
+    let typed = registry
+        .call(MiniApiCall::new("hostileOwnKeys", Value::Null))
+        .reply()
+        .now_or_fail();
+    assert_eq!(typed, reply);
+    let json = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+    let callback = registry
+        .call(text)
+        .rendered(Rendering::Callback)
+        .now_or_fail();
+    assert_eq!(
+        json(&callback.text),
+        json(r#"{"kept":1,"errMsg":"hostileOwnKeys:ok"}"#)
+    );
+    let bare = registry.call(text).rendered(Rendering::Bare).now_or_fail();
+    assert_eq!(bare.text, r#"{"kept":1}"#);
+    // A `Reply` a host built itself renders the same way.
+    let built = Reply::Success(
+        serde_json::from_str(r#"{"errCode":7,"errMsg":"x:fail boom","kept":1}"#).unwrap(),
+    );
+    assert_eq!(
+        json(&built.to_callback_json("x")),
+        json(r#"{"kept":1,"errMsg":"x:ok"}"#)
+    );
+    assert_eq!(built.to_bare_json(), r#"{"kept":1}"#);
+}
+
+/// The registry the recursing handlers dispatch through.
+static RECURSING: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+
+/// How many recursing handler bodies ran, and the refusal the deepest one got.
+static RECURSED: std::sync::Mutex<(usize, Option<Reply>)> = std::sync::Mutex::new((0, None));
+
+fn recurse_into(api: &str, depth: u64) -> Option<String> {
+    RECURSED.lock().unwrap().0 += 1;
+    if depth == 0 {
+        return None;
+    }
+    Some(format!(r#"{{"api_name":"{api}","data":{}}}"#, depth - 1))
+}
+
+fn record_refusal(reply: Reply) {
+    if !reply.is_success() {
+        RECURSED.lock().unwrap().1.get_or_insert(reply);
+    }
+}
+
+/// A handler that dispatches a call to itself, as deep as the mini program's data says.
+#[mini_api("hostileRecurse")]
+fn hostile_recurse(depth: u64) {
+    if let Some(inner) = recurse_into("hostileRecurse", depth) {
+        let registry = RECURSING.get().unwrap();
+        record_refusal(registry.call(inner.as_str()).reply().now_or_fail());
+    }
+}
+
+/// The same, as an `async fn` that awaits the call it dispatches: each level's poll runs the
+/// next level's.
+#[mini_api("hostileRecurseAsync")]
+async fn hostile_recurse_async(depth: u64) {
+    if let Some(inner) = recurse_into("hostileRecurseAsync", depth) {
+        let registry = RECURSING.get().unwrap();
+        record_refusal(registry.call(inner.as_str()).await);
+    }
+}
+
+/// Re-entrant dispatch as deep as the mini program chooses: a fail reply at the limit, never a
+/// stack overflow that aborts the host (before the limit, 100,000 levels overflowed any stack).
+#[test]
+fn reentrant_dispatch_is_bounded_by_a_fail_reply() {
+    let _ = RECURSING.set(Registry::builder().build().unwrap());
+    for api in ["hostileRecurse", "hostileRecurseAsync"] {
+        *RECURSED.lock().unwrap() = (0, None);
+        let text = format!(r#"{{"api_name":"{api}","data":100000}}"#);
+        // A thread with a small stack, as a JNI thread or a tokio worker may have.
+        let outer = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || {
+                RECURSING
+                    .get()
+                    .unwrap()
+                    .call(text.as_str())
+                    .reply()
+                    .now_or_fail()
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert!(outer.is_success(), "{api}: {outer:?}");
+        let (ran, refusal) = RECURSED.lock().unwrap().clone();
+        assert_eq!(
+            ran,
+            tcmpp_core::limits::MAX_NESTED_DISPATCH as usize,
+            "{api}"
+        );
+        let refusal = refusal.expect("the deepest call is refused");
+        let failure = refusal.failure().unwrap();
+        assert_eq!(
+            failure.kind(),
+            tcmpp_core::reply::FailureKind::LimitExceeded
+        );
+        assert_eq!(
+            failure.message(),
+            "invalid call: dispatched from inside 32 handlers already, the limit of nested calls"
+        );
+    }
+    // The count unwinds: the next call at the top level is answered.
+    let again = RECURSING
+        .get()
+        .unwrap()
+        .call(r#"{"api_name":"hostileRecurse","data":3}"#)
+        .reply()
+        .now_or_fail();
+    assert!(again.is_success());
 }

@@ -1,7 +1,8 @@
 //! Any bytes into every entry of `Registry::call` and into the C ABI: dispatch must never
 //! panic, must answer each call exactly once with one well-formed reply, must never believe a
 //! caller that untrusted call text names, and must hold the limits a hostile mini program
-//! meets (the key cap, bounded echoes, default deny, a NUL in `stateEvent`).
+//! meets (the key cap, bounded echoes, default deny, a NUL in `stateEvent`, no caller text in a
+//! log line, no restricted method listed in a refusal, unknown C ABI flags refused).
 //!
 //! An input is `call [NUL caller_json [NUL options api_name]]`: C strings cannot hold a NUL, so
 //! it separates the parts the host passes (an empty `caller_json` is NULL). The call text alone goes through every Rust entry, as
@@ -111,6 +112,22 @@ async fn wallet_count(count: WalletCount) -> Value {
 fn wallet_sign() -> Value {
     serde_json::json!({ "signed": true })
 }
+
+/// Data keyed by the mini program: its keys are the caller's text, never a log line's.
+#[mini_api("counts")]
+fn counts(counts: HashMap<String, u32>) -> Value {
+    serde_json::json!({ "count": counts.len() })
+}
+
+/// A struct with map-keyed data inside it: a failure's path names `balances`, not the key.
+#[derive(serde::Deserialize)]
+struct Ledger {
+    #[serde(rename = "balances")]
+    _balances: HashMap<String, u8>,
+}
+
+#[mini_api("ledger")]
+fn ledger(_ledger: Ledger) {}
 
 /// The one `appId` the policies grant.
 const GRANTED: &str = "wx_granted";
@@ -371,6 +388,70 @@ fn top_level_keys(text: &str) -> Option<usize> {
     Some(keys)
 }
 
+thread_local! {
+    /// What the subscriber wrote on this thread since [`logged_during`] started.
+    static LOGGED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Writes log lines into [`LOGGED`].
+struct ThreadLog;
+
+impl std::io::Write for ThreadLog {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        LOGGED.with(|logged| logged.borrow_mut().extend_from_slice(bytes));
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What `run` logged on this thread, at DEBUG (every refusal and answer is logged there).
+fn logged_during(run: impl FnOnce()) -> String {
+    static SUBSCRIBER: OnceLock<()> = OnceLock::new();
+    SUBSCRIBER.get_or_init(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(|| ThreadLog)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one subscriber");
+    });
+    LOGGED.with(|logged| logged.borrow_mut().clear());
+    run();
+    LOGGED.with(|logged| String::from_utf8_lossy(&logged.borrow()).into_owned())
+}
+
+/// The strings of `text` (keys and values, at any depth) that no log line the program writes
+/// could hold by itself: six characters or more, with one of `~ ^ | @ #`, which no message,
+/// field or timestamp of the log format has. A mini program's marker, as the fuzzer finds it.
+fn markers(text: &str) -> Vec<String> {
+    fn consider(text: &str, found: &mut Vec<String>) {
+        if text.chars().count() >= 6 && text.contains(['~', '^', '|', '@', '#']) {
+            found.push(text.to_owned());
+        }
+    }
+    fn walk(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::String(text) => consider(text, found),
+            Value::Array(items) => items.iter().for_each(|item| walk(item, found)),
+            Value::Object(map) => {
+                for (key, value) in map {
+                    consider(key, found);
+                    walk(value, found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
+        walk(&value, &mut found);
+    }
+    found
+}
+
 /// Every Rust entry, with the call text alone.
 fn rust_entries(bytes: &[u8]) {
     let registry = plain();
@@ -378,6 +459,26 @@ fn rust_entries(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
+    // Nothing the mini program wrote reaches a log line, on any entry that does not believe
+    // the text (believed text's `appId` is logged by design).
+    let logs = logged_during(|| untrusted_entries(text));
+    for marker in markers(text) {
+        // Logged lines escape what they quote; a marker is found as written or escaped.
+        let escaped = marker.escape_debug().to_string();
+        assert!(
+            !logs.contains(&marker) && !logs.contains(&escaped),
+            "a log line holds the caller's {marker:?}:\n{logs}"
+        );
+    }
+    // Text the host says is its SDK's own: the caller is read from it.
+    err_msg(&callback(
+        registry.call(text).caller(&Caller::trust_call_text()),
+    ));
+}
+
+/// The entries that do not believe the call text, with what each must answer.
+fn untrusted_entries(text: &str) {
+    let registry = plain();
     check_untrusted(&block_on(registry.dispatch_json(text)));
     check_untrusted(&callback(registry.call(text).wire(Wire::Named("typed"))));
     check_untrusted(&callback(registry.call(text).wire(Wire::Named("whoCalls"))));
@@ -385,17 +486,29 @@ fn rust_entries(bytes: &[u8]) {
     check_untrusted(&callback(
         registry.call(text).wire(Wire::Legacy("whoCalls")),
     ));
-    // Text the host says is its SDK's own: the caller is read from it.
-    err_msg(&callback(
-        registry.call(text).caller(&Caller::trust_call_text()),
-    ));
+    // The legacy wire to the APIs whose data is map-keyed, and to the multiplexed one.
+    for name in ["counts", "ledger", "wallet", "guarded"] {
+        let reply = callback(registry.call(text).wire(Wire::Legacy(name)));
+        check_untrusted(&reply);
+        no_restricted_method_listed(&reply);
+    }
     let bare = block_on(registry.call(text).rendered(Rendering::Bare));
     check_rendered(&bare, Rendering::Bare);
     let reply = block_on(registry.call(text).reply());
     assert_eq!(reply.kind(), bare.kind, "the reply and its rendering agree");
+    no_reply_keys(&reply);
+    let rendered = callback(registry.call(text));
+    no_restricted_method_listed(&rendered);
     // A call the host read first goes the same way as its text.
     if let Ok(call) = MiniApiCall::from_json(text, Wire::Unified) {
+        let reply = block_on(registry.call(call.clone()).reply());
+        no_reply_keys(&reply);
         check_untrusted(&callback(registry.call(call)));
+    }
+    if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) {
+        if let Ok(call) = MiniApiCall::from_map(map, Wire::Unified) {
+            check_untrusted(&callback(registry.call(call)));
+        }
     }
 
     // The key cap: no call of more top-level keys than the cap is answered.
@@ -408,6 +521,25 @@ fn rust_entries(bytes: &[u8]) {
                 "a call of {keys:?} keys was answered under a cap of {CAPPED_KEYS}"
             );
         }
+    }
+}
+
+/// A success's map holds no `errMsg` or `errCode` of the handler's: the reply's own route it.
+fn no_reply_keys(reply: &tcmpp_core::Reply) {
+    if let Some(result) = reply.result() {
+        assert!(
+            !result.contains_key("errMsg") && !result.contains_key("errCode"),
+            "a success keeps the handler's errMsg or errCode: {result:?}"
+        );
+    }
+}
+
+/// The restricted `wallet.sign` is listed to no caller of [`plain`], which grants nobody: a
+/// refusal reveals no method the caller may not call. (`"sign"` quoted whole is no echo of an
+/// unknown method: the method `sign` is known.)
+fn no_restricted_method_listed(reply: &str) {
+    if reply.starts_with(r#"{"errMsg":"wallet:fail invalid data"#) {
+        assert!(!reply.contains(r#"\"sign\""#), "{reply}");
     }
 }
 
@@ -556,7 +688,9 @@ fn is_who_calls_result(text: &str) -> bool {
 /// The call through `tcmpp_dispatch` and `tcmpp_dispatch_sync`.
 fn c_abi(parts: &Parts<'_>, stated: &Stated) {
     static NEXT_ID: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
-    let flags = u32::from(parts.options & 0x0f);
+    // Bit 6 of the options sets a flag bit the library does not know: always a fail reply.
+    let unknown_flag = parts.options & 0x40 != 0;
+    let flags = u32::from(parts.options & 0x0f) | if unknown_flag { 0x10 } else { 0 };
     let from_call_text = flags & tcmpp_ffi::CALLER_FROM_CALL_TEXT != 0;
     let call = CString::new(parts.call).expect("split at NUL");
     let caller_json = parts
@@ -604,6 +738,14 @@ fn c_abi(parts: &Parts<'_>, stated: &Stated) {
         panic!("{} replies to one call", answered.replies.len());
     };
     check_answer(*status, text, flags);
+    if unknown_flag {
+        assert_eq!(
+            *status,
+            tcmpp_ffi::STATUS_FAIL,
+            "an unknown flag bit answered: {text}"
+        );
+        assert!(text.contains("unknown flag bits 0x10"), "{text}");
+    }
     if *status == tcmpp_ffi::STATUS_SUCCESS && is_who_calls_result(text) {
         assert!(
             from_call_text || (stated.app_info.is_some() && stated.web_view_id.is_some()),
@@ -641,6 +783,13 @@ fn c_abi(parts: &Parts<'_>, stated: &Stated) {
         .to_owned();
     unsafe { tcmpp_string_free(text) };
     check_answer(status, &reply, flags);
+    if unknown_flag {
+        assert_eq!(
+            status,
+            tcmpp_ffi::STATUS_FAIL,
+            "an unknown flag bit answered: {reply}"
+        );
+    }
 }
 
 fuzz_target!(|bytes: &[u8]| {

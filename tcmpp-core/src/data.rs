@@ -1,10 +1,15 @@
 //! Building a handler's data parameter from a call's `data`.
 
+mod names;
+
 use serde::de::{self, DeserializeOwned, Deserializer, Unexpected, Visitor};
 use serde_json::Value;
 
 use crate::echo::bounded;
 use crate::json::strip_position;
+use crate::wire::Member;
+
+use names::{Declared, Names};
 
 /// Where a call's `data` comes from.
 pub(crate) enum DataSource<'a> {
@@ -16,6 +21,11 @@ pub(crate) enum DataSource<'a> {
     Text(&'a str),
     /// Like `Text`, but not yet known to be valid JSON: decoding it is what validates it.
     Unchecked(&'a str),
+    /// Like `Text`, with what the reader found under a multiplexed API's method key as it
+    /// checked the text: a found value at `at..at + len` of `text`, or, with `at` at
+    /// [`u32::MAX`], the key missing (`len` 0) or repeated (`len` 1). Offsets, not a `Member`,
+    /// so that the variant is no larger than the others.
+    Scanned { text: &'a str, at: u32, len: u32 },
 }
 
 /// Why `data` could not be decoded.
@@ -34,9 +44,11 @@ pub(crate) struct Mismatch {
     pub(crate) logged_as: String,
 }
 
-/// Whether `text` is one JSON value.
+/// Whether `text` is one JSON value: by the checking scan, which is faster than serde's pass;
+/// by serde only when the scan cannot tell (text that is not JSON, or nests deeper than the
+/// scan follows).
 pub(crate) fn is_json(text: &str) -> bool {
-    serde_json::from_str::<de::IgnoredAny>(text).is_ok()
+    crate::wire::scans_as_json(text) || serde_json::from_str::<de::IgnoredAny>(text).is_ok()
 }
 
 impl<'a> DataSource<'a> {
@@ -47,9 +59,40 @@ impl<'a> DataSource<'a> {
         match self {
             DataSource::Absent => Ok(None),
             DataSource::Value(value) => Ok(Some(value.clone())),
-            DataSource::Text(text) | DataSource::Unchecked(text) => serde_json::from_str(text)
+            DataSource::Text(text)
+            | DataSource::Unchecked(text)
+            | DataSource::Scanned { text, .. } => serde_json::from_str(text)
                 .map(Some)
                 .map_err(|error| strip_position(&error)),
+        }
+    }
+
+    /// Checked text, with what its scan found under the method key.
+    pub(crate) fn scanned(text: &'a str, method: Member<'a>) -> Self {
+        let (at, len) = match method {
+            // The value is a slice of `text`; a call is far under 4 GiB.
+            Member::Found(value) => (
+                (value.as_ptr() as usize - text.as_ptr() as usize) as u32,
+                value.len() as u32,
+            ),
+            Member::Repeated => (u32::MAX, 1),
+            _ => (u32::MAX, 0),
+        };
+        DataSource::Scanned { text, at, len }
+    }
+
+    /// The text and what its scan found under the method key, for [`Scanned`](Self::Scanned).
+    pub(crate) fn scanned_member(&self) -> Option<(&'a str, Member<'a>)> {
+        match *self {
+            DataSource::Scanned { text, at, len } => Some((
+                text,
+                match (at, len) {
+                    (u32::MAX, 1) => Member::Repeated,
+                    (u32::MAX, _) => Member::Missing,
+                    (at, len) => Member::Found(&text[at as usize..(at + len) as usize]),
+                },
+            )),
+            _ => None,
         }
     }
 
@@ -78,7 +121,12 @@ impl<'a> DataSource<'a> {
     fn decode_checked<T: DeserializeOwned>(self) -> Result<T, Mismatch> {
         match self {
             DataSource::Absent => {
-                serde_path_to_error::deserialize(AbsentData).map_err(describe_value_error)
+                let declared = Declared::default();
+                serde_path_to_error::deserialize(Names {
+                    inner: AbsentData,
+                    declared: &declared,
+                })
+                .map_err(|error| describe_value_error(error, &declared))
             }
             DataSource::Value(value) => {
                 // As for text: decode without path tracking, which costs an allocation per
@@ -87,23 +135,37 @@ impl<'a> DataSource<'a> {
                 match T::deserialize(&value) {
                     Ok(decoded) => Ok(decoded),
                     Err(_) => {
-                        serde_path_to_error::deserialize(&value).map_err(describe_value_error)
+                        let declared = Declared::default();
+                        serde_path_to_error::deserialize(Names {
+                            inner: &value,
+                            declared: &declared,
+                        })
+                        .map_err(|error| describe_value_error(error, &declared))
                     }
                 }
             }
-            DataSource::Text(text) | DataSource::Unchecked(text) => {
+            DataSource::Text(text)
+            | DataSource::Unchecked(text)
+            | DataSource::Scanned { text, .. } => {
                 // Decode without path tracking first: failures are rare, so only they pay for
                 // a second pass that records where the error happened.
                 match serde_json::from_str(text) {
                     Ok(value) => Ok(value),
                     Err(_) => {
                         let mut deserializer = serde_json::Deserializer::from_str(text);
-                        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                        let declared = Declared::default();
+                        let names = Names {
+                            inner: &mut deserializer,
+                            declared: &declared,
+                        };
+                        match serde_path_to_error::deserialize::<_, T>(names) {
                             Ok(_) => Err(Mismatch {
                                 reason: "data could not be decoded".to_owned(),
                                 logged_as: "invalid data".to_owned(),
                             }),
-                            Err(e) => Err(describe(e.path(), &strip_position(e.inner()))),
+                            Err(e) => {
+                                Err(describe(e.path(), &strip_position(e.inner()), &declared))
+                            }
                         }
                     }
                 }
@@ -112,15 +174,32 @@ impl<'a> DataSource<'a> {
     }
 }
 
-fn describe_value_error(error: serde_path_to_error::Error<serde_json::Error>) -> Mismatch {
-    describe(error.path(), &strip_position(error.inner()))
+fn describe_value_error(
+    error: serde_path_to_error::Error<serde_json::Error>,
+    declared: &Declared,
+) -> Mismatch {
+    describe(error.path(), &strip_position(error.inner()), declared)
 }
 
 /// The longest description of bad data a reply carries, in characters: serde quotes the
 /// offending value, which may be megabytes long.
 const MAX_DESCRIPTION_CHARS: usize = 500;
 
-fn describe(path_segments: &serde_path_to_error::Path, message: &str) -> Mismatch {
+/// serde's messages that end in what the type expected (`…, expected u32`), the part a log line
+/// may repeat; what comes before it quotes the value or names the key.
+const ENDS_IN_EXPECTED: [&str; 5] = [
+    "invalid type: ",
+    "invalid value: ",
+    "invalid length ",
+    "unknown field ",
+    "unknown variant ",
+];
+
+fn describe(
+    path_segments: &serde_path_to_error::Path,
+    message: &str,
+    declared: &Declared,
+) -> Mismatch {
     let path = path_segments.to_string();
     let mut reason = if path == "." {
         message.to_owned()
@@ -131,29 +210,56 @@ fn describe(path_segments: &serde_path_to_error::Path, message: &str) -> Mismatc
         reason.truncate(cut);
         reason.push('…');
     }
-    // serde's messages end in what the type expected ("…, expected u32"); what comes before
-    // quotes the value. A path holds field names and, in maps, the mini program's keys; an
-    // unknown field's or variant's own name, the path's last segment, is left out.
-    let expected = message
-        .rsplit_once(", expected ")
+    // What the type expected ends serde's own messages; any other message (a custom error of
+    // the type's) may repeat the mini program's text anywhere, and is logged by its path alone.
+    let expected = ENDS_IN_EXPECTED
+        .iter()
+        .any(|prefix| message.starts_with(prefix))
+        .then(|| message.rsplit_once(", expected "))
+        .flatten()
         .map_or(String::new(), |(_, expected)| {
             format!(", expected {}", bounded(expected))
         });
+    // An unknown field's or variant's own name, the path's last segment, is left out.
     let names_itself =
         message.starts_with("unknown field") || message.starts_with("unknown variant");
-    let logged_path = if names_itself {
-        let segments: Vec<String> = path_segments.iter().map(ToString::to_string).collect();
-        match segments.split_last() {
-            Some((_, parent)) if !parent.is_empty() => parent.join("."),
-            _ => ".".to_owned(),
-        }
-    } else {
-        path.clone()
-    };
+    let mut segments: Vec<&serde_path_to_error::Segment> = path_segments.iter().collect();
+    if names_itself {
+        segments.pop();
+    }
     Mismatch {
         reason,
-        logged_as: format!("invalid data at `{}`{expected}", bounded(&logged_path)),
+        logged_as: format!(
+            "invalid data at `{}`{expected}",
+            logged_path(&segments, declared)
+        ),
     }
+}
+
+/// A path as a log line may show it: indices, and the struct fields and enum variants the data
+/// type declares; any other key (a map's, the mini program's) as `[key]`, an unknown one as `?`.
+fn logged_path(segments: &[&serde_path_to_error::Segment], declared: &Declared) -> String {
+    use serde_path_to_error::Segment;
+    if segments.is_empty() {
+        return ".".to_owned();
+    }
+    let mut logged = String::new();
+    for segment in segments {
+        let named = match segment {
+            Segment::Seq { index } => {
+                logged.push_str(&format!("[{index}]"));
+                continue;
+            }
+            Segment::Map { key } => declared.get(key).unwrap_or("[key]"),
+            Segment::Enum { variant } => declared.get(variant).unwrap_or("[variant]"),
+            _ => "?",
+        };
+        if !logged.is_empty() {
+            logged.push('.');
+        }
+        logged.push_str(named);
+    }
+    logged
 }
 
 /// The data of a call that sent none: an empty object to structs and maps, `None` to options,

@@ -214,9 +214,10 @@ pub use wire::{CallError, Wire};
 /// let reply = registry
 ///     .dispatch_json(r#"{"api_name":"luffaWebRequest","data":{"methodName":"share"}}"#)
 ///     .await;
+/// // The restricted `signMessageV2` is not listed to a caller no grant names.
 /// assert_eq!(
 ///     reply,
-///     r#"{"errMsg":"luffaWebRequest:fail invalid data: methodName: unknown method \"share\"; the methods of luffaWebRequest are \"language\", \"signMessageV2\""}"#
+///     r#"{"errMsg":"luffaWebRequest:fail invalid data: methodName: unknown method \"share\"; the methods of luffaWebRequest are \"language\""}"#
 /// );
 /// # Ok::<_, tcmpp_core::BuildError>(())
 /// # }).unwrap();
@@ -227,8 +228,8 @@ pub use wire::{CallError, Wire};
 /// - The method is found by a scan of `data`'s top-level keys, before the access check and
 ///   before anything is parsed. A call whose `data` names no method with a handler (unknown,
 ///   missing, not a string, given twice, or no `data` at all) fails with a reply that names
-///   the key and lists the methods that exist; a caller that may call none of them gets
-///   `permission denied` instead.
+///   the key and lists the methods the caller may call (never one it may not); a caller that
+///   may call none of them gets `permission denied` instead.
 /// - **The key stays in the data the handler sees.** serde ignores it unless the data type
 ///   refuses unknown fields (`#[serde(deny_unknown_fields)]`): such a type declares it, e.g.
 ///   `#[serde(rename = "methodName")] _method: String`. A handler that takes `serde_json::Value`

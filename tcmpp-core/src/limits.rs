@@ -23,6 +23,15 @@ pub use crate::wire::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT_MAX
 /// The default [`Limits::timeout`]: 30 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How many handler bodies (a plain `fn`, an `async fn`'s poll, a layer stack's call) may run
+/// nested in one another on one thread; a call that would run one more is refused with a fail
+/// reply of kind [`LimitExceeded`](crate::reply::FailureKind::LimitExceeded).
+///
+/// A host's handlers nest a call or two; recursion is what this stops. At about 6 KiB of stack
+/// per level (a release build), 32 levels take under 256 KiB, within the smallest stacks hosts
+/// run calls on (a JNI thread, a tokio worker).
+pub const MAX_NESTED_DISPATCH: u32 = 32;
+
 /// The limits a registry puts on every call, given to
 /// [`RegistryBuilder::limits`](crate::registry::RegistryBuilder::limits). Each has a default
 /// (the `DEFAULT_*` constants of this module); set the ones to change with the `with_*`

@@ -16,8 +16,11 @@ use crate::host::{HostContext, HostProgress, HostReply, Replier, ReplyTarget};
 use crate::prepare::{self, HostCall};
 use crate::registry::Built;
 use crate::runtime;
-use crate::strings::{free, into_c_string};
-use crate::{DISPATCH_ACCEPTED, DISPATCH_NO_REPLY_CALLBACK, ProgressCallback, ReplyCallback};
+use crate::strings::{free, into_c_string, read_str};
+use crate::{
+    CALLER_FROM_CALL_TEXT, DISPATCH_ACCEPTED, DISPATCH_NO_REPLY_CALLBACK, HOST_FREES_STRINGS,
+    LEGACY_FORMAT, ProgressCallback, RENDER_BARE, ReplyCallback,
+};
 
 /// `tcmpp_init`.
 pub fn init(registry: fn() -> &'static Built) -> *mut c_char {
@@ -94,7 +97,10 @@ pub unsafe fn dispatch(
     run(
         replier,
         // SAFETY: the strings are NULL or valid, as the caller promises.
-        || unsafe { prepare::dispatch(registry, call, progress) },
+        || match unsafe { refuse_unknown_flags(registry, call) } {
+            Some(refusal) => Err(refusal),
+            None => unsafe { prepare::dispatch(registry, call, progress) },
+        },
         // A C host cannot cancel a call.
         std::future::pending,
     );
@@ -173,7 +179,10 @@ pub unsafe fn dispatch_sync(
 ) -> *mut c_char {
     let answer = answer_now(call.flags, || {
         // SAFETY: the strings are NULL or valid, as the caller promises.
-        unsafe { prepare::dispatch(registry, call, None::<HostProgress>) }
+        match unsafe { refuse_unknown_flags(registry, call) } {
+            Some(refusal) => Err(refusal),
+            None => unsafe { prepare::dispatch(registry, call, None::<HostProgress>) },
+        }
     });
     if !status_out.is_null() {
         // SAFETY: a non-NULL `status_out` points to a writable `int32_t`, as promised.
@@ -205,6 +214,42 @@ pub(crate) fn answer_now(
     .unwrap_or_else(|_| {
         Answer::internal_error("dispatching the call panicked", UNNAMED_CALL_PREFIX, flags)
     })
+}
+
+/// Every flag of the C ABI this library knows.
+const KNOWN_FLAGS: u32 = RENDER_BARE | HOST_FREES_STRINGS | LEGACY_FORMAT | CALLER_FROM_CALL_TEXT;
+
+/// The fail reply of a call whose flags hold a bit this library does not know: a host built
+/// against a newer `tcmpp.h` asks for something this library would silently not do (render
+/// differently, read another format), so the call is refused rather than answered otherwise.
+/// The known bits still apply to the refusal's rendering and delivery.
+///
+/// # Safety
+///
+/// `call.api_name` is NULL or a valid NUL-terminated string.
+#[allow(unsafe_code)] // Reads the host's API name, to name the reply after it.
+unsafe fn refuse_unknown_flags(registry: fn() -> &'static Built, call: HostCall) -> Option<Answer> {
+    let unknown = call.flags & !KNOWN_FLAGS;
+    if unknown == 0 {
+        return None;
+    }
+    // SAFETY: NULL or valid, as the caller promises.
+    let api_name = unsafe { read_str(call.api_name, "api_name") }
+        .ok()
+        .flatten();
+    let prefix = match registry() {
+        Ok(registry) => registry.errmsg_prefix_for(api_name),
+        Err(_) => UNNAMED_CALL_PREFIX,
+    };
+    Some(Answer::refused(
+        format!(
+            "invalid call: unknown flag bits {unknown:#x}; this library knows TCMPP_RENDER_BARE \
+             (1), TCMPP_HOST_FREES_STRINGS (2), TCMPP_LEGACY_FORMAT (4) and \
+             TCMPP_CALLER_FROM_CALL_TEXT (8): build the host against this library's tcmpp.h"
+        ),
+        prefix,
+        call.flags,
+    ))
 }
 
 /// `tcmpp_string_free`.

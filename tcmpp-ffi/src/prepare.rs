@@ -99,10 +99,20 @@ pub(crate) fn dispatch_args(
     let call_json = args
         .call_json
         .map_err(|reason| refused(format!("invalid call: {reason}")))?;
+    // The caller is refused, not the call: the reply is named after the API the call names,
+    // found by a scan of its text when the SDK reported no name beside it.
+    let refused_caller = |reason: String| {
+        let name = api_name.or_else(|| {
+            let text = std::str::from_utf8(call_json).ok()?;
+            Wire::Unified.api_name_in(text)
+        });
+        Answer::refused(reason, registry.errmsg_prefix_for(name), flags)
+    };
     let caller_json = args
         .caller_json
-        .map_err(|reason| refused(format!("invalid caller: {reason}")))?;
-    let caller = caller::read(caller_json, flags & CALLER_FROM_CALL_TEXT != 0).map_err(refused)?;
+        .map_err(|reason| refused_caller(format!("invalid caller: {reason}")))?;
+    let caller =
+        caller::read(caller_json, flags & CALLER_FROM_CALL_TEXT != 0).map_err(refused_caller)?;
     let wire = match (api_name, flags & LEGACY_FORMAT != 0) {
         (Some(name), true) => Wire::Legacy(name),
         (None, true) => {

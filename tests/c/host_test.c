@@ -376,11 +376,19 @@ static void check_caller_context(void) {
 }
 
 /* An invalid caller_json is a fail reply that says what is wrong, exactly once. It is refused
-   before the call text is read, so errMsg names the api_name given beside the call, or is
-   invokeNativePlugin without one. */
+   before the call is read, so errMsg names the api_name given beside the call, or without one
+   the call's own api_name, found by a scan of its text; invokeNativePlugin when there is none
+   (or it is written with escapes). */
 static void check_invalid_callers(void) {
     const char *call = "{\"api_name\":\"cWho\"}";
     expect_both("caller not JSON", NULL, call, "wx_wallet", 0, TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"cWho:fail invalid caller: expected value at line 1 column 1\"}");
+    expect_both("caller not JSON, call without a name", NULL, "{\"data\":{\"api_name\":\"cWho\"}}",
+                "wx_wallet", 0, TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"invokeNativePlugin:fail invalid caller: expected value at line 1 "
+                "column 1\"}");
+    expect_both("caller not JSON, escaped name", NULL, "{\"api_name\":\"cWh\\u006f\"}",
+                "wx_wallet", 0, TCMPP_STATUS_FAIL,
                 "{\"errMsg\":\"invokeNativePlugin:fail invalid caller: expected value at line 1 "
                 "column 1\"}");
     expect_both("caller not an object", "cWho", call, "[\"wx_wallet\"]", 0, TCMPP_STATUS_FAIL,
@@ -541,8 +549,15 @@ static void check_multiplexed(void) {
                 "{\"uuid\":\"u4\",\"methodName\":\"language\"}", NULL,
                 TCMPP_LEGACY_FORMAT | TCMPP_RENDER_BARE, TCMPP_STATUS_SUCCESS,
                 "{\"data\":{\"language\":\"en\"},\"status\":0}");
+    /* The restricted signMessageV2 is listed only to a caller that may call it. */
     expect_both("multiplexed unknown method", NULL,
                 "{\"api_name\":\"luffaWebRequest\",\"data\":{\"methodName\":\"share\"}}", NULL,
+                TCMPP_RENDER_CALLBACK, TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"luffaWebRequest:fail invalid data: methodName: unknown method "
+                "\\\"share\\\"; the methods of luffaWebRequest are \\\"connect\\\", \\\"language\\\", "
+                "\\\"packageTransaction\\\"\"}");
+    expect_both("multiplexed unknown method, granted caller", NULL,
+                "{\"api_name\":\"luffaWebRequest\",\"data\":{\"methodName\":\"share\"}}", wallet,
                 TCMPP_RENDER_CALLBACK, TCMPP_STATUS_FAIL,
                 "{\"errMsg\":\"luffaWebRequest:fail invalid data: methodName: unknown method "
                 "\\\"share\\\"; the methods of luffaWebRequest are \\\"connect\\\", \\\"language\\\", "
@@ -677,6 +692,37 @@ static void check_abi_version(void) {
     }
 }
 
+/* A flag bit this library does not know (a host built against a newer tcmpp.h) is refused
+   with a fail reply, rendered and delivered by the bits it knows, never silently ignored. */
+static void check_unknown_flags(void) {
+    const char *call = "{\"api_name\":\"cEcho\",\"data\":{\"n\":1}}";
+    const char *refused =
+        "{\"errMsg\":\"cEcho:fail invalid call: unknown flag bits 0x10; this library knows "
+        "TCMPP_RENDER_BARE (1), TCMPP_HOST_FREES_STRINGS (2), TCMPP_LEGACY_FORMAT (4) and "
+        "TCMPP_CALLER_FROM_CALL_TEXT (8): build the host against this library's tcmpp.h\"}";
+    expect_both("unknown flag bit", "cEcho", call, NULL, 16u, TCMPP_STATUS_FAIL, refused);
+    expect_both("unknown flag bit, bare", "cEcho", call, NULL, 16u | TCMPP_RENDER_BARE,
+                TCMPP_STATUS_FAIL,
+                "{\"message\":\"invalid call: unknown flag bits 0x10; this library knows "
+                "TCMPP_RENDER_BARE (1), TCMPP_HOST_FREES_STRINGS (2), TCMPP_LEGACY_FORMAT (4) and "
+                "TCMPP_CALLER_FROM_CALL_TEXT (8): build the host against this library's tcmpp.h\"}");
+    expect_both("high flag bit", NULL, call, NULL, 0x80000000u, TCMPP_STATUS_FAIL,
+                "{\"errMsg\":\"invokeNativePlugin:fail invalid call: unknown flag bits 0x80000000; "
+                "this library knows TCMPP_RENDER_BARE (1), TCMPP_HOST_FREES_STRINGS (2), "
+                "TCMPP_LEGACY_FORMAT (4) and TCMPP_CALLER_FROM_CALL_TEXT (8): build the host "
+                "against this library's tcmpp.h\"}");
+    /* Handed over with the known bit: the host frees the refusal as any reply. */
+    struct call *handed = call_new();
+    tcmpp_dispatch("cEcho", call, NULL, 32u | TCMPP_HOST_FREES_STRINGS, take_reply, NULL, handed);
+    CHECK(wait_reply(handed) && handed->replies == 1 && handed->status == TCMPP_STATUS_FAIL &&
+              strstr(handed->reply, "unknown flag bits 0x20") != NULL,
+          "unknown flag bit, strings handed over: %s", handed->reply ? handed->reply : "(none)");
+    call_free(handed);
+    if (failures == 0) {
+        printf("ok unknown flag bits refused\n");
+    }
+}
+
 int main(void) {
     check_abi_version();
     check_registry();
@@ -690,6 +736,7 @@ int main(void) {
     check_fail_body();
     check_sync();
     check_concurrency();
+    check_unknown_flags();
     if (failures) {
         printf("%d check(s) failed\n", failures);
         return 1;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use futures_timer::Delay;
 
+use super::nesting::Nested;
 use super::observe::{Watch, quietly};
 use crate::handler::{BoxReplyFuture, HandlerReply};
 use crate::reply::{FailureKind, Reply};
@@ -128,6 +129,7 @@ impl Running {
     fn poll_future(&mut self, cx: &mut Context<'_>) -> Poll<HandlerReply> {
         let polled = panic::catch_unwind(AssertUnwindSafe(|| {
             let _entered = self.watch.span.enter();
+            let _nested = Nested::enter_admitted();
             self.future.as_mut().poll(cx)
         }));
         match polled {

@@ -5,6 +5,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use super::answer::{InFlight, Running};
+use super::nesting::{MAX_NESTED_DISPATCH, Nested};
 use super::observe::{Watch, call_span, logging_on, quietly};
 use crate::call::UnreadableVerType;
 use crate::context::CallContext;
@@ -31,6 +32,8 @@ enum Refused {
     },
     /// Access control needed the caller's version type, and no number could be read from it.
     UnreadableVerType,
+    /// The call was dispatched from inside [`MAX_NESTED_DISPATCH`] handlers already.
+    TooDeep,
 }
 
 /// The call's data is not JSON; found while the call was refused or its data decoded.
@@ -69,12 +72,15 @@ impl Registry {
                 return self.refuse(&cx, Some(entry), started, Refused::UnreadableVerType);
             }
         }
+        let Some(nested) = Nested::enter() else {
+            return self.refuse(&cx, Some(entry), started, Refused::TooDeep);
+        };
         if let Some(layers) = self.layers() {
             let invocation = Invocation {
                 cx,
                 format: format(),
             };
-            return self.invoke_layered(layers, entry, invocation, started);
+            return self.invoke_layered(layers, entry, invocation, started, nested);
         }
         // Read from the context before it moves into the invocation: the other order cost
         // about 30 instructions per call in copies of it.
@@ -92,6 +98,7 @@ impl Registry {
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
             watch.span.in_scope(|| (entry.handler)(invocation))
         }));
+        drop(nested);
         // Refused before the handler's body ran, on data that is not JSON: a malformed call.
         let refused_malformed = match &outcome {
             Ok(Outcome::Ready(HandlerReply::MalformedCall)) => true,
@@ -147,22 +154,29 @@ impl Registry {
             Ok(found) => return Ok(Ok(found)),
             Err(refused) => refused,
         };
-        let (reply, logged_as) = problem.reply(methods);
         // As for one method: a method the caller may call settles it, whatever another could
-        // not tell.
+        // not tell. The reply lists only those: a refusal tells no more than a grant did.
         let mut unreadable = false;
-        let permitted_some = methods.entries().any(|method| {
-            match self
-                .access()
-                .permits(method.name, method.method, method.restricted, cx.app_info)
-            {
-                Ok(permitted) => permitted,
-                Err(UnreadableVerType) => {
-                    unreadable = true;
-                    false
+        let permitted: Vec<&'static str> = methods
+            .entries()
+            .filter(|method| {
+                match self.access().permits(
+                    method.name,
+                    method.method,
+                    method.restricted,
+                    cx.app_info,
+                ) {
+                    Ok(permitted) => permitted,
+                    Err(UnreadableVerType) => {
+                        unreadable = true;
+                        false
+                    }
                 }
-            }
-        });
+            })
+            .filter_map(|method| method.method)
+            .collect();
+        let permitted_some = !permitted.is_empty();
+        let (reply, logged_as) = problem.reply(methods, &permitted);
         let refused = if !permitted_some && unreadable {
             Refused::UnreadableVerType
         } else {
@@ -187,6 +201,7 @@ impl Registry {
         entry: &'static ApiEntry,
         invocation: Invocation<'_>,
         started: Option<Instant>,
+        nested: Nested,
     ) -> Result<InFlight, MalformedData> {
         // Layers never see a malformed call: data that no reader validated yet is scanned now,
         // and a call whose data is not JSON is read again and refused as malformed.
@@ -208,6 +223,7 @@ impl Registry {
         let called = panic::catch_unwind(AssertUnwindSafe(|| {
             watch.span.in_scope(|| layers.call_boxed(request))
         }));
+        drop(nested);
         let future = match called {
             Ok(future) => future,
             Err(payload) => {
@@ -280,6 +296,13 @@ impl Registry {
                 FailureKind::InvalidCall,
                 "invalid caller: `appInfo.appVerType` must be an integer, or a string of one, \
                  for the access policy to decide this call",
+            )),
+            Refused::TooDeep => HandlerReply::Reply(Reply::fail(
+                FailureKind::LimitExceeded,
+                format!(
+                    "invalid call: dispatched from inside {MAX_NESTED_DISPATCH} handlers \
+                     already, the limit of nested calls"
+                ),
             )),
             Refused::UnknownApi => HandlerReply::Reply(Reply::fail(
                 FailureKind::UnknownApi,

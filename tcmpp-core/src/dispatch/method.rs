@@ -33,11 +33,16 @@ pub(super) enum MethodProblem {
 }
 
 impl MethodProblem {
-    /// The fail reply, which names the key and lists the methods that exist, and what a log
-    /// line says of it: the kind of problem, never what the mini program sent.
-    pub(super) fn reply(&self, methods: &Methods) -> (Reply, &'static str) {
+    /// The fail reply, which names the key and lists `permitted`, the methods the caller may
+    /// call (a refusal reveals no method it may not), and what a log line says of it: the kind
+    /// of problem, never what the mini program sent.
+    pub(super) fn reply(
+        &self,
+        methods: &Methods,
+        permitted: &[&'static str],
+    ) -> (Reply, &'static str) {
         let key = methods.key;
-        let listed = methods.listed();
+        let listed = listed(permitted);
         let (message, logged_as) = match self {
             MethodProblem::Unknown(method) => (
                 format!(
@@ -97,16 +102,36 @@ impl Registry {
             return Ok(Ok(entry));
         };
         // The method borrows from the data, which is changed only once it is found.
+        let mut checked = false;
         let found = match &cx.data {
             DataSource::Absent => Err(MethodProblem::NoData),
             DataSource::Value(value) => of_value(value, methods.key),
-            DataSource::Text(text) | DataSource::Unchecked(text) => of_text(text, methods),
+            DataSource::Text(text) | DataSource::Unchecked(text) => {
+                of_text(text, methods, &mut checked)
+            }
+            DataSource::Scanned { .. } => match cx.data.scanned_member() {
+                // The reader found it as it checked the data.
+                Some((_, member)) => {
+                    checked = true;
+                    of_member(member, "", methods)
+                }
+                None => Err(MethodProblem::Missing),
+            },
         }
         .and_then(|method| {
             methods
                 .get(&method)
                 .ok_or_else(|| MethodProblem::Unknown(bounded(&method).into_owned()))
         });
+        // The scan that found the method checked the data too: a refusal needs no second pass.
+        if checked {
+            if let Some(text) = cx.data.unchecked() {
+                cx.data = DataSource::Text(text);
+            }
+            if let Some((text, _)) = cx.data.scanned_member() {
+                cx.data = DataSource::Text(text);
+            }
+        }
         let found = match found {
             Ok(found) => found,
             Err(problem) => return Ok(Err((methods, problem))),
@@ -123,6 +148,15 @@ impl Registry {
     }
 }
 
+/// The methods, quoted and separated by commas, for replies that say which the caller may call.
+fn listed(methods: &[&str]) -> String {
+    let quoted: Vec<String> = methods
+        .iter()
+        .map(|method| format!("\"{method}\""))
+        .collect();
+    quoted.join(", ")
+}
+
 /// The method a call's data (a value) names.
 fn of_value<'a>(value: &'a Value, key: &str) -> Result<Cow<'a, str>, MethodProblem> {
     match value {
@@ -136,9 +170,25 @@ fn of_value<'a>(value: &'a Value, key: &str) -> Result<Cow<'a, str>, MethodProbl
     }
 }
 
-/// The method a call's data (JSON text, perhaps not validated) names.
-fn of_text<'a>(text: &'a str, methods: &Methods) -> Result<Cow<'a, str>, MethodProblem> {
-    match member::find(text, methods.key) {
+/// The method a call's data (JSON text, perhaps not validated) names; `checked` says whether
+/// the scan found the whole text to be JSON.
+fn of_text<'a>(
+    text: &'a str,
+    methods: &Methods,
+    checked: &mut bool,
+) -> Result<Cow<'a, str>, MethodProblem> {
+    let (member, whole) = member::find_checked(text, methods.key);
+    *checked = whole;
+    of_member(member, text, methods)
+}
+
+/// The method `member` names, what a scan of the data `text` found under the method key.
+fn of_member<'a>(
+    member: Member<'a>,
+    text: &'a str,
+    methods: &Methods,
+) -> Result<Cow<'a, str>, MethodProblem> {
+    match member {
         Member::Found(raw) if raw.starts_with('"') => Ok(decoded(raw, methods)),
         Member::Found(raw) => Err(MethodProblem::NotAString(raw_kind(raw))),
         Member::Missing => Err(MethodProblem::Missing),

@@ -6,6 +6,7 @@ mod future;
 mod input;
 mod invoke;
 mod method;
+mod nesting;
 mod observe;
 mod read;
 mod typed;
@@ -146,7 +147,7 @@ impl<'a> PendingCall<'a> {
         } = self;
         let caller = caller.unwrap_or(&NOBODY);
         if caller.state_event.is_some() {
-            if let Some(refused) = registry.refuse_stated_nul(caller, wire, shape) {
+            if let Some(refused) = registry.refuse_stated_nul(caller, &input, wire, shape) {
                 return refused;
             }
         }
@@ -295,11 +296,28 @@ impl Registry {
     /// cut short and route elsewhere.
     #[cold]
     #[inline(never)]
-    fn refuse_stated_nul(&self, caller: &Caller, wire: Wire<'_>, shape: Shape) -> Option<Started> {
+    fn refuse_stated_nul(
+        &self,
+        caller: &Caller,
+        input: &CallInput<'_>,
+        wire: Wire<'_>,
+        shape: Shape,
+    ) -> Option<Started> {
         let event = caller.state_event.as_deref()?;
         event.contains('\0').then(|| {
+            // The caller is refused, not the call: the reply is named after the API the call
+            // names, found by a scan of its text.
+            let within_limit = |len: usize| len <= self.config().limits.max_call_bytes;
+            let name = match input {
+                CallInput::Call(call) => Some(call.api_name.as_str()),
+                CallInput::Text(text) if within_limit(text.len()) => wire.api_name_in(text),
+                CallInput::Bytes(bytes) if within_limit(bytes.len()) => std::str::from_utf8(bytes)
+                    .ok()
+                    .and_then(|text| wire.api_name_in(text)),
+                _ => wire.reported_name(),
+            };
             let error = CallError::nul_in_state_event();
-            self.refused(Refusal::of_error(&error, wire.reported_name()), shape)
+            self.refused(Refusal::of_error(&error, name), shape)
         })
     }
 }

@@ -12,9 +12,10 @@ use crate::context::CallContext;
 use crate::data::DataSource;
 use crate::handler::{ApiEntry, ReplyFormat, malformed_call};
 use crate::progress::ProgressChannel;
+use crate::registry::DEFAULT_METHOD_KEY;
 use crate::registry::Registry;
 use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
-use crate::wire::{CallError, OtherKeys, Reading, WireCall};
+use crate::wire::{CallError, DataRead, OtherKeys, Reading, Wire, WireCall};
 
 /// A call refused before dispatch, and the API name to render its reply with, if known.
 pub(super) struct Refusal<'a> {
@@ -119,22 +120,30 @@ impl Registry {
         // knows whether a handler will decode the data (and check it) or the data is to be
         // checked as it is skipped: either way, one pass over it. The fast reader never
         // believes an `appInfo` of the text, so the stated one decides access.
+        if let Wire::Legacy(name) = reading.wire {
+            if let Some(read) = self.read_legacy_unread(json, name, stated) {
+                let (call, depth, entry) = read;
+                match depth {
+                    Some(depth) => limits.check_measured_depth(depth),
+                    None => limits.check_depth(json.as_bytes()),
+                }
+                .map_err(refuse)?;
+                return Ok((call, entry));
+            }
+        }
         let mut looked_up = None;
         let decodes_data = |name: &str| {
             let entry = self.lookup(name);
             looked_up = Some(entry);
-            entry.is_some_and(|entry| {
+            match entry {
                 // A multiplexed API's handler is known only once its method is found in the
-                // data: the method's resolution checks what no handler will decode.
-                entry.method.is_some()
-                    || (entry.takes_data
-                        && self.access().permits(
-                            entry.name,
-                            None,
-                            entry.restricted,
-                            stated.app_info.as_ref(),
-                        ) == Ok(true))
-            })
+                // data: the reader finds it as it checks the data, in one pass.
+                Some(entry) if entry.method.is_some() => {
+                    DataRead::Method(entry.method_key.unwrap_or(DEFAULT_METHOD_KEY))
+                }
+                Some(entry) if self.decodes_straight(entry, stated) => DataRead::Decoded,
+                _ => DataRead::Checked,
+            }
         };
         // The fast reader measures the nesting as it skips the values, so the limit costs no
         // extra pass.
@@ -151,6 +160,47 @@ impl Registry {
             .map_err(|error| Refusal::of_error(&error, reported_name))?;
         let entry = self.lookup(&call.api_name);
         Ok((call, entry))
+    }
+
+    /// Whether the handler of `entry`, an API without methods, will decode the data of a call
+    /// from `stated`: it takes data, and the access policy lets the caller call it.
+    #[inline]
+    fn decodes_straight(&self, entry: &ApiEntry, stated: &Caller) -> bool {
+        entry.takes_data
+            && self
+                .access()
+                .permits(entry.name, None, entry.restricted, stated.app_info.as_ref())
+                == Ok(true)
+    }
+
+    /// A legacy call whose data no handler will decode straight from the text: to an unknown
+    /// API, one the caller may not call, one without data, or a multiplexed API. Its keys are
+    /// not read, and its text is checked in one pass that builds nothing: here, with its
+    /// nesting measured; for a multiplexed API, by the scan that finds its method (the nesting
+    /// is then measured by the limit's scan, `None`). So refusing it costs that pass. `None`
+    /// when a handler will decode the data (the full reader reads its keys, to refuse one given
+    /// twice), or the text is not one object within the depth the pass follows (the full reader
+    /// explains).
+    #[cold]
+    #[inline(never)]
+    fn read_legacy_unread<'a>(
+        &self,
+        json: &'a str,
+        name: &'a str,
+        stated: &Caller,
+    ) -> Option<(WireCall<'a>, Option<usize>, Option<&'static ApiEntry>)> {
+        let entry = self.lookup(name);
+        match entry {
+            Some(entry) if entry.method.is_some() => {
+                let call = WireCall::legacy_object(json, name)?;
+                Some((call, None, Some(entry)))
+            }
+            Some(entry) if self.decodes_straight(entry, stated) => None,
+            _ => {
+                let (call, depth) = WireCall::read_legacy_unread(json, name)?;
+                Some((call, Some(depth), entry))
+            }
+        }
     }
 
     /// Invokes the handler on a call read from `json`. When the call is refused with data that
@@ -203,10 +253,11 @@ impl Registry {
             app_info: stated.app_info.as_ref().or(call.caller.app_info.as_deref()),
             extra: OtherKeys::Raw(&call.extra),
             states: self.states(),
-            data: match call.data {
-                None => DataSource::Absent,
-                Some(text) if call.data_checked => DataSource::Text(text),
-                Some(text) => DataSource::Unchecked(text),
+            data: match (call.data, call.method) {
+                (None, _) => DataSource::Absent,
+                (Some(text), Some(method)) => DataSource::scanned(text, method),
+                (Some(text), None) if call.data_checked => DataSource::Text(text),
+                (Some(text), None) => DataSource::Unchecked(text),
             },
             progress,
         }

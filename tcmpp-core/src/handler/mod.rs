@@ -162,10 +162,7 @@ impl HandlerReply {
         match self {
             HandlerReply::Reply(reply) => reply,
             HandlerReply::Rendered(text) => match serde_json::from_str(&text) {
-                Ok(Value::Object(mut map)) => {
-                    map.remove("errMsg");
-                    Reply::Success(map)
-                }
+                Ok(Value::Object(map)) => Reply::handler_success(map),
                 _ => Reply::fail(FailureKind::InvalidResult, "invalid result"),
             },
             HandlerReply::Refused(refused) => refused.0,

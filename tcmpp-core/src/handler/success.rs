@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{Form, HandlerReply, ReplyFormat};
 use crate::error::IntoApiError;
 use crate::json::json_kind;
-use crate::reply::{FailureKind, Reply};
+use crate::reply::{FailureKind, Reply, result_text, result_value};
 
 /// The fail reply of a handler's error.
 pub fn failure<E: IntoApiError>(error: E) -> HandlerReply {
@@ -24,14 +24,14 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
     // Nested rather than chained: let chains need Rust 1.88, the crate supports 1.85.
     let rendered = match &format.0 {
         Form::Reply => None,
-        Form::Callback(prefix) => {
-            object_text(value).and_then(|text| with_ok_message(text, prefix.as_str()))
-        }
-        // A result with an `errMsg` of its own takes the map path, which leaves it out: the SDK
-        // adds the `errMsg` that routes the reply, as the callback rendering does.
+        Form::Callback(prefix) => object_text(value)
+            .and_then(|(text, filtered)| with_ok_message(text, filtered, prefix.as_str())),
+        // A result with an `errMsg` or `errCode` of its own takes the map path, which leaves
+        // them out: the SDK adds the `errMsg` that routes the reply, as the callback rendering
+        // does, and a success has no `errCode`. A struct's were left out as it was written.
         Form::Bare => object_text(value)
-            .filter(|text| !has_err_msg_key(text))
-            .map(|text| {
+            .filter(|(text, filtered)| *filtered || !has_reply_key(text))
+            .map(|(text, _)| {
                 if text == "null" {
                     "{}".to_owned()
                 } else {
@@ -45,10 +45,11 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
     }
 }
 
-/// The value's JSON text, when it renders as an object (or as `null`, the empty result).
-fn object_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
+/// The value's JSON text, when it renders as an object (or as `null`, the empty result), and
+/// whether a struct's `errMsg` and `errCode` were left out as it was written.
+fn object_text<T: Serialize + ?Sized>(value: &T) -> Option<(String, bool)> {
     if renders_as_object(value) {
-        serde_json::to_string(value).ok()
+        result_text(value)
     } else {
         None
     }
@@ -56,12 +57,13 @@ fn object_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
 
 /// The callback object of a result rendered as `text`: the result's own keys, then
 /// `"errMsg":"<prefix>:ok"`. `None` when `text` is not an object (nor `null`, the empty
-/// result), or when it has an `errMsg` of its own.
+/// result), or when it may have an `errMsg` or `errCode` of its own (`filtered`: a struct's
+/// were left out as it was written).
 ///
 /// `errMsg` comes last so that, should it appear twice after all, the one that routes the
 /// reply is the one a JSON parser keeps (`JSON.parse` and `serde_json` keep the last of
 /// duplicate keys).
-fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
+fn with_ok_message(mut text: String, filtered: bool, prefix: &str) -> Option<String> {
     // A result with an `errMsg` key of its own would render it twice: some JSON parsers refuse
     // duplicate keys, and the others may keep either. Such a result takes the map path, where
     // the routing `errMsg` replaces it.
@@ -69,7 +71,7 @@ fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
         text.clear();
         text.push('{');
     } else if text.starts_with('{') && text.ends_with('}') {
-        if has_err_msg_key(&text) {
+        if !filtered && has_reply_key(&text) {
             return None;
         }
         text.pop();
@@ -96,13 +98,25 @@ fn with_ok_message(mut text: String, prefix: &str) -> Option<String> {
     Some(text)
 }
 
-/// Whether an object's text may have an `errMsg` key: inside strings a quote is escaped, so
-/// `"errMsg"` in the text is a key, or a string value equal to `errMsg` that sends a rare result
-/// the slow way.
-fn has_err_msg_key(text: &str) -> bool {
+/// Whether an object's text may have an `errMsg` or `errCode` key, the reply's own: inside
+/// strings a quote is escaped, so `"errMsg"` in the text is a key, or a string value equal to
+/// `errMsg` that sends a rare result the slow way (the map path, which leaves both keys out).
+fn has_reply_key(text: &str) -> bool {
+    // One search for what both keys start with; a result rarely holds it at all.
     static KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"errMsg\""));
-    KEY.find(text.as_bytes()).is_some()
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"err"));
+    // One search, which finds nothing in nearly every result; a loop rather than `find_iter`,
+    // whose set-up costs more than the search on a short text.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(found) = KEY.find(&bytes[at..]) {
+        let rest = &bytes[at + found + 4..];
+        if rest.starts_with(b"Msg\"") || rest.starts_with(b"Code\"") {
+            return true;
+        }
+        at += found + 4;
+    }
+    false
 }
 
 /// Whether `value` is a struct, a map, a struct or newtype variant, or nothing: the shapes
@@ -250,7 +264,8 @@ impl serde::Serializer for ShapeProbe {
 }
 
 fn success_map<T: Serialize + ?Sized>(value: &T) -> Reply {
-    match serde_json::to_value(value) {
+    // Without the result's own `errMsg` and `errCode`: a struct's left out as it is written.
+    match result_value(value) {
         Ok(Value::Object(map)) => Reply::Success(map),
         Ok(Value::Null) => Reply::Success(Map::new()),
         Ok(other) => Reply::fail(

@@ -1,8 +1,6 @@
 //! Multiplexed APIs: one `api_name`, many methods, each its own handler, chosen by a key of the
 //! call's `data` (Luffa's `luffaWebRequest` by `data.methodName`).
 
-use std::fmt::Write as _;
-
 use crate::handler::ApiEntry;
 
 /// The key of `data` that names the method of a multiplexed API, unless its handlers say
@@ -62,17 +60,5 @@ impl Methods {
     /// The most bytes of escaped JSON text that can still decode to one of the methods.
     pub(crate) fn longest_escaped(&self) -> usize {
         self.longest.saturating_mul(6)
-    }
-
-    /// The methods, quoted and separated by commas, for replies that say which exist.
-    pub(crate) fn listed(&self) -> String {
-        let mut listed = String::new();
-        for (index, (method, _)) in self.by_method.iter().enumerate() {
-            if index > 0 {
-                listed.push_str(", ");
-            }
-            let _ = write!(listed, "\"{method}\"");
-        }
-        listed
     }
 }

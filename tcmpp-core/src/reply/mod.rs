@@ -2,10 +2,12 @@
 
 mod prefix;
 mod render;
+mod result;
 
 pub use prefix::ErrMsgPrefix;
 pub(crate) use prefix::{PrefixText, UNNAMED_CALL_PREFIX, echoable_name};
 pub use render::{RenderedReply, Rendering};
+pub(crate) use result::{result_text, result_value};
 
 use std::fmt;
 
@@ -19,7 +21,9 @@ use serde_json::{Map, Value};
 /// [`to_callback_json`](Reply::to_callback_json), or [`to_bare_json`](Reply::to_bare_json).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
-    /// The handler's result, a JSON object (empty for `()` and `None`). Calls `success`.
+    /// The handler's result, a JSON object (empty for `()` and `None`), without an `errMsg` or
+    /// `errCode` key of the handler's: hand it to an SDK that adds `errMsg` itself
+    /// (`req.ok(map)`) as it is. Calls `success`.
     Success(Map<String, Value>),
     /// The call failed. Calls `fail`.
     Fail(Failure),
@@ -28,6 +32,14 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// The success reply of a handler's result map: without the map's own `errMsg` and
+    /// `errCode`, which would contradict the reply's routing (the SDK adds `errMsg`, and a
+    /// success has no `errCode`), as the renderings and a fail body leave them out.
+    pub(crate) fn handler_success(mut result: Map<String, Value>) -> Self {
+        result::strip_reply_keys(&mut result);
+        Reply::Success(result)
+    }
+
     /// A fail reply.
     pub fn fail(kind: FailureKind, message: impl Into<String>) -> Self {
         Reply::Fail(Failure::new(kind, message))

@@ -40,7 +40,7 @@ impl RenderedReply {
 
 impl Reply {
     /// The reply as the callback object a mini program receives: the result map with `errMsg`
-    /// added on success; on failure the [body](Failure::body)'s keys, if any, with `errMsg` and,
+    /// added on success (the map's own `errMsg` and `errCode` left out); on failure the [body](Failure::body)'s keys, if any, with `errMsg` and,
     /// when there is one, `errCode` beside them; `errMsg` alone on cancel.
     ///
     /// `prefix` is usually the API name; see [`ErrMsgPrefix`](crate::reply::ErrMsgPrefix).
@@ -64,7 +64,11 @@ impl Reply {
     pub(crate) fn into_callback(self, prefix: &str) -> Map<String, Value> {
         let err_msg = self.err_msg(prefix);
         let mut map = match self {
-            Reply::Success(result) => result,
+            Reply::Success(mut result) => {
+                // A success has no `errCode`: one in the result would contradict its routing.
+                result.remove("errCode");
+                result
+            }
             Reply::Fail(Failure { code, body, .. }) => {
                 // The body's keys first, beside which `errCode` and `errMsg` go; a body never
                 // holds those two (see `Failure::with_body`).
@@ -97,8 +101,8 @@ impl Reply {
         Value::Object(self.into_callback(prefix)).to_string()
     }
 
-    /// The reply in the bare rendering: the result object on success (without an `errMsg` key
-    /// of its own: the SDK adds the one that routes the reply); `{"message":…}`, with `"code"`
+    /// The reply in the bare rendering: the result object on success (without an `errMsg` or
+    /// `errCode` key of its own: the SDK adds the `errMsg` that routes the reply); `{"message":…}`, with `"code"`
     /// when there is one and the [body](Failure::body) under `"body"` when there is one, on
     /// failure; `{}` on cancel.
     ///
@@ -112,11 +116,15 @@ impl Reply {
     /// ```
     pub fn to_bare_json(&self) -> String {
         match self {
-            Reply::Success(result) if result.contains_key("errMsg") => {
+            Reply::Success(result)
+                if result.contains_key("errMsg") || result.contains_key("errCode") =>
+            {
                 // The SDK adds the `errMsg` that routes the reply; a result's own would
-                // contradict it, so it is left out, as the callback rendering replaces it.
+                // contradict it, so it is left out, as the callback rendering replaces it, and
+                // so is an `errCode`, which a success does not have.
                 let mut result = result.clone();
                 result.remove("errMsg");
+                result.remove("errCode");
                 Value::Object(result).to_string()
             }
             Reply::Success(result) => {

@@ -17,10 +17,7 @@ pub(crate) fn check_name(name: &str) -> Result<&str, CallError> {
 
 pub(crate) fn check_agrees(inner: &str, reported: Option<&str>) -> Result<(), CallError> {
     match reported {
-        Some(reported) if reported != inner => Err(CallError::new(CallErrorKind::NameMismatch {
-            inner: inner.to_owned(),
-            reported: reported.to_owned(),
-        })),
+        Some(reported) if reported != inner => Err(CallError::name_mismatch(inner, reported)),
         _ => Ok(()),
     }
 }
@@ -67,6 +64,9 @@ pub(crate) enum CallErrorKind {
     DuplicateKey(String),
     /// More top-level keys than the registry's limit.
     TooManyKeys(usize),
+    /// Over the size or the nesting limit: the limit's message, which starts with
+    /// `invalid call: ` and names no caller text.
+    OverLimit(String),
     /// A `stateEvent` with a NUL character, which a C host would cut short.
     NulInStateEvent,
     AppInfo(String),
@@ -84,6 +84,20 @@ impl CallError {
     pub(crate) fn for_api(mut self, api_name: &str) -> Self {
         self.api_name = Some(api_name.to_owned());
         self
+    }
+
+    /// The call's `api_name` is not the name the SDK reported. Each is kept only as far as the
+    /// reply echoes it: a name of megabytes is not copied whole.
+    pub(crate) fn name_mismatch(inner: &str, reported: &str) -> Self {
+        CallError::new(CallErrorKind::NameMismatch {
+            inner: bounded(inner).into_owned(),
+            reported: bounded(reported).into_owned(),
+        })
+    }
+
+    /// A call over a limit of its size or nesting, with the limit's own message.
+    pub(crate) fn over_limit(message: String) -> Self {
+        CallError::new(CallErrorKind::OverLimit(message))
     }
 
     /// A `stateEvent` that a C host would cut short at its NUL, routing progress elsewhere.
@@ -107,7 +121,9 @@ impl CallError {
     /// The kind of failure a call refused for this error is.
     pub(crate) fn failure_kind(&self) -> FailureKind {
         match self.kind {
-            CallErrorKind::TooManyKeys(_) => FailureKind::LimitExceeded,
+            CallErrorKind::TooManyKeys(_) | CallErrorKind::OverLimit(_) => {
+                FailureKind::LimitExceeded
+            }
             _ => FailureKind::InvalidCall,
         }
     }
@@ -129,6 +145,7 @@ impl CallError {
             CallErrorKind::Unrepresentable { .. } => "a value no JSON value can hold",
             CallErrorKind::DuplicateKey(_) => "duplicate key",
             CallErrorKind::TooManyKeys(_) => "too many top-level keys",
+            CallErrorKind::OverLimit(_) => "over a limit",
             CallErrorKind::NulInStateEvent => "NUL in stateEvent",
             CallErrorKind::AppInfo(_) => "invalid appInfo",
         })
@@ -142,8 +159,12 @@ impl CallError {
 
 impl fmt::Display for CallError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let CallErrorKind::OverLimit(message) = &self.kind {
+            return f.write_str(message);
+        }
         f.write_str("invalid call: ")?;
         match &self.kind {
+            CallErrorKind::OverLimit(_) => Ok(()),
             CallErrorKind::Syntax(e) => write!(f, "not valid JSON: {e}"),
             CallErrorKind::NotAnObject(found) => write!(f, "expected a JSON object, found {found}"),
             CallErrorKind::MissingApiName => f.write_str("missing `api_name`"),

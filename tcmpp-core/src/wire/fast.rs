@@ -2,9 +2,10 @@
 
 use std::borrow::Cow;
 
+use super::member::{Member, scan_object};
 use super::scan::{skip_nested, skip_string};
 use super::valid::checked_end;
-use super::{Reading, TextCaller, WireCall};
+use super::{DataRead, Reading, TextCaller, WireCall};
 
 /// Reads the common shape of a unified call in one pass, without serde: an object whose
 /// keys are among `api_name`, `data`, `webviewId` and `stateEvent`, without escapes in
@@ -21,7 +22,7 @@ use super::{Reading, TextCaller, WireCall};
 pub(super) fn read<'a>(
     json: &'a str,
     reading: Reading<'_>,
-    mut decodes_data: impl FnMut(&str) -> bool,
+    mut decodes_data: impl FnMut(&str) -> DataRead,
 ) -> Option<(WireCall<'a>, usize)> {
     let reported_name = reading.wire.reported_name();
     let mut scan = Scanner {
@@ -34,6 +35,7 @@ pub(super) fn read<'a>(
     let mut web_view_id = None;
     let mut state_event = None;
     let mut data_checked = false;
+    let mut method = None;
     scan.whitespace();
     scan.expect(b'{')?;
     scan.whitespace();
@@ -47,15 +49,29 @@ pub(super) fn read<'a>(
         scan.expect(b':')?;
         scan.whitespace();
         let (seen, value) = match key {
-            Key::ApiName => (api_name.is_some(), Slot::Name(scan.plain_string()?)),
+            Key::ApiName => {
+                // A name that is not the reported one goes to the full reader to be refused:
+                // known at its first bytes, without a scan of the rest of a name of megabytes.
+                if reported_name.is_some_and(|reported| !scan.starts_string(reported)) {
+                    return None;
+                }
+                (api_name.is_some(), Slot::Name(scan.plain_string()?))
+            }
             Key::Data => {
                 // Left unchecked only for a decoder that will check it.
-                let decoded = api_name.is_some_and(&mut decodes_data);
-                data_checked = !decoded;
-                let value = if decoded {
-                    scan.value_or_null()?
-                } else {
-                    scan.checked_value_or_null()?
+                let read = match api_name {
+                    Some(name) => decodes_data(name),
+                    None => DataRead::Checked,
+                };
+                data_checked = !matches!(read, DataRead::Decoded);
+                let value = match read {
+                    DataRead::Decoded => scan.value_or_null()?,
+                    DataRead::Checked => scan.checked_value_or_null()?,
+                    DataRead::Method(key) => {
+                        let (value, found) = scan.method_value_or_null(key)?;
+                        method = found;
+                        value
+                    }
                 };
                 (data.is_some(), Slot::Data(value))
             }
@@ -106,6 +122,7 @@ pub(super) fn read<'a>(
         data_checked,
         caller,
         extra: Vec::new(),
+        method,
     };
     Some((call, 1 + scan.deepest))
 }
@@ -185,6 +202,18 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// Whether the string value here is `prefix` followed by its closing quote, or could be
+    /// (`prefix` holds a character that needs escaping): `false` only when it certainly is not.
+    fn starts_string(&self, prefix: &str) -> bool {
+        let rest = &self.text.as_bytes()[self.pos..];
+        let plain = !prefix
+            .bytes()
+            .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20);
+        !plain
+            || (rest.get(1..=prefix.len()) == Some(prefix.as_bytes())
+                && rest.get(prefix.len() + 1) == Some(&b'"'))
+    }
+
     /// A string without escapes or control characters: exactly the text between its quotes.
     fn plain_string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
@@ -222,7 +251,12 @@ impl<'a> Scanner<'a> {
         let digits = self.pos;
         while let Some(b'0'..=b'9') = self.peek() {
             self.pos += 1;
+            if self.pos - digits > 19 {
+                return None;
+            }
         }
+        // No `i64` has more than 19 digits: the loop above gives up past them, so that the
+        // full reader refuses a longer number without this reader walking megabytes of digits.
         let digits = &self.text.as_bytes()[digits..self.pos];
         if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
             return None;
@@ -264,6 +298,19 @@ impl<'a> Scanner<'a> {
         (!value.is_empty()).then_some(Some(value))
     }
 
+    /// Any value, checked to be JSON as it is skipped; for an object, what it holds under
+    /// `key` too, found in the same pass (see [`scan_object`]).
+    fn method_value_or_null(&mut self, key: &str) -> Option<(Option<&'a str>, Option<Member<'a>>)> {
+        if self.peek() != Some(b'{') {
+            return self.checked_value_or_null().map(|value| (value, None));
+        }
+        let start = self.pos;
+        let (end, depth, member) = scan_object(self.text, start, key)?;
+        self.deepest = self.deepest.max(depth);
+        self.pos = end;
+        Some((self.text.get(start..end), Some(member)))
+    }
+
     /// Any value, checked to be JSON as it is skipped (see [`checked_end`]).
     fn checked_value_or_null(&mut self) -> Option<Option<&'a str>> {
         if self.null() {
@@ -294,8 +341,14 @@ mod tests {
     fn the_common_shape_is_read_in_one_pass() {
         let text = r#" {"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"a":["]\"",{}]},"webviewId":-4} "#;
         for decoded in [true, false] {
-            let (call, depth) =
-                read(text, reading(Wire::Unified, true), |_| decoded).expect("the common shape");
+            let (call, depth) = read(text, reading(Wire::Unified, true), |_| {
+                if decoded {
+                    DataRead::Decoded
+                } else {
+                    DataRead::Checked
+                }
+            })
+            .expect("the common shape");
             assert_eq!(
                 depth, 4,
                 "the call object, data, its array and the object in it"
@@ -317,7 +370,7 @@ mod tests {
             r#"{"data":{}}"#,
         ] {
             assert!(
-                read(other, reading(Wire::Unified, true), |_| true).is_none(),
+                read(other, reading(Wire::Unified, true), |_| DataRead::Decoded).is_none(),
                 "{other}"
             );
         }
@@ -325,7 +378,7 @@ mod tests {
             read(
                 r#"{"api_name":"a"}"#,
                 reading(Wire::Named("b"), true),
-                |_| true
+                |_| DataRead::Decoded
             )
             .is_none()
         );
@@ -336,7 +389,11 @@ mod tests {
         let asked = std::cell::Cell::new(0);
         let decodes = |name: &str| {
             asked.set(asked.get() + 1);
-            name == "decoded"
+            if name == "decoded" {
+                DataRead::Decoded
+            } else {
+                DataRead::Checked
+            }
         };
         let data = r#"{"a":tru}"#;
         // Malformed data is the full reader's to explain, unless a decoder will find it.

@@ -46,6 +46,20 @@ impl Limits {
         Ok(())
     }
 
+    /// Refuses text over the size or the nesting limit, for the entries that read a call
+    /// without a registry (`MiniApiCall::from_json`): a scan, before anything is parsed.
+    pub(crate) fn check_text(&self, text: &str) -> Result<(), super::CallError> {
+        self.check_size(text.len())
+            .and_then(|()| self.check_depth(text.as_bytes()))
+            .map_err(|reply| {
+                super::CallError::over_limit(
+                    reply
+                        .failure()
+                        .map_or_else(String::new, |failure| failure.message().to_owned()),
+                )
+            })
+    }
+
     /// Refuses a call measured to nest `depth` levels deep, when that is over the limit.
     pub(crate) fn check_measured_depth(&self, depth: usize) -> Result<(), Reply> {
         if depth > self.max_depth {

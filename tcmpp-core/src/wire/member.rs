@@ -1,10 +1,11 @@
 //! Finding one top-level key of a call's `data` by a scan, without parsing the rest: how a
 //! multiplexed API's call names its method before its handler, and the access check, are known.
+//! The scan checks the text as it goes, so a call refused after it needs no second pass.
 
-use super::scan::{skip_nested, skip_string};
+use super::valid::{checked_end, next_byte, string_end};
 
 /// What a scan of `data` found under a key.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Member<'a> {
     /// The value's JSON text, not validated.
     Found(&'a str),
@@ -20,88 +21,87 @@ pub(crate) enum Member<'a> {
 
 /// The value of `key` among the top-level keys of the JSON object `text`.
 ///
-/// One pass over the text: strings are skipped by their quotes, nested values by counting
-/// brackets (the byte scan the fast reader uses), so a megabyte of data costs a scan, not a
-/// parse. A key written with escapes is decoded, but only when it is short enough to be `key`.
+/// One pass over the text that builds nothing, so a megabyte of data costs a scan, not a parse;
+/// text that is not JSON is [`Member::Malformed`]. A key written with escapes is decoded, but
+/// only when it is short enough to be `key`.
 pub(crate) fn find<'a>(text: &'a str, key: &str) -> Member<'a> {
+    find_checked(text, key).0
+}
+
+/// [`find`], checking that the text is JSON in the same pass (with the checks of
+/// [`checked_end`](super::valid::checked_end), which accepts exactly what serde accepts for a
+/// value it ignores), and saying whether it found it to be: `true` when the object was read to
+/// its end (found or missing), so that a refusal of the call needs no second pass to check its
+/// data. A flaw anywhere is [`Member::Malformed`].
+pub(crate) fn find_checked<'a>(text: &'a str, key: &str) -> (Member<'a>, bool) {
     let bytes = text.as_bytes();
-    let mut at = skip_whitespace(bytes, 0);
-    match bytes.get(at) {
-        Some(b'{') => {}
-        Some(_) => return Member::NotAnObject,
-        None => return Member::Malformed,
+    let Some((at, byte)) = next_byte(bytes, 0) else {
+        return (Member::Malformed, false);
+    };
+    if byte != b'{' {
+        return (Member::NotAnObject, false);
     }
-    at = skip_whitespace(bytes, at + 1);
+    match scan_object(text, at, key) {
+        // Nothing but whitespace may follow the object.
+        Some((end, _, member)) if next_byte(bytes, end).is_none() => (member, true),
+        _ => (Member::Malformed, false),
+    }
+}
+
+/// The object that starts at `start` (its `{`), checked to be JSON as it is skipped: where it
+/// ends, how deep it nests (1 for `{}`), and what it holds under `key` (found, missing or
+/// repeated). `None` when it is not JSON, or nests deeper than the checking scan follows.
+///
+/// How the fast reader skips a multiplexed API's data: the one pass over it checks it and finds
+/// its method, so a call refused for its method costs that pass.
+pub(crate) fn scan_object<'a>(
+    text: &'a str,
+    start: usize,
+    key: &str,
+) -> Option<(usize, usize, Member<'a>)> {
+    let bytes = text.as_bytes();
+    if bytes.get(start) != Some(&b'{') {
+        return None;
+    }
+    let (mut at, byte) = next_byte(bytes, start + 1)?;
+    if byte == b'}' {
+        return Some((at + 1, 1, Member::Missing));
+    }
     let mut found = None;
-    if bytes.get(at) == Some(&b'}') {
-        return end(bytes, at + 1, found);
-    }
+    let mut repeated = false;
+    let mut deepest = 0;
     loop {
         if bytes.get(at) != Some(&b'"') {
-            return Member::Malformed;
+            return None;
         }
-        let Some(key_end) = skip_string(bytes, at + 1) else {
-            return Member::Malformed;
-        };
+        let key_end = string_end(bytes, at + 1)?;
         let this_key = &text[at..key_end];
-        at = skip_whitespace(bytes, key_end);
-        if bytes.get(at) != Some(&b':') {
-            return Member::Malformed;
-        }
-        at = skip_whitespace(bytes, at + 1);
-        let value_start = at;
-        at = match bytes.get(at) {
-            Some(b'"') => match skip_string(bytes, at + 1) {
-                Some(end) => end,
-                None => return Member::Malformed,
-            },
-            Some(b'{' | b'[') => match skip_nested(bytes, at) {
-                Some((end, _)) => end,
-                None => return Member::Malformed,
-            },
-            Some(_) => {
-                let mut end = at;
-                while let Some(byte) = bytes.get(end) {
-                    if matches!(byte, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
-                        break;
-                    }
-                    end += 1;
-                }
-                if end == at {
-                    return Member::Malformed;
-                }
-                end
-            }
-            None => return Member::Malformed,
+        let (colon, b':') = next_byte(bytes, key_end)? else {
+            return None;
         };
+        let (value_start, _) = next_byte(bytes, colon + 1)?;
+        let (value_end, depth) = checked_end(bytes, value_start)?;
+        deepest = deepest.max(depth);
         if is_key(this_key, key) {
             if found.is_some() {
-                return Member::Repeated;
+                repeated = true;
+            } else {
+                found = Some(&text[value_start..value_end]);
             }
-            found = Some(&text[value_start..at]);
         }
-        at = skip_whitespace(bytes, at);
-        match bytes.get(at) {
-            Some(b',') => at = skip_whitespace(bytes, at + 1),
-            Some(b'}') => return end(bytes, at + 1, found),
-            _ => return Member::Malformed,
+        match next_byte(bytes, value_end)? {
+            (comma, b',') => at = next_byte(bytes, comma + 1)?.0,
+            (close, b'}') => {
+                let member = match found {
+                    _ if repeated => Member::Repeated,
+                    Some(value) => Member::Found(value),
+                    None => Member::Missing,
+                };
+                return Some((close + 1, 1 + deepest, member));
+            }
+            _ => return None,
         }
     }
-}
-
-/// What the scan found, once the object ends at `at`: nothing but whitespace may follow.
-fn end<'a>(bytes: &[u8], at: usize, found: Option<&'a str>) -> Member<'a> {
-    if skip_whitespace(bytes, at) != bytes.len() {
-        return Member::Malformed;
-    }
-    found.map_or(Member::Missing, Member::Found)
-}
-
-fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
-        at += 1;
-    }
-    at
 }
 
 /// Whether the quoted JSON string `quoted` is `key`.

@@ -10,6 +10,7 @@ mod fast;
 mod full;
 mod limits;
 pub(crate) mod member;
+pub(crate) use member::Member;
 mod owned;
 mod scan;
 mod valid;
@@ -59,6 +60,37 @@ pub enum Wire<'a> {
 }
 
 impl<'a> Wire<'a> {
+    /// The API name a call's text in this format is for, found without reading the call: the
+    /// name the SDK reported beside it, or a unified call's own `api_name`, found by a scan of
+    /// its top-level keys that builds nothing. `None` when there is none, or it is written with
+    /// escapes (no registered name needs them). For a host that refuses a call before
+    /// dispatching it (its caller cannot be read, say) and names the reply after the API, as
+    /// [`Registry::errmsg_prefix_for`](crate::Registry::errmsg_prefix_for) does.
+    ///
+    /// ```
+    /// use tcmpp_core::Wire;
+    ///
+    /// let text = r#"{"data":{"api_name":"inner"},"api_name":"scan"}"#;
+    /// assert_eq!(Wire::Unified.api_name_in(text), Some("scan"));
+    /// assert_eq!(Wire::Legacy("pay").api_name_in(r#"{"api_name":"scan"}"#), Some("pay"));
+    /// assert_eq!(Wire::Unified.api_name_in("not JSON"), None);
+    /// ```
+    pub fn api_name_in<'t>(self, text: &'t str) -> Option<&'t str>
+    where
+        'a: 't,
+    {
+        match self {
+            Wire::Named(name) | Wire::Legacy(name) => Some(name),
+            Wire::Unified => match member::find(text, "api_name") {
+                member::Member::Found(raw) => raw
+                    .strip_prefix('"')
+                    .and_then(|raw| raw.strip_suffix('"'))
+                    .filter(|name| !name.contains('\\')),
+                _ => None,
+            },
+        }
+    }
+
     /// The name the SDK reported beside the call, if any.
     pub(crate) fn reported_name(self) -> Option<&'a str> {
         match self {
@@ -81,6 +113,21 @@ pub(crate) struct WireCall<'a> {
     pub(crate) caller: TextCaller<'a>,
     /// The other top-level keys, unparsed: a handler that asks for them parses them.
     pub(crate) extra: Vec<(Cow<'a, str>, &'a RawValue)>,
+    /// What `data` holds under a multiplexed API's method key, when the fast reader found it
+    /// as it checked the data: the method's resolution then needs no second pass.
+    pub(crate) method: Option<member::Member<'a>>,
+}
+
+/// How the fast reader reads a call's `data`, once it knows the API: see [`fast::read`].
+#[derive(Clone, Copy)]
+pub(crate) enum DataRead {
+    /// Found by its structure only: a handler decodes it, which checks it.
+    Decoded,
+    /// Checked to be JSON as it is skipped: no handler will decode it.
+    Checked,
+    /// Checked, and the value under this key found in the same pass: a multiplexed API's
+    /// method key.
+    Method(&'static str),
 }
 
 /// A call's other top-level keys, as a handler's context holds them: a host's map, or the
@@ -135,7 +182,7 @@ impl<'a> WireCall<'a> {
     pub(crate) fn read_common(
         json: &'a str,
         reading: Reading<'_>,
-        decodes_data: impl FnMut(&str) -> bool,
+        decodes_data: impl FnMut(&str) -> DataRead,
     ) -> Option<(Self, usize)> {
         match reading.wire {
             // A legacy call's keys are all data: only the full reader reads it.
@@ -144,8 +191,65 @@ impl<'a> WireCall<'a> {
         }
     }
 
+    /// A legacy call whose data no handler will read straight from the text (it is to be
+    /// refused, or a multiplexed API's method is to be found in it first): the text checked to
+    /// be one JSON object in one pass, which also measures how deep it nests, and none of its
+    /// keys read. `None` when it is not one, or nests deeper than that pass follows: the full
+    /// reader then reads it and explains.
+    pub(crate) fn read_legacy_unread(json: &'a str, name: &'a str) -> Option<(Self, usize)> {
+        let bytes = json.as_bytes();
+        let start = skip_json_whitespace(bytes, 0);
+        if name.is_empty() || bytes.get(start) != Some(&b'{') {
+            return None;
+        }
+        let (end, depth) = valid::checked_end(bytes, start)?;
+        if skip_json_whitespace(bytes, end) != bytes.len() {
+            return None;
+        }
+        Some((Self::legacy(json, Cow::Borrowed(name), true), depth))
+    }
+
+    /// A legacy call whose text starts as an object, its data not yet checked: for a
+    /// multiplexed API, whose method's scan checks it. `None` for any other text, or no name:
+    /// the full reader explains.
+    pub(crate) fn legacy_object(json: &'a str, name: &'a str) -> Option<Self> {
+        let bytes = json.as_bytes();
+        (!name.is_empty() && bytes.get(skip_json_whitespace(bytes, 0)) == Some(&b'{'))
+            .then(|| Self::legacy(json, Cow::Borrowed(name), false))
+    }
+
+    /// A legacy call: the whole object is the data.
+    pub(crate) fn legacy(json: &'a str, api_name: Cow<'a, str>, data_checked: bool) -> Self {
+        WireCall {
+            api_name,
+            data: Some(json.trim()),
+            data_checked,
+            caller: TextCaller::default(),
+            extra: Vec::new(),
+            method: None,
+        }
+    }
+
     /// Reads `json` in full, or says exactly what is wrong with it.
     pub(crate) fn read(json: &'a str, reading: Reading<'_>) -> Result<Self, CallError> {
         full::read(json, reading)
     }
+}
+
+/// The first byte at or after `at` that is not JSON whitespace.
+fn skip_json_whitespace(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+        at += 1;
+    }
+    at
+}
+
+/// Whether `text` is one JSON value, by the checking scan of [`valid`]: faster than serde's
+/// pass and building nothing. `false` also for a value nested deeper than the scan follows,
+/// which serde must then decide.
+pub(crate) fn scans_as_json(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let start = skip_json_whitespace(bytes, 0);
+    valid::checked_end(bytes, start)
+        .is_some_and(|(end, _)| skip_json_whitespace(bytes, end) == bytes.len())
 }

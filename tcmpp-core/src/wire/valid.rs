@@ -82,7 +82,7 @@ pub(super) fn checked_end(bytes: &[u8], start: usize) -> Option<(usize, usize)> 
 
 /// The first byte at or after `at` that is not JSON whitespace, and where it is.
 #[inline(always)]
-fn next_byte(bytes: &[u8], mut at: usize) -> Option<(usize, u8)> {
+pub(super) fn next_byte(bytes: &[u8], mut at: usize) -> Option<(usize, u8)> {
     loop {
         let byte = *bytes.get(at)?;
         // Every whitespace byte is at most a space: one comparison settles most bytes.
@@ -108,7 +108,7 @@ fn key(bytes: &[u8], at: usize, byte: u8) -> Option<(usize, u8)> {
 }
 
 /// Past the closing quote of the string whose contents start at `at`.
-fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+pub(super) fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
     loop {
         // Eight bytes at a time while none of them ends the string, starts an escape or is a
         // control character: most strings are short, where `memchr` would cost more to start.
