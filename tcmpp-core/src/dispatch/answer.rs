@@ -127,12 +127,7 @@ impl InFlight {
 impl Running {
     /// Polls the handler's future, turning a panic into its fail reply.
     fn poll_future(&mut self, cx: &mut Context<'_>) -> Poll<HandlerReply> {
-        let polled = panic::catch_unwind(AssertUnwindSafe(|| {
-            let _entered = self.watch.span.enter();
-            let _nested = Nested::enter_admitted();
-            self.future.as_mut().poll(cx)
-        }));
-        match polled {
+        match self.poll_caught(cx) {
             Ok(poll) => poll,
             Err(payload) => {
                 let reply = self.watch.panicked(payload);
@@ -142,19 +137,23 @@ impl Running {
         }
     }
 
+    /// Polls the handler's future in its span, counted as one nested handler body (a poll runs
+    /// the handler's code, which may dispatch again), with a panic caught.
+    fn poll_caught(&mut self, cx: &mut Context<'_>) -> std::thread::Result<Poll<HandlerReply>> {
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            let _entered = self.watch.span.enter();
+            let _nested = Nested::enter_admitted();
+            self.future.as_mut().poll(cx)
+        }))
+    }
+
     /// One poll with a waker that does nothing, and no timer armed: `None` when not done.
     /// The first poll of a synchronous call. A handler that uses Tokio (a timer, `spawn`) where
     /// no Tokio runtime is entered panics on it: such a handler cannot answer at once, which is
     /// what the call is told (`None`), not that the handler has a bug. Hosts that run a runtime
     /// make the first poll inside it (`Handle::enter`), where timers and `spawn` work.
     fn poll_once(&mut self) -> Option<HandlerReply> {
-        let polled = panic::catch_unwind(AssertUnwindSafe(|| {
-            let _entered = self.watch.span.enter();
-            self.future
-                .as_mut()
-                .poll(&mut Context::from_waker(Waker::noop()))
-        }));
-        match polled {
+        match self.poll_caught(&mut Context::from_waker(Waker::noop())) {
             Ok(Poll::Ready(reply)) => Some(reply),
             Ok(Poll::Pending) => None,
             Err(payload) if needs_tokio(payload.as_ref()) => None,
