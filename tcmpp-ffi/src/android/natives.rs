@@ -206,11 +206,10 @@ pub fn dispatch_sync<'local>(
         let answer = answer_now(read.flags, || {
             dispatch_args(registry, read.args(), None::<KotlinProgress>)
         });
-        let mut text = String::with_capacity(answer.text.len() + 1);
-        // A status is one digit (tcmpp.h's TCMPP_STATUS_*).
-        text.push(char::from(b'0' + u8::try_from(answer.status).unwrap_or(1)));
-        text.push_str(&answer.text);
-        Ok(env.new_string(text)?.into_raw())
+        // A status is one digit (tcmpp.h's TCMPP_STATUS_*), written before the text in the one
+        // buffer the Java string is made from.
+        let status = char::from(b'0' + u8::try_from(answer.status).unwrap_or(1));
+        strings::new_string(env, Some(status), &answer.text)
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }
