@@ -73,7 +73,9 @@ impl Host {
     }
 
     fn progress(&self, payload: Value) {
-        let Some(on_progress) = self.on_progress else { return };
+        let Some(on_progress) = self.on_progress else {
+            return;
+        };
         let (payload, _kept) = self.give(payload.to_string());
         let (event, _kept_event) = match &self.state_event {
             Some(event) => {
@@ -174,7 +176,10 @@ async fn async_handler(api: &str, data_value: Value, host: &Host) -> Outcome {
             }
             Err(outcome) => outcome,
         },
-        other => Outcome::Fail(format!("unknown API: no handler is registered for {other:?}"), None),
+        other => Outcome::Fail(
+            format!("unknown API: no handler is registered for {other:?}"),
+            None,
+        ),
     }
 }
 
@@ -186,9 +191,14 @@ unsafe fn read<'a>(pointer: *const c_char) -> Option<&'a str> {
 }
 
 /// The call's API name and data, or the reason it is refused.
-fn parse(api_name: Option<&str>, call: Option<&str>, flags: u32) -> Result<(String, Value), String> {
+fn parse(
+    api_name: Option<&str>,
+    call: Option<&str>,
+    flags: u32,
+) -> Result<(String, Value), String> {
     let call = call.ok_or("invalid call: call_json is NULL")?;
-    let value: Value = serde_json::from_str(call).map_err(|error| format!("invalid call: {error}"))?;
+    let value: Value =
+        serde_json::from_str(call).map_err(|error| format!("invalid call: {error}"))?;
     if flags & LEGACY_FORMAT != 0 {
         let name = api_name.ok_or("invalid call: a legacy-format call needs the api_name")?;
         return Ok((name.to_owned(), value));
@@ -221,7 +231,9 @@ pub extern "C" fn tcmpp_apis_json() -> *mut c_char {
         .iter()
         .map(|(name, sync)| json!({ "name": name, "sync": sync }))
         .collect();
-    CString::new(Value::Array(apis).to_string()).unwrap_or_default().into_raw()
+    CString::new(Value::Array(apis).to_string())
+        .unwrap_or_default()
+        .into_raw()
 }
 
 #[unsafe(no_mangle)]
@@ -230,7 +242,9 @@ pub extern "C" fn tcmpp_custom_config_json() -> *mut c_char {
         .iter()
         .map(|(name, sync)| json!({ "name": name, "sync": sync, "params": { "data": "" } }))
         .collect();
-    CString::new(json!({ "extApi": apis }).to_string()).unwrap_or_default().into_raw()
+    CString::new(json!({ "extApi": apis }).to_string())
+        .unwrap_or_default()
+        .into_raw()
 }
 
 #[unsafe(no_mangle)]
@@ -245,11 +259,20 @@ pub unsafe extern "C" fn tcmpp_dispatch(
 ) -> i32 {
     let Some(on_reply) = on_reply else { return -1 };
     let (api, call, caller) = unsafe { (read(api_name), read(call_json), read(caller_json)) };
-    let mut host = Host { on_reply, on_progress, context, flags, state_event: None };
+    let mut host = Host {
+        on_reply,
+        on_progress,
+        context,
+        flags,
+        state_event: None,
+    };
     let caller: Caller = match caller.map(serde_json::from_str).transpose() {
         Ok(caller) => caller.unwrap_or_default(),
         Err(error) => {
-            host.reply(api.unwrap_or("invokeNativePlugin"), Outcome::Fail(format!("invalid caller: {error}"), None));
+            host.reply(
+                api.unwrap_or("invokeNativePlugin"),
+                Outcome::Fail(format!("invalid caller: {error}"), None),
+            );
             return 0;
         }
     };
@@ -258,7 +281,10 @@ pub unsafe extern "C" fn tcmpp_dispatch(
     let (name, data_value) = match parse(api, call, flags) {
         Ok(parsed) => parsed,
         Err(reason) => {
-            host.reply(api.unwrap_or("invokeNativePlugin"), Outcome::Fail(reason, None));
+            host.reply(
+                api.unwrap_or("invokeNativePlugin"),
+                Outcome::Fail(reason, None),
+            );
             return 0;
         }
     };
@@ -289,7 +315,10 @@ pub unsafe extern "C" fn tcmpp_dispatch_sync(
     let (name, outcome) = match outcome {
         Ok((name, _)) => {
             let outcome = sync_handler(&name).unwrap_or_else(|| {
-                Outcome::Fail("this API is asynchronous and did not answer at once".into(), None)
+                Outcome::Fail(
+                    "this API is asynchronous and did not answer at once".into(),
+                    None,
+                )
             });
             (name, outcome)
         }
