@@ -26,5 +26,18 @@ done
 # `cargo bench -p tcmpp-tests --bench android_jvm` is not run here: it needs kotlinc, and
 # `cargo clippy --workspace --all-targets` in .ci/run already type-checks its source.
 
+echo "-- benches/c/seed_calls.c (issue 23): the seed call through the C ABI, each contender once"
+cargo build -q --release -p tcmpp-android-host
+cc -O2 -Wall -Werror -I tcmpp-ffi/include benches/c/seed_calls.c -L target/release \
+    -ltcmpp_android_host -Wl,-rpath,"$PWD/target/release" -o target/release/seed_calls
+for contender in json handle; do
+    target/release/seed_calls "$contender" 1
+done
+
+echo "-- benches/size (issue 23): the six-handler cdylib and its hand-written baseline build"
+for crate in six-handlers hand-written; do
+    (cd "benches/size/$crate" && cargo build -q --release --target-dir ../../../target/size)
+done
+
 echo "-- compile_time.py builds each of its variants"
 python3 benches/compile_time.py --check

@@ -21,9 +21,12 @@ use tcmpp_ffi::android::{JAVA_LOOKUPS, JsPlugin, LookupKind, consumer_rules};
 
 /// Every check `BridgeTest.kt` must have passed.
 const CHECKS: &[&str] = &[
-    "ok Java call sites: catch (TcmppBuildException e), dispatch with a lambda, dispatchSync: SUCCESS {\"n\":9}, SUCCESS {\"pong\":\"android-host\"}",
+    "ok Java call sites: catch (TcmppBuildException e), dispatch with a lambda, dispatchSync: SUCCESS {\"n\":9}, SUCCESS {\"pong\":\"android-host\"}, SUCCESS {\"appId\":\"wx_java\",",
     "ok apis:",
     "ok custom config",
+    "ok caller handle: {\"appId\":\"wx_wallet\",",
+    "ok closed caller handle: {\"errMsg\":\"aWho:fail invalid caller: the caller handle was freed (closed), or never made\"}",
+    "ok caller handles: the stated caller, progress, access control; closed and refused ones",
     "ok success, callback: {\"n\":7,\"errMsg\":\"aEcho:ok\"}",
     "ok success, bare: {\"n\":7}",
     "ok success from a worker, bare:",

@@ -143,7 +143,7 @@ fn compile_and_run(compiler: &str, name: &str, link: &[&std::ffi::OsStr]) -> Str
 /// What every run of the C host must have checked.
 fn assert_all_checks_ran(stdout: &str) {
     for check in [
-        "ok abi version: 2",
+        "ok abi version: 3",
         "ok api list: [{\"name\":\"cCancel\",\"sync\":false,",
         "ok custom config:",
         "ok success: {\"n\":7,\"errMsg\":\"cEcho:ok\"}",
@@ -205,6 +205,10 @@ fn assert_all_checks_ran(stdout: &str) {
         "ok sync call: {\"pong\":\"c-host\",\"errMsg\":\"cPing:ok\"}",
         "ok sync call to an async API:",
         "ok sync call to an async API done at once (sync): {\"n\":1}",
+        "ok handle states the caller (handle): {\"appId\":\"wx_host\",\"stateEvent\":\"host\",\"webviewId\":4,\"errMsg\":\"cWho:ok\"}",
+        "ok freed handle (handle): {\"errMsg\":\"cWho:fail invalid caller: the caller handle was freed",
+        "ok made-up handle (handle):",
+        "ok caller handles",
         "ok concurrency: 10000 calls from 8 threads, each answered exactly once",
         "ok unknown flag bit (sync): {\"errMsg\":\"cEcho:fail invalid call: unknown flag bits 0x10;",
         "ok unknown flag bit, bare: {\"message\":\"invalid call: unknown flag bits 0x10;",
@@ -268,13 +272,16 @@ fn declared_functions(header: &str) -> BTreeSet<String> {
         if line.starts_with("typedef") || line.starts_with('*') || line.starts_with("/*") {
             continue;
         }
-        if let Some(start) = line.find("tcmpp_") {
+        // The first `tcmpp_` name followed by `(`: a return type may be one too
+        // (`tcmpp_caller *tcmpp_caller_new(`).
+        for (start, _) in line.match_indices("tcmpp_") {
             let name: String = line[start..]
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
             if line[start + name.len()..].starts_with('(') {
                 declared.insert(name);
+                break;
             }
         }
     }
@@ -324,6 +331,10 @@ fn the_header_declares_exactly_the_exported_functions() {
         [
             "tcmpp_abi_version",
             "tcmpp_apis_json",
+            "tcmpp_caller_dispatch",
+            "tcmpp_caller_dispatch_sync",
+            "tcmpp_caller_free",
+            "tcmpp_caller_new",
             "tcmpp_custom_config_json",
             "tcmpp_dispatch",
             "tcmpp_dispatch_sync",

@@ -37,7 +37,7 @@ fn the_generated_dart_file_matches_its_golden_file() {
 fn the_dart_file_registers_each_name_once_and_forwards_the_stated_caller() {
     let registry = tcmpp_c_host::build_registry().expect("the test host's registry builds");
     let dart = DartApis::new(&registry).to_string();
-    assert!(dart.contains("const int tcmppAbiVersion = 2;"));
+    assert!(dart.contains("const int tcmppAbiVersion = 3;"));
     assert_eq!(dart.matches("  'luffaWebRequest',\n").count(), 1);
     assert!(dart.contains("  'cEcho',\n  'cFail',\n"));
     assert!(dart.contains("plugin.registerMiniAppApi(name, apis.call);"));

@@ -36,7 +36,7 @@ fn workspace() -> PathBuf {
 
 /// Every check `BridgeTest.m` must have passed.
 const CHECKS: &[&str] = &[
-    "ok start: ABI version 2 checked, registry built",
+    "ok start: ABI version 3 checked, registry built",
     "ok api names (",
     "ok success: {\"n\":7}",
     "ok fail: {\"code\":1001,\"message\":\"out of stock\"}",
@@ -408,7 +408,7 @@ fn start_up_refuses_another_abi_version_and_reports_build_problems() {
         String::from_utf8_lossy(&ran.stderr)
     );
     for check in [
-        "ok another ABI version refused: the linked Rust library speaks C ABI version 3, but this bridge was compiled against tcmpp.h version 2: rebuild",
+        "ok another ABI version refused: the linked Rust library speaks C ABI version 4, but this bridge was compiled against tcmpp.h version 3: rebuild",
         "ok build problems as an NSError: the Rust registry cannot be built: duplicate API name",
         "ok a matching library with a registry starts",
         "all start-up checks passed",

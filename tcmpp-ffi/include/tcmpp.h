@@ -21,7 +21,10 @@
  * Who calls: the mini program is untrusted, and on Android the call text (req.jsonParams) is
  * its own object, so an appInfo, webviewId or stateEvent written in it proves nothing. The
  * host states the caller beside the call, in `caller_json`, from what its SDK knows (Android
- * mMiniAppInfo, iOS context.tmfAppInfo, Flutter call.appInfo): see tcmpp_dispatch.
+ * mMiniAppContext.getMiniAppInfo(), iOS context.tmfAppInfo, Flutter call.appInfo): see
+ * tcmpp_dispatch. Or, once
+ * per mini program or web view, as a handle that each call names (tcmpp_caller_new,
+ * tcmpp_caller_dispatch), so that no call parses it again.
  *
  * Linking a static library (iOS, or any host linking libNAME.a): handlers register themselves
  * at load time from objects that nothing references, so link the archive whole
@@ -44,10 +47,12 @@ extern "C" {
  * host built against an older header (whose tcmpp_dispatch took `flags` where `caller_json` now
  * is) and a newer library, or the reverse, fail loudly instead of misreading arguments.
  * History: 1, tcmpp_dispatch(api_name, call_json, flags, ...) without caller_json (never
- * stamped: such a library has no tcmpp_abi_version symbol); 2, caller_json before flags.
+ * stamped: such a library has no tcmpp_abi_version symbol); 2, caller_json before flags;
+ * 3, caller handles (tcmpp_caller_new, tcmpp_caller_free, tcmpp_caller_dispatch,
+ * tcmpp_caller_dispatch_sync), everything of 2 unchanged.
  * Raised by every change to a signature, a flag or a constant of this header.
  */
-#define TCMPP_ABI_VERSION 2u
+#define TCMPP_ABI_VERSION 3u
 
 /* The reply's status: which of the mini program's callbacks it routes to. */
 #define TCMPP_STATUS_SUCCESS 0 /* success */
@@ -152,8 +157,9 @@ char *tcmpp_custom_config_json(void);
  * NULL or non-UTF-8 `call_json`, JSON that is not a call, or an unknown API each get a fail
  * reply.
  *
- * `caller_json` states who calls, from what the host's SDK knows (Android mMiniAppInfo, iOS
- * context.tmfAppInfo, Flutter call.appInfo), never from the call text; NULL states nobody.
+ * `caller_json` states who calls, from what the host's SDK knows (Android
+ * mMiniAppContext.getMiniAppInfo(), iOS context.tmfAppInfo, Flutter call.appInfo), never from
+ * the call text; NULL states nobody.
  * It is a JSON object whose keys are all optional:
  *
  *   {"appInfo":{"appId":"wx_wallet","appVerType":0,"version":"1.0.2","name":"Wallet"},
@@ -190,6 +196,57 @@ int32_t tcmpp_dispatch(const char *api_name, const char *call_json, const char *
  */
 char *tcmpp_dispatch_sync(const char *api_name, const char *call_json, const char *caller_json,
                           uint32_t flags, int32_t *status_out);
+
+/*
+ * A caller stated once: who calls, read from `caller_json` when the handle is made rather than
+ * with every call. Make one per mini program (or per web view, when the web view id is part of
+ * the caller) from what the SDK knows, pass it to each of its calls, free it when the mini
+ * program or web view goes away.
+ *
+ * The handle is an opaque number, never a pointer the library reads: a NULL handle, one freed
+ * already, or one never made are each refused with a fail reply ("invalid caller: ..."), not
+ * undefined behaviour. Ids are never reused, so a handle freed while another thread still
+ * dispatches with it makes that call a fail reply, never another caller's call.
+ *
+ * Threads: a handle may be used by any number of threads at once, and freed from any thread.
+ * A call dispatched before the handle is freed keeps its caller until its reply; a call
+ * dispatched after gets a fail reply.
+ */
+typedef struct tcmpp_caller tcmpp_caller;
+
+/*
+ * Reads `caller_json` (as tcmpp_dispatch describes it; NULL states nobody) into a caller
+ * handle, to free with tcmpp_caller_free. `flags` is 0 or TCMPP_CALLER_FROM_CALL_TEXT (the
+ * caller's calls believe their text's caller keys; never for Android's req.jsonParams): any
+ * other bit is refused. Returns NULL when the caller is refused, and then, unless `error_out`
+ * is NULL, stores in *error_out why ("invalid caller: ...", the reason a call with that
+ * caller_json would get), to free with tcmpp_string_free. *error_out is left untouched on
+ * success.
+ */
+tcmpp_caller *tcmpp_caller_new(const char *caller_json, uint32_t flags, char **error_out);
+
+/*
+ * tcmpp_dispatch with a caller handle in place of `caller_json`: the same arguments, flags,
+ * callbacks, threads and return values. A NULL, freed or unknown `caller` is a fail reply
+ * through on_reply ("invalid caller: ..."), as is TCMPP_CALLER_FROM_CALL_TEXT in `flags` (it is
+ * stated once, to tcmpp_caller_new).
+ */
+int32_t tcmpp_caller_dispatch(const tcmpp_caller *caller, const char *api_name,
+                              const char *call_json, uint32_t flags, tcmpp_reply_fn on_reply,
+                              tcmpp_progress_fn on_progress, void *context);
+
+/*
+ * tcmpp_dispatch_sync with a caller handle in place of `caller_json`; a NULL, freed or unknown
+ * `caller` is a fail reply, as for tcmpp_caller_dispatch.
+ */
+char *tcmpp_caller_dispatch_sync(const tcmpp_caller *caller, const char *api_name,
+                                 const char *call_json, uint32_t flags, int32_t *status_out);
+
+/*
+ * Frees a caller handle. NULL, or a handle freed already, does nothing. Calls dispatched with
+ * it before are unaffected.
+ */
+void tcmpp_caller_free(tcmpp_caller *caller);
 
 /*
  * The ABI version the library was built with: compare it with TCMPP_ABI_VERSION at start-up,

@@ -12,6 +12,7 @@ use tcmpp_core::registry::HandlerKind;
 use tcmpp_core::reply::RenderedReply;
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX};
+use crate::handles;
 use crate::host::{HostContext, HostProgress, HostReply, Replier, ReplyTarget};
 use crate::prepare::{self, HostCall};
 use crate::registry::Built;
@@ -252,6 +253,44 @@ unsafe fn refuse_unknown_flags(registry: fn() -> &'static Built, call: HostCall)
     ))
 }
 
+/// `tcmpp_caller_new`.
+///
+/// # Safety
+///
+/// `caller_json` is NULL or a valid NUL-terminated string; `error_out` is NULL or points to a
+/// writable `char *`.
+#[allow(unsafe_code)] // Reads the host's string; writes `*error_out`.
+pub unsafe fn caller_new(
+    caller_json: *const c_char,
+    flags: u32,
+    error_out: *mut *mut c_char,
+) -> *mut c_void {
+    let made = guard(Err("making the caller panicked".to_owned()), || {
+        // SAFETY: NULL or valid, as the caller promises.
+        let json = unsafe { read_str(caller_json, "caller_json") }
+            .map_err(|reason| format!("invalid caller: {reason}"))?;
+        handles::make(json, flags)
+    });
+    match made {
+        // The handle is the id, never a pointer to dereference.
+        Ok(id) => std::ptr::without_provenance_mut(id),
+        Err(reason) => {
+            if !error_out.is_null() {
+                // SAFETY: a non-NULL `error_out` points to a writable `char *`, as promised.
+                unsafe { error_out.write(into_c_string(reason)) };
+            }
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// `tcmpp_caller_free`: NULL, or a handle freed already or never made, is nothing to do.
+pub fn caller_free(caller: *mut c_void) {
+    guard((), || {
+        handles::free(caller.addr());
+    });
+}
+
 /// `tcmpp_string_free`.
 ///
 /// # Safety
@@ -314,7 +353,7 @@ mod tests {
         let host_call = HostCall {
             api_name: std::ptr::null(),
             call_json: call.as_ptr(),
-            caller_json: std::ptr::null(),
+            caller: crate::prepare::HostCaller::Json(std::ptr::null()),
             flags: 0,
         };
         // SAFETY: the call is a valid C string; `status` is writable.

@@ -84,7 +84,7 @@ macro_rules! export_c_abi {
                         $crate::__private::HostCall {
                             api_name,
                             call_json,
-                            caller_json,
+                            caller: $crate::__private::HostCaller::Json(caller_json),
                             flags,
                         },
                         on_reply,
@@ -115,7 +115,93 @@ macro_rules! export_c_abi {
                         $crate::__private::HostCall {
                             api_name,
                             call_json,
-                            caller_json,
+                            caller: $crate::__private::HostCaller::Json(caller_json),
+                            flags,
+                        },
+                        status_out,
+                    )
+                }
+            }
+
+            /// See `tcmpp_caller_new` in `tcmpp.h`.
+            ///
+            /// # Safety
+            ///
+            /// `caller_json` is `NULL` or a valid NUL-terminated string; `error_out` is `NULL` or
+            /// points to a writable `char *`.
+            #[unsafe(no_mangle)]
+            pub unsafe extern "C" fn tcmpp_caller_new(
+                caller_json: *const ::std::ffi::c_char,
+                flags: u32,
+                error_out: *mut *mut ::std::ffi::c_char,
+            ) -> *mut ::std::ffi::c_void {
+                // SAFETY: the caller upholds the contract documented above and in `tcmpp.h`.
+                unsafe { $crate::__private::caller_new(caller_json, flags, error_out) }
+            }
+
+            /// See `tcmpp_caller_free` in `tcmpp.h`.
+            #[unsafe(no_mangle)]
+            pub extern "C" fn tcmpp_caller_free(caller: *mut ::std::ffi::c_void) {
+                $crate::__private::caller_free(caller)
+            }
+
+            /// See `tcmpp_caller_dispatch` in `tcmpp.h`.
+            ///
+            /// # Safety
+            ///
+            /// `api_name` and `call_json` are `NULL` or valid NUL-terminated strings; `caller`
+            /// is any value (it is never dereferenced); `context` may be used from any thread
+            /// until the reply callback has run.
+            #[unsafe(no_mangle)]
+            pub unsafe extern "C" fn tcmpp_caller_dispatch(
+                caller: *const ::std::ffi::c_void,
+                api_name: *const ::std::ffi::c_char,
+                call_json: *const ::std::ffi::c_char,
+                flags: u32,
+                on_reply: $crate::ReplyCallback,
+                on_progress: $crate::ProgressCallback,
+                context: *mut ::std::ffi::c_void,
+            ) -> i32 {
+                // SAFETY: the caller upholds the contract documented above and in `tcmpp.h`.
+                unsafe {
+                    $crate::__private::dispatch(
+                        registry,
+                        $crate::__private::HostCall {
+                            api_name,
+                            call_json,
+                            caller: $crate::__private::HostCaller::Handle(caller),
+                            flags,
+                        },
+                        on_reply,
+                        on_progress,
+                        context,
+                    )
+                }
+            }
+
+            /// See `tcmpp_caller_dispatch_sync` in `tcmpp.h`.
+            ///
+            /// # Safety
+            ///
+            /// `api_name` and `call_json` are `NULL` or valid NUL-terminated strings; `caller`
+            /// is any value (it is never dereferenced); `status_out` is `NULL` or points to
+            /// writable `int32_t`.
+            #[unsafe(no_mangle)]
+            pub unsafe extern "C" fn tcmpp_caller_dispatch_sync(
+                caller: *const ::std::ffi::c_void,
+                api_name: *const ::std::ffi::c_char,
+                call_json: *const ::std::ffi::c_char,
+                flags: u32,
+                status_out: *mut i32,
+            ) -> *mut ::std::ffi::c_char {
+                // SAFETY: the caller upholds the contract documented above and in `tcmpp.h`.
+                unsafe {
+                    $crate::__private::dispatch_sync(
+                        registry,
+                        $crate::__private::HostCall {
+                            api_name,
+                            call_json,
+                            caller: $crate::__private::HostCaller::Handle(caller),
                             flags,
                         },
                         status_out,

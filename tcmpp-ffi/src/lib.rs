@@ -26,6 +26,10 @@
 //! | `char *tcmpp_custom_config_json(void)` | the SDK's `tcmpp-custom-config.json` |
 //! | `int32_t tcmpp_dispatch(api_name, call_json, caller_json, flags, on_reply, on_progress, context)` | dispatches a call; the reply arrives through a callback |
 //! | `char *tcmpp_dispatch_sync(api_name, call_json, caller_json, flags, status_out)` | answers a `sync: true` call at once |
+//! | `tcmpp_caller *tcmpp_caller_new(caller_json, flags, error_out)` | reads a caller once, for every call it makes |
+//! | `int32_t tcmpp_caller_dispatch(caller, api_name, call_json, flags, on_reply, on_progress, context)` | `tcmpp_dispatch` with a caller handle |
+//! | `char *tcmpp_caller_dispatch_sync(caller, api_name, call_json, flags, status_out)` | `tcmpp_dispatch_sync` with a caller handle |
+//! | `void tcmpp_caller_free(tcmpp_caller *)` | frees a caller handle |
 //! | `void tcmpp_string_free(char *)` | frees a string returned by the functions above |
 //! | `uint32_t tcmpp_abi_version(void)` | [`ABI_VERSION`], to check against the header's `TCMPP_ABI_VERSION` |
 //!
@@ -49,6 +53,13 @@
 //! A `NULL` `caller_json` states nobody: access control then sees no `appId`, a `WebViewId`
 //! parameter fails, and progress events carry no `stateEvent`. A `caller_json` that is not UTF-8,
 //! not JSON, or not of that shape is a fail reply (`invalid caller: …`), never a guess.
+//!
+//! A host that calls many times for one mini program or web view states its caller once
+//! instead: `tcmpp_caller_new(caller_json, flags, &error)` reads it into a handle (`NULL`, and
+//! the reason in `error`, when it is refused), which `tcmpp_caller_dispatch` and
+//! `tcmpp_caller_dispatch_sync` take in place of `caller_json`, so no call parses it again;
+//! `tcmpp_caller_free` frees it. The handle is an id, not a pointer: a `NULL`, freed or
+//! made-up handle is a fail reply (`invalid caller: …`), not a read of freed memory.
 //!
 //! The call text's own caller keys are not believed: an `appInfo` in it is refused, and
 //! `webviewId` and `stateEvent` are ignored. With [`CALLER_FROM_CALL_TEXT`] they are read from
@@ -88,6 +99,7 @@ mod entry;
 mod export;
 pub mod flutter;
 mod generated;
+mod handles;
 mod host;
 pub mod ios;
 mod prepare;
@@ -99,9 +111,10 @@ mod strings;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::entry::{
-        apis_json, custom_config_json, dispatch, dispatch_sync, init, string_free,
+        apis_json, caller_free, caller_new, custom_config_json, dispatch, dispatch_sync, init,
+        string_free,
     };
-    pub use crate::prepare::HostCall;
+    pub use crate::prepare::{HostCall, HostCaller};
     pub use crate::registry::{Built, build, default_registry};
 
     /// What `export_jni!`'s expansion names.
@@ -173,8 +186,10 @@ pub const CALLER_FROM_CALL_TEXT: u32 = 8;
 /// The version of the C ABI, `TCMPP_ABI_VERSION` in `tcmpp.h`, which `tcmpp_abi_version()`
 /// returns: glue compiled against the header compares the two at start-up. Raised by every
 /// change to a signature, a flag or a constant of the header; 2 is the ABI with `caller_json`
-/// before `flags` (1, never stamped, had no `caller_json`).
-pub const ABI_VERSION: u32 = 2;
+/// before `flags` (1, never stamped, had no `caller_json`); 3 adds caller handles
+/// (`tcmpp_caller_new`, `tcmpp_caller_free`, `tcmpp_caller_dispatch`,
+/// `tcmpp_caller_dispatch_sync`).
+pub const ABI_VERSION: u32 = 3;
 
 /// `tcmpp_dispatch` accepted the call: the reply callback runs exactly once.
 pub const DISPATCH_ACCEPTED: i32 = 0;

@@ -2,15 +2,17 @@
 //! call's wire format, caller and rendering, and the call handed to
 //! [`Registry::call`](tcmpp_core::Registry::call); or the fail reply of a call refused first.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
+use std::sync::Arc;
 
-use tcmpp_core::Wire;
 use tcmpp_core::dispatch::ReplyFuture;
 use tcmpp_core::progress::ProgressSink;
 use tcmpp_core::reply::{ErrMsgPrefix, RenderedReply};
+use tcmpp_core::{Caller, Wire};
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX, rendering};
 use crate::caller;
+use crate::handles::{self, CallerId};
 use crate::registry::Built;
 use crate::strings::{read_bytes, read_str};
 use crate::{CALLER_FROM_CALL_TEXT, LEGACY_FORMAT};
@@ -22,10 +24,19 @@ pub struct HostCall {
     pub api_name: *const c_char,
     /// The call's JSON text, as the SDK handed it over.
     pub call_json: *const c_char,
-    /// Who calls, as the host's SDK knows it, or NULL.
-    pub caller_json: *const c_char,
+    /// Who calls, as the host's SDK knows it.
+    pub caller: HostCaller,
     /// `TCMPP_*` flags.
     pub flags: u32,
+}
+
+/// How the host states who calls.
+#[derive(Clone, Copy, Debug)]
+pub enum HostCaller {
+    /// `caller_json` (`tcmpp_dispatch`), read with each call; NULL states nobody.
+    Json(*const c_char),
+    /// A handle from `tcmpp_caller_new` (`tcmpp_caller_dispatch`), read once when it was made.
+    Handle(*const c_void),
 }
 
 /// One call's arguments once read from the host's own types (C strings, Java strings): each
@@ -35,10 +46,18 @@ pub(crate) struct CallArgs<'a> {
     pub(crate) api_name: Result<Option<&'a str>, String>,
     /// The call's text; `Err` also for a missing one.
     pub(crate) call_json: Result<&'a [u8], String>,
-    /// Who calls, as the host states it, if it does.
-    pub(crate) caller_json: Result<Option<&'a str>, String>,
+    /// Who calls, as the host states it.
+    pub(crate) caller: CallerArg<'a>,
     /// `TCMPP_*` flags.
     pub(crate) flags: u32,
+}
+
+/// Who calls, as the host states it: read from its text with this call, or read once before.
+pub(crate) enum CallerArg<'a> {
+    /// `caller_json`, if the host gave one, or why it cannot be read.
+    Json(Result<Option<&'a str>, String>),
+    /// A caller handle's id (0: NULL).
+    Handle(CallerId),
 }
 
 /// Dispatches the call, or says why it is refused before it reaches a handler.
@@ -59,7 +78,11 @@ pub(crate) unsafe fn dispatch(
         CallArgs {
             api_name: read_str(call.api_name, "api_name"),
             call_json: read_bytes(call.call_json).ok_or_else(|| "call_json is NULL".to_owned()),
-            caller_json: read_str(call.caller_json, "caller_json"),
+            caller: match call.caller {
+                HostCaller::Json(json) => CallerArg::Json(read_str(json, "caller_json")),
+                // The handle is an id, never dereferenced.
+                HostCaller::Handle(handle) => CallerArg::Handle(handle.addr()),
+            },
             flags: call.flags,
         }
     };
@@ -108,11 +131,31 @@ pub(crate) fn dispatch_args(
         });
         Answer::refused(reason, registry.errmsg_prefix_for(name), flags)
     };
-    let caller_json = args
-        .caller_json
-        .map_err(|reason| refused_caller(format!("invalid caller: {reason}")))?;
-    let caller =
-        caller::read(caller_json, flags & CALLER_FROM_CALL_TEXT != 0).map_err(refused_caller)?;
+    // The caller is borrowed from one of these, whichever the host stated it with.
+    let read: Caller;
+    let shared: Arc<Caller>;
+    let caller: &Caller = match args.caller {
+        CallerArg::Json(caller_json) => {
+            let caller_json = caller_json
+                .map_err(|reason| refused_caller(format!("invalid caller: {reason}")))?;
+            let from_call_text = flags & CALLER_FROM_CALL_TEXT != 0;
+            read = caller::read(caller_json, from_call_text).map_err(refused_caller)?;
+            &read
+        }
+        // What the text may state is part of the caller, made once with it: a call cannot
+        // widen it.
+        CallerArg::Handle(_) if flags & CALLER_FROM_CALL_TEXT != 0 => {
+            return Err(refused_caller(
+                "invalid caller: TCMPP_CALLER_FROM_CALL_TEXT is stated once, to \
+                 tcmpp_caller_new, not with each call of a caller handle"
+                    .to_owned(),
+            ));
+        }
+        CallerArg::Handle(id) => {
+            shared = handles::get(id).map_err(refused_caller)?;
+            &shared
+        }
+    };
     let wire = match (api_name, flags & LEGACY_FORMAT != 0) {
         (Some(name), true) => Wire::Legacy(name),
         (None, true) => {
@@ -123,7 +166,7 @@ pub(crate) fn dispatch_args(
         (Some(name), false) => Wire::Named(name),
         (None, false) => Wire::Unified,
     };
-    let dispatch = registry.call(call_json).wire(wire).caller(&caller);
+    let dispatch = registry.call(call_json).wire(wire).caller(caller);
     let dispatch = match progress {
         Some(sink) => dispatch.progress(sink),
         None => dispatch,

@@ -23,6 +23,7 @@ import org.json.JSONTokener
 import rs.tcmpp.android.TcmppAppInfo
 import rs.tcmpp.android.TcmppBridge
 import rs.tcmpp.android.TcmppCaller
+import rs.tcmpp.android.TcmppCallerHandle
 import rs.tcmpp.android.TcmppRendering
 import rs.tcmpp.android.TcmppRendering.BARE
 import rs.tcmpp.android.TcmppRendering.CALLBACK
@@ -91,11 +92,12 @@ fun checks(args: Array<String>) {
     println("ok multiplexed in apis and config")
 
     val java = JavaCallSites.run()
-    check(java == "SUCCESS {\"n\":9}, SUCCESS {\"pong\":\"android-host\"}") { "Java call sites: $java" }
+    check(java == "SUCCESS {\"n\":9}, SUCCESS {\"pong\":\"android-host\"}, SUCCESS {\"appId\":\"wx_java\",\"name\":null,\"stateEvent\":null,\"webviewId\":null}") { "Java call sites: $java" }
     println("ok Java call sites: catch (TcmppBuildException e), dispatch with a lambda, dispatchSync: $java")
     runBlocking { outcomes() }
     syncCalls()
     runBlocking { callers() }
+    runBlocking { callerHandles() }
     runBlocking { progress() }
     badInput()
     throwingListener()
@@ -159,6 +161,41 @@ suspend fun callers() {
     expectPrefix("forged appInfo (sync)", TcmppBridge.dispatchSync(null, forged), TcmppStatus.FAIL, """{"message":"invalid call: `appInfo` in the call text is not believed""")
     expect("forged legacy appInfo", TcmppBridge.dispatch("transfer", """{"appInfo":{"appId":"wx_wallet"}}""", rendering = CALLBACK, legacy = true), TcmppStatus.FAIL, """{"errMsg":"transfer:fail permission denied"}""")
     expect("nobody stated", TcmppBridge.dispatchSync(null, unified("transfer", "{}"), rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"transfer:fail permission denied"}""")
+}
+
+suspend fun callerHandles() {
+    val heldBefore = TcmppBridge.heldCallers()
+    val wallet = TcmppCaller(TcmppAppInfo("wx_wallet", name = "Wallet \"quoted\" \\ é"), webviewId = 4, stateEvent = "host42")
+    val handle = TcmppCallerHandle(wallet)
+    check(TcmppBridge.heldCallers() == heldBefore + 1) { "held callers: ${TcmppBridge.heldCallers()}" }
+    val who = """{"appId":"wx_wallet","name":"Wallet \"quoted\" \\ é","stateEvent":"host42","webviewId":4}"""
+    expect("caller handle", TcmppBridge.dispatch(null, unified("aWho", "{}"), handle), TcmppStatus.SUCCESS, who)
+    expect("caller handle (sync)", TcmppBridge.dispatchSync(null, unified("aWho", "{}"), handle), TcmppStatus.SUCCESS, who)
+    expect("caller handle, access control", TcmppBridge.dispatchSync(null, unified("transfer", "{}"), handle), TcmppStatus.SUCCESS, """{"transferredBy":"wx_wallet"}""")
+    val forged = """{"api_name":"aWho","data":{},"webviewId":9,"stateEvent":"forged"}"""
+    expect("caller handle over the call text", TcmppBridge.dispatchSync(null, forged, handle), TcmppStatus.SUCCESS, who)
+    val events = ConcurrentLinkedQueue<String>()
+    val reply = TcmppBridge.dispatch(null, unified("aProgress", """{"steps":2}"""), handle) { stateEvent, payload -> events.add("$stateEvent $payload") }
+    check(events.toList() == listOf("host42 {\"step\":1}", "host42 {\"step\":2}") && reply.json == """{"steps":2}""") { "handle progress: $events $reply" }
+    val latch = CountDownLatch(1)
+    var callback: TcmppReply? = null
+    TcmppBridge.dispatch(null, unified("aWho", "{}"), handle, rendering = CALLBACK) { r -> callback = r; latch.countDown() }
+    check(latch.await(10, TimeUnit.SECONDS)) { "handle callback: no reply" }
+    expect("caller handle, callback", callback!!, TcmppStatus.SUCCESS, who.dropLast(1) + ""","errMsg":"aWho:ok"}""")
+    handle.close()
+    handle.close()
+    check(TcmppBridge.heldCallers() == heldBefore) { "held callers after close: ${TcmppBridge.heldCallers()}" }
+    expect("closed caller handle", TcmppBridge.dispatchSync(null, unified("aWho", "{}"), handle, rendering = CALLBACK), TcmppStatus.FAIL, """{"errMsg":"aWho:fail invalid caller: the caller handle was freed (closed), or never made"}""")
+    expect("closed caller handle, async", TcmppBridge.dispatch(null, unified("aWho", "{}"), handle), TcmppStatus.FAIL, """{"message":"invalid caller: the caller handle was freed (closed), or never made"}""")
+    val lone = try {
+        TcmppCallerHandle(TcmppCaller(TcmppAppInfo("wx_\uD800"))).close()
+        "made"
+    } catch (refused: IllegalArgumentException) {
+        refused.message
+    }
+    check(lone == "invalid caller: callerJson is not valid UTF-16 (it has a lone surrogate)") { "lone surrogate handle: $lone" }
+    check(TcmppBridge.heldCallers() == heldBefore) { "held callers after a refused one: ${TcmppBridge.heldCallers()}" }
+    println("ok caller handles: the stated caller, progress, access control; closed and refused ones")
 }
 
 suspend fun progress() {
@@ -356,6 +393,8 @@ fun stress(calls: Int) {
     // A weak reference to every 100th reply listener: a global reference leaked would keep it.
     val watched = ConcurrentLinkedQueue<WeakReference<Any>>()
     val sawWorker = AtomicInteger()
+    // Odd threads state their caller with one shared handle, even threads as JSON.
+    val handle = TcmppCallerHandle(TcmppCaller(webviewId = 1))
     val started = System.nanoTime()
     val workers = (0 until threads).map { t ->
         Thread {
@@ -368,12 +407,15 @@ fun stress(calls: Int) {
                     done.countDown()
                 }
                 if (n % 100 == 0) watched.add(WeakReference(listener))
-                TcmppBridge.dispatch(null, "{\"api_name\":\"aEcho\",\"data\":{\"n\":$n}}", null, onReply = listener)
+                val call = "{\"api_name\":\"aEcho\",\"data\":{\"n\":$n}}"
+                if (t % 2 == 1) TcmppBridge.dispatch(null, call, handle, onReply = listener)
+                else TcmppBridge.dispatch(null, call, null, onReply = listener)
             }
         }.apply { start() }
     }
     workers.forEach { it.join() }
     check(done.await(120, TimeUnit.SECONDS)) { "stress: ${done.count} calls unanswered" }
+    handle.close()
     val seconds = (System.nanoTime() - started) / 1e9
     check(wrong.get() == 0) { "stress: ${wrong.get()} wrong replies" }
     for (n in 0 until total) check(answers.get(n) == 1) { "stress: call $n answered ${answers.get(n)} times" }

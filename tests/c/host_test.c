@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,6 +418,99 @@ static void check_invalid_callers(void) {
     call_free(utf8);
 }
 
+/* The same call through tcmpp_caller_dispatch and tcmpp_caller_dispatch_sync, with a caller
+   handle: the same answer as the JSON entries give. */
+static void expect_handle_both(const char *check, const char *json, const tcmpp_caller *caller,
+                               uint32_t flags, int32_t status, const char *reply) {
+    struct call *call = call_new();
+    int32_t accepted = tcmpp_caller_dispatch(caller, NULL, json, flags, record_reply, NULL, call);
+    CHECK(accepted == TCMPP_DISPATCH_ACCEPTED, "%s: tcmpp_caller_dispatch returned %d", check,
+          accepted);
+    CHECK(wait_reply(call) && call->replies == 1, "%s: %d replies", check, call->replies);
+    CHECK(call->status == status && call->reply && strcmp(call->reply, reply) == 0,
+          "%s: status %d, reply %s, expected %d, %s", check, call->status,
+          call->reply ? call->reply : "(none)", status, reply);
+    call_free(call);
+    int32_t got = -1;
+    char *text = tcmpp_caller_dispatch_sync(caller, NULL, json, flags, &got);
+    CHECK(text && got == status && strcmp(text, reply) == 0,
+          "%s: sync status %d, reply %s, expected %d, %s", check, got, text ? text : "(none)",
+          status, reply);
+    if (failures == 0) {
+        printf("ok %s (handle): %s\n", check, text);
+    }
+    tcmpp_string_free(text);
+}
+
+/* A caller stated once, as a handle: answered as the same caller_json is, refused when NULL,
+   freed or never made, never read as memory. */
+static void check_caller_handles(void) {
+    const char *forged = "{\"api_name\":\"cWho\",\"webviewId\":7,\"stateEvent\":\"forged\"}";
+    char *error = (char *)"untouched";
+    tcmpp_caller *host = tcmpp_caller_new(
+        "{\"appInfo\":{\"appId\":\"wx_host\"},\"webviewId\":4,\"stateEvent\":\"host\"}", 0, &error);
+    CHECK(host != NULL, "caller handle: NULL");
+    CHECK(strcmp(error, "untouched") == 0, "caller handle: error_out written on success");
+    const char *stated =
+        "{\"appId\":\"wx_host\",\"stateEvent\":\"host\",\"webviewId\":4,\"errMsg\":\"cWho:ok\"}";
+    expect_handle_both("handle states the caller", forged, host, 0, TCMPP_STATUS_SUCCESS, stated);
+    expect_handle_both("handle, again", forged, host, 0, TCMPP_STATUS_SUCCESS, stated);
+    expect_handle_both("handle with call-text trust per call", forged, host,
+                       TCMPP_CALLER_FROM_CALL_TEXT, TCMPP_STATUS_FAIL,
+                       "{\"errMsg\":\"cWho:fail invalid caller: TCMPP_CALLER_FROM_CALL_TEXT is "
+                       "stated once, to tcmpp_caller_new, not with each call of a caller "
+                       "handle\"}");
+
+    /* Progress events carry the handle's stateEvent. */
+    struct call *call = call_new();
+    tcmpp_caller_dispatch(host, "cProgress", "{\"api_name\":\"cProgress\",\"data\":{\"steps\":2}}",
+                          TCMPP_RENDER_BARE, record_reply, record_progress, call);
+    CHECK(wait_reply(call) && call->replies == 1 && call->status == TCMPP_STATUS_SUCCESS &&
+              call->events == 2 && strcmp(call->event[1], "host {\"step\":2}") == 0,
+          "handle progress: %d events, %s", call->events, call->events > 1 ? call->event[1] : "");
+    call_free(call);
+
+    /* Trust in the call text is the handle's. */
+    tcmpp_caller *sdk = tcmpp_caller_new(NULL, TCMPP_CALLER_FROM_CALL_TEXT, NULL);
+    CHECK(sdk != NULL, "caller handle trusting the call text: NULL");
+    expect_handle_both("handle trusting the call text", forged, sdk, 0, TCMPP_STATUS_SUCCESS,
+                       "{\"appId\":null,\"stateEvent\":\"forged\",\"webviewId\":7,\"errMsg\":\"cWho:ok\"}");
+    tcmpp_caller_free(sdk);
+
+    /* Refused callers make no handle, and say why. */
+    error = NULL;
+    CHECK(tcmpp_caller_new("[\"wx\"]", 0, &error) == NULL, "array caller: a handle");
+    CHECK(error && strcmp(error, "invalid caller: expected a JSON object, found an array") == 0,
+          "array caller: %s", error ? error : "(none)");
+    tcmpp_string_free(error);
+    error = NULL;
+    CHECK(tcmpp_caller_new(NULL, TCMPP_RENDER_BARE, &error) == NULL, "render flag: a handle");
+    CHECK(error && strstr(error, "unknown flag bits 0x1") != NULL, "render flag: %s",
+          error ? error : "(none)");
+    tcmpp_string_free(error);
+    CHECK(tcmpp_caller_new("{\"appInfo\":{\"appId\":\"wx\xff\"}}", 0, NULL) == NULL,
+          "non-UTF-8 caller: a handle");
+
+    /* NULL, freed and made-up handles: a fail reply each, exactly once. */
+    expect_handle_both("NULL handle", forged, NULL, 0, TCMPP_STATUS_FAIL,
+                       "{\"errMsg\":\"cWho:fail invalid caller: the caller handle is NULL (did "
+                       "making it fail?)\"}");
+    tcmpp_caller_free(host);
+    tcmpp_caller_free(host);
+    tcmpp_caller_free(NULL);
+    const char *gone = "{\"errMsg\":\"cWho:fail invalid caller: the caller handle was freed "
+                       "(closed), or never made\"}";
+    expect_handle_both("freed handle", forged, host, 0, TCMPP_STATUS_FAIL, gone);
+    expect_handle_both("made-up handle", forged, (const tcmpp_caller *)(uintptr_t)0x7ff0dead, 0,
+                       TCMPP_STATUS_FAIL, gone);
+    CHECK(tcmpp_caller_dispatch(host, NULL, forged, 0, NULL, NULL, NULL) ==
+              TCMPP_DISPATCH_NO_REPLY_CALLBACK,
+          "handle dispatch without on_reply");
+    if (failures == 0) {
+        printf("ok caller handles\n");
+    }
+}
+
 static void check_progress(void) {
     /* The stateEvent the host states routes the events; the call text's does not. */
     struct call *call = expect_reply(
@@ -608,7 +702,7 @@ static void check_sync(void) {
 }
 
 /* 10,000 concurrent calls from several threads: every reply arrives, exactly once, and is the
-   reply to its own call. */
+   reply to its own call; half of the threads share one caller handle. */
 #define THREADS 8
 #define CALLS_PER_THREAD 1250
 #define CALLS (THREADS * CALLS_PER_THREAD)
@@ -621,6 +715,8 @@ struct slot {
 
 static struct slot slots[CALLS];
 static atomic_int total_replies;
+/* Odd threads state their caller with this one handle, even threads as JSON. */
+static tcmpp_caller *shared_caller;
 
 static void count_reply(void *context, int32_t status, const char *reply_json) {
     struct slot *slot = context;
@@ -639,8 +735,11 @@ static void *send_calls(void *arg) {
     for (int i = first; i < first + CALLS_PER_THREAD; i++) {
         slots[i].n = i;
         snprintf(json, sizeof json, "{\"api_name\":\"cEcho\",\"data\":{\"n\":%d},\"webviewId\":1}", i);
-        if (tcmpp_dispatch(NULL, json, "{\"webviewId\":1}", 0, count_reply, NULL, &slots[i]) !=
-            TCMPP_DISPATCH_ACCEPTED) {
+        int32_t accepted =
+            (first / CALLS_PER_THREAD) % 2
+                ? tcmpp_caller_dispatch(shared_caller, NULL, json, 0, count_reply, NULL, &slots[i])
+                : tcmpp_dispatch(NULL, json, "{\"webviewId\":1}", 0, count_reply, NULL, &slots[i]);
+        if (accepted != TCMPP_DISPATCH_ACCEPTED) {
             atomic_fetch_add(&slots[i].wrong, 1);
         }
     }
@@ -650,6 +749,8 @@ static void *send_calls(void *arg) {
 static void check_concurrency(void) {
     pthread_t threads[THREADS];
     int firsts[THREADS];
+    shared_caller = tcmpp_caller_new("{\"webviewId\":1}", 0, NULL);
+    CHECK(shared_caller != NULL, "concurrency: no caller handle");
     for (int t = 0; t < THREADS; t++) {
         firsts[t] = t * CALLS_PER_THREAD;
         pthread_create(&threads[t], NULL, send_calls, &firsts[t]);
@@ -676,6 +777,7 @@ static void check_concurrency(void) {
           CALLS);
     CHECK(atomic_load(&total_replies) == CALLS, "concurrency: %d replies for %d calls",
           atomic_load(&total_replies), CALLS);
+    tcmpp_caller_free(shared_caller);
     if (failures == 0) {
         printf("ok concurrency: %d calls from %d threads, each answered exactly once\n", CALLS,
                THREADS);
@@ -731,6 +833,7 @@ int main(void) {
     check_forged_callers();
     check_caller_context();
     check_invalid_callers();
+    check_caller_handles();
     check_progress();
     check_multiplexed();
     check_fail_body();

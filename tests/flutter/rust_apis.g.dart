@@ -32,7 +32,7 @@ const List<String> rustApiNames = <String>[
 ];
 
 /// The C ABI version (TCMPP_ABI_VERSION of tcmpp.h) this file was generated for.
-const int tcmppAbiVersion = 2;
+const int tcmppAbiVersion = 3;
 
 /// Registers every API of [rustApiNames] with [plugin]: call it before any mini program starts,
 /// as registerMiniAppApi requires. [library] is the handler crate's cdylib on Android (for

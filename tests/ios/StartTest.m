@@ -47,7 +47,10 @@ int main(void) {
         BOOL started = [TcmppBridge startWithError:&error];
         if (!started && [[error domain] isEqualToString:TcmppErrorDomain] &&
             [error code] == TcmppStartErrorAbiMismatch &&
-            [[error localizedDescription] rangeOfString:@"speaks C ABI version 3"].location != NSNotFound) {
+            [[error localizedDescription]
+                rangeOfString:[NSString stringWithFormat:@"speaks C ABI version %u",
+                                                         (unsigned)TCMPP_ABI_VERSION + 1]]
+                    .location != NSNotFound) {
             printf("ok another ABI version refused: %s\n", [[error localizedDescription] UTF8String]);
         } else {
             printf("FAIL abi mismatch: %d %s\n", started, [[error description] UTF8String]);

@@ -77,7 +77,7 @@ macro_rules! export_jni {
                 let call = bridge::JavaCall {
                     api_name: &api_name,
                     params_json: &params_json,
-                    caller_json: &caller_json,
+                    caller: bridge::JavaCaller::Json(&caller_json),
                     flags,
                 };
                 bridge::dispatch(registry, env, call, listener)
@@ -106,10 +106,81 @@ macro_rules! export_jni {
                 let call = bridge::JavaCall {
                     api_name: &api_name,
                     params_json: &params_json,
-                    caller_json: &caller_json,
+                    caller: bridge::JavaCaller::Json(&caller_json),
                     flags,
                 };
                 bridge::dispatch_sync(registry, env, call)
+            }
+
+            /// `TcmppNative.dispatchWithCaller(…)`.
+            #[unsafe(no_mangle)]
+            pub extern "system" fn Java_rs_tcmpp_android_TcmppNative_dispatchWithCaller<'local>(
+                env: EnvUnowned<'local>,
+                _class: JClass<'local>,
+                caller: jlong,
+                api_name: JString<'local>,
+                params_json: JString<'local>,
+                flags: jint,
+                listener: JObject<'local>,
+            ) -> jlong {
+                let call = bridge::JavaCall {
+                    api_name: &api_name,
+                    params_json: &params_json,
+                    caller: bridge::JavaCaller::Handle(caller),
+                    flags,
+                };
+                bridge::dispatch(registry, env, call, listener)
+            }
+
+            /// `TcmppNative.dispatchSyncWithCaller(…)`.
+            #[unsafe(no_mangle)]
+            pub extern "system" fn Java_rs_tcmpp_android_TcmppNative_dispatchSyncWithCaller<
+                'local,
+            >(
+                env: EnvUnowned<'local>,
+                _class: JClass<'local>,
+                caller: jlong,
+                api_name: JString<'local>,
+                params_json: JString<'local>,
+                flags: jint,
+            ) -> jstring {
+                let call = bridge::JavaCall {
+                    api_name: &api_name,
+                    params_json: &params_json,
+                    caller: bridge::JavaCaller::Handle(caller),
+                    flags,
+                };
+                bridge::dispatch_sync(registry, env, call)
+            }
+
+            /// `TcmppNative.callerNew(callerJson, problem)`.
+            #[unsafe(no_mangle)]
+            pub extern "system" fn Java_rs_tcmpp_android_TcmppNative_callerNew<'local>(
+                env: EnvUnowned<'local>,
+                class: JClass<'local>,
+                caller_json: JString<'local>,
+                problem: bridge::jni::objects::JObjectArray<'local, JString<'local>>,
+            ) -> jlong {
+                bridge::caller_new(env, class, caller_json, problem)
+            }
+
+            /// `TcmppNative.callerFree(id)`.
+            #[unsafe(no_mangle)]
+            pub extern "system" fn Java_rs_tcmpp_android_TcmppNative_callerFree<'local>(
+                env: EnvUnowned<'local>,
+                class: JClass<'local>,
+                id: jlong,
+            ) {
+                bridge::caller_free(env, class, id)
+            }
+
+            /// `TcmppNative.heldCallers()`.
+            #[unsafe(no_mangle)]
+            pub extern "system" fn Java_rs_tcmpp_android_TcmppNative_heldCallers<'local>(
+                env: EnvUnowned<'local>,
+                class: JClass<'local>,
+            ) -> jlong {
+                bridge::held_callers(env, class)
             }
 
             /// `TcmppNative.shutdown(timeoutMillis)`.

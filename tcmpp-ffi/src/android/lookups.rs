@@ -79,6 +79,17 @@ pub const JAVA_LOOKUPS: &[JavaLookup] = &[
         "dispatchSync",
         "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;I)Ljava/lang/String;",
     ),
+    native(
+        "dispatchWithCaller",
+        "(JLjava/lang/String;Ljava/lang/String;ILrs/tcmpp/android/NativeListener;)J",
+    ),
+    native(
+        "dispatchSyncWithCaller",
+        "(JLjava/lang/String;Ljava/lang/String;I)Ljava/lang/String;",
+    ),
+    native("callerNew", "(Ljava/lang/String;[Ljava/lang/String;)J"),
+    native("callerFree", "(J)V"),
+    native("heldCallers", "()J"),
     native("shutdown", "(J)Z"),
     native("heldListeners", "()J"),
     native("attachedThreads", "()J"),

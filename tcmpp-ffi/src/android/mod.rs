@@ -20,8 +20,9 @@
 //!
 //! # What crosses the boundary, and how
 //!
-//! - Strings are read exactly: a Java string with a lone surrogate is a fail reply, never a
-//!   replacement character. A `null` `paramsJson` is a fail reply too.
+//! - Strings are read exactly, each crossed once (the JVM's UTF-16 copied out and decoded in
+//!   Rust; a synchronous reply written as UTF-16): a Java string with a lone surrogate is a fail
+//!   reply, never a replacement character. A `null` `paramsJson` is a fail reply too.
 //! - The Kotlin listener of a call is held by a global reference from dispatch to reply, and
 //!   released after it (`TcmppBridge.heldListeners()` counts those held).
 //! - Replies and progress events of `async fn` handlers are delivered on the runtime's

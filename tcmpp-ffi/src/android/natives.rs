@@ -15,8 +15,9 @@ use tcmpp_core::registry::HandlerKind;
 use super::listener::{self, KotlinProgress, KotlinReply, Listener};
 use super::{calls, daemon, strings};
 use crate::entry::{answer_now, run};
+use crate::handles::{self, CallerId};
 use crate::host::Replier;
-use crate::prepare::{CallArgs, dispatch_args};
+use crate::prepare::{CallArgs, CallerArg, dispatch_args};
 use crate::registry::Built;
 use crate::runtime;
 
@@ -88,18 +89,32 @@ pub struct JavaCall<'a, 'local> {
     pub api_name: &'a JString<'local>,
     /// `paramsJson`.
     pub params_json: &'a JString<'local>,
-    /// `callerJson`.
-    pub caller_json: &'a JString<'local>,
+    /// Who calls.
+    pub caller: JavaCaller<'a, 'local>,
     /// The flags.
     pub flags: jint,
+}
+
+/// Who calls, as the Kotlin side states it.
+pub enum JavaCaller<'a, 'local> {
+    /// `callerJson`, read with the call.
+    Json(&'a JString<'local>),
+    /// A `TcmppCallerHandle`'s id, read once when it was made (0: closed).
+    Handle(jlong),
 }
 
 /// The strings of a Java call, read.
 struct ReadCall {
     api_name: Result<Option<String>, String>,
     params_json: Result<Option<String>, String>,
-    caller_json: Result<Option<String>, String>,
+    caller: ReadCaller,
     flags: u32,
+}
+
+/// Who calls, read.
+enum ReadCaller {
+    Json(Result<Option<String>, String>),
+    Handle(CallerId),
 }
 
 impl ReadCall {
@@ -107,7 +122,13 @@ impl ReadCall {
         ReadCall {
             api_name: strings::read(env, call.api_name, "apiName"),
             params_json: strings::read(env, call.params_json, "paramsJson"),
-            caller_json: strings::read(env, call.caller_json, "callerJson"),
+            caller: match call.caller {
+                JavaCaller::Json(json) => ReadCaller::Json(strings::read(env, json, "callerJson")),
+                // A negative id was never made: refused as unknown.
+                JavaCaller::Handle(id) => {
+                    ReadCaller::Handle(CallerId::try_from(id).unwrap_or(CallerId::MAX))
+                }
+            },
             // Bits, as Kotlin writes them.
             flags: u32::from_ne_bytes(call.flags.to_ne_bytes()),
         }
@@ -124,9 +145,10 @@ impl ReadCall {
                 Ok(None) => Err("paramsJson is null".to_owned()),
                 Err(reason) => Err(reason.clone()),
             },
-            caller_json: match &self.caller_json {
-                Ok(text) => Ok(text.as_deref()),
-                Err(reason) => Err(reason.clone()),
+            caller: match &self.caller {
+                ReadCaller::Json(Ok(text)) => CallerArg::Json(Ok(text.as_deref())),
+                ReadCaller::Json(Err(reason)) => CallerArg::Json(Err(reason.clone())),
+                ReadCaller::Handle(id) => CallerArg::Handle(*id),
             },
             flags: self.flags,
         }
@@ -184,11 +206,54 @@ pub fn dispatch_sync<'local>(
         let answer = answer_now(read.flags, || {
             dispatch_args(registry, read.args(), None::<KotlinProgress>)
         });
-        let mut text = String::with_capacity(answer.text.len() + 1);
-        // A status is one digit (tcmpp.h's TCMPP_STATUS_*).
-        text.push(char::from(b'0' + u8::try_from(answer.status).unwrap_or(1)));
-        text.push_str(&answer.text);
-        Ok(env.new_string(text)?.into_raw())
+        // A status is one digit (tcmpp.h's TCMPP_STATUS_*), written before the text in the one
+        // buffer the Java string is made from.
+        let status = char::from(b'0' + u8::try_from(answer.status).unwrap_or(1));
+        strings::new_string(env, Some(status), &answer.text)
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `TcmppNative.callerNew(callerJson, problem)`: the handle's id; 0, with why in `problem[0]`,
+/// when the caller is refused.
+pub fn caller_new<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    caller_json: JString<'local>,
+    problem: JObjectArray<'local, JString<'local>>,
+) -> jlong {
+    env.with_env(|env| -> jni::errors::Result<jlong> {
+        let made = strings::read(env, &caller_json, "callerJson")
+            .map_err(|reason| format!("invalid caller: {reason}"))
+            .and_then(|json| handles::make(json.as_deref(), 0));
+        match made {
+            // Ids count up from 1 and are pointer-sized: one beyond a `Long` is never made.
+            Ok(id) => Ok(jlong::try_from(id).unwrap_or(0)),
+            Err(reason) => {
+                let reason = env.new_string(reason)?;
+                problem.set_element(env, 0, &reason)?;
+                Ok(0)
+            }
+        }
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `TcmppNative.callerFree(id)`.
+pub fn caller_free(mut env: EnvUnowned<'_>, _class: JClass<'_>, id: jlong) {
+    env.with_env(|_| -> jni::errors::Result<()> {
+        if let Ok(id) = CallerId::try_from(id) {
+            handles::free(id);
+        }
+        Ok(())
+    })
+    .resolve::<ThrowRuntimeExAndDefault>();
+}
+
+/// `TcmppNative.heldCallers()`.
+pub fn held_callers(mut env: EnvUnowned<'_>, _class: JClass<'_>) -> jlong {
+    env.with_env(|_| -> jni::errors::Result<jlong> {
+        Ok(jlong::try_from(handles::held()).unwrap_or(jlong::MAX))
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }

@@ -24,6 +24,10 @@ pub fn build_registry() -> Result<Registry, tcmpp_core::BuildError> {
 
 tcmpp_ffi::export_jni!(build = build_registry);
 
+// The C ABI too (each macro builds its own registry), so that `benches/c/seed_calls.c` counts
+// the instructions of the seed call the JVM benchmark makes, through C.
+tcmpp_ffi::export_c_abi!(build = build_registry);
+
 /// What the mini program sends to the seed API.
 #[derive(Deserialize)]
 pub struct Person {

@@ -6,8 +6,11 @@ package rs.tcmpp.test;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import rs.tcmpp.android.TcmppAppInfo;
 import rs.tcmpp.android.TcmppBridge;
 import rs.tcmpp.android.TcmppBuildException;
+import rs.tcmpp.android.TcmppCaller;
+import rs.tcmpp.android.TcmppCallerHandle;
 import rs.tcmpp.android.TcmppPendingCall;
 import rs.tcmpp.android.TcmppReply;
 
@@ -32,6 +35,13 @@ public final class JavaCallSites {
         if (!answered.await(10, TimeUnit.SECONDS)) return "no reply";
         call.cancel(); // Answered already: nothing happens.
         TcmppReply sync = TcmppBridge.dispatchSync(null, "{\"api_name\":\"aPing\",\"data\":{}}");
-        return reply.get().getStatus() + " " + reply.get().getJson() + ", " + sync.getStatus() + " " + sync.getJson();
+        // A caller stated once: AutoCloseable, and named WithHandle from Java so that a null
+        // caller above stays unambiguous.
+        TcmppReply who;
+        try (TcmppCallerHandle caller = new TcmppCallerHandle(new TcmppCaller(new TcmppAppInfo("wx_java")))) {
+            who = TcmppBridge.dispatchSyncWithHandle(null, "{\"api_name\":\"aWho\",\"data\":{}}", caller);
+        }
+        return reply.get().getStatus() + " " + reply.get().getJson() + ", " + sync.getStatus() + " " + sync.getJson()
+            + ", " + who.getStatus() + " " + who.getJson();
     }
 }

@@ -129,6 +129,65 @@ object TcmppBridge {
     }
 
     /**
+     * [dispatch] with a caller stated once ([TcmppCallerHandle]): the same call, without
+     * carrying the caller's JSON or parsing it again. A closed handle is a fail reply.
+     */
+    suspend fun dispatch(
+        apiName: String?,
+        paramsJson: String?,
+        caller: TcmppCallerHandle,
+        rendering: TcmppRendering = TcmppRendering.BARE,
+        legacy: Boolean = false,
+        onProgress: TcmppProgressListener? = null,
+    ): TcmppReply = suspendCancellableCoroutine { continuation ->
+        val call = dispatch(apiName, paramsJson, caller, rendering, legacy, onProgress) { reply ->
+            continuation.resume(reply)
+        }
+        continuation.invokeOnCancellation { call.cancel() }
+    }
+
+    /**
+     * The callback [dispatch] with a caller stated once ([TcmppCallerHandle]). From Java it is
+     * `dispatchWithHandle`, so that `dispatch(apiName, paramsJson, null, reply -> …)` keeps
+     * meaning "nobody known".
+     */
+    @JvmStatic
+    @JvmOverloads
+    @JvmName("dispatchWithHandle")
+    fun dispatch(
+        apiName: String?,
+        paramsJson: String?,
+        caller: TcmppCallerHandle,
+        rendering: TcmppRendering = TcmppRendering.BARE,
+        legacy: Boolean = false,
+        onProgress: TcmppProgressListener? = null,
+        onReply: TcmppReplyListener,
+    ): TcmppPendingCall {
+        var flags = flags(rendering, legacy)
+        if (onProgress != null) flags = flags or LISTENS_TO_PROGRESS
+        val listener = Listener(onReply, onProgress)
+        return TcmppPendingCall(TcmppNative.dispatchWithCaller(caller.id, apiName, paramsJson, flags, listener))
+    }
+
+    /**
+     * [dispatchSync] with a caller stated once ([TcmppCallerHandle]); from Java,
+     * `dispatchSyncWithHandle`. A closed handle is a fail reply.
+     */
+    @JvmStatic
+    @JvmOverloads
+    @JvmName("dispatchSyncWithHandle")
+    fun dispatchSync(
+        apiName: String?,
+        paramsJson: String?,
+        caller: TcmppCallerHandle,
+        rendering: TcmppRendering = TcmppRendering.BARE,
+        legacy: Boolean = false,
+    ): TcmppReply {
+        val answer = TcmppNative.dispatchSyncWithCaller(caller.id, apiName, paramsJson, flags(rendering, legacy))
+        return TcmppReply(TcmppStatus.of(answer[0] - '0'), answer.substring(1))
+    }
+
+    /**
      * Answers a `sync: true` call at once, on this thread. A plain `fn` handler answers, and so
      * does an `async fn` one that is done on its first poll; any other is a fail reply.
      */
@@ -160,6 +219,10 @@ object TcmppBridge {
     /** How many reply listeners the native side holds now (one per unanswered call): for leak checks. */
     @JvmStatic
     fun heldListeners(): Long = TcmppNative.heldListeners()
+
+    /** How many [TcmppCallerHandle]s are open now (made and not closed): for leak checks. */
+    @JvmStatic
+    fun heldCallers(): Long = TcmppNative.heldCallers()
 
     /** How many threads the native side has attached to the JVM and not yet detached: for leak checks. */
     @JvmStatic
@@ -214,6 +277,25 @@ internal object TcmppNative {
 
     /** The status digit, then the reply's text. */
     @JvmStatic external fun dispatchSync(apiName: String?, paramsJson: String?, callerJson: String?, flags: Int): String
+
+    /** [dispatch] with a caller handle's id in place of its JSON. */
+    @JvmStatic external fun dispatchWithCaller(
+        caller: Long,
+        apiName: String?,
+        paramsJson: String?,
+        flags: Int,
+        listener: NativeListener,
+    ): Long
+
+    /** [dispatchSync] with a caller handle's id in place of its JSON. */
+    @JvmStatic external fun dispatchSyncWithCaller(caller: Long, apiName: String?, paramsJson: String?, flags: Int): String
+
+    /** A caller handle's id; 0, with why in `problem[0]`, when the caller is refused. */
+    @JvmStatic external fun callerNew(callerJson: String?, problem: Array<String?>): Long
+
+    @JvmStatic external fun callerFree(id: Long)
+
+    @JvmStatic external fun heldCallers(): Long
 
     @JvmStatic external fun shutdown(timeoutMillis: Long): Boolean
 

@@ -107,6 +107,42 @@ class TcmppCaller @JvmOverloads constructor(
     }
 }
 
+/**
+ * A [TcmppCaller] stated once to the native side: read there when it is made, and named by each
+ * call (`TcmppBridge.dispatch(apiName, paramsJson, handle)`), so that no call carries or parses
+ * the caller's JSON again. Make one per running mini program (or per web view, when
+ * [TcmppCaller.webviewId] is set) and [close] it when that goes away; an unclosed handle keeps
+ * a few hundred bytes of native memory until the process ends (`TcmppBridge.heldCallers()`
+ * counts them).
+ *
+ * Any number of threads may dispatch with one handle at once. A call dispatched after [close]
+ * gets a fail reply (`invalid caller: …`), never a crash; calls dispatched before keep their
+ * caller until their reply.
+ *
+ * @throws IllegalArgumentException when the native side refuses the caller (a string with a
+ *   lone surrogate), saying why.
+ */
+class TcmppCallerHandle(
+    /** The caller this handle states. */
+    val caller: TcmppCaller,
+) : AutoCloseable {
+    /** The native id, which calls name; never reused, so once closed every call refuses it. */
+    internal val id: Long = arrayOfNulls<String>(1).let { problem ->
+        val made = TcmppNative.callerNew(caller.json, problem)
+        require(made != 0L) { problem[0] ?: "invalid caller" }
+        made
+    }
+
+    private val closed = java.util.concurrent.atomic.AtomicBoolean(false)
+
+    /** Frees the native caller. Closing twice does nothing. */
+    override fun close() {
+        if (closed.compareAndSet(false, true)) TcmppNative.callerFree(id)
+    }
+
+    override fun toString(): String = "TcmppCallerHandle(${caller.json}${if (closed.get()) ", closed" else ""})"
+}
+
 /** One registered handler, as `TcmppBridge.apis()` lists it: an API, or one method of a multiplexed API. */
 data class TcmppApi @JvmOverloads constructor(
     /** The name mini programs call, and the `@JsEvent` name to register. */
