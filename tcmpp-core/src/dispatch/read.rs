@@ -175,9 +175,10 @@ impl Registry {
 
     /// A legacy call whose data no handler will decode straight from the text: to an unknown
     /// API, one the caller may not call, one without data, or a multiplexed API. Its keys are
-    /// not read, and its text is checked in one pass that builds nothing: here, with its
-    /// nesting measured; for a multiplexed API, by the scan that finds its method (the nesting
-    /// is then measured by the limit's scan, `None`). So refusing it costs that pass. `None`
+    /// not read, and its text is checked in one pass that builds nothing, which measures its
+    /// nesting: for a multiplexed API, the scan that finds its method. So refusing it costs that
+    /// pass. (When that scan cannot follow the text, the depth is `None`: the limit's own scan
+    /// measures it, and the method's resolution explains.) `None`
     /// when a handler will decode the data (the full reader reads its keys, to refuse one given
     /// twice), or the text is not one object within the depth the pass follows (the full reader
     /// explains).
@@ -192,8 +193,9 @@ impl Registry {
         let entry = self.lookup(name);
         match entry {
             Some(entry) if entry.method.is_some() => {
-                let call = WireCall::legacy_object(json, name)?;
-                Some((call, None, Some(entry)))
+                let key = entry.method_key.unwrap_or(DEFAULT_METHOD_KEY);
+                let (call, depth) = WireCall::legacy_object(json, name, key)?;
+                Some((call, depth, Some(entry)))
             }
             Some(entry) if self.decodes_straight(entry, stated) => None,
             _ => {

@@ -209,13 +209,31 @@ impl<'a> WireCall<'a> {
         Some((Self::legacy(json, Cow::Borrowed(name), true), depth))
     }
 
-    /// A legacy call whose text starts as an object, its data not yet checked: for a
-    /// multiplexed API, whose method's scan checks it. `None` for any other text, or no name:
-    /// the full reader explains.
-    pub(crate) fn legacy_object(json: &'a str, name: &'a str) -> Option<Self> {
+    /// A legacy call to a multiplexed API, whose method is found under `key` by the scan that
+    /// checks the text and measures how deep it nests, in one pass (as the fast reader finds a
+    /// unified call's): the call, with what the scan found, and the depth. When the scan cannot
+    /// follow the text (not JSON, or nested deeper than it follows), the call with its data not
+    /// yet checked and no depth: the method's resolution scans it again, after the nesting
+    /// limit's own scan. `None` for text that does not start as an object, or no name: the full
+    /// reader explains.
+    pub(crate) fn legacy_object(
+        json: &'a str,
+        name: &'a str,
+        key: &str,
+    ) -> Option<(Self, Option<usize>)> {
         let bytes = json.as_bytes();
-        (!name.is_empty() && bytes.get(skip_json_whitespace(bytes, 0)) == Some(&b'{'))
-            .then(|| Self::legacy(json, Cow::Borrowed(name), false))
+        let start = skip_json_whitespace(bytes, 0);
+        if name.is_empty() || bytes.get(start) != Some(&b'{') {
+            return None;
+        }
+        match member::scan_object(json, start, key) {
+            Some((end, depth, method)) if skip_json_whitespace(bytes, end) == bytes.len() => {
+                let mut call = Self::legacy(json, Cow::Borrowed(name), true);
+                call.method = Some(method);
+                Some((call, Some(depth)))
+            }
+            _ => Some((Self::legacy(json, Cow::Borrowed(name), false), None)),
+        }
     }
 
     /// A legacy call: the whole object is the data.
