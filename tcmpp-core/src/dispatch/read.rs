@@ -146,9 +146,18 @@ impl Registry {
             }
         };
         // The fast reader measures the nesting as it skips the values, so the limit costs no
-        // extra pass.
-        if let Some((call, depth)) = WireCall::read_common(json, reading, decodes_data) {
-            limits.check_measured_depth(depth).map_err(refuse)?;
+        // extra pass; a call it refused before the end of its text is measured on to the end,
+        // as the limit's scan of the whole text would: a text too deep is refused as such.
+        if let Some(read) = WireCall::read_common(json, reading, decodes_data) {
+            limits.check_measured_depth(read.depth).map_err(refuse)?;
+            if read.read_to < json.len() {
+                limits
+                    .check_depth_within(&json.as_bytes()[read.read_to..], 1)
+                    .map_err(refuse)?;
+            }
+            let call = read
+                .call
+                .map_err(|error| Refusal::of_error(&error, reported_name))?;
             let entry = match looked_up {
                 Some(entry) => entry,
                 None => self.lookup(&call.api_name),

@@ -2,28 +2,44 @@
 
 use std::borrow::Cow;
 
+use super::error::CallErrorKind;
 use super::member::{Member, scan_object};
 use super::scan::{skip_nested, skip_string};
-use super::valid::checked_end;
-use super::{DataRead, Reading, TextCaller, WireCall};
+use super::valid::{checked_end, number_end, string_end};
+use super::{CallError, DataRead, Reading, TextCaller, WireCall, full};
+use crate::echo::bounded;
 
-/// Reads the common shape of a unified call in one pass, without serde: an object whose
-/// keys are among `api_name`, `data`, `webviewId` and `stateEvent`, without escapes in
-/// the keys or the names, and a non-empty `api_name` that agrees with the reported name.
+/// What [`read`] made of a call's text: the call, or the error the full reader would refuse it
+/// with, found in the same one pass.
+pub(crate) struct FastRead<'a> {
+    pub(crate) call: Result<WireCall<'a>, CallError>,
+    /// How deep the text read nests, the call object itself counting as one level.
+    pub(crate) depth: usize,
+    /// Where the text stopped being read: its length, unless a refusal was known before its
+    /// end (a key given twice). The nesting limit then measures the rest, from inside the call
+    /// object, as its scan of the whole text would have.
+    pub(crate) read_to: usize,
+}
+
+/// Reads the common shape of a unified call in one pass, without serde: an object whose keys
+/// are written without escapes and whose `api_name` is a string, `webviewId` a number and
+/// `stateEvent` a string without escapes (each or `null`), with `appInfo` only when the text's
+/// caller is not believed.
 ///
-/// `data` is checked to be JSON as it is skipped, unless `api_name` came before it and
-/// `decodes_data` says a handler will decode it: then it is only scanned for its end, and
-/// decoding checks it (see `WireCall::data_checked`). Either way this is the one pass over
-/// `data` before a handler runs, so a call refused before that costs one pass. `None` for any
-/// other shape, valid or not: the full reader then reads the call and explains what is wrong
-/// with it.
-///
-/// Also returns how deep the call nests, the call object itself counting as one level.
+/// `data` is checked to be JSON as it is skipped, unless a plain `api_name` that agrees with the
+/// reported name came before it and `decodes_data` says a handler will decode it: then it is
+/// only scanned for its end, and decoding checks it (see `WireCall::data_checked`). Every other
+/// value is checked as it is skipped. Either way this is the one pass over the text before a
+/// handler runs, so a call refused before that costs one pass: a refusal the full reader would
+/// make of this shape (a key given twice, a name other than the reported one or one it cannot
+/// be, a `webviewId` that is no `i64`, `appInfo` in untrusted text, a mistyped `sync`) is made
+/// here, with the full reader's error. `None` for any other shape, valid or not: the full reader
+/// then reads the call and explains what is wrong with it.
 pub(super) fn read<'a>(
     json: &'a str,
     reading: Reading<'_>,
     mut decodes_data: impl FnMut(&str) -> DataRead,
-) -> Option<(WireCall<'a>, usize)> {
+) -> Option<FastRead<'a>> {
     let reported_name = reading.wire.reported_name();
     let mut scan = Scanner {
         text: json,
@@ -31,10 +47,17 @@ pub(super) fn read<'a>(
         deepest: 0,
     };
     let mut api_name = None;
+    // An `api_name` the fast path does not take (escaped, or not the reported one): its JSON
+    // text, for the full reader's rules to name or refuse it once the text is read.
+    let mut odd_name = None;
     let mut data = None;
     let mut web_view_id = None;
     let mut state_event = None;
-    let mut data_checked = false;
+    let mut app_info = None;
+    let mut extra = Vec::new();
+    let mut keys = 0_usize;
+    // Data left for its decoder to check: checked here after all when the call is refused.
+    let mut unchecked_data = None;
     let mut method = None;
     scan.whitespace();
     scan.expect(b'{')?;
@@ -43,29 +66,46 @@ pub(super) fn read<'a>(
         return None;
     }
     loop {
+        keys += 1;
+        if keys > reading.max_keys {
+            return None;
+        }
         scan.whitespace();
-        let key = scan.known_key()?;
+        let key = match scan.known_key() {
+            Some(key) => key,
+            None => scan.other_key(reading.caller_from_text)?,
+        };
         scan.whitespace();
         scan.expect(b':')?;
         scan.whitespace();
         let (seen, value) = match key {
             Key::ApiName => {
-                // A name that is not the reported one goes to the full reader to be refused:
-                // known at its first bytes, without a scan of the rest of a name of megabytes.
-                if reported_name.is_some_and(|reported| !scan.starts_string(reported)) {
-                    return None;
+                let seen = api_name.is_some() || odd_name.is_some();
+                // A name with escapes is read as the full reader reads it (to be decoded, or
+                // refused), once the text is checked; so is one other than the reported name.
+                let start = scan.pos;
+                match scan.plain_string() {
+                    Some(name) => (seen, Slot::Name(name)),
+                    None => {
+                        scan.pos = start;
+                        (seen, Slot::OddName(scan.other_string()?))
+                    }
                 }
-                (api_name.is_some(), Slot::Name(scan.plain_string()?))
             }
             Key::Data => {
                 // Left unchecked only for a decoder that will check it.
                 let read = match api_name {
-                    Some(name) => decodes_data(name),
-                    None => DataRead::Checked,
+                    Some(name) if reported_name.is_none_or(|reported| reported == name) => {
+                        decodes_data(name)
+                    }
+                    _ => DataRead::Checked,
                 };
-                data_checked = !matches!(read, DataRead::Decoded);
                 let value = match read {
-                    DataRead::Decoded => scan.value_or_null()?,
+                    DataRead::Decoded => {
+                        let value = scan.value_or_null()?;
+                        unchecked_data = value;
+                        value
+                    }
                     DataRead::Checked => scan.checked_value_or_null()?,
                     DataRead::Method(key) => {
                         let (value, found) = scan.method_value_or_null(key)?;
@@ -75,23 +115,40 @@ pub(super) fn read<'a>(
                 };
                 (data.is_some(), Slot::Data(value))
             }
-            Key::WebViewId => (
-                web_view_id.is_some(),
-                Slot::WebViewId(scan.integer_or_null()?),
-            ),
+            Key::WebViewId => (web_view_id.is_some(), Slot::WebViewId(scan.web_view_id()?)),
             Key::StateEvent => (
                 state_event.is_some(),
                 Slot::StateEvent(scan.string_or_null()?),
             ),
+            Key::AppInfo => (
+                app_info.is_some(),
+                Slot::AppInfo(scan.checked_value_or_null()?.is_some()),
+            ),
+            Key::Other(key) => {
+                if extra.iter().any(|(seen, _)| *seen == key) {
+                    // Refused here, as serde refuses it, before the rest is read.
+                    let error =
+                        CallError::new(CallErrorKind::DuplicateKey(bounded(key).into_owned()));
+                    return refused(error, unchecked_data, &scan);
+                }
+                // Past this many, the full reader keeps its keys in a set.
+                if extra.len() == SCANNED_KEYS {
+                    return None;
+                }
+                (false, Slot::Other(key, scan.checked_value()?))
+            }
         };
         if seen {
             return None;
         }
         match value {
             Slot::Name(name) => api_name = Some(name),
+            Slot::OddName(raw) => odd_name = Some(raw),
             Slot::Data(value) => data = Some(value),
             Slot::WebViewId(id) => web_view_id = Some(id),
             Slot::StateEvent(event) => state_event = Some(event),
+            Slot::AppInfo(given) => app_info = Some(given),
+            Slot::Other(key, value) => extra.push((Cow::Borrowed(key), value)),
         }
         scan.whitespace();
         match scan.next()? {
@@ -101,15 +158,54 @@ pub(super) fn read<'a>(
         }
     }
     scan.whitespace();
-    let api_name = api_name.filter(|name| !name.is_empty())?;
-    if scan.peek().is_some() || reported_name.is_some_and(|reported| reported != api_name) {
+    if scan.peek().is_some() {
         return None;
+    }
+    let api_name = match (api_name, odd_name) {
+        (Some(name), None)
+            if !name.is_empty() && reported_name.is_none_or(|reported| reported == name) =>
+        {
+            Cow::Borrowed(name)
+        }
+        // Its JSON text: the name and its quotes, a string without escapes.
+        (Some(name), None) => match full::api_name(quoted(json, name), reported_name) {
+            Ok(name) => name,
+            Err(error) => return refused(error, unchecked_data, &scan),
+        },
+        (None, Some(raw)) => match full::api_name(raw, reported_name) {
+            Ok(name) => name,
+            Err(error) => return refused(error, unchecked_data, &scan),
+        },
+        // No name: the full reader explains.
+        _ => return None,
+    };
+    // What else the full reader refuses once the text is read, in its order.
+    let for_api = |kind| CallError::new(kind).for_api(&api_name);
+    let web_view_id = match web_view_id {
+        Some(Err(NotAnInteger)) => {
+            let error = for_api(CallErrorKind::FieldType {
+                field: "webviewId",
+                expected: "an integer",
+                found: "a number",
+            });
+            return refused(error, unchecked_data, &scan);
+        }
+        Some(Ok(id)) => id,
+        None => None,
+    };
+    if app_info == Some(true) {
+        return refused(for_api(CallErrorKind::AppInfoInText), unchecked_data, &scan);
+    }
+    if !extra.is_empty() {
+        if let Err(error) = full::check_sync(extra.iter().map(|(key, raw)| (&**key, *raw))) {
+            return refused(error.for_api(&api_name), unchecked_data, &scan);
+        }
     }
     // The caller's keys are read, so that a mistyped one sends the call to the full
     // reader to be refused, but kept only when the host said to believe them.
     let caller = if reading.caller_from_text {
         TextCaller {
-            web_view_id: web_view_id.flatten(),
+            web_view_id,
             state_event: state_event.flatten().map(Cow::Borrowed),
             app_info: None,
         }
@@ -117,30 +213,80 @@ pub(super) fn read<'a>(
         TextCaller::default()
     };
     let call = WireCall {
-        api_name: Cow::Borrowed(api_name),
+        api_name,
         data: data.flatten(),
-        data_checked,
+        data_checked: unchecked_data.is_none(),
         caller,
-        extra: Vec::new(),
+        extra,
         method,
     };
-    Some((call, 1 + scan.deepest))
+    Some(FastRead {
+        call: Ok(call),
+        depth: 1 + scan.deepest,
+        read_to: json.len(),
+    })
 }
 
+/// A call refused for `error`, the text read up to where the scan is. Data a decoder was to
+/// check is checked first: the full reader would refuse data that is not JSON before anything
+/// else, and it explains that (`None`).
+#[cold]
+#[inline(never)]
+fn refused<'a>(
+    error: CallError,
+    unchecked_data: Option<&str>,
+    scan: &Scanner<'_>,
+) -> Option<FastRead<'a>> {
+    if let Some(data) = unchecked_data {
+        let (end, _) = checked_end(data.as_bytes(), 0)?;
+        if end != data.len() {
+            return None;
+        }
+    }
+    Some(FastRead {
+        call: Err(error),
+        depth: 1 + scan.deepest,
+        read_to: scan.pos,
+    })
+}
+
+/// The JSON text of the string `inner` of `json`, read by [`Scanner::plain_string`]: `inner`
+/// and the quotes around it.
+fn quoted<'a>(json: &'a str, inner: &str) -> &'a str {
+    let start = inner.as_ptr() as usize - json.as_ptr() as usize;
+    &json[start - 1..start + inner.len() + 1]
+}
+
+/// Up to this many other keys, the full reader finds one given twice by comparing it with those
+/// before it, as [`read`] does; beyond them, with a set, and [`read`] leaves such a call to it.
+const SCANNED_KEYS: usize = 64;
+
+/// A `webviewId` that is a JSON number, but no `i64`: the full reader refuses it.
+struct NotAnInteger;
+
 /// The keys [`read`] reads; any other key sends the call to the full parser.
-enum Key {
+enum Key<'a> {
     ApiName,
     Data,
     WebViewId,
     StateEvent,
+    /// Only in text whose caller is not believed, where it is refused.
+    AppInfo,
+    /// Any other key, without escapes.
+    Other(&'a str),
 }
 
 /// A value [`read`] read.
 enum Slot<'a> {
     Name(&'a str),
+    /// An `api_name`'s JSON text, checked to be a string.
+    OddName(&'a str),
     Data(Option<&'a str>),
-    WebViewId(Option<i64>),
+    WebViewId(Result<Option<i64>, NotAnInteger>),
     StateEvent(Option<&'a str>),
+    /// Whether it was given, not `null`.
+    AppInfo(bool),
+    Other(&'a str, &'a str),
 }
 
 /// A cursor over JSON text for [`read`]. Every method returns `None` on
@@ -187,7 +333,7 @@ impl<'a> Scanner<'a> {
 
     /// One of the keys the fast reader knows, with its quotes: compared whole rather than
     /// read byte by byte, since a call's keys are nearly always these.
-    fn known_key(&mut self) -> Option<Key> {
+    fn known_key(&mut self) -> Option<Key<'a>> {
         let rest = self.text.as_bytes().get(self.pos..)?;
         let (key, quoted) = match rest.get(1)? {
             b'a' => (Key::ApiName, &b"\"api_name\""[..]),
@@ -202,16 +348,73 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// Whether the string value here is `prefix` followed by its closing quote, or could be
-    /// (`prefix` holds a character that needs escaping): `false` only when it certainly is not.
-    fn starts_string(&self, prefix: &str) -> bool {
-        let rest = &self.text.as_bytes()[self.pos..];
-        let plain = !prefix
-            .bytes()
-            .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20);
-        !plain
-            || (rest.get(1..=prefix.len()) == Some(prefix.as_bytes())
-                && rest.get(prefix.len() + 1) == Some(&b'"'))
+    /// A key [`known_key`](Self::known_key) does not know: `appInfo` when the text's caller is
+    /// not believed (its value is then refused, so not read), or any other without escapes.
+    #[cold]
+    #[inline(never)]
+    fn other_key(&mut self, caller_from_text: bool) -> Option<Key<'a>> {
+        let rest = self.text.as_bytes().get(self.pos..)?;
+        if rest.starts_with(b"\"appInfo\"") {
+            if caller_from_text {
+                return None;
+            }
+            self.pos += b"\"appInfo\"".len();
+            return Some(Key::AppInfo);
+        }
+        self.plain_string().map(Key::Other)
+    }
+
+    /// A string with escapes, checked to be JSON's (see [`string_end`]): its JSON text, quotes
+    /// included.
+    #[cold]
+    #[inline(never)]
+    fn other_string(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        self.pos = string_end(self.text.as_bytes(), start + 1)?;
+        self.text.get(start..self.pos)
+    }
+
+    /// A `webviewId`: an integer that fits an `i64`, `null`, or another number, which the full
+    /// reader refuses.
+    #[inline]
+    fn web_view_id(&mut self) -> Option<Result<Option<i64>, NotAnInteger>> {
+        let start = self.pos;
+        match self.integer_or_null() {
+            Some(id) => Some(Ok(id)),
+            None => {
+                self.pos = start;
+                self.other_number()
+            }
+        }
+    }
+
+    /// A number in JSON's syntax that [`integer_or_null`](Self::integer_or_null) did not take:
+    /// no `i64`, however many digits it has.
+    #[cold]
+    #[inline(never)]
+    fn other_number(&mut self) -> Option<Result<Option<i64>, NotAnInteger>> {
+        let bytes = self.text.as_bytes();
+        if !matches!(self.peek()?, b'-' | b'0'..=b'9') {
+            return None;
+        }
+        let end = number_end(bytes, self.pos)?;
+        // What `integer_or_null` gave up on may still be an `i64` ("-0", say): as the full
+        // reader reads it.
+        let number = self.text.get(self.pos..end)?;
+        self.pos = end;
+        Some(number.parse().map(Some).map_err(|_| NotAnInteger))
+    }
+
+    /// Any value, `null` included, checked to be JSON as it is skipped: its JSON text.
+    fn checked_value(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        let (end, depth) = checked_end(self.text.as_bytes(), start)?;
+        self.deepest = self.deepest.max(depth);
+        self.pos = end;
+        self.text.get(start..end)
     }
 
     /// A string without escapes or control characters: exactly the text between its quotes.
@@ -337,11 +540,22 @@ mod tests {
         }
     }
 
+    /// The call [`read`] read, and how deep it nests; `None` when it left it to the full reader
+    /// or refused it.
+    fn read_ok<'a>(
+        text: &'a str,
+        reading: Reading<'_>,
+        decodes_data: impl FnMut(&str) -> DataRead,
+    ) -> Option<(WireCall<'a>, usize)> {
+        let read = read(text, reading, decodes_data)?;
+        read.call.ok().map(|call| (call, read.depth))
+    }
+
     #[test]
     fn the_common_shape_is_read_in_one_pass() {
         let text = r#" {"stateEvent":"requestCustomApi","api_name":"myApiName","data":{"a":["]\"",{}]},"webviewId":-4} "#;
         for decoded in [true, false] {
-            let (call, depth) = read(text, reading(Wire::Unified, true), |_| {
+            let (call, depth) = read_ok(text, reading(Wire::Unified, true), |_| {
                 if decoded {
                     DataRead::Decoded
                 } else {
@@ -362,11 +576,10 @@ mod tests {
         }
         for other in [
             r#"{"api_name":"a","appInfo":{}}"#,
-            r#"{"api_name":"a\u0062"}"#,
             r#"{"api_name":"a","api_name":"b"}"#,
             r#"{"api_name":"a"} x"#,
-            r#"{"api_name":"a","webviewId":1.0}"#,
-            r#"{"api_name":""}"#,
+            r#"{"api_name":"a","webviewId":"1"}"#,
+            r#"{"api_name":"a","k\u0062":1}"#,
             r#"{"data":{}}"#,
         ] {
             assert!(
@@ -374,12 +587,121 @@ mod tests {
                 "{other}"
             );
         }
+    }
+
+    /// Texts the fast reader reads or refuses, and texts near them: each a call of every shape
+    /// it takes, and every text one edit away from those.
+    fn calls() -> Vec<String> {
+        let long = "n".repeat(5000);
+        let seeds = [
+            r#"{"api_name":"a","data":{"x":[1,"]"]},"webviewId":4,"stateEvent":"e"}"#.to_owned(),
+            r#"{"data":[],"api_name":"a","k":1,"sync":true}"#.to_owned(),
+            r#"{"api_name":"a\u0062","k":{"z":null},"sync":1}"#.to_owned(),
+            r#"{"api_name":"a","appInfo":{"appId":"x"},"webviewId":1e3}"#.to_owned(),
+            r#"{"api_name":"a","k":1,"j":2,"k":3}"#.to_owned(),
+            r#"{"api_name":"","webviewId":99999999999999999999}"#.to_owned(),
+            format!(r#"{{"api_name":"{long}","k":[]}}"#),
+            format!(r#"{{"api_name":"{long}\ud800","k":[]}}"#),
+        ];
+        let edits: &[u8] = b"\"\\,:[]{}01-.eE u\tn";
+        let mut texts = Vec::new();
+        for seed in &seeds {
+            let seed = seed.as_bytes();
+            // Edits near the start and the end of the long names' texts; all of the others.
+            let positions: Vec<usize> = (0..=seed.len())
+                .filter(|&at| seed.len() < 200 || at < 60 || at + 60 > seed.len())
+                .collect();
+            for at in positions {
+                texts.push(seed[..at].to_vec());
+                if at < seed.len() {
+                    texts.push([&seed[..at], &seed[at + 1..]].concat());
+                }
+                for &byte in edits {
+                    texts.push([&seed[..at], &[byte], &seed[at..]].concat());
+                    if at < seed.len() {
+                        texts.push([&seed[..at], &[byte], &seed[at + 1..]].concat());
+                    }
+                }
+            }
+        }
+        texts
+            .into_iter()
+            .filter_map(|text| String::from_utf8(text).ok())
+            .collect()
+    }
+
+    /// Whatever the fast reader reads or refuses, the full reader reads or refuses the same way.
+    #[test]
+    fn reads_and_refuses_as_the_full_reader_does() {
+        let mut decided = 0;
+        let mut refused = 0;
+        for text in calls() {
+            for wire in [Wire::Unified, Wire::Named("a")] {
+                for caller_from_text in [false, true] {
+                    for data_read in [DataRead::Checked, DataRead::Decoded] {
+                        let reading = reading(wire, caller_from_text);
+                        let Some(fast) = read(&text, reading, |_| data_read) else {
+                            continue;
+                        };
+                        let full = full::read(&text, reading);
+                        decided += 1;
+                        match (fast.call, full) {
+                            (Err(fast), Err(full)) => {
+                                assert_eq!(fast, full, "{text:.200} {wire:?}");
+                                refused += 1;
+                            }
+                            (Ok(fast), Ok(full)) => {
+                                // The full reader keeps a long name only as far as a reply
+                                // echoes it; this one keeps it whole, for a lookup that fails.
+                                assert_eq!(
+                                    bounded(&fast.api_name),
+                                    bounded(&full.api_name),
+                                    "{text:.200}"
+                                );
+                                assert_eq!(fast.data, full.data, "{text:.200}");
+                                assert_eq!(fast.extra, full.extra, "{text:.200}");
+                                assert_eq!(
+                                    fast.caller.web_view_id, full.caller.web_view_id,
+                                    "{text:.200}"
+                                );
+                                assert_eq!(
+                                    fast.caller.state_event, full.caller.state_event,
+                                    "{text:.200}"
+                                );
+                            }
+                            // Data left to its decoder, which refuses it.
+                            (Ok(fast), Err(_)) if !fast.data_checked => {}
+                            (fast, full) => panic!(
+                                "{text:.200} {wire:?}: fast {:?}, full {:?}",
+                                fast.err(),
+                                full.err()
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+        assert!(decided > 10_000, "{decided} decided");
+        assert!(refused > 1_000, "{refused} refused");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_where_it_is_found() {
+        let text = r#"{"api_name":"a","k":1,"k":[[[[2]]]]}"#;
+        let refused = read(text, reading(Wire::Unified, false), |_| DataRead::Checked).unwrap();
+        assert!(refused.call.is_err());
+        assert_eq!(
+            &text[refused.read_to..],
+            "[[[[2]]]]}",
+            "the rest, left to the limit"
+        );
+        assert_eq!(refused.depth, 1);
+        // Data left unchecked is checked first: the full reader would refuse it first.
+        let malformed = r#"{"api_name":"a","data":[1,],"k":1,"k":2}"#;
         assert!(
-            read(
-                r#"{"api_name":"a"}"#,
-                reading(Wire::Named("b"), true),
-                |_| DataRead::Decoded
-            )
+            read(malformed, reading(Wire::Unified, false), |_| {
+                DataRead::Decoded
+            })
             .is_none()
         );
     }
@@ -400,13 +722,13 @@ mod tests {
         let unknown = format!(r#"{{"api_name":"other","data":{data}}}"#);
         assert!(read(&unknown, reading(Wire::Unified, false), decodes).is_none());
         let decoded = format!(r#"{{"api_name":"decoded","data":{data}}}"#);
-        let (call, _) = read(&decoded, reading(Wire::Unified, false), decodes).unwrap();
+        let (call, _) = read_ok(&decoded, reading(Wire::Unified, false), decodes).unwrap();
         assert!(!call.data_checked);
         // Before its name, nobody knows who decodes the data: it is checked.
         let data_first = format!(r#"{{"data":{data},"api_name":"decoded"}}"#);
         assert!(read(&data_first, reading(Wire::Unified, false), decodes).is_none());
         let data_first = r#"{"data":[1,{"b":null}],"api_name":"decoded"}"#;
-        let (call, depth) = read(data_first, reading(Wire::Unified, false), decodes).unwrap();
+        let (call, depth) = read_ok(data_first, reading(Wire::Unified, false), decodes).unwrap();
         assert!(call.data_checked);
         assert_eq!(depth, 3);
         assert_eq!(

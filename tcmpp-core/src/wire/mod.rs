@@ -17,13 +17,13 @@ mod valid;
 
 use std::borrow::Cow;
 
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::call::AppInfo;
 
 pub use error::CallError;
 pub(crate) use error::check_agrees;
+pub(crate) use fast::FastRead;
 pub(crate) use limits::Limits;
 pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT_MAX_DEPTH};
 
@@ -111,8 +111,9 @@ pub(crate) struct WireCall<'a> {
     pub(crate) data_checked: bool,
     /// The caller's keys, read only when the host said the text is its SDK's rendering.
     pub(crate) caller: TextCaller<'a>,
-    /// The other top-level keys, unparsed: a handler that asks for them parses them.
-    pub(crate) extra: Vec<(Cow<'a, str>, &'a RawValue)>,
+    /// The other top-level keys and their values' JSON text, unparsed (checked to be JSON): a
+    /// handler that asks for them parses them.
+    pub(crate) extra: Vec<(Cow<'a, str>, &'a str)>,
     /// What `data` holds under a multiplexed API's method key, when the fast reader found it
     /// as it checked the data: the method's resolution then needs no second pass.
     pub(crate) method: Option<member::Member<'a>>,
@@ -135,7 +136,7 @@ pub(crate) enum DataRead {
 #[derive(Clone, Copy)]
 pub(crate) enum OtherKeys<'a> {
     Map(&'a Map<String, Value>),
-    Raw(&'a [(Cow<'a, str>, &'a RawValue)]),
+    Raw(&'a [(Cow<'a, str>, &'a str)]),
 }
 
 impl OtherKeys<'_> {
@@ -147,7 +148,7 @@ impl OtherKeys<'_> {
             OtherKeys::Raw(keys) => keys
                 .iter()
                 .map(|(key, raw)| {
-                    serde_json::from_str(raw.get())
+                    serde_json::from_str(raw)
                         .map(|value| (key.clone().into_owned(), value))
                         .map_err(|error| CallError::unrepresentable(key, &error))
                 })
@@ -176,14 +177,14 @@ pub(crate) struct Reading<'a> {
 }
 
 impl<'a> WireCall<'a> {
-    /// Reads the common shape of a call in one pass, or `None` for any other shape: see
-    /// [`fast::read`]. `decodes_data` says whether a handler will decode the data of a call to
-    /// the API it names. Also returns how deep the call nests.
+    /// Reads the common shape of a call in one pass, or refuses it as the full reader would;
+    /// `None` for any other shape: see [`fast::read`]. `decodes_data` says whether a handler
+    /// will decode the data of a call to the API it names. Also says how deep the call nests.
     pub(crate) fn read_common(
         json: &'a str,
         reading: Reading<'_>,
         decodes_data: impl FnMut(&str) -> DataRead,
-    ) -> Option<(Self, usize)> {
+    ) -> Option<FastRead<'a>> {
         match reading.wire {
             // A legacy call's keys are all data: only the full reader reads it.
             Wire::Legacy(_) => None,

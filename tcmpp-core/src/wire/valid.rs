@@ -158,7 +158,7 @@ fn escape_end(bytes: &[u8], at: usize) -> Option<usize> {
 
 /// Past the number that starts at `at`, in JSON's syntax: an optional minus, an integer part
 /// without leading zeros, an optional fraction and an optional exponent.
-fn number_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+pub(super) fn number_end(bytes: &[u8], mut at: usize) -> Option<usize> {
     if bytes.get(at) == Some(&b'-') {
         at += 1;
     }
