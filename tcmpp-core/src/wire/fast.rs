@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use super::error::CallErrorKind;
 use super::member::{Member, scan_object};
 use super::scan::{skip_nested, skip_string};
-use super::valid::{checked_end, number_end, string_end};
+use super::valid::{checked_end, number_end, string_end_surrogates};
 use super::{CallError, DataRead, Reading, TextCaller, WireCall, full};
 use crate::echo::bounded;
 
@@ -168,14 +168,18 @@ pub(super) fn read<'a>(
             Cow::Borrowed(name)
         }
         // Its JSON text: the name and its quotes, a string without escapes.
-        (Some(name), None) => match full::api_name(quoted(json, name), reported_name) {
-            Ok(name) => name,
-            Err(error) => return refused(error, unchecked_data, &scan),
-        },
-        (None, Some(raw)) => match full::api_name(raw, reported_name) {
-            Ok(name) => name,
-            Err(error) => return refused(error, unchecked_data, &scan),
-        },
+        (Some(name), None) => {
+            match full::scanned_api_name(quoted(json, name), reported_name, false) {
+                Ok(name) => name,
+                Err(error) => return refused(error, unchecked_data, &scan),
+            }
+        }
+        (None, Some((raw, surrogates))) => {
+            match full::scanned_api_name(raw, reported_name, surrogates) {
+                Ok(name) => name,
+                Err(error) => return refused(error, unchecked_data, &scan),
+            }
+        }
         // No name: the full reader explains.
         _ => return None,
     };
@@ -279,8 +283,9 @@ enum Key<'a> {
 /// A value [`read`] read.
 enum Slot<'a> {
     Name(&'a str),
-    /// An `api_name`'s JSON text, checked to be a string.
-    OddName(&'a str),
+    /// An `api_name`'s JSON text, checked to be a string, and whether it may hold half of a
+    /// surrogate pair.
+    OddName((&'a str, bool)),
     Data(Option<&'a str>),
     WebViewId(Result<Option<i64>, NotAnInteger>),
     StateEvent(Option<&'a str>),
@@ -364,17 +369,18 @@ impl<'a> Scanner<'a> {
         self.plain_string().map(Key::Other)
     }
 
-    /// A string with escapes, checked to be JSON's (see [`string_end`]): its JSON text, quotes
-    /// included.
+    /// A string with escapes, checked to be JSON's (see [`string_end_surrogates`]): its JSON
+    /// text, quotes included, and whether it may hold half of a surrogate pair.
     #[cold]
     #[inline(never)]
-    fn other_string(&mut self) -> Option<&'a str> {
+    fn other_string(&mut self) -> Option<(&'a str, bool)> {
         let start = self.pos;
         if self.peek() != Some(b'"') {
             return None;
         }
-        self.pos = string_end(self.text.as_bytes(), start + 1)?;
-        self.text.get(start..self.pos)
+        let (end, surrogates) = string_end_surrogates(self.text.as_bytes(), start + 1)?;
+        self.pos = end;
+        Some((self.text.get(start..end)?, surrogates))
     }
 
     /// A `webviewId`: an integer that fits an `i64`, `null`, or another number, which the full

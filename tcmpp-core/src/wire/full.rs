@@ -106,8 +106,18 @@ pub(super) fn api_name<'a>(
     raw: &'a str,
     reported: Option<&str>,
 ) -> Result<Cow<'a, str>, CallError> {
+    scanned_api_name(raw, reported, true)
+}
+
+/// [`api_name`], for a name whose scan said whether it may hold half of a surrogate pair (an
+/// escape `\uD…`): when it cannot, a long name is not searched for one.
+pub(super) fn scanned_api_name<'a>(
+    raw: &'a str,
+    reported: Option<&str>,
+    surrogates: bool,
+) -> Result<Cow<'a, str>, CallError> {
     let api_name = if raw.len() > LONG_NAME_BYTES {
-        long_name(raw, reported)?
+        long_name(raw, reported, surrogates)?
     } else {
         let api_name = string_field(raw, "api_name")?;
         check_agrees(&api_name, reported)?;
@@ -306,7 +316,14 @@ const LONG_NAME_BYTES: usize = 4096;
 /// without escapes are compared whole (`memchr` finds the next escape), and an escape is
 /// decoded only while the name is still kept or compared, or when it may be half a surrogate
 /// pair. So a name of megabytes costs a scan, not its decoded copy and serde's scratch buffer.
-fn long_name<'a>(text: &'a str, reported: Option<&str>) -> Result<Cow<'a, str>, CallError> {
+///
+/// `surrogates` is `false` when a scan of the name found no escape that may be half of a
+/// surrogate pair: the rest of it is then not searched for one.
+fn long_name<'a>(
+    text: &'a str,
+    reported: Option<&str>,
+    surrogates: bool,
+) -> Result<Cow<'a, str>, CallError> {
     let Some(inner) = text
         .strip_prefix('"')
         .and_then(|rest| rest.strip_suffix('"'))
@@ -344,7 +361,7 @@ fn long_name<'a>(text: &'a str, reported: Option<&str>) -> Result<Cow<'a, str>, 
         if matched.is_none() && full {
             // Nothing more is kept or compared: only a lone surrogate in the rest could still
             // change the answer, and SIMD searches find the escapes that may be one.
-            if let Some(escape) = lone_surrogate(&inner[at..]) {
+            if let Some(escape) = surrogates.then(|| lone_surrogate(&inner[at..])).flatten() {
                 return Err(escape_error(inner, at + escape));
             }
             break;
@@ -605,7 +622,7 @@ mod tests {
                 reported.push(Some(&decoded[..last]));
             }
             for reported in reported {
-                let long = long_name(raw.get(), reported).map(Cow::into_owned);
+                let long = long_name(raw.get(), reported, true).map(Cow::into_owned);
                 assert_eq!(
                     long,
                     whole(raw.get(), reported),

@@ -108,7 +108,20 @@ fn key(bytes: &[u8], at: usize, byte: u8) -> Option<(usize, u8)> {
 }
 
 /// Past the closing quote of the string whose contents start at `at`.
-pub(super) fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+pub(super) fn string_end(bytes: &[u8], at: usize) -> Option<usize> {
+    string_end_noting(bytes, at, &mut false)
+}
+
+/// [`string_end`], and whether the string holds an escape that may be half of a surrogate pair
+/// (`\uD800` to `\uDFFF`, in either case): sets `surrogates` when it does.
+pub(super) fn string_end_surrogates(bytes: &[u8], at: usize) -> Option<(usize, bool)> {
+    let mut surrogates = false;
+    let end = string_end_noting(bytes, at, &mut surrogates)?;
+    Some((end, surrogates))
+}
+
+#[inline(always)]
+fn string_end_noting(bytes: &[u8], mut at: usize, surrogates: &mut bool) -> Option<usize> {
     loop {
         // Eight bytes at a time while none of them ends the string, starts an escape or is a
         // control character: most strings are short, where `memchr` would cost more to start.
@@ -123,7 +136,14 @@ pub(super) fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
         }
         match *bytes.get(at)? {
             b'"' => return Some(at + 1),
-            b'\\' => at = escape_end(bytes, at + 1)?,
+            b'\\' => {
+                at = escape_end(bytes, at + 1, surrogates)?;
+                // Escapes come in runs (text written as `\uXXXX` throughout, say): the next
+                // one is taken here, without the eight-byte step that would stop at it.
+                while bytes.get(at) == Some(&b'\\') {
+                    at = escape_end(bytes, at + 1, surrogates)?;
+                }
+            }
             0..=0x1f => return None,
             _ => at += 1,
         }
@@ -143,18 +163,36 @@ fn special_bytes(word: u64) -> u64 {
     quotes | backslashes | controls
 }
 
-/// Past the escape whose character (after the backslash) is at `at`: one of JSON's.
-fn escape_end(bytes: &[u8], at: usize) -> Option<usize> {
+/// Past the escape whose character (after the backslash) is at `at`: one of JSON's. Sets
+/// `surrogates` for a `\u` escape that may be half of a surrogate pair.
+#[inline(always)]
+fn escape_end(bytes: &[u8], at: usize, surrogates: &mut bool) -> Option<usize> {
     match *bytes.get(at)? {
         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(at + 1),
-        b'u' => bytes
-            .get(at + 1..at + 5)?
-            .iter()
-            .all(u8::is_ascii_hexdigit)
-            .then_some(at + 5),
+        b'u' => {
+            let hex = bytes.get(at + 1..at + 5)?;
+            // Four table lookups and no branch between them.
+            let all_hex = HEX_DIGITS[usize::from(hex[0])]
+                & HEX_DIGITS[usize::from(hex[1])]
+                & HEX_DIGITS[usize::from(hex[2])]
+                & HEX_DIGITS[usize::from(hex[3])];
+            *surrogates |= hex[0] | 0x20 == b'd' && hex[1] >= b'8';
+            all_hex.then_some(at + 5)
+        }
         _ => None,
     }
 }
+
+/// Which bytes are hex digits, in either case.
+const HEX_DIGITS: [bool; 256] = {
+    let mut digits = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        digits[byte] = (byte as u8).is_ascii_hexdigit();
+        byte += 1;
+    }
+    digits
+};
 
 /// Past the number that starts at `at`, in JSON's syntax: an optional minus, an integer part
 /// without leading zeros, an optional fraction and an optional exponent.
