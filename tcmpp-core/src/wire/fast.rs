@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use super::error::CallErrorKind;
 use super::member::{Member, scan_object};
 use super::scan::{skip_nested, skip_string};
-use super::valid::{checked_end, number_end, string_end_surrogates};
+use super::valid::{checked_end, long_number_end, string_end_surrogates};
 use super::{CallError, DataRead, Reading, TextCaller, WireCall, full};
 use crate::echo::bounded;
 
@@ -406,7 +406,7 @@ impl<'a> Scanner<'a> {
         if !matches!(self.peek()?, b'-' | b'0'..=b'9') {
             return None;
         }
-        let end = number_end(bytes, self.pos)?;
+        let end = long_number_end(bytes, self.pos)?;
         // What `integer_or_null` gave up on may still be an `i64` ("-0", say): as the full
         // reader reads it.
         let number = self.text.get(self.pos..end)?;

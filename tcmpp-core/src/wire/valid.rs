@@ -120,6 +120,12 @@ pub(super) fn string_end_surrogates(bytes: &[u8], at: usize) -> Option<(usize, b
     Some((end, surrogates))
 }
 
+/// [`string_end`], inlined where it is called: for a scan whose strings are mostly short.
+#[inline(always)]
+pub(super) fn string_end_inline(bytes: &[u8], at: usize) -> Option<usize> {
+    string_end_noting(bytes, at, &mut false)
+}
+
 #[inline(always)]
 fn string_end_noting(bytes: &[u8], mut at: usize, surrogates: &mut bool) -> Option<usize> {
     loop {
@@ -196,7 +202,28 @@ const HEX_DIGITS: [bool; 256] = {
 
 /// Past the number that starts at `at`, in JSON's syntax: an optional minus, an integer part
 /// without leading zeros, an optional fraction and an optional exponent.
-pub(super) fn number_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+pub(super) fn number_end(bytes: &[u8], at: usize) -> Option<usize> {
+    number_end_with(bytes, at, digits_end)
+}
+
+/// [`number_end`] for a number that may run long (a `webviewId` no `i64` holds, say): its
+/// digits eight at a time, where [`number_end`] takes a call's many short numbers one by one.
+pub(super) fn long_number_end(bytes: &[u8], at: usize) -> Option<usize> {
+    number_end_with(bytes, at, wide_digits_end)
+}
+
+/// [`number_end`], inlined where it is called: for a scan whose numbers are mostly short.
+#[inline(always)]
+pub(super) fn number_end_inline(bytes: &[u8], at: usize) -> Option<usize> {
+    number_end_with(bytes, at, digits_end)
+}
+
+#[inline(always)]
+fn number_end_with(
+    bytes: &[u8],
+    mut at: usize,
+    digits_end: impl Fn(&[u8], usize) -> usize,
+) -> Option<usize> {
     if bytes.get(at) == Some(&b'-') {
         at += 1;
     }
@@ -233,6 +260,22 @@ fn digits_end(bytes: &[u8], mut at: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// [`digits_end`], eight bytes at a time while they are all digits.
+fn wide_digits_end(bytes: &[u8], mut at: usize) -> usize {
+    const HIGH_NIBBLES: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // A byte is a digit when its high nibble is 3 and its low one at most 9, so that
+        // adding 6 to it carries nothing into the high nibble (nor past the byte).
+        let low_past_nine = ((word & !HIGH_NIBBLES) + 0x0606_0606_0606_0606) & HIGH_NIBBLES;
+        if word & HIGH_NIBBLES != 0x3030_3030_3030_3030 || low_past_nine != 0 {
+            break;
+        }
+        at += 8;
+    }
+    digits_end(bytes, at)
 }
 
 fn literal_end(bytes: &[u8], at: usize, literal: &[u8]) -> Option<usize> {
@@ -287,6 +330,36 @@ mod tests {
                 Some(trimmed.trim_end().len()),
                 "{value}"
             );
+        }
+    }
+
+    #[test]
+    fn long_numbers_end_where_short_ones_do() {
+        for number in [
+            "0",
+            "-0",
+            "12345678",
+            "123456789",
+            "1234567890123456789012345.5e+7",
+            "-98765432109876543210",
+            "1234567/",
+            "12345678:",
+            "123456789a",
+            "0123456789",
+            "1.2345678901234567e",
+        ] {
+            for tail in ["", ",", "}", " 1", "99999999"] {
+                let text = format!("{number}{tail}");
+                assert_eq!(
+                    long_number_end(text.as_bytes(), 0),
+                    number_end(text.as_bytes(), 0),
+                    "{text}"
+                );
+            }
+        }
+        for byte in 0..=255_u8 {
+            let text = [b"1234567".as_slice(), &[byte], b"12345678"].concat();
+            assert_eq!(wide_digits_end(&text, 0), digits_end(&text, 0), "{byte}");
         }
     }
 
