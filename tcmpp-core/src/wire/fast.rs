@@ -9,19 +9,141 @@ use super::valid::{checked_end, long_number_end, string_end_surrogates};
 use super::{CallError, DataRead, Reading, TextCaller, WireCall, full};
 use crate::echo::bounded;
 
-/// What [`read`] made of a call's text: the call, or the error the full reader would refuse it
-/// with, found in the same one pass.
-pub(crate) struct FastRead<'a> {
-    pub(crate) call: Result<WireCall<'a>, CallError>,
+/// A call [`read`] refused, in the same pass, with the error the full reader would refuse it
+/// with.
+pub(crate) struct FastRefusal {
+    pub(crate) error: CallError,
     /// How deep the text read nests, the call object itself counting as one level.
     pub(crate) depth: usize,
-    /// Where the text stopped being read: its length, unless a refusal was known before its
+    /// Where the text stopped being read: its length, unless the refusal was known before its
     /// end (a key given twice). The nesting limit then measures the rest, from inside the call
     /// object, as its scan of the whole text would have.
     pub(crate) read_to: usize,
 }
 
-/// Reads the common shape of a unified call in one pass, without serde: an object whose keys
+/// Reads the common shape of a unified call in one pass, without serde: an object whose
+/// keys are among `api_name`, `data`, `webviewId` and `stateEvent`, without escapes in
+/// the keys or the names, and a non-empty `api_name` that agrees with the reported name.
+///
+/// `data` is checked to be JSON as it is skipped, unless `api_name` came before it and
+/// `decodes_data` says a handler will decode it: then it is only scanned for its end, and
+/// decoding checks it (see `WireCall::data_checked`). Either way this is the one pass over
+/// `data` before a handler runs, so a call refused before that costs one pass. `None` for any
+/// other shape, valid or not: [`read_wider`] then reads it, or refuses it as the full reader
+/// would, or leaves it to the full reader.
+///
+/// Also returns how deep the call nests, the call object itself counting as one level.
+pub(super) fn read<'a>(
+    json: &'a str,
+    reading: Reading<'_>,
+    mut decodes_data: impl FnMut(&str) -> DataRead,
+) -> Option<(WireCall<'a>, usize)> {
+    let reported_name = reading.wire.reported_name();
+    let mut scan = Scanner {
+        text: json,
+        pos: 0,
+        deepest: 0,
+    };
+    let mut api_name = None;
+    let mut data = None;
+    let mut web_view_id = None;
+    let mut state_event = None;
+    let mut data_checked = false;
+    let mut method = None;
+    scan.whitespace();
+    scan.expect(b'{')?;
+    scan.whitespace();
+    if scan.peek() == Some(b'}') {
+        return None;
+    }
+    loop {
+        scan.whitespace();
+        let key = scan.known_key()?;
+        scan.whitespace();
+        scan.expect(b':')?;
+        scan.whitespace();
+        let (seen, value) = match key {
+            Key::ApiName => {
+                // A name that is not the reported one goes to the full reader to be refused:
+                // known at its first bytes, without a scan of the rest of a name of megabytes.
+                if reported_name.is_some_and(|reported| !scan.starts_string(reported)) {
+                    return None;
+                }
+                (api_name.is_some(), Slot::Name(scan.plain_string()?))
+            }
+            Key::Data => {
+                // Left unchecked only for a decoder that will check it.
+                let read = match api_name {
+                    Some(name) => decodes_data(name),
+                    None => DataRead::Checked,
+                };
+                data_checked = !matches!(read, DataRead::Decoded);
+                let value = match read {
+                    DataRead::Decoded => scan.value_or_null()?,
+                    DataRead::Checked => scan.checked_value_or_null()?,
+                    DataRead::Method(key) => {
+                        let (value, found) = scan.method_value_or_null(key)?;
+                        method = found;
+                        value
+                    }
+                };
+                (data.is_some(), Slot::Data(value))
+            }
+            Key::WebViewId => (
+                web_view_id.is_some(),
+                Slot::WebViewId(scan.integer_or_null()?),
+            ),
+            Key::StateEvent => (
+                state_event.is_some(),
+                Slot::StateEvent(scan.string_or_null()?),
+            ),
+            // `known_key` knows the envelope's four keys only.
+            Key::AppInfo | Key::Other => return None,
+        };
+        if seen {
+            return None;
+        }
+        match value {
+            Slot::Name(name) => api_name = Some(name),
+            Slot::Data(value) => data = Some(value),
+            Slot::WebViewId(id) => web_view_id = Some(id),
+            Slot::StateEvent(event) => state_event = Some(event),
+        }
+        scan.whitespace();
+        match scan.next()? {
+            b',' => continue,
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    scan.whitespace();
+    let api_name = api_name.filter(|name| !name.is_empty())?;
+    if scan.peek().is_some() || reported_name.is_some_and(|reported| reported != api_name) {
+        return None;
+    }
+    // The caller's keys are read, so that a mistyped one sends the call to the full
+    // reader to be refused, but kept only when the host said to believe them.
+    let caller = if reading.caller_from_text {
+        TextCaller {
+            web_view_id: web_view_id.flatten(),
+            state_event: state_event.flatten().map(Cow::Borrowed),
+            app_info: None,
+        }
+    } else {
+        TextCaller::default()
+    };
+    let call = WireCall {
+        api_name: Cow::Borrowed(api_name),
+        data: data.flatten(),
+        data_checked,
+        caller,
+        extra: Vec::new(),
+        method,
+    };
+    Some((call, 1 + scan.deepest))
+}
+
+/// Reads a call of a wider shape than [`read`]'s in one pass, without serde: an object whose keys
 /// are written without escapes and whose `api_name` is a string, `webviewId` a number and
 /// `stateEvent` a string without escapes (each or `null`), with `appInfo` only when the text's
 /// caller is not believed.
@@ -33,13 +155,21 @@ pub(crate) struct FastRead<'a> {
 /// handler runs, so a call refused before that costs one pass: a refusal the full reader would
 /// make of this shape (a key given twice, a name other than the reported one or one it cannot
 /// be, a `webviewId` that is no `i64`, `appInfo` in untrusted text, a mistyped `sync`) is made
-/// here, with the full reader's error. `None` for any other shape, valid or not: the full reader
-/// then reads the call and explains what is wrong with it.
-pub(super) fn read<'a>(
+/// here, with the full reader's error, in `refusal` (the call is then `None`). `None` for any
+/// other shape, valid or not: the full reader then reads the call and explains what is wrong
+/// with it. Also returns how deep the call nests, the call object itself counting as one level.
+///
+/// Kept apart from [`read`], whose shape nearly every call has: that path stays as short as it
+/// was, and a call only reaches this one once [`read`] has given up on it, mostly at its first
+/// key that [`read`] does not know.
+#[cold]
+#[inline(never)]
+pub(super) fn read_wider<'a>(
     json: &'a str,
     reading: Reading<'_>,
-    mut decodes_data: impl FnMut(&str) -> DataRead,
-) -> Option<FastRead<'a>> {
+    decodes_data: &mut dyn FnMut(&str) -> DataRead,
+    refusal: &mut Option<FastRefusal>,
+) -> Option<(WireCall<'a>, usize)> {
     let reported_name = reading.wire.reported_name();
     let mut scan = Scanner {
         text: json,
@@ -55,7 +185,12 @@ pub(super) fn read<'a>(
     let mut state_event = None;
     let mut app_info = None;
     let mut extra = Vec::new();
-    let mut keys = 0_usize;
+    // The key of `Key::Other`.
+    let mut other = "";
+    // Whether the call holds anything the common shape does not (another key, `appInfo`, a
+    // `webviewId` no `i64` holds): checked once the text is read, in the full reader's order.
+    let mut unusual = false;
+    let mut not_integer = false;
     // Data left for its decoder to check: checked here after all when the call is refused.
     let mut unchecked_data = None;
     let mut method = None;
@@ -66,33 +201,41 @@ pub(super) fn read<'a>(
         return None;
     }
     loop {
-        keys += 1;
-        if keys > reading.max_keys {
-            return None;
-        }
         scan.whitespace();
         let key = match scan.known_key() {
             Some(key) => key,
-            None => scan.other_key(reading.caller_from_text)?,
+            None => match scan.other_key(reading.caller_from_text)? {
+                None => Key::AppInfo,
+                Some(name) => {
+                    other = name;
+                    Key::Other
+                }
+            },
         };
         scan.whitespace();
         scan.expect(b':')?;
         scan.whitespace();
-        let (seen, value) = match key {
+        // A key given twice goes to the full reader, which refuses it.
+        match key {
             Key::ApiName => {
-                let seen = api_name.is_some() || odd_name.is_some();
+                if api_name.is_some() || odd_name.is_some() {
+                    return None;
+                }
                 // A name with escapes is read as the full reader reads it (to be decoded, or
                 // refused), once the text is checked; so is one other than the reported name.
                 let start = scan.pos;
                 match scan.plain_string() {
-                    Some(name) => (seen, Slot::Name(name)),
+                    Some(name) => api_name = Some(name),
                     None => {
                         scan.pos = start;
-                        (seen, Slot::OddName(scan.other_string()?))
+                        odd_name = Some(scan.other_string()?);
                     }
                 }
             }
             Key::Data => {
+                if data.is_some() {
+                    return None;
+                }
                 // Left unchecked only for a decoder that will check it.
                 let read = match api_name {
                     Some(name) if reported_name.is_none_or(|reported| reported == name) => {
@@ -100,7 +243,7 @@ pub(super) fn read<'a>(
                     }
                     _ => DataRead::Checked,
                 };
-                let value = match read {
+                data = Some(match read {
                     DataRead::Decoded => {
                         let value = scan.value_or_null()?;
                         unchecked_data = value;
@@ -112,43 +255,58 @@ pub(super) fn read<'a>(
                         method = found;
                         value
                     }
-                };
-                (data.is_some(), Slot::Data(value))
+                });
             }
-            Key::WebViewId => (web_view_id.is_some(), Slot::WebViewId(scan.web_view_id()?)),
-            Key::StateEvent => (
-                state_event.is_some(),
-                Slot::StateEvent(scan.string_or_null()?),
-            ),
-            Key::AppInfo => (
-                app_info.is_some(),
-                Slot::AppInfo(scan.checked_value_or_null()?.is_some()),
-            ),
-            Key::Other(key) => {
-                if extra.iter().any(|(seen, _)| *seen == key) {
+            Key::WebViewId => {
+                if web_view_id.is_some() {
+                    return None;
+                }
+                web_view_id = Some(match scan.web_view_id()? {
+                    Ok(id) => id,
+                    Err(NotAnInteger) => {
+                        not_integer = true;
+                        unusual = true;
+                        None
+                    }
+                });
+            }
+            Key::StateEvent => {
+                if state_event.is_some() {
+                    return None;
+                }
+                state_event = Some(scan.string_or_null()?);
+            }
+            Key::AppInfo => {
+                if app_info.is_some() {
+                    return None;
+                }
+                app_info = Some(scan.checked_value_or_null()?.is_some());
+                unusual = true;
+            }
+            Key::Other => {
+                // The envelope's keys count too, as the full reader counts them: past the
+                // limit, it refuses the call.
+                let envelope = usize::from(api_name.is_some() || odd_name.is_some())
+                    + usize::from(data.is_some())
+                    + usize::from(web_view_id.is_some())
+                    + usize::from(state_event.is_some())
+                    + usize::from(app_info.is_some());
+                if envelope + extra.len() + 1 > reading.max_keys {
+                    return None;
+                }
+                if extra.iter().any(|(seen, _)| *seen == other) {
                     // Refused here, as serde refuses it, before the rest is read.
                     let error =
-                        CallError::new(CallErrorKind::DuplicateKey(bounded(key).into_owned()));
-                    return refused(error, unchecked_data, &scan);
+                        CallError::new(CallErrorKind::DuplicateKey(bounded(other).into_owned()));
+                    return refused(refusal, error, unchecked_data, &scan);
                 }
                 // Past this many, the full reader keeps its keys in a set.
                 if extra.len() == SCANNED_KEYS {
                     return None;
                 }
-                (false, Slot::Other(key, scan.checked_value()?))
+                extra.push((Cow::Borrowed(other), scan.checked_value()?));
+                unusual = true;
             }
-        };
-        if seen {
-            return None;
-        }
-        match value {
-            Slot::Name(name) => api_name = Some(name),
-            Slot::OddName(raw) => odd_name = Some(raw),
-            Slot::Data(value) => data = Some(value),
-            Slot::WebViewId(id) => web_view_id = Some(id),
-            Slot::StateEvent(event) => state_event = Some(event),
-            Slot::AppInfo(given) => app_info = Some(given),
-            Slot::Other(key, value) => extra.push((Cow::Borrowed(key), value)),
         }
         scan.whitespace();
         match scan.next()? {
@@ -161,6 +319,18 @@ pub(super) fn read<'a>(
     if scan.peek().is_some() {
         return None;
     }
+    // An envelope key after the other keys may be the one past the limit: rare, as the limit
+    // is far above the envelope's keys by default.
+    if unusual || reading.max_keys < ENVELOPE_KEYS {
+        let envelope = usize::from(api_name.is_some() || odd_name.is_some())
+            + usize::from(data.is_some())
+            + usize::from(web_view_id.is_some())
+            + usize::from(state_event.is_some())
+            + usize::from(app_info.is_some());
+        if envelope + extra.len() > reading.max_keys {
+            return None;
+        }
+    }
     let api_name = match (api_name, odd_name) {
         (Some(name), None)
             if !name.is_empty() && reported_name.is_none_or(|reported| reported == name) =>
@@ -171,45 +341,28 @@ pub(super) fn read<'a>(
         (Some(name), None) => {
             match full::scanned_api_name(quoted(json, name), reported_name, false) {
                 Ok(name) => name,
-                Err(error) => return refused(error, unchecked_data, &scan),
+                Err(error) => return refused(refusal, error, unchecked_data, &scan),
             }
         }
         (None, Some((raw, surrogates))) => {
             match full::scanned_api_name(raw, reported_name, surrogates) {
                 Ok(name) => name,
-                Err(error) => return refused(error, unchecked_data, &scan),
+                Err(error) => return refused(refusal, error, unchecked_data, &scan),
             }
         }
         // No name: the full reader explains.
         _ => return None,
     };
-    // What else the full reader refuses once the text is read, in its order.
-    let for_api = |kind| CallError::new(kind).for_api(&api_name);
-    let web_view_id = match web_view_id {
-        Some(Err(NotAnInteger)) => {
-            let error = for_api(CallErrorKind::FieldType {
-                field: "webviewId",
-                expected: "an integer",
-                found: "a number",
-            });
-            return refused(error, unchecked_data, &scan);
-        }
-        Some(Ok(id)) => id,
-        None => None,
-    };
-    if app_info == Some(true) {
-        return refused(for_api(CallErrorKind::AppInfoInText), unchecked_data, &scan);
-    }
-    if !extra.is_empty() {
-        if let Err(error) = full::check_sync(extra.iter().map(|(key, raw)| (&**key, *raw))) {
-            return refused(error.for_api(&api_name), unchecked_data, &scan);
+    if unusual {
+        if let Some(error) = unusual_refusal(&api_name, not_integer, app_info, &extra) {
+            return refused(refusal, error, unchecked_data, &scan);
         }
     }
     // The caller's keys are read, so that a mistyped one sends the call to the full
     // reader to be refused, but kept only when the host said to believe them.
     let caller = if reading.caller_from_text {
         TextCaller {
-            web_view_id,
+            web_view_id: web_view_id.flatten(),
             state_event: state_event.flatten().map(Cow::Borrowed),
             app_info: None,
         }
@@ -224,34 +377,59 @@ pub(super) fn read<'a>(
         extra,
         method,
     };
-    Some(FastRead {
-        call: Ok(call),
-        depth: 1 + scan.deepest,
-        read_to: json.len(),
-    })
+    Some((call, 1 + scan.deepest))
 }
 
-/// A call refused for `error`, the text read up to where the scan is. Data a decoder was to
-/// check is checked first: the full reader would refuse data that is not JSON before anything
-/// else, and it explains that (`None`).
+/// What else the full reader refuses of a call [`read`] read, once its name is known, in its
+/// order: a `webviewId` no `i64` holds, `appInfo` (given, not `null`) in text whose caller is
+/// not believed, a mistyped `sync` among the other keys.
+#[cold]
+#[inline(never)]
+fn unusual_refusal(
+    api_name: &str,
+    not_integer: bool,
+    app_info: Option<bool>,
+    extra: &[(Cow<'_, str>, &str)],
+) -> Option<CallError> {
+    let for_api = |kind| CallError::new(kind).for_api(api_name);
+    if not_integer {
+        Some(for_api(CallErrorKind::FieldType {
+            field: "webviewId",
+            expected: "an integer",
+            found: "a number",
+        }))
+    } else if app_info == Some(true) {
+        Some(for_api(CallErrorKind::AppInfoInText))
+    } else {
+        full::check_sync(extra.iter().map(|(key, raw)| (&**key, *raw)))
+            .err()
+            .map(|error| error.for_api(api_name))
+    }
+}
+
+/// A call refused for `error`, the text read up to where the scan is: set in `refusal`. Data a
+/// decoder was to check is checked first: the full reader would refuse data that is not JSON
+/// before anything else, and it explains that (`refusal` is then left `None`).
 #[cold]
 #[inline(never)]
 fn refused<'a>(
+    refusal: &mut Option<FastRefusal>,
     error: CallError,
     unchecked_data: Option<&str>,
     scan: &Scanner<'_>,
-) -> Option<FastRead<'a>> {
+) -> Option<(WireCall<'a>, usize)> {
     if let Some(data) = unchecked_data {
         let (end, _) = checked_end(data.as_bytes(), 0)?;
         if end != data.len() {
             return None;
         }
     }
-    Some(FastRead {
-        call: Err(error),
+    *refusal = Some(FastRefusal {
+        error,
         depth: 1 + scan.deepest,
         read_to: scan.pos,
-    })
+    });
+    None
 }
 
 /// The JSON text of the string `inner` of `json`, read by [`Scanner::plain_string`]: `inner`
@@ -268,8 +446,11 @@ const SCANNED_KEYS: usize = 64;
 /// A `webviewId` that is a JSON number, but no `i64`: the full reader refuses it.
 struct NotAnInteger;
 
-/// The keys [`read`] reads; any other key sends the call to the full parser.
-enum Key<'a> {
+/// The keys of the call's envelope that [`read`] reads.
+const ENVELOPE_KEYS: usize = 5;
+
+/// The keys [`read`] reads.
+enum Key {
     ApiName,
     Data,
     WebViewId,
@@ -277,21 +458,15 @@ enum Key<'a> {
     /// Only in text whose caller is not believed, where it is refused.
     AppInfo,
     /// Any other key, without escapes.
-    Other(&'a str),
+    Other,
 }
 
 /// A value [`read`] read.
 enum Slot<'a> {
     Name(&'a str),
-    /// An `api_name`'s JSON text, checked to be a string, and whether it may hold half of a
-    /// surrogate pair.
-    OddName((&'a str, bool)),
     Data(Option<&'a str>),
-    WebViewId(Result<Option<i64>, NotAnInteger>),
+    WebViewId(Option<i64>),
     StateEvent(Option<&'a str>),
-    /// Whether it was given, not `null`.
-    AppInfo(bool),
-    Other(&'a str, &'a str),
 }
 
 /// A cursor over JSON text for [`read`]. Every method returns `None` on
@@ -338,7 +513,7 @@ impl<'a> Scanner<'a> {
 
     /// One of the keys the fast reader knows, with its quotes: compared whole rather than
     /// read byte by byte, since a call's keys are nearly always these.
-    fn known_key(&mut self) -> Option<Key<'a>> {
+    fn known_key(&mut self) -> Option<Key> {
         let rest = self.text.as_bytes().get(self.pos..)?;
         let (key, quoted) = match rest.get(1)? {
             b'a' => (Key::ApiName, &b"\"api_name\""[..]),
@@ -353,20 +528,21 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// A key [`known_key`](Self::known_key) does not know: `appInfo` when the text's caller is
-    /// not believed (its value is then refused, so not read), or any other without escapes.
+    /// A key [`known_key`](Self::known_key) does not know: `appInfo` (`None`) when the text's
+    /// caller is not believed (its value is then refused, so not read), or any other without
+    /// escapes.
     #[cold]
     #[inline(never)]
-    fn other_key(&mut self, caller_from_text: bool) -> Option<Key<'a>> {
+    fn other_key(&mut self, caller_from_text: bool) -> Option<Option<&'a str>> {
         let rest = self.text.as_bytes().get(self.pos..)?;
         if rest.starts_with(b"\"appInfo\"") {
             if caller_from_text {
                 return None;
             }
             self.pos += b"\"appInfo\"".len();
-            return Some(Key::AppInfo);
+            return Some(None);
         }
-        self.plain_string().map(Key::Other)
+        self.plain_string().map(Some)
     }
 
     /// A string with escapes, checked to be JSON's (see [`string_end_surrogates`]): its JSON
@@ -423,6 +599,18 @@ impl<'a> Scanner<'a> {
         self.text.get(start..end)
     }
 
+    /// Whether the string value here is `prefix` followed by its closing quote, or could be
+    /// (`prefix` holds a character that needs escaping): `false` only when it certainly is not.
+    fn starts_string(&self, prefix: &str) -> bool {
+        let rest = &self.text.as_bytes()[self.pos..];
+        let plain = !prefix
+            .bytes()
+            .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20);
+        !plain
+            || (rest.get(1..=prefix.len()) == Some(prefix.as_bytes())
+                && rest.get(prefix.len() + 1) == Some(&b'"'))
+    }
+
     /// A string without escapes or control characters: exactly the text between its quotes.
     fn plain_string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
@@ -449,6 +637,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// An integer in JSON's syntax that fits an `i64`.
+    // Inlined in both readers: [`read`]'s hot path was written with them inlined.
+    #[inline(always)]
     fn integer_or_null(&mut self) -> Option<Option<i64>> {
         if self.null() {
             return Some(None);
@@ -479,6 +669,8 @@ impl<'a> Scanner<'a> {
     /// Any value, found by its structure alone: strings are skipped by their quotes and
     /// escapes, objects and arrays by counting brackets, anything else runs to the next
     /// delimiter. Not validated: whoever reads the text validates it.
+    // Inlined in both readers: [`read`]'s hot path was written with them inlined.
+    #[inline(always)]
     fn value_or_null(&mut self) -> Option<Option<&'a str>> {
         if self.null() {
             return Some(None);
@@ -546,6 +738,21 @@ mod tests {
         }
     }
 
+    /// What [`read`] made of `text`: read (with how deep it nests), refused, or `None` when it
+    /// left it to the full reader.
+    fn outcome<'a>(
+        text: &'a str,
+        reading: Reading<'_>,
+        decodes_data: impl FnMut(&str) -> DataRead,
+    ) -> Option<Result<(WireCall<'a>, usize), FastRefusal>> {
+        let mut refusal = None;
+        let mut decodes_data = decodes_data;
+        match read_wider(text, reading, &mut decodes_data, &mut refusal) {
+            Some(read) => Some(Ok(read)),
+            None => refusal.map(Err),
+        }
+    }
+
     /// The call [`read`] read, and how deep it nests; `None` when it left it to the full reader
     /// or refused it.
     fn read_ok<'a>(
@@ -553,8 +760,7 @@ mod tests {
         reading: Reading<'_>,
         decodes_data: impl FnMut(&str) -> DataRead,
     ) -> Option<(WireCall<'a>, usize)> {
-        let read = read(text, reading, decodes_data)?;
-        read.call.ok().map(|call| (call, read.depth))
+        outcome(text, reading, decodes_data)?.ok()
     }
 
     #[test]
@@ -589,7 +795,7 @@ mod tests {
             r#"{"data":{}}"#,
         ] {
             assert!(
-                read(other, reading(Wire::Unified, true), |_| DataRead::Decoded).is_none(),
+                outcome(other, reading(Wire::Unified, true), |_| DataRead::Decoded).is_none(),
                 "{other}"
             );
         }
@@ -646,17 +852,17 @@ mod tests {
                 for caller_from_text in [false, true] {
                     for data_read in [DataRead::Checked, DataRead::Decoded] {
                         let reading = reading(wire, caller_from_text);
-                        let Some(fast) = read(&text, reading, |_| data_read) else {
+                        let Some(fast) = outcome(&text, reading, |_| data_read) else {
                             continue;
                         };
                         let full = full::read(&text, reading);
                         decided += 1;
-                        match (fast.call, full) {
+                        match (fast, full) {
                             (Err(fast), Err(full)) => {
-                                assert_eq!(fast, full, "{text:.200} {wire:?}");
+                                assert_eq!(fast.error, full, "{text:.200} {wire:?}");
                                 refused += 1;
                             }
-                            (Ok(fast), Ok(full)) => {
+                            (Ok((fast, _)), Ok(full)) => {
                                 // The full reader keeps a long name only as far as a reply
                                 // echoes it; this one keeps it whole, for a lookup that fails.
                                 assert_eq!(
@@ -676,10 +882,10 @@ mod tests {
                                 );
                             }
                             // Data left to its decoder, which refuses it.
-                            (Ok(fast), Err(_)) if !fast.data_checked => {}
+                            (Ok((fast, _)), Err(_)) if !fast.data_checked => {}
                             (fast, full) => panic!(
                                 "{text:.200} {wire:?}: fast {:?}, full {:?}",
-                                fast.err(),
+                                fast.err().map(|refused| refused.error),
                                 full.err()
                             ),
                         }
@@ -694,8 +900,11 @@ mod tests {
     #[test]
     fn a_key_given_twice_is_refused_where_it_is_found() {
         let text = r#"{"api_name":"a","k":1,"k":[[[[2]]]]}"#;
-        let refused = read(text, reading(Wire::Unified, false), |_| DataRead::Checked).unwrap();
-        assert!(refused.call.is_err());
+        let Some(Err(refused)) =
+            outcome(text, reading(Wire::Unified, false), |_| DataRead::Checked)
+        else {
+            panic!("refused")
+        };
         assert_eq!(
             &text[refused.read_to..],
             "[[[[2]]]]}",
@@ -705,7 +914,7 @@ mod tests {
         // Data left unchecked is checked first: the full reader would refuse it first.
         let malformed = r#"{"api_name":"a","data":[1,],"k":1,"k":2}"#;
         assert!(
-            read(malformed, reading(Wire::Unified, false), |_| {
+            outcome(malformed, reading(Wire::Unified, false), |_| {
                 DataRead::Decoded
             })
             .is_none()
@@ -726,13 +935,13 @@ mod tests {
         let data = r#"{"a":tru}"#;
         // Malformed data is the full reader's to explain, unless a decoder will find it.
         let unknown = format!(r#"{{"api_name":"other","data":{data}}}"#);
-        assert!(read(&unknown, reading(Wire::Unified, false), decodes).is_none());
+        assert!(outcome(&unknown, reading(Wire::Unified, false), decodes).is_none());
         let decoded = format!(r#"{{"api_name":"decoded","data":{data}}}"#);
         let (call, _) = read_ok(&decoded, reading(Wire::Unified, false), decodes).unwrap();
         assert!(!call.data_checked);
         // Before its name, nobody knows who decodes the data: it is checked.
         let data_first = format!(r#"{{"data":{data},"api_name":"decoded"}}"#);
-        assert!(read(&data_first, reading(Wire::Unified, false), decodes).is_none());
+        assert!(outcome(&data_first, reading(Wire::Unified, false), decodes).is_none());
         let data_first = r#"{"data":[1,{"b":null}],"api_name":"decoded"}"#;
         let (call, depth) = read_ok(data_first, reading(Wire::Unified, false), decodes).unwrap();
         assert!(call.data_checked);

@@ -23,7 +23,7 @@ use crate::call::AppInfo;
 
 pub use error::CallError;
 pub(crate) use error::check_agrees;
-pub(crate) use fast::FastRead;
+pub(crate) use fast::FastRefusal;
 pub(crate) use limits::Limits;
 pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT_MAX_DEPTH};
 
@@ -177,18 +177,33 @@ pub(crate) struct Reading<'a> {
 }
 
 impl<'a> WireCall<'a> {
-    /// Reads the common shape of a call in one pass, or refuses it as the full reader would;
-    /// `None` for any other shape: see [`fast::read`]. `decodes_data` says whether a handler
-    /// will decode the data of a call to the API it names. Also says how deep the call nests.
+    /// Reads the common shape of a call in one pass, or `None` for any other shape: see
+    /// [`fast::read`]. `decodes_data` says whether a handler will decode the data of a call to
+    /// the API it names. Also returns how deep the call nests.
     pub(crate) fn read_common(
         json: &'a str,
         reading: Reading<'_>,
         decodes_data: impl FnMut(&str) -> DataRead,
-    ) -> Option<FastRead<'a>> {
+    ) -> Option<(Self, usize)> {
         match reading.wire {
             // A legacy call's keys are all data: only the full reader reads it.
             Wire::Legacy(_) => None,
             _ => fast::read(json, reading, decodes_data),
+        }
+    }
+
+    /// Reads a call of a wider shape than [`read_common`](Self::read_common)'s in one pass, or
+    /// refuses it there as the full reader would (`None`, and the refusal in `refusal`); `None`
+    /// for any other shape: see [`fast::read_wider`].
+    pub(crate) fn read_wider(
+        json: &'a str,
+        reading: Reading<'_>,
+        decodes_data: &mut dyn FnMut(&str) -> DataRead,
+        refusal: &mut Option<FastRefusal>,
+    ) -> Option<(Self, usize)> {
+        match reading.wire {
+            Wire::Legacy(_) => None,
+            _ => fast::read_wider(json, reading, decodes_data, refusal),
         }
     }
 
