@@ -15,7 +15,7 @@ use crate::progress::ProgressChannel;
 use crate::registry::DEFAULT_METHOD_KEY;
 use crate::registry::Registry;
 use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
-use crate::wire::{CallError, DataRead, OtherKeys, Reading, Wire, WireCall};
+use crate::wire::{CallError, DataRead, FastRefusal, OtherKeys, Reading, Wire, WireCall};
 
 /// A call refused before dispatch, and the API name to render its reply with, if known.
 pub(super) struct Refusal<'a> {
@@ -135,15 +135,7 @@ impl Registry {
         let decodes_data = |name: &str| {
             let entry = self.lookup(name);
             looked_up = Some(entry);
-            match entry {
-                // A multiplexed API's handler is known only once its method is found in the
-                // data: the reader finds it as it checks the data, in one pass.
-                Some(entry) if entry.method.is_some() => {
-                    DataRead::Method(entry.method_key.unwrap_or(DEFAULT_METHOD_KEY))
-                }
-                Some(entry) if self.decodes_straight(entry, stated) => DataRead::Decoded,
-                _ => DataRead::Checked,
-            }
+            self.data_read(entry, stated)
         };
         // The fast reader measures the nesting as it skips the values, so the limit costs no
         // extra pass.
@@ -155,11 +147,60 @@ impl Registry {
             };
             return Ok((call, entry));
         }
+        // A shape it does not take, read (or refused) in one pass by the wider reader.
+        let mut refusal = None;
+        let mut decodes_data = |name: &str| self.data_read(self.lookup(name), stated);
+        if let Some((call, depth)) =
+            WireCall::read_wider(json, reading, &mut decodes_data, &mut refusal)
+        {
+            limits.check_measured_depth(depth).map_err(refuse)?;
+            let entry = self.lookup(&call.api_name);
+            return Ok((call, entry));
+        }
+        if let Some(refusal) = refusal {
+            return Err(self.refused_in_one_pass(json, refusal, reported_name));
+        }
         limits.check_depth(json.as_bytes()).map_err(refuse)?;
         let call = WireCall::read(json, reading)
             .map_err(|error| Refusal::of_error(&error, reported_name))?;
         let entry = self.lookup(&call.api_name);
         Ok((call, entry))
+    }
+
+    /// How the fast reader reads the data of a call to the API of `entry` from `stated`.
+    #[inline]
+    fn data_read(&self, entry: Option<&'static ApiEntry>, stated: &Caller) -> DataRead {
+        match entry {
+            // A multiplexed API's handler is known only once its method is found in the data:
+            // the reader finds it as it checks the data, in one pass.
+            Some(entry) if entry.method.is_some() => {
+                DataRead::Method(entry.method_key.unwrap_or(DEFAULT_METHOD_KEY))
+            }
+            Some(entry) if self.decodes_straight(entry, stated) => DataRead::Decoded,
+            _ => DataRead::Checked,
+        }
+    }
+
+    /// A call the fast reader refused in its one pass: over the nesting limit first, as the
+    /// limit's scan of the whole text would find it; a call it refused before the end of its
+    /// text (a key given twice) is measured on to the end, from inside the call object.
+    #[cold]
+    #[inline(never)]
+    fn refused_in_one_pass<'a>(
+        &self,
+        json: &str,
+        refusal: FastRefusal,
+        reported_name: Option<&'a str>,
+    ) -> Refusal<'a> {
+        let limits = &self.config().limits;
+        let rest = &json.as_bytes()[refusal.read_to..];
+        match limits
+            .check_measured_depth(refusal.depth)
+            .and_then(|()| limits.check_depth_within(rest, 1))
+        {
+            Err(reply) => Refusal::new(reported_name, reply),
+            Ok(()) => Refusal::of_error(&refusal.error, reported_name),
+        }
     }
 
     /// Whether the handler of `entry`, an API without methods, will decode the data of a call
@@ -175,12 +216,12 @@ impl Registry {
 
     /// A legacy call whose data no handler will decode straight from the text: to an unknown
     /// API, one the caller may not call, one without data, or a multiplexed API. Its keys are
-    /// not read, and its text is checked in one pass that builds nothing: here, with its
-    /// nesting measured; for a multiplexed API, by the scan that finds its method (the nesting
-    /// is then measured by the limit's scan, `None`). So refusing it costs that pass. `None`
-    /// when a handler will decode the data (the full reader reads its keys, to refuse one given
-    /// twice), or the text is not one object within the depth the pass follows (the full reader
-    /// explains).
+    /// not read, and its text is checked in one pass that builds nothing, which measures its
+    /// nesting: for a multiplexed API, the scan that finds its method. So refusing it costs that
+    /// pass. (When that scan cannot follow the text, the depth is `None`: the limit's own scan
+    /// measures it, and the method's resolution explains.) `None` when a handler will decode the
+    /// data (the full reader reads its keys, to refuse one given twice), or the text is not one
+    /// object within the depth the pass follows (the full reader explains).
     #[cold]
     #[inline(never)]
     fn read_legacy_unread<'a>(
@@ -192,8 +233,9 @@ impl Registry {
         let entry = self.lookup(name);
         match entry {
             Some(entry) if entry.method.is_some() => {
-                let call = WireCall::legacy_object(json, name)?;
-                Some((call, None, Some(entry)))
+                let key = entry.method_key.unwrap_or(DEFAULT_METHOD_KEY);
+                let (call, depth) = WireCall::legacy_object(json, name, key)?;
+                Some((call, depth, Some(entry)))
             }
             Some(entry) if self.decodes_straight(entry, stated) => None,
             _ => {

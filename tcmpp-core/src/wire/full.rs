@@ -28,17 +28,7 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
     let api_name = match (fields.api_name, reported_name) {
         (None, None) => return Err(CallError::new(CallErrorKind::MissingApiName)),
         (None, Some(_)) => return Err(CallError::new(CallErrorKind::NamedWithoutApiName)),
-        (Some(raw_name), reported) if raw_name.get().len() > LONG_NAME_BYTES => {
-            let api_name = long_name(raw_name, reported)?;
-            check_name(&api_name)?;
-            api_name
-        }
-        (Some(raw_name), reported) => {
-            let api_name = string_field(raw_name, "api_name")?;
-            check_agrees(&api_name, reported)?;
-            check_name(&api_name)?;
-            api_name
-        }
+        (Some(raw_name), reported) => api_name(raw_name.get(), reported)?,
     };
     let for_api = |error: CallError| error.for_api(&api_name);
     let web_view_id = match fields.web_view_id.filter(|raw| !is_null(raw)) {
@@ -55,13 +45,13 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
                     found: "a number",
                 })));
             }
-            Err(_) => Some(typed(raw, "webviewId", "an integer").map_err(for_api)?),
+            Err(_) => Some(typed(raw.get(), "webviewId", "an integer").map_err(for_api)?),
         },
     };
     let state_event = match fields.state_event.filter(|raw| !is_null(raw)) {
         None => None,
         Some(raw) => {
-            let event = string_field(raw, "stateEvent").map_err(for_api)?;
+            let event = string_field(raw.get(), "stateEvent").map_err(for_api)?;
             if event.contains('\0') {
                 return Err(for_api(CallError::new(CallErrorKind::NulInStateEvent)));
             }
@@ -85,18 +75,7 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
             })));
         }
     };
-    // `sync` is the mini program's (`wx.invokeNativePlugin({ sync: true })`) and the host acts
-    // on it, so a mistyped one is refused like the SDK's own keys rather than read as either.
-    // It stays among the other keys, where handlers and `MiniApiCall::extra` have always seen it.
-    if let Some((_, raw)) = fields.extra.iter().find(|(key, _)| key == "sync") {
-        if !matches!(raw.get(), "true" | "false" | "null") {
-            return Err(for_api(CallError::new(CallErrorKind::FieldType {
-                field: "sync",
-                expected: "a boolean",
-                found: raw_kind(raw.get()),
-            })));
-        }
-    }
+    check_sync(fields.extra.iter().map(|(key, raw)| (&**key, raw.get()))).map_err(for_api)?;
     let caller = if reading.caller_from_text {
         TextCaller {
             web_view_id,
@@ -112,9 +91,60 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
         data_checked: true,
         caller,
         // Raw until a handler asks for them: a call refused before that never builds them.
-        extra: fields.extra,
+        extra: fields
+            .extra
+            .into_iter()
+            .map(|(key, raw)| (key, raw.get()))
+            .collect(),
         method: None,
     })
+}
+
+/// The `api_name` whose JSON text is `raw` (a call's own, unparsed), checked against the name
+/// the SDK reported: what both readers make of it, or the error that refuses the call.
+pub(super) fn api_name<'a>(
+    raw: &'a str,
+    reported: Option<&str>,
+) -> Result<Cow<'a, str>, CallError> {
+    scanned_api_name(raw, reported, true)
+}
+
+/// [`api_name`], for a name whose scan said whether it may hold half of a surrogate pair (an
+/// escape `\uD…`): when it cannot, a long name is not searched for one.
+pub(super) fn scanned_api_name<'a>(
+    raw: &'a str,
+    reported: Option<&str>,
+    surrogates: bool,
+) -> Result<Cow<'a, str>, CallError> {
+    let api_name = if raw.len() > LONG_NAME_BYTES {
+        long_name(raw, reported, surrogates)?
+    } else {
+        let api_name = string_field(raw, "api_name")?;
+        check_agrees(&api_name, reported)?;
+        api_name
+    };
+    check_name(&api_name)?;
+    Ok(api_name)
+}
+
+/// Refuses a mistyped `sync` among a call's other keys (`key`, value's JSON text).
+///
+/// `sync` is the mini program's (`wx.invokeNativePlugin({ sync: true })`) and the host acts on
+/// it, so a mistyped one is refused like the SDK's own keys rather than read as either. It stays
+/// among the other keys, where handlers and `MiniApiCall::extra` have always seen it.
+pub(super) fn check_sync<'k>(
+    mut extra: impl Iterator<Item = (&'k str, &'k str)>,
+) -> Result<(), CallError> {
+    match extra.find(|(key, _)| *key == "sync") {
+        Some((_, raw)) if !matches!(raw, "true" | "false" | "null") => {
+            Err(CallError::new(CallErrorKind::FieldType {
+                field: "sync",
+                expected: "a boolean",
+                found: raw_kind(raw),
+            }))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The top-level keys of a call object, each still unparsed.
@@ -286,14 +316,20 @@ const LONG_NAME_BYTES: usize = 4096;
 /// without escapes are compared whole (`memchr` finds the next escape), and an escape is
 /// decoded only while the name is still kept or compared, or when it may be half a surrogate
 /// pair. So a name of megabytes costs a scan, not its decoded copy and serde's scratch buffer.
-fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, str>, CallError> {
-    let text = raw.get();
+///
+/// `surrogates` is `false` when a scan of the name found no escape that may be half of a
+/// surrogate pair: the rest of it is then not searched for one.
+fn long_name<'a>(
+    text: &'a str,
+    reported: Option<&str>,
+    surrogates: bool,
+) -> Result<Cow<'a, str>, CallError> {
     let Some(inner) = text
         .strip_prefix('"')
         .and_then(|rest| rest.strip_suffix('"'))
     else {
         // Not a string: serde says what it is, without reading far into it.
-        return string_field(raw, "api_name");
+        return string_field(text, "api_name");
     };
     let mut kept = String::new();
     // How much of the reported name the decoded name matched so far; `None` once it differs.
@@ -325,7 +361,7 @@ fn long_name<'a>(raw: &'a RawValue, reported: Option<&str>) -> Result<Cow<'a, st
         if matched.is_none() && full {
             // Nothing more is kept or compared: only a lone surrogate in the rest could still
             // change the answer, and SIMD searches find the escapes that may be one.
-            if let Some(escape) = lone_surrogate(&inner[at..]) {
+            if let Some(escape) = surrogates.then(|| lone_surrogate(&inner[at..])).flatten() {
                 return Err(escape_error(inner, at + escape));
             }
             break;
@@ -499,12 +535,12 @@ impl<'de> Deserialize<'de> for CowStr<'de> {
 }
 
 fn typed<'a, T: Deserialize<'a>>(
-    raw: &'a RawValue,
+    raw: &'a str,
     field: &'static str,
     expected: &'static str,
 ) -> Result<T, CallError> {
-    serde_json::from_str(raw.get()).map_err(|error| {
-        let found = raw_kind(raw.get());
+    serde_json::from_str(raw).map_err(|error| {
+        let found = raw_kind(raw);
         if found == expected {
             // The right kind of value, but not a valid one (a string with a lone surrogate, say).
             CallError::new(CallErrorKind::FieldValue {
@@ -521,9 +557,8 @@ fn typed<'a, T: Deserialize<'a>>(
     })
 }
 
-/// A string field's value, borrowed from the input when it holds no escapes.
-fn string_field<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, str>, CallError> {
-    let text = raw.get();
+/// A string field's value (its JSON text), borrowed from the input when it holds no escapes.
+fn string_field<'a>(text: &'a str, field: &'static str) -> Result<Cow<'a, str>, CallError> {
     // A valid JSON string without a backslash is exactly the text between its quotes: no
     // second parser is needed for the common case.
     if let Some(inner) = text
@@ -534,7 +569,7 @@ fn string_field<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, st
             return Ok(Cow::Borrowed(inner));
         }
     }
-    Ok(typed::<CowStr<'a>>(raw, field, "a string")?.0)
+    Ok(typed::<CowStr<'a>>(text, field, "a string")?.0)
 }
 
 fn is_null(raw: &RawValue) -> bool {
@@ -546,7 +581,7 @@ mod tests {
     use super::*;
 
     /// What the reader made of a long name before: decoded whole by serde, then compared.
-    fn whole(raw: &RawValue, reported: Option<&str>) -> Result<String, CallError> {
+    fn whole(raw: &str, reported: Option<&str>) -> Result<String, CallError> {
         let name = string_field(raw, "api_name")?;
         check_agrees(&name, reported)?;
         Ok(bounded(&name).into_owned())
@@ -587,10 +622,10 @@ mod tests {
                 reported.push(Some(&decoded[..last]));
             }
             for reported in reported {
-                let long = long_name(raw, reported).map(Cow::into_owned);
+                let long = long_name(raw.get(), reported, true).map(Cow::into_owned);
                 assert_eq!(
                     long,
-                    whole(raw, reported),
+                    whole(raw.get(), reported),
                     "{name:.80} against {reported:.80?}"
                 );
             }

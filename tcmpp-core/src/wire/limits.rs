@@ -78,11 +78,19 @@ impl Limits {
     /// brackets inside string values do not count; the text need not be valid JSON (the parser
     /// reports that afterwards).
     pub(crate) fn check_depth(&self, text: &[u8]) -> Result<(), Reply> {
+        self.check_depth_within(text, 0)
+    }
+
+    /// [`check_depth`](Self::check_depth) for the rest of a text, which starts `depth` levels
+    /// deep and outside any string: what the scan of the whole text finds from there on, when
+    /// the text before it is JSON that nests within the limit.
+    pub(crate) fn check_depth_within(&self, text: &[u8], depth: usize) -> Result<(), Reply> {
+        self.check_measured_depth(depth)?;
         // Nesting can exceed the limit only if more brackets open than the limit allows. That
         // count (brackets inside strings included, so it never undercounts) is a SIMD search,
         // and it settles most calls without the scan below.
         if memchr::memchr2_iter(b'{', b'[', text)
-            .nth(self.max_depth)
+            .nth(self.max_depth - depth)
             .is_none()
         {
             return Ok(());
@@ -90,7 +98,7 @@ impl Limits {
         // A call that gets here is bracket-dense. Eight bytes at a time while they hold no
         // quote and cannot take the depth over the limit or below zero; a byte at a time
         // otherwise, strings skipped by their quotes and escapes.
-        let mut depth = 0_usize;
+        let mut depth = depth;
         let mut at = 0;
         while let Some(&byte) = text.get(at) {
             if let Some(word) = text.get(at..at + 8).and_then(|chunk| chunk.try_into().ok()) {
@@ -241,6 +249,33 @@ mod tests {
             bytes_equal(u64::from_le_bytes(*b"[a[\"]]]["), b'['),
             0x8000_0000_0080_0080
         );
+    }
+
+    /// The rest of a call after a key, from inside the call object: as the whole text is.
+    #[test]
+    fn the_rest_of_a_text_is_measured_as_the_whole_text_is() {
+        let head = r#"{"a":[[1]],"k":"#;
+        for rest in [
+            "1}",
+            "[[[1]]]}",
+            "[[[[1]]]]}",
+            r#""[[[[[[""#,
+            r#"[{"b":[{"c":""]]"}]}]}"#,
+            "[[[[ unterminated",
+            "]]]][[[[[}",
+        ] {
+            for max_depth in 1..8 {
+                let limits = Limits {
+                    max_depth,
+                    ..Limits::default()
+                };
+                let whole = limits.check_depth(format!("{head}{rest}").as_bytes());
+                let parts = limits
+                    .check_measured_depth(3)
+                    .and_then(|()| limits.check_depth_within(rest.as_bytes(), 1));
+                assert_eq!(whole, parts, "{rest} at {max_depth}");
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! multiplexed API's call names its method before its handler, and the access check, are known.
 //! The scan checks the text as it goes, so a call refused after it needs no second pass.
 
-use super::valid::{checked_end, next_byte, string_end};
+use super::valid::{checked_end, next_byte, number_end_inline, string_end_inline};
 
 /// What a scan of `data` found under a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,14 +74,23 @@ pub(crate) fn scan_object<'a>(
         if bytes.get(at) != Some(&b'"') {
             return None;
         }
-        let key_end = string_end(bytes, at + 1)?;
-        let this_key = &text[at..key_end];
+        let key_end = string_end_inline(bytes, at + 1)?;
+        let this_key = &bytes[at..key_end];
         let (colon, b':') = next_byte(bytes, key_end)? else {
             return None;
         };
-        let (value_start, _) = next_byte(bytes, colon + 1)?;
-        let (value_end, depth) = checked_end(bytes, value_start)?;
-        deepest = deepest.max(depth);
+        let (value_start, first) = next_byte(bytes, colon + 1)?;
+        // A string or a number, the usual values, without the nesting machinery (and inlined:
+        // a call's keys are mostly short, where calls would cost as much as the scan).
+        let value_end = match first {
+            b'"' => string_end_inline(bytes, value_start + 1)?,
+            b'-' | b'0'..=b'9' => number_end_inline(bytes, value_start)?,
+            _ => {
+                let (value_end, depth) = checked_end(bytes, value_start)?;
+                deepest = deepest.max(depth);
+                value_end
+            }
+        };
         if is_key(this_key, key) {
             if found.is_some() {
                 repeated = true;
@@ -104,19 +113,25 @@ pub(crate) fn scan_object<'a>(
     }
 }
 
-/// Whether the quoted JSON string `quoted` is `key`.
-fn is_key(quoted: &str, key: &str) -> bool {
-    let inner = &quoted.as_bytes()[1..quoted.len() - 1];
+/// Whether the quoted JSON string `quoted` (a string's text, so UTF-8) is `key`.
+#[inline]
+fn is_key(quoted: &[u8], key: &str) -> bool {
+    let inner = &quoted[1..quoted.len() - 1];
     if inner == key.as_bytes() {
         return true;
     }
     // Escaped text is longer than what it stands for, and an escape is at most six bytes for
-    // one byte of `key`: only text between the two can be `key` written with escapes, and only
-    // that is decoded.
+    // one byte of `key`: only text between the two can be `key` written with escapes.
     inner.len() > key.len()
         && inner.len() <= key.len().saturating_mul(6)
-        && inner.contains(&b'\\')
-        && serde_json::from_str::<String>(quoted).is_ok_and(|decoded| decoded == key)
+        && escaped_key(quoted, inner, key)
+}
+
+/// Whether `quoted`, which holds `inner` between its quotes, is `key` written with escapes.
+#[cold]
+fn escaped_key(quoted: &[u8], inner: &[u8], key: &str) -> bool {
+    inner.contains(&b'\\')
+        && serde_json::from_slice::<String>(quoted).is_ok_and(|decoded| decoded == key)
 }
 
 #[cfg(test)]

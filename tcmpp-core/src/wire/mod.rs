@@ -17,13 +17,13 @@ mod valid;
 
 use std::borrow::Cow;
 
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::call::AppInfo;
 
 pub use error::CallError;
 pub(crate) use error::check_agrees;
+pub(crate) use fast::FastRefusal;
 pub(crate) use limits::Limits;
 pub use limits::{DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_CALL_KEYS, DEFAULT_MAX_DEPTH};
 
@@ -111,8 +111,9 @@ pub(crate) struct WireCall<'a> {
     pub(crate) data_checked: bool,
     /// The caller's keys, read only when the host said the text is its SDK's rendering.
     pub(crate) caller: TextCaller<'a>,
-    /// The other top-level keys, unparsed: a handler that asks for them parses them.
-    pub(crate) extra: Vec<(Cow<'a, str>, &'a RawValue)>,
+    /// The other top-level keys and their values' JSON text, unparsed (checked to be JSON): a
+    /// handler that asks for them parses them.
+    pub(crate) extra: Vec<(Cow<'a, str>, &'a str)>,
     /// What `data` holds under a multiplexed API's method key, when the fast reader found it
     /// as it checked the data: the method's resolution then needs no second pass.
     pub(crate) method: Option<member::Member<'a>>,
@@ -135,7 +136,7 @@ pub(crate) enum DataRead {
 #[derive(Clone, Copy)]
 pub(crate) enum OtherKeys<'a> {
     Map(&'a Map<String, Value>),
-    Raw(&'a [(Cow<'a, str>, &'a RawValue)]),
+    Raw(&'a [(Cow<'a, str>, &'a str)]),
 }
 
 impl OtherKeys<'_> {
@@ -147,7 +148,7 @@ impl OtherKeys<'_> {
             OtherKeys::Raw(keys) => keys
                 .iter()
                 .map(|(key, raw)| {
-                    serde_json::from_str(raw.get())
+                    serde_json::from_str(raw)
                         .map(|value| (key.clone().into_owned(), value))
                         .map_err(|error| CallError::unrepresentable(key, &error))
                 })
@@ -191,6 +192,21 @@ impl<'a> WireCall<'a> {
         }
     }
 
+    /// Reads a call of a wider shape than [`read_common`](Self::read_common)'s in one pass, or
+    /// refuses it there as the full reader would (`None`, and the refusal in `refusal`); `None`
+    /// for any other shape: see [`fast::read_wider`].
+    pub(crate) fn read_wider(
+        json: &'a str,
+        reading: Reading<'_>,
+        decodes_data: &mut dyn FnMut(&str) -> DataRead,
+        refusal: &mut Option<FastRefusal>,
+    ) -> Option<(Self, usize)> {
+        match reading.wire {
+            Wire::Legacy(_) => None,
+            _ => fast::read_wider(json, reading, decodes_data, refusal),
+        }
+    }
+
     /// A legacy call whose data no handler will read straight from the text (it is to be
     /// refused, or a multiplexed API's method is to be found in it first): the text checked to
     /// be one JSON object in one pass, which also measures how deep it nests, and none of its
@@ -209,13 +225,31 @@ impl<'a> WireCall<'a> {
         Some((Self::legacy(json, Cow::Borrowed(name), true), depth))
     }
 
-    /// A legacy call whose text starts as an object, its data not yet checked: for a
-    /// multiplexed API, whose method's scan checks it. `None` for any other text, or no name:
-    /// the full reader explains.
-    pub(crate) fn legacy_object(json: &'a str, name: &'a str) -> Option<Self> {
+    /// A legacy call to a multiplexed API, whose method is found under `key` by the scan that
+    /// checks the text and measures how deep it nests, in one pass (as the fast reader finds a
+    /// unified call's): the call, with what the scan found, and the depth. When the scan cannot
+    /// follow the text (not JSON, or nested deeper than it follows), the call with its data not
+    /// yet checked and no depth: the method's resolution scans it again, after the nesting
+    /// limit's own scan. `None` for text that does not start as an object, or no name: the full
+    /// reader explains.
+    pub(crate) fn legacy_object(
+        json: &'a str,
+        name: &'a str,
+        key: &str,
+    ) -> Option<(Self, Option<usize>)> {
         let bytes = json.as_bytes();
-        (!name.is_empty() && bytes.get(skip_json_whitespace(bytes, 0)) == Some(&b'{'))
-            .then(|| Self::legacy(json, Cow::Borrowed(name), false))
+        let start = skip_json_whitespace(bytes, 0);
+        if name.is_empty() || bytes.get(start) != Some(&b'{') {
+            return None;
+        }
+        match member::scan_object(json, start, key) {
+            Some((end, depth, method)) if skip_json_whitespace(bytes, end) == bytes.len() => {
+                let mut call = Self::legacy(json, Cow::Borrowed(name), true);
+                call.method = Some(method);
+                Some((call, Some(depth)))
+            }
+            _ => Some((Self::legacy(json, Cow::Borrowed(name), false), None)),
+        }
     }
 
     /// A legacy call: the whole object is the data.

@@ -108,7 +108,26 @@ fn key(bytes: &[u8], at: usize, byte: u8) -> Option<(usize, u8)> {
 }
 
 /// Past the closing quote of the string whose contents start at `at`.
-pub(super) fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+pub(super) fn string_end(bytes: &[u8], at: usize) -> Option<usize> {
+    string_end_noting(bytes, at, &mut false)
+}
+
+/// [`string_end`], and whether the string holds an escape that may be half of a surrogate pair
+/// (`\uD800` to `\uDFFF`, in either case): sets `surrogates` when it does.
+pub(super) fn string_end_surrogates(bytes: &[u8], at: usize) -> Option<(usize, bool)> {
+    let mut surrogates = false;
+    let end = string_end_noting(bytes, at, &mut surrogates)?;
+    Some((end, surrogates))
+}
+
+/// [`string_end`], inlined where it is called: for a scan whose strings are mostly short.
+#[inline(always)]
+pub(super) fn string_end_inline(bytes: &[u8], at: usize) -> Option<usize> {
+    string_end_noting(bytes, at, &mut false)
+}
+
+#[inline(always)]
+fn string_end_noting(bytes: &[u8], mut at: usize, surrogates: &mut bool) -> Option<usize> {
     loop {
         // Eight bytes at a time while none of them ends the string, starts an escape or is a
         // control character: most strings are short, where `memchr` would cost more to start.
@@ -123,7 +142,14 @@ pub(super) fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
         }
         match *bytes.get(at)? {
             b'"' => return Some(at + 1),
-            b'\\' => at = escape_end(bytes, at + 1)?,
+            b'\\' => {
+                at = escape_end(bytes, at + 1, surrogates)?;
+                // Escapes come in runs (text written as `\uXXXX` throughout, say): the next
+                // one is taken here, without the eight-byte step that would stop at it.
+                while bytes.get(at) == Some(&b'\\') {
+                    at = escape_end(bytes, at + 1, surrogates)?;
+                }
+            }
             0..=0x1f => return None,
             _ => at += 1,
         }
@@ -143,22 +169,61 @@ fn special_bytes(word: u64) -> u64 {
     quotes | backslashes | controls
 }
 
-/// Past the escape whose character (after the backslash) is at `at`: one of JSON's.
-fn escape_end(bytes: &[u8], at: usize) -> Option<usize> {
+/// Past the escape whose character (after the backslash) is at `at`: one of JSON's. Sets
+/// `surrogates` for a `\u` escape that may be half of a surrogate pair.
+#[inline(always)]
+fn escape_end(bytes: &[u8], at: usize, surrogates: &mut bool) -> Option<usize> {
     match *bytes.get(at)? {
         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(at + 1),
-        b'u' => bytes
-            .get(at + 1..at + 5)?
-            .iter()
-            .all(u8::is_ascii_hexdigit)
-            .then_some(at + 5),
+        b'u' => {
+            let hex = bytes.get(at + 1..at + 5)?;
+            // Four table lookups and no branch between them.
+            let all_hex = HEX_DIGITS[usize::from(hex[0])]
+                & HEX_DIGITS[usize::from(hex[1])]
+                & HEX_DIGITS[usize::from(hex[2])]
+                & HEX_DIGITS[usize::from(hex[3])];
+            *surrogates |= hex[0] | 0x20 == b'd' && hex[1] >= b'8';
+            all_hex.then_some(at + 5)
+        }
         _ => None,
     }
 }
 
+/// Which bytes are hex digits, in either case.
+const HEX_DIGITS: [bool; 256] = {
+    let mut digits = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        digits[byte] = (byte as u8).is_ascii_hexdigit();
+        byte += 1;
+    }
+    digits
+};
+
 /// Past the number that starts at `at`, in JSON's syntax: an optional minus, an integer part
 /// without leading zeros, an optional fraction and an optional exponent.
-fn number_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+pub(super) fn number_end(bytes: &[u8], at: usize) -> Option<usize> {
+    number_end_with(bytes, at, digits_end)
+}
+
+/// [`number_end`] for a number that may run long (a `webviewId` no `i64` holds, say): its
+/// digits eight at a time, where [`number_end`] takes a call's many short numbers one by one.
+pub(super) fn long_number_end(bytes: &[u8], at: usize) -> Option<usize> {
+    number_end_with(bytes, at, wide_digits_end)
+}
+
+/// [`number_end`], inlined where it is called: for a scan whose numbers are mostly short.
+#[inline(always)]
+pub(super) fn number_end_inline(bytes: &[u8], at: usize) -> Option<usize> {
+    number_end_with(bytes, at, digits_end)
+}
+
+#[inline(always)]
+fn number_end_with(
+    bytes: &[u8],
+    mut at: usize,
+    digits_end: impl Fn(&[u8], usize) -> usize,
+) -> Option<usize> {
     if bytes.get(at) == Some(&b'-') {
         at += 1;
     }
@@ -195,6 +260,22 @@ fn digits_end(bytes: &[u8], mut at: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// [`digits_end`], eight bytes at a time while they are all digits.
+fn wide_digits_end(bytes: &[u8], mut at: usize) -> usize {
+    const HIGH_NIBBLES: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // A byte is a digit when its high nibble is 3 and its low one at most 9, so that
+        // adding 6 to it carries nothing into the high nibble (nor past the byte).
+        let low_past_nine = ((word & !HIGH_NIBBLES) + 0x0606_0606_0606_0606) & HIGH_NIBBLES;
+        if word & HIGH_NIBBLES != 0x3030_3030_3030_3030 || low_past_nine != 0 {
+            break;
+        }
+        at += 8;
+    }
+    digits_end(bytes, at)
 }
 
 fn literal_end(bytes: &[u8], at: usize, literal: &[u8]) -> Option<usize> {
@@ -249,6 +330,36 @@ mod tests {
                 Some(trimmed.trim_end().len()),
                 "{value}"
             );
+        }
+    }
+
+    #[test]
+    fn long_numbers_end_where_short_ones_do() {
+        for number in [
+            "0",
+            "-0",
+            "12345678",
+            "123456789",
+            "1234567890123456789012345.5e+7",
+            "-98765432109876543210",
+            "1234567/",
+            "12345678:",
+            "123456789a",
+            "0123456789",
+            "1.2345678901234567e",
+        ] {
+            for tail in ["", ",", "}", " 1", "99999999"] {
+                let text = format!("{number}{tail}");
+                assert_eq!(
+                    long_number_end(text.as_bytes(), 0),
+                    number_end(text.as_bytes(), 0),
+                    "{text}"
+                );
+            }
+        }
+        for byte in 0..=255_u8 {
+            let text = [b"1234567".as_slice(), &[byte], b"12345678"].concat();
+            assert_eq!(wide_digits_end(&text, 0), digits_end(&text, 0), "{byte}");
         }
     }
 
