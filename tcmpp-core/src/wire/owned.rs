@@ -21,7 +21,7 @@ impl MiniApiCall {
     /// text over [`DEFAULT_MAX_CALL_BYTES`](crate::limits::DEFAULT_MAX_CALL_BYTES) or nested deeper
     /// than [`DEFAULT_MAX_DEPTH`](crate::limits::DEFAULT_MAX_DEPTH) is an error of kind
     /// [`FailureKind::LimitExceeded`](crate::reply::FailureKind) when dispatched, and a unified call
-    /// has at most [`DEFAULT_MAX_CALL_KEYS`](crate::limits::DEFAULT_MAX_CALL_KEYS) top-level keys. A
+    /// has at most [`DEFAULT_MAX_CALL_KEYS`] top-level keys. A
     /// call within them is read into values, its `data` whole: a host that refuses calls by
     /// their name or caller does it cheaper by dispatching the text.
     pub fn from_json(json: &str, wire: Wire<'_>) -> Result<Self, CallError> {
