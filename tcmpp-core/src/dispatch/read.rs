@@ -302,6 +302,7 @@ impl Registry {
                 (Some(text), None) => DataSource::Unchecked(text),
             },
             progress,
+            extensions: None,
         }
     }
 }

@@ -38,6 +38,7 @@ impl Registry {
             states: self.states(),
             data: data.map_or(DataSource::Absent, DataSource::Value),
             progress,
+            extensions: None,
         };
         let entry = self.lookup(&api_name);
         let prefix = shape.prefix(|| self.errmsg_prefix_of(entry, Some(&api_name)));
