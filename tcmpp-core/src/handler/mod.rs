@@ -3,6 +3,7 @@
 //!
 //! Everything here is reached through `tcmpp_core::__private` and may change without notice.
 
+mod info;
 mod success;
 
 use std::convert::Infallible;
@@ -17,6 +18,7 @@ use crate::data::DataError;
 use crate::error::ApiError;
 use crate::reply::{FailureKind, PrefixText, Reply};
 
+pub use info::{ApiInfo, SourceLocation};
 pub use success::{failure, success};
 
 /// One handler, as `#[mini_api]` registers it with `inventory`.
