@@ -2,11 +2,11 @@
 //! side, generated from the registry (feature `typed-client`).
 //!
 //! Every `#[mini_api]` handler records how to describe its data type, its success type, its
-//! error type and whether it sends progress ([`describe`]). [`Registry::client_types`] turns
+//! error type and whether it sends progress (its entry's `describe` hook, defined with the
+//! handler entry). [`Registry::client_types`] turns
 //! those descriptions into the files a mini program project uses: a `.d.ts` that types
 //! `wx.invokeNativePlugin` by `api_name`, a promise helper, and one JSON Schema document.
 
-mod describe;
 #[cfg(feature = "typed-client")]
 mod document;
 #[cfg(feature = "typed-client")]
@@ -17,11 +17,6 @@ mod schema;
 mod ts_type;
 #[cfg(feature = "typed-client")]
 mod typescript;
-
-pub use describe::{
-    DescribeData, DescribeFailBody, DescribeFn, DescribeProgress, DescribeResult, DescribedType,
-    Describer, ErrorProbe, KnownError, MessageError, ReturnProbe, TypeProbe, Undescribed, absent,
-};
 
 #[cfg(feature = "typed-client")]
 pub use generated::{ClientTypes, ClientTypesError};

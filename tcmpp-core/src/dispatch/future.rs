@@ -43,7 +43,7 @@ pub trait ReplyForm: sealed::Sealed + Sized {
 
 mod sealed {
     pub trait Sealed {}
-    impl Sealed for crate::Reply {}
+    impl Sealed for crate::reply::Reply {}
     impl Sealed for crate::reply::RenderedReply {}
     impl Sealed for String {}
 
