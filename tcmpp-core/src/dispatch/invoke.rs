@@ -5,6 +5,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use super::answer::{InFlight, Running};
+use super::flight::Flight;
 use super::nesting::{MAX_NESTED_DISPATCH, Nested};
 use super::observe::{Watch, call_span, logging_on, quietly};
 use crate::call::UnreadableVerType;
@@ -15,7 +16,6 @@ use crate::handler::{ApiEntry, BoxReplyFuture, HandlerReply, Invocation, Outcome
 use crate::middleware::{ApiRequest, ErasedService};
 use crate::panics::{Panicked, panic_reply};
 use crate::progress::CloseOnDone;
-use crate::registry::Registry;
 use crate::reply::{FailureKind, Reply};
 
 /// Why a call is refused before its handler runs.
@@ -39,12 +39,12 @@ enum Refused {
 /// The call's data is not JSON; found while the call was refused or its data decoded.
 pub(super) struct MalformedData;
 
-impl Registry {
+impl Flight<'_> {
     /// Runs `entry` on the call; `format` is asked for only when there is a handler to run.
     ///
     /// `Err` when the call is refused and its data, not yet validated, turns out not to be
     /// JSON: nothing was logged and no handler body ran; the caller reads the call again.
-    pub(super) fn invoke(
+    pub(super) fn run(
         &self,
         entry: Option<&'static ApiEntry>,
         mut cx: CallContext<'_>,
@@ -62,10 +62,7 @@ impl Registry {
                 Err(refused) => return Ok(refused),
             }
         }
-        match self
-            .access()
-            .permits(entry.name, entry.method, entry.restricted, cx.app_info)
-        {
+        match self.permits(entry, cx.app_info) {
             Ok(true) => {}
             Ok(false) => return self.refuse(&cx, Some(entry), started, Refused::Denied),
             Err(UnreadableVerType) => {
@@ -75,7 +72,7 @@ impl Registry {
         let Some(nested) = Nested::enter() else {
             return self.refuse(&cx, Some(entry), started, Refused::TooDeep);
         };
-        if let Some(layers) = self.layers() {
+        if let Some(layers) = self.registry.layers() {
             let invocation = Invocation {
                 cx,
                 format: format(),
@@ -87,7 +84,7 @@ impl Registry {
         let watch = Watch {
             span: call_span(&cx, Some(entry), entry.method),
             started,
-            expose_panic_messages: self.config().expose_panic_messages,
+            expose_panic_messages: self.registry.config().expose_panic_messages,
         };
         let progress = cx.progress.cloned();
         let unchecked = cx.data.unchecked();
@@ -216,7 +213,7 @@ impl Registry {
         let watch = Watch {
             span: call_span(&invocation.cx, Some(entry), entry.method),
             started,
-            expose_panic_messages: self.config().expose_panic_messages,
+            expose_panic_messages: self.registry.config().expose_panic_messages,
         };
         let progress = invocation.cx.progress.cloned();
         let request = ApiRequest::new(entry, invocation);
@@ -255,7 +252,7 @@ impl Registry {
             timeout: entry
                 .timeout_ms
                 .map(Duration::from_millis)
-                .or(self.config().default_timeout),
+                .or(self.registry.config().default_timeout),
             deadline: None,
             watch,
         })
@@ -277,7 +274,7 @@ impl Registry {
         // Under default deny, a caller no grant invites cannot tell an API that does not exist
         // from one it may not call.
         let refused = match refused {
-            Refused::UnknownApi => match self.access().hides_unknown_apis_from(cx.app_info) {
+            Refused::UnknownApi => match self.hides_unknown_apis_from(cx.app_info) {
                 Ok(true) => Refused::Denied,
                 Ok(false) => Refused::UnknownApi,
                 Err(UnreadableVerType) => Refused::UnreadableVerType,
