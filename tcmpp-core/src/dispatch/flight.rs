@@ -8,8 +8,10 @@
 //! [`MiniApiCall`]: crate::MiniApiCall
 
 use std::cell::Cell;
+use std::time::Instant;
 
 use super::Shape;
+use super::observe::logging_on;
 use crate::access::AccessControl;
 use crate::call::{AppInfo, Caller, UnreadableVerType};
 use crate::handler::ApiEntry;
@@ -25,6 +27,9 @@ pub(super) struct Flight<'r> {
     pub(super) progress: Option<ProgressChannel>,
     /// The form the reply is taken in, chosen when the call was made.
     pub(super) shape: Shape,
+    /// When the call was made: read only for a subscriber to be told the elapsed time (a
+    /// timeout counts from the handler's first pending poll, where it is armed).
+    pub(super) started: Option<Instant>,
     /// The access decision, once taken: the reader takes it to know whether a handler will
     /// decode the data, and admitting the call reuses it.
     admission: Cell<Option<Admission>>,
@@ -50,6 +55,7 @@ impl<'r> Flight<'r> {
             stated,
             progress,
             shape,
+            started: logging_on().then(Instant::now),
             admission: Cell::new(None),
         }
     }

@@ -2,12 +2,12 @@
 //! panics contained and its progress channel closed once it is answered.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::answer::{InFlight, Running};
 use super::flight::Flight;
 use super::nesting::{MAX_NESTED_DISPATCH, Nested};
-use super::observe::{Watch, call_span, logging_on, quietly};
+use super::observe::{Watch, call_span, quietly};
 use crate::call::UnreadableVerType;
 use crate::context::CallContext;
 use crate::data::is_json;
@@ -50,40 +50,37 @@ impl Flight<'_> {
         mut cx: CallContext<'_>,
         format: impl FnOnce() -> ReplyFormat,
     ) -> Result<InFlight, MalformedData> {
-        // The clock is read only for a subscriber to be told the elapsed time; a timeout counts
-        // from the handler's first pending poll, where it is armed.
-        let started = logging_on().then(Instant::now);
         let Some(mut entry) = entry else {
-            return self.refuse(&cx, None, started, Refused::UnknownApi);
+            return self.refuse(&cx, None, Refused::UnknownApi);
         };
         if entry.method.is_some() {
-            match self.resolve_method(entry, &mut cx, started)? {
+            match self.resolve_method(entry, &mut cx)? {
                 Ok(found) => entry = found,
                 Err(refused) => return Ok(refused),
             }
         }
         match self.permits(entry, cx.app_info) {
             Ok(true) => {}
-            Ok(false) => return self.refuse(&cx, Some(entry), started, Refused::Denied),
+            Ok(false) => return self.refuse(&cx, Some(entry), Refused::Denied),
             Err(UnreadableVerType) => {
-                return self.refuse(&cx, Some(entry), started, Refused::UnreadableVerType);
+                return self.refuse(&cx, Some(entry), Refused::UnreadableVerType);
             }
         }
         let Some(nested) = Nested::enter() else {
-            return self.refuse(&cx, Some(entry), started, Refused::TooDeep);
+            return self.refuse(&cx, Some(entry), Refused::TooDeep);
         };
         if let Some(layers) = self.registry.layers() {
             let invocation = Invocation {
                 cx,
                 format: format(),
             };
-            return self.invoke_layered(layers, entry, invocation, started, nested);
+            return self.invoke_layered(layers, entry, invocation, nested);
         }
         // Read from the context before it moves into the invocation: the other order cost
         // about 30 instructions per call in copies of it.
         let watch = Watch {
             span: call_span(&cx, Some(entry), entry.method),
-            started,
+            started: self.started,
             expose_panic_messages: self.registry.config().expose_panic_messages,
         };
         let progress = cx.progress.cloned();
@@ -145,7 +142,6 @@ impl Flight<'_> {
         &self,
         entry: &'static ApiEntry,
         cx: &mut CallContext<'_>,
-        started: Option<Instant>,
     ) -> Result<Result<&'static ApiEntry, InFlight>, MalformedData> {
         let (methods, problem) = match self.method_entry(entry, cx)? {
             Ok(found) => return Ok(Ok(found)),
@@ -183,7 +179,7 @@ impl Flight<'_> {
                 permitted_some,
             }
         };
-        self.refuse(cx, Some(entry), started, refused).map(Err)
+        self.refuse(cx, Some(entry), refused).map(Err)
     }
 
     /// Runs the call through the registry's layers to `entry`'s handler. The stack's future is
@@ -197,7 +193,6 @@ impl Flight<'_> {
         layers: &dyn ErasedService,
         entry: &'static ApiEntry,
         invocation: Invocation<'_>,
-        started: Option<Instant>,
         nested: Nested,
     ) -> Result<InFlight, MalformedData> {
         // Layers never see a malformed call: data that no reader validated yet is scanned now,
@@ -212,7 +207,7 @@ impl Flight<'_> {
         }
         let watch = Watch {
             span: call_span(&invocation.cx, Some(entry), entry.method),
-            started,
+            started: self.started,
             expose_panic_messages: self.registry.config().expose_panic_messages,
         };
         let progress = invocation.cx.progress.cloned();
@@ -265,7 +260,6 @@ impl Flight<'_> {
         &self,
         cx: &CallContext<'_>,
         entry: Option<&'static ApiEntry>,
-        started: Option<Instant>,
         refused: Refused,
     ) -> Result<InFlight, MalformedData> {
         if cx.data.unchecked().is_some_and(|text| !is_json(text)) {
@@ -318,7 +312,7 @@ impl Flight<'_> {
         };
         let watch = Watch {
             span: call_span(cx, entry, method),
-            started,
+            started: self.started,
             expose_panic_messages: false,
         };
         Ok(InFlight::finished(watch, reply))
