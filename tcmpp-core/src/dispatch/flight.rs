@@ -44,6 +44,7 @@ struct Admission {
 }
 
 impl<'r> Flight<'r> {
+    #[inline]
     pub(super) fn new(
         registry: &'r Registry,
         stated: &'r Caller,
