@@ -39,6 +39,17 @@ enum Refused {
 /// The call's data is not JSON; found while the call was refused or its data decoded.
 pub(super) struct MalformedData;
 
+/// The rule for data no reader validated (`unchecked`, when there is such data): it is
+/// checked before the call is refused, and before a layer sees it, and data that is not JSON
+/// makes the call a malformed one, whatever else is wrong with it. Every step that refuses a
+/// call, or hands it on unread, asks here.
+pub(super) fn check_unchecked(unchecked: Option<&str>) -> Result<(), MalformedData> {
+    match unchecked {
+        Some(text) if !is_json(text) => Err(MalformedData),
+        _ => Ok(()),
+    }
+}
+
 impl Flight<'_> {
     /// Runs `entry` on the call; `format` is asked for only when there is a handler to run.
     ///
@@ -97,7 +108,7 @@ impl Flight<'_> {
         let refused_malformed = match &outcome {
             Ok(Outcome::Ready(HandlerReply::MalformedCall)) => true,
             Ok(Outcome::Ready(HandlerReply::Reply(Reply::Fail(_)) | HandlerReply::Refused(_)))
-            | Err(_) => unchecked.is_some_and(|text| !is_json(text)),
+            | Err(_) => check_unchecked(unchecked).is_err(),
             _ => false,
         };
         if refused_malformed {
@@ -197,14 +208,7 @@ impl Flight<'_> {
     ) -> Result<InFlight, MalformedData> {
         // Layers never see a malformed call: data that no reader validated yet is scanned now,
         // and a call whose data is not JSON is read again and refused as malformed.
-        if invocation
-            .cx
-            .data
-            .unchecked()
-            .is_some_and(|text| !is_json(text))
-        {
-            return Err(MalformedData);
-        }
+        check_unchecked(invocation.cx.data.unchecked())?;
         let watch = Watch {
             span: call_span(&invocation.cx, Some(entry), entry.method),
             started: self.started,
@@ -262,9 +266,7 @@ impl Flight<'_> {
         entry: Option<&'static ApiEntry>,
         refused: Refused,
     ) -> Result<InFlight, MalformedData> {
-        if cx.data.unchecked().is_some_and(|text| !is_json(text)) {
-            return Err(MalformedData);
-        }
+        check_unchecked(cx.data.unchecked())?;
         // Under default deny, a caller no grant invites cannot tell an API that does not exist
         // from one it may not call.
         let refused = match refused {

@@ -15,7 +15,7 @@ use crate::reply::{FailureKind, Reply};
 use crate::wire::member::{self, Member};
 
 use super::flight::Flight;
-use super::invoke::MalformedData;
+use super::invoke::{MalformedData, check_unchecked};
 
 /// Why a call to a multiplexed API names no method that has a handler.
 pub(super) enum MethodProblem {
@@ -139,9 +139,7 @@ impl Flight<'_> {
         };
         if let Some(text) = cx.data.unchecked() {
             if !found.takes_data {
-                if !is_json(text) {
-                    return Err(MalformedData);
-                }
+                check_unchecked(Some(text))?;
                 cx.data = DataSource::Text(text);
             }
         }
