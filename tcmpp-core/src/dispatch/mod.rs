@@ -234,14 +234,20 @@ impl Shape {
     /// The call on its way to a reply of this shape.
     #[inline]
     fn started(self, in_flight: InFlight, prefix: PrefixText) -> Started {
-        let rendering = match self {
-            Shape::Bare => Rendering::Bare,
-            Shape::Reply | Shape::Callback => Rendering::Callback,
-        };
         Started {
             in_flight,
             prefix,
-            rendering,
+            shape: self,
+        }
+    }
+
+    /// How a reply of this shape is rendered as text; a [`Reply`] is not, and takes the
+    /// callback rendering's `Rendering` for want of one of its own.
+    #[inline]
+    fn rendering(self) -> Rendering {
+        match self {
+            Shape::Bare => Rendering::Bare,
+            Shape::Reply | Shape::Callback => Rendering::Callback,
         }
     }
 }
