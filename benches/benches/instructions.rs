@@ -43,6 +43,9 @@ fn my_api_other() {}
 /// The seed call to [`my_api_multiplexed`].
 const MULTIPLEXED_CALL: &str = r#"{"stateEvent":"requestCustomApi","api_name":"myApiMultiplexed","data":{"methodName":"greet","name":"kka","age":22},"webviewId":4}"#;
 
+/// The seed call to an API no handler is registered for: refused.
+const UNKNOWN_CALL: &str = r#"{"stateEvent":"requestCustomApi","api_name":"noSuchApi","data":{"name":"kka","age":22},"webviewId":4}"#;
+
 /// What each contender runs once per call, by the name it is chosen with.
 const CONTENDERS: &[(&str, &str)] = &[
     ("json", "dispatch_json of the seed call, async fn handler"),
@@ -57,6 +60,10 @@ const CONTENDERS: &[(&str, &str)] = &[
     (
         "rendered_bare",
         "call(..).rendered(Rendering::Bare), as the C ABI runs it for bare replies",
+    ),
+    (
+        "unknown",
+        "call(..).rendered(Rendering::Callback) of the seed call to an unknown API, as the C ABI runs it",
     ),
     (
         "typed",
@@ -138,6 +145,10 @@ fn main() {
         "json_sync" => Box::new(|| block_on(registry.dispatch_json(black_box(&sync_call))).len()),
         "rendered" => Box::new(|| {
             let call = registry.call(black_box(SEED_CALL));
+            block_on(call.rendered(Rendering::Callback)).text.len()
+        }),
+        "unknown" => Box::new(|| {
+            let call = registry.call(black_box(UNKNOWN_CALL));
             block_on(call.rendered(Rendering::Callback)).text.len()
         }),
         "rendered_bare" => Box::new(|| {

@@ -17,8 +17,8 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use crate::client_types::DescribedType;
 pub use crate::error::{ApiErrorSource, IntoApiError};
+pub use crate::handler::DescribedType;
 
 /// A type a handler can take as its data parameter: every [`DeserializeOwned`] type.
 ///

@@ -9,22 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value};
 
-use super::describe::{DataProbe, Described, Describer, HandlerTypes};
 use super::probe;
-use crate::handler::HandlerKind;
+use crate::handler::{DataProbe, Described, Describer, Generators, HandlerKind, HandlerTypes};
 use crate::registry::Registry;
-
-/// The schema generators a handler's `describe` function writes to.
-pub(crate) struct Generators {
-    /// Describes types as serde deserializes them: the data parameters.
-    pub(crate) data: SchemaGenerator,
-    /// Describes types as serde serializes them: the results.
-    pub(crate) result: SchemaGenerator,
-}
 
 /// One API as the generated files describe it.
 pub(crate) struct ApiTypes {

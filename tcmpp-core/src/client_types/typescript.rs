@@ -213,14 +213,13 @@ fn write_api(out: &mut String, api: &ApiTypes, emitter: &Emitter<'_>) {
     };
     let kind = if api.sync { "fn" } else { "async fn" };
     let _ = writeln!(out, "    /** `{}` ({kind}) */", api.rust_path);
+    let key = property_key(api.name);
     write_entry(
         out,
-        &property_key(api.name),
-        &data,
-        api.data_optional,
+        (&key, "    "),
+        (&data, api.data_optional),
         api,
         emitter,
-        "    ",
     );
 }
 
@@ -305,30 +304,29 @@ fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'
             )),
         };
         let _ = writeln!(out, "        /** `{}` */", method.rust_path);
+        let key = property_key(tag);
         write_entry(
             out,
-            &property_key(tag),
-            &data.text,
-            false,
+            (&key, "        "),
+            (&data.text, false),
             method,
             emitter,
-            "        ",
         );
     }
     out.push_str("      };\n    };\n");
 }
 
-/// One handler's entry: its data, whether it may be left out, its result, what its failures
-/// carry, whether it answers `sync: true`, its progress and fail body.
+/// One handler's entry, under `key`, indented by `indent`: its data and whether it may be left
+/// out (`data`), its result, what its failures carry, whether it answers `sync: true`, its
+/// progress and fail body.
 fn write_entry(
     out: &mut String,
-    key: &str,
-    data: &str,
-    data_optional: bool,
+    (key, indent): (&str, &str),
+    data: (&str, bool),
     api: &ApiTypes,
     emitter: &Emitter<'_>,
-    indent: &str,
 ) {
+    let (data, data_optional) = data;
     let result = emitter.render(&api.result).text;
     let progress = match (&api.progress_payload, api.progress) {
         (Some(schema), true) => emitter.render(schema).text,

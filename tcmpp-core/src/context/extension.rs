@@ -1,20 +1,18 @@
 //! Values that layers hand to handlers: the `Extension<T>` extractor and the per-call map that
 //! carries them.
 //!
-//! The map travels beside the call's context rather than in it: the handler's context
-//! parameters are extracted synchronously, when the innermost layer calls the handler, and the
-//! map is in a thread-local slot for exactly that span. So calls through a registry without
-//! layers carry nothing extra: the context is moved several times on every call, and a larger
-//! one costs the seed call a `memcpy`.
+//! The map is the call's own: the request owns it while the layers run, and the innermost
+//! layer lends it to the call's context for the span in which the handler's context parameters
+//! are extracted (synchronously, before an `async fn`'s body starts). The context holds a
+//! borrow, not the map, so that calls through a registry without layers carry one pointer, and
+//! a call a handler dispatches has a context of its own, which sees none of this call's values.
 
 use std::any::{Any, TypeId};
-use std::cell::Cell;
 use std::fmt;
 use std::ops::Deref;
 
-use super::{CallContext, FromContext, StateMap};
+use super::{CallContext, FromContext};
 use crate::error::ApiError;
-use crate::panics::quietly;
 
 /// A value a layer of the registry inserted into the call with
 /// [`ApiRequest::insert_extension`](crate::middleware::ApiRequest::insert_extension), taken by a
@@ -85,74 +83,9 @@ impl<T: Clone + Send + Sync + 'static> FromContext for Extension<T> {
     }
 }
 
-thread_local! {
-    /// The extensions of the call whose handler is being called on this thread, if any.
-    static CURRENT: Cell<Option<Scoped>> = const { Cell::new(None) };
-}
-
-/// One call's extensions, with the registry that dispatched it.
-struct Scoped {
-    /// The address of the dispatching registry's states: a plain `fn` body runs inside the
-    /// span, and a call it dispatches through another registry, one without layers, must not
-    /// read this call's values (an auth layer's user, say) as its own.
-    registry: usize,
-    extensions: Extensions,
-}
-
-/// The identity [`Scoped::registry`] compares.
-fn registry_of(states: &StateMap) -> usize {
-    std::ptr::from_ref(states) as usize
-}
-
-/// Runs `call_handler` with `extensions` as the current call's, then drops them. Nested
-/// dispatches (a plain `fn` handler that dispatches another call) see their own, and the
-/// outer call's are restored after them, panic or not.
-pub(crate) fn with_extensions<R>(
-    extensions: Extensions,
-    states: &StateMap,
-    call_handler: impl FnOnce() -> R,
-) -> R {
-    struct Restore(Option<Scoped>);
-
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let previous = self.0.take();
-            let ours = CURRENT
-                .try_with(|slot| slot.replace(previous))
-                .ok()
-                .flatten();
-            // The values are the program's; a panic in their `Drop` stays here.
-            quietly(move || drop(ours));
-        }
-    }
-
-    let scoped = Scoped {
-        registry: registry_of(states),
-        extensions,
-    };
-    let previous = CURRENT.with(|slot| slot.replace(Some(scoped)));
-    let _restore = Restore(previous);
-    call_handler()
-}
-
-/// A clone of the extension of type `T` of the call `cx` belongs to.
+/// A clone of the extension of type `T` the layers inserted into the call `cx` belongs to.
 fn current<T: Clone + 'static>(cx: &CallContext<'_>) -> Option<T> {
-    let registry = registry_of(cx.states);
-    CURRENT
-        .try_with(|slot| {
-            // Taken out and put back rather than borrowed: `T::clone` is the program's code,
-            // and may dispatch a call of its own.
-            let scoped = slot.take();
-            let value = scoped
-                .as_ref()
-                .filter(|scoped| scoped.registry == registry)
-                .and_then(|scoped| scoped.extensions.get::<T>())
-                .cloned();
-            slot.set(scoped);
-            value
-        })
-        .ok()
-        .flatten()
+    cx.extensions.and_then(Extensions::get::<T>).cloned()
 }
 
 /// The values layers inserted into one call, by type. Most calls carry none or one, so a list

@@ -16,7 +16,7 @@ use crate::progress::{Progress, ProgressChannel};
 use crate::wire::OtherKeys;
 
 pub use extension::Extension;
-pub(crate) use extension::{Extensions, with_extensions};
+pub(crate) use extension::Extensions;
 pub(crate) use state::StateMap;
 pub use state::{State, StateKey};
 
@@ -31,6 +31,9 @@ pub struct CallContext<'a> {
     pub(crate) data: DataSource<'a>,
     /// The call's progress channel, when the host dispatched it with a progress sink.
     pub(crate) progress: Option<&'a ProgressChannel>,
+    /// The values the registry's layers inserted, lent by the innermost layer while the
+    /// handler's context parameters are extracted; `None` outside that span and without layers.
+    pub(crate) extensions: Option<&'a Extensions>,
 }
 
 impl<'a> CallContext<'a> {

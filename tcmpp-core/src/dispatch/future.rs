@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use super::Shape;
 use super::answer::InFlight;
 use crate::handler::HandlerReply;
 use crate::reply::{PrefixText, RenderedReply, Rendering, Reply};
@@ -31,7 +32,8 @@ pub struct ReplyFuture<T = Reply> {
 pub(super) struct Started {
     pub(super) in_flight: InFlight,
     pub(super) prefix: PrefixText,
-    pub(super) rendering: Rendering,
+    /// The form the reply is taken in, chosen once when the call was made.
+    pub(super) shape: Shape,
 }
 
 /// The forms a [`ReplyFuture`] yields a reply in: [`Reply`], [`RenderedReply`], or [`String`]
@@ -43,7 +45,7 @@ pub trait ReplyForm: sealed::Sealed + Sized {
 
 mod sealed {
     pub trait Sealed {}
-    impl Sealed for crate::Reply {}
+    impl Sealed for crate::reply::Reply {}
     impl Sealed for crate::reply::RenderedReply {}
     impl Sealed for String {}
 
@@ -98,7 +100,7 @@ impl<T: ReplyForm> ReplyFuture<T> {
         Some(T::from_handler(
             reply,
             started.prefix.as_str(),
-            started.rendering,
+            started.shape.rendering(),
         ))
     }
 
@@ -133,9 +135,9 @@ impl<T: ReplyForm> ReplyFuture<T> {
         let Started {
             in_flight,
             prefix,
-            rendering,
+            shape,
         } = self.started;
-        T::from_handler(in_flight.now_or_fail(), prefix.as_str(), rendering)
+        T::from_handler(in_flight.now_or_fail(), prefix.as_str(), shape.rendering())
     }
 }
 
@@ -160,7 +162,7 @@ impl<T: ReplyForm> Future for ReplyFuture<T> {
         started
             .in_flight
             .poll_reply(cx)
-            .map(|reply| T::from_handler(reply, started.prefix.as_str(), started.rendering))
+            .map(|reply| T::from_handler(reply, started.prefix.as_str(), started.shape.rendering()))
     }
 }
 
@@ -169,7 +171,7 @@ impl<T> fmt::Debug for ReplyFuture<T> {
         f.debug_struct("ReplyFuture")
             .field("stage", &self.started.in_flight.stage_name())
             .field("prefix", &self.started.prefix.as_str())
-            .field("rendering", &self.started.rendering)
+            .field("shape", &self.started.shape)
             .finish()
     }
 }

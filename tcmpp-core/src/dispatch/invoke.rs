@@ -2,11 +2,12 @@
 //! panics contained and its progress channel closed once it is answered.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::answer::{InFlight, Running};
+use super::flight::Flight;
 use super::nesting::{MAX_NESTED_DISPATCH, Nested};
-use super::observe::{Watch, call_span, logging_on, quietly};
+use super::observe::{Watch, call_span, quietly};
 use crate::call::UnreadableVerType;
 use crate::context::CallContext;
 use crate::data::is_json;
@@ -15,7 +16,6 @@ use crate::handler::{ApiEntry, BoxReplyFuture, HandlerReply, Invocation, Outcome
 use crate::middleware::{ApiRequest, ErasedService};
 use crate::panics::{Panicked, panic_reply};
 use crate::progress::CloseOnDone;
-use crate::registry::Registry;
 use crate::reply::{FailureKind, Reply};
 
 /// Why a call is refused before its handler runs.
@@ -39,55 +39,60 @@ enum Refused {
 /// The call's data is not JSON; found while the call was refused or its data decoded.
 pub(super) struct MalformedData;
 
-impl Registry {
+/// The rule for data no reader validated (`unchecked`, when there is such data): it is
+/// checked before the call is refused, and before a layer sees it, and data that is not JSON
+/// makes the call a malformed one, whatever else is wrong with it. Every step that refuses a
+/// call, or hands it on unread, asks here.
+pub(super) fn check_unchecked(unchecked: Option<&str>) -> Result<(), MalformedData> {
+    match unchecked {
+        Some(text) if !is_json(text) => Err(MalformedData),
+        _ => Ok(()),
+    }
+}
+
+impl Flight<'_> {
     /// Runs `entry` on the call; `format` is asked for only when there is a handler to run.
     ///
     /// `Err` when the call is refused and its data, not yet validated, turns out not to be
     /// JSON: nothing was logged and no handler body ran; the caller reads the call again.
-    pub(super) fn invoke(
+    pub(super) fn run(
         &self,
         entry: Option<&'static ApiEntry>,
         mut cx: CallContext<'_>,
         format: impl FnOnce() -> ReplyFormat,
     ) -> Result<InFlight, MalformedData> {
-        // The clock is read only for a subscriber to be told the elapsed time; a timeout counts
-        // from the handler's first pending poll, where it is armed.
-        let started = logging_on().then(Instant::now);
         let Some(mut entry) = entry else {
-            return self.refuse(&cx, None, started, Refused::UnknownApi);
+            return self.refuse(&cx, None, Refused::UnknownApi);
         };
         if entry.method.is_some() {
-            match self.resolve_method(entry, &mut cx, started)? {
+            match self.resolve_method(entry, &mut cx)? {
                 Ok(found) => entry = found,
                 Err(refused) => return Ok(refused),
             }
         }
-        match self
-            .access()
-            .permits(entry.name, entry.method, entry.restricted, cx.app_info)
-        {
+        match self.permits(entry, cx.app_info) {
             Ok(true) => {}
-            Ok(false) => return self.refuse(&cx, Some(entry), started, Refused::Denied),
+            Ok(false) => return self.refuse(&cx, Some(entry), Refused::Denied),
             Err(UnreadableVerType) => {
-                return self.refuse(&cx, Some(entry), started, Refused::UnreadableVerType);
+                return self.refuse(&cx, Some(entry), Refused::UnreadableVerType);
             }
         }
         let Some(nested) = Nested::enter() else {
-            return self.refuse(&cx, Some(entry), started, Refused::TooDeep);
+            return self.refuse(&cx, Some(entry), Refused::TooDeep);
         };
-        if let Some(layers) = self.layers() {
+        if let Some(layers) = self.registry.layers() {
             let invocation = Invocation {
                 cx,
                 format: format(),
             };
-            return self.invoke_layered(layers, entry, invocation, started, nested);
+            return self.invoke_layered(layers, entry, invocation, nested);
         }
         // Read from the context before it moves into the invocation: the other order cost
         // about 30 instructions per call in copies of it.
         let watch = Watch {
             span: call_span(&cx, Some(entry), entry.method),
-            started,
-            expose_panic_messages: self.config().expose_panic_messages,
+            started: self.started,
+            expose_panic_messages: self.registry.config().expose_panic_messages,
         };
         let progress = cx.progress.cloned();
         let unchecked = cx.data.unchecked();
@@ -103,7 +108,7 @@ impl Registry {
         let refused_malformed = match &outcome {
             Ok(Outcome::Ready(HandlerReply::MalformedCall)) => true,
             Ok(Outcome::Ready(HandlerReply::Reply(Reply::Fail(_)) | HandlerReply::Refused(_)))
-            | Err(_) => unchecked.is_some_and(|text| !is_json(text)),
+            | Err(_) => check_unchecked(unchecked).is_err(),
             _ => false,
         };
         if refused_malformed {
@@ -148,7 +153,6 @@ impl Registry {
         &self,
         entry: &'static ApiEntry,
         cx: &mut CallContext<'_>,
-        started: Option<Instant>,
     ) -> Result<Result<&'static ApiEntry, InFlight>, MalformedData> {
         let (methods, problem) = match self.method_entry(entry, cx)? {
             Ok(found) => return Ok(Ok(found)),
@@ -186,7 +190,7 @@ impl Registry {
                 permitted_some,
             }
         };
-        self.refuse(cx, Some(entry), started, refused).map(Err)
+        self.refuse(cx, Some(entry), refused).map(Err)
     }
 
     /// Runs the call through the registry's layers to `entry`'s handler. The stack's future is
@@ -200,23 +204,15 @@ impl Registry {
         layers: &dyn ErasedService,
         entry: &'static ApiEntry,
         invocation: Invocation<'_>,
-        started: Option<Instant>,
         nested: Nested,
     ) -> Result<InFlight, MalformedData> {
         // Layers never see a malformed call: data that no reader validated yet is scanned now,
         // and a call whose data is not JSON is read again and refused as malformed.
-        if invocation
-            .cx
-            .data
-            .unchecked()
-            .is_some_and(|text| !is_json(text))
-        {
-            return Err(MalformedData);
-        }
+        check_unchecked(invocation.cx.data.unchecked())?;
         let watch = Watch {
             span: call_span(&invocation.cx, Some(entry), entry.method),
-            started,
-            expose_panic_messages: self.config().expose_panic_messages,
+            started: self.started,
+            expose_panic_messages: self.registry.config().expose_panic_messages,
         };
         let progress = invocation.cx.progress.cloned();
         let request = ApiRequest::new(entry, invocation);
@@ -255,7 +251,7 @@ impl Registry {
             timeout: entry
                 .timeout_ms
                 .map(Duration::from_millis)
-                .or(self.config().default_timeout),
+                .or(self.registry.config().default_timeout),
             deadline: None,
             watch,
         })
@@ -268,16 +264,13 @@ impl Registry {
         &self,
         cx: &CallContext<'_>,
         entry: Option<&'static ApiEntry>,
-        started: Option<Instant>,
         refused: Refused,
     ) -> Result<InFlight, MalformedData> {
-        if cx.data.unchecked().is_some_and(|text| !is_json(text)) {
-            return Err(MalformedData);
-        }
+        check_unchecked(cx.data.unchecked())?;
         // Under default deny, a caller no grant invites cannot tell an API that does not exist
         // from one it may not call.
         let refused = match refused {
-            Refused::UnknownApi => match self.access().hides_unknown_apis_from(cx.app_info) {
+            Refused::UnknownApi => match self.hides_unknown_apis_from(cx.app_info) {
                 Ok(true) => Refused::Denied,
                 Ok(false) => Refused::UnknownApi,
                 Err(UnreadableVerType) => Refused::UnreadableVerType,
@@ -321,7 +314,7 @@ impl Registry {
         };
         let watch = Watch {
             span: call_span(cx, entry, method),
-            started,
+            started: self.started,
             expose_panic_messages: false,
         };
         Ok(InFlight::finished(watch, reply))

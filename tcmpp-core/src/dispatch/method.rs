@@ -10,11 +10,12 @@ use crate::data::{DataSource, is_json};
 use crate::echo::bounded;
 use crate::handler::ApiEntry;
 use crate::json::{json_kind, raw_kind};
-use crate::registry::{Methods, Registry};
+use crate::registry::Methods;
 use crate::reply::{FailureKind, Reply};
 use crate::wire::member::{self, Member};
 
-use super::invoke::MalformedData;
+use super::flight::Flight;
+use super::invoke::{MalformedData, check_unchecked};
 
 /// Why a call to a multiplexed API names no method that has a handler.
 pub(super) enum MethodProblem {
@@ -87,7 +88,7 @@ impl MethodProblem {
     }
 }
 
-impl Registry {
+impl Flight<'_> {
     /// The handler of the method the call to `entry`'s multiplexed API names. Data that the
     /// chosen handler does not decode is validated here, as for a plain API without data.
     #[cold]
@@ -97,7 +98,7 @@ impl Registry {
         entry: &'static ApiEntry,
         cx: &mut CallContext<'_>,
     ) -> Result<Result<&'static ApiEntry, (&Methods, MethodProblem)>, MalformedData> {
-        let Some(methods) = self.methods(entry.name) else {
+        let Some(methods) = self.registry.methods(entry.name) else {
             // Every multiplexed entry has its table; without one, it is its own handler.
             return Ok(Ok(entry));
         };
@@ -138,9 +139,7 @@ impl Registry {
         };
         if let Some(text) = cx.data.unchecked() {
             if !found.takes_data {
-                if !is_json(text) {
-                    return Err(MalformedData);
-                }
+                check_unchecked(Some(text))?;
                 cx.data = DataSource::Text(text);
             }
         }

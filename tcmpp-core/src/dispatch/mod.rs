@@ -2,6 +2,7 @@
 //! options that combine freely, and every combination runs the same path to exactly one reply.
 
 mod answer;
+mod flight;
 mod future;
 mod input;
 mod invoke;
@@ -23,8 +24,9 @@ use crate::reply::{PrefixText, RenderedReply, Rendering, Reply};
 use crate::wire::{CallError, Reading, Wire};
 
 use answer::InFlight;
+use flight::Flight;
 use future::Started;
-use read::Refusal;
+use read::{Refusal, Text};
 
 pub use future::{ReplyForm, ReplyFuture};
 pub use input::CallInput;
@@ -146,30 +148,29 @@ impl<'a> PendingCall<'a> {
             progress,
         } = self;
         let caller = caller.unwrap_or(&NOBODY);
+        let flight = Flight::new(registry, caller, progress.map(ProgressChannel::new), shape);
         if caller.state_event.is_some() {
-            if let Some(refused) = registry.refuse_stated_nul(caller, &input, wire, shape) {
+            if let Some(refused) = flight.refuse_stated_nul(&input, wire) {
                 return refused;
             }
         }
-        let channel = progress.map(ProgressChannel::new);
-        let reading = || Reading {
-            wire,
-            caller_from_text: caller.from_call_text,
-            max_keys: registry.config().limits.max_keys,
+        let text = |json| Text {
+            json,
+            reading: Reading {
+                wire,
+                caller_from_text: caller.from_call_text,
+                max_keys: registry.config().limits.max_keys,
+            },
         };
         match input {
             CallInput::Call(call) => match wire {
-                Wire::Unified => registry.dispatch_call(call, caller, channel.as_ref(), shape),
-                _ => registry.dispatch_reported_call(call, wire, caller, channel.as_ref(), shape),
+                Wire::Unified => flight.typed(call),
+                _ => flight.reported(call, wire),
             },
-            CallInput::Text(text) => {
-                registry.dispatch_text(reading(), text, caller, channel.as_ref(), shape)
-            }
-            CallInput::Bytes(bytes) => match registry.check_bytes(bytes) {
-                Ok(text) => {
-                    registry.dispatch_text(reading(), text, caller, channel.as_ref(), shape)
-                }
-                Err(reply) => registry.refused(Refusal::new(wire.reported_name(), reply), shape),
+            CallInput::Text(json) => flight.text(text(json)),
+            CallInput::Bytes(bytes) => match flight.check_bytes(bytes) {
+                Ok(json) => flight.text(text(json)),
+                Err(reply) => flight.refused(Refusal::new(wire.reported_name(), reply)),
             },
         }
     }
@@ -233,14 +234,20 @@ impl Shape {
     /// The call on its way to a reply of this shape.
     #[inline]
     fn started(self, in_flight: InFlight, prefix: PrefixText) -> Started {
-        let rendering = match self {
-            Shape::Bare => Rendering::Bare,
-            Shape::Reply | Shape::Callback => Rendering::Callback,
-        };
         Started {
             in_flight,
             prefix,
-            rendering,
+            shape: self,
+        }
+    }
+
+    /// How a reply of this shape is rendered as text; a [`Reply`] is not, and takes the
+    /// callback rendering's `Rendering` for want of one of its own.
+    #[inline]
+    fn rendering(self) -> Rendering {
+        match self {
+            Shape::Bare => Rendering::Bare,
+            Shape::Reply | Shape::Callback => Rendering::Callback,
         }
     }
 }
@@ -291,23 +298,19 @@ impl Registry {
     pub fn dispatch_json(&self, json: &str) -> ReplyFuture<String> {
         self.call(json).start(Shape::Callback)
     }
+}
 
+impl Flight<'_> {
     /// The refusal of a call whose host stated a `stateEvent` with a NUL, which a C host would
     /// cut short and route elsewhere.
     #[cold]
     #[inline(never)]
-    fn refuse_stated_nul(
-        &self,
-        caller: &Caller,
-        input: &CallInput<'_>,
-        wire: Wire<'_>,
-        shape: Shape,
-    ) -> Option<Started> {
-        let event = caller.state_event.as_deref()?;
+    fn refuse_stated_nul(&self, input: &CallInput<'_>, wire: Wire<'_>) -> Option<Started> {
+        let event = self.stated.state_event.as_deref()?;
         event.contains('\0').then(|| {
             // The caller is refused, not the call: the reply is named after the API the call
             // names, found by a scan of its text.
-            let within_limit = |len: usize| len <= self.config().limits.max_call_bytes;
+            let within_limit = |len: usize| len <= self.registry.config().limits.max_call_bytes;
             let name = match input {
                 CallInput::Call(call) => Some(call.api_name.as_str()),
                 CallInput::Text(text) if within_limit(text.len()) => wire.api_name_in(text),
@@ -317,7 +320,7 @@ impl Registry {
                 _ => wire.reported_name(),
             };
             let error = CallError::nul_in_state_event();
-            self.refused(Refusal::of_error(&error, name), shape)
+            self.refused(Refusal::of_error(&error, name))
         })
     }
 }
@@ -336,3 +339,6 @@ mod tests {
         send::<ReplyFuture<String>>();
     }
 }
+
+#[cfg(test)]
+mod one_pass_tests;

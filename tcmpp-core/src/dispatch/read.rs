@@ -3,17 +3,15 @@
 
 use std::borrow::Cow;
 
+use super::Started;
 use super::answer::InFlight;
+use super::flight::Flight;
 use super::invoke::MalformedData;
 use super::observe::log_refused_call;
-use super::{Shape, Started};
-use crate::call::Caller;
 use crate::context::CallContext;
 use crate::data::DataSource;
-use crate::handler::{ApiEntry, ReplyFormat, malformed_call};
-use crate::progress::ProgressChannel;
+use crate::handler::{ApiEntry, malformed_call};
 use crate::registry::DEFAULT_METHOD_KEY;
-use crate::registry::Registry;
 use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
 use crate::wire::{CallError, DataRead, FastRefusal, OtherKeys, Reading, Wire, WireCall};
 
@@ -43,31 +41,31 @@ impl<'a> Refusal<'a> {
     }
 }
 
-impl Registry {
+/// Call text, and how the host said to read it.
+#[derive(Clone, Copy)]
+pub(super) struct Text<'a> {
+    pub(super) json: &'a str,
+    pub(super) reading: Reading<'a>,
+}
+
+impl Flight<'_> {
     /// Reads and dispatches a call given as JSON text.
-    pub(super) fn dispatch_text(
-        &self,
-        reading: Reading<'_>,
-        json: &str,
-        stated: &Caller,
-        progress: Option<&ProgressChannel>,
-        shape: Shape,
-    ) -> Started {
-        let (call, entry) = match self.read_call(reading, json, stated) {
+    pub(super) fn text(&self, text: Text<'_>) -> Started {
+        let (call, entry) = match self.read(text) {
             Ok(read) => read,
-            Err(refusal) => return self.refused(refusal, shape),
+            Err(refusal) => return self.refused(refusal),
         };
+        let shape = self.shape;
         let prefix = shape.prefix(|| self.errmsg_prefix_of(entry, Some(&call.api_name)));
-        let format = || shape.format(&prefix);
-        match self.invoke_read(reading, json, call, entry, stated, progress, format) {
+        match self.run_read(text, call, entry, &prefix) {
             Ok(in_flight) => shape.started(in_flight, prefix),
-            Err(refusal) => self.refused(refusal, shape),
+            Err(refusal) => self.refused(refusal),
         }
     }
 
     /// The size limit, then UTF-8.
     pub(super) fn check_bytes<'b>(&self, bytes: &'b [u8]) -> Result<&'b str, Reply> {
-        self.config().limits.check_size(bytes.len())?;
+        self.registry.config().limits.check_size(bytes.len())?;
         std::str::from_utf8(bytes).map_err(|error| {
             Reply::fail(
                 FailureKind::InvalidCall,
@@ -80,9 +78,9 @@ impl Registry {
     }
 
     /// A refused call's reply, with the prefix to render it with.
-    pub(super) fn refused(&self, refusal: Refusal<'_>, shape: Shape) -> Started {
+    pub(super) fn refused(&self, refusal: Refusal<'_>) -> Started {
         let prefix = self.errmsg_prefix_of(None, refusal.name.as_deref());
-        shape.started(InFlight::ready(refusal.reply), prefix)
+        self.shape.started(InFlight::ready(refusal.reply), prefix)
     }
 
     /// What `errMsg` starts with in the rendered reply to a call named `name`, handled by
@@ -92,7 +90,7 @@ impl Registry {
         entry: Option<&'static ApiEntry>,
         name: Option<&str>,
     ) -> PrefixText {
-        if let Some(fixed) = self.fixed_prefix() {
+        if let Some(fixed) = self.registry.fixed_prefix() {
             return fixed.clone();
         }
         if let Some(entry) = entry.filter(|entry| name == Some(entry.name)) {
@@ -106,14 +104,13 @@ impl Registry {
 
     /// Checks a call given as JSON text against the limits, reads it and finds its handler: in
     /// one pass for the common shape of call, with the full reader for everything else.
-    fn read_call<'a>(
+    fn read<'a>(
         &self,
-        reading: Reading<'a>,
-        json: &'a str,
-        stated: &Caller,
+        text: Text<'a>,
     ) -> Result<(WireCall<'a>, Option<&'static ApiEntry>), Refusal<'a>> {
+        let Text { json, reading } = text;
         let reported_name = reading.wire.reported_name();
-        let limits = &self.config().limits;
+        let limits = &self.registry.config().limits;
         let refuse = |reply| Refusal::new(reported_name, reply);
         limits.check_size(json.len()).map_err(refuse)?;
         // A call that names its API before its data is looked up there, so that the reader
@@ -121,7 +118,7 @@ impl Registry {
         // checked as it is skipped: either way, one pass over it. The fast reader never
         // believes an `appInfo` of the text, so the stated one decides access.
         if let Wire::Legacy(name) = reading.wire {
-            if let Some(read) = self.read_legacy_unread(json, name, stated) {
+            if let Some(read) = self.read_legacy_unread(json, name) {
                 let (call, depth, entry) = read;
                 match depth {
                     Some(depth) => limits.check_measured_depth(depth),
@@ -133,9 +130,9 @@ impl Registry {
         }
         let mut looked_up = None;
         let decodes_data = |name: &str| {
-            let entry = self.lookup(name);
+            let entry = self.registry.lookup(name);
             looked_up = Some(entry);
-            self.data_read(entry, stated)
+            self.data_read(entry)
         };
         // The fast reader measures the nesting as it skips the values, so the limit costs no
         // extra pass.
@@ -143,18 +140,18 @@ impl Registry {
             limits.check_measured_depth(depth).map_err(refuse)?;
             let entry = match looked_up {
                 Some(entry) => entry,
-                None => self.lookup(&call.api_name),
+                None => self.registry.lookup(&call.api_name),
             };
             return Ok((call, entry));
         }
         // A shape it does not take, read (or refused) in one pass by the wider reader.
         let mut refusal = None;
-        let mut decodes_data = |name: &str| self.data_read(self.lookup(name), stated);
+        let mut decodes_data = |name: &str| self.data_read(self.registry.lookup(name));
         if let Some((call, depth)) =
             WireCall::read_wider(json, reading, &mut decodes_data, &mut refusal)
         {
             limits.check_measured_depth(depth).map_err(refuse)?;
-            let entry = self.lookup(&call.api_name);
+            let entry = self.registry.lookup(&call.api_name);
             return Ok((call, entry));
         }
         if let Some(refusal) = refusal {
@@ -163,20 +160,20 @@ impl Registry {
         limits.check_depth(json.as_bytes()).map_err(refuse)?;
         let call = WireCall::read(json, reading)
             .map_err(|error| Refusal::of_error(&error, reported_name))?;
-        let entry = self.lookup(&call.api_name);
+        let entry = self.registry.lookup(&call.api_name);
         Ok((call, entry))
     }
 
     /// How the fast reader reads the data of a call to the API of `entry` from `stated`.
     #[inline]
-    fn data_read(&self, entry: Option<&'static ApiEntry>, stated: &Caller) -> DataRead {
+    fn data_read(&self, entry: Option<&'static ApiEntry>) -> DataRead {
         match entry {
             // A multiplexed API's handler is known only once its method is found in the data:
             // the reader finds it as it checks the data, in one pass.
             Some(entry) if entry.method.is_some() => {
                 DataRead::Method(entry.method_key.unwrap_or(DEFAULT_METHOD_KEY))
             }
-            Some(entry) if self.decodes_straight(entry, stated) => DataRead::Decoded,
+            Some(entry) if self.decodes_straight(entry) => DataRead::Decoded,
             _ => DataRead::Checked,
         }
     }
@@ -192,7 +189,7 @@ impl Registry {
         refusal: FastRefusal,
         reported_name: Option<&'a str>,
     ) -> Refusal<'a> {
-        let limits = &self.config().limits;
+        let limits = &self.registry.config().limits;
         let rest = &json.as_bytes()[refusal.read_to..];
         match limits
             .check_measured_depth(refusal.depth)
@@ -204,14 +201,10 @@ impl Registry {
     }
 
     /// Whether the handler of `entry`, an API without methods, will decode the data of a call
-    /// from `stated`: it takes data, and the access policy lets the caller call it.
+    /// from the stated caller: it takes data, and the access policy lets the caller call it.
     #[inline]
-    fn decodes_straight(&self, entry: &ApiEntry, stated: &Caller) -> bool {
-        entry.takes_data
-            && self
-                .access()
-                .permits(entry.name, None, entry.restricted, stated.app_info.as_ref())
-                == Ok(true)
+    fn decodes_straight(&self, entry: &'static ApiEntry) -> bool {
+        entry.takes_data && self.permits(entry, self.stated.app_info.as_ref()) == Ok(true)
     }
 
     /// A legacy call whose data no handler will decode straight from the text: to an unknown
@@ -228,16 +221,15 @@ impl Registry {
         &self,
         json: &'a str,
         name: &'a str,
-        stated: &Caller,
     ) -> Option<(WireCall<'a>, Option<usize>, Option<&'static ApiEntry>)> {
-        let entry = self.lookup(name);
+        let entry = self.registry.lookup(name);
         match entry {
             Some(entry) if entry.method.is_some() => {
                 let key = entry.method_key.unwrap_or(DEFAULT_METHOD_KEY);
                 let (call, depth) = WireCall::legacy_object(json, name, key)?;
                 Some((call, depth, Some(entry)))
             }
-            Some(entry) if self.decodes_straight(entry, stated) => None,
+            Some(entry) if self.decodes_straight(entry) => None,
             _ => {
                 let (call, depth) = WireCall::read_legacy_unread(json, name)?;
                 Some((call, Some(depth), entry))
@@ -248,43 +240,34 @@ impl Registry {
     /// Invokes the handler on a call read from `json`. When the call is refused with data that
     /// was not yet validated, and that data is not JSON, the full reader reads the call again
     /// and explains: a malformed call is reported as one, whatever else is wrong with it.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one private step of the text path; its arguments are that path's state"
-    )]
-    fn invoke_read<'a>(
+    fn run_read<'a>(
         &self,
-        reading: Reading<'a>,
-        json: &'a str,
+        text: Text<'a>,
         call: WireCall<'_>,
         entry: Option<&'static ApiEntry>,
-        stated: &Caller,
-        progress: Option<&ProgressChannel>,
-        format: impl Fn() -> ReplyFormat,
+        prefix: &PrefixText,
     ) -> Result<InFlight, Refusal<'a>> {
-        let cx = self.text_context(&call, stated, progress);
-        if let Ok(in_flight) = self.invoke(entry, cx, &format) {
+        let Text { json, reading } = text;
+        let format = || self.shape.format(prefix);
+        let cx = self.text_context(&call);
+        if let Ok(in_flight) = self.run(entry, cx, format) {
             return Ok(in_flight);
         }
         // The data was found not to be JSON: the full reader refuses the call and says where.
         // Should it accept the call after all, the call is answered as it reads it.
         let call = WireCall::read(json, reading)
             .map_err(|error| Refusal::of_error(&error, reading.wire.reported_name()))?;
-        let entry = self.lookup(&call.api_name);
-        let cx = self.text_context(&call, stated, progress);
+        let entry = self.registry.lookup(&call.api_name);
+        let cx = self.text_context(&call);
         Ok(self
-            .invoke(entry, cx, &format)
+            .run(entry, cx, format)
             .unwrap_or_else(|MalformedData| InFlight::ready(malformed_call())))
     }
 
     /// The context of a call read from JSON text: the caller as the host stated it, and from
     /// the text only what the host said to believe.
-    fn text_context<'a>(
-        &'a self,
-        call: &'a WireCall<'a>,
-        stated: &'a Caller,
-        progress: Option<&'a ProgressChannel>,
-    ) -> CallContext<'a> {
+    fn text_context<'a>(&'a self, call: &'a WireCall<'a>) -> CallContext<'a> {
+        let stated = self.stated;
         CallContext {
             api_name: &call.api_name,
             web_view_id: stated.web_view_id.or(call.caller.web_view_id),
@@ -294,14 +277,15 @@ impl Registry {
                 .or(call.caller.state_event.as_deref()),
             app_info: stated.app_info.as_ref().or(call.caller.app_info.as_deref()),
             extra: OtherKeys::Raw(&call.extra),
-            states: self.states(),
+            states: self.registry.states(),
             data: match (call.data, call.method) {
                 (None, _) => DataSource::Absent,
                 (Some(text), Some(method)) => DataSource::scanned(text, method),
                 (Some(text), None) if call.data_checked => DataSource::Text(text),
                 (Some(text), None) => DataSource::Unchecked(text),
             },
-            progress,
+            progress: self.progress(),
+            extensions: None,
         }
     }
 }

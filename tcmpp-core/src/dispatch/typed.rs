@@ -1,48 +1,43 @@
 //! Dispatching a call the host read or built itself: its data is a value already, and who
 //! calls is what the host states.
 
-use super::Shape;
 use super::answer::InFlight;
+use super::flight::Flight;
 use super::future::Started;
 use super::invoke::MalformedData;
 use super::read::Refusal;
-use crate::call::{Caller, MiniApiCall};
+use crate::call::MiniApiCall;
 use crate::context::CallContext;
 use crate::data::DataSource;
 use crate::handler::malformed_call;
-use crate::progress::ProgressChannel;
-use crate::registry::Registry;
 use crate::wire::{OtherKeys, Wire, check_agrees};
 
-impl Registry {
+impl Flight<'_> {
     /// Dispatches a call the host read or built itself.
     #[inline]
-    pub(super) fn dispatch_call(
-        &self,
-        call: MiniApiCall,
-        caller: &Caller,
-        progress: Option<&ProgressChannel>,
-        shape: Shape,
-    ) -> Started {
+    pub(super) fn typed(&self, call: MiniApiCall) -> Started {
         let MiniApiCall {
             api_name,
             data,
             extra,
         } = call;
+        let caller = self.stated;
         let cx = CallContext {
             api_name: &api_name,
             web_view_id: caller.web_view_id,
             state_event: caller.state_event.as_deref(),
             app_info: caller.app_info.as_ref(),
             extra: OtherKeys::Map(&extra),
-            states: self.states(),
+            states: self.registry.states(),
             data: data.map_or(DataSource::Absent, DataSource::Value),
-            progress,
+            progress: self.progress(),
+            extensions: None,
         };
-        let entry = self.lookup(&api_name);
+        let entry = self.registry.lookup(&api_name);
+        let shape = self.shape;
         let prefix = shape.prefix(|| self.errmsg_prefix_of(entry, Some(&api_name)));
         let in_flight = self
-            .invoke(entry, cx, || shape.format(&prefix))
+            .run(entry, cx, || shape.format(&prefix))
             // Data that is already a value was JSON.
             .unwrap_or_else(|MalformedData| InFlight::ready(malformed_call()));
         shape.started(in_flight, prefix)
@@ -50,17 +45,10 @@ impl Registry {
 
     /// Dispatches a call read already, whose name the SDK also reported: the two must agree.
     #[cold]
-    pub(super) fn dispatch_reported_call(
-        &self,
-        call: MiniApiCall,
-        wire: Wire<'_>,
-        caller: &Caller,
-        progress: Option<&ProgressChannel>,
-        shape: Shape,
-    ) -> Started {
+    pub(super) fn reported(&self, call: MiniApiCall, wire: Wire<'_>) -> Started {
         match check_agrees(&call.api_name, wire.reported_name()) {
-            Ok(()) => self.dispatch_call(call, caller, progress, shape),
-            Err(error) => self.refused(Refusal::of_error(&error, wire.reported_name()), shape),
+            Ok(()) => self.typed(call),
+            Err(error) => self.refused(Refusal::of_error(&error, wire.reported_name())),
         }
     }
 }

@@ -3,6 +3,10 @@
 //!
 //! Everything here is reached through `tcmpp_core::__private` and may change without notice.
 
+mod describe;
+#[cfg(feature = "typed-client")]
+mod fields;
+mod info;
 mod success;
 
 use std::convert::Infallible;
@@ -17,6 +21,15 @@ use crate::data::DataError;
 use crate::error::ApiError;
 use crate::reply::{FailureKind, PrefixText, Reply};
 
+#[cfg(feature = "typed-client")]
+pub(crate) use describe::{DataProbe, Described, Generators, HandlerTypes};
+pub use describe::{
+    DescribeData, DescribeFailBody, DescribeFn, DescribeProgress, DescribeResult, DescribedType,
+    Describer, ErrorProbe, KnownError, MessageError, ReturnProbe, TypeProbe, Undescribed, absent,
+};
+#[cfg(feature = "typed-client")]
+pub(crate) use fields::Accepts;
+pub use info::{ApiInfo, SourceLocation};
 pub use success::{failure, success};
 
 /// One handler, as `#[mini_api]` registers it with `inventory`.
@@ -51,7 +64,7 @@ pub struct ApiEntry {
     /// Whether the API is named like a built-in `wx` API on purpose (`overrides_builtin`).
     pub overrides_builtin: bool,
     /// Describes the handler's types to the mini program; nothing without `typed-client`.
-    pub describe: crate::client_types::DescribeFn,
+    pub describe: DescribeFn,
 }
 
 inventory::collect!(ApiEntry);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use super::{ApiRequest, ApiResponse, ApiService, ErasedService};
-use crate::context::with_extensions;
+use crate::context::Extensions;
 use crate::handler::{BoxReplyFuture, HandlerReply, Outcome};
 use crate::panics::{Panicked, panic_reply, quietly};
 
@@ -89,12 +89,26 @@ impl ApiService for Next {
 fn run_handler(request: ApiRequest<'_>) -> Outcome {
     let ApiRequest {
         entry,
-        invocation,
+        mut invocation,
         extensions,
         ..
     } = request;
-    let states = invocation.cx.states;
-    with_extensions(extensions, states, || (entry.handler)(invocation))
+    // The context borrows the map for the extraction; the map, the program's values, is
+    // dropped after the handler returns or unwinds, a panic in a value's `Drop` contained.
+    let extensions = DroppedQuietly(Some(extensions));
+    invocation.cx.extensions = extensions.0.as_ref();
+    (entry.handler)(invocation)
+}
+
+/// Extensions whose values are dropped with any panic of theirs contained, even while a
+/// handler's panic unwinds (a second panic then would abort the process).
+struct DroppedQuietly(Option<Extensions>);
+
+impl Drop for DroppedQuietly {
+    fn drop(&mut self) {
+        let extensions = self.0.take();
+        quietly(move || drop(extensions));
+    }
 }
 
 impl fmt::Debug for Next {

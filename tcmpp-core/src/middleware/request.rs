@@ -4,8 +4,7 @@ use std::fmt;
 
 use crate::call::AppInfo;
 use crate::context::{CallContext, Extensions};
-use crate::handler::{ApiEntry, Invocation};
-use crate::registry::ApiInfo;
+use crate::handler::{ApiEntry, ApiInfo, Invocation};
 
 /// One call to a registered API, by a caller the access policy admits, on its way through the
 /// registry's layers to its handler.

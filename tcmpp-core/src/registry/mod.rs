@@ -2,7 +2,6 @@
 
 mod builder;
 mod config;
-mod info;
 mod methods;
 mod problem;
 mod removed;
@@ -18,9 +17,9 @@ use crate::middleware::ErasedService;
 use crate::reply::{ErrMsgPrefix, PrefixText};
 
 pub use crate::handler::HandlerKind;
+pub use crate::handler::{ApiInfo, SourceLocation};
 pub use builder::RegistryBuilder;
 pub(crate) use config::Config;
-pub use info::{ApiInfo, SourceLocation};
 pub use methods::DEFAULT_METHOD_KEY;
 pub(crate) use methods::Methods;
 pub use problem::{BuildError, BuildProblem};

@@ -3,6 +3,7 @@
 mod prefix;
 mod render;
 mod result;
+mod text;
 
 pub use prefix::ErrMsgPrefix;
 pub(crate) use prefix::{PrefixText, UNNAMED_CALL_PREFIX, echoable_name};

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Failure, Reply, ReplyKind};
+use super::{Failure, Reply, ReplyKind, text};
 
 /// How a reply is rendered as JSON text; see [`PendingCall::rendered`](crate::dispatch::PendingCall::rendered).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -98,7 +98,16 @@ impl Reply {
 
     /// [`to_callback_json`](Self::to_callback_json), moving the result map instead of copying it.
     pub(crate) fn into_callback_json(self, prefix: &str) -> String {
-        Value::Object(self.into_callback(prefix)).to_string()
+        match self {
+            Reply::Fail(Failure {
+                message,
+                code,
+                body: None,
+                ..
+            }) => text::callback_fail(prefix, &message, code),
+            Reply::Cancel => text::callback_cancel(prefix),
+            reply => Value::Object(reply.into_callback(prefix)).to_string(),
+        }
     }
 
     /// The reply in the bare rendering: the result object on success (without an `errMsg` or
@@ -131,6 +140,12 @@ impl Reply {
                 // A map of `Value`s always serializes.
                 serde_json::to_string(result).unwrap_or_else(|_| "{}".to_owned())
             }
+            Reply::Fail(Failure {
+                message,
+                code,
+                body: None,
+                ..
+            }) => text::bare_fail(message, *code),
             Reply::Fail(failure) => {
                 let mut map = Map::new();
                 map.insert("message".into(), failure.message.clone().into());

@@ -39,10 +39,19 @@ impl DescribeFn {
     }
 }
 
+/// The schema generators a handler's `describe` function writes to.
+#[cfg(feature = "typed-client")]
+pub(crate) struct Generators {
+    /// Describes types as serde deserializes them: the data parameters.
+    pub(crate) data: schemars::SchemaGenerator,
+    /// Describes types as serde serializes them: the results.
+    pub(crate) result: schemars::SchemaGenerator,
+}
+
 /// What a handler's `describe` function fills in.
 #[cfg(feature = "typed-client")]
 pub struct Describer<'a> {
-    pub(crate) generators: &'a mut super::document::Generators,
+    pub(crate) generators: &'a mut Generators,
     pub(crate) types: HandlerTypes,
 }
 
@@ -81,7 +90,7 @@ pub(crate) struct HandlerTypes {
 #[cfg(feature = "typed-client")]
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DataProbe {
-    pub(crate) accepts: super::probe::Accepts,
+    pub(crate) accepts: super::fields::Accepts,
     pub(crate) fields: Option<&'static [&'static str]>,
 }
 
@@ -183,8 +192,8 @@ impl<T: schemars::JsonSchema + serde::de::DeserializeOwned> DescribeData for Typ
         let schema = describer.generators.data.subschema_for::<T>();
         describer.types.data = Some(Described::Schema(schema.to_value()));
         describer.types.data_probe = Some(DataProbe {
-            accepts: super::probe::accepts::<T>,
-            fields: super::probe::field_names::<T>(),
+            accepts: super::fields::accepts::<T>,
+            fields: super::fields::field_names::<T>(),
         });
         // Exactly what the handler would see for a call without data.
         describer.types.data_optional = crate::data::DataSource::Absent.decode::<T>().is_ok();

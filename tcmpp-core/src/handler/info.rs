@@ -1,9 +1,10 @@
-//! What the registry tells about each registered API.
+//! What the registry tells about each registered API: read from its handler's entry, so it
+//! lives with the entry, and the registry and the layers both take it from here.
 
 use std::fmt;
 use std::time::Duration;
 
-use crate::handler::{ApiEntry, HandlerKind};
+use super::{ApiEntry, HandlerKind};
 
 /// A registered API, as [`Registry::apis`](crate::Registry::apis) lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

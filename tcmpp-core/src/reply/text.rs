@@ -1,0 +1,125 @@
+//! Replies without a map of their own, rendered straight to JSON text: refusals, handler
+//! failures without a body, and cancels are most of the replies that are not successes, and
+//! building a `serde_json::Value` only to print it cost a refused call more than a success.
+
+use std::fmt::Write;
+
+/// `{"errCode":…,"errMsg":"<prefix>:fail <message>"}`, without `errCode` when there is no
+/// code: what the callback rendering of a fail reply without a body gives, key for key.
+pub(super) fn callback_fail(prefix: &str, message: &str, code: Option<i64>) -> String {
+    let mut text = String::with_capacity(32 + prefix.len() + message.len());
+    text.push('{');
+    if let Some(code) = code {
+        // Writing to a `String` cannot fail.
+        let _ = write!(text, "\"errCode\":{code},");
+    }
+    text.push_str("\"errMsg\":\"");
+    push_escaped(&mut text, prefix);
+    text.push_str(":fail ");
+    push_escaped(&mut text, message);
+    text.push_str("\"}");
+    text
+}
+
+/// `{"errMsg":"<prefix>:cancel"}`.
+pub(super) fn callback_cancel(prefix: &str) -> String {
+    let mut text = String::with_capacity(24 + prefix.len());
+    text.push_str("{\"errMsg\":\"");
+    push_escaped(&mut text, prefix);
+    text.push_str(":cancel\"}");
+    text
+}
+
+/// `{"code":…,"message":"…"}`, without `code` when there is none: the bare rendering of a fail
+/// reply without a body.
+pub(super) fn bare_fail(message: &str, code: Option<i64>) -> String {
+    let mut text = String::with_capacity(24 + message.len());
+    text.push('{');
+    if let Some(code) = code {
+        let _ = write!(text, "\"code\":{code},");
+    }
+    text.push_str("\"message\":\"");
+    push_escaped(&mut text, message);
+    text.push_str("\"}");
+    text
+}
+
+/// Appends `raw` as the inside of a JSON string, escaped as `serde_json` escapes it: `"`, `\`
+/// and the control characters, the common ones by their short escapes.
+fn push_escaped(text: &mut String, raw: &str) {
+    let mut start = 0;
+    for (at, byte) in raw.bytes().enumerate() {
+        let short = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        text.push_str(&raw[start..at]);
+        if short.is_empty() {
+            let _ = write!(text, "\\u{byte:04x}");
+        } else {
+            text.push_str(short);
+        }
+        start = at + 1;
+    }
+    text.push_str(&raw[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value, json};
+
+    use super::*;
+
+    /// What `serde_json` renders for the same map: the text written here must equal it.
+    fn serde(map: Value) -> String {
+        map.to_string()
+    }
+
+    #[test]
+    fn escapes_as_serde_json_does() {
+        let raw: String = (0u8..0x80)
+            .map(char::from)
+            .chain("é\u{2028}😀".chars())
+            .collect();
+        let mut text = String::new();
+        push_escaped(&mut text, &raw);
+        assert_eq!(format!("\"{text}\""), Value::String(raw).to_string());
+    }
+
+    #[test]
+    fn fail_and_cancel_texts_equal_the_rendered_maps() {
+        let messages = [
+            "unknown API: no handler is registered for \"x\"",
+            "a\nb\u{1}\\",
+            "",
+        ];
+        for message in messages {
+            for code in [None, Some(-1), Some(i64::MIN), Some(1001)] {
+                let mut callback = Map::new();
+                let mut bare = Map::new();
+                if let Some(code) = code {
+                    callback.insert("errCode".into(), code.into());
+                    bare.insert("code".into(), code.into());
+                }
+                callback.insert("errMsg".into(), format!("api\":fail {message}").into());
+                bare.insert("message".into(), message.into());
+                assert_eq!(
+                    callback_fail("api\"", message, code),
+                    serde(Value::Object(callback))
+                );
+                assert_eq!(bare_fail(message, code), serde(Value::Object(bare)));
+            }
+        }
+        assert_eq!(
+            callback_cancel("invoke\tNativePlugin"),
+            serde(json!({ "errMsg": "invoke\tNativePlugin:cancel" }))
+        );
+    }
+}
