@@ -28,27 +28,34 @@ pub(super) struct Scanner<'a> {
     pub(super) deepest: usize,
 }
 
+// Each method is `#[inline]` (or says otherwise): the two readers live in modules of their own,
+// so in other codegen units, and were written and measured with these inlined into them.
 impl<'a> Scanner<'a> {
+    #[inline]
     pub(super) fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }
 
+    #[inline]
     pub(super) fn next(&mut self) -> Option<u8> {
         let byte = self.peek()?;
         self.pos += 1;
         Some(byte)
     }
 
+    #[inline]
     pub(super) fn expect(&mut self, byte: u8) -> Option<()> {
         (self.next()? == byte).then_some(())
     }
 
+    #[inline]
     pub(super) fn whitespace(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.pos += 1;
         }
     }
 
+    #[inline]
     pub(super) fn null(&mut self) -> bool {
         let is_null = self
             .text
@@ -63,6 +70,7 @@ impl<'a> Scanner<'a> {
 
     /// One of the keys the fast reader knows, with its quotes: compared whole rather than
     /// read byte by byte, since a call's keys are nearly always these.
+    #[inline]
     pub(super) fn known_key(&mut self) -> Option<Key> {
         let rest = self.text.as_bytes().get(self.pos..)?;
         let (key, quoted) = match rest.get(1)? {
@@ -141,6 +149,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Any value, `null` included, checked to be JSON as it is skipped: its JSON text.
+    #[inline]
     pub(super) fn checked_value(&mut self) -> Option<&'a str> {
         let start = self.pos;
         let (end, depth) = checked_end(self.text.as_bytes(), start)?;
@@ -151,6 +160,7 @@ impl<'a> Scanner<'a> {
 
     /// Whether the string value here is `prefix` followed by its closing quote, or could be
     /// (`prefix` holds a character that needs escaping): `false` only when it certainly is not.
+    #[inline]
     pub(super) fn starts_string(&self, prefix: &str) -> bool {
         let rest = &self.text.as_bytes()[self.pos..];
         let plain = !prefix
@@ -162,6 +172,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string without escapes or control characters: exactly the text between its quotes.
+    #[inline]
     pub(super) fn plain_string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.pos;
@@ -179,6 +190,7 @@ impl<'a> Scanner<'a> {
         self.text.get(start..start + length)
     }
 
+    #[inline]
     pub(super) fn string_or_null(&mut self) -> Option<Option<&'a str>> {
         if self.null() {
             return Some(None);
@@ -251,6 +263,7 @@ impl<'a> Scanner<'a> {
 
     /// Any value, checked to be JSON as it is skipped; for an object, what it holds under
     /// `key` too, found in the same pass (see [`scan_object`]).
+    #[inline]
     pub(super) fn method_value_or_null(
         &mut self,
         key: &str,
@@ -266,6 +279,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Any value, checked to be JSON as it is skipped (see [`checked_end`]).
+    #[inline]
     pub(super) fn checked_value_or_null(&mut self) -> Option<Option<&'a str>> {
         if self.null() {
             return Some(None);
