@@ -9,7 +9,7 @@
 //! and every fail reply is short, whatever the size of the call; at TRACE, no log line of any
 //! of these calls repeats what the mini program sent.
 
-#[path = "support/logs.rs"]
+#[path = "../../support/logs.rs"]
 mod logs;
 
 use futures_executor::block_on;

@@ -8,9 +8,9 @@
 //! A JDK is expected (`java`, `javac`; `apt-get install openjdk-17-jdk-headless`). Without one
 //! of them the test fails under `CI=true`, and elsewhere says why and passes.
 
-#[path = "android/jvm.rs"]
+#[path = "../android/jvm.rs"]
 mod jvm;
-#[path = "android/proguard.rs"]
+#[path = "../android/proguard.rs"]
 mod proguard;
 
 use std::path::PathBuf;
@@ -640,7 +640,7 @@ fn logcat_panic_hook_writes_the_panic_and_chains() {
     // Back to the standard hook for the other tests.
     drop(std::panic::take_hook());
     assert!(caught.is_err());
-    let expected = format!("panicked at tests/android.rs:{line}:");
+    let expected = format!("panicked at tests/hosts/android.rs:{line}:");
     assert!(
         sink.lines()
             .iter()
