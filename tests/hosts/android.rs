@@ -325,9 +325,14 @@ fn a_release_build_shrunk_with_the_shipped_rules_keeps_every_reply() {
     let mut libraries = vec![stand_ins.to_path_buf()];
     libraries.extend(tools.library_jars());
     let main = "rs.tcmpp.test.BridgeTestKt";
+    let app = proguard::App {
+        program,
+        libraries: &libraries,
+        main_class: main,
+    };
 
     // Without the shipped rules: Android's defaults alone lose what only native code calls.
-    let bare = shrinker.shrink("without-rules", program, &libraries, main, false);
+    let bare = shrinker.shrink("without-rules", &app, false);
     let check = shrinker.check(&bare.jar, &libraries);
     let said = String::from_utf8_lossy(&check.stdout).into_owned()
         + &String::from_utf8_lossy(&check.stderr);
@@ -337,7 +342,7 @@ fn a_release_build_shrunk_with_the_shipped_rules_keeps_every_reply() {
         "without the shipped rules ProGuard was expected to drop onReply:\n{said}"
     );
 
-    let shrunk = shrinker.shrink("with-rules", program, &libraries, main, true);
+    let shrunk = shrinker.shrink("with-rules", &app, true);
     let check = shrinker.check(&shrunk.jar, &libraries);
     let said = String::from_utf8_lossy(&check.stdout).into_owned()
         + &String::from_utf8_lossy(&check.stderr);
