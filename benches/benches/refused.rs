@@ -9,7 +9,7 @@
 //! multiplexed API's denied or unknown method, and `MiniApiCall::from_json` over the size
 //! limit. The baseline is one validating pass of serde_json over the same text (`IgnoredAny`:
 //! syntax checked, nothing built), which any reader of the call must at least make; the target
-//! is one such pass. `tests/refused_cost.rs` pins what the same calls allocate.
+//! is one such pass. `tests/wire/refused_cost.rs` pins what the same calls allocate.
 
 use std::hint::black_box;
 use std::time::Duration;

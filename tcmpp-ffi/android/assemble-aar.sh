@@ -12,7 +12,7 @@
 # <classes directory> holds the compiled classes (kotlinc -d); only rs/tcmpp/android/ is taken.
 # <jniLibs directory> is what build-rust.sh wrote (<abi>/lib<crate>.so). Uses the JDK's `jar`.
 # The Gradle module (build.gradle.kts) makes the same AAR with `assembleRelease`; this script is
-# what tests/android.rs runs, AGP not being available on this project's machines.
+# what tests/hosts/android.rs runs, AGP not being available on this project's machines.
 set -eu
 classes=${1:?usage: assemble-aar.sh <classes dir> <jniLibs dir> <out.aar>}
 jni_libs=${2:?usage: assemble-aar.sh <classes dir> <jniLibs dir> <out.aar>}

@@ -11,7 +11,7 @@
 # armv7-linux-androideabi x86_64-linux-android`).
 #
 # NOT RUN HERE: the NDK cannot be fetched on this project's machines. What this produces is the
-# layout tests/android.rs checks in an AAR (jni/<abi>/lib<crate>.so), built there for the host.
+# layout tests/hosts/android.rs checks in an AAR (jni/<abi>/lib<crate>.so), built there for the host.
 set -eu
 crate=${1:?usage: build-rust.sh <crate package name> <jniLibs directory>}
 out=${2:?usage: build-rust.sh <crate package name> <jniLibs directory>}

@@ -11,7 +11,7 @@
 // NOT BUILT HERE: the Android Gradle Plugin and the NDK cannot be fetched on this project's
 // machines, so this file has not been run by Gradle. Everything it packages is tested without
 // it: the Kotlin sources compiled by kotlinc and run on a JVM, the keep rules through ProGuard,
-// an AAR of the same layout assembled by assemble-aar.sh (tests/android.rs).
+// an AAR of the same layout assembled by assemble-aar.sh (tests/hosts/android.rs).
 plugins {
     id("com.android.library") version "8.5.2"
     id("org.jetbrains.kotlin.android") version "2.0.21"

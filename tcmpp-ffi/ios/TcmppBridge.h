@@ -8,7 +8,7 @@
  * staticlib whole (Other Linker Flags: -Wl,-force_load,path/libmy_handlers.a).
  *
  * How this file was tested, and how not:
- *   - Without ARC: compiled with -Werror and run on Linux by tests/ios.rs, with clang against
+ *   - Without ARC: compiled with -Werror and run on Linux by tests/hosts/ios.rs, with clang against
  *     GNUstep's Foundation on gcc's Objective-C runtime (Debian 12), which has no ARC: every
  *     outcome, progress, cancellation, 10,000 calls from 8 threads; and the same program, with
  *     400 calls, under valgrind (no invalid access, no definite leak). The manual memory

@@ -1,4 +1,4 @@
-// The benchmark of the Android bridge (run by tests/android_bench.rs): the seed call,
+// The benchmark of the Android bridge (run by tests/hosts/android_bench.rs): the seed call,
 // Kotlin → Rust → Kotlin through TcmppBridge, against the same handler written in Kotlin over
 // org.json (what a host writes without Rust), in one JVM, in alternating rounds.
 package rs.tcmpp.test

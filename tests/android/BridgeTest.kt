@@ -1,5 +1,5 @@
 // Drives the shipped TcmppBridge on a real JVM, against tests/android-host's native library;
-// run by tests/android.rs, which checks that every "ok …" line below was printed. Any failed
+// run by tests/hosts/android.rs, which checks that every "ok …" line below was printed. Any failed
 // check throws, and the JVM exits non-zero.
 package rs.tcmpp.test
 

@@ -1,5 +1,5 @@
 // A JVM whose main thread ends without TcmppBridge.shutdown(), after replies that came from
-// runtime workers: tests/android.rs checks that it exits (the workers attach as daemon threads).
+// runtime workers: tests/hosts/android.rs checks that it exits (the workers attach as daemon threads).
 package rs.tcmpp.test
 
 import java.util.concurrent.CountDownLatch

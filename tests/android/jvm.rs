@@ -46,7 +46,7 @@ pub(crate) fn native_library() -> PathBuf {
 }
 
 /// `what` is missing: fails under CI, says why and skips elsewhere.
-#[allow(dead_code)] // Used by tests/android.rs, not by the benchmark, which shares this module.
+#[allow(dead_code)] // Used by tests/hosts/android.rs, not by the benchmark, which shares this module.
 pub(crate) fn missing_tool(what: &str) {
     built::tool_missing("the JVM test", what);
 }
@@ -187,7 +187,7 @@ impl Tools {
 
     /// The classes directory `compile` wrote (the shipped bridge, the plugin, the programs)
     /// and the stand-ins' classes, which `compile`'s class path lists first.
-    #[allow(dead_code)] // Used by tests/android.rs, not by the benchmark.
+    #[allow(dead_code)] // Used by tests/hosts/android.rs, not by the benchmark.
     pub(crate) fn compiled_dirs(class_path: &[PathBuf]) -> (&Path, &Path) {
         (&class_path[0], &class_path[1])
     }

@@ -65,6 +65,14 @@ fn lookups_file(dir: &Path) -> PathBuf {
     path
 }
 
+/// What [`Shrinker::shrink`] shrinks: `program`, the classes a release build would shrink (the
+/// bridge and the app), against `libraries`, with `main_class` the app's entry point.
+pub(crate) struct App<'a> {
+    pub(crate) program: &'a Path,
+    pub(crate) libraries: &'a [PathBuf],
+    pub(crate) main_class: &'a str,
+}
+
 /// What shrinking needs: ProGuard, the Java 8 API it reads as the JDK, and the checker.
 pub(crate) struct Shrinker<'t> {
     tools: &'t Tools,
@@ -126,17 +134,15 @@ impl<'t> Shrinker<'t> {
         }
     }
 
-    /// Shrinks `program` (the classes a release build would shrink: the bridge and the app)
-    /// against `libraries`, keeping `main_class`'s `main` as an app keeps its entry points,
-    /// under Android's default rules and, when `with_shipped_rules`, the module's consumer rules.
-    pub(crate) fn shrink(
-        &self,
-        name: &str,
-        program: &Path,
-        libraries: &[PathBuf],
-        main_class: &str,
-        with_shipped_rules: bool,
-    ) -> Shrunk {
+    /// Shrinks `app`'s program against its libraries, keeping its main class's `main` as an app
+    /// keeps its entry points, under Android's default rules and, when `with_shipped_rules`,
+    /// the module's consumer rules.
+    pub(crate) fn shrink(&self, name: &str, app: &App<'_>, with_shipped_rules: bool) -> Shrunk {
+        let App {
+            program,
+            libraries,
+            main_class,
+        } = *app;
         let jar = self.dir.join(format!("{name}.jar"));
         let _ = std::fs::remove_file(&jar);
         let workspace = jvm::workspace();

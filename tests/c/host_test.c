@@ -1,6 +1,6 @@
 /*
  * A C host of the tcmpp C ABI: the same calls a JNI, Swift or dart:ffi bridge makes, against
- * the handlers of tests/c-host. Built twice by tests/c_abi.rs, against the cdylib and against
+ * the handlers of tests/c-host. Built twice by tests/hosts/c_abi.rs, against the cdylib and against
  * the staticlib, with -Werror against include/tcmpp.h.
  *
  * Prints "ok <check>" for each check that passes and "FAIL <where>: <what>" for each that

@@ -1,6 +1,6 @@
 /*
  * The Objective-C bridge (tcmpp-ffi/ios/TcmppBridge.m) and the registration generated from the
- * registry (ExternalJsPlugin, written to RustApis.m by tests/ios.rs), driven against the
+ * registry (ExternalJsPlugin, written to RustApis.m by tests/hosts/ios.rs), driven against the
  * handlers of tests/c-host, and the generated registration called the way the SDK stand-in
  * (tests/ios/standins) calls a custom API. Built without ARC, with clang, against GNUstep.
  *

@@ -1,7 +1,7 @@
 /*
  * TcmppBridge's start-up against a stand-in of the C library (these functions, not the Rust
  * one): a library that speaks another ABI version, and a registry that cannot be built, each
- * refused with an NSError that says what to do. Built and run by tests/ios.rs, without ARC.
+ * refused with an NSError that says what to do. Built and run by tests/hosts/ios.rs, without ARC.
  */
 #import <Foundation/Foundation.h>
 

@@ -1,4 +1,4 @@
-//! The handlers and the reply check that the property tests (`tests/properties.rs`) and the
+//! The handlers and the reply check that the property tests (`tests/wire/properties.rs`) and the
 //! fuzz target (`fuzz/fuzz_targets/dispatch_json.rs`) share: both throw arbitrary input at
 //! the same APIs and hold every reply to the same rule.
 

@@ -43,21 +43,18 @@ pub(crate) fn misread_fields(
     if !accepts(&base.to_string()) {
         return Vec::new();
     }
-    let mut found = Vec::new();
-    let mut path = Vec::new();
-    probe_object(
-        schema,
+    let mut probe = ObjectProbe {
         definitions,
-        &base,
-        &mut path,
-        &mut |path, replacement| {
+        base: &base,
+        reads: &mut |path, replacement| {
             let mut value = base.clone();
             set(&mut value, path, replacement.clone());
             accepts(&value.to_string())
         },
-        &mut found,
-    );
-    found
+        found: Vec::new(),
+    };
+    probe.object(schema, &mut Vec::new());
+    probe.found
 }
 
 /// The alias names of `schema`'s top-level object: the names serde reads (`fields`) that are
@@ -111,52 +108,57 @@ pub(crate) fn aliases(
     found
 }
 
-fn probe_object(
-    schema: &Value,
-    definitions: &Map<String, Value>,
-    base: &Value,
-    path: &mut Vec<String>,
-    reads: &mut dyn FnMut(&[String], &Value) -> bool,
-    found: &mut Vec<Misread>,
-) {
-    if path.len() > 4 {
-        return;
-    }
-    let Some(object) = resolve(schema, definitions).and_then(Value::as_object) else {
-        return;
-    };
-    if ["anyOf", "oneOf", "allOf"]
-        .iter()
-        .any(|key| object.contains_key(*key))
-    {
-        return;
-    }
-    let Some(properties) = object.get("properties").and_then(Value::as_object) else {
-        return;
-    };
-    for (key, property) in properties {
-        path.push(key.clone());
-        let here = get(base, path);
-        let resolved = resolve(property, definitions);
-        match resolved.and_then(single_type) {
-            Some("object") if here.is_some_and(Value::is_object) => {
-                probe_object(property, definitions, base, path, reads, found);
-            }
-            Some(declared) => {
-                for replacement in others(declared) {
-                    if reads(path, &replacement) {
-                        found.push(Misread {
-                            field: path.join("."),
-                            declared,
-                            read: replacement.to_string(),
-                        });
-                        break;
+/// A walk through a data type's object schemas, replacing each field of a single JSON type in
+/// `base` with values of other types and asking `reads` whether serde reads them.
+struct ObjectProbe<'a> {
+    definitions: &'a Map<String, Value>,
+    base: &'a Value,
+    reads: &'a mut dyn FnMut(&[String], &Value) -> bool,
+    found: Vec<Misread>,
+}
+
+impl ObjectProbe<'_> {
+    fn object(&mut self, schema: &Value, path: &mut Vec<String>) {
+        let definitions = self.definitions;
+        if path.len() > 4 {
+            return;
+        }
+        let Some(object) = resolve(schema, definitions).and_then(Value::as_object) else {
+            return;
+        };
+        if ["anyOf", "oneOf", "allOf"]
+            .iter()
+            .any(|key| object.contains_key(*key))
+        {
+            return;
+        }
+        let Some(properties) = object.get("properties").and_then(Value::as_object) else {
+            return;
+        };
+        for (key, property) in properties {
+            path.push(key.clone());
+            let here = get(self.base, path);
+            let resolved = resolve(property, definitions);
+            match resolved.and_then(single_type) {
+                Some("object") if here.is_some_and(Value::is_object) => {
+                    self.object(property, path);
+                }
+                Some(declared) => {
+                    for replacement in others(declared) {
+                        if (self.reads)(path, &replacement) {
+                            self.found.push(Misread {
+                                field: path.join("."),
+                                declared,
+                                read: replacement.to_string(),
+                            });
+                            break;
+                        }
                     }
                 }
+                None => {}
             }
-            None => {}
+            path.pop();
         }
-        path.pop();
     }
 }
 

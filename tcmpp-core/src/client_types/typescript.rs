@@ -213,14 +213,13 @@ fn write_api(out: &mut String, api: &ApiTypes, emitter: &Emitter<'_>) {
     };
     let kind = if api.sync { "fn" } else { "async fn" };
     let _ = writeln!(out, "    /** `{}` ({kind}) */", api.rust_path);
-    let key = property_key(api.name);
-    write_entry(
-        out,
-        (&key, "    "),
-        (&data, api.data_optional),
+    let entry = Entry {
+        key: &property_key(api.name),
+        data: &data,
+        data_optional: api.data_optional,
         api,
-        emitter,
-    );
+    };
+    write_entry(out, &entry, emitter, "    ");
 }
 
 /// The distinct method keys of the multiplexed APIs, sorted.
@@ -304,29 +303,35 @@ fn write_multiplexed(out: &mut String, methods: &[ApiTypes], emitter: &Emitter<'
             )),
         };
         let _ = writeln!(out, "        /** `{}` */", method.rust_path);
-        let key = property_key(tag);
-        write_entry(
-            out,
-            (&key, "        "),
-            (&data.text, false),
-            method,
-            emitter,
-        );
+        let entry = Entry {
+            key: &property_key(tag),
+            data: &data.text,
+            data_optional: false,
+            api: method,
+        };
+        write_entry(out, &entry, emitter, "        ");
     }
     out.push_str("      };\n    };\n");
 }
 
-/// One handler's entry, under `key`, indented by `indent`: its data and whether it may be left
-/// out (`data`), its result, what its failures carry, whether it answers `sync: true`, its
-/// progress and fail body.
-fn write_entry(
-    out: &mut String,
-    (key, indent): (&str, &str),
-    data: (&str, bool),
-    api: &ApiTypes,
-    emitter: &Emitter<'_>,
-) {
-    let (data, data_optional) = data;
+/// What one handler's entry is written from: the key it is under, its data type (already
+/// rendered), whether the data may be left out, and the handler.
+struct Entry<'a> {
+    key: &'a str,
+    data: &'a str,
+    data_optional: bool,
+    api: &'a ApiTypes,
+}
+
+/// One handler's entry: its data, whether it may be left out, its result, what its failures
+/// carry, whether it answers `sync: true`, its progress and fail body.
+fn write_entry(out: &mut String, entry: &Entry<'_>, emitter: &Emitter<'_>, indent: &str) {
+    let Entry {
+        key,
+        data,
+        data_optional,
+        api,
+    } = *entry;
     let result = emitter.render(&api.result).text;
     let progress = match (&api.progress_payload, api.progress) {
         (Some(schema), true) => emitter.render(schema).text,

@@ -18,7 +18,7 @@ use crate::host::ReplyTarget;
 
 /// [`lookups::ON_REPLY`](super::lookups::ON_REPLY) as JNI takes it. Every name native code finds
 /// is an entry of [`JAVA_LOOKUPS`](super::lookups::JAVA_LOOKUPS), which the shipped keep rules
-/// are written from: the unit test below holds these equal, and `tests/android.rs` fails on a
+/// are written from: the unit test below holds these equal, and `tests/hosts/android.rs` fails on a
 /// `jni_str!`/`jni_sig!` in this crate that the table does not list.
 const ON_REPLY: (&JNIStr, MethodSignature<'static, 'static>) =
     (jni_str!("onReply"), jni_sig!("(ILjava/lang/String;)V"));

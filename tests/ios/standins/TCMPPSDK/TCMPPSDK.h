@@ -3,7 +3,7 @@
  * (github.com/TencentCloud/tcmpp-demo-ios, Objective-C/ and Swift/) and its "Custom Mini
  * Program APIs" page (tencentcloud.com/document/product/1219/61463) show, each declaration
  * citing where it was seen. Instead of answering a mini program, this one records what a
- * plugin told it (TMAStandIn.m). Compiled by tests/ios.rs with clang against GNUstep.
+ * plugin told it (TMAStandIn.m). Compiled by tests/hosts/ios.rs with clang against GNUstep.
  */
 #import <Foundation/Foundation.h>
 

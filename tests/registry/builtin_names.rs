@@ -1,7 +1,7 @@
 //! A custom API named like a built-in `wx` API is registered, with a warning when the registry
 //! is built, unless its handler says it overrides the built-in on purpose.
 
-#[path = "support/logs.rs"]
+#[path = "../support/logs.rs"]
 mod logs;
 
 use tcmpp_core::{Registry, mini_api};
@@ -34,7 +34,7 @@ fn builtin_names_warn_unless_the_handler_overrides_on_purpose() {
     assert!(
         warnings[0].contains("named like a built-in `wx` API")
             && warnings[0].contains("api=\"requestPayment\"")
-            && warnings[0].contains("tests/builtin_names.rs:")
+            && warnings[0].contains("tests/registry/builtin_names.rs:")
             && warnings[0].contains("overrides_builtin"),
         "{logs}"
     );

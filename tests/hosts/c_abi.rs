@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-#[path = "support/built.rs"]
+#[path = "../support/built.rs"]
 mod built;
 
 /// The workspace root.

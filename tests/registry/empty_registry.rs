@@ -3,7 +3,7 @@
 //! references that library. This test target defines no handler and references no crate of
 //! them.
 
-#[path = "support/logs.rs"]
+#[path = "../support/logs.rs"]
 mod logs;
 
 use tcmpp_core::Registry;

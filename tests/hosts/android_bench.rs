@@ -1,9 +1,9 @@
 //! The Android bridge's benchmark (`cargo bench -p tcmpp-tests --bench android_jvm`): compiles
-//! `tests/android/Bench.kt` with the shipped bridge, as `tests/android.rs` does, and runs it on
+//! `tests/android/Bench.kt` with the shipped bridge, as `tests/hosts/android.rs` does, and runs it on
 //! the JVM against the release build of `tests/android-host`. It prints the seed call's cost
 //! through the bridge and through the same handler in Kotlin over org.json, and their ratio.
 
-#[path = "android/jvm.rs"]
+#[path = "../android/jvm.rs"]
 mod jvm;
 
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! listing, access grants, SDK config and synchronous calls; and what the tagged-enum data
 //! parameter, the way to multiplex before, still says when data does not fit.
 
-#[path = "support/luffa.rs"]
+#[path = "../support/luffa.rs"]
 mod luffa;
 
 use futures_executor::block_on;

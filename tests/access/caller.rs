@@ -10,7 +10,7 @@
 //! answered at once with `now_or_fail`, bytes, and a `MiniApiCall` read with `from_json`), with
 //! and without a progress sink, and with every caller a host might state.
 //!
-//! The C ABI side of these calls is in `tests/c_abi.rs`.
+//! The C ABI side of these calls is in `tests/hosts/c_abi.rs`.
 
 use std::future::IntoFuture;
 use std::sync::{Arc, Mutex};

@@ -2,8 +2,8 @@
 //! fail objects that carry data beside `errMsg` (Android's `req.failSync(JSONObject, msg)`,
 //! Luffa's `{status: -1, uuid}`, another host's `{status_code, result: "fail", message}`), and
 //! numbers that mini programs send as strings (`money: "123.45"`, `nonce: "1"`). iOS's string
-//! progress is in tests/progress.rs; the C ABI's and the Android bridge's in tests/c_abi.rs and
-//! tests/android.rs.
+//! progress is in tests/progress/progress.rs; the C ABI's and the Android bridge's in tests/hosts/c_abi.rs and
+//! tests/hosts/android.rs.
 
 use futures_executor::block_on;
 use serde::{Deserialize, Serialize};

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 /// The names the crate root re-exports (`pub use` at the top level of lib.rs), under any feature.
 fn root_names() -> BTreeSet<String> {
-    let lib = include_str!("../tcmpp-core/src/lib.rs");
+    let lib = include_str!("../../tcmpp-core/src/lib.rs");
     let mut names = BTreeSet::new();
     let mut statement = String::new();
     for line in lib.lines() {

@@ -66,7 +66,7 @@ fn duplicate_names_are_reported_with_every_location() {
             (include_str!("duplicates.rs"), "fn one()")
         } else {
             (
-                include_str!("duplicate-handlers/src/lib.rs"),
+                include_str!("../duplicate-handlers/src/lib.rs"),
                 "async fn two()",
             )
         };
@@ -95,7 +95,7 @@ fn duplicate_names_are_reported_with_every_location() {
 /// The `file:line` of `needle` in this file, as a location prints.
 fn here(needle: &str) -> String {
     format!(
-        "tests/duplicates.rs:{}",
+        "tests/registry/duplicates.rs:{}",
         line_of(include_str!("duplicates.rs"), needle)
     )
 }
@@ -184,7 +184,7 @@ fn multiplexed_problems_are_reported_with_every_location() {
         "{text}"
     );
     let other = line_of(
-        include_str!("duplicate-handlers/src/lib.rs"),
+        include_str!("../duplicate-handlers/src/lib.rs"),
         "pub fn connect_again()",
     );
     assert!(

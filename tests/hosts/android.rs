@@ -8,9 +8,9 @@
 //! A JDK is expected (`java`, `javac`; `apt-get install openjdk-17-jdk-headless`). Without one
 //! of them the test fails under `CI=true`, and elsewhere says why and passes.
 
-#[path = "android/jvm.rs"]
+#[path = "../android/jvm.rs"]
 mod jvm;
-#[path = "android/proguard.rs"]
+#[path = "../android/proguard.rs"]
 mod proguard;
 
 use std::path::PathBuf;
@@ -325,9 +325,14 @@ fn a_release_build_shrunk_with_the_shipped_rules_keeps_every_reply() {
     let mut libraries = vec![stand_ins.to_path_buf()];
     libraries.extend(tools.library_jars());
     let main = "rs.tcmpp.test.BridgeTestKt";
+    let app = proguard::App {
+        program,
+        libraries: &libraries,
+        main_class: main,
+    };
 
     // Without the shipped rules: Android's defaults alone lose what only native code calls.
-    let bare = shrinker.shrink("without-rules", program, &libraries, main, false);
+    let bare = shrinker.shrink("without-rules", &app, false);
     let check = shrinker.check(&bare.jar, &libraries);
     let said = String::from_utf8_lossy(&check.stdout).into_owned()
         + &String::from_utf8_lossy(&check.stderr);
@@ -337,7 +342,7 @@ fn a_release_build_shrunk_with_the_shipped_rules_keeps_every_reply() {
         "without the shipped rules ProGuard was expected to drop onReply:\n{said}"
     );
 
-    let shrunk = shrinker.shrink("with-rules", program, &libraries, main, true);
+    let shrunk = shrinker.shrink("with-rules", &app, true);
     let check = shrinker.check(&shrunk.jar, &libraries);
     let said = String::from_utf8_lossy(&check.stdout).into_owned()
         + &String::from_utf8_lossy(&check.stderr);
@@ -640,7 +645,7 @@ fn logcat_panic_hook_writes_the_panic_and_chains() {
     // Back to the standard hook for the other tests.
     drop(std::panic::take_hook());
     assert!(caught.is_err());
-    let expected = format!("panicked at tests/android.rs:{line}:");
+    let expected = format!("panicked at tests/hosts/android.rs:{line}:");
     assert!(
         sink.lines()
             .iter()

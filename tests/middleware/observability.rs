@@ -19,7 +19,7 @@ fn exploding() {
     panic!("observability panic message");
 }
 
-#[path = "support/logs.rs"]
+#[path = "../support/logs.rs"]
 mod logs;
 
 fn logs_of(run: impl FnOnce()) -> String {

@@ -9,7 +9,7 @@
 //! `libblocksruntime-dev`, `valgrind`); without them the test fails under `CI=true`, and
 //! elsewhere says why and passes.
 
-#[path = "support/built.rs"]
+#[path = "../support/built.rs"]
 mod built;
 
 use std::path::{Path, PathBuf};

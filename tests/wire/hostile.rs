@@ -87,7 +87,7 @@ fn hostile_who(app: AppInfo) -> Value {
     serde_json::json!({ "appId": app.app_id })
 }
 
-#[path = "support/logs.rs"]
+#[path = "../support/logs.rs"]
 mod logs;
 
 /// Everything logged at TRACE while `run` runs, spans' opening and closing included.

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use tcmpp_core::reply::Rendering;
 use tcmpp_core::{AppInfo, Caller, MiniApiCall, Registry, Wire, mini_api};
 
-#[path = "support/arbitrary_calls.rs"]
+#[path = "../support/arbitrary_calls.rs"]
 mod arbitrary_calls;
 
 use arbitrary_calls::assert_one_routable_reply;

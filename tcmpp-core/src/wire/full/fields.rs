@@ -1,0 +1,193 @@
+//! The serde pass over a call object's top-level keys, each kept unparsed: it refuses a key
+//! given twice and more keys than the limit.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::echo::bounded;
+use crate::json::{raw_kind, strip_position};
+use crate::wire::CallError;
+use crate::wire::error::CallErrorKind;
+
+/// The top-level keys of a call object, each still unparsed.
+#[derive(Default)]
+pub(super) struct Fields<'a> {
+    pub(super) api_name: Option<&'a RawValue>,
+    pub(super) data: Option<&'a RawValue>,
+    pub(super) web_view_id: Option<&'a RawValue>,
+    pub(super) state_event: Option<&'a RawValue>,
+    pub(super) app_info: Option<&'a RawValue>,
+    pub(super) extra: Vec<(Cow<'a, str>, &'a RawValue)>,
+}
+
+/// Refuses text that is not a JSON object, telling "not JSON at all" apart from "JSON, but not
+/// an object". Builds nothing.
+pub(super) fn not_an_object(json: &str) -> Result<(), CallError> {
+    if json.trim_start().starts_with('{') {
+        return Ok(());
+    }
+    Err(match serde_json::from_str::<&RawValue>(json) {
+        Ok(raw) => CallError::new(CallErrorKind::NotAnObject(raw_kind(raw.get()))),
+        Err(e) => CallError::new(CallErrorKind::Syntax(e.to_string())),
+    })
+}
+
+/// Whether [`read_fields`] keeps the keys other than the envelope's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum KeepKeys {
+    Yes,
+    /// Only checked for duplicates: a legacy call's keys are its data's, read by the handler.
+    No,
+}
+
+pub(super) fn read_fields(
+    json: &str,
+    max_keys: usize,
+    keep: KeepKeys,
+) -> Result<Fields<'_>, CallError> {
+    not_an_object(json)?;
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let fields = FieldsSeed { max_keys, keep }
+        .deserialize(&mut deserializer)
+        .and_then(|fields| deserializer.end().map(|()| fields));
+    fields.map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            let message = strip_position(&e);
+            if let Some(key) = message.strip_prefix(DUPLICATE_KEY) {
+                CallError::new(CallErrorKind::DuplicateKey(key.to_owned()))
+            } else if message.starts_with(TOO_MANY_KEYS) {
+                CallError::new(CallErrorKind::TooManyKeys(max_keys))
+            } else {
+                CallError::new(CallErrorKind::Syntax(e.to_string()))
+            }
+        }
+        _ => CallError::new(CallErrorKind::Syntax(e.to_string())),
+    })
+}
+
+const DUPLICATE_KEY: &str = "duplicate key ";
+const TOO_MANY_KEYS: &str = "too many keys";
+
+/// Reads a call object's top-level keys, refusing more than `max_keys` of them as soon as
+/// there are.
+struct FieldsSeed {
+    max_keys: usize,
+    keep: KeepKeys,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldsSeed {
+    type Value = Fields<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Fields<'de>, D::Error> {
+        struct FieldsVisitor {
+            max_keys: usize,
+            keep: KeepKeys,
+        }
+
+        impl<'de> Visitor<'de> for FieldsVisitor {
+            type Value = Fields<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a call object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut fields = Fields::default();
+                let mut extra_keys = HashSet::new();
+                let mut keys = 0_usize;
+                while let Some(CowStr(key)) = map.next_key()? {
+                    keys += 1;
+                    if keys > self.max_keys {
+                        return Err(de::Error::custom(TOO_MANY_KEYS));
+                    }
+                    let slot = match &*key {
+                        _ if self.keep == KeepKeys::No => {
+                            if !extra_keys.insert(key.clone()) {
+                                return Err(duplicate_key(&key));
+                            }
+                            map.next_value::<de::IgnoredAny>()?;
+                            continue;
+                        }
+                        "api_name" => &mut fields.api_name,
+                        "data" => &mut fields.data,
+                        "webviewId" => &mut fields.web_view_id,
+                        "stateEvent" => &mut fields.state_event,
+                        "appInfo" => &mut fields.app_info,
+                        _ => {
+                            // Within the default key limit, a scan of the keys so far: no key
+                            // is hashed, so a key of megabytes costs a comparison of lengths.
+                            // A set beyond it, where a registry allows thousands of keys.
+                            let repeated = if self.max_keys <= SCANNED_KEYS {
+                                fields.extra.iter().any(|(seen, _)| *seen == key)
+                            } else {
+                                !extra_keys.insert(key.clone())
+                            };
+                            if repeated {
+                                return Err(duplicate_key(&key));
+                            }
+                            let value = map.next_value()?;
+                            fields.extra.push((key, value));
+                            continue;
+                        }
+                    };
+                    if slot.is_some() {
+                        return Err(duplicate_key(&key));
+                    }
+                    *slot = Some(map.next_value()?);
+                }
+                Ok(fields)
+            }
+        }
+
+        deserializer.deserialize_map(FieldsVisitor {
+            max_keys: self.max_keys,
+            keep: self.keep,
+        })
+    }
+}
+
+/// Up to this key limit, a unified call's keys are checked for one given twice by a scan of
+/// those read so far; beyond it, by a set.
+const SCANNED_KEYS: usize = 64;
+
+/// The error of a key given twice, the key cut as a reply echoes it: a key of megabytes is not
+/// copied into the message, then into the error, then into the reply.
+fn duplicate_key<E: de::Error>(key: &str) -> E {
+    E::custom(format_args!("{DUPLICATE_KEY}{}", bounded(key)))
+}
+
+/// A string that borrows from the input when it holds no escapes.
+pub(super) struct CowStr<'a>(pub(super) Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CowStrVisitor;
+
+        impl<'de> Visitor<'de> for CowStrVisitor {
+            type Value = CowStr<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Borrowed(s)))
+            }
+
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Owned(s.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, s: String) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Owned(s)))
+            }
+        }
+
+        deserializer.deserialize_str(CowStrVisitor)
+    }
+}
