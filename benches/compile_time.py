@@ -10,10 +10,14 @@ and times `cargo build` of the crate itself (its dependencies built beforehand).
 
 Usage (from the workspace root): python3 benches/compile_time.py [handlers] [runs]
        python3 benches/compile_time.py --check   (build each variant once, time nothing)
+       python3 benches/compile_time.py --baseline=DIR [handlers] [runs]
+           adds `annotated (baseline)`: the annotated crate built against DIR's tcmpp-core (an
+           earlier commit, e.g. `git archive <commit> | tar -x -C DIR`), timed in the same run.
 Builds in a temporary directory; prints a Markdown table.
 """
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,7 +29,11 @@ WORKSPACE = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 # `--check`: build each variant once with a few handlers and time nothing; .ci/run runs it so
 # that a variant that no longer builds (the hand expansion rots as the macro changes) fails CI.
 CHECK = "--check" in sys.argv[1:]
-_ARGS = [a for a in sys.argv[1:] if a != "--check"]
+BASELINE = next(
+    (os.path.abspath(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--baseline=")),
+    None,
+)
+_ARGS = [a for a in sys.argv[1:] if a != "--check" and not a.startswith("--baseline=")]
 HANDLERS = int(_ARGS[0]) if _ARGS else (3 if CHECK else 200)
 RUNS = int(_ARGS[1]) if len(_ARGS) > 1 else 3
 
@@ -157,6 +165,7 @@ MATCH_ARM = """        "api{i}" => {{
 
 
 def crate_source(variant):
+    variant = variant.removesuffix("_baseline")
     parts = [f"//! Generated: {HANDLERS} mini API handlers.\n#![allow(missing_docs, dead_code)]\n"]
     if variant != "hand_match":
         parts.append("use tcmpp_core::ApiError;\n")
@@ -183,7 +192,9 @@ def manifest(variant):
         'serde = { version = "1", features = ["derive"] }',
         'serde_json = "1"',
     ]
-    if variant != "hand_match":
+    if variant == "annotated_baseline":
+        deps.append(f'tcmpp-core = {{ path = "{BASELINE}/tcmpp-core" }}')
+    elif variant != "hand_match":
         deps.append(f'tcmpp-core = {{ path = "{WORKSPACE}/tcmpp-core" }}')
     return (
         f'[package]\nname = "gen-{variant.replace("_", "-")}"\nversion = "0.0.0"\n'
@@ -195,6 +206,9 @@ def manifest(variant):
 
 def build(crate_dir, target_dir):
     env = dict(os.environ, CARGO_TARGET_DIR=target_dir, CARGO_INCREMENTAL="0")
+    # Wall time, and the CPU time of cargo and rustc (user + system, all threads): on a machine
+    # that others load, wall time moves with their work and CPU time much less.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     subprocess.run(
         ["cargo", "build", "-q", "--offline"],
@@ -202,7 +216,10 @@ def build(crate_dir, target_dir):
         env=env,
         check=True,
     )
-    return time.monotonic() - start
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def main():
@@ -211,6 +228,8 @@ def main():
     try:
         results = {}
         variants = ["annotated", "expanded", "hand_match"]
+        if BASELINE:
+            variants.insert(0, "annotated_baseline")
         for variant in variants:
             crate_dir = os.path.join(root, variant)
             os.makedirs(os.path.join(crate_dir, "src"))
@@ -230,12 +249,21 @@ def main():
                 lib = os.path.join(root, variant, "src", "lib.rs")
                 os.utime(lib)
                 results.setdefault(variant, []).append(build(os.path.join(root, variant), target_dir))
-        base = statistics.median(results["hand_match"])
-        print(f"| crate ({HANDLERS} handlers) | `cargo build` of the crate, median of {RUNS} | vs hand-written match |")
-        print("|---|---|---|")
+        def median(variant, which):
+            return statistics.median(run[which] for run in results[variant])
+
+        base_wall, base_cpu = median("hand_match", 0), median("hand_match", 1)
+        print(
+            f"| crate ({HANDLERS} handlers) | wall time, median of {RUNS} | vs hand-written match"
+            " | CPU time (user + system) | vs hand-written match |"
+        )
+        print("|---|---|---|---|---|")
         for variant in variants:
-            median = statistics.median(results[variant])
-            print(f"| {variant} | {median:.2f} s | {median / base:.2f}x |")
+            wall, cpu = median(variant, 0), median(variant, 1)
+            print(
+                f"| {variant} | {wall:.2f} s | {wall / base_wall:.2f}x"
+                f" | {cpu:.2f} s | {cpu / base_cpu:.2f}x |"
+            )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
