@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 /// The most lines a module of `tcmpp-core/src` may have before its tests.
 const LINES_BEFORE_TESTS: usize = 400;
 
-/// Modules still over the budget, each with the lines it has now: another branch of issue 22
-/// rebuilds them, and each entry goes when it does. A module may not grow while it is here.
-const NOT_YET: &[(&str, usize)] = &[("client_types/mod.rs", 473)];
+/// Modules still over the budget, each with the lines it has now; each entry goes when its module
+/// is split. A module may not grow while it is here. None is left.
+const NOT_YET: &[(&str, usize)] = &[];
 
 /// The source tree of `tcmpp-core`.
 fn core_src() -> PathBuf {
