@@ -134,7 +134,7 @@ impl<'a> DataSource<'a> {
                     Ok(decoded) => Ok(decoded),
                     // The value's text reads back as the same value, and serde's messages
                     // about it are the same, its position aside, which `describe` leaves out.
-                    Err(_) => decode_tracked(&value.to_string(), true),
+                    Err(_) => decode_tracked(&value.to_string()),
                 };
             }
             // Nothing is nested in absent data, so a failure is always at the top: no path to
@@ -149,15 +149,14 @@ impl<'a> DataSource<'a> {
                 });
             }
         };
-        decode_tracked(text, false)
+        decode_tracked(text)
     }
 }
 
 /// The second pass over `text` whose typed pass failed: decoded again with the failure's path
-/// tracked, to describe it. Should it succeed after all, the data is still refused as the
-/// typed pass refused it, unless it came from a value (`from_value`), whose own typed pass
-/// differs from text's.
-fn decode_tracked<T: DeserializeOwned>(text: &str, from_value: bool) -> Result<T, DataError> {
+/// tracked, to describe it. Should it succeed after all, the data is still refused as its typed
+/// pass refused it: the second pass explains a refusal, it never overturns one.
+fn decode_tracked<T: DeserializeOwned>(text: &str) -> Result<T, DataError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let declared = Declared::default();
     let names = Names {
@@ -165,7 +164,6 @@ fn decode_tracked<T: DeserializeOwned>(text: &str, from_value: bool) -> Result<T
         declared: &declared,
     };
     match serde_path_to_error::deserialize::<_, T>(names) {
-        Ok(decoded) if from_value => Ok(decoded),
         Ok(_) => Err(DataError::Invalid(Mismatch {
             reason: "data could not be decoded".to_owned(),
             logged_as: "invalid data".to_owned(),
