@@ -1,5 +1,6 @@
 //! Building a handler's data parameter from a call's `data`.
 
+mod malformed;
 mod names;
 
 use serde::de::{self, DeserializeOwned, Deserializer, Unexpected, Visitor};
@@ -7,8 +8,10 @@ use serde_json::Value;
 
 use crate::echo::bounded;
 use crate::json::strip_position;
+use crate::passes::{self, Pass};
 use crate::wire::Member;
 
+pub(crate) use malformed::{MalformedData, check_json, is_json};
 use names::{Declared, Names};
 
 /// Where a call's `data` comes from.
@@ -32,9 +35,8 @@ pub(crate) enum DataSource<'a> {
 pub(crate) enum DataError {
     /// It does not fit the handler's type.
     Invalid(Mismatch),
-    /// It is not valid JSON, so the call is not either: the entry reads the call again to
-    /// say where.
-    MalformedCall,
+    /// It is not valid JSON, so the call is not either.
+    Malformed(MalformedData),
 }
 
 /// Why data does not fit a handler's type: for the mini program, serde's words (which quote
@@ -44,18 +46,12 @@ pub(crate) struct Mismatch {
     pub(crate) logged_as: String,
 }
 
-/// Whether `text` is one JSON value: by the checking scan, which is faster than serde's pass;
-/// by serde only when the scan cannot tell (text that is not JSON, or nests deeper than the
-/// scan follows).
-pub(crate) fn is_json(text: &str) -> bool {
-    crate::wire::scans_as_json(text) || serde_json::from_str::<de::IgnoredAny>(text).is_ok()
-}
-
 impl<'a> DataSource<'a> {
     /// `data` as a value, for the handlers that ask for the whole call. Text that is valid JSON
     /// may still not fit a `Value` (a number out of range, a lone surrogate): that is an error,
     /// not a silent `None`.
     pub(crate) fn to_value(&self) -> Result<Option<Value>, String> {
+        passes::count(Pass::DataRead);
         match self {
             DataSource::Absent => Ok(None),
             DataSource::Value(value) => Ok(Some(value.clone())),
@@ -113,13 +109,16 @@ impl<'a> DataSource<'a> {
     /// path. So each data type adds four decoders to a build instead of five, two of them
     /// wrapped in path tracking, which is most of a decoder's code.
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, DataError> {
+        passes::count(Pass::DataRead);
         let text = match self {
             DataSource::Unchecked(text) => match serde_json::from_str(text) {
                 Ok(value) => return Ok(value),
                 // A failure in text nobody validated yet: whether the text is JSON at all
                 // decides which error the caller sees.
-                Err(_) if !is_json(text) => return Err(DataError::MalformedCall),
-                Err(_) => text,
+                Err(_) => {
+                    check_json(text).map_err(DataError::Malformed)?;
+                    text
+                }
             },
             DataSource::Text(text) | DataSource::Scanned { text, .. } => {
                 match serde_json::from_str(text) {

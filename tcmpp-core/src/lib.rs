@@ -104,6 +104,7 @@ mod json;
 pub mod limits;
 pub mod middleware;
 mod panics;
+mod passes;
 pub mod progress;
 pub mod registry;
 pub mod reply;

@@ -15,6 +15,7 @@ use super::observe::logging_on;
 use crate::access::AccessControl;
 use crate::call::{AppInfo, Caller, UnreadableVerType};
 use crate::handler::ApiEntry;
+use crate::passes::{self, Pass};
 use crate::progress::ProgressChannel;
 use crate::registry::Registry;
 
@@ -87,7 +88,7 @@ impl<'r> Flight<'r> {
                 return admission.permitted;
             }
         }
-        counted::access_check();
+        passes::count(Pass::AccessCheck);
         let permitted = self
             .access()
             .permits(entry.name, entry.method, entry.restricted, caller);
@@ -105,33 +106,7 @@ impl<'r> Flight<'r> {
         &self,
         caller: Option<&AppInfo>,
     ) -> Result<bool, UnreadableVerType> {
-        counted::access_check();
+        passes::count(Pass::AccessCheck);
         self.access().hides_unknown_apis_from(caller)
     }
-}
-
-/// How often this thread's dispatches took an access decision: a count the tests read to prove
-/// each call takes one. Nothing outside tests.
-#[cfg(test)]
-pub(super) mod counted {
-    use std::cell::Cell;
-
-    thread_local! {
-        static ACCESS_CHECKS: Cell<usize> = const { Cell::new(0) };
-    }
-
-    pub(in crate::dispatch) fn access_check() {
-        ACCESS_CHECKS.with(|count| count.set(count.get() + 1));
-    }
-
-    /// The access decisions taken on this thread so far.
-    pub(in crate::dispatch) fn access_checks() -> usize {
-        ACCESS_CHECKS.with(Cell::get)
-    }
-}
-
-#[cfg(not(test))]
-mod counted {
-    #[inline(always)]
-    pub(super) fn access_check() {}
 }

@@ -10,12 +10,13 @@ use super::nesting::{MAX_NESTED_DISPATCH, Nested};
 use super::observe::{Watch, call_span, quietly};
 use crate::call::UnreadableVerType;
 use crate::context::CallContext;
-use crate::data::is_json;
+use crate::data::{MalformedData, check_json};
 use crate::echo::bounded;
 use crate::handler::{ApiEntry, BoxReplyFuture, HandlerReply, Invocation, Outcome, ReplyFormat};
 use crate::middleware::{ApiRequest, ErasedService};
 use crate::panics::{Panicked, panic_reply};
-use crate::progress::CloseOnDone;
+use crate::passes::{self, Pass};
+use crate::progress::{CloseOnDone, ProgressChannel};
 use crate::reply::{FailureKind, Reply};
 
 /// Why a call is refused before its handler runs.
@@ -36,25 +37,33 @@ enum Refused {
     TooDeep,
 }
 
-/// The call's data is not JSON; found while the call was refused or its data decoded.
-pub(super) struct MalformedData;
-
 /// The rule for data no reader validated (`unchecked`, when there is such data): it is
 /// checked before the call is refused, and before a layer sees it, and data that is not JSON
 /// makes the call a malformed one, whatever else is wrong with it. Every step that refuses a
 /// call, or hands it on unread, asks here.
 pub(super) fn check_unchecked(unchecked: Option<&str>) -> Result<(), MalformedData> {
-    match unchecked {
-        Some(text) if !is_json(text) => Err(MalformedData),
-        _ => Ok(()),
+    let Some(text) = unchecked else {
+        return Ok(());
+    };
+    passes::count(Pass::DataRead);
+    check_json(text)
+}
+
+/// A malformed call's refusal, after its progress channel is closed: the call is answered
+/// without it, and an extractor may have kept a `Progress` of it.
+fn closing(progress: Option<ProgressChannel>, malformed: MalformedData) -> MalformedData {
+    if let Some(channel) = &progress {
+        channel.close();
     }
+    malformed
 }
 
 impl Flight<'_> {
     /// Runs `entry` on the call; `format` is asked for only when there is a handler to run.
     ///
     /// `Err` when the call is refused and its data, not yet validated, turns out not to be
-    /// JSON: nothing was logged and no handler body ran; the caller reads the call again.
+    /// JSON: nothing was logged and no handler body ran; the entry refuses the call as a
+    /// malformed one, placing the flaw in the call's text.
     pub(super) fn run(
         &self,
         entry: Option<&'static ApiEntry>,
@@ -100,28 +109,30 @@ impl Flight<'_> {
             cx,
             format: format(),
         };
+        passes::count(Pass::HandlerRun);
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
             watch.span.in_scope(|| (entry.handler)(invocation))
         }));
         drop(nested);
         // Refused before the handler's body ran, on data that is not JSON: a malformed call.
-        let refused_malformed = match &outcome {
-            Ok(Outcome::Ready(HandlerReply::MalformedCall)) => true,
-            Ok(Outcome::Ready(HandlerReply::Reply(Reply::Fail(_)) | HandlerReply::Refused(_)))
-            | Err(_) => check_unchecked(unchecked).is_err(),
-            _ => false,
+        let outcome = match outcome {
+            Ok(Outcome::Ready(HandlerReply::Malformed(malformed))) => {
+                return Err(closing(progress, malformed));
+            }
+            refused @ (Ok(Outcome::Ready(
+                HandlerReply::Reply(Reply::Fail(_)) | HandlerReply::Refused(_),
+            ))
+            | Err(_)) => match check_unchecked(unchecked) {
+                Ok(()) => refused,
+                Err(malformed) => {
+                    if let Err(payload) = refused {
+                        quietly(move || drop(payload));
+                    }
+                    return Err(closing(progress, malformed));
+                }
+            },
+            outcome => outcome,
         };
-        if refused_malformed {
-            if let Err(payload) = outcome {
-                quietly(move || drop(payload));
-            }
-            // The call is read again and answered without this channel: close it, in case an
-            // extractor kept a `Progress` of it.
-            if let Some(channel) = &progress {
-                channel.close();
-            }
-            return Err(MalformedData);
-        }
         // No progress event may follow the reply: close the call's channel once the reply is
         // known, or, for a running handler, once its future completes or is dropped (a timeout
         // drops it before yielding its reply).
@@ -216,6 +227,7 @@ impl Flight<'_> {
         };
         let progress = invocation.cx.progress.cloned();
         let request = ApiRequest::new(entry, invocation);
+        passes::count(Pass::HandlerRun);
         let called = panic::catch_unwind(AssertUnwindSafe(|| {
             watch.span.in_scope(|| layers.call_boxed(request))
         }));

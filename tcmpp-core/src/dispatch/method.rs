@@ -6,16 +6,17 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::context::CallContext;
-use crate::data::{DataSource, is_json};
+use crate::data::{DataSource, MalformedData, is_json};
 use crate::echo::bounded;
 use crate::handler::ApiEntry;
 use crate::json::{json_kind, raw_kind};
+use crate::passes::{self, Pass};
 use crate::registry::Methods;
 use crate::reply::{FailureKind, Reply};
 use crate::wire::member::{self, Member};
 
 use super::flight::Flight;
-use super::invoke::{MalformedData, check_unchecked};
+use super::invoke::check_unchecked;
 
 /// Why a call to a multiplexed API names no method that has a handler.
 pub(super) enum MethodProblem {
@@ -107,7 +108,10 @@ impl Flight<'_> {
         let found = match &cx.data {
             DataSource::Absent => Err(MethodProblem::NoData),
             DataSource::Value(value) => of_value(value, methods.key),
-            DataSource::Text(text) | DataSource::Unchecked(text) => {
+            DataSource::Text(text) => of_text(text, methods, &mut checked),
+            DataSource::Unchecked(text) => {
+                // No reader checked this data: the scan for the method is its read.
+                passes::count(Pass::DataRead);
                 of_text(text, methods, &mut checked)
             }
             DataSource::Scanned { .. } => match cx.data.scanned_member() {

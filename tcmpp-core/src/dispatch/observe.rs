@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde_json::Map;
 
 use crate::context::CallContext;
-use crate::handler::{ApiEntry, HandlerReply, malformed_call};
+use crate::handler::{ApiEntry, HandlerReply};
 pub(super) use crate::panics::quietly;
 use crate::panics::{Panicked, panic_reply};
 use crate::reply::{FailureKind, Reply};
@@ -75,7 +75,7 @@ impl Watch {
             HandlerReply::Reply(reply) => self.log_unguarded(reply, None),
             HandlerReply::Refused(refused) => self.log_unguarded(&refused.0, Some(&refused.1)),
             HandlerReply::Rendered(_) => self.log_unguarded(&Reply::Success(Map::new()), None),
-            HandlerReply::MalformedCall => self.log_unguarded(&malformed_call(), None),
+            HandlerReply::Malformed(malformed) => self.log_unguarded(&malformed.reply(), None),
         });
     }
 

@@ -1,13 +1,14 @@
-//! Each call takes one access decision, whichever steps need it and however it ends: read with
-//! data a handler decodes, malformed data, a typed call, a refused caller, an unknown API, a
-//! method of a multiplexed API, a legacy call.
+//! Each call takes one access decision, reads its data once and runs its handler at most once,
+//! whichever steps need them and however it ends: read with data a handler decodes, malformed
+//! data, a typed call, a refused caller, an unknown API, a method of a multiplexed API, a legacy
+//! call.
 
 use serde_json::{Map, Value, json};
 
-use super::flight::counted::access_checks;
 use crate::handler::{
     ApiEntry, DescribeFn, HandlerKind, Invocation, Outcome, ReplyFormat, success,
 };
+use crate::passes::{Pass, taken};
 use crate::reply::Rendering;
 use crate::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Wire};
 
@@ -51,15 +52,30 @@ inventory::submit!(entry("onePassMulti", true, Some("b")));
 /// One call of the test, dispatched to its rendered reply.
 type Dispatch<'a> = Box<dyn Fn() -> String + 'a>;
 
-/// The access decisions `dispatch` took.
-fn checks_of(dispatch: impl FnOnce() -> String) -> (usize, String) {
-    let before = access_checks();
+/// What one call took of each pass: access decisions, reads of its data, runs of its handler.
+#[derive(Debug, PartialEq, Eq)]
+struct Taken {
+    access_checks: usize,
+    data_reads: usize,
+    handler_runs: usize,
+}
+
+/// The passes `dispatch` took, and its reply.
+fn passes_of(dispatch: impl FnOnce() -> String) -> (Taken, String) {
+    let now = || [Pass::AccessCheck, Pass::DataRead, Pass::HandlerRun].map(taken);
+    let before = now();
     let text = dispatch();
-    (access_checks() - before, text)
+    let after = now();
+    let taken = Taken {
+        access_checks: after[0] - before[0],
+        data_reads: after[1] - before[1],
+        handler_runs: after[2] - before[2],
+    };
+    (taken, text)
 }
 
 #[test]
-fn every_call_takes_one_access_decision() {
+fn every_call_takes_each_pass_once() {
     let registry = Registry::builder()
         .access_policy(AccessPolicy::new().grant("wx_friend", ["onePassGuarded"]))
         .build()
@@ -79,7 +95,7 @@ fn every_call_takes_one_access_decision() {
         (
             "malformed data",
             Box::new(|| text(r#"{"api_name":"onePassEcho","data":{"a":[1,]}}"#, &friend)),
-            "fail invalid call: not valid JSON",
+            "fail invalid call: not valid JSON: expected value at line 1 column 42",
         ),
         (
             "malformed data, to an API the caller may not call",
@@ -150,8 +166,44 @@ fn every_call_takes_one_access_decision() {
         ),
     ];
     for (case, dispatch, expected) in cases {
-        let (checks, text) = checks_of(dispatch);
+        let (taken, text) = passes_of(dispatch);
         assert!(text.contains(expected), "{case}: {text}");
-        assert_eq!(checks, 1, "{case}: {checks} access decisions for {text}");
+        let (data_reads, handler_runs) = expected_passes(case);
+        let expected = Taken {
+            access_checks: 1,
+            data_reads,
+            handler_runs,
+        };
+        assert_eq!(taken, expected, "{case}: {text}");
+    }
+}
+
+/// What each case of [`every_call_takes_each_pass_once`] reads of its data, after the reader,
+/// and runs of its handler.
+fn expected_passes(case: &str) -> (usize, usize) {
+    match case {
+        // The handler's decoder is the one read; malformed data is refused from what it found,
+        // the call neither read nor run again.
+        "data a handler decodes" | "malformed data" | "a restricted API, a granted caller" => {
+            (1, 1)
+        }
+        // The reader checked the data as it read the call and refused it: no step after it
+        // reads the data, no handler runs.
+        "malformed data, to an API the caller may not call" => (0, 0),
+        // Checked by the reader's pass; refused before any handler.
+        "a restricted API, a stranger" | "an unknown API" | "a restricted method, a stranger" => {
+            (1, 0)
+        }
+        // The reader's pass checks the data and finds the method in it (a repeated method key
+        // must be refused, so the whole object is scanned); the method's handler then decodes
+        // it: two passes, the price of naming the handler inside its data.
+        "a method of a multiplexed API" => (2, 1),
+        // The full reader reads a legacy call's keys, to refuse one given twice, before the
+        // handler decodes the same object.
+        "a legacy call" => (2, 1),
+        // Data given as a value is never read as text; this caller is refused before its
+        // handler would decode it.
+        "a typed call" => (0, 0),
+        other => panic!("no expectation for {other}"),
     }
 }

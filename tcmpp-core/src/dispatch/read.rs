@@ -6,11 +6,11 @@ use std::borrow::Cow;
 use super::Started;
 use super::answer::InFlight;
 use super::flight::Flight;
-use super::invoke::MalformedData;
 use super::observe::log_refused_call;
 use crate::context::CallContext;
 use crate::data::DataSource;
-use crate::handler::{ApiEntry, malformed_call};
+use crate::handler::ApiEntry;
+use crate::passes::{self, Pass};
 use crate::registry::DEFAULT_METHOD_KEY;
 use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
 use crate::wire::{CallError, DataRead, FastRefusal, OtherKeys, Reading, Wire, WireCall};
@@ -238,8 +238,9 @@ impl Flight<'_> {
     }
 
     /// Invokes the handler on a call read from `json`. When the call is refused with data that
-    /// was not yet validated, and that data is not JSON, the full reader reads the call again
-    /// and explains: a malformed call is reported as one, whatever else is wrong with it.
+    /// was not yet validated, and that data is not JSON, the call is refused as malformed,
+    /// whatever else is wrong with it: with serde's words for the flaw, placed in the call's
+    /// text as the full reader would place them, without reading the call again.
     fn run_read<'a>(
         &self,
         text: Text<'a>,
@@ -247,26 +248,23 @@ impl Flight<'_> {
         entry: Option<&'static ApiEntry>,
         prefix: &PrefixText,
     ) -> Result<InFlight, Refusal<'a>> {
-        let Text { json, reading } = text;
         let format = || self.shape.format(prefix);
         let cx = self.text_context(&call);
-        if let Ok(in_flight) = self.run(entry, cx, format) {
-            return Ok(in_flight);
-        }
-        // The data was found not to be JSON: the full reader refuses the call and says where.
-        // Should it accept the call after all, the call is answered as it reads it.
-        let call = WireCall::read(json, reading)
-            .map_err(|error| Refusal::of_error(&error, reading.wire.reported_name()))?;
-        let entry = self.registry.lookup(&call.api_name);
-        let cx = self.text_context(&call);
-        Ok(self
-            .run(entry, cx, format)
-            .unwrap_or_else(|MalformedData| InFlight::ready(malformed_call())))
+        self.run(entry, cx, format).map_err(|malformed| {
+            // Only unchecked data is found malformed, and data is a slice of the call's text.
+            let data = call.data.unwrap_or_default();
+            let error = malformed.refusal_in(text.json, data);
+            Refusal::of_error(&error, text.reading.wire.reported_name())
+        })
     }
 
     /// The context of a call read from JSON text: the caller as the host stated it, and from
     /// the text only what the host said to believe.
     fn text_context<'a>(&'a self, call: &'a WireCall<'a>) -> CallContext<'a> {
+        if call.data.is_some() && (call.data_checked || call.method.is_some()) {
+            // The reader checked the data as it read the call: that was its one read.
+            passes::count(Pass::DataRead);
+        }
         let stated = self.stated;
         CallContext {
             api_name: &call.api_name,

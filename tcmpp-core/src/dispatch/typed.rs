@@ -4,12 +4,10 @@
 use super::answer::InFlight;
 use super::flight::Flight;
 use super::future::Started;
-use super::invoke::MalformedData;
 use super::read::Refusal;
 use crate::call::MiniApiCall;
 use crate::context::CallContext;
 use crate::data::DataSource;
-use crate::handler::malformed_call;
 use crate::wire::{OtherKeys, Wire, check_agrees};
 
 impl Flight<'_> {
@@ -38,8 +36,8 @@ impl Flight<'_> {
         let prefix = shape.prefix(|| self.errmsg_prefix_of(entry, Some(&api_name)));
         let in_flight = self
             .run(entry, cx, || shape.format(&prefix))
-            // Data that is already a value was JSON.
-            .unwrap_or_else(|MalformedData| InFlight::ready(malformed_call()));
+            // Data that is already a value was JSON: never malformed, but answered if it were.
+            .unwrap_or_else(|malformed| InFlight::ready(malformed.reply()));
         shape.started(in_flight, prefix)
     }
 

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::context::{CallContext, FromContext, StateKey};
-use crate::data::DataError;
+use crate::data::{DataError, MalformedData};
 use crate::error::ApiError;
 use crate::reply::{FailureKind, PrefixText, Reply};
 
@@ -116,7 +116,7 @@ fn refused_data(error: DataError) -> Outcome {
             );
             Outcome::Ready(HandlerReply::Refused(Box::new((reply, mismatch.logged_as))))
         }
-        DataError::MalformedCall => Outcome::Ready(HandlerReply::MalformedCall),
+        DataError::Malformed(malformed) => Outcome::Ready(HandlerReply::Malformed(malformed)),
     }
 }
 
@@ -164,8 +164,8 @@ pub enum HandlerReply {
     /// other replies move several times on their way out.
     Refused(Box<(Reply, String)>),
     /// The call's data turned out not to be JSON while it was decoded; the handler did not
-    /// run. The entry reads the call again to report exactly what is wrong.
-    MalformedCall,
+    /// run. The entry places the flaw in the call's text and refuses the call.
+    Malformed(MalformedData),
 }
 
 impl HandlerReply {
@@ -179,14 +179,9 @@ impl HandlerReply {
                 _ => Reply::fail(FailureKind::InvalidResult, "invalid result"),
             },
             HandlerReply::Refused(refused) => refused.0,
-            HandlerReply::MalformedCall => malformed_call(),
+            HandlerReply::Malformed(malformed) => malformed.reply(),
         }
     }
-}
-
-/// The reply to a call whose data is not JSON, when the entry could not say more.
-pub(crate) fn malformed_call() -> Reply {
-    Reply::fail(FailureKind::InvalidCall, "invalid call: not valid JSON")
 }
 
 /// What running a handler gives: a reply at once, or a future of one.

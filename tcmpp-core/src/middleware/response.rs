@@ -32,7 +32,7 @@ impl ApiResponse {
         match &self.0 {
             HandlerReply::Reply(reply) => reply.kind(),
             HandlerReply::Rendered(_) => ReplyKind::Success,
-            HandlerReply::Refused(_) | HandlerReply::MalformedCall => ReplyKind::Fail,
+            HandlerReply::Refused(_) | HandlerReply::Malformed(_) => ReplyKind::Fail,
         }
     }
 
@@ -41,7 +41,7 @@ impl ApiResponse {
         match &self.0 {
             HandlerReply::Reply(reply) => reply.failure(),
             HandlerReply::Refused(refused) => refused.0.failure(),
-            HandlerReply::Rendered(_) | HandlerReply::MalformedCall => None,
+            HandlerReply::Rendered(_) | HandlerReply::Malformed(_) => None,
         }
     }
 

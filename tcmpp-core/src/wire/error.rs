@@ -95,6 +95,11 @@ impl CallError {
         })
     }
 
+    /// Text that is not JSON, with serde's words for the flaw and where it is.
+    pub(crate) fn syntax(message: String) -> Self {
+        CallError::new(CallErrorKind::Syntax(message))
+    }
+
     /// A call over a limit of its size or nesting, with the limit's own message.
     pub(crate) fn over_limit(message: String) -> Self {
         CallError::new(CallErrorKind::OverLimit(message))
