@@ -49,6 +49,29 @@ pub(super) fn check_unchecked(unchecked: Option<&str>) -> Result<(), MalformedDa
     check_json(text)
 }
 
+/// What ran of a handler: its outcome, or the payload of its panic.
+type Ran = std::thread::Result<Outcome>;
+
+/// The malformed data behind a handler's failure (or panic) before its body ran: what its
+/// decoder found, or, for data nobody had validated yet, what checking it finds. Otherwise the
+/// outcome as it was.
+#[cold]
+#[inline(never)]
+fn malformed_in(outcome: Ran, unchecked: Option<&str>) -> Result<Ran, MalformedData> {
+    if let Ok(Outcome::Ready(HandlerReply::Malformed(malformed))) = outcome {
+        return Err(malformed);
+    }
+    match check_unchecked(unchecked) {
+        Ok(()) => Ok(outcome),
+        Err(malformed) => {
+            if let Err(payload) = outcome {
+                quietly(move || drop(payload));
+            }
+            Err(malformed)
+        }
+    }
+}
+
 /// A malformed call's refusal, after its progress channel is closed: the call is answered
 /// without it, and an extractor may have kept a `Progress` of it.
 fn closing(progress: Option<ProgressChannel>, malformed: MalformedData) -> MalformedData {
@@ -115,23 +138,18 @@ impl Flight<'_> {
         }));
         drop(nested);
         // Refused before the handler's body ran, on data that is not JSON: a malformed call.
-        let outcome = match outcome {
-            Ok(Outcome::Ready(HandlerReply::Malformed(malformed))) => {
-                return Err(closing(progress, malformed));
-            }
-            refused @ (Ok(Outcome::Ready(
-                HandlerReply::Reply(Reply::Fail(_)) | HandlerReply::Refused(_),
+        // Asked by reference, so that a success moves nowhere on its way.
+        let outcome = match &outcome {
+            Ok(Outcome::Ready(
+                HandlerReply::Malformed(_)
+                | HandlerReply::Reply(Reply::Fail(_))
+                | HandlerReply::Refused(_),
             ))
-            | Err(_)) => match check_unchecked(unchecked) {
-                Ok(()) => refused,
-                Err(malformed) => {
-                    if let Err(payload) = refused {
-                        quietly(move || drop(payload));
-                    }
-                    return Err(closing(progress, malformed));
-                }
+            | Err(_) => match malformed_in(outcome, unchecked) {
+                Ok(outcome) => outcome,
+                Err(malformed) => return Err(closing(progress, malformed)),
             },
-            outcome => outcome,
+            _ => outcome,
         };
         // No progress event may follow the reply: close the call's channel once the reply is
         // known, or, for a running handler, once its future completes or is dropped (a timeout
