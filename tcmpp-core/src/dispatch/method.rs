@@ -99,7 +99,7 @@ impl Flight<'_> {
         entry: &'static ApiEntry,
         cx: &mut CallContext<'_>,
     ) -> Result<Result<&'static ApiEntry, (&Methods, MethodProblem)>, MalformedData> {
-        let Some(methods) = self.registry.methods(entry.name) else {
+        let Some(methods) = self.registry.methods_of(entry) else {
             // Every multiplexed entry has its table; without one, it is its own handler.
             return Ok(Ok(entry));
         };

@@ -8,10 +8,15 @@ use crate::handler::ApiEntry;
 /// Luffa's super app sends it.
 pub const DEFAULT_METHOD_KEY: &str = "methodName";
 
+/// Up to how many methods [`Methods::get`] compares one by one rather than by halves.
+const SCANNED: usize = 8;
+
 /// The methods of one multiplexed API, as dispatch finds them.
 pub(crate) struct Methods {
     /// The API's name.
     pub(crate) name: &'static str,
+    /// The entry the registry finds under the API's name: its first method's.
+    entry: &'static ApiEntry,
     /// The key of `data` that names the method.
     pub(crate) key: &'static str,
     /// Each method's handler, sorted by method: a handful per API, searched in halves.
@@ -23,18 +28,17 @@ pub(crate) struct Methods {
 
 impl Methods {
     /// The methods of `entries`: the handlers of one name, each with a method, checked and
-    /// sorted by method.
-    pub(crate) fn new(name: &'static str, entries: &[&'static ApiEntry]) -> Self {
+    /// sorted by method; `first`, the first of them, is the one the registry finds under
+    /// their name.
+    pub(crate) fn new(first: &'static ApiEntry, entries: &[&'static ApiEntry]) -> Self {
         let by_method: Vec<(&'static str, &'static ApiEntry)> = entries
             .iter()
             .filter_map(|entry| Some((entry.method?, *entry)))
             .collect();
         Methods {
-            name,
-            key: entries
-                .first()
-                .and_then(|entry| entry.method_key)
-                .unwrap_or(DEFAULT_METHOD_KEY),
+            name: first.name,
+            entry: first,
+            key: first.method_key.unwrap_or(DEFAULT_METHOD_KEY),
             longest: by_method
                 .iter()
                 .map(|(method, _)| method.len())
@@ -44,8 +48,24 @@ impl Methods {
         }
     }
 
+    /// The address of the entry the registry finds under the API's name, by which it keeps
+    /// the tables of its multiplexed APIs.
+    pub(crate) fn entry_address(&self) -> usize {
+        std::ptr::from_ref(self.entry).addr()
+    }
+
     /// The handler of `method`.
+    #[inline]
     pub(crate) fn get(&self, method: &str) -> Option<&'static ApiEntry> {
+        // A handful of methods per API: compared one by one, where the unequal lengths of most
+        // settle each comparison without reading a byte; halving pays only for many.
+        if self.by_method.len() <= SCANNED {
+            return self
+                .by_method
+                .iter()
+                .find(|(known, _)| *known == method)
+                .map(|(_, entry)| *entry);
+        }
         self.by_method
             .binary_search_by(|(known, _)| (*known).cmp(method))
             .ok()

@@ -53,8 +53,10 @@ struct Inner {
     /// Each handler and its place in `apis`; for a multiplexed API, its first method's, which
     /// dispatch resolves to the method the call names (`ApiEntry::method` tells).
     by_name: HashMap<&'static str, (&'static ApiEntry, usize), NameHasher>,
-    /// The methods of each multiplexed API, by name.
-    multiplexed: HashMap<&'static str, Methods, NameHasher>,
+    /// The methods of each multiplexed API, sorted by the address of the entry `by_name` holds
+    /// for it: dispatch finds them from that entry by comparing integers, without hashing the
+    /// name a second time.
+    multiplexed: Vec<Methods>,
     /// Sorted by name.
     apis: Vec<ApiInfo>,
     states: StateMap,
@@ -154,10 +156,15 @@ impl Registry {
         self.inner.by_name.get(api_name).map(|(entry, _)| *entry)
     }
 
-    /// The methods of the multiplexed API `name`.
-    #[cold]
-    pub(crate) fn methods(&self, name: &str) -> Option<&Methods> {
-        self.inner.multiplexed.get(name)
+    /// The methods of the multiplexed API whose name [`lookup`](Self::lookup) found as `entry`.
+    #[inline]
+    pub(crate) fn methods_of(&self, entry: &ApiEntry) -> Option<&Methods> {
+        let multiplexed = &self.inner.multiplexed;
+        let address = std::ptr::from_ref(entry).addr();
+        multiplexed
+            .binary_search_by_key(&address, |methods| methods.entry_address())
+            .ok()
+            .map(|index| &multiplexed[index])
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -192,16 +199,17 @@ impl Registry {
     ) -> Self {
         let apis: Vec<ApiInfo> = entries.iter().map(|entry| ApiInfo::of(entry)).collect();
         let mut by_name = HashMap::with_capacity_and_hasher(entries.len(), NameHasher::default());
-        let mut multiplexed = HashMap::with_hasher(NameHasher::default());
+        let mut multiplexed = Vec::new();
         let mut index = 0;
         for same_name in entries.chunk_by(|a, b| a.name == b.name) {
             let first = same_name[0];
             by_name.insert(first.name, (first, index));
             if first.method.is_some() {
-                multiplexed.insert(first.name, Methods::new(first.name, same_name));
+                multiplexed.push(Methods::new(first, same_name));
             }
             index += same_name.len();
         }
+        multiplexed.sort_unstable_by_key(Methods::entry_address);
         Registry {
             inner: Arc::new(Inner {
                 by_name,

@@ -172,7 +172,8 @@ impl Document {
         for api in registry.apis() {
             let entry = match api.method {
                 Some(method) => registry
-                    .methods(api.name)
+                    .lookup(api.name)
+                    .and_then(|entry| registry.methods_of(entry))
                     .and_then(|methods| methods.get(method)),
                 None => registry.lookup(api.name),
             };
