@@ -284,12 +284,13 @@ pub use tcmpp_macros::mini_api;
 pub mod __private {
     pub use crate::builtin::is_builtin_wx_api;
     pub use crate::handler::{
-        ApiEntry, ContextParam, HandlerReply, Invocation, Outcome, ReplyFormat, ResultKind,
-        ResultTag, ValueKind, ValueTag, failure, success,
+        ApiEntry, ContextParam, HandlerReply, Invocation, Outcome, ResultKind, ResultTag,
+        ValueKind, ValueTag, failure, success,
     };
     pub use crate::handler::{
         DescribeData, DescribeFailBody, DescribeFn, DescribeProgress, DescribeResult, Describer,
         ErrorProbe, KnownError, MessageError, ReturnProbe, TypeProbe, Undescribed, absent,
     };
+    pub use crate::reply::format::ReplyFormat;
     pub use inventory;
 }

@@ -10,7 +10,6 @@
 use std::cell::Cell;
 use std::time::Instant;
 
-use super::Shape;
 use super::observe::logging_on;
 use crate::access::AccessControl;
 use crate::call::{AppInfo, Caller, UnreadableVerType};
@@ -18,6 +17,7 @@ use crate::handler::ApiEntry;
 use crate::passes::{self, Pass};
 use crate::progress::ProgressChannel;
 use crate::registry::Registry;
+use crate::reply::Rendering;
 
 /// One call on its way through dispatch to its reply.
 pub(super) struct Flight<'r> {
@@ -26,8 +26,9 @@ pub(super) struct Flight<'r> {
     pub(super) stated: &'r Caller,
     /// Where the handler's progress events go, when the host listens.
     pub(super) progress: Option<ProgressChannel>,
-    /// The form the reply is taken in, chosen when the call was made.
-    pub(super) shape: Shape,
+    /// How the reply is rendered as text, chosen when the call was made: `None` for a
+    /// [`Reply`](crate::Reply).
+    pub(super) rendering: Option<Rendering>,
     /// When the call was made: read only for a subscriber to be told the elapsed time (a
     /// timeout counts from the handler's first pending poll, where it is armed).
     pub(super) started: Option<Instant>,
@@ -50,13 +51,13 @@ impl<'r> Flight<'r> {
         registry: &'r Registry,
         stated: &'r Caller,
         progress: Option<ProgressChannel>,
-        shape: Shape,
+        rendering: Option<Rendering>,
     ) -> Self {
         Flight {
             registry,
             stated,
             progress,
-            shape,
+            rendering,
             started: logging_on().then(Instant::now),
             admission: Cell::new(None),
         }

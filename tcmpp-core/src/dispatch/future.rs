@@ -6,10 +6,9 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::Shape;
 use super::answer::InFlight;
 use crate::handler::HandlerReply;
-use crate::reply::{PrefixText, RenderedReply, Rendering, Reply};
+use crate::reply::{RenderedReply, Rendering, Reply, ReplyFormat};
 
 /// The reply to a dispatched call, once the handler is done, as `T`: a [`Reply`], a
 /// [`RenderedReply`], or the callback object's text ([`String`]).
@@ -31,16 +30,16 @@ pub struct ReplyFuture<T = Reply> {
 /// whatever it yields, so that dispatch builds it in place, once.
 pub(super) struct Started {
     pub(super) in_flight: InFlight,
-    pub(super) prefix: PrefixText,
-    /// The form the reply is taken in, chosen once when the call was made.
-    pub(super) shape: Shape,
+    /// The form the reply is taken in, chosen once when the call was made; the handler got a
+    /// copy of it.
+    pub(super) format: ReplyFormat,
 }
 
 /// The forms a [`ReplyFuture`] yields a reply in: [`Reply`], [`RenderedReply`], or [`String`]
 /// (the callback object's text). Sealed: only those three.
 pub trait ReplyForm: sealed::Sealed + Sized {
     #[doc(hidden)]
-    fn from_handler(reply: HandlerReply, prefix: &str, rendering: Rendering) -> Self;
+    fn from_handler(reply: HandlerReply, format: &ReplyFormat) -> Self;
 }
 
 mod sealed {
@@ -57,25 +56,29 @@ mod sealed {
 
 impl ReplyForm for Reply {
     #[inline]
-    fn from_handler(reply: HandlerReply, _: &str, _: Rendering) -> Self {
+    fn from_handler(reply: HandlerReply, _: &ReplyFormat) -> Self {
         reply.into_reply()
     }
 }
 
 impl ReplyForm for RenderedReply {
-    fn from_handler(reply: HandlerReply, prefix: &str, rendering: Rendering) -> Self {
+    fn from_handler(reply: HandlerReply, format: &ReplyFormat) -> Self {
         match reply {
             HandlerReply::Rendered(text) => {
                 RenderedReply::new(crate::reply::ReplyKind::Success, text)
             }
-            reply => reply.into_reply().into_rendered(rendering, prefix),
+            reply => reply
+                .into_reply()
+                .into_rendered(format.rendering(), format.prefix()),
         }
     }
 }
 
 impl ReplyForm for String {
-    fn from_handler(reply: HandlerReply, prefix: &str, _: Rendering) -> Self {
-        RenderedReply::from_handler(reply, prefix, Rendering::Callback).text
+    fn from_handler(reply: HandlerReply, format: &ReplyFormat) -> Self {
+        // Only `Registry::dispatch_json` yields a `String`, and it asks for the callback text.
+        debug_assert_eq!(format.rendering(), Rendering::Callback);
+        RenderedReply::from_handler(reply, format).text
     }
 }
 
@@ -97,11 +100,7 @@ impl<T: ReplyForm> ReplyFuture<T> {
     pub fn try_now(&mut self) -> Option<T> {
         let started = &mut self.started;
         let reply = started.in_flight.take_now()?;
-        Some(T::from_handler(
-            reply,
-            started.prefix.as_str(),
-            started.shape.rendering(),
-        ))
+        Some(T::from_handler(reply, &started.format))
     }
 
     /// The reply at once, for a synchronous call (`sync: true`), with no executor: a plain
@@ -132,12 +131,8 @@ impl<T: ReplyForm> ReplyFuture<T> {
     /// # Ok::<_, tcmpp_core::BuildError>(())
     /// ```
     pub fn now_or_fail(self) -> T {
-        let Started {
-            in_flight,
-            prefix,
-            shape,
-        } = self.started;
-        T::from_handler(in_flight.now_or_fail(), prefix.as_str(), shape.rendering())
+        let Started { in_flight, format } = self.started;
+        T::from_handler(in_flight.now_or_fail(), &format)
     }
 }
 
@@ -150,7 +145,7 @@ impl<T: sealed::RendersErrMsg> ReplyFuture<T> {
     /// a host that refuses a call itself, before dispatching it, asks
     /// [`Registry::errmsg_prefix_for`](crate::Registry::errmsg_prefix_for) instead.
     pub fn prefix(&self) -> &str {
-        self.started.prefix.as_str()
+        self.started.format.prefix()
     }
 }
 
@@ -162,7 +157,7 @@ impl<T: ReplyForm> Future for ReplyFuture<T> {
         started
             .in_flight
             .poll_reply(cx)
-            .map(|reply| T::from_handler(reply, started.prefix.as_str(), started.shape.rendering()))
+            .map(|reply| T::from_handler(reply, &started.format))
     }
 }
 
@@ -170,8 +165,7 @@ impl<T> fmt::Debug for ReplyFuture<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReplyFuture")
             .field("stage", &self.started.in_flight.stage_name())
-            .field("prefix", &self.started.prefix.as_str())
-            .field("shape", &self.started.shape)
+            .field("format", &self.started.format)
             .finish()
     }
 }

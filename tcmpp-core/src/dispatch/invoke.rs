@@ -12,12 +12,12 @@ use crate::call::UnreadableVerType;
 use crate::context::CallContext;
 use crate::data::{MalformedData, check_json};
 use crate::echo::bounded;
-use crate::handler::{ApiEntry, BoxReplyFuture, HandlerReply, Invocation, Outcome, ReplyFormat};
+use crate::handler::{ApiEntry, BoxReplyFuture, HandlerReply, Invocation, Outcome};
 use crate::middleware::{ApiRequest, ErasedService};
 use crate::panics::{Panicked, panic_reply};
 use crate::passes::{self, Pass};
 use crate::progress::{CloseOnDone, ProgressChannel};
-use crate::reply::{FailureKind, Reply};
+use crate::reply::{FailureKind, Reply, ReplyFormat};
 
 /// Why a call is refused before its handler runs.
 enum Refused {
@@ -82,7 +82,7 @@ fn closing(progress: Option<ProgressChannel>, malformed: MalformedData) -> Malfo
 }
 
 impl Flight<'_> {
-    /// Runs `entry` on the call; `format` is asked for only when there is a handler to run.
+    /// Runs `entry` on the call; its handler gets a copy of `format`, the form of the reply.
     ///
     /// `Err` when the call is refused and its data, not yet validated, turns out not to be
     /// JSON: nothing was logged and no handler body ran; the entry refuses the call as a
@@ -91,7 +91,7 @@ impl Flight<'_> {
         &self,
         entry: Option<&'static ApiEntry>,
         mut cx: CallContext<'_>,
-        format: impl FnOnce() -> ReplyFormat,
+        format: &ReplyFormat,
     ) -> Result<InFlight, MalformedData> {
         let Some(mut entry) = entry else {
             return self.refuse(&cx, None, Refused::UnknownApi);
@@ -115,7 +115,7 @@ impl Flight<'_> {
         if let Some(layers) = self.registry.layers() {
             let invocation = Invocation {
                 cx,
-                format: format(),
+                format: format.clone(),
             };
             return self.invoke_layered(layers, entry, invocation, nested);
         }
@@ -130,11 +130,14 @@ impl Flight<'_> {
         let unchecked = cx.data.unchecked();
         let invocation = Invocation {
             cx,
-            format: format(),
+            format: format.clone(),
         };
         passes::count(Pass::HandlerRun);
+        // Entered by hand rather than through `in_scope`, whose closure would be one more
+        // place the invocation is copied into.
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-            watch.span.in_scope(|| (entry.handler)(invocation))
+            let _entered = watch.span.enter();
+            (entry.handler)(invocation)
         }));
         drop(nested);
         // Refused before the handler's body ran, on data that is not JSON: a malformed call.

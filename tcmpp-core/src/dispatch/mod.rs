@@ -17,13 +17,11 @@ use std::future::IntoFuture;
 use std::sync::Arc;
 
 use crate::call::Caller;
-use crate::handler::ReplyFormat;
 use crate::progress::{ProgressChannel, ProgressSink};
 use crate::registry::Registry;
-use crate::reply::{PrefixText, RenderedReply, Rendering, Reply};
+use crate::reply::{RenderedReply, Rendering, Reply};
 use crate::wire::{CallError, Reading, Wire};
 
-use answer::InFlight;
 use flight::Flight;
 use future::Started;
 use read::{Refusal, Text};
@@ -116,7 +114,7 @@ impl<'a> PendingCall<'a> {
     /// The reply, as a [`Reply`]: what `.await` on this value gives too.
     #[inline]
     pub fn reply(self) -> ReplyFuture<Reply> {
-        self.start(Shape::Reply)
+        self.start(None)
     }
 
     /// The reply rendered as JSON text, with how the call ended: for hosts that route on the
@@ -125,21 +123,17 @@ impl<'a> PendingCall<'a> {
     /// `f32` as written, integers beyond 64 bits, `Option` map keys).
     #[inline]
     pub fn rendered(self, rendering: Rendering) -> ReplyFuture<RenderedReply> {
-        let shape = match rendering {
-            Rendering::Callback => Shape::Callback,
-            Rendering::Bare => Shape::Bare,
-        };
-        self.start(shape)
+        self.start(Some(rendering))
     }
 
     #[inline]
-    fn start<T: ReplyForm>(self, shape: Shape) -> ReplyFuture<T> {
-        ReplyFuture::new(self.begin(shape))
+    fn start<T: ReplyForm>(self, rendering: Option<Rendering>) -> ReplyFuture<T> {
+        ReplyFuture::new(self.begin(rendering))
     }
 
-    /// What `start` does for every output.
+    /// What `start` does for every output; `rendering` is `None` for a [`Reply`].
     #[inline]
-    fn begin(self, shape: Shape) -> Started {
+    fn begin(self, rendering: Option<Rendering>) -> Started {
         let PendingCall {
             registry,
             input,
@@ -148,7 +142,12 @@ impl<'a> PendingCall<'a> {
             progress,
         } = self;
         let caller = caller.unwrap_or(&NOBODY);
-        let flight = Flight::new(registry, caller, progress.map(ProgressChannel::new), shape);
+        let flight = Flight::new(
+            registry,
+            caller,
+            progress.map(ProgressChannel::new),
+            rendering,
+        );
         if caller.state_event.is_some() {
             if let Some(refused) = flight.refuse_stated_nul(&input, wire) {
                 return refused;
@@ -202,56 +201,6 @@ impl fmt::Debug for PendingCall<'_> {
 /// The caller of a dispatch whose host stated none.
 static NOBODY: Caller = Caller::new();
 
-/// The form the reply is taken in, decided before the handler runs so that its value is
-/// serialized once, straight into that form.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Shape {
-    Reply,
-    Callback,
-    Bare,
-}
-
-impl Shape {
-    #[inline]
-    fn format(self, prefix: &PrefixText) -> ReplyFormat {
-        match self {
-            Shape::Reply => ReplyFormat::reply(),
-            Shape::Callback => ReplyFormat::callback(prefix.clone()),
-            Shape::Bare => ReplyFormat::bare(),
-        }
-    }
-
-    /// The `errMsg` prefix, for the shapes that render one; `errmsg_prefix_of` is not called
-    /// for a [`Reply`], which carries none.
-    #[inline]
-    fn prefix(self, errmsg_prefix_of: impl FnOnce() -> PrefixText) -> PrefixText {
-        match self {
-            Shape::Reply => PrefixText::Static(""),
-            Shape::Callback | Shape::Bare => errmsg_prefix_of(),
-        }
-    }
-
-    /// The call on its way to a reply of this shape.
-    #[inline]
-    fn started(self, in_flight: InFlight, prefix: PrefixText) -> Started {
-        Started {
-            in_flight,
-            prefix,
-            shape: self,
-        }
-    }
-
-    /// How a reply of this shape is rendered as text; a [`Reply`] is not, and takes the
-    /// callback rendering's `Rendering` for want of one of its own.
-    #[inline]
-    fn rendering(self) -> Rendering {
-        match self {
-            Shape::Bare => Rendering::Bare,
-            Shape::Reply | Shape::Callback => Rendering::Callback,
-        }
-    }
-}
-
 impl Registry {
     /// Starts dispatching a call: `input` is a [`MiniApiCall`](crate::MiniApiCall), JSON text (`&str`) or bytes
     /// (`&[u8]`). Set the options on the [`PendingCall`] it returns, then take the reply.
@@ -296,7 +245,7 @@ impl Registry {
     /// `invokeNativePlugin`.
     #[inline]
     pub fn dispatch_json(&self, json: &str) -> ReplyFuture<String> {
-        self.call(json).start(Shape::Callback)
+        self.call(json).start(Some(Rendering::Callback))
     }
 }
 

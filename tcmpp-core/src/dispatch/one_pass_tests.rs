@@ -5,11 +5,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::handler::{
-    ApiEntry, DescribeFn, HandlerKind, Invocation, Outcome, ReplyFormat, success,
-};
+use crate::handler::{ApiEntry, DescribeFn, HandlerKind, Invocation, Outcome, success};
 use crate::passes::{Pass, taken};
-use crate::reply::Rendering;
+use crate::reply::{Rendering, ReplyFormat};
 use crate::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Wire};
 
 /// A handler that decodes its data as an object and answers it back.

@@ -12,7 +12,9 @@ use crate::data::DataSource;
 use crate::handler::ApiEntry;
 use crate::passes::{self, Pass};
 use crate::registry::DEFAULT_METHOD_KEY;
-use crate::reply::{FailureKind, PrefixText, Reply, UNNAMED_CALL_PREFIX, echoable_name};
+use crate::reply::{
+    FailureKind, PrefixText, Reply, ReplyFormat, UNNAMED_CALL_PREFIX, echoable_name,
+};
 use crate::wire::{CallError, DataRead, FastRefusal, OtherKeys, Reading, Wire, WireCall};
 
 /// A call refused before dispatch, and the API name to render its reply with, if known.
@@ -55,10 +57,9 @@ impl Flight<'_> {
             Ok(read) => read,
             Err(refusal) => return self.refused(refusal),
         };
-        let shape = self.shape;
-        let prefix = shape.prefix(|| self.errmsg_prefix_of(entry, Some(&call.api_name)));
-        match self.run_read(text, call, entry, &prefix) {
-            Ok(in_flight) => shape.started(in_flight, prefix),
+        let format = self.format_for(entry, Some(&call.api_name));
+        match self.run_read(text, call, entry, &format) {
+            Ok(in_flight) => Started { in_flight, format },
             Err(refusal) => self.refused(refusal),
         }
     }
@@ -79,8 +80,21 @@ impl Flight<'_> {
 
     /// A refused call's reply, with the prefix to render it with.
     pub(super) fn refused(&self, refusal: Refusal<'_>) -> Started {
-        let prefix = self.errmsg_prefix_of(None, refusal.name.as_deref());
-        self.shape.started(InFlight::ready(refusal.reply), prefix)
+        Started {
+            in_flight: InFlight::ready(refusal.reply),
+            format: self.format_for(None, refusal.name.as_deref()),
+        }
+    }
+
+    /// The form the reply to a call named `name`, handled by `entry`, is taken in: its
+    /// `errMsg` prefix is found only for a reply rendered as text.
+    #[inline]
+    pub(super) fn format_for(
+        &self,
+        entry: Option<&'static ApiEntry>,
+        name: Option<&str>,
+    ) -> ReplyFormat {
+        ReplyFormat::new(self.rendering, || self.errmsg_prefix_of(entry, name))
     }
 
     /// What `errMsg` starts with in the rendered reply to a call named `name`, handled by
@@ -246,9 +260,8 @@ impl Flight<'_> {
         text: Text<'a>,
         call: WireCall<'_>,
         entry: Option<&'static ApiEntry>,
-        prefix: &PrefixText,
+        format: &ReplyFormat,
     ) -> Result<InFlight, Refusal<'a>> {
-        let format = || self.shape.format(prefix);
         let cx = self.text_context(&call);
         self.run(entry, cx, format).map_err(|malformed| {
             // Only unchecked data is found malformed, and data is a slice of the call's text.

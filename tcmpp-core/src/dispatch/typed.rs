@@ -32,13 +32,12 @@ impl Flight<'_> {
             extensions: None,
         };
         let entry = self.registry.lookup(&api_name);
-        let shape = self.shape;
-        let prefix = shape.prefix(|| self.errmsg_prefix_of(entry, Some(&api_name)));
+        let format = self.format_for(entry, Some(&api_name));
         let in_flight = self
-            .run(entry, cx, || shape.format(&prefix))
+            .run(entry, cx, &format)
             // Data that is already a value was JSON: never malformed, but answered if it were.
             .unwrap_or_else(|malformed| InFlight::ready(malformed.reply()));
-        shape.started(in_flight, prefix)
+        Started { in_flight, format }
     }
 
     /// Dispatches a call read already, whose name the SDK also reported: the two must agree.

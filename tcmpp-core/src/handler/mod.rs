@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::context::{CallContext, FromContext, StateKey};
 use crate::data::{DataError, MalformedData};
 use crate::error::ApiError;
-use crate::reply::{FailureKind, PrefixText, Reply};
+use crate::reply::{FailureKind, Reply, ReplyFormat};
 
 #[cfg(feature = "typed-client")]
 pub(crate) use describe::{DataProbe, Described, Generators, HandlerTypes};
@@ -122,35 +122,6 @@ fn refused_data(error: DataError) -> Outcome {
 
 /// A boxed handler future.
 pub(crate) type BoxReplyFuture = Pin<Box<dyn Future<Output = HandlerReply> + Send + 'static>>;
-
-/// The form a caller wants a reply in, decided by the entry point before the handler runs, so
-/// that the handler's value is serialized once, straight into that form.
-#[derive(Clone, Debug)]
-pub struct ReplyFormat(Form);
-
-#[derive(Clone, Debug)]
-enum Form {
-    /// A [`Reply`], whose success is a `serde_json` map.
-    Reply,
-    /// The callback object's JSON text, with this `errMsg` prefix.
-    Callback(PrefixText),
-    /// The bare result object's JSON text.
-    Bare,
-}
-
-impl ReplyFormat {
-    pub(crate) fn reply() -> Self {
-        ReplyFormat(Form::Reply)
-    }
-
-    pub(crate) fn callback(prefix: PrefixText) -> Self {
-        ReplyFormat(Form::Callback(prefix))
-    }
-
-    pub(crate) fn bare() -> Self {
-        ReplyFormat(Form::Bare)
-    }
-}
 
 /// A handler's reply, in the form its [`ReplyFormat`] asked for.
 pub enum HandlerReply {

@@ -4,10 +4,10 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{Form, HandlerReply, ReplyFormat};
+use super::HandlerReply;
 use crate::error::IntoApiError;
 use crate::json::json_kind;
-use crate::reply::{FailureKind, Reply, result_text, result_value};
+use crate::reply::{FailureKind, Form, Rendering, Reply, ReplyFormat, result_text, result_value};
 
 /// The fail reply of a handler's error.
 pub fn failure<E: IntoApiError>(error: E) -> HandlerReply {
@@ -24,12 +24,12 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
     // Nested rather than chained: let chains need Rust 1.88, the crate supports 1.85.
     let rendered = match &format.0 {
         Form::Reply => None,
-        Form::Callback(prefix) => object_text(value)
+        Form::Text(Rendering::Callback, prefix) => object_text(value)
             .and_then(|(text, filtered)| with_ok_message(text, filtered, prefix.as_str())),
         // A result with an `errMsg` or `errCode` of its own takes the map path, which leaves
         // them out: the SDK adds the `errMsg` that routes the reply, as the callback rendering
         // does, and a success has no `errCode`. A struct's were left out as it was written.
-        Form::Bare => object_text(value)
+        Form::Text(Rendering::Bare, _) => object_text(value)
             .filter(|(text, filtered)| *filtered || !has_reply_key(text))
             .map(|(text, _)| {
                 if text == "null" {

@@ -1,10 +1,12 @@
 //! What goes back to the mini program: the reply, its `errMsg` prefix, and its two renderings.
 
+pub(crate) mod format;
 mod prefix;
 mod render;
 mod result;
 mod text;
 
+pub(crate) use format::{Form, ReplyFormat};
 pub use prefix::ErrMsgPrefix;
 pub(crate) use prefix::{PrefixText, UNNAMED_CALL_PREFIX, echoable_name};
 pub use render::{RenderedReply, Rendering};
