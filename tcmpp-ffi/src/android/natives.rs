@@ -1,7 +1,8 @@
 //! The bodies of `TcmppNative`'s native methods, which `export_jni!`'s `#[no_mangle]` functions
 //! forward to. Each runs inside `EnvUnowned::with_env`, which catches a panic and throws it as a
-//! `RuntimeException` rather than let it unwind into the JVM; a dispatched call's failures are
-//! fail replies, never exceptions.
+//! `RuntimeException` rather than let it unwind into the JVM; `dispatch_sync`, the per-call path
+//! of a synchronous host, catches its own and goes through `with_env` only to throw one. A
+//! dispatched call's failures are fail replies, never exceptions.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;

@@ -60,7 +60,8 @@ impl JavaText {
     /// The text.
     #[allow(unsafe_code)] // The buffer's UTF-8 was checked, or written as ASCII, when it was filled.
     pub(super) fn as_str(&self) -> &str {
-        // SAFETY: `bytes` is only ever filled by `read_into`, with ASCII or with a `String`'s bytes.
+        // SAFETY: `bytes` is only ever filled by `decode_into` (from `read`), which leaves it
+        // ASCII, a `String`'s bytes, or empty.
         unsafe { std::str::from_utf8_unchecked(&self.bytes) }
     }
 
