@@ -193,6 +193,7 @@ impl Tools {
     }
 
     /// Runs `main_class` with `-Xcheck:jni`, expecting success.
+    #[allow(dead_code)] // Used by tests/hosts/android.rs, not by the benchmark.
     pub(crate) fn run(
         &self,
         class_path_entries: &[PathBuf],
@@ -200,9 +201,28 @@ impl Tools {
         args: &[&OsStr],
         timeout: Duration,
     ) -> Run {
+        self.run_with(
+            &["-Xcheck:jni"],
+            class_path_entries,
+            main_class,
+            args,
+            timeout,
+        )
+    }
+
+    /// Runs `main_class` with the JVM options `options`, expecting success.
+    pub(crate) fn run_with(
+        &self,
+        options: &[&str],
+        class_path_entries: &[PathBuf],
+        main_class: &str,
+        args: &[&OsStr],
+        timeout: Duration,
+    ) -> Run {
         let started = Instant::now();
         let mut java = Command::new(&self.java);
-        java.args(["-Xcheck:jni", "-Xss2m", "-cp"])
+        java.args(options)
+            .args(["-Xss2m", "-cp"])
             .arg(class_path(class_path_entries.iter().cloned()))
             .arg(main_class)
             .args(args)

@@ -1,8 +1,10 @@
 //! The bodies of `TcmppNative`'s native methods, which `export_jni!`'s `#[no_mangle]` functions
 //! forward to. Each runs inside `EnvUnowned::with_env`, which catches a panic and throws it as a
-//! `RuntimeException` rather than let it unwind into the JVM; a dispatched call's failures are
-//! fail replies, never exceptions.
+//! `RuntimeException` rather than let it unwind into the JVM; `dispatch_sync`, the per-call path
+//! of a synchronous host, catches its own and goes through `with_env` only to throw one. A
+//! dispatched call's failures are fail replies, never exceptions.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
 use jni::errors::ThrowRuntimeExAndDefault;
@@ -13,13 +15,14 @@ use jni::{Env, EnvUnowned};
 use tcmpp_core::registry::HandlerKind;
 
 use super::listener::{self, KotlinProgress, KotlinReply, Listener};
-use super::{calls, daemon, strings};
+use super::strings::{self, JavaText, JniEnv};
+use super::{calls, daemon};
 use crate::entry::{answer_now, run};
 use crate::handles::{self, CallerId};
 use crate::host::Replier;
 use crate::prepare::{CallArgs, CallerArg, dispatch_args};
 use crate::registry::Built;
-use crate::runtime;
+use crate::{STATUS_SUCCESS, runtime};
 
 /// `TcmppBridge`'s flag (beyond tcmpp.h's): the call has a progress listener.
 const LISTENS_TO_PROGRESS: u32 = 1 << 16;
@@ -105,25 +108,28 @@ pub enum JavaCaller<'a, 'local> {
 
 /// The strings of a Java call, read.
 struct ReadCall {
-    api_name: Result<Option<String>, String>,
-    params_json: Result<Option<String>, String>,
+    api_name: Result<Option<JavaText>, String>,
+    params_json: Result<Option<JavaText>, String>,
     caller: ReadCaller,
     flags: u32,
 }
 
 /// Who calls, read.
 enum ReadCaller {
-    Json(Result<Option<String>, String>),
+    Json(Result<Option<JavaText>, String>),
     Handle(CallerId),
 }
 
 impl ReadCall {
-    fn new(env: &Env<'_>, call: &JavaCall<'_, '_>) -> Self {
+    /// Reads `call`; `env` is its native method's, with no JNI call made before this one.
+    fn new(env: JniEnv, call: &JavaCall<'_, '_>) -> Self {
         ReadCall {
-            api_name: strings::read(env, call.api_name, "apiName"),
-            params_json: strings::read(env, call.params_json, "paramsJson"),
+            api_name: strings::read(env, call.api_name.as_raw(), "apiName"),
+            params_json: strings::read(env, call.params_json.as_raw(), "paramsJson"),
             caller: match call.caller {
-                JavaCaller::Json(json) => ReadCaller::Json(strings::read(env, json, "callerJson")),
+                JavaCaller::Json(json) => {
+                    ReadCaller::Json(strings::read(env, json.as_raw(), "callerJson"))
+                }
                 // A negative id was never made: refused as unknown.
                 JavaCaller::Handle(id) => {
                     ReadCaller::Handle(CallerId::try_from(id).unwrap_or(CallerId::MAX))
@@ -137,7 +143,7 @@ impl ReadCall {
     fn args(&self) -> CallArgs<'_> {
         CallArgs {
             api_name: match &self.api_name {
-                Ok(name) => Ok(name.as_deref()),
+                Ok(name) => Ok(name.as_ref().map(JavaText::as_str)),
                 Err(reason) => Err(reason.clone()),
             },
             call_json: match &self.params_json {
@@ -146,7 +152,9 @@ impl ReadCall {
                 Err(reason) => Err(reason.clone()),
             },
             caller: match &self.caller {
-                ReadCaller::Json(Ok(text)) => CallerArg::Json(Ok(text.as_deref())),
+                ReadCaller::Json(Ok(text)) => {
+                    CallerArg::Json(Ok(text.as_ref().map(JavaText::as_str)))
+                }
                 ReadCaller::Json(Err(reason)) => CallerArg::Json(Err(reason.clone())),
                 ReadCaller::Handle(id) => CallerArg::Handle(*id),
             },
@@ -165,7 +173,7 @@ pub fn dispatch<'local>(
     env.with_env(|env| -> jni::errors::Result<jlong> {
         #[cfg(feature = "logcat")]
         super::log::install();
-        let read = ReadCall::new(env, &call);
+        let read = ReadCall::new(JniEnv::of_native_method(env.get_raw()), &call);
         let listener = Listener::hold(env, &listener)?;
         let replier = Replier::new(KotlinReply(listener.clone()), read.flags);
         let progress = (read.flags & LISTENS_TO_PROGRESS != 0).then(|| KotlinProgress(listener));
@@ -193,25 +201,58 @@ pub fn cancel(mut env: EnvUnowned<'_>, _class: JClass<'_>, call_id: jlong) {
     .resolve::<ThrowRuntimeExAndDefault>();
 }
 
-/// `TcmppNative.dispatchSync(…)`: the status digit, then the reply's text.
+/// `TcmppNative.dispatchSync(…)`: the reply's text, after a status character unless the call
+/// succeeded (see [`status_prefix`]).
+///
+/// The per-call path of a synchronous host, so it skips the `jni` crate's `EnvUnowned::with_env`
+/// (thread-local guard bookkeeping on entry and again on return) and reaches the JVM only through
+/// [`strings`]; a panic in this layer still becomes a `RuntimeException`, through `with_env`, off
+/// that path.
 pub fn dispatch_sync<'local>(
     registry: fn() -> &'static Built,
     mut env: EnvUnowned<'local>,
     call: JavaCall<'_, 'local>,
 ) -> jstring {
-    env.with_env(|env| -> jni::errors::Result<jstring> {
+    let raw = JniEnv::of_native_method(env.as_raw());
+    let answered = panic::catch_unwind(AssertUnwindSafe(|| {
         #[cfg(feature = "logcat")]
         super::log::install();
-        let read = ReadCall::new(env, &call);
+        let read = ReadCall::new(raw, &call);
         let answer = answer_now(read.flags, || {
             dispatch_args(registry, read.args(), None::<KotlinProgress>)
         });
-        // A status is one digit (tcmpp.h's TCMPP_STATUS_*), written before the text in the one
-        // buffer the Java string is made from.
-        let status = char::from(b'0' + u8::try_from(answer.status).unwrap_or(1));
-        strings::new_string(env, Some(status), &answer.text)
-    })
-    .resolve::<ThrowRuntimeExAndDefault>()
+        // Written before the text, in the one buffer the Java string is made from.
+        let prefix = status_prefix(answer.status, &answer.text);
+        strings::new_string(raw, prefix, &answer.text)
+    }));
+    match answered {
+        Ok(Ok(string)) => string,
+        // An `OutOfMemoryError` pending stays what Java receives; any other error is thrown.
+        Ok(Err(error)) => env
+            .with_env(|_| -> jni::errors::Result<jstring> { Err(error) })
+            .resolve::<ThrowRuntimeExAndDefault>(),
+        Err(panicked) => env
+            .with_env(|_| -> jni::errors::Result<jstring> { panic::resume_unwind(panicked) })
+            .resolve::<ThrowRuntimeExAndDefault>(),
+    }
+}
+
+/// What goes before a synchronous reply's text: nothing for a success whose text starts at
+/// U+0020 or above, which is every rendered success (a JSON object); else the status (tcmpp.h's
+/// `TCMPP_STATUS_*`) as the character of that code, below U+0020. Kotlin reads a text that does
+/// not start below U+0020 as a success and keeps it whole, where it cut a status digit off every
+/// reply with `substring`.
+fn status_prefix(status: i32, text: &str) -> Option<char> {
+    if status == STATUS_SUCCESS && text.starts_with(|first: char| first >= ' ') {
+        return None;
+    }
+    // Every status tcmpp.h has is below U+0020; one beyond (none is made) is read as a failure,
+    // TCMPP_STATUS_FAIL.
+    let code = u8::try_from(status)
+        .ok()
+        .filter(|&code| code < b' ')
+        .unwrap_or(1);
+    Some(char::from(code))
 }
 
 /// `TcmppNative.callerNew(callerJson, problem)`: the handle's id; 0, with why in `problem[0]`,
@@ -223,9 +264,10 @@ pub fn caller_new<'local>(
     problem: JObjectArray<'local, JString<'local>>,
 ) -> jlong {
     env.with_env(|env| -> jni::errors::Result<jlong> {
-        let made = strings::read(env, &caller_json, "callerJson")
+        let env_raw = JniEnv::of_native_method(env.get_raw());
+        let made = strings::read(env_raw, caller_json.as_raw(), "callerJson")
             .map_err(|reason| format!("invalid caller: {reason}"))
-            .and_then(|json| handles::make(json.as_deref(), 0));
+            .and_then(|json| handles::make(json.as_ref().map(JavaText::as_str), 0));
         match made {
             // Ids count up from 1 and are pointer-sized: one beyond a `Long` is never made.
             Ok(id) => Ok(jlong::try_from(id).unwrap_or(0)),
@@ -293,4 +335,22 @@ fn string_array(env: &mut Env<'_>, lines: &[String]) -> jni::errors::Result<jobj
         env.delete_local_ref(line);
     }
     Ok(array.into_raw())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::status_prefix;
+
+    #[test]
+    fn only_a_plain_success_goes_without_its_status() {
+        assert_eq!(status_prefix(0, "{\"a\":1}"), None);
+        assert_eq!(status_prefix(0, " 1"), None);
+        // Kotlin would read these as another status, or index an empty string.
+        assert_eq!(status_prefix(0, "\u{1}x"), Some('\0'));
+        assert_eq!(status_prefix(0, ""), Some('\0'));
+        assert_eq!(status_prefix(1, "{}"), Some('\u{1}'));
+        assert_eq!(status_prefix(2, ""), Some('\u{2}'));
+        assert_eq!(status_prefix(-3, "{}"), Some('\u{1}'), "unknown: a failure");
+        assert_eq!(status_prefix(40, "{}"), Some('\u{1}'), "unknown: a failure");
+    }
 }

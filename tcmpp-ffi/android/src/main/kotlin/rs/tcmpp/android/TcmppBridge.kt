@@ -183,8 +183,7 @@ object TcmppBridge {
         rendering: TcmppRendering = TcmppRendering.BARE,
         legacy: Boolean = false,
     ): TcmppReply {
-        val answer = TcmppNative.dispatchSyncWithCaller(caller.id, apiName, paramsJson, flags(rendering, legacy))
-        return TcmppReply(TcmppStatus.of(answer[0] - '0'), answer.substring(1))
+        return reply(TcmppNative.dispatchSyncWithCaller(caller.id, apiName, paramsJson, flags(rendering, legacy)))
     }
 
     /**
@@ -200,9 +199,7 @@ object TcmppBridge {
         rendering: TcmppRendering = TcmppRendering.BARE,
         legacy: Boolean = false,
     ): TcmppReply {
-        val answer = TcmppNative.dispatchSync(apiName, paramsJson, caller?.json, flags(rendering, legacy))
-        // The native side writes the status as the first character.
-        return TcmppReply(TcmppStatus.of(answer[0] - '0'), answer.substring(1))
+        return reply(TcmppNative.dispatchSync(apiName, paramsJson, caller?.json, flags(rendering, legacy)))
     }
 
     /**
@@ -227,6 +224,18 @@ object TcmppBridge {
     /** How many threads the native side has attached to the JVM and not yet detached: for leak checks. */
     @JvmStatic
     fun attachedThreads(): Long = TcmppNative.attachedThreads()
+
+    /**
+     * A synchronous answer as the native side writes it: the text alone for a success that
+     * starts at U+0020 or above (a JSON object does), else the status's code as a character below
+     * U+0020, then the text. A success is kept whole, with no copy of its text.
+     */
+    private fun reply(answer: String): TcmppReply =
+        if (answer.isNotEmpty() && answer[0] < ' ') {
+            TcmppReply(TcmppStatus.of(answer[0].code), answer.substring(1))
+        } else {
+            TcmppReply(TcmppStatus.SUCCESS, answer)
+        }
 
     private fun flags(rendering: TcmppRendering, legacy: Boolean): Int =
         rendering.flag or (if (legacy) LEGACY_FORMAT else 0)
@@ -275,7 +284,7 @@ internal object TcmppNative {
 
     @JvmStatic external fun cancel(callId: Long)
 
-    /** The status digit, then the reply's text. */
+    /** The reply's text, after its status as a character below U+0020 unless it succeeded (see `TcmppBridge.reply`). */
     @JvmStatic external fun dispatchSync(apiName: String?, paramsJson: String?, callerJson: String?, flags: Int): String
 
     /** [dispatch] with a caller handle's id in place of its JSON. */
