@@ -447,6 +447,7 @@ mod tests {
             r#"{"appInfo":{"appId":"wx_a","appVerType":1,"x":[1,{"y":true},[null]]},"webviewId":4,"stateEvent":"ev"}"#,
             "{ \"appInfo\" : { \"app\\u0049d\" : \"a\\\"b\" , \"name\" :\n\"n\", \"extra\": {\"k\": [ -1.5e+3, 0, false ] } } ,\n \"webviewId\" : -12 }",
             r#"{"stateEvent":"a\u00e9\n","appInfo":{"time":12,"iconUrl":"u","z":{}},"webviewId":0}"#,
+            "{\"appInfo\":{\"né\":[[],{\"é\":\"ü\"}],\r\n\"appVerType\":\"0\"},\t\"stateEvent\":null}",
         ];
         let specials = [
             "",
