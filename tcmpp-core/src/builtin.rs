@@ -507,19 +507,77 @@ pub(crate) const BUILTIN_WX_APIS: &[&str] = &[
     "writeBLECharacteristicValue",
 ];
 
+/// The table's names one after another: what a binary holds of it, with [`STARTS`]. The table
+/// itself, a `&[&str]`, is read only at compile time: in a shared library it would cost a
+/// pointer and a relocation per name, about 20 KB of a mobile build for 7 KB of names.
+const JOINED: [u8; joined_len(BUILTIN_WX_APIS)] = join(BUILTIN_WX_APIS);
+
+/// Where each name of [`JOINED`] starts, and, last, where the last one ends.
+const STARTS: [u16; BUILTIN_WX_APIS.len() + 1] = starts(BUILTIN_WX_APIS);
+
+const _: () = assert!(joined_len(BUILTIN_WX_APIS) <= u16::MAX as usize);
+
 /// Whether `name` is a built-in `wx` API of the base library. A `const fn`, so that
 /// `#[mini_api(.., overrides_builtin)]` on a name that overrides nothing is a compile error.
 pub const fn is_builtin_wx_api(name: &str) -> bool {
     let (mut low, mut high) = (0, BUILTIN_WX_APIS.len());
     while low < high {
         let middle = low + (high - low) / 2;
-        match compare(BUILTIN_WX_APIS[middle].as_bytes(), name.as_bytes()) {
+        match compare(name_at(middle), name.as_bytes()) {
             Ordering::Less => low = middle + 1,
             Ordering::Greater => high = middle,
             Ordering::Equal => return true,
         }
     }
     false
+}
+
+/// The `index`th name of the table, from [`JOINED`].
+const fn name_at(index: usize) -> &'static [u8] {
+    let start = STARTS[index] as usize;
+    let (_, rest) = JOINED.split_at(start);
+    rest.split_at(STARTS[index + 1] as usize - start).0
+}
+
+/// The length of `names` one after another.
+const fn joined_len(names: &[&str]) -> usize {
+    let (mut len, mut index) = (0, 0);
+    while index < names.len() {
+        len += names[index].len();
+        index += 1;
+    }
+    len
+}
+
+/// `names` one after another; `N` is their [`joined_len`].
+const fn join<const N: usize>(names: &[&str]) -> [u8; N] {
+    let mut joined = [0; N];
+    let (mut at, mut index) = (0, 0);
+    while index < names.len() {
+        let name = names[index].as_bytes();
+        let mut byte = 0;
+        while byte < name.len() {
+            joined[at] = name[byte];
+            at += 1;
+            byte += 1;
+        }
+        index += 1;
+    }
+    joined
+}
+
+/// Where each of `names` starts when they are joined, and where the last ends; `N` is one more
+/// than their number. Fits `u16`: checked above.
+const fn starts<const N: usize>(names: &[&str]) -> [u16; N] {
+    let mut starts = [0; N];
+    let (mut at, mut index) = (0, 0);
+    while index < names.len() {
+        starts[index] = at as u16;
+        at += names[index].len();
+        index += 1;
+    }
+    starts[index] = at as u16;
+    starts
 }
 
 /// `str`'s order, byte by byte, in a `const fn`.
@@ -546,7 +604,7 @@ const fn compare(a: &[u8], b: &[u8]) -> Ordering {
 
 #[cfg(test)]
 mod tests {
-    use super::{BUILTIN_WX_APIS, is_builtin_wx_api};
+    use super::{BUILTIN_WX_APIS, is_builtin_wx_api, name_at};
 
     #[test]
     fn the_list_is_sorted_and_unique() {
@@ -566,5 +624,18 @@ mod tests {
         for name in ["myApiName", "luffaWebRequest", "requestpayment"] {
             assert!(!is_builtin_wx_api(name), "{name}");
         }
+    }
+
+    #[test]
+    fn the_joined_table_holds_every_name_and_no_other() {
+        for (index, name) in BUILTIN_WX_APIS.iter().enumerate() {
+            assert_eq!(name_at(index), name.as_bytes());
+            assert!(is_builtin_wx_api(name), "{name}");
+            // Neighbours of a name in the joined bytes are not names.
+            assert!(!is_builtin_wx_api(&name[1..]) || BUILTIN_WX_APIS.contains(&&name[1..]));
+            assert!(!is_builtin_wx_api(&format!("{name}x")), "{name}x");
+        }
+        assert!(!is_builtin_wx_api(""));
+        assert!(!is_builtin_wx_api("zzz"));
     }
 }

@@ -130,8 +130,13 @@ fn is_key(quoted: &[u8], key: &str) -> bool {
 /// Whether `quoted`, which holds `inner` between its quotes, is `key` written with escapes.
 #[cold]
 fn escaped_key(quoted: &[u8], inner: &[u8], key: &str) -> bool {
+    // Read as `str`: `from_slice` would instantiate serde_json's reader a second time, for
+    // bytes, in every binary (7 KB of a mobile build); text that is not UTF-8 is not `key`
+    // either way.
     inner.contains(&b'\\')
-        && serde_json::from_slice::<String>(quoted).is_ok_and(|decoded| decoded == key)
+        && std::str::from_utf8(quoted).is_ok_and(|quoted| {
+            serde_json::from_str::<String>(quoted).is_ok_and(|decoded| decoded == key)
+        })
 }
 
 #[cfg(test)]
