@@ -12,7 +12,7 @@ use crate::passes::{self, Pass};
 use crate::wire::Member;
 
 pub(crate) use malformed::{MalformedData, check_json, is_json};
-use names::{Declared, Names};
+use names::{Segment, ShownPath, Tracked, Tracker, value_of};
 
 /// Where a call's `data` comes from.
 pub(crate) enum DataSource<'a> {
@@ -103,76 +103,79 @@ impl<'a> DataSource<'a> {
     /// Deserializes `T`, describing a failure by the path of the offending field.
     ///
     /// Data that fits its type takes one typed pass, from text or from a value. Only a failure
-    /// takes a second, path-tracked pass, and every source takes the same one, over text (a
-    /// value is written out for it): `T`'s decoder is instantiated with path tracking once,
-    /// rather than once per source. Absent data needs no tracking at all: nothing in it has a
-    /// path. So each data type adds four decoders to a build instead of five, two of them
-    /// wrapped in path tracking, which is most of a decoder's code.
+    /// takes a second pass, and every source takes the same one, over a `Value` (text is read
+    /// into one for it) by [`Tracked`], a deserializer that keeps the path itself: `T`'s
+    /// decoder is instantiated for it once, with no wrapper around its visitors. The mini
+    /// program is shown the typed pass's own words; the second pass only finds where. Absent
+    /// data needs no second pass: nothing in it has a path.
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, DataError> {
         passes::count(Pass::DataRead);
-        let text = match self {
-            DataSource::Unchecked(text) => match serde_json::from_str(text) {
-                Ok(value) => return Ok(value),
-                // A failure in text nobody validated yet: whether the text is JSON at all
-                // decides which error the caller sees.
-                Err(_) => {
-                    check_json(text).map_err(DataError::Malformed)?;
-                    text
-                }
-            },
-            DataSource::Text(text) | DataSource::Scanned { text, .. } => {
-                match serde_json::from_str(text) {
-                    Ok(value) => return Ok(value),
-                    Err(_) => text,
-                }
-            }
+        // The typed pass is all that is generic here besides the tracked one: what a failure
+        // does is decided once, in `refused`, not once per data type.
+        let typed = match &self {
+            DataSource::Unchecked(text)
+            | DataSource::Text(text)
+            | DataSource::Scanned { text, .. } => serde_json::from_str(text),
             // Decoding from a borrowed value copies its strings, but keeps the value for the
             // second pass.
-            DataSource::Value(value) => {
-                return match T::deserialize(&value) {
-                    Ok(decoded) => Ok(decoded),
-                    // The value's text reads back as the same value, and serde's messages
-                    // about it are the same, its position aside, which `describe` leaves out.
-                    Err(_) => decode_tracked(&value.to_string()),
-                };
-            }
+            DataSource::Value(value) => T::deserialize(value),
+            DataSource::Absent => T::deserialize(AbsentData),
+        };
+        match typed {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.refused(error, tracked_pass::<T>)),
+        }
+    }
+
+    /// Why the data does not fit, its typed pass having failed with `error` (whose words the
+    /// mini program is shown): `tracked` decodes the data again to find where.
+    #[cold]
+    #[inline(never)]
+    fn refused(
+        self,
+        error: serde_json::Error,
+        tracked: for<'de> fn(Tracked<'de, '_>) -> Result<(), serde_json::Error>,
+    ) -> DataError {
+        let message = strip_position(&error);
+        let value = match self {
+            // A failure in text nobody validated yet: whether the text is JSON at all decides
+            // which error the caller sees.
+            DataSource::Unchecked(text) => match check_json(text) {
+                Ok(()) => value_of(text),
+                Err(malformed) => return DataError::Malformed(malformed),
+            },
+            DataSource::Text(text) | DataSource::Scanned { text, .. } => value_of(text),
+            DataSource::Value(value) => Some(value),
             // Nothing is nested in absent data, so a failure is always at the top: no path to
             // track, and no names.
-            DataSource::Absent => {
-                return T::deserialize(AbsentData).map_err(|error| {
-                    DataError::Invalid(describe(
-                        &serde_path_to_error::Track::new().path(),
-                        &error.to_string(),
-                        &Declared::default(),
-                    ))
-                });
-            }
+            DataSource::Absent => None,
         };
-        decode_tracked(text)
+        let tracker = Tracker::default();
+        let path = match &value {
+            Some(value) => {
+                // Should the second pass succeed after all, the data is still refused as its
+                // typed pass refused it, at the top level: it explains a refusal, it never
+                // overturns one.
+                let _ = tracked(Tracked {
+                    value,
+                    tracker: &tracker,
+                });
+                tracker.failed_at()
+            }
+            None => Vec::new(),
+        };
+        DataError::Invalid(describe(&path, &message, &tracker))
     }
 }
 
-/// The second pass over `text` whose typed pass failed: decoded again with the failure's path
-/// tracked, to describe it. Should it succeed after all, the data is still refused as its typed
-/// pass refused it: the second pass explains a refusal, it never overturns one.
-fn decode_tracked<T: DeserializeOwned>(text: &str) -> Result<T, DataError> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let declared = Declared::default();
-    let names = Names {
-        inner: &mut deserializer,
-        declared: &declared,
-    };
-    match serde_path_to_error::deserialize::<_, T>(names) {
-        Ok(_) => Err(DataError::Invalid(Mismatch {
-            reason: "data could not be decoded".to_owned(),
-            logged_as: "invalid data".to_owned(),
-        })),
-        Err(e) => Err(DataError::Invalid(describe(
-            e.path(),
-            &strip_position(e.inner()),
-            &declared,
-        ))),
-    }
+/// The second pass of a refused `T`, over the data as a `Value`: decoded again with the path of
+/// its failure and the names `T` declares kept in the deserializer's tracker. One decoder of
+/// `T` besides the typed ones, and not wrapped in anything, which would instantiate every
+/// layer for every visitor `T` has.
+fn tracked_pass<'de, T: DeserializeOwned>(
+    deserializer: Tracked<'de, '_>,
+) -> Result<(), serde_json::Error> {
+    T::deserialize(deserializer).map(drop)
 }
 
 /// The longest description of bad data a reply carries, in characters: serde quotes the
@@ -189,12 +192,8 @@ const ENDS_IN_EXPECTED: [&str; 5] = [
     "unknown variant ",
 ];
 
-fn describe(
-    path_segments: &serde_path_to_error::Path,
-    message: &str,
-    declared: &Declared,
-) -> Mismatch {
-    let path = path_segments.to_string();
+fn describe(path_segments: &[Segment<'_>], message: &str, tracker: &Tracker<'_>) -> Mismatch {
+    let path = ShownPath(path_segments).to_string();
     let mut reason = if path == "." {
         message.to_owned()
     } else {
@@ -217,36 +216,34 @@ fn describe(
     // An unknown field's or variant's own name, the path's last segment, is left out.
     let names_itself =
         message.starts_with("unknown field") || message.starts_with("unknown variant");
-    let mut segments: Vec<&serde_path_to_error::Segment> = path_segments.iter().collect();
-    if names_itself {
-        segments.pop();
-    }
+    let segments = match path_segments {
+        [rest @ .., _] if names_itself => rest,
+        all => all,
+    };
     Mismatch {
         reason,
         logged_as: format!(
             "invalid data at `{}`{expected}",
-            logged_path(&segments, declared)
+            logged_path(segments, tracker)
         ),
     }
 }
 
 /// A path as a log line may show it: indices, and the struct fields and enum variants the data
-/// type declares; any other key (a map's, the mini program's) as `[key]`, an unknown one as `?`.
-fn logged_path(segments: &[&serde_path_to_error::Segment], declared: &Declared) -> String {
-    use serde_path_to_error::Segment;
+/// type declares; any other key (a map's, the mini program's) as `[key]`.
+fn logged_path(segments: &[Segment<'_>], tracker: &Tracker<'_>) -> String {
     if segments.is_empty() {
         return ".".to_owned();
     }
     let mut logged = String::new();
     for segment in segments {
         let named = match segment {
-            Segment::Seq { index } => {
+            Segment::Seq(index) => {
                 logged.push_str(&format!("[{index}]"));
                 continue;
             }
-            Segment::Map { key } => declared.get(key).unwrap_or("[key]"),
-            Segment::Enum { variant } => declared.get(variant).unwrap_or("[variant]"),
-            _ => "?",
+            Segment::Key(key) => tracker.declared(key).unwrap_or("[key]"),
+            Segment::Variant(variant) => tracker.declared(variant).unwrap_or("[variant]"),
         };
         if !logged.is_empty() {
             logged.push('.');
