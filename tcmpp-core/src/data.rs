@@ -3,7 +3,7 @@
 mod malformed;
 mod names;
 
-use serde::de::{self, DeserializeOwned, Deserializer, Unexpected, Visitor};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::echo::bounded;
@@ -12,7 +12,7 @@ use crate::passes::{self, Pass};
 use crate::wire::Member;
 
 pub(crate) use malformed::{MalformedData, check_json, is_json};
-use names::{Segment, ShownPath, Tracked, Tracker, value_of};
+use names::{ABSENT, Segment, ShownPath, Tracked, Tracker, value_of};
 
 /// Where a call's `data` comes from.
 pub(crate) enum DataSource<'a> {
@@ -110,20 +110,33 @@ impl<'a> DataSource<'a> {
     /// data needs no second pass: nothing in it has a path.
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, DataError> {
         passes::count(Pass::DataRead);
-        // The typed pass is all that is generic here besides the tracked one: what a failure
-        // does is decided once, in `refused`, not once per data type.
-        let typed = match &self {
-            DataSource::Unchecked(text)
-            | DataSource::Text(text)
-            | DataSource::Scanned { text, .. } => serde_json::from_str(text),
+        // The typed pass is all that is generic here besides the second one: what a failure
+        // does is decided once, in `refused`, not once per data type. Each arm hands on what
+        // it has, so that nothing is left to drop on the way out.
+        match self {
+            DataSource::Unchecked(text) => match serde_json::from_str(text) {
+                Ok(value) => Ok(value),
+                Err(error) => Err(DataSource::Unchecked(text).refused(error, tracked_pass::<T>)),
+            },
+            DataSource::Text(text) | DataSource::Scanned { text, .. } => {
+                match serde_json::from_str(text) {
+                    Ok(value) => Ok(value),
+                    Err(error) => Err(DataSource::Text(text).refused(error, tracked_pass::<T>)),
+                }
+            }
             // Decoding from a borrowed value copies its strings, but keeps the value for the
             // second pass.
-            DataSource::Value(value) => T::deserialize(value),
-            DataSource::Absent => T::deserialize(AbsentData),
-        };
-        match typed {
-            Ok(value) => Ok(value),
-            Err(error) => Err(self.refused(error, tracked_pass::<T>)),
+            DataSource::Value(value) => match T::deserialize(&value) {
+                Ok(decoded) => Ok(decoded),
+                Err(error) => Err(DataSource::Value(value).refused(error, tracked_pass::<T>)),
+            },
+            DataSource::Absent => match T::deserialize(Tracked {
+                value: &ABSENT,
+                tracker: &Tracker::default(),
+            }) {
+                Ok(value) => Ok(value),
+                Err(error) => Err(DataSource::Absent.refused(error, tracked_pass::<T>)),
+            },
         }
     }
 
@@ -251,108 +264,4 @@ fn logged_path(segments: &[Segment<'_>], tracker: &Tracker<'_>) -> String {
         logged.push_str(named);
     }
     logged
-}
-
-/// The data of a call that sent none: an empty object to structs and maps, `None` to options,
-/// unit to `()`, and a clear "no data" error to everything else.
-struct AbsentData;
-
-/// Implements each named `Deserializer` method as "invalid type: no data, expected …".
-macro_rules! refuse_without_data {
-    ($($method:ident)*) => {
-        $(
-            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-                Err(no_data(&visitor))
-            }
-        )*
-    };
-}
-
-impl<'de> Deserializer<'de> for AbsentData {
-    type Error = serde_json::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_map(de::value::MapDeserializer::<_, Self::Error>::new(
-            std::iter::empty::<((), ())>(),
-        ))
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_none()
-    }
-
-    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_unit()
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        visitor.visit_unit()
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_any(visitor)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.deserialize_any(visitor)
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_unit()
-    }
-
-    refuse_without_data! {
-        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
-        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
-        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_seq
-        deserialize_identifier
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        Err(no_data(&visitor))
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        Err(no_data(&visitor))
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        Err(no_data(&visitor))
-    }
-}
-
-fn no_data<E: de::Error>(expected: &dyn de::Expected) -> E {
-    E::invalid_type(Unexpected::Other("no data"), expected)
 }

@@ -18,7 +18,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Error as _};
 use serde_json::{Error, Value};
 
-pub(super) use tracked::Tracked;
+pub(super) use tracked::{ABSENT, Tracked};
 
 mod access;
 mod tracked;
@@ -247,5 +247,54 @@ mod tests {
         let value = value_of("{\"actions\": [], \"limit\": 1e400}").unwrap();
         let (path, _) = failure(&value);
         assert_eq!(path, "limit");
+    }
+
+    /// `T` decoded from absent data, or serde's message.
+    fn from_absent<T: serde::de::DeserializeOwned>() -> Result<T, String> {
+        T::deserialize(Tracked {
+            value: &ABSENT,
+            tracker: &Tracker::default(),
+        })
+        .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn absent_data_is_an_empty_object_none_or_no_data() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Optional {
+            limit: Option<u32>,
+        }
+        assert_eq!(from_absent::<Optional>(), Ok(Optional { limit: None }));
+        assert_eq!(
+            from_absent::<Option<Plan>>().map(|plan| plan.is_none()),
+            Ok(true)
+        );
+        assert_eq!(from_absent::<()>(), Ok(()));
+        assert_eq!(
+            from_absent::<std::collections::BTreeMap<String, u32>>(),
+            Ok(Default::default())
+        );
+        assert_eq!(
+            from_absent::<u32>(),
+            Err("invalid type: no data, expected u32".to_owned())
+        );
+        assert_eq!(
+            from_absent::<Action>().map(drop),
+            Err("invalid type: no data, expected enum Action".to_owned())
+        );
+        assert_eq!(
+            from_absent::<Plan>().map(drop),
+            Err("missing field `actions`".to_owned())
+        );
+        // `null` is not absent data.
+        let null = Value::Null;
+        let tracker = Tracker::default();
+        assert!(
+            Optional::deserialize(Tracked {
+                value: &null,
+                tracker: &tracker,
+            })
+            .is_err()
+        );
     }
 }

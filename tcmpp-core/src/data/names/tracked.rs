@@ -13,9 +13,25 @@ pub(in crate::data) struct Tracked<'de, 't> {
     pub(in crate::data) tracker: &'t Tracker<'de>,
 }
 
+/// The data of a call that sent none, told from `null` by its address: an empty object to
+/// structs and maps, `None` to options, unit to `()`, and "no data" to everything else. The
+/// typed pass of absent data takes it too, so that it shares its decoder with the second pass.
+pub(in crate::data) static ABSENT: Value = Value::Null;
+
+fn is_absent(value: &Value) -> bool {
+    std::ptr::eq(value, &ABSENT)
+}
+
+/// What absent data is to a struct or a map.
+fn no_entries() -> &'static Map<String, Value> {
+    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+    &EMPTY
+}
+
 /// What a value is, as serde's errors name it.
 fn unexpected(value: &Value) -> Unexpected<'_> {
     match value {
+        Value::Null if is_absent(value) => Unexpected::Other("no data"),
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),
         Value::Number(n) => number_unexpected(n),
@@ -102,6 +118,7 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
+            Value::Null if is_absent(self.value) => self.map(no_entries(), visitor),
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Number(n) => n.deserialize_any(visitor),
@@ -207,6 +224,7 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
+            Value::Null if is_absent(self.value) => self.map(no_entries(), visitor),
             Value::Object(o) => self.map(o, visitor),
             other => Err(invalid_type(other, &visitor)),
         }
@@ -218,6 +236,9 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
+        if is_absent(self.value) {
+            return self.map(no_entries(), visitor);
+        }
         self.tracker.record(fields);
         match self.value {
             Value::Array(a) => self.seq(a, visitor),
@@ -232,6 +253,9 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
+        if is_absent(self.value) {
+            return Err(invalid_type(self.value, &visitor));
+        }
         self.tracker.record(variants);
         let (variant, value) = match self.value {
             Value::Object(o) => {
