@@ -153,11 +153,13 @@ pub(super) fn value_of(text: &str) -> Option<Value> {
         if start == end {
             return None;
         }
+        // `get`, not indexing: should the position ever fall inside a character, the value is
+        // given up rather than a panic.
         let replaced = format!(
             "{}{}{}",
-            &text[..start],
+            text.get(..start)?,
             Value::from(OUT_OF_RANGE),
-            &text[end..]
+            text.get(end..)?
         );
         text = std::borrow::Cow::Owned(replaced);
     }
