@@ -103,11 +103,11 @@ impl<'a> DataSource<'a> {
     /// Deserializes `T`, describing a failure by the path of the offending field.
     ///
     /// Data that fits its type takes one typed pass, from text or from a value. Only a failure
-    /// takes a second pass, and every source takes the same one, over a `Value` (text is read
-    /// into one for it) by [`Tracked`], a deserializer that keeps the path itself: `T`'s
-    /// decoder is instantiated for it once, with no wrapper around its visitors. The mini
-    /// program is shown the typed pass's own words; the second pass only finds where. Absent
-    /// data needs no second pass: nothing in it has a path.
+    /// takes a second pass, and every source takes the same one, over a `Value` (text of up to
+    /// [`MAX_PLACED_VALUES`] values is read into one for it) by [`Tracked`], a deserializer
+    /// that keeps the path itself: `T`'s decoder is instantiated for it once, with no wrapper
+    /// around its visitors. The mini program is shown the typed pass's own words; the second
+    /// pass only finds where. Absent data needs no second pass: nothing in it has a path.
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, DataError> {
         passes::count(Pass::DataRead);
         // The typed pass is all that is generic here besides the second one: what a failure
@@ -154,10 +154,10 @@ impl<'a> DataSource<'a> {
             // A failure in text nobody validated yet: whether the text is JSON at all decides
             // which error the caller sees.
             DataSource::Unchecked(text) => match check_json(text) {
-                Ok(()) => value_of(text),
+                Ok(()) => second_pass_value(text),
                 Err(malformed) => return DataError::Malformed(malformed),
             },
-            DataSource::Text(text) | DataSource::Scanned { text, .. } => value_of(text),
+            DataSource::Text(text) | DataSource::Scanned { text, .. } => second_pass_value(text),
             DataSource::Value(value) => Some(value),
             // Nothing is nested in absent data, so a failure is always at the top: no path to
             // track, and no names.
@@ -178,6 +178,23 @@ impl<'a> DataSource<'a> {
             None => Vec::new(),
         };
         DataError::Invalid(describe(&path, &message, &tracker))
+    }
+}
+
+/// The most values (approximately: the text's commas, brackets and braces) in text that the
+/// second pass reads into a `Value` to place a refusal. A `Value` takes up to about a hundred
+/// bytes for each (an entry of a map), however short its text (`[],` is 3 bytes), and a refusal
+/// is to cost little more than the typed pass that refused: text with more is refused at the
+/// top level, in the typed pass's words, with no path. Long strings cost their length, as in
+/// the typed pass.
+const MAX_PLACED_VALUES: usize = 4096;
+
+/// Text's `Value` for the second pass, when it holds few enough values to build one.
+fn second_pass_value(text: &str) -> Option<Value> {
+    if memchr::memchr3_iter(b',', b'[', b'{', text.as_bytes()).count() > MAX_PLACED_VALUES {
+        None
+    } else {
+        value_of(text)
     }
 }
 
@@ -264,4 +281,50 @@ fn logged_path(segments: &[Segment<'_>], tracker: &Tracker<'_>) -> String {
         logged.push_str(named);
     }
     logged
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Person {
+        name: String,
+        age: u32,
+    }
+
+    fn reason(source: DataSource<'_>) -> String {
+        match source.decode::<Person>() {
+            Err(DataError::Invalid(mismatch)) => mismatch.reason,
+            Err(DataError::Malformed(_)) => "malformed".to_owned(),
+            Ok(person) => format!("decoded {person:?}"),
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_placed_in_short_text_and_at_the_top_of_long_text() {
+        let short = r#"{"name":"n","age":"x"}"#;
+        assert_eq!(
+            reason(DataSource::Text(short)),
+            r#"age: invalid type: string "x", expected u32"#
+        );
+        assert_eq!(
+            reason(DataSource::Value(serde_json::from_str(short).unwrap())),
+            r#"age: invalid type: string "x", expected u32"#
+        );
+        // Data of many values is not read into a value to place the refusal: the typed pass's
+        // words alone. A long string is.
+        let padding = "[],".repeat(MAX_PLACED_VALUES / 2);
+        let long = format!(r#"{{"padding":[{padding}[]],"name":"n","age":"x"}}"#);
+        assert_eq!(
+            reason(DataSource::Text(&long)),
+            r#"invalid type: string "x", expected u32"#
+        );
+        let long_string = format!(r#"{{"name":"n","age":"{}"}}"#, "x".repeat(100_000));
+        assert!(reason(DataSource::Text(&long_string)).starts_with("age: invalid type: string"));
+        assert_eq!(reason(DataSource::Absent), "missing field `name`");
+    }
 }
