@@ -191,7 +191,12 @@ const MAX_PLACED_VALUES: usize = 4096;
 
 /// Text's `Value` for the second pass, when it holds few enough values to build one.
 fn second_pass_value(text: &str) -> Option<Value> {
-    if memchr::memchr3_iter(b',', b'[', b'{', text.as_bytes()).count() > MAX_PLACED_VALUES {
+    // A plain count, not `memchr`'s: this runs only on a refusal, and is smaller in the library.
+    let values = text
+        .bytes()
+        .filter(|byte| matches!(byte, b',' | b'[' | b'{'))
+        .count();
+    if values > MAX_PLACED_VALUES {
         None
     } else {
         value_of(text)
