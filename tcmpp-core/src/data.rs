@@ -3,7 +3,7 @@
 mod malformed;
 mod names;
 
-use serde::de::{self, DeserializeOwned, Deserializer, Unexpected, Visitor};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::echo::bounded;
@@ -12,7 +12,7 @@ use crate::passes::{self, Pass};
 use crate::wire::Member;
 
 pub(crate) use malformed::{MalformedData, check_json, is_json};
-use names::{Declared, Names};
+use names::{ABSENT, Segment, ShownPath, Tracked, Tracker, value_of};
 
 /// Where a call's `data` comes from.
 pub(crate) enum DataSource<'a> {
@@ -103,76 +103,114 @@ impl<'a> DataSource<'a> {
     /// Deserializes `T`, describing a failure by the path of the offending field.
     ///
     /// Data that fits its type takes one typed pass, from text or from a value. Only a failure
-    /// takes a second, path-tracked pass, and every source takes the same one, over text (a
-    /// value is written out for it): `T`'s decoder is instantiated with path tracking once,
-    /// rather than once per source. Absent data needs no tracking at all: nothing in it has a
-    /// path. So each data type adds four decoders to a build instead of five, two of them
-    /// wrapped in path tracking, which is most of a decoder's code.
+    /// takes a second pass, and every source takes the same one, over a `Value` (text of up to
+    /// [`MAX_PLACED_VALUES`] values is read into one for it) by [`Tracked`], a deserializer
+    /// that keeps the path itself: `T`'s decoder is instantiated for it once, with no wrapper
+    /// around its visitors. The mini program is shown the typed pass's own words; the second
+    /// pass only finds where. Absent data needs no second pass: nothing in it has a path.
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, DataError> {
         passes::count(Pass::DataRead);
-        let text = match self {
+        // The typed pass is all that is generic here besides the second one: what a failure
+        // does is decided once, in `refused`, not once per data type. Each arm hands on what
+        // it has, so that nothing is left to drop on the way out.
+        match self {
             DataSource::Unchecked(text) => match serde_json::from_str(text) {
-                Ok(value) => return Ok(value),
-                // A failure in text nobody validated yet: whether the text is JSON at all
-                // decides which error the caller sees.
-                Err(_) => {
-                    check_json(text).map_err(DataError::Malformed)?;
-                    text
-                }
+                Ok(value) => Ok(value),
+                Err(error) => Err(DataSource::Unchecked(text).refused(error, tracked_pass::<T>)),
             },
             DataSource::Text(text) | DataSource::Scanned { text, .. } => {
                 match serde_json::from_str(text) {
-                    Ok(value) => return Ok(value),
-                    Err(_) => text,
+                    Ok(value) => Ok(value),
+                    Err(error) => Err(DataSource::Text(text).refused(error, tracked_pass::<T>)),
                 }
             }
             // Decoding from a borrowed value copies its strings, but keeps the value for the
             // second pass.
-            DataSource::Value(value) => {
-                return match T::deserialize(&value) {
-                    Ok(decoded) => Ok(decoded),
-                    // The value's text reads back as the same value, and serde's messages
-                    // about it are the same, its position aside, which `describe` leaves out.
-                    Err(_) => decode_tracked(&value.to_string()),
-                };
-            }
+            DataSource::Value(value) => match T::deserialize(&value) {
+                Ok(decoded) => Ok(decoded),
+                Err(error) => Err(DataSource::Value(value).refused(error, tracked_pass::<T>)),
+            },
+            DataSource::Absent => match T::deserialize(Tracked {
+                value: &ABSENT,
+                tracker: &Tracker::default(),
+            }) {
+                Ok(value) => Ok(value),
+                Err(error) => Err(DataSource::Absent.refused(error, tracked_pass::<T>)),
+            },
+        }
+    }
+
+    /// Why the data does not fit, its typed pass having failed with `error` (whose words the
+    /// mini program is shown): `tracked` decodes the data again to find where.
+    #[cold]
+    #[inline(never)]
+    fn refused(
+        self,
+        error: serde_json::Error,
+        tracked: for<'de> fn(Tracked<'de, '_>) -> Result<(), serde_json::Error>,
+    ) -> DataError {
+        let message = strip_position(&error);
+        let value = match self {
+            // A failure in text nobody validated yet: whether the text is JSON at all decides
+            // which error the caller sees.
+            DataSource::Unchecked(text) => match check_json(text) {
+                Ok(()) => second_pass_value(text),
+                Err(malformed) => return DataError::Malformed(malformed),
+            },
+            DataSource::Text(text) | DataSource::Scanned { text, .. } => second_pass_value(text),
+            DataSource::Value(value) => Some(value),
             // Nothing is nested in absent data, so a failure is always at the top: no path to
             // track, and no names.
-            DataSource::Absent => {
-                return T::deserialize(AbsentData).map_err(|error| {
-                    DataError::Invalid(describe(
-                        &serde_path_to_error::Track::new().path(),
-                        &error.to_string(),
-                        &Declared::default(),
-                    ))
-                });
-            }
+            DataSource::Absent => None,
         };
-        decode_tracked(text)
+        let tracker = Tracker::default();
+        let path = match &value {
+            Some(value) => {
+                // Should the second pass succeed after all, the data is still refused as its
+                // typed pass refused it, at the top level: it explains a refusal, it never
+                // overturns one.
+                let _ = tracked(Tracked {
+                    value,
+                    tracker: &tracker,
+                });
+                tracker.failed_at()
+            }
+            None => Vec::new(),
+        };
+        DataError::Invalid(describe(&path, &message, &tracker))
     }
 }
 
-/// The second pass over `text` whose typed pass failed: decoded again with the failure's path
-/// tracked, to describe it. Should it succeed after all, the data is still refused as its typed
-/// pass refused it: the second pass explains a refusal, it never overturns one.
-fn decode_tracked<T: DeserializeOwned>(text: &str) -> Result<T, DataError> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let declared = Declared::default();
-    let names = Names {
-        inner: &mut deserializer,
-        declared: &declared,
-    };
-    match serde_path_to_error::deserialize::<_, T>(names) {
-        Ok(_) => Err(DataError::Invalid(Mismatch {
-            reason: "data could not be decoded".to_owned(),
-            logged_as: "invalid data".to_owned(),
-        })),
-        Err(e) => Err(DataError::Invalid(describe(
-            e.path(),
-            &strip_position(e.inner()),
-            &declared,
-        ))),
+/// The most values (approximately: the text's commas, brackets and braces) in text that the
+/// second pass reads into a `Value` to place a refusal. A `Value` takes up to about a hundred
+/// bytes for each (an entry of a map), however short its text (`[],` is 3 bytes), and a refusal
+/// is to cost little more than the typed pass that refused: text with more is refused at the
+/// top level, in the typed pass's words, with no path. Long strings cost their length, as in
+/// the typed pass.
+const MAX_PLACED_VALUES: usize = 4096;
+
+/// Text's `Value` for the second pass, when it holds few enough values to build one.
+fn second_pass_value(text: &str) -> Option<Value> {
+    // A plain count, not `memchr`'s: this runs only on a refusal, and is smaller in the library.
+    let values = text
+        .bytes()
+        .filter(|byte| matches!(byte, b',' | b'[' | b'{'))
+        .count();
+    if values > MAX_PLACED_VALUES {
+        None
+    } else {
+        value_of(text)
     }
+}
+
+/// The second pass of a refused `T`, over the data as a `Value`: decoded again with the path of
+/// its failure and the names `T` declares kept in the deserializer's tracker. One decoder of
+/// `T` besides the typed ones, and not wrapped in anything, which would instantiate every
+/// layer for every visitor `T` has.
+fn tracked_pass<'de, T: DeserializeOwned>(
+    deserializer: Tracked<'de, '_>,
+) -> Result<(), serde_json::Error> {
+    T::deserialize(deserializer).map(drop)
 }
 
 /// The longest description of bad data a reply carries, in characters: serde quotes the
@@ -189,12 +227,8 @@ const ENDS_IN_EXPECTED: [&str; 5] = [
     "unknown variant ",
 ];
 
-fn describe(
-    path_segments: &serde_path_to_error::Path,
-    message: &str,
-    declared: &Declared,
-) -> Mismatch {
-    let path = path_segments.to_string();
+fn describe(path_segments: &[Segment<'_>], message: &str, tracker: &Tracker<'_>) -> Mismatch {
+    let path = ShownPath(path_segments).to_string();
     let mut reason = if path == "." {
         message.to_owned()
     } else {
@@ -217,36 +251,34 @@ fn describe(
     // An unknown field's or variant's own name, the path's last segment, is left out.
     let names_itself =
         message.starts_with("unknown field") || message.starts_with("unknown variant");
-    let mut segments: Vec<&serde_path_to_error::Segment> = path_segments.iter().collect();
-    if names_itself {
-        segments.pop();
-    }
+    let segments = match path_segments {
+        [rest @ .., _] if names_itself => rest,
+        all => all,
+    };
     Mismatch {
         reason,
         logged_as: format!(
             "invalid data at `{}`{expected}",
-            logged_path(&segments, declared)
+            logged_path(segments, tracker)
         ),
     }
 }
 
 /// A path as a log line may show it: indices, and the struct fields and enum variants the data
-/// type declares; any other key (a map's, the mini program's) as `[key]`, an unknown one as `?`.
-fn logged_path(segments: &[&serde_path_to_error::Segment], declared: &Declared) -> String {
-    use serde_path_to_error::Segment;
+/// type declares; any other key (a map's, the mini program's) as `[key]`.
+fn logged_path(segments: &[Segment<'_>], tracker: &Tracker<'_>) -> String {
     if segments.is_empty() {
         return ".".to_owned();
     }
     let mut logged = String::new();
     for segment in segments {
         let named = match segment {
-            Segment::Seq { index } => {
+            Segment::Seq(index) => {
                 logged.push_str(&format!("[{index}]"));
                 continue;
             }
-            Segment::Map { key } => declared.get(key).unwrap_or("[key]"),
-            Segment::Enum { variant } => declared.get(variant).unwrap_or("[variant]"),
-            _ => "?",
+            Segment::Key(key) => tracker.declared(key).unwrap_or("[key]"),
+            Segment::Variant(variant) => tracker.declared(variant).unwrap_or("[variant]"),
         };
         if !logged.is_empty() {
             logged.push('.');
@@ -256,106 +288,48 @@ fn logged_path(segments: &[&serde_path_to_error::Segment], declared: &Declared) 
     logged
 }
 
-/// The data of a call that sent none: an empty object to structs and maps, `None` to options,
-/// unit to `()`, and a clear "no data" error to everything else.
-struct AbsentData;
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
 
-/// Implements each named `Deserializer` method as "invalid type: no data, expected …".
-macro_rules! refuse_without_data {
-    ($($method:ident)*) => {
-        $(
-            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-                Err(no_data(&visitor))
-            }
-        )*
-    };
-}
+    use super::*;
 
-impl<'de> Deserializer<'de> for AbsentData {
-    type Error = serde_json::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_map(de::value::MapDeserializer::<_, Self::Error>::new(
-            std::iter::empty::<((), ())>(),
-        ))
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Person {
+        name: String,
+        age: u32,
     }
 
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_none()
+    fn reason(source: DataSource<'_>) -> String {
+        match source.decode::<Person>() {
+            Err(DataError::Invalid(mismatch)) => mismatch.reason,
+            Err(DataError::Malformed(_)) => "malformed".to_owned(),
+            Ok(person) => format!("decoded {person:?}"),
+        }
     }
 
-    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_unit()
+    #[test]
+    fn a_refusal_is_placed_in_short_text_and_at_the_top_of_long_text() {
+        let short = r#"{"name":"n","age":"x"}"#;
+        assert_eq!(
+            reason(DataSource::Text(short)),
+            r#"age: invalid type: string "x", expected u32"#
+        );
+        assert_eq!(
+            reason(DataSource::Value(serde_json::from_str(short).unwrap())),
+            r#"age: invalid type: string "x", expected u32"#
+        );
+        // Data of many values is not read into a value to place the refusal: the typed pass's
+        // words alone. A long string is.
+        let padding = "[],".repeat(MAX_PLACED_VALUES / 2);
+        let long = format!(r#"{{"padding":[{padding}[]],"name":"n","age":"x"}}"#);
+        assert_eq!(
+            reason(DataSource::Text(&long)),
+            r#"invalid type: string "x", expected u32"#
+        );
+        let long_string = format!(r#"{{"name":"n","age":"{}"}}"#, "x".repeat(100_000));
+        assert!(reason(DataSource::Text(&long_string)).starts_with("age: invalid type: string"));
+        assert_eq!(reason(DataSource::Absent), "missing field `name`");
     }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        visitor.visit_unit()
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_any(visitor)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.deserialize_any(visitor)
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_unit()
-    }
-
-    refuse_without_data! {
-        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
-        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
-        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_seq
-        deserialize_identifier
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        Err(no_data(&visitor))
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        Err(no_data(&visitor))
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        Err(no_data(&visitor))
-    }
-}
-
-fn no_data<E: de::Error>(expected: &dyn de::Expected) -> E {
-    E::invalid_type(Unexpected::Other("no data"), expected)
 }

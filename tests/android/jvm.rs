@@ -201,24 +201,26 @@ impl Tools {
         args: &[&OsStr],
         timeout: Duration,
     ) -> Run {
-        self.run_with(
-            &["-Xcheck:jni"],
+        let program = Program {
             class_path_entries,
             main_class,
             args,
-            timeout,
-        )
+        };
+        self.run_with(&["-Xcheck:jni"], program, timeout)
     }
 
-    /// Runs `main_class` with the JVM options `options`, expecting success.
+    /// Runs `program` with the JVM options `options`, expecting success.
     pub(crate) fn run_with(
         &self,
         options: &[&str],
-        class_path_entries: &[PathBuf],
-        main_class: &str,
-        args: &[&OsStr],
+        program: Program<'_>,
         timeout: Duration,
     ) -> Run {
+        let Program {
+            class_path_entries,
+            main_class,
+            args,
+        } = program;
         let started = Instant::now();
         let mut java = Command::new(&self.java);
         java.args(options)
@@ -239,6 +241,13 @@ impl Tools {
         );
         run
     }
+}
+
+/// What a JVM runs: a main class, where its classes are, and its arguments.
+pub(crate) struct Program<'a> {
+    pub(crate) class_path_entries: &'a [PathBuf],
+    pub(crate) main_class: &'a str,
+    pub(crate) args: &'a [&'a OsStr],
 }
 
 /// `java` and `javac`, from `JAVA_HOME` or the `PATH`; installed with apt when missing and

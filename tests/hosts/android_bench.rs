@@ -32,13 +32,12 @@ fn main() {
     for _ in 0..2 {
         for (index, (name, options)) in modes.iter().enumerate() {
             println!("JVM {name}:");
-            let run = tools.run_with(
-                options,
-                &classes,
-                "rs.tcmpp.test.BenchKt",
-                &[library.as_os_str()],
-                Duration::from_secs(600),
-            );
+            let program = jvm::Program {
+                class_path_entries: &classes,
+                main_class: "rs.tcmpp.test.BenchKt",
+                args: &[library.as_os_str()],
+            };
+            let run = tools.run_with(options, program, Duration::from_secs(600));
             let ratio = run
                 .stdout
                 .lines()

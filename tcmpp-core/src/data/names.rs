@@ -1,24 +1,79 @@
-//! The names a data type itself declares: its struct fields and enum variants, recorded as the
-//! type asks for them while it is decoded. A log line names a key of the failure's path only
-//! when it is one of these (the program's text); any other key is the mini program's (a map's
-//! key), and is logged as `[key]`.
+//! Where in its data a decode failed, and the names the data type itself declares: its struct
+//! fields and enum variants, recorded as the type asks for them. A log line names a key of the
+//! failure's path only when it is one of these (the program's text); any other key is the mini
+//! program's (a map's key), and is logged as `[key]`.
 //!
-//! A thin wrapper of a `Deserializer` and of everything it hands on (visitors, map, sequence and
-//! enum access, seeds), so that every nested value's `deserialize_struct` and `deserialize_enum`
-//! pass through it. Only the failure path uses it: a call whose data fits its type never does.
+//! [`Tracked`] is a deserializer of a borrowed [`Value`] of its own, rather than a wrapper
+//! around `serde_json`'s (and around every visitor, map, sequence and seed it hands on), so
+//! that a data type's second pass adds one decoder to a build, not three layers of them: each
+//! wrapper is generic over the type's visitors, and `serde_json`'s text or value deserializer
+//! under them again. Only the failure path uses it: a call whose data fits its type never does.
+//!
+//! It follows `serde_json`'s deserializer of `&Value` in what it accepts, so that it fails
+//! where the typed pass failed; the message a refusal shows is the typed pass's own.
 
 use std::cell::RefCell;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Error as _};
+use serde_json::{Error, Value};
 
-/// The struct fields and enum variants declared by the types a decode asked for.
+pub(super) use tracked::{ABSENT, Tracked};
+
+mod access;
+mod tracked;
+
+/// The deepest data a second pass follows, as `serde_json` limits text: a value built in
+/// memory may be deeper, and each level is a frame of the stack.
+const MAX_DEPTH: usize = 128;
+
+/// One step of the path to a failure.
+#[derive(Clone, Debug)]
+pub(super) enum Segment<'de> {
+    /// An element of a sequence.
+    Seq(usize),
+    /// The value under a map's or struct's key.
+    Key(&'de str),
+    /// The content of an enum variant.
+    Variant(&'de str),
+}
+
+/// A path as a reply shows it: keys and variants separated by `.`, indices as `[i]`, and the
+/// top level as `.`.
+pub(super) struct ShownPath<'p, 'de>(pub(super) &'p [Segment<'de>]);
+
+impl fmt::Display for ShownPath<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str(".");
+        }
+        let mut separator = "";
+        for segment in self.0 {
+            match segment {
+                Segment::Seq(index) => write!(f, "[{index}]")?,
+                Segment::Key(name) | Segment::Variant(name) => {
+                    f.write_str(separator)?;
+                    f.write_str(name)?;
+                }
+            }
+            separator = ".";
+        }
+        Ok(())
+    }
+}
+
+/// What one second pass learns: the declared names, the path it is at, and the path of its
+/// first (deepest) failure.
 #[derive(Default)]
-pub(super) struct Declared(RefCell<Vec<&'static str>>);
+pub(super) struct Tracker<'de> {
+    declared: RefCell<Vec<&'static str>>,
+    path: RefCell<Vec<Segment<'de>>>,
+    failed_at: RefCell<Option<Vec<Segment<'de>>>>,
+}
 
-impl Declared {
-    fn record(&self, names: &'static [&'static str]) {
-        let mut declared = self.0.borrow_mut();
+impl<'de> Tracker<'de> {
+    pub(super) fn record(&self, names: &'static [&'static str]) {
+        let mut declared = self.declared.borrow_mut();
         for name in names {
             if !declared.contains(name) {
                 declared.push(name);
@@ -27,296 +82,221 @@ impl Declared {
     }
 
     /// The declared name equal to `key`, if any: the program's text, not the caller's.
-    pub(super) fn get(&self, key: &str) -> Option<&'static str> {
-        self.0.borrow().iter().copied().find(|name| *name == key)
-    }
-}
-
-/// A deserializer that records in `declared` what the types it serves declare.
-pub(super) struct Names<'d, D> {
-    pub(super) inner: D,
-    pub(super) declared: &'d Declared,
-}
-
-macro_rules! forward {
-    ($($method:ident)*) => {
-        $(
-            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-                self.inner.$method(Wrap { inner: visitor, declared: self.declared })
-            }
-        )*
-    };
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Names<'_, D> {
-    type Error = D::Error;
-
-    forward! {
-        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
-        deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
-        deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
-        deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
-        deserialize_option deserialize_unit deserialize_seq deserialize_map
-        deserialize_identifier deserialize_ignored_any
+    pub(super) fn declared(&self, key: &str) -> Option<&'static str> {
+        self.declared
+            .borrow()
+            .iter()
+            .copied()
+            .find(|name| *name == key)
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            declared: self.declared,
-        };
-        self.inner.deserialize_unit_struct(name, visitor)
+    /// Where the pass failed, or the top level when it did not fail.
+    pub(super) fn failed_at(&self) -> Vec<Segment<'de>> {
+        self.failed_at.borrow().clone().unwrap_or_default()
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            declared: self.declared,
-        };
-        self.inner.deserialize_newtype_struct(name, visitor)
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            declared: self.declared,
-        };
-        self.inner.deserialize_tuple(len, visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            declared: self.declared,
-        };
-        self.inner.deserialize_tuple_struct(name, len, visitor)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.declared.record(fields);
-        let visitor = Wrap {
-            inner: visitor,
-            declared: self.declared,
-        };
-        self.inner.deserialize_struct(name, fields, visitor)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.declared.record(variants);
-        let visitor = Wrap {
-            inner: visitor,
-            declared: self.declared,
-        };
-        self.inner.deserialize_enum(name, variants, visitor)
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.inner.is_human_readable()
-    }
-}
-
-/// A visitor, seed or access wrapped so that what it hands on is wrapped too.
-struct Wrap<'d, X> {
-    inner: X,
-    declared: &'d Declared,
-}
-
-impl<'d, X> Wrap<'d, X> {
-    fn wrap<Y>(&self, inner: Y) -> Wrap<'d, Y> {
-        Wrap {
-            inner,
-            declared: self.declared,
+    /// Enters `segment` below the current path; refused below [`MAX_DEPTH`].
+    pub(super) fn enter(&self, segment: Segment<'de>) -> Result<(), Error> {
+        let mut path = self.path.borrow_mut();
+        if path.len() >= MAX_DEPTH {
+            return Err(Error::custom("recursion limit exceeded"));
         }
+        path.push(segment);
+        Ok(())
     }
 
-    fn names<Y>(&self, inner: Y) -> Names<'d, Y> {
-        Names {
-            inner,
-            declared: self.declared,
-        }
-    }
-}
-
-macro_rules! visit {
-    ($($method:ident($ty:ty))*) => {
-        $(
-            fn $method<E: de::Error>(self, value: $ty) -> Result<V::Value, E> {
-                self.inner.$method(value)
+    /// Leaves the segment [`enter`](Self::enter) entered, noting the path first when the step
+    /// under it failed and no deeper one did.
+    pub(super) fn leave(&self, failed: bool) {
+        let mut path = self.path.borrow_mut();
+        if failed {
+            let mut failed_at = self.failed_at.borrow_mut();
+            if failed_at.is_none() {
+                *failed_at = Some(path.clone());
             }
-        )*
-    };
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.expecting(f)
-    }
-
-    visit! {
-        visit_bool(bool) visit_i8(i8) visit_i16(i16) visit_i32(i32) visit_i64(i64)
-        visit_i128(i128) visit_u8(u8) visit_u16(u16) visit_u32(u32) visit_u64(u64)
-        visit_u128(u128) visit_f32(f32) visit_f64(f64) visit_char(char) visit_str(&str)
-        visit_borrowed_str(&'de str) visit_string(String) visit_bytes(&[u8])
-        visit_borrowed_bytes(&'de [u8]) visit_byte_buf(Vec<u8>)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.inner.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.inner.visit_unit()
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
-        let deserializer = self.names(deserializer);
-        self.inner.visit_some(deserializer)
-    }
-
-    fn visit_newtype_struct<D: Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<V::Value, D::Error> {
-        let deserializer = self.names(deserializer);
-        self.inner.visit_newtype_struct(deserializer)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        let seq = self.wrap(seq);
-        self.inner.visit_seq(seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        let map = self.wrap(map);
-        self.inner.visit_map(map)
-    }
-
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-        let data = self.wrap(data);
-        self.inner.visit_enum(data)
+        }
+        path.pop();
     }
 }
 
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Wrap<'_, S> {
-    type Value = S::Value;
+/// What [`value_of`] puts in place of a number out of `f64`'s range, which fails the typed
+/// pass wherever it is and which a `Value` cannot hold.
+const OUT_OF_RANGE: &str = "\u{0}tcmpp: number out of range\u{0}";
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
-        let deserializer = self.names(deserializer);
-        self.inner.deserialize(deserializer)
+/// `text` as a `Value` for the second pass, each number out of `f64`'s range in it (where the
+/// typed pass failed) replaced by [`OUT_OF_RANGE`], so that the second pass fails there too.
+pub(super) fn value_of(text: &str) -> Option<Value> {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    // A few such numbers at most are worth finding: the typed pass failed at the first.
+    for _ in 0..8 {
+        let error = match serde_json::from_str(&text) {
+            Ok(value) => return Some(value),
+            Err(error) => error,
+        };
+        if !error.to_string().starts_with("number out of range") {
+            return None;
+        }
+        // `serde_json` places the error at the number's last byte (line and column from 1).
+        let line_start = if error.line() <= 1 {
+            0
+        } else {
+            text.match_indices('\n').nth(error.line() - 2)?.0 + 1
+        };
+        let end = (line_start + error.column()).min(text.len());
+        let in_number = |byte: &u8| matches!(byte, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E');
+        let start = end
+            - text.as_bytes()[..end]
+                .iter()
+                .rev()
+                .take_while(|b| in_number(b))
+                .count();
+        if start == end {
+            return None;
+        }
+        // `get`, not indexing: should the position ever fall inside a character, the value is
+        // given up rather than a panic.
+        let replaced = format!(
+            "{}{}{}",
+            text.get(..start)?,
+            Value::from(OUT_OF_RANGE),
+            text.get(end..)?
+        );
+        text = std::borrow::Cow::Owned(replaced);
     }
+    None
 }
 
-impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Wrap<'_, A> {
-    type Error = A::Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, A::Error> {
-        let seed = self.wrap(seed);
-        self.inner.next_element_seed(seed)
+/// Deserializes `seed` from `value` at `segment` below the current path.
+pub(super) fn at<'de, S: DeserializeSeed<'de>>(
+    tracker: &Tracker<'de>,
+    segment: Segment<'de>,
+    value: &'de Value,
+    seed: S,
+) -> Result<S::Value, Error> {
+    tracker.enter(segment)?;
+    if value.as_str() == Some(OUT_OF_RANGE) {
+        tracker.leave(true);
+        return Err(Error::custom("number out of range"));
     }
-
-    fn size_hint(&self) -> Option<usize> {
-        self.inner.size_hint()
-    }
+    let result = seed.deserialize(Tracked { value, tracker });
+    tracker.leave(result.is_err());
+    result
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Wrap<'_, A> {
-    type Error = A::Error;
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
-        let seed = self.wrap(seed);
-        self.inner.next_key_seed(seed)
+    use super::*;
+
+    #[test]
+    fn a_number_out_of_range_is_replaced_where_it_is() {
+        let value = value_of("{\"a\":1,\n \"b\": [2, -1e400, 1e999]}").unwrap();
+        assert_eq!(value["b"][0], 2);
+        assert_eq!(value["b"][1], Value::from(OUT_OF_RANGE));
+        assert_eq!(value["b"][2], Value::from(OUT_OF_RANGE));
+        assert_eq!(value_of("[\"\\ud800\"]"), None);
     }
 
-    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
-        let seed = self.wrap(seed);
-        self.inner.next_value_seed(seed)
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    enum Action {
+        Move { x: u32 },
     }
 
-    fn size_hint(&self) -> Option<usize> {
-        self.inner.size_hint()
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Plan {
+        actions: Vec<Action>,
+        limit: f64,
     }
-}
 
-impl<'d, 'de, A: EnumAccess<'de>> EnumAccess<'de> for Wrap<'d, A> {
-    type Error = A::Error;
-    type Variant = Wrap<'d, A::Variant>;
-
-    fn variant_seed<T: DeserializeSeed<'de>>(
-        self,
-        seed: T,
-    ) -> Result<(T::Value, Self::Variant), A::Error> {
-        let declared = self.declared;
-        let seed = self.wrap(seed);
-        let (value, variant) = self.inner.variant_seed(seed)?;
-        Ok((
+    /// The path of the deepest failure, and the names the types declared on the way.
+    fn failure(value: &Value) -> (String, Tracker<'_>) {
+        let tracker = Tracker::default();
+        let decoded = Plan::deserialize(Tracked {
             value,
-            Wrap {
-                inner: variant,
-                declared,
-            },
-        ))
-    }
-}
-
-impl<'de, A: de::VariantAccess<'de>> de::VariantAccess<'de> for Wrap<'_, A> {
-    type Error = A::Error;
-
-    fn unit_variant(self) -> Result<(), A::Error> {
-        self.inner.unit_variant()
+            tracker: &tracker,
+        });
+        assert!(decoded.is_err());
+        let path = ShownPath(&tracker.failed_at()).to_string();
+        (path, tracker)
     }
 
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
-        let seed = self.wrap(seed);
-        self.inner.newtype_variant_seed(seed)
+    #[test]
+    fn a_failure_inside_a_variant_is_at_the_variant() {
+        let value = json!({"actions": [{"Move": {"x": 1}}, {"Move": {"x": "far"}}], "limit": 1});
+        let (path, tracker) = failure(&value);
+        assert_eq!(path, "actions[1].Move.x");
+        assert_eq!(tracker.declared("Move"), Some("Move"));
+        assert_eq!(tracker.declared("x"), Some("x"));
+        assert_eq!(tracker.declared("far"), None);
     }
 
-    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
-        let visitor = self.wrap(visitor);
-        self.inner.tuple_variant(len, visitor)
+    #[test]
+    fn an_unknown_variant_and_a_missing_field_are_where_they_are() {
+        let (path, _) = failure(&json!({"actions": [{"Jump": {}}], "limit": 1}));
+        assert_eq!(path, "actions[0].Jump");
+        let (path, _) = failure(&json!({"actions": [{"Move": {}}], "limit": 1}));
+        assert_eq!(path, "actions[0].Move");
+        let (path, _) = failure(&json!({"actions": []}));
+        assert_eq!(path, ".");
     }
 
-    fn struct_variant<V: Visitor<'de>>(
-        self,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, A::Error> {
-        self.declared.record(fields);
-        let visitor = self.wrap(visitor);
-        self.inner.struct_variant(fields, visitor)
+    #[test]
+    fn a_number_out_of_range_fails_where_it_was() {
+        let value = value_of("{\"actions\": [], \"limit\": 1e400}").unwrap();
+        let (path, _) = failure(&value);
+        assert_eq!(path, "limit");
+    }
+
+    /// `T` decoded from absent data, or serde's message.
+    fn from_absent<T: serde::de::DeserializeOwned>() -> Result<T, String> {
+        T::deserialize(Tracked {
+            value: &ABSENT,
+            tracker: &Tracker::default(),
+        })
+        .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn absent_data_is_an_empty_object_none_or_no_data() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Optional {
+            limit: Option<u32>,
+        }
+        assert_eq!(from_absent::<Optional>(), Ok(Optional { limit: None }));
+        assert_eq!(
+            from_absent::<Option<Plan>>().map(|plan| plan.is_none()),
+            Ok(true)
+        );
+        assert_eq!(from_absent::<()>(), Ok(()));
+        assert_eq!(
+            from_absent::<std::collections::BTreeMap<String, u32>>(),
+            Ok(Default::default())
+        );
+        assert_eq!(
+            from_absent::<u32>(),
+            Err("invalid type: no data, expected u32".to_owned())
+        );
+        assert_eq!(
+            from_absent::<Action>().map(drop),
+            Err("invalid type: no data, expected enum Action".to_owned())
+        );
+        assert_eq!(
+            from_absent::<Plan>().map(drop),
+            Err("missing field `actions`".to_owned())
+        );
+        // `null` is not absent data.
+        let null = Value::Null;
+        let tracker = Tracker::default();
+        assert!(
+            Optional::deserialize(Tracked {
+                value: &null,
+                tracker: &tracker,
+            })
+            .is_err()
+        );
     }
 }

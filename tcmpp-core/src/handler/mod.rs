@@ -100,7 +100,11 @@ impl<'a> Invocation<'a> {
 
     /// The call's data as `T`, or the fail reply that says why it does not fit.
     pub fn data<T: DeserializeOwned>(self) -> Result<T, Outcome> {
-        self.cx.data.decode().map_err(refused_data)
+        // A `match` rather than `map_err`, which would add an instantiation per data type.
+        match self.cx.data.decode() {
+            Ok(value) => Ok(value),
+            Err(error) => Err(refused_data(error)),
+        }
     }
 }
 
