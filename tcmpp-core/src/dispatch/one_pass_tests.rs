@@ -38,6 +38,7 @@ const fn entry(name: &'static str, restricted: bool, method: Option<&'static str
             None => None,
         },
         overrides_builtin: false,
+        named_like_builtin: false,
         describe: DescribeFn::new(|_| {}),
     }
 }

@@ -63,6 +63,10 @@ pub struct ApiEntry {
     pub method_key: Option<&'static str>,
     /// Whether the API is named like a built-in `wx` API on purpose (`overrides_builtin`).
     pub overrides_builtin: bool,
+    /// Whether the API is named like a built-in `wx` API, on purpose or not: found when the
+    /// entry is compiled (`is_builtin_wx_api` in a constant), so that the table of their names
+    /// is read only by the compiler, never shipped in the binary.
+    pub named_like_builtin: bool,
     /// Describes the handler's types to the mini program; nothing without `typed-client`.
     pub describe: DescribeFn,
 }

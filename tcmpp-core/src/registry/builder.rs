@@ -7,7 +7,6 @@ use tower_layer::Layer;
 
 use super::{ApiInfo, BuildError, BuildProblem, Config, Registry};
 use crate::access::{ANY, AccessControl, AccessPolicy};
-use crate::builtin::is_builtin_wx_api;
 use crate::context::{StateKey, StateMap};
 use crate::handler::ApiEntry;
 use crate::limits::Limits;
@@ -290,7 +289,7 @@ fn warn_of(entries: &[&'static ApiEntry]) {
     for same_name in entries.chunk_by(|a, b| a.name == b.name) {
         let entry = same_name[0];
         let on_purpose = same_name.iter().any(|entry| entry.overrides_builtin);
-        if !on_purpose && is_builtin_wx_api(entry.name) {
+        if !on_purpose && entry.named_like_builtin {
             tracing::warn!(
                 api = entry.name,
                 location = %format_args!("{}:{}:{}", entry.file, entry.line, entry.column),

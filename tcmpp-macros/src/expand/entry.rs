@@ -70,6 +70,7 @@ pub(super) fn submit(
                 method: #method,
                 method_key: #method_key,
                 overrides_builtin: #overrides_builtin,
+                named_like_builtin: #private::is_builtin_wx_api(#name),
                 required_states: &[#(#required_states),*],
                 describe: #private::DescribeFn::new(__tcmpp_describe),
             }
