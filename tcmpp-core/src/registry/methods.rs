@@ -19,7 +19,8 @@ pub(crate) struct Methods {
     entry: &'static ApiEntry,
     /// The key of `data` that names the method.
     pub(crate) key: &'static str,
-    /// Each method's handler, sorted by method: a handful per API, searched in halves.
+    /// Each method's handler, sorted by method: a handful per API, compared one by one (or
+    /// searched in halves when there are many).
     by_method: Vec<(&'static str, &'static ApiEntry)>,
     /// The longest method, in bytes: escaped text longer than six bytes per byte of it cannot
     /// decode to any method, so it is never decoded.
@@ -80,5 +81,59 @@ impl Methods {
     /// The most bytes of escaped JSON text that can still decode to one of the methods.
     pub(crate) fn longest_escaped(&self) -> usize {
         self.longest.saturating_mul(6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handler::{DescribeFn, HandlerKind, HandlerReply, Invocation, Outcome};
+    use crate::reply::Reply;
+
+    fn cancel(_: Invocation<'_>) -> Outcome {
+        Outcome::Ready(HandlerReply::Reply(Reply::Cancel))
+    }
+
+    fn entry(method: &'static str) -> &'static ApiEntry {
+        Box::leak(Box::new(ApiEntry {
+            name: "multi",
+            rust_path: "methods::tests::cancel",
+            kind: HandlerKind::Plain,
+            file: file!(),
+            line: line!(),
+            column: 1,
+            handler: cancel,
+            takes_data: false,
+            required_states: &[],
+            timeout_ms: None,
+            restricted: false,
+            method: Some(method),
+            method_key: Some(DEFAULT_METHOD_KEY),
+            overrides_builtin: false,
+            named_like_builtin: false,
+            describe: DescribeFn::new(|_| {}),
+        }))
+    }
+
+    #[test]
+    fn every_method_is_found_one_by_one_and_by_halves() {
+        for count in [1, 2, SCANNED, SCANNED + 1, 40] {
+            let names: Vec<&'static str> = (0..count)
+                .map(|index| &*Box::leak(format!("m{index:03}").into_boxed_str()))
+                .collect();
+            let entries: Vec<&'static ApiEntry> = names.iter().map(|name| entry(name)).collect();
+            let methods = Methods::new(entries[0], &entries);
+            for (name, expected) in names.iter().zip(&entries) {
+                let found = methods.get(name).expect("a registered method is found");
+                assert!(std::ptr::eq(found, *expected), "{name} of {count}");
+            }
+            for unknown in ["", "m", "m0000", "zzz", "M000"] {
+                assert!(methods.get(unknown).is_none(), "{unknown} of {count}");
+            }
+            assert_eq!(
+                methods.entry_address(),
+                std::ptr::from_ref(entries[0]).addr()
+            );
+        }
     }
 }
