@@ -10,6 +10,7 @@ mod method;
 mod nesting;
 mod observe;
 mod read;
+mod removed;
 mod typed;
 
 use std::fmt;

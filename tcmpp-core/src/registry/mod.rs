@@ -4,7 +4,6 @@ mod builder;
 mod config;
 mod methods;
 mod problem;
-mod removed;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -5,8 +5,8 @@
 //! that the error is this one alone. Hidden from the documentation; the CHANGELOG maps every
 //! one.
 
-use super::Registry;
-use crate::dispatch::ReplyFuture;
+use super::ReplyFuture;
+use crate::registry::Registry;
 use crate::reply::Reply;
 
 macro_rules! removed {
