@@ -144,11 +144,10 @@ fn lone_surrogate(text: &str) -> Option<usize> {
             }
         }
     };
-    let first = |needle: &[u8]| memchr::memmem::find_iter(bytes, needle).find(|&at| lone(at));
-    match (first(b"\\ud"), first(b"\\uD")) {
-        (Some(lower), Some(upper)) => Some(lower.min(upper)),
-        (lower, upper) => lower.or(upper),
-    }
+    // Every backslash that starts `\ud` or `\uD`, in order: one search for both spellings, with
+    // the byte search the library has anyway rather than a substring searcher of its own.
+    memchr::memchr_iter(b'\\', bytes)
+        .find(|&at| matches!(bytes.get(at + 1..at + 3), Some(b"ud" | b"uD")) && lone(at))
 }
 
 /// The character of the escape that `text` starts with (at its backslash), and the escape's
