@@ -202,12 +202,13 @@ pub fn cancel(mut env: EnvUnowned<'_>, _class: JClass<'_>, call_id: jlong) {
 }
 
 /// `TcmppNative.dispatchSync(…)`: the reply's text, after a status character unless the call
-/// succeeded (see [`status_prefix`]).
+/// succeeded: a failure or cancel starts with its `TCMPP_STATUS_*` code as one character below
+/// U+0020, and a success starts with no such character.
 ///
 /// The per-call path of a synchronous host, so it skips the `jni` crate's `EnvUnowned::with_env`
-/// (thread-local guard bookkeeping on entry and again on return) and reaches the JVM only through
-/// [`strings`]; a panic in this layer still becomes a `RuntimeException`, through `with_env`, off
-/// that path.
+/// (thread-local guard bookkeeping on entry and again on return) and reaches the JVM only
+/// through this crate's string conversions; a panic in this layer still becomes a
+/// `RuntimeException`, through `with_env`, off that path.
 pub fn dispatch_sync<'local>(
     registry: fn() -> &'static Built,
     mut env: EnvUnowned<'local>,
