@@ -203,7 +203,8 @@ pub fn cancel(mut env: EnvUnowned<'_>, _class: JClass<'_>, call_id: jlong) {
 
 /// `TcmppNative.dispatchSync(…)`: the reply's text, after a status character unless the call
 /// succeeded: a failure or cancel starts with its `TCMPP_STATUS_*` code as one character below
-/// U+0020, and a success starts with no such character.
+/// U+0020, and a success starts with its own text (or with U+0000, `TCMPP_STATUS_SUCCESS`, when
+/// that text itself starts below U+0020, which no rendered success does).
 ///
 /// The per-call path of a synchronous host, so it skips the `jni` crate's `EnvUnowned::with_env`
 /// (thread-local guard bookkeeping on entry and again on return) and reaches the JVM only
