@@ -57,7 +57,7 @@ mod tests {
                 let mut sorted = keys.clone();
                 sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
                 let mut expected = keys.clone();
-                expected.sort_by(|a, b| a.0.cmp(&b.0));
+                expected.sort_by_key(|a| a.0);
                 assert_eq!(sorted, expected, "{keys:?}");
             }
         }
