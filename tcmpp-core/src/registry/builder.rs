@@ -141,8 +141,8 @@ impl RegistryBuilder {
         // list is already in the order `apis()` promises. With 10,000 handlers this is what
         // keeps start-up in the low milliseconds.
         let mut entries: Vec<&'static ApiEntry> = inventory::iter::<ApiEntry>.into_iter().collect();
-        // The standard library's sort itself, the one sort here not through `sort_by`: with
-        // 10,000 handlers, its comparisons inlined take 1.0 ms where `sort_by`'s take 1.4.
+        // The standard library's sort itself, the one sort here not through `sort_by`, whose
+        // insertion would move 10,000 entries up to 10,000 places each.
         entries.sort_unstable_by(|a, b| {
             (a.name, a.method, a.file, a.line, a.column)
                 .cmp(&(b.name, b.method, b.file, b.line, b.column))
@@ -181,8 +181,8 @@ impl RegistryBuilder {
             }
         }
         for (key, mut needed_by) in missing {
-            // As every sort of the build, through `sort_by`: one copy of the standard library's
-            // sort in the binary, not one per element type.
+            // As every sort of the build but the entries', through `sort_by`: no copy of the
+            // standard library's sort for this type.
             sort_by(&mut needed_by, |a, b| {
                 (a.name, &a.location).cmp(&(b.name, &b.location))
             });
