@@ -2,8 +2,12 @@
 //! ([`MiniApiCall`]), and who the host says sent it ([`Caller`], with its [`AppInfo`]). Plain
 //! types; the format of a call's text is the crate root's [`Wire`](crate::Wire).
 
+mod sent;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use sent::SentAppInfo;
 
 /// Information about the mini program that made a call.
 ///
@@ -237,62 +241,6 @@ impl Caller {
     /// Whether the caller is read from the call text ([`Caller::trust_call_text`]).
     pub fn trusts_call_text(&self) -> bool {
         self.from_call_text
-    }
-}
-
-/// `AppInfo` as it is sent: every key read as [`AppInfo`] reads it, except `appVerType`, which
-/// lands in `extra` with the other keys this crate does not know, so that a value no number can
-/// be read from fails only the calls whose access check needs it.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SentAppInfo {
-    #[serde(default)]
-    app_id: Option<String>,
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default)]
-    time: Option<i64>,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    icon_url: Option<String>,
-    #[serde(default)]
-    app_intro: Option<String>,
-    #[serde(default)]
-    app_developer: Option<String>,
-    #[serde(default)]
-    app_category: Option<String>,
-    #[serde(flatten)]
-    extra: Map<String, Value>,
-}
-
-impl From<SentAppInfo> for AppInfo {
-    fn from(sent: SentAppInfo) -> Self {
-        let mut extra = sent.extra;
-        // A readable version type is taken out of `extra`; `null` is no version type; anything
-        // else stays in `extra`, as sent.
-        let app_ver_type = match extra.remove(APP_VER_TYPE) {
-            None | Some(Value::Null) => None,
-            Some(value) => match ver_type_of(&value) {
-                Some(ver_type) => Some(ver_type),
-                None => {
-                    extra.insert(APP_VER_TYPE.to_owned(), value);
-                    None
-                }
-            },
-        };
-        AppInfo {
-            app_id: sent.app_id,
-            app_ver_type,
-            version: sent.version,
-            time: sent.time,
-            name: sent.name,
-            icon_url: sent.icon_url,
-            app_intro: sent.app_intro,
-            app_developer: sent.app_developer,
-            app_category: sent.app_category,
-            extra,
-        }
     }
 }
 

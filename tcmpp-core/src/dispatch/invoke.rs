@@ -41,6 +41,7 @@ enum Refused {
 /// checked before the call is refused, and before a layer sees it, and data that is not JSON
 /// makes the call a malformed one, whatever else is wrong with it. Every step that refuses a
 /// call, or hands it on unread, asks here.
+#[inline]
 pub(super) fn check_unchecked(unchecked: Option<&str>) -> Result<(), MalformedData> {
     let Some(text) = unchecked else {
         return Ok(());

@@ -4,6 +4,7 @@ mod builder;
 mod config;
 mod methods;
 mod problem;
+mod sort;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -208,7 +209,9 @@ impl Registry {
             }
             index += same_name.len();
         }
-        multiplexed.sort_unstable_by_key(Methods::entry_address);
+        sort::sort_by(&mut multiplexed, |a, b| {
+            a.entry_address().cmp(&b.entry_address())
+        });
         Registry {
             inner: Arc::new(Inner {
                 by_name,
