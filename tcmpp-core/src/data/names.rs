@@ -7,12 +7,10 @@
 //! around `serde_json`'s (and around every visitor, map, sequence and seed it hands on), so
 //! that a data type's second pass adds one decoder to a build, not three layers of them: each
 //! wrapper is generic over the type's visitors, and `serde_json`'s text or value deserializer
-//! under them again.
+//! under them again. Only the failure path uses it: a call whose data fits its type never does.
 //!
-//! It follows `serde_json`'s deserializer of `&Value` in what it accepts and in its errors, so
-//! that it fails where the typed pass failed; the message a refusal shows is the typed pass's
-//! own. That makes it the typed pass of a `Value` too, with no path kept ([`Tracking::NONE`]):
-//! a data type is decoded from a `Value` by one decoder, not by `serde_json`'s and this one.
+//! It follows `serde_json`'s deserializer of `&Value` in what it accepts, so that it fails
+//! where the typed pass failed; the message a refusal shows is the typed pass's own.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -121,57 +119,6 @@ impl<'de> Tracker<'de> {
     }
 }
 
-/// The tracker a [`Tracked`] pass keeps its path in, or none: the typed pass of a `Value`
-/// (and of absent data) takes the same deserializer as the second pass with nothing kept, so
-/// that a data type has one decoder of `Value`s, not two. Copied into every level.
-#[derive(Clone, Copy)]
-pub(super) struct Tracking<'t, 'de>(Option<&'t Tracker<'de>>);
-
-// `inline`: with no path kept each of these is nothing, once placed in the typed pass, which
-// is generic and so built in the user's crate; a call each costs the typed seed call about 400
-// instructions (measured).
-impl<'t, 'de> Tracking<'t, 'de> {
-    /// The path kept in `tracker`.
-    #[inline]
-    pub(super) fn kept_in(tracker: &'t Tracker<'de>) -> Self {
-        Tracking(Some(tracker))
-    }
-
-    /// Nothing kept: the typed pass.
-    pub(super) const NONE: Self = Tracking(None);
-
-    /// Records the names a type declares.
-    #[inline]
-    pub(super) fn record(self, names: &'static [&'static str]) {
-        if let Some(tracker) = self.0 {
-            tracker.record(names);
-        }
-    }
-
-    /// Enters `segment`, as [`Tracker::enter`].
-    #[inline]
-    pub(super) fn enter(self, segment: Segment<'de>) -> Result<(), Error> {
-        match self.0 {
-            Some(tracker) => tracker.enter(segment),
-            None => Ok(()),
-        }
-    }
-
-    /// Leaves the segment entered, as [`Tracker::leave`].
-    #[inline]
-    pub(super) fn leave(self, failed: bool) {
-        if let Some(tracker) = self.0 {
-            tracker.leave(failed);
-        }
-    }
-
-    /// Whether a path is kept: only the second pass's values hold [`OUT_OF_RANGE`].
-    #[inline]
-    fn is_kept(self) -> bool {
-        self.0.is_some()
-    }
-}
-
 /// What [`value_of`] puts in place of a number out of `f64`'s range, which fails the typed
 /// pass wherever it is and which a `Value` cannot hold.
 const OUT_OF_RANGE: &str = "\u{0}tcmpp: number out of range\u{0}";
@@ -220,18 +167,14 @@ pub(super) fn value_of(text: &str) -> Option<Value> {
 }
 
 /// Deserializes `seed` from `value` at `segment` below the current path.
-// `always`: the typed pass of a `Value` calls it for every value; a call each costs the typed
-// seed call about 40 instructions a field (measured).
-#[inline(always)]
 pub(super) fn at<'de, S: DeserializeSeed<'de>>(
-    tracker: Tracking<'_, 'de>,
+    tracker: &Tracker<'de>,
     segment: Segment<'de>,
     value: &'de Value,
     seed: S,
 ) -> Result<S::Value, Error> {
     tracker.enter(segment)?;
-    // The marker is the second pass's own: a caller's `Value` holding its text is a string.
-    if tracker.is_kept() && value.as_str() == Some(OUT_OF_RANGE) {
+    if value.as_str() == Some(OUT_OF_RANGE) {
         tracker.leave(true);
         return Err(Error::custom("number out of range"));
     }
@@ -272,7 +215,10 @@ mod tests {
     /// The path of the deepest failure, and the names the types declared on the way.
     fn failure(value: &Value) -> (String, Tracker<'_>) {
         let tracker = Tracker::default();
-        let decoded = Plan::deserialize(Tracked::new(value, &tracker));
+        let decoded = Plan::deserialize(Tracked {
+            value,
+            tracker: &tracker,
+        });
         assert!(decoded.is_err());
         let path = ShownPath(&tracker.failed_at()).to_string();
         (path, tracker)
@@ -307,7 +253,11 @@ mod tests {
 
     /// `T` decoded from absent data, or serde's message.
     fn from_absent<T: serde::de::DeserializeOwned>() -> Result<T, String> {
-        T::deserialize(Tracked::typed(&ABSENT)).map_err(|error| error.to_string())
+        T::deserialize(Tracked {
+            value: &ABSENT,
+            tracker: &Tracker::default(),
+        })
+        .map_err(|error| error.to_string())
     }
 
     #[test]
@@ -341,6 +291,12 @@ mod tests {
         // `null` is not absent data.
         let null = Value::Null;
         let tracker = Tracker::default();
-        assert!(Optional::deserialize(Tracked::new(&null, &tracker)).is_err());
+        assert!(
+            Optional::deserialize(Tracked {
+                value: &null,
+                tracker: &tracker,
+            })
+            .is_err()
+        );
     }
 }
