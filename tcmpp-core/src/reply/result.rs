@@ -16,13 +16,12 @@ use serde_json::{Map, Value};
 
 /// `value` as JSON, without `errMsg` and `errCode` among its top-level keys.
 pub(crate) fn result_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
-    let marks = Marks::default();
+    let filtered = Cell::new(false);
     let mut value = value.serialize(Filtered {
         inner: serde_json::value::Serializer,
-        marks: &marks,
-        filter: true,
+        filtered: &filtered,
     })?;
-    if !marks.filtered.get() {
+    if !filtered.get() {
         if let Value::Object(map) = &mut value {
             strip_reply_keys(map);
         }
@@ -31,48 +30,29 @@ pub(crate) fn result_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, se
 }
 
 /// `value`'s JSON text, and whether a struct's `errMsg` and `errCode` fields were left out as it
-/// was written (`false`: the text is as `serde_json` writes it, and may hold them); `None` when
-/// it does not serialize, or not as an object: a struct, a map, a struct or newtype variant, or
-/// nothing (`null`, the empty result), seen through options and newtypes. (A raw JSON value is
-/// not one: its text could spell `errMsg` with escapes that a search of the text would not see.)
-///
-/// The shape is found as the value is written, not by a pass of its own, which would be one
-/// more instantiation of the value's `Serialize` per handler.
+/// was written (`false`: the text is as `serde_json` writes it, and may hold them).
 pub(crate) fn result_text<T: Serialize + ?Sized>(value: &T) -> Option<(String, bool)> {
-    let marks = Marks::default();
+    let filtered = Cell::new(false);
     // Through `to_string`, which knows its bytes are UTF-8 and does not check them again.
     let text = serde_json::to_string(&FilteredValue {
         value,
-        marks: &marks,
+        filtered: &filtered,
     })
     .ok()?;
-    if !marks.object.get() {
-        return None;
-    }
-    Some((text, marks.filtered.get()))
-}
-
-/// What [`Filtered`] learns as it writes a value.
-#[derive(Default)]
-struct Marks {
-    /// A struct's `errMsg` and `errCode` fields were left out at the top level.
-    filtered: Cell<bool>,
-    /// The value is one of the shapes that render as an object (see [`result_text`]).
-    object: Cell<bool>,
+    Some((text, filtered.get()))
 }
 
 /// `value`, serialized through [`Filtered`] by whichever serializer is given.
 struct FilteredValue<'v, 'f, T: ?Sized> {
     value: &'v T,
-    marks: &'f Marks,
+    filtered: &'f Cell<bool>,
 }
 
 impl<T: Serialize + ?Sized> Serialize for FilteredValue<'_, '_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(Filtered {
             inner: serializer,
-            marks: self.marks,
-            filter: true,
+            filtered: self.filtered,
         })
     }
 }
@@ -86,30 +66,19 @@ pub(crate) fn strip_reply_keys(map: &mut Map<String, Value>) {
     }
 }
 
-/// Serializes as `inner` does, noting the value's shape in `marks`; with `filter`, a struct
-/// without its `errMsg` and `errCode` fields, setting `marks.filtered`. Options and newtypes
-/// are seen through for the shape (as `serde_json` writes them: their content, as it is), not
-/// for the filter.
+/// Serializes as `inner` does; a struct at the top level without its `errMsg` and `errCode`
+/// fields, setting `filtered`.
 struct Filtered<'f, S> {
     inner: S,
-    marks: &'f Marks,
-    filter: bool,
+    filtered: &'f Cell<bool>,
 }
 
-impl<S> Filtered<'_, S> {
-    /// Notes that the value renders as an object, and hands on the serializer.
-    fn object(self) -> S {
-        self.marks.object.set(true);
-        self.inner
-    }
-}
-
-/// A struct, its `errMsg` and `errCode` fields left out when `filter` (not for serde_json's raw
-/// value, a struct whose one field is JSON text, which may hold them).
+/// A struct, its `errMsg` and `errCode` fields left out; `raw` for serde_json's raw value, a
+/// struct whose one field is JSON text, which may hold them.
 struct FilteredStruct<'f, S> {
     inner: S,
-    marks: &'f Marks,
-    filter: bool,
+    filtered: &'f Cell<bool>,
+    raw: bool,
 }
 
 macro_rules! delegate {
@@ -138,40 +107,21 @@ impl<'f, S: Serializer> Serializer for Filtered<'f, S> {
         serialize_i64(v: i64) serialize_i128(v: i128) serialize_u8(v: u8) serialize_u16(v: u16)
         serialize_u32(v: u32) serialize_u64(v: u64) serialize_u128(v: u128)
         serialize_f32(v: f32) serialize_f64(v: f64) serialize_char(v: char)
-        serialize_str(v: &str) serialize_bytes(v: &[u8])
+        serialize_str(v: &str) serialize_bytes(v: &[u8]) serialize_none() serialize_unit()
+        serialize_unit_struct(name: &'static str)
         serialize_unit_variant(name: &'static str, index: u32, variant: &'static str)
     }
 
-    fn serialize_none(self) -> Result<S::Ok, S::Error> {
-        self.object().serialize_none()
-    }
-
-    fn serialize_unit(self) -> Result<S::Ok, S::Error> {
-        self.object().serialize_unit()
-    }
-
-    fn serialize_unit_struct(self, name: &'static str) -> Result<S::Ok, S::Error> {
-        self.object().serialize_unit_struct(name)
-    }
-
-    // `serde_json`'s serializers write an option's and a newtype's content as it is: written
-    // here through `Filtered` again, to see its shape, with the same text and value.
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<S::Ok, S::Error> {
-        value.serialize(Filtered {
-            filter: false,
-            ..self
-        })
+        self.inner.serialize_some(value)
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _name: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<S::Ok, S::Error> {
-        value.serialize(Filtered {
-            filter: false,
-            ..self
-        })
+        self.inner.serialize_newtype_struct(name, value)
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -181,7 +131,7 @@ impl<'f, S: Serializer> Serializer for Filtered<'f, S> {
         variant: &'static str,
         value: &T,
     ) -> Result<S::Ok, S::Error> {
-        self.object()
+        self.inner
             .serialize_newtype_variant(name, index, variant, value)
     }
 
@@ -213,7 +163,7 @@ impl<'f, S: Serializer> Serializer for Filtered<'f, S> {
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<S::SerializeMap, S::Error> {
-        self.object().serialize_map(len)
+        self.inner.serialize_map(len)
     }
 
     fn serialize_struct(
@@ -221,12 +171,10 @@ impl<'f, S: Serializer> Serializer for Filtered<'f, S> {
         name: &'static str,
         len: usize,
     ) -> Result<Self::SerializeStruct, S::Error> {
-        let raw = name == RAW_VALUE;
-        self.marks.object.set(!raw);
         Ok(FilteredStruct {
             inner: self.inner.serialize_struct(name, len)?,
-            marks: self.marks,
-            filter: self.filter && !raw,
+            filtered: self.filtered,
+            raw: name == RAW_VALUE,
         })
     }
 
@@ -237,7 +185,7 @@ impl<'f, S: Serializer> Serializer for Filtered<'f, S> {
         variant: &'static str,
         len: usize,
     ) -> Result<S::SerializeStructVariant, S::Error> {
-        self.object()
+        self.inner
             .serialize_struct_variant(name, index, variant, len)
     }
 
@@ -270,80 +218,8 @@ impl<S: ser::SerializeStruct> ser::SerializeStruct for FilteredStruct<'_, S> {
     }
 
     fn end(self) -> Result<S::Ok, S::Error> {
-        // A raw value's text, or a struct inside an option or a newtype, may hold the keys:
-        // it is searched once it is written.
-        self.marks.filtered.set(self.filter);
+        // A raw value's text may hold the keys: it is searched once it is written.
+        self.filtered.set(!self.raw);
         self.inner.end()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use serde::Serialize;
-    use serde_json::value::RawValue;
-
-    use super::result_text;
-
-    #[derive(Serialize)]
-    struct Point {
-        x: u8,
-        #[serde(rename = "errMsg")]
-        message: &'static str,
-    }
-
-    #[derive(Serialize)]
-    struct Wrapped(Point);
-
-    #[derive(Serialize)]
-    enum Shape {
-        Unit,
-        Newtype(u8),
-        Tuple(u8, u8),
-        Struct { x: u8 },
-    }
-
-    /// The shapes that render as an object are found as the value is written, through options
-    /// and newtypes; a struct is filtered only at the top level.
-    #[test]
-    fn the_shape_is_found_as_the_value_is_written() {
-        let point = Point { x: 1, message: "m" };
-        assert_eq!(result_text(&point), Some((r#"{"x":1}"#.to_owned(), true)));
-        let inside = Some(Wrapped(Point { x: 1, message: "m" }));
-        assert_eq!(
-            result_text(&inside),
-            Some((r#"{"x":1,"errMsg":"m"}"#.to_owned(), false))
-        );
-        assert_eq!(result_text(&()), Some(("null".to_owned(), false)));
-        assert_eq!(result_text(&None::<u8>), Some(("null".to_owned(), false)));
-        let map = std::collections::BTreeMap::from([("a", 1)]);
-        assert_eq!(result_text(&map), Some((r#"{"a":1}"#.to_owned(), false)));
-        assert!(result_text(&Shape::Newtype(1)).is_some());
-        assert!(result_text(&Shape::Struct { x: 1 }).is_some());
-        for other in [
-            &Shape::Unit as &dyn erased::Text,
-            &Shape::Tuple(1, 2),
-            &1u8,
-            &"s",
-            &[1u8],
-        ] {
-            assert_eq!(other.text(), None);
-        }
-        assert_eq!(result_text(&Some(1u8)), None);
-        let raw = RawValue::from_string(r#"{"a":1}"#.to_owned()).unwrap();
-        assert_eq!(result_text(&raw), None);
-        assert_eq!(result_text(&Some(raw)), None);
-    }
-
-    /// `result_text` of values of several types in one list.
-    mod erased {
-        pub(super) trait Text {
-            fn text(&self) -> Option<(String, bool)>;
-        }
-
-        impl<T: serde::Serialize> Text for T {
-            fn text(&self) -> Option<(String, bool)> {
-                super::result_text(self)
-            }
-        }
     }
 }
