@@ -62,7 +62,8 @@ BODY = """async fn handler_{i}(input: Input{i}) -> Result<Output{i}, {error}> {{
 # What `#[mini_api("api{i}")]` expands to (tcmpp-macros/src/expand.rs), written out. When the
 # expansion changes, `--check` (run by .ci/run) fails to build this variant: update it from
 # `RUSTC_BOOTSTRAP=1 cargo rustc --lib -- -Zunpretty=expanded` of a crate with one handler.
-EXPANDED = """const _: () = {{
+EXPANDED = """#[doc(hidden)]
+const _: () = {{
     #[allow(non_local_definitions)]
     #[doc(hidden)]
     #[macro_export]
@@ -72,6 +73,20 @@ EXPANDED = """const _: () = {{
         invocation: ::tcmpp_core::__private::Invocation<'_>,
     ) -> ::core::result::Result<T, ::tcmpp_core::__private::Outcome> {{
         invocation.data::<T>()
+    }}
+    #[allow(dead_code)]
+    const fn context_parameter<T: ::tcmpp_core::context::FromContext>() -> ::tcmpp_core::__private::ContextParam<T> {{
+        ::tcmpp_core::__private::ContextParam::<T>::of()
+    }}
+    #[allow(dead_code)]
+    const fn state_parameter<T: ::tcmpp_core::bounds::StateValue>(
+    ) -> ::tcmpp_core::__private::ContextParam<::tcmpp_core::State<T>> {{
+        ::tcmpp_core::__private::ContextParam::<::tcmpp_core::State<T>>::of()
+    }}
+    #[allow(dead_code)]
+    const fn optional_state_parameter<T: ::tcmpp_core::bounds::StateValue>(
+    ) -> ::tcmpp_core::__private::ContextParam<::core::option::Option<::tcmpp_core::State<T>>> {{
+        ::tcmpp_core::__private::ContextParam::<::core::option::Option<::tcmpp_core::State<T>>>::of()
     }}
     #[allow(dead_code)]
     fn reply_value<T: ::tcmpp_core::bounds::ReplyValue>(
@@ -149,6 +164,7 @@ EXPANDED = """const _: () = {{
             method: ::core::option::Option::None,
             method_key: ::core::option::Option::None,
             overrides_builtin: false,
+            named_like_builtin: ::tcmpp_core::__private::is_builtin_wx_api("api{i}"),
             required_states: &[],
             describe: ::tcmpp_core::__private::DescribeFn::new(__tcmpp_describe),
         }}

@@ -102,41 +102,37 @@ impl<'a> DataSource<'a> {
 
     /// Deserializes `T`, describing a failure by the path of the offending field.
     ///
-    /// Data that fits its type takes one typed pass, from text or from a value. Only a failure
-    /// takes a second pass, and every source takes the same one, over a `Value` (text of up to
-    /// [`MAX_PLACED_VALUES`] values is read into one for it) by [`Tracked`], a deserializer
-    /// that keeps the path itself: `T`'s decoder is instantiated for it once, with no wrapper
-    /// around its visitors. The mini program is shown the typed pass's own words; the second
-    /// pass only finds where. Absent data needs no second pass: nothing in it has a path.
+    /// Data that fits its type takes one typed pass: text by `serde_json`'s reader, a value by
+    /// [`Tracked`] with no path kept. Only a failure takes a second pass, and every source takes
+    /// the same one, over a `Value` (text of up to [`MAX_PLACED_VALUES`] values is read into
+    /// one for it) by [`Tracked`] again, now keeping the path: `T` has two decoders, of text and
+    /// of a `Value`, with no wrapper around their visitors. The mini program is shown the typed
+    /// pass's own words; the second pass only finds where. Absent data needs no second pass:
+    /// nothing in it has a path.
+    #[inline]
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, DataError> {
         passes::count(Pass::DataRead);
-        // The typed pass is all that is generic here besides the second one: what a failure
-        // does is decided once, in `refused`, not once per data type. Each arm hands on what
-        // it has, so that nothing is left to drop on the way out.
-        match self {
-            DataSource::Unchecked(text) => match serde_json::from_str(text) {
-                Ok(value) => Ok(value),
-                Err(error) => Err(DataSource::Unchecked(text).refused(error, tracked_pass::<T>)),
-            },
-            DataSource::Text(text) | DataSource::Scanned { text, .. } => {
-                match serde_json::from_str(text) {
-                    Ok(value) => Ok(value),
-                    Err(error) => Err(DataSource::Text(text).refused(error, tracked_pass::<T>)),
-                }
-            }
+        // Two typed passes are all that is generic here besides the second one: text by
+        // `serde_json`'s reader, and a `Value` (absent data is a static one) by `Tracked` with
+        // nothing kept, the second pass's decoder. What a failure does is decided once, in
+        // `refused`, not once per data type.
+        let decoded = match &self {
+            DataSource::Unchecked(text)
+            | DataSource::Text(text)
+            | DataSource::Scanned { text, .. } => serde_json::from_str(text),
             // Decoding from a borrowed value copies its strings, but keeps the value for the
-            // second pass.
-            DataSource::Value(value) => match T::deserialize(&value) {
-                Ok(decoded) => Ok(decoded),
-                Err(error) => Err(DataSource::Value(value).refused(error, tracked_pass::<T>)),
-            },
-            DataSource::Absent => match T::deserialize(Tracked {
-                value: &ABSENT,
-                tracker: &Tracker::default(),
-            }) {
-                Ok(value) => Ok(value),
-                Err(error) => Err(DataSource::Absent.refused(error, tracked_pass::<T>)),
-            },
+            // second pass. One call for both, which the typed seed call inlines (two did not).
+            DataSource::Value(_) | DataSource::Absent => {
+                let value = match &self {
+                    DataSource::Value(value) => value,
+                    _ => &ABSENT,
+                };
+                T::deserialize(Tracked::typed(value))
+            }
+        };
+        match decoded {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.refused(error, tracked_pass::<T>)),
         }
     }
 
@@ -169,10 +165,7 @@ impl<'a> DataSource<'a> {
                 // Should the second pass succeed after all, the data is still refused as its
                 // typed pass refused it, at the top level: it explains a refusal, it never
                 // overturns one.
-                let _ = tracked(Tracked {
-                    value,
-                    tracker: &tracker,
-                });
+                let _ = tracked(Tracked::new(value, &tracker));
                 tracker.failed_at()
             }
             None => Vec::new(),

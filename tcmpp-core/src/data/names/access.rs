@@ -8,18 +8,19 @@ use serde::de::{
 use serde_json::{Error, Value};
 
 use super::tracked::invalid_type;
-use super::{Segment, Tracked, Tracker, at};
+use super::{Segment, Tracked, Tracking, at};
 
 /// A sequence's elements, each at its index.
 pub(super) struct Seq<'de, 't> {
     pub(super) iter: std::slice::Iter<'de, Value>,
     pub(super) index: usize,
-    pub(super) tracker: &'t Tracker<'de>,
+    pub(super) tracker: Tracking<'t, 'de>,
 }
 
 impl<'de> SeqAccess<'de> for Seq<'de, '_> {
     type Error = Error;
 
+    #[inline]
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
@@ -40,13 +41,16 @@ impl<'de> SeqAccess<'de> for Seq<'de, '_> {
 /// A map's entries, each value at its key.
 pub(super) struct Entries<'de, 't> {
     pub(super) iter: serde_json::map::Iter<'de>,
-    pub(super) value: Option<(&'de str, &'de Value)>,
-    pub(super) tracker: &'t Tracker<'de>,
+    /// The key of the entry whose value is next, and the value, until it is taken.
+    pub(super) key: &'de str,
+    pub(super) value: Option<&'de Value>,
+    pub(super) tracker: Tracking<'t, 'de>,
 }
 
 impl<'de> MapAccess<'de> for Entries<'de, '_> {
     type Error = Error;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
@@ -54,17 +58,22 @@ impl<'de> MapAccess<'de> for Entries<'de, '_> {
         let Some((key, value)) = self.iter.next() else {
             return Ok(None);
         };
-        self.value = Some((key, value));
+        self.key = key;
+        self.value = Some(value);
+        let Some(kept) = self.tracker.0 else {
+            return seed.deserialize(Key(key)).map(Some);
+        };
         // A key that does not fit (an unknown field) fails at the key itself.
-        self.tracker.enter(Segment::Key(key))?;
+        kept.enter(Segment::Key(key))?;
         let result = seed.deserialize(Key(key));
-        self.tracker.leave(result.is_err());
+        kept.leave(result.is_err());
         result.map(Some)
     }
 
+    #[inline]
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, Error> {
         match self.value.take() {
-            Some((key, value)) => at(self.tracker, Segment::Key(key), value, seed),
+            Some(value) => at(self.tracker, Segment::Key(self.key), value, seed),
             None => Err(Error::custom("value is missing")),
         }
     }
@@ -77,15 +86,31 @@ impl<'de> MapAccess<'de> for Entries<'de, '_> {
 /// A map's key: a string, or the number or boolean it spells for a map keyed by those.
 struct Key<'de>(&'de str);
 
-/// Key methods for numbers and booleans, read from the key's text as `serde_json` reads them.
-macro_rules! parsed_keys {
+/// Key methods for numbers, as `serde_json`'s deserializer of a `Value` reads a map's key: a
+/// number read by its text reader that starts the key and ends it, or the same refusal.
+macro_rules! numeric_keys {
     ($($method:ident)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-                serde_json::Deserializer::from_str(self.0).$method(visitor)
+                if !matches!(self.0.as_bytes().first(), Some(b'0'..=b'9' | b'-')) {
+                    return Err(not_numeric());
+                }
+                let mut reader = serde_json::Deserializer::from_str(self.0);
+                let number = reader.$method(visitor)?;
+                // Nothing may follow the number, not even the white space `end` passes over.
+                if self.0.ends_with([' ', '\n', '\t', '\r']) || reader.end().is_err() {
+                    return Err(not_numeric());
+                }
+                Ok(number)
             }
         )*
     };
+}
+
+/// `serde_json`'s refusal of a key that is not a number where one was expected.
+#[cold]
+fn not_numeric() -> Error {
+    Error::custom("invalid value: expected key to be a number in quotes")
 }
 
 impl<'de> Deserializer<'de> for Key<'de> {
@@ -95,10 +120,18 @@ impl<'de> Deserializer<'de> for Key<'de> {
         visitor.visit_borrowed_str(self.0)
     }
 
-    parsed_keys! {
-        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+    numeric_keys! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
         deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
         deserialize_u128 deserialize_f32 deserialize_f64
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            "true" => visitor.visit_bool(true),
+            "false" => visitor.visit_bool(false),
+            key => Err(Error::invalid_type(Unexpected::Str(key), &visitor)),
+        }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -132,7 +165,7 @@ impl<'de> Deserializer<'de> for Key<'de> {
 pub(super) struct Variant<'de, 't> {
     pub(super) variant: &'de str,
     pub(super) value: Option<&'de Value>,
-    pub(super) tracker: &'t Tracker<'de>,
+    pub(super) tracker: Tracking<'t, 'de>,
 }
 
 impl<'de, 't> EnumAccess<'de> for Variant<'de, 't> {

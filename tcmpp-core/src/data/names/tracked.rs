@@ -4,19 +4,40 @@
 use serde::de::{self, Deserializer, Error as _, Unexpected, Visitor};
 use serde_json::{Error, Map, Number, Value};
 
-use super::Tracker;
 use super::access::{Entries, Seq, Variant};
+use super::{Tracker, Tracking};
 
-/// A deserializer of a borrowed value that keeps its path in `tracker`.
+/// A deserializer of a borrowed value that keeps its path in `tracker`, if any.
 pub(in crate::data) struct Tracked<'de, 't> {
-    pub(in crate::data) value: &'de Value,
-    pub(in crate::data) tracker: &'t Tracker<'de>,
+    pub(super) value: &'de Value,
+    pub(super) tracker: Tracking<'t, 'de>,
+}
+
+impl<'de, 't> Tracked<'de, 't> {
+    /// The second pass over `value`, its path kept in `tracker`.
+    pub(in crate::data) fn new(value: &'de Value, tracker: &'t Tracker<'de>) -> Self {
+        Tracked {
+            value,
+            tracker: Tracking::kept_in(tracker),
+        }
+    }
+
+    /// The typed pass over `value`: as `serde_json`'s deserializer of `&Value`, nothing kept.
+    pub(in crate::data) fn typed(value: &'de Value) -> Self {
+        Tracked {
+            value,
+            tracker: Tracking::NONE,
+        }
+    }
 }
 
 /// The data of a call that sent none, told from `null` by its address: an empty object to
 /// structs and maps, `None` to options, unit to `()`, and "no data" to everything else. The
 /// typed pass of absent data takes it too, so that it shares its decoder with the second pass.
 pub(in crate::data) static ABSENT: Value = Value::Null;
+
+/// The name `serde_json`'s `RawValue` deserializes itself by.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
 fn is_absent(value: &Value) -> bool {
     std::ptr::eq(value, &ABSENT)
@@ -56,6 +77,7 @@ pub(super) fn invalid_type(value: &Value, expected: &dyn de::Expected) -> Error 
 }
 
 impl<'de, 't> Tracked<'de, 't> {
+    #[inline]
     pub(super) fn seq<V: Visitor<'de>>(
         self,
         array: &'de [Value],
@@ -77,6 +99,26 @@ impl<'de, 't> Tracked<'de, 't> {
         }
     }
 
+    /// A struct's data that is not an object: a sequence, absent data, or a refusal.
+    #[inline(never)]
+    fn not_object<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Array(a) => {
+                self.tracker.record(fields);
+                self.seq(a, visitor)
+            }
+            Value::Null if is_absent(self.value) => self.map(no_entries(), visitor),
+            other => Err(invalid_type(other, &visitor)),
+        }
+    }
+
+    // Out of line: placed in the data type's `deserialize`, it kept that from being inlined
+    // into the typed pass (measured on the typed seed call).
+    #[inline(never)]
     pub(super) fn map<V: Visitor<'de>>(
         self,
         object: &'de Map<String, Value>,
@@ -84,6 +126,7 @@ impl<'de, 't> Tracked<'de, 't> {
     ) -> Result<V::Value, Error> {
         let mut map = Entries {
             iter: object.iter(),
+            key: "",
             value: None,
             tracker: self.tracker,
         };
@@ -103,6 +146,7 @@ impl<'de, 't> Tracked<'de, 't> {
 macro_rules! numbers {
     ($($method:ident)*) => {
         $(
+            #[inline]
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
                 match self.value {
                     Value::Number(n) => n.deserialize_any(visitor),
@@ -116,6 +160,7 @@ macro_rules! numbers {
 impl<'de> Deserializer<'de> for Tracked<'de, '_> {
     type Error = Error;
 
+    #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Value::Null if is_absent(self.value) => self.map(no_entries(), visitor),
@@ -145,6 +190,7 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         self.deserialize_str(visitor)
     }
 
+    #[inline]
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Value::String(s) => visitor.visit_borrowed_str(s),
@@ -152,6 +198,7 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         }
     }
 
+    #[inline]
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         self.deserialize_str(visitor)
     }
@@ -168,6 +215,7 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         self.deserialize_bytes(visitor)
     }
 
+    #[inline]
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Value::Null => visitor.visit_none(),
@@ -192,12 +240,20 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
+        // A `Box<RawValue>` is handed the value's text, as `serde_json` hands it: a map of one
+        // entry under the name, to a visitor that knows it.
+        if name == RAW_VALUE {
+            return visitor.visit_map(de::value::MapDeserializer::<_, Error>::new(
+                std::iter::once((RAW_VALUE, self.value.to_string())),
+            ));
+        }
         visitor.visit_newtype_struct(self)
     }
 
+    #[inline]
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Value::Array(a) => self.seq(a, visitor),
@@ -222,6 +278,7 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         self.deserialize_seq(visitor)
     }
 
+    #[inline]
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Value::Null if is_absent(self.value) => self.map(no_entries(), visitor),
@@ -230,21 +287,20 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         }
     }
 
+    #[inline]
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        if is_absent(self.value) {
-            return self.map(no_entries(), visitor);
+        // An object here, everything else out of line: the typed pass's common case is small
+        // enough for the caller to take in (measured on the typed seed call).
+        if let Value::Object(o) = self.value {
+            self.tracker.record(fields);
+            return self.map(o, visitor);
         }
-        self.tracker.record(fields);
-        match self.value {
-            Value::Array(a) => self.seq(a, visitor),
-            Value::Object(o) => self.map(o, visitor),
-            other => Err(invalid_type(other, &visitor)),
-        }
+        self.not_object(fields, visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -280,6 +336,7 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         })
     }
 
+    #[inline]
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         self.deserialize_str(visitor)
     }
