@@ -205,16 +205,20 @@ impl<'a> Scanner<'a> {
         if self.null() {
             return Some(None);
         }
-        let start = self.pos;
-        if self.peek() == Some(b'-') {
+        let negative = self.peek() == Some(b'-');
+        if negative {
             self.pos += 1;
         }
         let digits = self.pos;
-        while let Some(b'0'..=b'9') = self.peek() {
+        // Added up as the digits are found, where `str::parse` would walk them again: at most
+        // 19 digits, whose value always fits a `u64`.
+        let mut magnitude = 0u64;
+        while let Some(digit @ b'0'..=b'9') = self.peek() {
             self.pos += 1;
             if self.pos - digits > 19 {
                 return None;
             }
+            magnitude = magnitude * 10 + u64::from(digit - b'0');
         }
         // No `i64` has more than 19 digits: the loop above gives up past them, so that the
         // full reader refuses a longer number without this reader walking megabytes of digits.
@@ -225,7 +229,12 @@ impl<'a> Scanner<'a> {
         if let Some(b'.' | b'e' | b'E') = self.peek() {
             return None;
         }
-        self.text.get(start..self.pos)?.parse().ok().map(Some)
+        let value = if negative {
+            0i64.checked_sub_unsigned(magnitude)?
+        } else {
+            i64::try_from(magnitude).ok()?
+        };
+        Some(Some(value))
     }
 
     /// Any value, found by its structure alone: strings are skipped by their quotes and
@@ -297,4 +306,84 @@ impl<'a> Scanner<'a> {
 #[inline(always)]
 fn length_if_prefix<const N: usize>(text: &[u8], prefix: &[u8; N]) -> Option<usize> {
     (text.first_chunk::<N>() == Some(prefix)).then_some(N)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scanner;
+
+    /// What `integer_or_null` returned when it checked the syntax and left the value to
+    /// `str::parse`: the reference its own arithmetic must agree with.
+    fn parsed(text: &str) -> Option<(i64, usize)> {
+        let bytes = text.as_bytes();
+        let sign = usize::from(bytes.first() == Some(&b'-'));
+        let length = bytes[sign..]
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count();
+        let digits = &bytes[sign..sign + length];
+        if length > 19
+            || digits.is_empty()
+            || (digits.len() > 1 && digits[0] == b'0')
+            || matches!(bytes.get(sign + length), Some(b'.' | b'e' | b'E'))
+        {
+            return None;
+        }
+        let end = sign + length;
+        Some((text[..end].parse().ok()?, end))
+    }
+
+    #[test]
+    fn an_integer_is_read_as_str_parse_reads_it() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "10",
+            "01",
+            "-01",
+            "00",
+            "-",
+            "",
+            "1.5",
+            "1e3",
+            "2E1",
+            "-x",
+            "12,",
+            "12}",
+            "12 ",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "9999999999999999999",
+            "-9999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1234567890123456789",
+            "12345678901234567890",
+            "0000000000000000000",
+        ]
+        .iter()
+        .map(|text| (*text).to_owned())
+        .collect();
+        // Every length up to 21 digits, of nines and of a one followed by zeros, both signs.
+        for length in 1..=21 {
+            for digits in ["9".repeat(length), format!("1{}", "0".repeat(length - 1))] {
+                texts.push(digits.clone());
+                texts.push(format!("-{digits}"));
+            }
+        }
+        for text in &texts {
+            let mut scan = Scanner {
+                text,
+                pos: 0,
+                deepest: 0,
+            };
+            let read = scan.integer_or_null().map(|id| (id, scan.pos));
+            let expected = parsed(text).map(|(value, end)| (Some(value), end));
+            assert_eq!(read, expected, "{text:?}");
+        }
+    }
 }
