@@ -2,7 +2,10 @@
 //! [`LINES_BEFORE_TESTS`] lines before its `#[cfg(test)] mod tests` (or in all, without one).
 //! `builtin.rs`'s table of the base library's API names does not count: it is data.
 
-use std::path::{Path, PathBuf};
+#[path = "../support/core_sources.rs"]
+mod core_sources;
+
+use core_sources::{core_src, rust_files};
 
 /// The most lines a module of `tcmpp-core/src` may have before its tests.
 const LINES_BEFORE_TESTS: usize = 400;
@@ -10,25 +13,6 @@ const LINES_BEFORE_TESTS: usize = 400;
 /// Modules still over the budget, each with the lines it has now; each entry goes when its module
 /// is split. A module may not grow while it is here. None is left.
 const NOT_YET: &[(&str, usize)] = &[];
-
-/// The source tree of `tcmpp-core`.
-fn core_src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is inside the workspace")
-        .join("tcmpp-core/src")
-}
-
-fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("tcmpp-core/src can be read") {
-        let path = entry.expect("a directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, found);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            found.push(path);
-        }
-    }
-}
 
 /// The lines of `source` before its test module, without a data table given by the line that
 /// opens it (up to the first line after it that closes it, `];`).

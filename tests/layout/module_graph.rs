@@ -4,26 +4,11 @@
 //! a file's tests); `lib.rs`, which re-exports them all, is not a module of the graph.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[path = "../support/core_sources.rs"]
+mod core_sources;
 
-/// The source tree of `tcmpp-core`.
-fn core_src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is inside the workspace")
-        .join("tcmpp-core/src")
-}
-
-fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("tcmpp-core/src can be read") {
-        let path = entry.expect("a directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, found);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            found.push(path);
-        }
-    }
-}
+use core_sources::{core_src, rust_files};
 
 /// The top-level modules each module's code names with `crate::<module>`, among `modules`.
 fn imports(source: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
