@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
 #[path = "../support/core_sources.rs"]
 mod core_sources;
 
