@@ -345,6 +345,24 @@ mod tests {
             typed_as_serde_json::<Point>(&value);
             typed_as_serde_json::<Vec<Point>>(&json!([value]));
         }
+        // Numbers as written (with `serde_json`'s `arbitrary_precision`, a `Value` keeps their
+        // text, and each type reads it its own way).
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Reading {
+            float: f64,
+            whole: Option<u64>,
+        }
+        for text in [
+            r#"{"float": 1.50}"#,
+            r#"{"float": 1e2, "whole": 7}"#,
+            r#"{"float": 100000000000000000000}"#,
+            r#"{"float": -0.0, "whole": 18446744073709551615}"#,
+            r#"{"float": 1, "whole": 1.0}"#,
+            r#"{"float": 2, "whole": -1}"#,
+        ] {
+            let value: Value = serde_json::from_str(text).expect("the case is JSON");
+            typed_as_serde_json::<Reading>(&value);
+        }
         // A marker in a caller's value is a string like any other.
         typed_as_serde_json::<String>(&Value::from(OUT_OF_RANGE));
         // A `RawValue` is handed the value's text.
@@ -386,6 +404,8 @@ mod tests {
             from_absent::<Plan>().map(drop),
             Err("missing field `actions`".to_owned())
         );
+        // No text to hand a `RawValue`: refused, as before `Tracked` was the typed pass.
+        assert!(from_absent::<Box<serde_json::value::RawValue>>().is_err());
         // `null` is not absent data.
         let null = Value::Null;
         let tracker = Tracker::default();

@@ -143,13 +143,17 @@ impl<'de, 't> Tracked<'de, 't> {
 }
 
 /// Deserializer methods for numbers: a number visits as itself, anything else is refused.
+/// The number is asked by the same method, as `serde_json`'s deserializer of a `Value` asks
+/// it: with `serde_json`'s `arbitrary_precision` feature (which any crate of a host may turn
+/// on) that reads the number's text as the type asked for, where `deserialize_any` would visit
+/// the text itself; without it, the two are one.
 macro_rules! numbers {
     ($($method:ident)*) => {
         $(
             #[inline]
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
                 match self.value {
-                    Value::Number(n) => n.deserialize_any(visitor),
+                    Value::Number(n) => n.$method(visitor),
                     other => Err(invalid_type(other, &visitor)),
                 }
             }
@@ -244,8 +248,9 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         visitor: V,
     ) -> Result<V::Value, Error> {
         // A `Box<RawValue>` is handed the value's text, as `serde_json` hands it: a map of one
-        // entry under the name, to a visitor that knows it.
-        if name == RAW_VALUE {
+        // entry under the name, to a visitor that knows it. Absent data has no text: it is
+        // refused below, as "no data" is to every type that is not an object or an option.
+        if name == RAW_VALUE && !is_absent(self.value) {
             return visitor.visit_map(de::value::MapDeserializer::<_, Error>::new(
                 std::iter::once((RAW_VALUE, self.value.to_string())),
             ));
