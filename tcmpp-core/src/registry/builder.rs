@@ -141,8 +141,8 @@ impl RegistryBuilder {
         // list is already in the order `apis()` promises. With 10,000 handlers this is what
         // keeps start-up in the low milliseconds.
         let mut entries: Vec<&'static ApiEntry> = inventory::iter::<ApiEntry>.into_iter().collect();
-        // The standard library's sort itself, the one sort here not through `sort_by`, whose
-        // insertion would move 10,000 entries up to 10,000 places each.
+        // The standard library's sort itself, the one sort of the build not through
+        // `registry::sort`, whose insertion would move 10,000 entries up to 10,000 places each.
         entries.sort_unstable_by(|a, b| {
             (a.name, a.method, a.file, a.line, a.column)
                 .cmp(&(b.name, b.method, b.file, b.line, b.column))
@@ -181,8 +181,8 @@ impl RegistryBuilder {
             }
         }
         for (key, mut needed_by) in missing {
-            // As every sort of the build but the entries', through `sort_by`: no copy of the
-            // standard library's sort for this type.
+            // Through `registry::sort`: no copy of the standard library's sort for this type,
+            // and a refused build, the only one that sorts it, pays for the insertion.
             sort_by(&mut needed_by, |a, b| {
                 (a.name, &a.location).cmp(&(b.name, &b.location))
             });

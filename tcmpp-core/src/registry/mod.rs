@@ -209,7 +209,9 @@ impl Registry {
             }
             index += same_name.len();
         }
-        sort::sort_by(&mut multiplexed, |a, b| {
+        // One per multiplexed API, as many as the handlers at most: a sort that stays
+        // `O(n log n)`. Entries' addresses are distinct.
+        sort::sort_distinct_by(&mut multiplexed, |a, b| {
             a.entry_address().cmp(&b.entry_address())
         });
         Registry {

@@ -1,11 +1,16 @@
-//! The build's sorts of its lists other than the entries: a binary insertion sort, a few
-//! hundred bytes per element type.
+//! The build's sorts of its lists other than the entries: a few hundred bytes per element type
+//! each, where `sort_unstable_by` is compiled once per element type and comparison, about 3 KB
+//! of a phone's library each (quicksort, heapsort, the small sorts, the pivot). The entries,
+//! 10,000 in a large build, are sorted by the standard library.
 //!
-//! `sort_unstable_by` is compiled once per element type and comparison, about 3 KB of a
-//! phone's library each (quicksort, heapsort, the small sorts, the pivot). The entries, 10,000
-//! in a large build, are sorted by it; the other lists are short (the methods of multiplexed
-//! APIs) or only sorted when the build fails (its problems, the handlers that need a missing
-//! state), and sorted here.
+//! Two sorts, for two kinds of list:
+//! - [`sort_by`], stable, for the lists sorted only when the build fails (its problems, the
+//!   handlers that need a missing state): a binary insertion sort, whose `O(n²)` moves are paid
+//!   by a build that is refused anyway.
+//! - [`sort_distinct_by`], for the multiplexed APIs, sorted by every build that has one: as
+//!   many as the handlers, in an order that has nothing to do with the one sorted for, so it
+//!   must stay `O(n log n)`. Their keys are distinct, so a heapsort, which is not stable, sorts
+//!   them as any sort would.
 
 use std::cmp::Ordering;
 
@@ -23,9 +28,37 @@ pub(super) fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) 
     }
 }
 
+/// Sorts `items`, no two of which compare equal, by `compare`: a heapsort, `O(n log n)`
+/// comparisons and swaps however the items come.
+pub(super) fn sort_distinct_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
+    // Moves `items[node]` down the heap of `items[..end]` until no child is greater.
+    let sift_down = |items: &mut [T], mut node: usize, end: usize| loop {
+        let mut child = 2 * node + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && compare(&items[child], &items[child + 1]) == Ordering::Less {
+            child += 1;
+        }
+        if compare(&items[node], &items[child]) != Ordering::Less {
+            return;
+        }
+        items.swap(node, child);
+        node = child;
+    };
+    let len = items.len();
+    for node in (0..len / 2).rev() {
+        sift_down(items, node, len);
+    }
+    for end in (1..len).rev() {
+        items.swap(0, end);
+        sift_down(items, 0, end);
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::sort_by;
+    use super::{sort_by, sort_distinct_by};
 
     #[test]
     fn sorts_as_a_stable_sort_does() {
@@ -60,5 +93,39 @@ mod tests {
         let mut items: Vec<u32> = (0..3_000).rev().collect();
         sort_by(&mut items, |a, b| a.cmp(b));
         assert!(items.iter().copied().eq(0..3_000));
+    }
+
+    #[test]
+    fn sorts_distinct_items_in_any_order() {
+        // Every order of up to seven distinct keys.
+        fn orders(items: &mut Vec<u32>, at: usize, found: &mut Vec<Vec<u32>>) {
+            if at == items.len() {
+                found.push(items.clone());
+            }
+            for next in at..items.len() {
+                items.swap(at, next);
+                orders(items, at + 1, found);
+                items.swap(at, next);
+            }
+        }
+        for length in 0..=7 {
+            let mut found = Vec::new();
+            orders(&mut (0..length).collect(), 0, &mut found);
+            for mut order in found {
+                sort_distinct_by(&mut order, |a, b| a.cmp(b));
+                assert!(order.iter().copied().eq(0..length), "{order:?}");
+            }
+        }
+        // Long lists, owned items, and a list in reverse order.
+        let mut items: Vec<String> = (0..10_000u32)
+            .map(|n| format!("{:05}", n.wrapping_mul(7_919) % 10_007))
+            .collect();
+        let mut expected = items.clone();
+        expected.sort();
+        sort_distinct_by(&mut items, |a, b| a.cmp(b));
+        assert_eq!(items, expected);
+        let mut reversed: Vec<u64> = (0..100_000).rev().collect();
+        sort_distinct_by(&mut reversed, |a, b| a.cmp(b));
+        assert!(reversed.iter().copied().eq(0..100_000));
     }
 }
