@@ -302,16 +302,17 @@ mod tests {
         r#"{"a":1}}"#,
     ];
 
-    /// Both readers' results on `text`, from text and from bytes: each reading as an
-    /// `AppInfo`, or its error's text.
+    /// A reader's result as an `AppInfo`, or its error's text.
+    fn read(sent: Result<super::SentAppInfo, serde_json::Error>) -> Result<AppInfo, String> {
+        sent.map(AppInfo::from).map_err(|error| error.to_string())
+    }
+
+    /// Both readers' results on `text`, from text and from bytes.
     fn both(text: &str) -> [(Result<AppInfo, String>, Result<AppInfo, String>); 2] {
         let old_str = serde_json::from_str::<SentAppInfo>(text).map(derived);
         let new_str = serde_json::from_str::<super::SentAppInfo>(text);
         let old_slice = serde_json::from_slice::<SentAppInfo>(text.as_bytes()).map(derived);
         let new_slice = serde_json::from_slice::<super::SentAppInfo>(text.as_bytes());
-        let read = |sent: Result<super::SentAppInfo, serde_json::Error>| {
-            sent.map(AppInfo::from).map_err(|error| error.to_string())
-        };
         [
             (read(old_str), read(new_str)),
             (read(old_slice), read(new_slice)),
@@ -330,26 +331,23 @@ mod tests {
                 }
             }
         }
-        let mut read = 0;
+        let mut accepted = 0;
         for text in &texts {
             for (old, new) in both(text) {
                 assert_eq!(old, new, "{text}");
-                read += usize::from(new.is_ok());
+                accepted += usize::from(new.is_ok());
             }
             // And from a `Value` (a text's last duplicate key only), as `from_value` reads it.
             if let Ok(value) = serde_json::from_str::<Value>(text) {
                 let old = serde_json::from_value::<SentAppInfo>(value.clone()).map(derived);
                 let new = serde_json::from_value::<super::SentAppInfo>(value);
-                let read = |sent: Result<super::SentAppInfo, serde_json::Error>| {
-                    sent.map(AppInfo::from).map_err(|error| error.to_string())
-                };
                 assert_eq!(read(old), read(new), "{text}");
             }
         }
         // Both reading and refusing were compared.
         assert!(
-            read > 1_000 && read < texts.len() * 2,
-            "{read} of {}",
+            accepted > 1_000 && accepted < texts.len() * 2,
+            "{accepted} of {}",
             texts.len()
         );
     }
