@@ -16,8 +16,8 @@ use futures_executor::block_on;
 use serde::de::IgnoredAny;
 use serde_json::Value;
 use tcmpp_bench::{
-    SEED_API, SEED_CALL, SEED_DATA, SEED_SYNC_API, hand_written_dispatch, hostile_calls,
-    serde_floor_seed, typed_envelope_floor_seed,
+    SEED_API, SEED_CALL, SEED_DATA, SEED_SYNC_API, hand_written_boxed_dispatch,
+    hand_written_dispatch, hostile_calls, serde_floor_seed, typed_envelope_floor_seed,
 };
 use tcmpp_core::reply::Rendering;
 use tcmpp_core::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, mini_api};
@@ -76,6 +76,10 @@ const CONTENDERS: &[(&str, &str)] = &[
     (
         "hand_written",
         "the hand-written dispatcher on a clone of the seed MiniApiCall",
+    ),
+    (
+        "hand_written_boxed",
+        "the same, its handler's future boxed, as a registry of async handlers must box it",
     ),
     ("clone", "the clone of the seed MiniApiCall alone"),
     (
@@ -163,6 +167,10 @@ fn main() {
         }),
         "hand_written" => Box::new(|| {
             block_on(hand_written_dispatch(black_box(typed.clone()))).map_or(0, |map| map.len())
+        }),
+        "hand_written_boxed" => Box::new(|| {
+            block_on(hand_written_boxed_dispatch(black_box(typed.clone())))
+                .map_or(0, |map| map.len())
         }),
         "multiplexed" => {
             Box::new(|| block_on(registry.dispatch_json(black_box(MULTIPLEXED_CALL))).len())
