@@ -7,7 +7,9 @@ mod wider;
 pub(super) use seed::read;
 pub(super) use wider::read_wider;
 
-use super::CallError;
+use std::borrow::Cow;
+
+use super::{CallError, TextCaller};
 
 /// A call [`read`] refused, in the same pass, with the error the full reader would refuse it
 /// with.
@@ -19,6 +21,28 @@ pub(crate) struct FastRefusal {
     /// end (a key given twice). The nesting limit then measures the rest, from inside the call
     /// object, as its scan of the whole text would have.
     pub(crate) read_to: usize,
+}
+
+impl<'a> TextCaller<'a> {
+    /// The caller's keys a fast reader read (`None` when absent, `Some(None)` when `null`):
+    /// read, so that a mistyped one sends the call to the full reader to be refused, but kept
+    /// only when the host said to believe them (`believed`).
+    #[inline(always)]
+    fn read(
+        believed: bool,
+        web_view_id: Option<Option<i64>>,
+        state_event: Option<Option<&'a str>>,
+    ) -> Self {
+        if believed {
+            TextCaller {
+                web_view_id: web_view_id.flatten(),
+                state_event: state_event.flatten().map(Cow::Borrowed),
+                app_info: None,
+            }
+        } else {
+            TextCaller::default()
+        }
+    }
 }
 
 #[cfg(test)]

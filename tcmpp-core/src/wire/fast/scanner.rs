@@ -1,5 +1,6 @@
 //! The [`Scanner`]: a cursor over JSON text that both fast readers read a call with.
 
+use crate::wire::DataRead;
 use crate::wire::member::{Member, scan_object};
 use crate::wire::scan::{skip_nested, skip_string};
 use crate::wire::valid::{checked_end, long_number_end, string_end_surrogates};
@@ -31,6 +32,55 @@ pub(super) struct Scanner<'a> {
 // Each method is `#[inline]` (or says otherwise): the two readers live in modules of their own,
 // so in other codegen units, and were written and measured with these inlined into them.
 impl<'a> Scanner<'a> {
+    /// A scanner at the first key of the call object in `text`; `None` when `text` is no
+    /// object, or an empty one: both readers leave those to the full reader.
+    #[inline(always)]
+    pub(super) fn open_call(text: &'a str) -> Option<Self> {
+        let mut scan = Scanner {
+            text,
+            pos: 0,
+            deepest: 0,
+        };
+        scan.whitespace();
+        scan.expect(b'{')?;
+        scan.whitespace();
+        (scan.peek() != Some(b'}')).then_some(scan)
+    }
+
+    /// The `:` after a key, and the whitespace around it.
+    #[inline(always)]
+    pub(super) fn colon(&mut self) -> Option<()> {
+        self.whitespace();
+        self.expect(b':')?;
+        self.whitespace();
+        Some(())
+    }
+
+    /// After a member: `Some(true)` at a `,`, `Some(false)` at the object's `}`.
+    #[inline(always)]
+    pub(super) fn more_members(&mut self) -> Option<bool> {
+        self.whitespace();
+        match self.next()? {
+            b',' => Some(true),
+            b'}' => Some(false),
+            _ => None,
+        }
+    }
+
+    /// `data`'s value, read as `read` says: found by its structure for a handler that decodes
+    /// it, checked otherwise; and for a multiplexed API, the method member found in it.
+    #[inline(always)]
+    pub(super) fn data_value(
+        &mut self,
+        read: DataRead,
+    ) -> Option<(Option<&'a str>, Option<Member<'a>>)> {
+        match read {
+            DataRead::Decoded => self.value_or_null().map(|value| (value, None)),
+            DataRead::Checked => self.checked_value_or_null().map(|value| (value, None)),
+            DataRead::Method(key) => self.method_value_or_null(key),
+        }
+    }
+
     #[inline]
     pub(super) fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()

@@ -23,29 +23,17 @@ pub(in crate::wire) fn read<'a>(
     mut decodes_data: impl FnMut(&str) -> DataRead,
 ) -> Option<(WireCall<'a>, usize)> {
     let reported_name = reading.wire.reported_name();
-    let mut scan = Scanner {
-        text: json,
-        pos: 0,
-        deepest: 0,
-    };
+    let mut scan = Scanner::open_call(json)?;
     let mut api_name = None;
     let mut data = None;
     let mut web_view_id = None;
     let mut state_event = None;
     let mut data_checked = false;
     let mut method = None;
-    scan.whitespace();
-    scan.expect(b'{')?;
-    scan.whitespace();
-    if scan.peek() == Some(b'}') {
-        return None;
-    }
     loop {
         scan.whitespace();
         let key = scan.known_key()?;
-        scan.whitespace();
-        scan.expect(b':')?;
-        scan.whitespace();
+        scan.colon()?;
         let (seen, value) = match key {
             Key::ApiName => {
                 // A name that is not the reported one goes to the full reader to be refused:
@@ -105,17 +93,7 @@ pub(in crate::wire) fn read<'a>(
     if scan.peek().is_some() || reported_name.is_some_and(|reported| reported != api_name) {
         return None;
     }
-    // The caller's keys are read, so that a mistyped one sends the call to the full
-    // reader to be refused, but kept only when the host said to believe them.
-    let caller = if reading.caller_from_text {
-        TextCaller {
-            web_view_id: web_view_id.flatten(),
-            state_event: state_event.flatten().map(Cow::Borrowed),
-            app_info: None,
-        }
-    } else {
-        TextCaller::default()
-    };
+    let caller = TextCaller::read(reading.caller_from_text, web_view_id, state_event);
     let call = WireCall {
         api_name: Cow::Borrowed(api_name),
         data: data.flatten(),

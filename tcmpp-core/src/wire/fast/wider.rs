@@ -37,11 +37,7 @@ pub(in crate::wire) fn read_wider<'a>(
     refusal: &mut Option<FastRefusal>,
 ) -> Option<(WireCall<'a>, usize)> {
     let reported_name = reading.wire.reported_name();
-    let mut scan = Scanner {
-        text: json,
-        pos: 0,
-        deepest: 0,
-    };
+    let mut scan = Scanner::open_call(json)?;
     let mut api_name = None;
     // An `api_name` the fast path does not take (escaped, or not the reported one): its JSON
     // text, for the full reader's rules to name or refuse it once the text is read.
@@ -60,12 +56,8 @@ pub(in crate::wire) fn read_wider<'a>(
     // Data left for its decoder to check: checked here after all when the call is refused.
     let mut unchecked_data = None;
     let mut method = None;
-    scan.whitespace();
-    scan.expect(b'{')?;
-    scan.whitespace();
-    if scan.peek() == Some(b'}') {
-        return None;
-    }
+    // The keys read so far, each once (a key given twice goes to the full reader).
+    let mut keys = 0;
     loop {
         scan.whitespace();
         let key = match scan.known_key() {
@@ -78,9 +70,7 @@ pub(in crate::wire) fn read_wider<'a>(
                 }
             },
         };
-        scan.whitespace();
-        scan.expect(b':')?;
-        scan.whitespace();
+        scan.colon()?;
         // A key given twice goes to the full reader, which refuses it.
         match key {
             Key::ApiName => {
@@ -109,19 +99,13 @@ pub(in crate::wire) fn read_wider<'a>(
                     }
                     _ => DataRead::Checked,
                 };
-                data = Some(match read {
-                    DataRead::Decoded => {
-                        let value = scan.value_or_null()?;
-                        unchecked_data = value;
-                        value
-                    }
-                    DataRead::Checked => scan.checked_value_or_null()?,
-                    DataRead::Method(key) => {
-                        let (value, found) = scan.method_value_or_null(key)?;
-                        method = found;
-                        value
-                    }
-                });
+                let decoded = matches!(read, DataRead::Decoded);
+                let (value, found) = scan.data_value(read)?;
+                if decoded {
+                    unchecked_data = value;
+                }
+                method = found;
+                data = Some(value);
             }
             Key::WebViewId => {
                 if web_view_id.is_some() {
@@ -152,12 +136,7 @@ pub(in crate::wire) fn read_wider<'a>(
             Key::Other => {
                 // The envelope's keys count too, as the full reader counts them: past the
                 // limit, it refuses the call.
-                let envelope = usize::from(api_name.is_some() || odd_name.is_some())
-                    + usize::from(data.is_some())
-                    + usize::from(web_view_id.is_some())
-                    + usize::from(state_event.is_some())
-                    + usize::from(app_info.is_some());
-                if envelope + extra.len() + 1 > reading.max_keys {
+                if keys + 1 > reading.max_keys {
                     return None;
                 }
                 if extra.iter().any(|(seen, _)| *seen == other) {
@@ -174,11 +153,9 @@ pub(in crate::wire) fn read_wider<'a>(
                 unusual = true;
             }
         }
-        scan.whitespace();
-        match scan.next()? {
-            b',' => continue,
-            b'}' => break,
-            _ => return None,
+        keys += 1;
+        if !scan.more_members()? {
+            break;
         }
     }
     scan.whitespace();
@@ -187,15 +164,8 @@ pub(in crate::wire) fn read_wider<'a>(
     }
     // An envelope key after the other keys may be the one past the limit: rare, as the limit
     // is far above the envelope's keys by default.
-    if unusual || reading.max_keys < ENVELOPE_KEYS {
-        let envelope = usize::from(api_name.is_some() || odd_name.is_some())
-            + usize::from(data.is_some())
-            + usize::from(web_view_id.is_some())
-            + usize::from(state_event.is_some())
-            + usize::from(app_info.is_some());
-        if envelope + extra.len() > reading.max_keys {
-            return None;
-        }
+    if (unusual || reading.max_keys < ENVELOPE_KEYS) && keys > reading.max_keys {
+        return None;
     }
     let api_name = match (api_name, odd_name) {
         (Some(name), None)
@@ -224,17 +194,7 @@ pub(in crate::wire) fn read_wider<'a>(
             return refused(refusal, error, unchecked_data, &scan);
         }
     }
-    // The caller's keys are read, so that a mistyped one sends the call to the full
-    // reader to be refused, but kept only when the host said to believe them.
-    let caller = if reading.caller_from_text {
-        TextCaller {
-            web_view_id: web_view_id.flatten(),
-            state_event: state_event.flatten().map(Cow::Borrowed),
-            app_info: None,
-        }
-    } else {
-        TextCaller::default()
-    };
+    let caller = TextCaller::read(reading.caller_from_text, web_view_id, state_event);
     let call = WireCall {
         api_name,
         data: data.flatten(),
