@@ -150,7 +150,19 @@ pub enum HandlerReply {
 impl HandlerReply {
     /// As a [`Reply`]. Entries that want a `Reply` never ask for text, but a callback object is
     /// a result map with `errMsg` added, so the conversion exists rather than a panic.
+    #[inline]
     pub(crate) fn into_reply(self) -> Reply {
+        match self {
+            HandlerReply::Reply(reply) => reply,
+            other => other.into_reply_otherwise(),
+        }
+    }
+
+    /// [`into_reply`](Self::into_reply) of anything but a [`Reply`](HandlerReply::Reply): out
+    /// of line, so that the common case is a move.
+    #[cold]
+    #[inline(never)]
+    fn into_reply_otherwise(self) -> Reply {
         match self {
             HandlerReply::Reply(reply) => reply,
             HandlerReply::Rendered(text) => match serde_json::from_str(&text) {
