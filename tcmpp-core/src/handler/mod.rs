@@ -93,6 +93,7 @@ pub struct Invocation<'a> {
 
 impl<'a> Invocation<'a> {
     /// The form the caller wants the reply in; hand it to [`success`]. Take it first.
+    #[inline]
     pub fn reply_format(&self) -> ReplyFormat {
         self.format.clone()
     }
