@@ -154,34 +154,23 @@ impl AccessPolicy {
 #[derive(Debug, Default)]
 pub(crate) struct AccessControl {
     default_deny: bool,
-    /// Grants by API name; grants for every API under [`ANY`].
+    /// Grants by the name they give: an API's (`"name"`), one method's of a multiplexed API
+    /// (`"name.method"`), or every API's ([`ANY`]). One map type for both kinds, not a map of
+    /// maps for the methods: each type of map is its own copy of the hash table's code.
     grants: HashMap<String, Vec<Grant>>,
-    /// Grants of one method of a multiplexed API (`"name.method"`), by name, then method.
-    method_grants: HashMap<String, HashMap<String, Vec<Grant>>>,
 }
 
 impl AccessControl {
     pub(crate) fn new(policy: AccessPolicy) -> Self {
         let mut grants: HashMap<String, Vec<Grant>> = HashMap::new();
-        let mut method_grants: HashMap<String, HashMap<String, Vec<Grant>>> = HashMap::new();
         for grant in policy.grants {
             for api in &grant.apis {
-                // API names have no `.`: the first one splits the name from the method.
-                match api.split_once('.') {
-                    Some((name, method)) => method_grants
-                        .entry(name.to_owned())
-                        .or_default()
-                        .entry(method.to_owned())
-                        .or_default()
-                        .push(grant.clone()),
-                    None => grants.entry(api.clone()).or_default().push(grant.clone()),
-                }
+                grants.entry(api.clone()).or_default().push(grant.clone());
             }
         }
         AccessControl {
             default_deny: policy.default_deny,
             grants,
-            method_grants,
         }
     }
 
@@ -195,12 +184,7 @@ impl AccessControl {
         if !self.default_deny {
             return Ok(false);
         }
-        let grants = self
-            .grants
-            .values()
-            .chain(self.method_grants.values().flat_map(HashMap::values))
-            .flatten();
-        any_admits(grants, caller).map(|invited| !invited)
+        any_admits(self.grants.values().flatten(), caller).map(|invited| !invited)
     }
 
     /// Whether `caller` may call `api` (its `method`, for a multiplexed API); `Err` when that
@@ -226,7 +210,8 @@ impl AccessControl {
         method: Option<&str>,
         caller: Option<&AppInfo>,
     ) -> Result<bool, UnreadableVerType> {
-        let of_method = method.and_then(|method| self.method_grants.get(api)?.get(method));
+        // API names have no `.`: `"name.method"` names one method, as the grant wrote it.
+        let of_method = method.and_then(|method| self.grants.get(&[api, ".", method].concat()));
         let grants = [api, ANY]
             .into_iter()
             .filter_map(|key| self.grants.get(key))
