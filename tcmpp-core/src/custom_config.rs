@@ -120,7 +120,12 @@ mod tests {
 
     #[test]
     fn the_text_is_what_serde_json_writes_pretty() {
-        let names = ["a", "scanCode", "with \"quotes\" and \\", "tab\tnew\nline\u{1}é😀"];
+        let names = [
+            "a",
+            "scanCode",
+            "with \"quotes\" and \\",
+            "tab\tnew\nline\u{1}é😀",
+        ];
         for count in 0..=names.len() {
             let config = CustomConfig {
                 ext_api: names[..count]

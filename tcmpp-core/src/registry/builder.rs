@@ -144,10 +144,14 @@ impl RegistryBuilder {
         // The merge sort of `registry::sort`, `O(n log n)` as the standard library's sort is,
         // without its copy of quicksort, heapsort and small sorts for this type (about 5 KB of a
         // phone's library).
-        merge_sort_by(&mut entries, &mut Vec::new(), &|a: &&ApiEntry, b: &&ApiEntry| {
-            (a.name, a.method, a.file, a.line, a.column)
-                .cmp(&(b.name, b.method, b.file, b.line, b.column))
-        });
+        merge_sort_by(
+            &mut entries,
+            &mut Vec::new(),
+            &|a: &&ApiEntry, b: &&ApiEntry| {
+                (a.name, a.method, a.file, a.line, a.column)
+                    .cmp(&(b.name, b.method, b.file, b.line, b.column))
+            },
+        );
         // A grant names an API (`"name"`) or one method of a multiplexed API
         // (`"name.method"`); API names have no `.`, so the first one splits.
         let is_registered = |granted: &str| match granted.split_once('.') {
