@@ -1,6 +1,5 @@
 //! Configuring and checking a registry before it serves its first call.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use tower_layer::Layer;
@@ -174,14 +173,20 @@ impl RegistryBuilder {
         for type_name in self.duplicate_states {
             problems.push(BuildProblem::DuplicateState { type_name });
         }
-        let mut missing: HashMap<StateKey, Vec<ApiInfo>> = HashMap::new();
+        // A list, not a `HashMap`: it is filled only by a build that fails, with one item per
+        // state missing, and a map type would be its own copy of the hash table's code.
+        let mut missing: Vec<(StateKey, Vec<ApiInfo>)> = Vec::new();
         for entry in &entries {
             for required in entry.required_states.iter().filter_map(|state| state()) {
                 if !self.states.contains(&required) {
-                    missing
-                        .entry(required)
-                        .or_default()
-                        .push(ApiInfo::of(entry));
+                    let at = match missing.iter().position(|(key, _)| *key == required) {
+                        Some(at) => at,
+                        None => {
+                            missing.push((required, Vec::new()));
+                            missing.len() - 1
+                        }
+                    };
+                    missing[at].1.push(ApiInfo::of(entry));
                 }
             }
         }
