@@ -1,7 +1,5 @@
 //! Which mini programs may call which APIs.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::call::{AppInfo, UnreadableVerType};
@@ -154,35 +152,52 @@ impl AccessPolicy {
 #[derive(Debug, Default)]
 pub(crate) struct AccessControl {
     default_deny: bool,
-    /// Grants by API name; grants for every API under [`ANY`].
-    grants: HashMap<String, Vec<Grant>>,
-    /// Grants of one method of a multiplexed API (`"name.method"`), by name, then method.
-    method_grants: HashMap<String, HashMap<String, Vec<Grant>>>,
+    /// Grants by the name they give: an API's (`"name"`), one method's of a multiplexed API
+    /// (`"name.method"`), or every API's ([`ANY`]); sorted by [`name_and_method`] of the name
+    /// and searched in halves. A list, not a `HashMap`: a policy is a handful of grants, read
+    /// once, and a map type would be its own copy of the hash table's code.
+    grants: Vec<(String, Vec<Grant>)>,
+}
+
+/// A granted name as an API name and, for `"name.method"`, a method: API names have no `.`, so
+/// the first one splits.
+fn name_and_method(granted: &str) -> (&str, Option<&str>) {
+    match granted.split_once('.') {
+        Some((name, method)) => (name, Some(method)),
+        None => (granted, None),
+    }
 }
 
 impl AccessControl {
     pub(crate) fn new(policy: AccessPolicy) -> Self {
-        let mut grants: HashMap<String, Vec<Grant>> = HashMap::new();
-        let mut method_grants: HashMap<String, HashMap<String, Vec<Grant>>> = HashMap::new();
+        let mut control = AccessControl {
+            default_deny: policy.default_deny,
+            grants: Vec::new(),
+        };
         for grant in policy.grants {
             for api in &grant.apis {
-                // API names have no `.`: the first one splits the name from the method.
-                match api.split_once('.') {
-                    Some((name, method)) => method_grants
-                        .entry(name.to_owned())
-                        .or_default()
-                        .entry(method.to_owned())
-                        .or_default()
-                        .push(grant.clone()),
-                    None => grants.entry(api.clone()).or_default().push(grant.clone()),
+                let (name, method) = name_and_method(api);
+                match control.find(name, method) {
+                    Ok(at) => control.grants[at].1.push(grant.clone()),
+                    Err(at) => control
+                        .grants
+                        .insert(at, (api.clone(), vec![grant.clone()])),
                 }
             }
         }
-        AccessControl {
-            default_deny: policy.default_deny,
-            grants,
-            method_grants,
-        }
+        control
+    }
+
+    /// Where the grants of `name` (its `method`) are, or where they would go.
+    fn find(&self, name: &str, method: Option<&str>) -> Result<usize, usize> {
+        self.grants
+            .binary_search_by(|(granted, _)| name_and_method(granted).cmp(&(name, method)))
+    }
+
+    /// The grants of `name` (its `method`).
+    fn grants_of(&self, name: &str, method: Option<&str>) -> Option<&Vec<Grant>> {
+        let at = self.find(name, method).ok()?;
+        Some(&self.grants[at].1)
     }
 
     /// Whether an unknown API is to be answered as a forbidden one: under default deny, for a
@@ -195,11 +210,7 @@ impl AccessControl {
         if !self.default_deny {
             return Ok(false);
         }
-        let grants = self
-            .grants
-            .values()
-            .chain(self.method_grants.values().flat_map(HashMap::values))
-            .flatten();
+        let grants = self.grants.iter().flat_map(|(_, grants)| grants);
         any_admits(grants, caller).map(|invited| !invited)
     }
 
@@ -226,10 +237,10 @@ impl AccessControl {
         method: Option<&str>,
         caller: Option<&AppInfo>,
     ) -> Result<bool, UnreadableVerType> {
-        let of_method = method.and_then(|method| self.method_grants.get(api)?.get(method));
+        let of_method = method.and_then(|method| self.grants_of(api, Some(method)));
         let grants = [api, ANY]
             .into_iter()
-            .filter_map(|key| self.grants.get(key))
+            .filter_map(|key| self.grants_of(key, None))
             .chain(of_method)
             .flatten();
         any_admits(grants, caller)

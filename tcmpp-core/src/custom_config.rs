@@ -69,7 +69,7 @@ impl Registry {
     /// [`custom_config`](Self::custom_config) as pretty-printed JSON text, ready to save as
     /// `tcmpp-custom-config.json`.
     pub fn custom_config_json(&self) -> String {
-        serde_json::to_string_pretty(&self.custom_config_file()).unwrap_or_default()
+        pretty(&self.custom_config_file())
     }
 
     fn custom_config_file(&self) -> CustomConfig {
@@ -88,5 +88,60 @@ impl Registry {
             }
         }
         CustomConfig { ext_api }
+    }
+}
+
+/// The file as `serde_json::to_string_pretty` writes it (a test holds them equal), written out:
+/// the pretty formatter would be a second copy of serde_json's serializer in every library,
+/// for this one text.
+fn pretty(config: &CustomConfig) -> String {
+    if config.ext_api.is_empty() {
+        return "{\n  \"extApi\": []\n}".to_owned();
+    }
+    let mut text = String::with_capacity(24 + 96 * config.ext_api.len());
+    text.push_str("{\n  \"extApi\": [");
+    for (index, api) in config.ext_api.iter().enumerate() {
+        text.push_str(if index == 0 { "\n" } else { ",\n" });
+        text.push_str("    {\n      \"name\": \"");
+        crate::reply::text::push_escaped(&mut text, api.name);
+        text.push_str("\",\n      \"sync\": ");
+        text.push_str(if api.sync { "true" } else { "false" });
+        text.push_str(",\n      \"params\": {\n        \"data\": \"");
+        crate::reply::text::push_escaped(&mut text, api.params.data);
+        text.push_str("\"\n      }\n    }");
+    }
+    text.push_str("\n  ]\n}");
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_is_what_serde_json_writes_pretty() {
+        let names = [
+            "a",
+            "scanCode",
+            "with \"quotes\" and \\",
+            "tab\tnew\nline\u{1}é😀",
+        ];
+        for count in 0..=names.len() {
+            let config = CustomConfig {
+                ext_api: names[..count]
+                    .iter()
+                    .enumerate()
+                    .map(|(index, name)| ExtApi {
+                        name,
+                        sync: index % 2 == 1,
+                        params: Params { data: "" },
+                    })
+                    .collect(),
+            };
+            assert_eq!(
+                pretty(&config),
+                serde_json::to_string_pretty(&config).unwrap()
+            );
+        }
     }
 }

@@ -3,6 +3,14 @@
 
 use serde_json::Value;
 
+/// A value's compact JSON text, as its `to_string()` writes it, through serde_json's serializer
+/// into bytes: `Display` would also bring in the pretty formatter (`{:#}`), a second copy of the
+/// serializer in every library, which nothing here uses.
+pub(crate) fn text_of(value: &Value) -> String {
+    // A `Value` always serializes: its map keys are strings.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 /// The kind of a JSON value, as error messages name it.
 pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {

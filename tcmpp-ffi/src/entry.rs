@@ -3,8 +3,10 @@
 //! `tcmpp_dispatch_sync` and `tcmpp_string_free`. None lets a panic unwind into C.
 
 use std::ffi::{c_char, c_void};
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::panic::{self, AssertUnwindSafe};
+use std::pin::pin;
+use std::task::Poll;
 
 use serde::Serialize;
 use tcmpp_core::dispatch::ReplyFuture;
@@ -145,9 +147,22 @@ pub(crate) fn run<T: ReplyTarget, C: Future<Output = ()> + Send + 'static>(
             let cancelled = cancelled();
             // A runtime shut down meanwhile drops the task, whose replier then fails the call.
             drop(runtime.spawn(async move {
-                tokio::select! {
-                    rendered = future => replier.deliver(rendered.into()),
-                    () = cancelled => replier.cancel(),
+                // The reply, or the cancel if it comes first: the reply is polled first, so one
+                // ready on the same wake wins. Written out rather than by `tokio::select!`, whose
+                // random order and branch bookkeeping are more code in every library. Both
+                // futures are dropped before the answer is sent, as `select!` drops them.
+                let rendered = {
+                    let mut future = pin!(future);
+                    let mut cancelled = pin!(cancelled);
+                    poll_fn(|cx| match future.as_mut().poll(cx) {
+                        Poll::Ready(rendered) => Poll::Ready(Some(rendered)),
+                        Poll::Pending => cancelled.as_mut().poll(cx).map(|()| None),
+                    })
+                    .await
+                };
+                match rendered {
+                    Some(rendered) => replier.deliver(rendered.into()),
+                    None => replier.cancel(),
                 }
             }));
             true

@@ -7,10 +7,8 @@
 //! never reused, so a handle freed on one thread while another still dispatches with it is
 //! refused too, not mistaken for a newer caller.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use tcmpp_core::Caller;
 
@@ -20,11 +18,13 @@ use crate::{CALLER_FROM_CALL_TEXT, caller};
 /// pointer and Kotlin as a `Long`. 0 is no handle (C's NULL).
 pub(crate) type CallerId = usize;
 
-/// The callers the host holds handles to, by id.
-type Callers = HashMap<CallerId, Arc<Caller>, BuildHasherDefault<IdHasher>>;
+/// The callers the host holds handles to, sorted by id and searched in halves: a host holds a
+/// few (one per mini program it runs), and a list is no copy of the hash table's code for this
+/// type. Ids are handed out in order, so a new one almost always goes at the end.
+type Callers = Vec<(CallerId, Arc<Caller>)>;
 
 /// The callers the host holds handles to.
-static CALLERS: LazyLock<RwLock<Callers>> = LazyLock::new(|| RwLock::new(HashMap::default()));
+static CALLERS: RwLock<Callers> = RwLock::new(Vec::new());
 
 /// The next handle's id; 0 is no handle, so ids start at 1.
 static NEXT_ID: AtomicUsize = AtomicUsize::new(1);
@@ -45,10 +45,11 @@ pub(crate) fn make(caller_json: Option<&str>, flags: u32) -> Result<CallerId, St
     let id = NEXT_ID
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |id| id.checked_add(1))
         .map_err(|_| "invalid caller: every caller handle id has been used".to_owned())?;
-    CALLERS
-        .write()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(id, Arc::new(caller));
+    let mut callers = CALLERS.write().unwrap_or_else(PoisonError::into_inner);
+    // After every smaller id: another thread may have taken an id before this one and not yet
+    // put its caller here. Ids are never reused, so this one is not here yet.
+    let at = callers.partition_point(|(held, _)| *held < id);
+    callers.insert(at, (id, Arc::new(caller)));
     Ok(id)
 }
 
@@ -58,11 +59,9 @@ pub(crate) fn get(id: CallerId) -> Result<Arc<Caller>, String> {
     if id == 0 {
         return Err("invalid caller: the caller handle is NULL (did making it fail?)".to_owned());
     }
-    CALLERS
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&id)
-        .cloned()
+    let callers = CALLERS.read().unwrap_or_else(PoisonError::into_inner);
+    find(&callers, id)
+        .map(|at| Arc::clone(&callers[at].1))
         .ok_or_else(|| {
             "invalid caller: the caller handle was freed (closed), or never made".to_owned()
         })
@@ -70,43 +69,25 @@ pub(crate) fn get(id: CallerId) -> Result<Arc<Caller>, String> {
 
 /// Frees handle `id`; whether it was held (0, a freed or unknown id: nothing to do).
 pub(crate) fn free(id: CallerId) -> bool {
-    CALLERS
-        .write()
-        .unwrap_or_else(PoisonError::into_inner)
-        .remove(&id)
-        .is_some()
+    let mut callers = CALLERS.write().unwrap_or_else(PoisonError::into_inner);
+    match find(&callers, id) {
+        Some(at) => {
+            callers.remove(at);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Where handle `id` is held, if it is.
+fn find(callers: &Callers, id: CallerId) -> Option<usize> {
+    callers.binary_search_by_key(&id, |(held, _)| *held).ok()
 }
 
 /// How many handles are held now: for leak checks (Kotlin's `TcmppBridge.heldCallers()`).
 #[cfg_attr(not(feature = "jni"), allow(dead_code))]
 pub(crate) fn held() -> usize {
     CALLERS.read().unwrap_or_else(PoisonError::into_inner).len()
-}
-
-/// Hashes an id in a few instructions: ids are sequential numbers the library chose, not keys an
-/// attacker picks, so SipHash's protection buys nothing on this per-call path. The multiply
-/// spreads sequential ids over the high bits the table's control bytes are taken from.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte) ^ self.0.rotate_left(8));
-        }
-    }
-
-    fn write_usize(&mut self, id: usize) {
-        self.write_u64(id as u64);
-    }
-
-    fn write_u64(&mut self, id: u64) {
-        self.0 = id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
 }
 
 #[cfg(test)]
@@ -125,6 +106,32 @@ mod tests {
         let next = make(None, CALLER_FROM_CALL_TEXT).expect("nobody");
         assert_ne!(next, id, "ids are not reused");
         assert!(free(next));
+    }
+
+    #[test]
+    fn handles_made_and_freed_in_any_order_find_their_callers() {
+        let ids: Vec<CallerId> = (0..40)
+            .map(|n| make(Some(&format!(r#"{{"webviewId":{n}}}"#)), 0).expect("a valid caller"))
+            .collect();
+        // Every third freed, then every other id checked against what it was made with.
+        for id in ids.iter().step_by(3) {
+            assert!(free(*id));
+        }
+        for (n, id) in ids.iter().enumerate() {
+            match get(*id) {
+                Ok(caller) => {
+                    assert_ne!(n % 3, 0, "{n} was freed");
+                    assert_eq!(caller.web_view_id(), Some(n as i64));
+                }
+                Err(refused) => {
+                    assert_eq!(n % 3, 0, "{n} is held");
+                    assert!(refused.contains("freed"), "{refused}");
+                }
+            }
+        }
+        for id in ids.iter().rev() {
+            free(*id);
+        }
     }
 
     #[test]

@@ -26,14 +26,18 @@ pub(crate) fn handle() -> Result<Handle, String> {
     if let Some(runtime) = running.as_ref() {
         return Ok(runtime.handle().clone());
     }
-    let runtime = Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("tcmpp-worker")
+    // No code to drop a runtime in a library without `shutdown` (the C ABI's; about 5 KB):
+    // while a runtime is a local here, nothing runs that could unwind and drop it (the builder,
+    // whose drop could, is dropped last), and `running`, `None` here, is replaced without a
+    // drop (forgetting `None` forgets nothing).
+    let mut builder = Builder::new_multi_thread();
+    builder.enable_all().thread_name("tcmpp-worker");
+    let runtime = builder
         .build()
         .map_err(|error| format!("cannot start the async runtime: {error}"))?;
-    let handle = runtime.handle().clone();
-    *running = Some(runtime);
-    Ok(handle)
+    std::mem::forget(running.replace(runtime));
+    let kept = running.as_ref().map(|runtime| runtime.handle().clone());
+    kept.ok_or_else(|| "the async runtime was not kept".to_owned())
 }
 
 /// Stops the runtime, if one runs: its tasks are dropped (each call still gets its one reply, a

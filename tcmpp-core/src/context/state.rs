@@ -1,7 +1,6 @@
 //! Shared application state: the `State<T>` extractor and the registry's map of states.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -95,26 +94,79 @@ impl StateKey {
     }
 }
 
-/// The states a registry holds, by type.
+/// The states a registry holds, by type: sorted by [`TypeId`], searched in halves. A handful in
+/// most registries, given once at start-up: a list, not a `HashMap`, whose hash table code
+/// would be compiled for this type alone.
 #[derive(Default)]
 pub(crate) struct StateMap {
-    states: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
+    states: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
 }
 
 impl StateMap {
-    /// Adds a state; returns `false` when one of that type was already there.
+    /// Adds a state; returns `false` when one of that type was already there (and replaces it,
+    /// as a map's `insert` does).
     pub(crate) fn insert<T: Send + Sync + 'static>(&mut self, value: Arc<T>) -> bool {
-        self.states.insert(TypeId::of::<T>(), value).is_none()
+        self.insert_of(TypeId::of::<T>(), value)
+    }
+
+    /// [`insert`](Self::insert), not generic.
+    fn insert_of(&mut self, type_id: TypeId, value: Arc<dyn Any + Send + Sync>) -> bool {
+        match self.states.binary_search_by_key(&type_id, |(id, _)| *id) {
+            Ok(at) => {
+                self.states[at].1 = value;
+                false
+            }
+            Err(at) => {
+                self.states.insert(at, (type_id, value));
+                true
+            }
+        }
     }
 
     pub(crate) fn contains(&self, key: &StateKey) -> bool {
-        self.states.contains_key(&key.type_id)
+        self.find(key.type_id).is_some()
     }
 
     pub(crate) fn get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
-        self.states
-            .get(&TypeId::of::<T>())
+        self.find(TypeId::of::<T>())
             .cloned()
             .and_then(|state| state.downcast::<T>().ok())
+    }
+
+    /// The state of one type; not generic, so compiled once.
+    fn find(&self, type_id: TypeId) -> Option<&Arc<dyn Any + Send + Sync>> {
+        let at = self
+            .states
+            .binary_search_by_key(&type_id, |(id, _)| *id)
+            .ok()?;
+        Some(&self.states[at].1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{StateKey, StateMap};
+
+    #[test]
+    fn holds_one_state_per_type_and_finds_each() {
+        let mut states = StateMap::default();
+        assert!(states.insert(Arc::new(1_u8)));
+        assert!(states.insert(Arc::new("two")));
+        assert!(states.insert(Arc::new(3_u64)));
+        assert!(states.insert(Arc::new(String::from("four"))));
+        // A second of a type replaces the first, and says so.
+        assert!(!states.insert(Arc::new(5_u64)));
+        assert_eq!(states.get::<u8>().as_deref(), Some(&1));
+        assert_eq!(states.get::<&str>().as_deref(), Some(&"two"));
+        assert_eq!(states.get::<u64>().as_deref(), Some(&5));
+        assert_eq!(
+            states.get::<String>().as_deref().map(String::as_str),
+            Some("four")
+        );
+        assert_eq!(states.get::<u32>(), None);
+        assert!(states.contains(&StateKey::of::<String>()));
+        assert!(!states.contains(&StateKey::of::<i8>()));
     }
 }

@@ -170,6 +170,11 @@ impl<'t, 'de> Tracking<'t, 'de> {
 /// pass wherever it is and which a `Value` cannot hold.
 const OUT_OF_RANGE: &str = "\u{0}tcmpp: number out of range\u{0}";
 
+/// [`OUT_OF_RANGE`] as JSON text, as serde_json writes it (a test holds them equal): written
+/// out rather than by `Value`'s `Display`, which would bring serde_json's pretty formatter into
+/// the library.
+const OUT_OF_RANGE_JSON: &str = "\"\\u0000tcmpp: number out of range\\u0000\"";
+
 /// `text` as a `Value` for the second pass, each number out of `f64`'s range in it (where the
 /// typed pass failed) replaced by [`OUT_OF_RANGE`], so that the second pass fails there too.
 pub(super) fn value_of(text: &str) -> Option<Value> {
@@ -202,12 +207,7 @@ pub(super) fn value_of(text: &str) -> Option<Value> {
         }
         // `get`, not indexing: should the position ever fall inside a character, the value is
         // given up rather than a panic.
-        let replaced = format!(
-            "{}{}{}",
-            text.get(..start)?,
-            Value::from(OUT_OF_RANGE),
-            text.get(end..)?
-        );
+        let replaced = [text.get(..start)?, OUT_OF_RANGE_JSON, text.get(end..)?].concat();
         text = std::borrow::Cow::Owned(replaced);
     }
     None
@@ -244,6 +244,11 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn the_out_of_range_text_is_what_serde_json_writes() {
+        assert_eq!(OUT_OF_RANGE_JSON, Value::from(OUT_OF_RANGE).to_string());
+    }
 
     #[test]
     fn a_number_out_of_range_is_replaced_where_it_is() {

@@ -1,9 +1,10 @@
-//! The build's sorts of its lists other than the entries: a few hundred bytes per element type
-//! each, where `sort_unstable_by` is compiled once per element type and comparison, about 3 KB
-//! of a phone's library each (quicksort, heapsort, the small sorts, the pivot). The entries,
-//! 10,000 in a large build, are sorted by the standard library.
+//! The build's sorts: a few hundred bytes per element type each, where `sort_unstable_by` is
+//! compiled once per element type and comparison, about 3 to 5 KB of a phone's library each
+//! (quicksort, heapsort, the small sorts, the pivot).
 //!
-//! Two sorts, for two kinds of list:
+//! Three sorts, for three kinds of list:
+//! - [`merge_sort_by`], stable, for the entries: 10,000 in a large build, references, sorted by
+//!   every build.
 //! - [`sort_by`], stable, for the lists sorted only when the build fails (its problems, the
 //!   handlers that need a missing state): a binary insertion sort, whose `O(n²)` moves are paid
 //!   by a build that is refused anyway.
@@ -56,9 +57,43 @@ pub(super) fn sort_distinct_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> O
     }
 }
 
+/// Sorts `items` by `compare`, stably: a merge sort, `O(n log n)` comparisons however the items
+/// come, and `n` of them when they come sorted; `scratch` holds up to half of them.
+pub(super) fn merge_sort_by<T: Copy>(
+    items: &mut [T],
+    scratch: &mut Vec<T>,
+    compare: &impl Fn(&T, &T) -> Ordering,
+) {
+    let len = items.len();
+    if len <= 1 {
+        return;
+    }
+    let mid = len / 2;
+    merge_sort_by(&mut items[..mid], scratch, compare);
+    merge_sort_by(&mut items[mid..], scratch, compare);
+    if compare(&items[mid - 1], &items[mid]) != Ordering::Greater {
+        return;
+    }
+    scratch.clear();
+    scratch.extend_from_slice(&items[..mid]);
+    let (mut left, mut right) = (0, mid);
+    for at in 0..len {
+        if left == scratch.len() {
+            break;
+        }
+        if right < len && compare(&items[right], &scratch[left]) == Ordering::Less {
+            items[at] = items[right];
+            right += 1;
+        } else {
+            items[at] = scratch[left];
+            left += 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{sort_by, sort_distinct_by};
+    use super::{merge_sort_by, sort_by, sort_distinct_by};
 
     #[test]
     fn sorts_as_a_stable_sort_does() {
@@ -93,6 +128,38 @@ mod tests {
         let mut items: Vec<u32> = (0..3_000).rev().collect();
         sort_by(&mut items, |a, b| a.cmp(b));
         assert!(items.iter().copied().eq(0..3_000));
+    }
+
+    #[test]
+    fn merges_as_a_stable_sort_does() {
+        // Every list of up to seven keys from 0 to 3, with the positions they started at.
+        let mut scratch = Vec::new();
+        for length in 0..=7u32 {
+            for code in 0..4usize.pow(length) {
+                let keys: Vec<(usize, usize)> = (0..length as usize)
+                    .map(|place| ((code / 4usize.pow(place as u32)) % 4, place))
+                    .collect();
+                let mut sorted = keys.clone();
+                merge_sort_by(&mut sorted, &mut scratch, &|a, b| a.0.cmp(&b.0));
+                let mut expected = keys.clone();
+                expected.sort_by_key(|a| a.0);
+                assert_eq!(sorted, expected, "{keys:?}");
+            }
+        }
+        // Long lists, with equal keys, in any order, in order and in reverse order.
+        let keys: Vec<(usize, usize)> = (0..10_000usize)
+            .map(|n| (n.wrapping_mul(7_919) % 1_009, n))
+            .collect();
+        for mut items in [keys.clone(), (0..10_000).map(|n| (n, n)).collect(), {
+            let mut reversed = keys.clone();
+            reversed.reverse();
+            reversed
+        }] {
+            let mut expected = items.clone();
+            expected.sort_by_key(|a| a.0);
+            merge_sort_by(&mut items, &mut scratch, &|a, b| a.0.cmp(&b.0));
+            assert_eq!(items, expected);
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ pub(crate) mod format;
 mod prefix;
 mod render;
 mod result;
-mod text;
+pub(crate) mod text;
 
 pub(crate) use format::{Form, ReplyFormat};
 pub use prefix::ErrMsgPrefix;

@@ -106,7 +106,7 @@ impl Reply {
                 ..
             }) => text::callback_fail(prefix, &message, code),
             Reply::Cancel => text::callback_cancel(prefix),
-            reply => Value::Object(reply.into_callback(prefix)).to_string(),
+            reply => crate::json::text_of(&Value::Object(reply.into_callback(prefix))),
         }
     }
 
@@ -134,7 +134,7 @@ impl Reply {
                 let mut result = result.clone();
                 result.remove("errMsg");
                 result.remove("errCode");
-                Value::Object(result).to_string()
+                crate::json::text_of(&Value::Object(result))
             }
             Reply::Success(result) => {
                 // A map of `Value`s always serializes.
@@ -159,7 +159,7 @@ impl Reply {
                 if let Some(body) = &failure.body {
                     map.insert("body".into(), Value::Object((**body).clone()));
                 }
-                Value::Object(map).to_string()
+                crate::json::text_of(&Value::Object(map))
             }
             Reply::Cancel => "{}".to_owned(),
         }

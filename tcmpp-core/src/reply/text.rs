@@ -46,9 +46,20 @@ pub(super) fn bare_fail(message: &str, code: Option<i64>) -> String {
 
 /// Appends `raw` as the inside of a JSON string, escaped as `serde_json` escapes it: `"`, `\`
 /// and the control characters, the common ones by their short escapes.
-fn push_escaped(text: &mut String, raw: &str) {
+pub(crate) fn push_escaped(text: &mut String, raw: &str) {
+    let bytes = raw.as_bytes();
     let mut start = 0;
-    for (at, byte) in raw.bytes().enumerate() {
+    let mut at = 0;
+    while at < bytes.len() {
+        // Eight bytes at a time while none of them is escaped: most of a message.
+        if let Some(word) = bytes[at..].first_chunk::<8>() {
+            if !any_escaped(u64::from_le_bytes(*word)) {
+                at += 8;
+                continue;
+            }
+        }
+        let byte = bytes[at];
+        at += 1;
         let short = match byte {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -60,15 +71,27 @@ fn push_escaped(text: &mut String, raw: &str) {
             0..=0x1f => "",
             _ => continue,
         };
-        text.push_str(&raw[start..at]);
+        text.push_str(&raw[start..at - 1]);
         if short.is_empty() {
             let _ = write!(text, "\\u{byte:04x}");
         } else {
             text.push_str(short);
         }
-        start = at + 1;
+        start = at;
     }
     text.push_str(&raw[start..]);
+}
+
+/// Whether any of eight bytes is escaped: a control character (below 0x20), `"` or `\`. Exact:
+/// the bit tricks may mark a byte after one that matches, never a word where none does.
+fn any_escaped(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte below `n` (at most 0x80) borrows into its high bit, which was clear.
+    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH != 0;
+    below(word, 0x20)
+        || below(word ^ (ONES * u64::from(b'"')), 1)
+        || below(word ^ (ONES * u64::from(b'\\')), 1)
 }
 
 #[cfg(test)]
@@ -91,6 +114,29 @@ mod tests {
         let mut text = String::new();
         push_escaped(&mut text, &raw);
         assert_eq!(format!("\"{text}\""), Value::String(raw).to_string());
+    }
+
+    #[test]
+    fn escapes_every_byte_at_every_place_in_a_word_as_serde_json_does() {
+        let specials = (0u8..0x20)
+            .map(char::from)
+            .chain(['"', '\\', ' ', '~', '\u{7f}', 'é', '😀']);
+        for special in specials {
+            for length in 0..20 {
+                for place in 0..length {
+                    let raw: String = (0..length)
+                        .map(|at| if at == place { special } else { 'a' })
+                        .collect();
+                    let mut text = String::new();
+                    push_escaped(&mut text, &raw);
+                    assert_eq!(
+                        format!("\"{text}\""),
+                        Value::String(raw.clone()).to_string(),
+                        "{raw:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

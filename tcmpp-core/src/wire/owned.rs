@@ -70,7 +70,7 @@ impl MiniApiCall {
         }
         // One reader for both: the map is written out and read as the SDK's text would be.
         // A map of `Value`s always serializes.
-        let json = params.to_string();
+        let json = crate::json::text_of(&params);
         Self::from_json(&json, wire)
     }
 }

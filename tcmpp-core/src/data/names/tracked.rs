@@ -252,7 +252,7 @@ impl<'de> Deserializer<'de> for Tracked<'de, '_> {
         // refused below, as "no data" is to every type that is not an object or an option.
         if name == RAW_VALUE && !is_absent(self.value) {
             return visitor.visit_map(de::value::MapDeserializer::<_, Error>::new(
-                std::iter::once((RAW_VALUE, self.value.to_string())),
+                std::iter::once((RAW_VALUE, crate::json::text_of(self.value))),
             ));
         }
         visitor.visit_newtype_struct(self)
