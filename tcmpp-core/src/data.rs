@@ -203,7 +203,10 @@ fn second_pass_value(text: &str) -> Option<Value> {
 fn tracked_pass<'de, T: DeserializeOwned>(
     deserializer: Tracked<'de, '_>,
 ) -> Result<(), serde_json::Error> {
-    T::deserialize(deserializer).map(drop)
+    match T::deserialize(deserializer) {
+        Ok(_) => Ok(()),
+        Err(error) => Err(error),
+    }
 }
 
 /// The longest description of bad data a reply carries, in characters: serde quotes the
