@@ -8,7 +8,7 @@ use super::access::{Entries, Seq, Variant};
 use super::{Tracker, Tracking};
 
 /// A deserializer of a borrowed value that keeps its path in `tracker`, if any.
-pub(in crate::data) struct Tracked<'de, 't> {
+pub(crate) struct Tracked<'de, 't> {
     pub(super) value: &'de Value,
     pub(super) tracker: Tracking<'t, 'de>,
 }
