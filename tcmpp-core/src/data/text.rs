@@ -32,8 +32,7 @@ pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     // `match`es, not `?`: each `?` is one more function per data type in a debug build.
     let value = match T::deserialize(top) {
         Ok(value) => value,
-        Err(error) if not_an_object(&error) => return from_value_of(text),
-        Err(error) => return Err(error),
+        Err(error) => return refused(error, text),
     };
     match reader.end() {
         Ok(()) => Ok(value),
@@ -41,10 +40,14 @@ pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     }
 }
 
-/// `T` from `text` read as a `Value` first: a struct's data that is not an object.
+/// The typed pass's refusal of `text`, or, for a struct's data that is not an object, `T` from
+/// `text` read as a `Value` first.
 #[cold]
 #[inline(never)]
-fn from_value_of<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+fn refused<T: DeserializeOwned>(error: Error, text: &str) -> Result<T, Error> {
+    if !not_an_object(&error) {
+        return Err(error);
+    }
     match as_value(text) {
         Ok(value) => T::deserialize(Tracked::typed(&value)),
         Err(error) => Err(error),
