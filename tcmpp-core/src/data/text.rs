@@ -2,14 +2,14 @@
 //!
 //! `serde_json`'s `deserialize_struct` reads an object or an array, so a data type's visitor is
 //! built twice for text (a map access and a sequence access) and once more for a `Value`
-//! ([`Tracked`](super::Tracked)). Data is nearly always an object: [`TopLevel`] reads a struct
-//! that is one by `deserialize_map` (the same code for an object, without the array case), and
-//! hands anything else back to [`Invocation::data`](crate::handler::Invocation::data), which
-//! reads the text as a `Value` and decodes that with the `Value` decoder the type already has.
-//! An array given for a struct is thus decoded as `serde_json` decodes it from a `Value`; the
-//! words differ from the text reader's only for an array longer than the struct ("invalid
-//! length", not "trailing characters") and for text that a `Value` cannot hold (a number out of
-//! `f64`'s range, a lone surrogate), refused for that before anything else in the array.
+//! ([`Tracked`](super::Tracked)). Data is nearly always an object: [`TopLevel`] reads a struct that
+//! is one by `deserialize_map` (the same code for an object, without the array case), and refuses
+//! anything else with a cue ([`NOT_AN_OBJECT`]) on which [`from_text`] reads the text as a `Value`
+//! and decodes that with the `Value` decoder the type already has, on that cold path only. An array
+//! given for a struct is thus decoded as `serde_json` decodes it from a `Value`; the words differ
+//! from the text reader's only for an array longer than the struct ("invalid length", not "trailing
+//! characters") and for text that a `Value` cannot hold (a number out of `f64`'s range, a lone
+//! surrogate), refused for that before anything else in the array.
 
 use serde::de::{DeserializeOwned, Deserializer, Error as _, Visitor};
 use serde_json::de::StrRead;
