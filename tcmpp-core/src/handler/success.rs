@@ -29,13 +29,21 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
     // decides how it fails exactly as the `Reply` form does.
     // Nested rather than chained: let chains need Rust 1.88, the crate supports 1.85.
     if !matches!(format.0, Form::Reply) {
-        if let Some((text, filtered)) = result_text(value) {
-            if let Some(text) = rendered(text, filtered, &format) {
-                return HandlerReply::Rendered(text);
-            }
+        if let Some(text) = rendered_text(result_text(value), &format) {
+            return HandlerReply::Rendered(text);
         }
     }
     HandlerReply::Reply(success_map(result_value(value)))
+}
+
+/// The reply's text of a result `written` as text (with whether a struct's `errMsg` and
+/// `errCode` were left out), if it takes the text path: what [`success`] does with its text
+/// encoder's output, not built once per result type.
+fn rendered_text(written: Option<(String, bool)>, format: &ReplyFormat) -> Option<String> {
+    match written {
+        Some((text, filtered)) => rendered(text, filtered, format),
+        None => None,
+    }
 }
 
 /// The reply of a result rendered as `text` (`filtered`: a struct's `errMsg` and `errCode`
