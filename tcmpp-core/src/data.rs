@@ -2,6 +2,7 @@
 
 mod malformed;
 mod names;
+mod text;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -12,7 +13,9 @@ use crate::passes::{self, Pass};
 use crate::wire::Member;
 
 pub(crate) use malformed::{MalformedData, check_json, is_json};
-use names::{ABSENT, Segment, ShownPath, Tracked, Tracker, value_of};
+pub(crate) use names::Tracked;
+use names::{ABSENT, Segment, ShownPath, Tracker, value_of};
+pub(crate) use text::from_text;
 
 /// Where a call's `data` comes from.
 pub(crate) enum DataSource<'a> {
@@ -29,6 +32,14 @@ pub(crate) enum DataSource<'a> {
     /// [`u32::MAX`], the key missing (`len` 0) or repeated (`len` 1). Offsets, not a `Member`,
     /// so that the variant is no larger than the others.
     Scanned { text: &'a str, at: u32, len: u32 },
+}
+
+/// What a typed pass reads, with one of a data type's two decoders.
+pub(crate) enum TypedInput<'a> {
+    /// Text, for [`from_text`].
+    Text(&'a str),
+    /// A value, for [`Tracked`] with no path kept.
+    Value(Tracked<'a, 'a>),
 }
 
 /// Why `data` could not be decoded.
@@ -100,35 +111,27 @@ impl<'a> DataSource<'a> {
         }
     }
 
-    /// Deserializes `T`, describing a failure by the path of the offending field.
-    ///
-    /// Data that fits its type takes one typed pass: text by `serde_json`'s reader, a value by
-    /// [`Tracked`] with no path kept. Only a failure takes a second pass, and every source takes
-    /// the same one, over a `Value` (text of up to [`MAX_PLACED_VALUES`] values is read into
-    /// one for it) by [`Tracked`] again, now keeping the path: `T` has two decoders, of text and
-    /// of a `Value`, with no wrapper around their visitors. The mini program is shown the typed
-    /// pass's own words; the second pass only finds where. Absent data needs no second pass:
-    /// nothing in it has a path.
+    /// What the typed pass reads: the text, or the value (absent data is a static one, which
+    /// [`Tracked`] tells from `null`). Decoding from a borrowed value copies its strings, but
+    /// keeps the value for the second pass.
     #[inline]
-    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, DataError> {
+    pub(crate) fn typed_input(&self) -> TypedInput<'_> {
         passes::count(Pass::DataRead);
-        // Two typed passes are all that is generic here besides the second one: text by
-        // `serde_json`'s reader, and a `Value` (absent data is a static one) by `Tracked` with
-        // nothing kept, the second pass's decoder. What a failure does is decided once, in
-        // `refused`, not once per data type.
-        let decoded = match &self {
+        match self {
             DataSource::Unchecked(text)
             | DataSource::Text(text)
-            | DataSource::Scanned { text, .. } => serde_json::from_str(text),
-            // Decoding from a borrowed value copies its strings, but keeps the value for the
-            // second pass. One call for both, which the typed seed call inlines (two did not).
-            DataSource::Value(_) | DataSource::Absent => {
-                let value = match &self {
-                    DataSource::Value(value) => value,
-                    _ => &ABSENT,
-                };
-                T::deserialize(Tracked::typed(value))
-            }
+            | DataSource::Scanned { text, .. } => TypedInput::Text(text),
+            DataSource::Value(value) => TypedInput::Value(Tracked::typed(value)),
+            DataSource::Absent => TypedInput::Value(Tracked::typed(&ABSENT)),
+        }
+    }
+
+    /// Deserializes `T`, as `Invocation::data` does, with the refusal as a [`DataError`].
+    #[cfg(any(test, feature = "typed-client"))]
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, DataError> {
+        let decoded = match self.typed_input() {
+            TypedInput::Text(text) => from_text(text),
+            TypedInput::Value(value) => T::deserialize(value),
         };
         match decoded {
             Ok(value) => Ok(value),
@@ -140,7 +143,7 @@ impl<'a> DataSource<'a> {
     /// mini program is shown): `tracked` decodes the data again to find where.
     #[cold]
     #[inline(never)]
-    fn refused(
+    pub(crate) fn refused(
         self,
         error: serde_json::Error,
         tracked: for<'de> fn(Tracked<'de, '_>) -> Result<(), serde_json::Error>,
@@ -200,10 +203,13 @@ fn second_pass_value(text: &str) -> Option<Value> {
 /// its failure and the names `T` declares kept in the deserializer's tracker. One decoder of
 /// `T` besides the typed ones, and not wrapped in anything, which would instantiate every
 /// layer for every visitor `T` has.
-fn tracked_pass<'de, T: DeserializeOwned>(
+pub(crate) fn tracked_pass<'de, T: DeserializeOwned>(
     deserializer: Tracked<'de, '_>,
 ) -> Result<(), serde_json::Error> {
-    T::deserialize(deserializer).map(drop)
+    match T::deserialize(deserializer) {
+        Ok(_) => Ok(()),
+        Err(error) => Err(error),
+    }
 }
 
 /// The longest description of bad data a reply carries, in characters: serde quotes the

@@ -20,7 +20,8 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Error as _};
 use serde_json::{Error, Value};
 
-pub(super) use tracked::{ABSENT, Tracked};
+pub(super) use tracked::ABSENT;
+pub(crate) use tracked::Tracked;
 
 mod access;
 mod tracked;

@@ -17,26 +17,33 @@ pub fn failure<E: IntoApiError>(error: E) -> HandlerReply {
 /// The success reply of a handler's value, in the form `format` asks for; a fail reply when the
 /// value is not a JSON object.
 ///
-/// Generic only where it must be: the shape probe and the text and map encoders are `T`'s own;
-/// what is done with their output is not, so that a handler adds those three to a build and
-/// little else.
+/// Generic only where it must be: the text and map encoders are `T`'s own; what is done with
+/// their output is not, so that a handler adds those two to a build and little else.
 // `inline`: a small dispatcher between the encoders; placed with its caller, the seed calls take
 // 1 (json) to 5 (typed) instructions fewer (measured, docs/PERFORMANCE.md).
 #[inline]
 pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> HandlerReply {
     // Straight to text, with no `Value` tree in between, for the shapes that render as an
-    // object both ways. Anything else (a value that is not an object, an error inside it)
-    // takes the path through `to_value`, which decides how it fails exactly as the `Reply`
-    // form does.
+    // object both ways (`result_text` notes the shape as it writes). Anything else (a value
+    // that is not an object, an error inside it) takes the path through `to_value`, which
+    // decides how it fails exactly as the `Reply` form does.
     // Nested rather than chained: let chains need Rust 1.88, the crate supports 1.85.
-    if !matches!(format.0, Form::Reply) && renders_as_object(value) {
-        if let Some((text, filtered)) = result_text(value) {
-            if let Some(text) = rendered(text, filtered, &format) {
-                return HandlerReply::Rendered(text);
-            }
+    if !matches!(format.0, Form::Reply) {
+        if let Some(text) = rendered_text(result_text(value), &format) {
+            return HandlerReply::Rendered(text);
         }
     }
     HandlerReply::Reply(success_map(result_value(value)))
+}
+
+/// The reply's text of a result `written` as text (with whether a struct's `errMsg` and
+/// `errCode` were left out), if it takes the text path: what [`success`] does with its text
+/// encoder's output, not built once per result type.
+fn rendered_text(written: Option<(String, bool)>, format: &ReplyFormat) -> Option<String> {
+    match written {
+        Some((text, filtered)) => rendered(text, filtered, format),
+        None => None,
+    }
 }
 
 /// The reply of a result rendered as `text` (`filtered`: a struct's `errMsg` and `errCode`
@@ -118,150 +125,6 @@ fn has_reply_key(text: &str) -> bool {
         at = capital + 1;
     }
     false
-}
-
-/// Whether `value` is a struct, a map, a struct or newtype variant, or nothing: the shapes
-/// that render as the object `to_value` makes of them, or as `null` for the empty result.
-/// (A raw JSON value is left to `to_value`, which reads it: its text could spell `errMsg`
-/// with escapes that [`with_ok_message`] would not see.)
-///
-/// Costs one call: the probe refuses the first thing the value serializes.
-fn renders_as_object<T: Serialize + ?Sized>(value: &T) -> bool {
-    matches!(value.serialize(ShapeProbe), Err(Shape::Object))
-}
-
-/// What a value serializes as at its top level, as far as [`renders_as_object`] cares.
-#[derive(Debug)]
-enum Shape {
-    Object,
-    Other,
-}
-
-impl std::fmt::Display for Shape {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self, f)
-    }
-}
-
-impl std::error::Error for Shape {}
-
-impl serde::ser::Error for Shape {
-    fn custom<M: std::fmt::Display>(_: M) -> Self {
-        Shape::Other
-    }
-}
-
-/// A serializer that answers every value with its [`Shape`], as an error so that the value's
-/// `Serialize` impl stops at once.
-struct ShapeProbe;
-
-/// Implements `Serializer` methods that answer `$shape`.
-macro_rules! answer_shape {
-    ($shape:ident: $($method:ident($($arg:ty),*);)*) => {
-        $(
-            fn $method(self, $(_: $arg),*) -> Result<(), Shape> {
-                Err(Shape::$shape)
-            }
-        )*
-    };
-}
-
-impl serde::Serializer for ShapeProbe {
-    type Ok = ();
-    type Error = Shape;
-    type SerializeSeq = serde::ser::Impossible<(), Shape>;
-    type SerializeTuple = serde::ser::Impossible<(), Shape>;
-    type SerializeTupleStruct = serde::ser::Impossible<(), Shape>;
-    type SerializeTupleVariant = serde::ser::Impossible<(), Shape>;
-    type SerializeMap = serde::ser::Impossible<(), Shape>;
-    type SerializeStruct = serde::ser::Impossible<(), Shape>;
-    type SerializeStructVariant = serde::ser::Impossible<(), Shape>;
-
-    answer_shape! { Other:
-        serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32);
-        serialize_i64(i64); serialize_i128(i128); serialize_u8(u8); serialize_u16(u16);
-        serialize_u32(u32); serialize_u64(u64); serialize_u128(u128); serialize_f32(f32);
-        serialize_f64(f64); serialize_char(char); serialize_str(&str); serialize_bytes(&[u8]);
-        serialize_unit_variant(&'static str, u32, &'static str);
-    }
-
-    answer_shape! { Object:
-        serialize_none(); serialize_unit(); serialize_unit_struct(&'static str);
-    }
-
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Shape> {
-        value.serialize(self)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), Shape> {
-        value.serialize(self)
-    }
-
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), Shape> {
-        Err(Shape::Object)
-    }
-
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Shape> {
-        Err(Shape::Other)
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Shape> {
-        Err(Shape::Other)
-    }
-
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Shape> {
-        Err(Shape::Other)
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Shape> {
-        Err(Shape::Other)
-    }
-
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Shape> {
-        Err(Shape::Object)
-    }
-
-    fn serialize_struct(
-        self,
-        name: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, Shape> {
-        // serde_json's `RawValue` serializes as a struct of this name.
-        if name == "$serde_json::private::RawValue" {
-            return Err(Shape::Other);
-        }
-        Err(Shape::Object)
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Shape> {
-        Err(Shape::Object)
-    }
 }
 
 /// The reply of a result as `to_value` made it, without a struct's `errMsg` and `errCode`.

@@ -60,14 +60,30 @@ impl<'de> MapAccess<'de> for Entries<'de, '_> {
         };
         self.key = key;
         self.value = Some(value);
+        // `match`es, not `?`, `map` and `is_err`: each of those is one more function per data
+        // type in a debug build, where this is built once per handler.
         let Some(kept) = self.tracker.0 else {
-            return seed.deserialize(Key(key)).map(Some);
+            return match seed.deserialize(Key(key)) {
+                Ok(key) => Ok(Some(key)),
+                Err(error) => Err(error),
+            };
         };
-        // A key that does not fit (an unknown field) fails at the key itself.
-        kept.enter(Segment::Key(key))?;
-        let result = seed.deserialize(Key(key));
-        kept.leave(result.is_err());
-        result.map(Some)
+        // A key that does not fit (an unknown field) fails at the key itself. Not `?`, whose
+        // conversion into this function's result is one more function per data type.
+        #[allow(clippy::question_mark)]
+        if let Err(error) = kept.enter(Segment::Key(key)) {
+            return Err(error);
+        }
+        match seed.deserialize(Key(key)) {
+            Ok(key) => {
+                kept.leave(false);
+                Ok(Some(key))
+            }
+            Err(error) => {
+                kept.leave(true);
+                Err(error)
+            }
+        }
     }
 
     #[inline]

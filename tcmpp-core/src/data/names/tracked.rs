@@ -8,7 +8,7 @@ use super::access::{Entries, Seq, Variant};
 use super::{Tracker, Tracking};
 
 /// A deserializer of a borrowed value that keeps its path in `tracker`, if any.
-pub(in crate::data) struct Tracked<'de, 't> {
+pub(crate) struct Tracked<'de, 't> {
     pub(super) value: &'de Value,
     pub(super) tracker: Tracking<'t, 'de>,
 }
@@ -72,6 +72,12 @@ fn number_unexpected(n: &Number) -> Unexpected<'static> {
     }
 }
 
+/// The refusal of a sequence or map of `len` entries that the visitor did not take all of.
+#[cold]
+fn too_long(len: usize, expected: &'static str) -> Error {
+    Error::invalid_length(len, &expected)
+}
+
 pub(super) fn invalid_type(value: &Value, expected: &dyn de::Expected) -> Error {
     Error::invalid_type(unexpected(value), expected)
 }
@@ -88,14 +94,10 @@ impl<'de, 't> Tracked<'de, 't> {
             index: 0,
             tracker: self.tracker,
         };
-        let value = visitor.visit_seq(&mut seq)?;
-        if seq.iter.len() == 0 {
-            Ok(value)
-        } else {
-            Err(Error::invalid_length(
-                array.len(),
-                &"fewer elements in array",
-            ))
+        match visitor.visit_seq(&mut seq) {
+            Ok(value) if seq.iter.len() == 0 => Ok(value),
+            Ok(_) => Err(too_long(array.len(), "fewer elements in array")),
+            Err(error) => Err(error),
         }
     }
 
@@ -130,14 +132,10 @@ impl<'de, 't> Tracked<'de, 't> {
             value: None,
             tracker: self.tracker,
         };
-        let value = visitor.visit_map(&mut map)?;
-        if map.iter.len() == 0 {
-            Ok(value)
-        } else {
-            Err(Error::invalid_length(
-                object.len(),
-                &"fewer elements in map",
-            ))
+        match visitor.visit_map(&mut map) {
+            Ok(value) if map.iter.len() == 0 => Ok(value),
+            Ok(_) => Err(too_long(object.len(), "fewer elements in map")),
+            Err(error) => Err(error),
         }
     }
 }
