@@ -9,7 +9,6 @@ use crate::call::MiniApiCall;
 use crate::context::CallContext;
 use crate::data::DataSource;
 use crate::wire::{OtherKeys, Wire, check_agrees};
-use serde_json::{Map, Value};
 
 impl Flight<'_> {
     /// Dispatches a call the host read or built itself.
@@ -38,7 +37,6 @@ impl Flight<'_> {
             .run(entry, cx, &format)
             // Data that is already a value was JSON: never malformed, but answered if it were.
             .unwrap_or_else(|malformed| InFlight::ready(malformed.reply()));
-        forget_if_empty(extra);
         Started { in_flight, format }
     }
 
@@ -49,15 +47,5 @@ impl Flight<'_> {
             Ok(()) => self.typed(call),
             Err(error) => self.refused(Refusal::of_error(&error, wire.reported_name())),
         }
-    }
-}
-
-/// Drops a call's other keys; an empty map, as most calls have, is forgotten instead. It owns
-/// no allocation, and `BTreeMap`'s drop walks an iterator even over nothing: about 45
-/// instructions of a typed call (callgrind, docs/PERFORMANCE.md).
-#[inline]
-fn forget_if_empty(extra: Map<String, Value>) {
-    if extra.is_empty() {
-        std::mem::forget(extra);
     }
 }
