@@ -150,7 +150,8 @@ pub(crate) fn run<T: ReplyTarget, C: Future<Output = ()> + Send + 'static>(
                 // The reply, or the cancel if it comes first: the reply is polled first, so one
                 // ready on the same wake wins. Written out rather than by `tokio::select!`, whose
                 // random order and branch bookkeeping are more code in every library. Both
-                // futures are dropped before the answer is sent, as `select!` drops them.
+                // futures are dropped before the answer is sent, as with `select!` (in the
+                // reverse order: the cancel's, which unregisters the call, first).
                 let rendered = {
                     let mut future = pin!(future);
                     let mut cancelled = pin!(cancelled);

@@ -44,6 +44,21 @@ fn render_impostor() -> Impostor {
     }
 }
 
+/// The impostor behind an `Option`, and in a newtype struct: the result is the struct all
+/// the same, and its `errMsg` is left out as it is.
+#[mini_api("renderSomeImpostor")]
+fn render_some_impostor() -> Option<Impostor> {
+    Some(render_impostor())
+}
+
+#[derive(Serialize)]
+struct Wrapped(Impostor);
+
+#[mini_api("renderWrappedImpostor")]
+fn render_wrapped_impostor() -> Wrapped {
+    Wrapped(render_impostor())
+}
+
 #[mini_api("renderUnit")]
 async fn render_unit() {}
 
@@ -259,8 +274,21 @@ fn a_struct_renders_its_fields_then_err_msg() {
 #[test]
 fn the_routing_err_msg_wins_over_a_result_key_of_that_name() {
     let registry = registry();
-    let reply = rendered(&registry, "renderImpostor");
-    assert_eq!(reply, json!({ "errMsg": "renderImpostor:ok", "value": 7 }));
+    for api in [
+        "renderImpostor",
+        "renderSomeImpostor",
+        "renderWrappedImpostor",
+    ] {
+        let reply = rendered(&registry, api);
+        assert_eq!(reply, json!({ "errMsg": format!("{api}:ok"), "value": 7 }));
+        // Whichever path renders it, the routing `errMsg` comes last, where a parser that
+        // keeps the last of duplicate keys would find it.
+        let text = block_on(registry.dispatch_json(&call(api)));
+        assert!(
+            text.ends_with(&format!(r#""errMsg":"{api}:ok"}}"#)),
+            "{text}"
+        );
+    }
     let reply = rendered(&registry, "renderValue");
     assert_eq!(reply["errMsg"], "renderValue:ok");
     assert_eq!(reply["nested"], json!({ "list": [1, 2.5, null] }));
@@ -429,7 +457,12 @@ fn get_finds_every_registered_api_by_name() {
 #[test]
 fn a_result_with_its_own_err_msg_renders_one_err_msg() {
     let registry = registry();
-    for api in ["renderImpostor", "renderValue"] {
+    for api in [
+        "renderImpostor",
+        "renderSomeImpostor",
+        "renderWrappedImpostor",
+        "renderValue",
+    ] {
         let text = block_on(registry.dispatch_json(&call(api)));
         assert_eq!(text.matches("\"errMsg\"").count(), 1, "{text}");
         assert_entries_agree(&registry, api);

@@ -9,7 +9,9 @@
 //! given for a struct is thus decoded as `serde_json` decodes it from a `Value`; the words differ
 //! from the text reader's only for an array longer than the struct ("invalid length", not "trailing
 //! characters") and for text that a `Value` cannot hold (a number out of `f64`'s range, a lone
-//! surrogate), refused for that before anything else in the array.
+//! surrogate, which `serde_json` then calls an "unexpected end of hex escape"), refused for that
+//! before anything else in the array. The reply never shows the text reader's "at line 1 column
+//! N" either way: refusals are placed by path, not by position.
 
 use serde::de::{DeserializeOwned, Deserializer, Error as _, Visitor};
 use serde_json::de::StrRead;

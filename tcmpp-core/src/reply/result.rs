@@ -37,7 +37,9 @@ pub(crate) fn result_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, se
 /// not see, and its white space is its own.)
 ///
 /// The shape is noted as the value is written, not found by a pass of its own, which would be
-/// one more instantiation of the value's `Serialize` per handler.
+/// one more instantiation of the value's `Serialize` per handler. The price is paid by the
+/// other shapes only: a result that is not an object (a fail reply) or a raw value is written
+/// here in full, and its text thrown away for the path through a `Value`.
 pub(crate) fn result_text<T: Serialize + ?Sized>(value: &T) -> Option<(String, bool)> {
     let shape = Cell::new(Shape::Other);
     // Through `to_string`, which knows its bytes are UTF-8 and does not check them again.
