@@ -95,20 +95,25 @@ pub(super) fn merge_sort_by<T: Copy>(
 mod tests {
     use super::{merge_sort_by, sort_by, sort_distinct_by};
 
+    /// Every list of up to seven keys from 0 to 3, each with the position it started at.
+    fn every_short_list() -> impl Iterator<Item = Vec<(usize, usize)>> {
+        (0..=7u32).flat_map(|length| {
+            (0..4usize.pow(length)).map(move |code| {
+                (0..length as usize)
+                    .map(|place| ((code / 4usize.pow(place as u32)) % 4, place))
+                    .collect()
+            })
+        })
+    }
+
     #[test]
     fn sorts_as_a_stable_sort_does() {
-        // Every list of up to seven keys from 0 to 3, with the positions they started at.
-        for length in 0..=7u32 {
-            for code in 0..4usize.pow(length) {
-                let keys: Vec<(usize, usize)> = (0..length as usize)
-                    .map(|place| ((code / 4usize.pow(place as u32)) % 4, place))
-                    .collect();
-                let mut sorted = keys.clone();
-                sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
-                let mut expected = keys.clone();
-                expected.sort_by_key(|a| a.0);
-                assert_eq!(sorted, expected, "{keys:?}");
-            }
+        for keys in every_short_list() {
+            let mut sorted = keys.clone();
+            sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
+            let mut expected = keys.clone();
+            expected.sort_by_key(|a| a.0);
+            assert_eq!(sorted, expected, "{keys:?}");
         }
     }
 
@@ -132,19 +137,13 @@ mod tests {
 
     #[test]
     fn merges_as_a_stable_sort_does() {
-        // Every list of up to seven keys from 0 to 3, with the positions they started at.
         let mut scratch = Vec::new();
-        for length in 0..=7u32 {
-            for code in 0..4usize.pow(length) {
-                let keys: Vec<(usize, usize)> = (0..length as usize)
-                    .map(|place| ((code / 4usize.pow(place as u32)) % 4, place))
-                    .collect();
-                let mut sorted = keys.clone();
-                merge_sort_by(&mut sorted, &mut scratch, &|a, b| a.0.cmp(&b.0));
-                let mut expected = keys.clone();
-                expected.sort_by_key(|a| a.0);
-                assert_eq!(sorted, expected, "{keys:?}");
-            }
+        for keys in every_short_list() {
+            let mut sorted = keys.clone();
+            merge_sort_by(&mut sorted, &mut scratch, &|a, b| a.0.cmp(&b.0));
+            let mut expected = keys.clone();
+            expected.sort_by_key(|a| a.0);
+            assert_eq!(sorted, expected, "{keys:?}");
         }
         // Long lists, with equal keys, in any order, in order and in reverse order.
         let keys: Vec<(usize, usize)> = (0..10_000usize)
