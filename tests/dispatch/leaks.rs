@@ -1,0 +1,103 @@
+//! Dispatch keeps nothing: after a thousand calls of every kind, each byte they allocated has
+//! been freed again. Its own test binary, with one test, so that the allocator it counts
+//! through sees no other test's allocations.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+
+use futures_executor::block_on;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tcmpp_core::{Caller, MiniApiCall, Registry, mini_api};
+
+/// The system allocator, counting the bytes live.
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+// SAFETY: every call is passed on to the system allocator unchanged; only a counter is added.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is `System.alloc`'s.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract is `System.dealloc`'s.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+#[derive(Deserialize)]
+struct Person {
+    name: String,
+    age: u32,
+}
+
+#[derive(Serialize)]
+struct Greeting {
+    greeting: String,
+}
+
+#[mini_api("leakGreet")]
+async fn leak_greet(person: Person) -> Greeting {
+    Greeting {
+        greeting: format!("hello {}, {}", person.name, person.age),
+    }
+}
+
+/// Every kind of call once: typed (with other keys, with other keys added and removed again,
+/// and with data that does not fit), text (accepted, unknown API, malformed data, broken text),
+/// and a caller stated by the host.
+fn every_kind_of_call(registry: &Registry, caller: &Caller) -> usize {
+    let data = json!({ "name": "kka", "age": 22 });
+    let mut replies = 0;
+    let mut with_extra = MiniApiCall::new("leakGreet", data.clone());
+    with_extra.extra.insert("from".into(), Value::from("page"));
+    let mut emptied = MiniApiCall::new("leakGreet", data.clone());
+    emptied.extra.insert("from".into(), Value::from("page"));
+    emptied.extra.remove("from");
+    let misfit = MiniApiCall::new("leakGreet", json!({ "name": 7 }));
+    for call in [with_extra, emptied, misfit] {
+        replies += usize::from(block_on(registry.call(call).caller(caller).reply()).is_success());
+    }
+    for text in [
+        r#"{"api_name":"leakGreet","data":{"name":"kka","age":22},"webviewId":4}"#,
+        r#"{"api_name":"noSuchApi","data":{"name":"kka"}}"#,
+        r#"{"api_name":"leakGreet","data":{"name":"kka","age":}}"#,
+        r#"{"api_name":"leakGreet","data""#,
+    ] {
+        replies += block_on(registry.dispatch_json(text)).len();
+    }
+    replies
+}
+
+#[test]
+fn a_thousand_calls_of_every_kind_leave_nothing_allocated() {
+    let registry = Registry::builder().build().expect("the handler registers");
+    let caller = Caller::new().with_web_view_id(4);
+    // Once first: whatever is made once and kept (lazily initialized statics) is made now.
+    every_kind_of_call(&registry, &caller);
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut replies = 0;
+    for _ in 0..1_000 {
+        replies += every_kind_of_call(&registry, &caller);
+    }
+    let after = LIVE.load(Ordering::Relaxed);
+    assert!(replies > 0);
+    // A leak of one byte a call would be 1,000 bytes; allow a little for the harness's own.
+    assert!(
+        after - before < 512,
+        "{} bytes still allocated after 7,000 calls",
+        after - before
+    );
+}
