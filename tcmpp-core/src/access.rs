@@ -160,8 +160,9 @@ pub(crate) struct AccessControl {
 }
 
 /// A granted name as an API name and, for `"name.method"`, a method: API names have no `.`, so
-/// the first one splits.
-fn name_and_method(granted: &str) -> (&str, Option<&str>) {
+/// the first one splits. The one reading of a granted name, for access control and for the
+/// registry's check that each grant names a registered API.
+pub(crate) fn name_and_method(granted: &str) -> (&str, Option<&str>) {
     match granted.split_once('.') {
         Some((name, method)) => (name, Some(method)),
         None => (granted, None),

@@ -6,7 +6,7 @@ use tower_layer::Layer;
 
 use super::sort::{merge_sort_by, sort_by};
 use super::{ApiInfo, BuildError, BuildProblem, Config, Registry};
-use crate::access::{ANY, AccessControl, AccessPolicy};
+use crate::access::{ANY, AccessControl, AccessPolicy, name_and_method};
 use crate::context::{StateKey, StateMap};
 use crate::handler::ApiEntry;
 use crate::limits::Limits;
@@ -151,14 +151,14 @@ impl RegistryBuilder {
                     .cmp(&(b.name, b.method, b.file, b.line, b.column))
             },
         );
-        // A grant names an API (`"name"`) or one method of a multiplexed API
-        // (`"name.method"`); API names have no `.`, so the first one splits.
-        let is_registered = |granted: &str| match granted.split_once('.') {
-            None => entries
-                .binary_search_by(|entry| entry.name.cmp(granted))
+        // A grant names an API (`"name"`: any of its entries) or one method of a multiplexed
+        // API (`"name.method"`).
+        let is_registered = |granted: &str| match name_and_method(granted) {
+            (name, None) => entries
+                .binary_search_by(|entry| entry.name.cmp(name))
                 .is_ok(),
-            Some((name, method)) => entries
-                .binary_search_by(|entry| (entry.name, entry.method).cmp(&(name, Some(method))))
+            (name, method) => entries
+                .binary_search_by(|entry| (entry.name, entry.method).cmp(&(name, method)))
                 .is_ok(),
         };
 
