@@ -40,10 +40,7 @@ pub fn success<T: Serialize + ?Sized>(value: &T, format: ReplyFormat) -> Handler
 /// `errCode` were left out), if it takes the text path: what [`success`] does with its text
 /// encoder's output, not built once per result type.
 fn rendered_text(written: Option<(String, bool)>, format: &ReplyFormat) -> Option<String> {
-    match written {
-        Some((text, filtered)) => rendered(text, filtered, format),
-        None => None,
-    }
+    written.and_then(|(text, filtered)| rendered(text, filtered, format))
 }
 
 /// The reply of a result rendered as `text` (`filtered`: a struct's `errMsg` and `errCode`
