@@ -9,6 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
+// Whether a compiler that cannot be installed fails the run: read as every test of another
+// language's tool reads it.
+#[path = "../../support/built.rs"]
+mod built;
+
 /// The releases the declarations must compile under, pinned so that error codes do not move
 /// under the checks: the newest, and 4.9, still common in mini program toolchains.
 pub(crate) const NEWEST: &str = "5.9.3";
@@ -175,7 +180,7 @@ pub(crate) fn typescript_compiler(version: &'static str) -> Option<Tsc> {
     };
     match result {
         Ok(tsc) => Some(tsc),
-        Err(reason) if under_ci() => {
+        Err(reason) if built::under_ci() => {
             panic!("the TypeScript {version} check cannot run under CI: {reason}")
         }
         Err(reason) => {
@@ -183,12 +188,6 @@ pub(crate) fn typescript_compiler(version: &'static str) -> Option<Tsc> {
             None
         }
     }
-}
-
-/// Whether a compiler that cannot be installed fails the run (`CI=true` or `CI=1`) rather than
-/// skipping the check, as `tests/support/built.rs` reads it.
-fn under_ci() -> bool {
-    std::env::var("CI").is_ok_and(|ci| ci == "true" || ci == "1")
 }
 
 fn install(version: &'static str) -> Result<Tsc, String> {
