@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use tower_layer::Layer;
 
-use super::sort::{merge_sort_by, sort_by};
 use super::{ApiInfo, BuildError, BuildProblem, Config, Registry};
 use crate::access::{ANY, AccessControl, AccessPolicy, name_and_method};
 use crate::context::{StateKey, StateMap};
@@ -12,6 +11,7 @@ use crate::handler::ApiEntry;
 use crate::limits::Limits;
 use crate::middleware::{ApiService, Layers, Next};
 use crate::reply::ErrMsgPrefix;
+use crate::sort::{merge_sort_by, sort_by};
 
 /// Configures and builds a [`Registry`].
 pub struct RegistryBuilder {
