@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::call::{AppInfo, UnreadableVerType};
-use crate::sort::merge_sort_by;
 
 /// Which mini programs may call which APIs, as data the host can load from its own config.
 ///
@@ -162,6 +161,15 @@ pub(crate) struct AccessControl {
     by_name: Vec<(String, Vec<usize>)>,
 }
 
+/// Where the grants of `name` (its `method`) are in `by_name`, or where they would go.
+fn find_in(
+    by_name: &[(String, Vec<usize>)],
+    name: &str,
+    method: Option<&str>,
+) -> Result<usize, usize> {
+    by_name.binary_search_by(|(granted, _)| name_and_method(granted).cmp(&(name, method)))
+}
+
 /// A granted name as an API name and, for `"name.method"`, a method: API names have no `.`, so
 /// the first one splits. The one reading of a granted name, for access control and for the
 /// registry's check that each grant names a registered API.
@@ -174,27 +182,24 @@ pub(crate) fn name_and_method(granted: &str) -> (&str, Option<&str>) {
 
 impl AccessControl {
     pub(crate) fn new(policy: AccessPolicy) -> Self {
-        // Every (name, grant) pair, sorted once: arranging a policy costs `O(n log n)` in the
-        // names it gives, and a grant is kept once, not copied for each name in it.
-        let mut named: Vec<(&str, usize)> = policy
-            .grants
-            .iter()
-            .enumerate()
-            .flat_map(|(at, grant)| grant.apis.iter().map(move |api| (api.as_str(), at)))
-            .collect();
-        merge_sort_by(&mut named, &mut Vec::new(), &|a, b| {
-            name_and_method(a.0).cmp(&name_and_method(b.0))
-        });
+        // Each name is placed by a search in halves and an insertion: `O(n²)` moves in the
+        // distinct names, which the build bounds by the registry's APIs (a grant of a name no
+        // handler serves is refused), where a sort would be one more sort's code in every
+        // library. The grants themselves are referred to by place, never copied.
         let mut by_name: Vec<(String, Vec<usize>)> = Vec::new();
-        for (name, at) in named {
-            match by_name.last_mut() {
-                // The sort is stable: a grant that gives a name twice is found twice in a row.
-                Some((last, grants)) if last == name => {
-                    if grants.last() != Some(&at) {
-                        grants.push(at);
+        for (at, grant) in policy.grants.iter().enumerate() {
+            for api in &grant.apis {
+                let (name, method) = name_and_method(api);
+                match find_in(&by_name, name, method) {
+                    Ok(found) => {
+                        let grants = &mut by_name[found].1;
+                        // A grant that gives a name twice is listed once.
+                        if grants.last() != Some(&at) {
+                            grants.push(at);
+                        }
                     }
+                    Err(to) => by_name.insert(to, (api.clone(), vec![at])),
                 }
-                _ => by_name.push((name.to_owned(), vec![at])),
             }
         }
         AccessControl {
@@ -204,15 +209,9 @@ impl AccessControl {
         }
     }
 
-    /// Where the grants of `name` (its `method`) are, or where they would go.
-    fn find(&self, name: &str, method: Option<&str>) -> Result<usize, usize> {
-        self.by_name
-            .binary_search_by(|(granted, _)| name_and_method(granted).cmp(&(name, method)))
-    }
-
     /// The grants of `name` (its `method`).
     fn grants_of(&self, name: &str, method: Option<&str>) -> impl Iterator<Item = &Grant> {
-        let places = match self.find(name, method) {
+        let places = match find_in(&self.by_name, name, method) {
             Ok(at) => self.by_name[at].1.as_slice(),
             Err(_) => &[],
         };
@@ -305,7 +304,7 @@ mod tests {
             Ok(false)
         );
         // A name given twice by one grant lists it once.
-        let at = control.find("api7", None).unwrap();
+        let at = super::find_in(&control.by_name, "api7", None).unwrap();
         assert_eq!(control.by_name[at].1, [0, 1]);
         assert_eq!(control.hides_unknown_apis_from(Some(&two)), Ok(false));
         assert_eq!(control.hides_unknown_apis_from(Some(&other)), Ok(true));

@@ -108,7 +108,6 @@ mod passes;
 pub mod progress;
 pub mod registry;
 pub mod reply;
-mod sort;
 #[cfg(feature = "tower")]
 pub mod tower;
 mod wire;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use tower_layer::Layer;
 
+use super::sort::{merge_sort_by, sort_by};
 use super::{ApiInfo, BuildError, BuildProblem, Config, Registry};
 use crate::access::{ANY, AccessControl, AccessPolicy, name_and_method};
 use crate::context::{StateKey, StateMap};
@@ -11,7 +12,6 @@ use crate::handler::ApiEntry;
 use crate::limits::Limits;
 use crate::middleware::{ApiService, Layers, Next};
 use crate::reply::ErrMsgPrefix;
-use crate::sort::{merge_sort_by, sort_by};
 
 /// Configures and builds a [`Registry`].
 pub struct RegistryBuilder {

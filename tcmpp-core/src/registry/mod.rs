@@ -4,6 +4,7 @@ mod builder;
 mod config;
 mod methods;
 mod problem;
+mod sort;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -210,7 +211,7 @@ impl Registry {
         }
         // One per multiplexed API, as many as the handlers at most: a sort that stays
         // `O(n log n)`. Entries' addresses are distinct.
-        crate::sort::sort_distinct_by(&mut multiplexed, |a, b| {
+        sort::sort_distinct_by(&mut multiplexed, |a, b| {
             a.entry_address().cmp(&b.entry_address())
         });
         Registry {

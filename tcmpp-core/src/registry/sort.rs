@@ -1,10 +1,10 @@
-//! The registry build's sorts: a few hundred bytes per element type each, where
-//! `sort_unstable_by` is compiled once per element type and comparison, about 3 to 5 KB of a
-//! phone's library each (quicksort, heapsort, the small sorts, the pivot).
+//! The build's sorts: a few hundred bytes per element type each, where `sort_unstable_by` is
+//! compiled once per element type and comparison, about 3 to 5 KB of a phone's library each
+//! (quicksort, heapsort, the small sorts, the pivot).
 //!
 //! Three sorts, for three kinds of list:
-//! - [`merge_sort_by`], stable, for the entries (10,000 in a large build, references, sorted by
-//!   every build) and the access policy's granted names.
+//! - [`merge_sort_by`], stable, for the entries: 10,000 in a large build, references, sorted by
+//!   every build.
 //! - [`sort_by`], stable, for the lists sorted only when the build fails (its problems, the
 //!   handlers that need a missing state): a binary insertion sort, whose `O(n²)` moves are paid
 //!   by a build that is refused anyway.
@@ -18,7 +18,7 @@ use std::cmp::Ordering;
 /// Sorts `items` by `compare`, stably: items that compare equal keep their order. Each item is
 /// placed by a binary search of those before it, `O(n log n)` comparisons, and moved there one
 /// swap at a time, `O(n²)` swaps at worst (a list in reverse order).
-pub(crate) fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
+pub(super) fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
     for sorted in 1..items.len() {
         let (head, tail) = items.split_at(sorted);
         // After every item that does not compare greater: equal items keep their order.
@@ -31,7 +31,7 @@ pub(crate) fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) 
 
 /// Sorts `items`, no two of which compare equal, by `compare`: a heapsort, `O(n log n)`
 /// comparisons and swaps however the items come.
-pub(crate) fn sort_distinct_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
+pub(super) fn sort_distinct_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
     // Moves `items[node]` down the heap of `items[..end]` until no child is greater.
     let sift_down = |items: &mut [T], mut node: usize, end: usize| loop {
         let mut child = 2 * node + 1;
@@ -59,7 +59,7 @@ pub(crate) fn sort_distinct_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> O
 
 /// Sorts `items` by `compare`, stably: a merge sort, `O(n log n)` comparisons however the items
 /// come, and `n` of them when they come sorted; `scratch` holds up to half of them.
-pub(crate) fn merge_sort_by<T: Copy>(
+pub(super) fn merge_sort_by<T: Copy>(
     items: &mut [T],
     scratch: &mut Vec<T>,
     compare: &impl Fn(&T, &T) -> Ordering,
