@@ -287,3 +287,23 @@ pub(crate) fn scans_as_json(text: &str) -> bool {
     valid::checked_end(bytes, start)
         .is_some_and(|(end, _)| skip_json_whitespace(bytes, end) == bytes.len())
 }
+
+/// The texts near `seed` at each of `places`, for the readers' tests: the text cut there, the
+/// byte there dropped, and each of `edits` put in before that byte or in its stead.
+#[cfg(test)]
+fn texts_near(seed: &[u8], edits: &[u8], places: impl IntoIterator<Item = usize>) -> Vec<Vec<u8>> {
+    let mut texts = Vec::new();
+    for at in places {
+        texts.push(seed[..at].to_vec());
+        if at < seed.len() {
+            texts.push([&seed[..at], &seed[at + 1..]].concat());
+        }
+        for &byte in edits {
+            texts.push([&seed[..at], &[byte], &seed[at..]].concat());
+            if at < seed.len() {
+                texts.push([&seed[..at], &[byte], &seed[at + 1..]].concat());
+            }
+        }
+    }
+    texts
+}

@@ -446,20 +446,7 @@ mod tests {
         let mut checked = 0;
         for seed in seeds {
             let seed = seed.as_bytes();
-            let mut texts = Vec::new();
-            for at in 0..=seed.len() {
-                texts.push(seed[..at].to_vec());
-                if at < seed.len() {
-                    texts.push([&seed[..at], &seed[at + 1..]].concat());
-                }
-                for &byte in edits {
-                    texts.push([&seed[..at], &[byte], &seed[at..]].concat());
-                    if at < seed.len() {
-                        texts.push([&seed[..at], &[byte], &seed[at + 1..]].concat());
-                    }
-                }
-            }
-            for text in texts {
+            for text in crate::wire::texts_near(seed, edits, 0..=seed.len()) {
                 let Ok(text) = String::from_utf8(text) else {
                     continue;
                 };

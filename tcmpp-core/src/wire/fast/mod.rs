@@ -141,21 +141,9 @@ mod tests {
         for seed in &seeds {
             let seed = seed.as_bytes();
             // Edits near the start and the end of the long names' texts; all of the others.
-            let positions: Vec<usize> = (0..=seed.len())
-                .filter(|&at| seed.len() < 200 || at < 60 || at + 60 > seed.len())
-                .collect();
-            for at in positions {
-                texts.push(seed[..at].to_vec());
-                if at < seed.len() {
-                    texts.push([&seed[..at], &seed[at + 1..]].concat());
-                }
-                for &byte in edits {
-                    texts.push([&seed[..at], &[byte], &seed[at..]].concat());
-                    if at < seed.len() {
-                        texts.push([&seed[..at], &[byte], &seed[at + 1..]].concat());
-                    }
-                }
-            }
+            let places =
+                (0..=seed.len()).filter(|&at| seed.len() < 200 || at < 60 || at + 60 > seed.len());
+            texts.extend(crate::wire::texts_near(seed, edits, places));
         }
         texts
             .into_iter()
