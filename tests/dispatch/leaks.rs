@@ -1,9 +1,12 @@
 //! Dispatch keeps nothing: after a thousand calls of every kind, each byte they allocated has
-//! been freed again. Its own test binary, with one test, so that the allocator it counts
+//! been freed again, the timeouts' armed and disarmed included. Its own test binary, with one test, so that the allocator it counts
 //! through sees no other test's allocations.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicIsize, Ordering};
+use std::task::{Context, Poll};
 
 use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
@@ -55,9 +58,39 @@ async fn leak_greet(person: Person) -> Greeting {
     }
 }
 
+/// Pending once, its task woken at once: the handler that awaits it is not done on its first
+/// poll, so its call's timeout is armed, and disarmed when it answers.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+#[mini_api("leakYield")]
+async fn leak_yield() -> Value {
+    YieldOnce(false).await;
+    json!({ "yielded": true })
+}
+
+/// Never answers: its timeout passes, and the call fails.
+#[mini_api("leakTimeout", timeout_ms = 1)]
+async fn leak_timeout() {
+    std::future::pending::<()>().await;
+}
+
 /// Every kind of call once: typed (with other keys, with other keys added and removed again,
 /// and with data that does not fit), text (accepted, unknown API, malformed data, broken text),
-/// and a caller stated by the host.
+/// a caller stated by the host, and two that arm a timeout: one answered before it passes, and
+/// one it fails.
 fn every_kind_of_call(registry: &Registry, caller: &Caller) -> usize {
     let data = json!({ "name": "kka", "age": 22 });
     let mut replies = 0;
@@ -78,7 +111,14 @@ fn every_kind_of_call(registry: &Registry, caller: &Caller) -> usize {
     ] {
         replies += block_on(registry.dispatch_json(text)).len();
     }
-    replies
+    let answered = block_on(registry.dispatch_json(r#"{"api_name":"leakYield"}"#));
+    assert_eq!(answered, r#"{"yielded":true,"errMsg":"leakYield:ok"}"#);
+    let timed_out = block_on(registry.dispatch_json(r#"{"api_name":"leakTimeout"}"#));
+    assert_eq!(
+        timed_out,
+        r#"{"errMsg":"leakTimeout:fail timeout after 1 ms"}"#
+    );
+    replies + answered.len() + timed_out.len()
 }
 
 #[test]
@@ -97,7 +137,7 @@ fn a_thousand_calls_of_every_kind_leave_nothing_allocated() {
     // A leak of one byte a call would be 1,000 bytes; allow a little for the harness's own.
     assert!(
         after - before < 512,
-        "{} bytes still allocated after 7,000 calls",
+        "{} bytes still allocated after 9,000 calls",
         after - before
     );
 }
