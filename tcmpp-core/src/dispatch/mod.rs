@@ -2,6 +2,7 @@
 //! options that combine freely, and every combination runs the same path to exactly one reply.
 
 mod answer;
+mod deadline;
 mod flight;
 mod future;
 mod input;
