@@ -66,33 +66,32 @@ impl<'de> Deserialize<'de> for SentAppInfo {
     }
 }
 
+/// The keys of the text fields of `AppInfo` read here, in the order [`SentVisitor`] keeps them.
+const TEXT_KEYS: [&str; 7] = [
+    "appId",
+    "version",
+    "name",
+    "iconUrl",
+    "appIntro",
+    "appDeveloper",
+    "appCategory",
+];
+
 /// A key of `AppInfo`: one of the fields read here, or any other, kept by its name.
 enum Key {
-    AppId,
-    Version,
+    /// The text field of [`TEXT_KEYS`] at this index.
+    Text(usize),
     Time,
-    Name,
-    IconUrl,
-    AppIntro,
-    AppDeveloper,
-    AppCategory,
     Other(String),
 }
 
 impl Key {
     /// The field `name` is the key of, if any.
     fn known(name: &str) -> Option<Key> {
-        Some(match name {
-            "appId" => Key::AppId,
-            "version" => Key::Version,
-            "time" => Key::Time,
-            "name" => Key::Name,
-            "iconUrl" => Key::IconUrl,
-            "appIntro" => Key::AppIntro,
-            "appDeveloper" => Key::AppDeveloper,
-            "appCategory" => Key::AppCategory,
-            _ => return None,
-        })
+        if name == "time" {
+            return Some(Key::Time);
+        }
+        TEXT_KEYS.iter().position(|key| *key == name).map(Key::Text)
     }
 }
 
@@ -141,25 +140,14 @@ impl<'de> Visitor<'de> for SentVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SentAppInfo, A::Error> {
-        let mut app_id = None;
-        let mut version = None;
+        // The text fields in one array: one read and one drop for the seven of them.
+        let mut texts: [Option<Option<String>>; 7] = Default::default();
         let mut time = None;
-        let mut name = None;
-        let mut icon_url = None;
-        let mut app_intro = None;
-        let mut app_developer = None;
-        let mut app_category = None;
         let mut extra = Map::new();
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::AppId => field(&mut map, &mut app_id, "appId")?,
-                Key::Version => field(&mut map, &mut version, "version")?,
+                Key::Text(index) => field(&mut map, &mut texts[index], TEXT_KEYS[index])?,
                 Key::Time => field(&mut map, &mut time, "time")?,
-                Key::Name => field(&mut map, &mut name, "name")?,
-                Key::IconUrl => field(&mut map, &mut icon_url, "iconUrl")?,
-                Key::AppIntro => field(&mut map, &mut app_intro, "appIntro")?,
-                Key::AppDeveloper => field(&mut map, &mut app_developer, "appDeveloper")?,
-                Key::AppCategory => field(&mut map, &mut app_category, "appCategory")?,
                 // The last of a key sent twice, as a map reads it.
                 Key::Other(key) => {
                     let value = map.next_value::<Value>()?;
@@ -167,15 +155,24 @@ impl<'de> Visitor<'de> for SentVisitor {
                 }
             }
         }
+        let [
+            app_id,
+            version,
+            name,
+            icon_url,
+            app_intro,
+            app_developer,
+            app_category,
+        ] = texts.map(Option::flatten);
         Ok(SentAppInfo {
-            app_id: app_id.flatten(),
-            version: version.flatten(),
+            app_id,
+            version,
             time: time.flatten(),
-            name: name.flatten(),
-            icon_url: icon_url.flatten(),
-            app_intro: app_intro.flatten(),
-            app_developer: app_developer.flatten(),
-            app_category: app_category.flatten(),
+            name,
+            icon_url,
+            app_intro,
+            app_developer,
+            app_category,
             extra,
         })
     }
