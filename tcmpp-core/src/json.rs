@@ -1,7 +1,7 @@
 //! Describing JSON in error messages: the kind of a value, and serde_json's message without
 //! its position.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// A value's compact JSON text, as its `to_string()` writes it, through serde_json's serializer
 /// into bytes: `Display` would also bring in the pretty formatter (`{:#}`), a second copy of the
@@ -9,6 +9,28 @@ use serde_json::Value;
 pub(crate) fn text_of(value: &Value) -> String {
     // A `Value` always serializes: its map keys are strings.
     serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Takes the entries of `keys` out of `map`, if there are any; the value of the first of `keys`
+/// found. The map is rebuilt from its other entries, inserted in their order, rather than changed
+/// by `BTreeMap::remove`, whose rebalancing is code of its own in every library (about 2 KB of a
+/// phone's). The keys are rare (a result's own `errMsg`), so the rebuild is too: a map without
+/// them is only searched.
+pub(crate) fn take_keys(map: &mut Map<String, Value>, keys: &[&str]) -> Option<Value> {
+    if !keys.iter().any(|key| map.contains_key(*key)) {
+        return None;
+    }
+    let mut taken = None;
+    for (key, value) in std::mem::take(map) {
+        match keys.iter().position(|taken| *taken == key) {
+            Some(0) => taken = Some(value),
+            Some(_) => {}
+            None => {
+                map.insert(key, value);
+            }
+        }
+    }
+    taken
 }
 
 /// The kind of a JSON value, as error messages name it.
@@ -46,5 +68,39 @@ pub(crate) fn strip_position(error: &serde_json::Error) -> String {
     match message.strip_suffix(&suffix) {
         Some(stripped) => stripped.to_owned(),
         None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value, json};
+
+    use super::take_keys;
+
+    #[test]
+    fn taken_keys_leave_the_others_in_order_as_remove_does() {
+        let object = |value: Value| -> Map<String, Value> {
+            match value {
+                Value::Object(map) => map,
+                _ => unreachable!(),
+            }
+        };
+        let full = object(json!({ "a": 1, "errCode": 2, "errMsg": "m", "z": [3], "m": {} }));
+        for keys in [
+            &["errMsg", "errCode"][..],
+            &["errCode"],
+            &["z"],
+            &["absent"],
+            &["absent", "a"],
+        ] {
+            let mut taken = full.clone();
+            let value = take_keys(&mut taken, keys);
+            let mut removed = full.clone();
+            let first = removed.remove(keys[0]);
+            for key in &keys[1..] {
+                removed.remove(*key);
+            }
+            assert_eq!((value, taken), (first, removed), "{keys:?}");
+        }
     }
 }

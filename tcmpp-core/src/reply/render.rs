@@ -66,7 +66,7 @@ impl Reply {
         let mut map = match self {
             Reply::Success(mut result) => {
                 // A success has no `errCode`: one in the result would contradict its routing.
-                result.remove("errCode");
+                crate::json::take_keys(&mut result, &["errCode"]);
                 result
             }
             Reply::Fail(Failure { code, body, .. }) => {
@@ -132,8 +132,7 @@ impl Reply {
                 // contradict it, so it is left out, as the callback rendering replaces it, and
                 // so is an `errCode`, which a success does not have.
                 let mut result = result.clone();
-                result.remove("errMsg");
-                result.remove("errCode");
+                crate::json::take_keys(&mut result, &["errMsg", "errCode"]);
                 crate::json::text_of(&Value::Object(result))
             }
             Reply::Success(result) => {
