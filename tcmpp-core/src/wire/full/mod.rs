@@ -17,7 +17,10 @@ use crate::json::{raw_kind, strip_position};
 use fields::{CowStr, KeepKeys, not_an_object, read_fields};
 use long_name::{LONG_NAME_BYTES, long_name};
 
-/// Reads `json` as `reading` says, or says exactly what is wrong with it.
+/// Reads `json` as `reading` says, or says exactly what is wrong with it. Out of line: the
+/// fast readers take the calls that matter, and this one placed in `Flight::text` cost more.
+#[cold]
+#[inline(never)]
 pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'a>, CallError> {
     // Even a legacy call must be one JSON object; its keys are then the data's alone.
     // A legacy call's keys are its data's, as many as the data has; a unified call's are the
