@@ -2,12 +2,12 @@
 //! given twice and more keys than the limit.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use crate::echo::bounded;
 use crate::json::{raw_kind, strip_position};
@@ -98,7 +98,10 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
                 let mut fields = Fields::default();
-                let mut extra_keys = HashSet::new();
+                // The keys seen, where they are not scanned: serde_json's map of `Value`s, a
+                // B-tree. No hashing, so no key a mini program chooses can slow it down, and no
+                // second table's code in the library: every `Value` object is one of these.
+                let mut extra_keys = Map::new();
                 let mut keys = 0_usize;
                 while let Some(CowStr(key)) = map.next_key()? {
                     keys += 1;
@@ -107,7 +110,7 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
                     }
                     let slot = match &*key {
                         _ if self.keep == KeepKeys::No => {
-                            if !extra_keys.insert(key.clone()) {
+                            if extra_keys.insert(key.to_string(), Value::Null).is_some() {
                                 return Err(duplicate_key(&key));
                             }
                             map.next_value::<de::IgnoredAny>()?;
@@ -125,7 +128,7 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
                             let repeated = if self.max_keys <= SCANNED_KEYS {
                                 fields.extra.iter().any(|(seen, _)| *seen == key)
                             } else {
-                                !extra_keys.insert(key.clone())
+                                extra_keys.insert(key.to_string(), Value::Null).is_some()
                             };
                             if repeated {
                                 return Err(duplicate_key(&key));
@@ -152,7 +155,8 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
 }
 
 /// Up to this key limit, a unified call's keys are checked for one given twice by a scan of
-/// those read so far; beyond it, by a set.
+/// those read so far; beyond it (and for a legacy call, whose keys are its data's), by a
+/// B-tree of them.
 const SCANNED_KEYS: usize = 64;
 
 /// The error of a key given twice, the key cut as a reply echoes it: a key of megabytes is not
