@@ -11,23 +11,26 @@ pub(crate) fn text_of(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// Takes the entries of `keys` out of `map`, if there are any; the value of the first of `keys`
-/// found. The map is rebuilt from its other entries, inserted in their order, rather than changed
-/// by `BTreeMap::remove`, whose rebalancing is code of its own in every library (about 2 KB of a
+/// Takes the entries of `key` and `other` out of `map`, if there are any; the value of `key`.
+/// The map is rebuilt from its other entries, inserted in their order, rather than changed by
+/// `BTreeMap::remove`, whose rebalancing is code of its own in every library (about 2 KB of a
 /// phone's). The keys are rare (a result's own `errMsg`), so the rebuild is too: a map without
-/// them is only searched.
-pub(crate) fn take_keys(map: &mut Map<String, Value>, keys: &[&str]) -> Option<Value> {
-    if !keys.iter().any(|key| map.contains_key(*key)) {
+/// them is only searched. (Two keys, not a slice of them: each slice would be a table in the
+/// library, with a relocation for each of its strings.)
+pub(crate) fn take_keys(
+    map: &mut Map<String, Value>,
+    key: &str,
+    other: Option<&str>,
+) -> Option<Value> {
+    if !map.contains_key(key) && !other.is_some_and(|other| map.contains_key(other)) {
         return None;
     }
     let mut taken = None;
-    for (key, value) in std::mem::take(map) {
-        match keys.iter().position(|taken| *taken == key) {
-            Some(0) => taken = Some(value),
-            Some(_) => {}
-            None => {
-                map.insert(key, value);
-            }
+    for (name, value) in std::mem::take(map) {
+        if name == key {
+            taken = Some(value);
+        } else if other != Some(name.as_str()) {
+            map.insert(name, value);
         }
     }
     taken
@@ -86,21 +89,22 @@ mod tests {
             }
         };
         let full = object(json!({ "a": 1, "errCode": 2, "errMsg": "m", "z": [3], "m": {} }));
-        for keys in [
-            &["errMsg", "errCode"][..],
-            &["errCode"],
-            &["z"],
-            &["absent"],
-            &["absent", "a"],
+        for (key, other) in [
+            ("errMsg", Some("errCode")),
+            ("errCode", None),
+            ("z", None),
+            ("absent", None),
+            ("absent", Some("a")),
+            ("a", Some("absent")),
         ] {
             let mut taken = full.clone();
-            let value = take_keys(&mut taken, keys);
+            let value = take_keys(&mut taken, key, other);
             let mut removed = full.clone();
-            let first = removed.remove(keys[0]);
-            for key in &keys[1..] {
-                removed.remove(*key);
+            let first = removed.remove(key);
+            if let Some(other) = other {
+                removed.remove(other);
             }
-            assert_eq!((value, taken), (first, removed), "{keys:?}");
+            assert_eq!((value, taken), (first, removed), "{key} {other:?}");
         }
     }
 }

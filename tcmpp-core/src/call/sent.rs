@@ -34,7 +34,7 @@ impl From<SentAppInfo> for AppInfo {
         let mut extra = sent.extra;
         // A readable version type is taken out of `extra`; `null` is no version type; anything
         // else stays in `extra`, as sent.
-        let app_ver_type = match crate::json::take_keys(&mut extra, &[APP_VER_TYPE]) {
+        let app_ver_type = match crate::json::take_keys(&mut extra, APP_VER_TYPE, None) {
             None | Some(Value::Null) => None,
             Some(value) => match ver_type_of(&value) {
                 Some(ver_type) => Some(ver_type),

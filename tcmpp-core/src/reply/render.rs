@@ -66,7 +66,7 @@ impl Reply {
         let mut map = match self {
             Reply::Success(mut result) => {
                 // A success has no `errCode`: one in the result would contradict its routing.
-                crate::json::take_keys(&mut result, &["errCode"]);
+                crate::json::take_keys(&mut result, "errCode", None);
                 result
             }
             Reply::Fail(Failure { code, body, .. }) => {
@@ -151,7 +151,7 @@ impl Reply {
                 // The SDK adds the `errMsg` that routes the reply; a result's own would
                 // contradict it, so it is left out, as the callback rendering replaces it, and
                 // so is an `errCode`, which a success does not have.
-                crate::json::take_keys(&mut result, &["errMsg", "errCode"]);
+                crate::json::take_keys(&mut result, "errMsg", Some("errCode"));
                 // A map of `Value`s always serializes.
                 serde_json::to_string(&result).unwrap_or_else(|_| "{}".to_owned())
             }
