@@ -66,32 +66,31 @@ impl<'de> Deserialize<'de> for SentAppInfo {
     }
 }
 
-/// The keys of the text fields of `AppInfo` read here, in the order [`SentVisitor`] keeps them.
-const TEXT_KEYS: [&str; 7] = [
-    "appId",
-    "version",
-    "name",
-    "iconUrl",
-    "appIntro",
-    "appDeveloper",
-    "appCategory",
-];
-
 /// A key of `AppInfo`: one of the fields read here, or any other, kept by its name.
 enum Key {
-    /// The text field of [`TEXT_KEYS`] at this index.
-    Text(usize),
+    /// A text field: its place among [`SentVisitor`]'s (the order of [`SentAppInfo`]'s), and
+    /// its key.
+    Text(usize, &'static str),
     Time,
     Other(String),
 }
 
 impl Key {
-    /// The field `name` is the key of, if any.
+    /// The field `name` is the key of, if any. A `match`, not a table of the keys: a table of
+    /// strings is a relocation for each in the library.
     fn known(name: &str) -> Option<Key> {
-        if name == "time" {
-            return Some(Key::Time);
-        }
-        TEXT_KEYS.iter().position(|key| *key == name).map(Key::Text)
+        // Each key written twice, the one matched and the one kept: the same constant.
+        Some(match name {
+            "time" => Key::Time,
+            "appId" => Key::Text(0, "appId"),
+            "version" => Key::Text(1, "version"),
+            "name" => Key::Text(2, "name"),
+            "iconUrl" => Key::Text(3, "iconUrl"),
+            "appIntro" => Key::Text(4, "appIntro"),
+            "appDeveloper" => Key::Text(5, "appDeveloper"),
+            "appCategory" => Key::Text(6, "appCategory"),
+            _ => return None,
+        })
     }
 }
 
@@ -146,7 +145,7 @@ impl<'de> Visitor<'de> for SentVisitor {
         let mut extra = Map::new();
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::Text(index) => field(&mut map, &mut texts[index], TEXT_KEYS[index])?,
+                Key::Text(index, key) => field(&mut map, &mut texts[index], key)?,
                 Key::Time => field(&mut map, &mut time, "time")?,
                 // The last of a key sent twice, as a map reads it.
                 Key::Other(key) => {
