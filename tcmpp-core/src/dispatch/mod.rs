@@ -113,6 +113,17 @@ impl<'a> PendingCall<'a> {
         self
     }
 
+    /// [`progress`](Self::progress) when `sink` is `Some`; nothing when it is `None`, where
+    /// events go nowhere, as by default. For a host that listens to some calls and not others:
+    /// one call whichever it is, so that the host's code takes no branch on it.
+    #[inline]
+    pub fn progress_if(mut self, sink: Option<impl ProgressSink>) -> Self {
+        if let Some(sink) = sink {
+            self.progress = Some(Arc::new(sink));
+        }
+        self
+    }
+
     /// The reply, as a [`Reply`]: what `.await` on this value gives too.
     #[inline]
     pub fn reply(self) -> ReplyFuture<Reply> {
