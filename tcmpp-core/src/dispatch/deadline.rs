@@ -52,10 +52,13 @@ fn timers() -> MutexGuard<'static, Timers> {
 }
 
 impl Deadline {
-    /// A deadline `timeout` from now; `None` when none can be kept: the thread cannot start, or
-    /// the time is past what an `Instant` holds.
+    /// A deadline `timeout` from now, or, past what an `Instant` holds, 30 years from now (as
+    /// `futures-timer` armed it); `None` when none can be kept: the thread cannot start.
     pub(super) fn arm(timeout: Duration) -> Option<Deadline> {
-        let at = Instant::now().checked_add(timeout)?;
+        let now = Instant::now();
+        let at = now
+            .checked_add(timeout)
+            .or_else(|| now.checked_add(Duration::from_secs(30 * 365 * 86_400)))?;
         let mut timers = timers();
         if !timers.running {
             // Started with the list locked: it waits for the lock, then sleeps until `at`.
@@ -206,6 +209,9 @@ mod tests {
         drop(early);
         wait(&middle);
         wait(&late);
-        assert!(Deadline::arm(Duration::MAX).is_none());
+        // Past what an `Instant` holds: 30 years ahead, which does not pass here.
+        let never = Deadline::arm(Duration::MAX).unwrap();
+        let waker = Waker::from(Arc::new(Unpark(thread::current())));
+        assert!(!never.passed(&Context::from_waker(&waker)));
     }
 }
