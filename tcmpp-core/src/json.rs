@@ -1,7 +1,7 @@
 //! Describing JSON in error messages: the kind of a value, and serde_json's message without
 //! its position.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// A value's compact JSON text, as its `to_string()` writes it, through serde_json's serializer
 /// into bytes: `Display` would also bring in the pretty formatter (`{:#}`), a second copy of the
@@ -9,6 +9,31 @@ use serde_json::Value;
 pub(crate) fn text_of(value: &Value) -> String {
     // A `Value` always serializes: its map keys are strings.
     serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Takes the entries of `key` and `other` out of `map`, if there are any; the value of `key`.
+/// The map is rebuilt from its other entries, inserted in their order, rather than changed by
+/// `BTreeMap::remove`, whose rebalancing is code of its own in every library (about 2 KB of a
+/// phone's). The keys are rare (a result's own `errMsg`), so the rebuild is too: a map without
+/// them is only searched. (Two keys, not a slice of them: each slice would be a table in the
+/// library, with a relocation for each of its strings.)
+pub(crate) fn take_keys(
+    map: &mut Map<String, Value>,
+    key: &str,
+    other: Option<&str>,
+) -> Option<Value> {
+    if !map.contains_key(key) && !other.is_some_and(|other| map.contains_key(other)) {
+        return None;
+    }
+    let mut taken = None;
+    for (name, value) in std::mem::take(map) {
+        if name == key {
+            taken = Some(value);
+        } else if other != Some(name.as_str()) {
+            map.insert(name, value);
+        }
+    }
+    taken
 }
 
 /// The kind of a JSON value, as error messages name it.
@@ -46,5 +71,40 @@ pub(crate) fn strip_position(error: &serde_json::Error) -> String {
     match message.strip_suffix(&suffix) {
         Some(stripped) => stripped.to_owned(),
         None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value, json};
+
+    use super::take_keys;
+
+    #[test]
+    fn taken_keys_leave_the_others_in_order_as_remove_does() {
+        let object = |value: Value| -> Map<String, Value> {
+            match value {
+                Value::Object(map) => map,
+                _ => unreachable!(),
+            }
+        };
+        let full = object(json!({ "a": 1, "errCode": 2, "errMsg": "m", "z": [3], "m": {} }));
+        for (key, other) in [
+            ("errMsg", Some("errCode")),
+            ("errCode", None),
+            ("z", None),
+            ("absent", None),
+            ("absent", Some("a")),
+            ("a", Some("absent")),
+        ] {
+            let mut taken = full.clone();
+            let value = take_keys(&mut taken, key, other);
+            let mut removed = full.clone();
+            let first = removed.remove(key);
+            if let Some(other) = other {
+                removed.remove(other);
+            }
+            assert_eq!((value, taken), (first, removed), "{key} {other:?}");
+        }
     }
 }

@@ -31,37 +31,26 @@ impl Answer {
     /// A call refused before it reached the registry: an invalid argument, or a registry that
     /// cannot be built.
     pub(crate) fn refused(reason: impl Into<String>, prefix: &str, flags: u32) -> Self {
-        Answer::of(
-            &Reply::fail(FailureKind::InvalidCall, reason),
-            prefix,
-            flags,
-        )
+        Answer::of(Reply::fail(FailureKind::InvalidCall, reason), prefix, flags)
     }
 
     /// A fault of this layer (a panic while dispatching, a runtime that cannot start, a call
     /// dropped unanswered), which the host must still hear about.
     pub(crate) fn internal_error(reason: &str, prefix: &str, flags: u32) -> Self {
         let reply = Reply::fail(FailureKind::Panic, format!("internal error: {reason}"));
-        Answer::of(&reply, prefix, flags)
+        Answer::of(reply, prefix, flags)
     }
 
     /// A call the host cancelled before its handler replied: a cancel reply, which the host
     /// that cancelled it may ignore.
     pub(crate) fn cancelled(prefix: &str, flags: u32) -> Self {
-        Answer::of(&Reply::Cancel, prefix, flags)
+        Answer::of(Reply::Cancel, prefix, flags)
     }
 
     /// A reply made here rather than by the registry, rendered by the core's renderer of the
     /// rendering the flags ask for.
-    fn of(reply: &Reply, prefix: &str, flags: u32) -> Self {
-        let text = match rendering(flags) {
-            Rendering::Bare => reply.to_bare_json(),
-            _ => reply.to_callback_json(prefix),
-        };
-        Answer {
-            status: status(reply.kind()),
-            text,
-        }
+    fn of(reply: Reply, prefix: &str, flags: u32) -> Self {
+        reply.into_rendered(rendering(flags), prefix).into()
     }
 }
 

@@ -1,8 +1,9 @@
 //! Who calls, as the host states it beside the call: `caller_json`, read into a
 //! [`tcmpp_core::Caller`].
 
-use serde::Deserialize;
-use serde::de::IgnoredAny;
+use serde::de::{Deserializer, IgnoredAny, Visitor};
+use serde::{Deserialize, forward_to_deserialize_any};
+use serde_json::de::StrRead;
 use tcmpp_core::{AppInfo, Caller};
 
 mod path;
@@ -50,7 +51,7 @@ pub(crate) fn read(caller_json: Option<&str>, from_call_text: bool) -> Result<Ca
     }
     let mut deserializer = serde_json::Deserializer::from_str(json);
     // Read without tracking where it is: a refusal finds its path again, from the text.
-    let stated = StatedCaller::deserialize(&mut deserializer)
+    let stated = StatedCaller::deserialize(AsMap(&mut deserializer))
         .map_err(|error| reason(&path_of(json, &error), &error))?;
     // Nothing may follow the object.
     deserializer.end().map_err(|error| reason(".", &error))?;
@@ -64,6 +65,36 @@ pub(crate) fn read(caller_json: Option<&str>, from_call_text: bool) -> Result<Ca
         caller = caller.with_state_event(state_event);
     }
     Ok(caller)
+}
+
+/// serde_json's reader, but a struct read as a map only: `caller_json` is an object (checked
+/// first), so the derived reader's array case, which serde_json's `deserialize_struct` would
+/// build too, is not built. For an object, serde_json reads a struct and a map alike, errors
+/// included.
+struct AsMap<'r, 'de>(&'r mut serde_json::Deserializer<StrRead<'de>>);
+
+impl<'de> Deserializer<'de> for AsMap<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    // Not asked for by a struct's reader.
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
 }
 
 /// Why `caller_json` is refused: what is wrong, and where (`path`, `.` for the whole), cut at a

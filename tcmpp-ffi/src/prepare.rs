@@ -166,10 +166,10 @@ pub(crate) fn dispatch_args(
         (Some(name), false) => Wire::Named(name),
         (None, false) => Wire::Unified,
     };
-    let dispatch = registry.call(call_json).wire(wire).caller(caller);
-    let dispatch = match progress {
-        Some(sink) => dispatch.progress(sink),
-        None => dispatch,
-    };
-    Ok(dispatch.rendered(rendering(flags)))
+    Ok(registry
+        .call(call_json)
+        .wire(wire)
+        .caller(caller)
+        .progress_if(progress)
+        .rendered(rendering(flags)))
 }

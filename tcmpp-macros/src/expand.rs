@@ -150,12 +150,12 @@ fn registration(
 
             #bounds
 
-            #[allow(unused_variables, clippy::needless_pass_by_value)]
-            fn #adapter(#invocation: #private::Invocation<'_>) -> #private::Outcome {
-                // Taken first: the data parameter consumes the invocation.
-                let #reply_format = #invocation.reply_format();
+            #[allow(unused_mut, unused_variables, clippy::needless_pass_by_value)]
+            fn #adapter(mut #invocation: #private::Invocation<'_>) -> #private::Outcome {
                 #(#contexts)*
                 #data
+                // Taken last, out of the invocation: a refusal above drops it whole.
+                let #reply_format = #invocation.reply_format();
                 #run
             }
 

@@ -34,7 +34,7 @@ impl From<SentAppInfo> for AppInfo {
         let mut extra = sent.extra;
         // A readable version type is taken out of `extra`; `null` is no version type; anything
         // else stays in `extra`, as sent.
-        let app_ver_type = match extra.remove(APP_VER_TYPE) {
+        let app_ver_type = match crate::json::take_keys(&mut extra, APP_VER_TYPE, None) {
             None | Some(Value::Null) => None,
             Some(value) => match ver_type_of(&value) {
                 Some(ver_type) => Some(ver_type),
@@ -68,29 +68,27 @@ impl<'de> Deserialize<'de> for SentAppInfo {
 
 /// A key of `AppInfo`: one of the fields read here, or any other, kept by its name.
 enum Key {
-    AppId,
-    Version,
+    /// A text field: its place among [`SentVisitor`]'s (the order of [`SentAppInfo`]'s), and
+    /// its key.
+    Text(usize, &'static str),
     Time,
-    Name,
-    IconUrl,
-    AppIntro,
-    AppDeveloper,
-    AppCategory,
     Other(String),
 }
 
 impl Key {
-    /// The field `name` is the key of, if any.
+    /// The field `name` is the key of, if any. A `match`, not a table of the keys: a table of
+    /// strings is a relocation for each in the library.
     fn known(name: &str) -> Option<Key> {
+        // Each key written twice, the one matched and the one kept: the same constant.
         Some(match name {
-            "appId" => Key::AppId,
-            "version" => Key::Version,
             "time" => Key::Time,
-            "name" => Key::Name,
-            "iconUrl" => Key::IconUrl,
-            "appIntro" => Key::AppIntro,
-            "appDeveloper" => Key::AppDeveloper,
-            "appCategory" => Key::AppCategory,
+            "appId" => Key::Text(0, "appId"),
+            "version" => Key::Text(1, "version"),
+            "name" => Key::Text(2, "name"),
+            "iconUrl" => Key::Text(3, "iconUrl"),
+            "appIntro" => Key::Text(4, "appIntro"),
+            "appDeveloper" => Key::Text(5, "appDeveloper"),
+            "appCategory" => Key::Text(6, "appCategory"),
             _ => return None,
         })
     }
@@ -141,25 +139,14 @@ impl<'de> Visitor<'de> for SentVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SentAppInfo, A::Error> {
-        let mut app_id = None;
-        let mut version = None;
+        // The text fields in one array: one read and one drop for the seven of them.
+        let mut texts: [Option<Option<String>>; 7] = Default::default();
         let mut time = None;
-        let mut name = None;
-        let mut icon_url = None;
-        let mut app_intro = None;
-        let mut app_developer = None;
-        let mut app_category = None;
         let mut extra = Map::new();
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::AppId => field(&mut map, &mut app_id, "appId")?,
-                Key::Version => field(&mut map, &mut version, "version")?,
+                Key::Text(index, key) => field(&mut map, &mut texts[index], key)?,
                 Key::Time => field(&mut map, &mut time, "time")?,
-                Key::Name => field(&mut map, &mut name, "name")?,
-                Key::IconUrl => field(&mut map, &mut icon_url, "iconUrl")?,
-                Key::AppIntro => field(&mut map, &mut app_intro, "appIntro")?,
-                Key::AppDeveloper => field(&mut map, &mut app_developer, "appDeveloper")?,
-                Key::AppCategory => field(&mut map, &mut app_category, "appCategory")?,
                 // The last of a key sent twice, as a map reads it.
                 Key::Other(key) => {
                     let value = map.next_value::<Value>()?;
@@ -167,15 +154,24 @@ impl<'de> Visitor<'de> for SentVisitor {
                 }
             }
         }
+        let [
+            app_id,
+            version,
+            name,
+            icon_url,
+            app_intro,
+            app_developer,
+            app_category,
+        ] = texts.map(Option::flatten);
         Ok(SentAppInfo {
-            app_id: app_id.flatten(),
-            version: version.flatten(),
+            app_id,
+            version,
             time: time.flatten(),
-            name: name.flatten(),
-            icon_url: icon_url.flatten(),
-            app_intro: app_intro.flatten(),
-            app_developer: app_developer.flatten(),
-            app_category: app_category.flatten(),
+            name,
+            icon_url,
+            app_intro,
+            app_developer,
+            app_category,
             extra,
         })
     }

@@ -1,14 +1,11 @@
 //! A dispatched call on its way to its one reply: ready at once, or an `async fn` handler
 //! polled under its timeout with its panics contained.
 
-use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
-use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use futures_timer::Delay;
-
+use super::deadline::Deadline;
 use super::nesting::Nested;
 use super::observe::{Watch, quietly};
 use crate::handler::{BoxReplyFuture, HandlerReply};
@@ -38,7 +35,7 @@ pub(super) struct Running {
     pub(super) timeout: Option<Duration>,
     /// Armed only when the handler does not finish on its first poll, so fast handlers never
     /// touch the timer.
-    pub(super) deadline: Option<Delay>,
+    pub(super) deadline: Option<Deadline>,
     pub(super) watch: Watch,
 }
 
@@ -173,10 +170,11 @@ impl Running {
             return Poll::Pending;
         };
         let deadline = &mut self.deadline;
-        let expired = quietly(|| {
-            let deadline = deadline.get_or_insert_with(|| Delay::new(timeout));
-            Pin::new(deadline).poll(cx).is_ready()
-        });
+        let expired = quietly(|| match deadline {
+            Some(deadline) => Some(deadline.passed(cx)),
+            None => Deadline::arm(timeout).map(|armed| deadline.insert(armed).passed(cx)),
+        })
+        .flatten();
         match expired {
             Some(false) => return Poll::Pending,
             Some(true) => {}

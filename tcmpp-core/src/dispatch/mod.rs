@@ -2,6 +2,7 @@
 //! options that combine freely, and every combination runs the same path to exactly one reply.
 
 mod answer;
+mod deadline;
 mod flight;
 mod future;
 mod input;
@@ -109,6 +110,17 @@ impl<'a> PendingCall<'a> {
     #[inline]
     pub fn progress(mut self, sink: impl ProgressSink) -> Self {
         self.progress = Some(Arc::new(sink));
+        self
+    }
+
+    /// [`progress`](Self::progress) when `sink` is `Some`; nothing when it is `None`, where
+    /// events go nowhere, as by default. For a host that listens to some calls and not others:
+    /// one call whichever it is, so that the host's code takes no branch on it.
+    #[inline]
+    pub fn progress_if(mut self, sink: Option<impl ProgressSink>) -> Self {
+        if let Some(sink) = sink {
+            self.progress = Some(Arc::new(sink));
+        }
         self
     }
 

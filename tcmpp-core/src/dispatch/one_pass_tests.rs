@@ -11,10 +11,12 @@ use crate::reply::{Rendering, ReplyFormat};
 use crate::{AccessPolicy, AppInfo, Caller, MiniApiCall, Registry, Wire};
 
 /// A handler that decodes its data as an object and answers it back.
-fn echo(invocation: Invocation<'_>) -> Outcome {
-    let format: ReplyFormat = invocation.reply_format();
+fn echo(mut invocation: Invocation<'_>) -> Outcome {
     match invocation.data::<Map<String, Value>>() {
-        Ok(map) => Outcome::Ready(success(&map, format)),
+        Ok(map) => {
+            let format: ReplyFormat = invocation.reply_format();
+            Outcome::Ready(success(&map, format))
+        }
         Err(refused) => refused,
     }
 }

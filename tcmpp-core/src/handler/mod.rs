@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::context::{CallContext, FromContext, StateKey};
-use crate::data::{DataError, MalformedData, TypedInput, from_text, tracked_pass};
+use crate::data::{DataError, DataSource, MalformedData, TypedInput, from_text, tracked_pass};
 use crate::error::ApiError;
 use crate::reply::{FailureKind, Reply, ReplyFormat};
 
@@ -92,13 +92,15 @@ pub struct Invocation<'a> {
 }
 
 impl<'a> Invocation<'a> {
-    /// The form the caller wants the reply in; hand it to [`success`]. Take it first.
+    /// The form the caller wants the reply in; hand it to [`success`]. Taken last, after the
+    /// context parameters and the data: moved out, not cloned.
     #[inline]
-    pub fn reply_format(&self) -> ReplyFormat {
-        self.format.clone()
+    pub fn reply_format(self) -> ReplyFormat {
+        self.format
     }
 
-    /// The call's context, for context parameters. Take them all before [`data`](Self::data).
+    /// The call's context, for context parameters. Take them all before [`data`](Self::data),
+    /// which takes the data out of it.
     pub fn context(&self) -> &CallContext<'a> {
         &self.cx
     }
@@ -112,8 +114,8 @@ impl<'a> Invocation<'a> {
     /// The typed pass is here rather than in a function of `crate::data` that this would call:
     /// a generated adapter calls this once per handler, and each generic function between the
     /// two is one more instantiation per data type in a debug build.
-    pub fn data<T: DeserializeOwned>(self) -> Result<T, Outcome> {
-        let source = self.cx.data;
+    pub fn data<T: DeserializeOwned>(&mut self) -> Result<T, Outcome> {
+        let source = std::mem::replace(&mut self.cx.data, DataSource::Absent);
         // Two typed passes are all that is generic here besides the second one. What a failure
         // does is decided once, in `refused`, not once per data type.
         let decoded = match source.typed_input() {

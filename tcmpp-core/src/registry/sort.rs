@@ -32,13 +32,14 @@ pub(super) fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) 
 /// Sorts `items`, no two of which compare equal, by `compare`: a heapsort, `O(n log n)`
 /// comparisons and swaps however the items come.
 pub(super) fn sort_distinct_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
-    // Moves `items[node]` down the heap of `items[..end]` until no child is greater.
-    let sift_down = |items: &mut [T], mut node: usize, end: usize| loop {
+    // Moves `items[node]` down the heap of `items` until no child is greater. The heap is the
+    // whole slice, so that its length bounds every index and no index is checked again.
+    let sift_down = |items: &mut [T], mut node: usize| loop {
         let mut child = 2 * node + 1;
-        if child >= end {
+        if child >= items.len() {
             return;
         }
-        if child + 1 < end && compare(&items[child], &items[child + 1]) == Ordering::Less {
+        if child + 1 < items.len() && compare(&items[child], &items[child + 1]) == Ordering::Less {
             child += 1;
         }
         if compare(&items[node], &items[child]) != Ordering::Less {
@@ -49,11 +50,11 @@ pub(super) fn sort_distinct_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> O
     };
     let len = items.len();
     for node in (0..len / 2).rev() {
-        sift_down(items, node, len);
+        sift_down(items, node);
     }
     for end in (1..len).rev() {
         items.swap(0, end);
-        sift_down(items, 0, end);
+        sift_down(&mut items[..end], 0);
     }
 }
 
@@ -68,14 +69,17 @@ pub(super) fn merge_sort_by<T: Copy>(
     if len <= 1 {
         return;
     }
-    let mid = len / 2;
-    merge_sort_by(&mut items[..mid], scratch, compare);
-    merge_sort_by(&mut items[mid..], scratch, compare);
-    if compare(&items[mid - 1], &items[mid]) != Ordering::Greater {
-        return;
+    let (first, second) = items.split_at_mut(len / 2);
+    merge_sort_by(first, scratch, compare);
+    merge_sort_by(second, scratch, compare);
+    if let (Some(last), Some(next)) = (first.last(), second.first()) {
+        if compare(last, next) != Ordering::Greater {
+            return;
+        }
     }
     scratch.clear();
-    scratch.extend_from_slice(&items[..mid]);
+    scratch.extend_from_slice(first);
+    let mid = scratch.len();
     let (mut left, mut right) = (0, mid);
     for at in 0..len {
         if left == scratch.len() {

@@ -141,8 +141,7 @@ impl Failure {
     /// ```
     #[must_use]
     pub fn with_body(mut self, mut body: Map<String, Value>) -> Self {
-        body.remove("errMsg");
-        body.remove("errCode");
+        crate::json::take_keys(&mut body, "errMsg", Some("errCode"));
         self.body = (!body.is_empty()).then(|| Box::new(body));
         self
     }

@@ -66,7 +66,7 @@ impl Reply {
         let mut map = match self {
             Reply::Success(mut result) => {
                 // A success has no `errCode`: one in the result would contradict its routing.
-                result.remove("errCode");
+                crate::json::take_keys(&mut result, "errCode", None);
                 result
             }
             Reply::Fail(Failure { code, body, .. }) => {
@@ -126,17 +126,8 @@ impl Reply {
     pub fn to_bare_json(&self) -> String {
         match self {
             Reply::Success(result)
-                if result.contains_key("errMsg") || result.contains_key("errCode") =>
+                if !result.contains_key("errMsg") && !result.contains_key("errCode") =>
             {
-                // The SDK adds the `errMsg` that routes the reply; a result's own would
-                // contradict it, so it is left out, as the callback rendering replaces it, and
-                // so is an `errCode`, which a success does not have.
-                let mut result = result.clone();
-                result.remove("errMsg");
-                result.remove("errCode");
-                crate::json::text_of(&Value::Object(result))
-            }
-            Reply::Success(result) => {
                 // A map of `Value`s always serializes.
                 serde_json::to_string(result).unwrap_or_else(|_| "{}".to_owned())
             }
@@ -146,18 +137,47 @@ impl Reply {
                 body: None,
                 ..
             }) => text::bare_fail(message, *code),
-            Reply::Fail(failure) => {
+            Reply::Cancel => "{}".to_owned(),
+            // The rest changes the map it renders: a copy's.
+            reply => reply.clone().into_bare_json(),
+        }
+    }
+
+    /// [`to_bare_json`](Self::to_bare_json), moving the result map or the body instead of
+    /// copying it.
+    pub(crate) fn into_bare_json(self) -> String {
+        match self {
+            Reply::Success(mut result) => {
+                // The SDK adds the `errMsg` that routes the reply; a result's own would
+                // contradict it, so it is left out, as the callback rendering replaces it, and
+                // so is an `errCode`, which a success does not have.
+                crate::json::take_keys(&mut result, "errMsg", Some("errCode"));
+                // A map of `Value`s always serializes.
+                serde_json::to_string(&result).unwrap_or_else(|_| "{}".to_owned())
+            }
+            Reply::Fail(Failure {
+                message,
+                code,
+                body: None,
+                ..
+            }) => text::bare_fail(&message, code),
+            Reply::Fail(Failure {
+                message,
+                code,
+                body,
+                ..
+            }) => {
                 let mut map = Map::new();
-                map.insert("message".into(), failure.message.clone().into());
-                if let Some(code) = failure.code {
+                map.insert("message".into(), message.into());
+                if let Some(code) = code {
                     map.insert("code".into(), code.into());
                 }
                 // Nested, not beside `message` and `code`: real bodies have keys of those
                 // names (`{status_code, result: "fail", message}`), and an SDK that adds
                 // `errMsg` itself takes the body apart from the message
                 // (`req.failSync(body, message)`).
-                if let Some(body) = &failure.body {
-                    map.insert("body".into(), Value::Object((**body).clone()));
+                if let Some(body) = body {
+                    map.insert("body".into(), Value::Object(*body));
                 }
                 crate::json::text_of(&Value::Object(map))
             }
@@ -165,13 +185,63 @@ impl Reply {
         }
     }
 
-    /// The reply rendered as `rendering` asks, with `prefix` before `errMsg`'s `:ok`.
-    pub(crate) fn into_rendered(self, rendering: Rendering, prefix: &str) -> RenderedReply {
+    /// The reply rendered as `rendering` asks, with `prefix` before `errMsg`'s `:ok` in the
+    /// callback rendering: [`to_callback_json`](Self::to_callback_json) or
+    /// [`to_bare_json`](Self::to_bare_json), moving the reply's map instead of copying it, with
+    /// how the call ended. For a host that renders a reply it built itself.
+    ///
+    /// ```
+    /// use tcmpp_core::reply::{FailureKind, Rendering, ReplyKind};
+    /// use tcmpp_core::Reply;
+    ///
+    /// let fail = Reply::fail(FailureKind::Handler, "out of stock").with_code(1001);
+    /// let rendered = fail.into_rendered(Rendering::Callback, "buy");
+    /// assert_eq!(rendered.kind, ReplyKind::Fail);
+    /// assert_eq!(rendered.text, r#"{"errCode":1001,"errMsg":"buy:fail out of stock"}"#);
+    /// ```
+    pub fn into_rendered(self, rendering: Rendering, prefix: &str) -> RenderedReply {
         let kind = self.kind();
         let text = match rendering {
             Rendering::Callback => self.into_callback_json(prefix),
-            Rendering::Bare => self.to_bare_json(),
+            Rendering::Bare => self.into_bare_json(),
         };
         RenderedReply::new(kind, text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value, json};
+
+    use super::{Failure, Rendering, Reply};
+    use crate::reply::FailureKind;
+
+    #[test]
+    fn a_reply_renders_the_same_moved_or_borrowed() {
+        let map = |value: Value| -> Map<String, Value> {
+            match value {
+                Value::Object(map) => map,
+                _ => unreachable!(),
+            }
+        };
+        let replies = [
+            Reply::Success(Map::new()),
+            Reply::Success(map(json!({ "a": 1, "b": [true] }))),
+            Reply::Success(map(json!({ "errMsg": "x", "errCode": 2, "z": null }))),
+            Reply::Success(map(json!({ "errCode": 2 }))),
+            Reply::fail(FailureKind::Handler, "no \"stock\"").with_code(7),
+            Reply::Fail(
+                Failure::new(FailureKind::Handler, "declined")
+                    .with_body(map(json!({ "uuid": "u", "errMsg": "dropped" }))),
+            ),
+            Reply::Cancel,
+        ];
+        for reply in replies {
+            let bare = reply.clone().into_rendered(Rendering::Bare, "api");
+            assert_eq!(bare.text, reply.to_bare_json());
+            assert_eq!(bare.kind, reply.kind());
+            let callback = reply.clone().into_rendered(Rendering::Callback, "api");
+            assert_eq!(callback.text, reply.to_callback_json("api"));
+        }
     }
 }

@@ -82,13 +82,10 @@ impl<T: Serialize + ?Sized> Serialize for FilteredValue<'_, '_, T> {
     }
 }
 
-/// Removes `errMsg` and `errCode` from `map`, looking for them first: a removal searches the
-/// map, and nearly every result has neither.
+/// Removes `errMsg` and `errCode` from `map`; [`take_keys`](crate::json::take_keys) looks for them
+/// first, and nearly every result has neither.
 pub(crate) fn strip_reply_keys(map: &mut Map<String, Value>) {
-    if map.contains_key("errMsg") || map.contains_key("errCode") {
-        map.remove("errMsg");
-        map.remove("errCode");
-    }
+    crate::json::take_keys(map, "errMsg", Some("errCode"));
 }
 
 /// Serializes as `inner` does, noting the value's [`Shape`]; a struct at the top level (through

@@ -14,7 +14,7 @@ pub(super) fn functions(names: &Names<'_>) -> TokenStream {
     quote! {
         #[allow(dead_code)]
         fn data_parameter<T: #krate::bounds::DataParam>(
-            invocation: #private::Invocation<'_>,
+            invocation: &mut #private::Invocation<'_>,
         ) -> ::core::result::Result<T, #private::Outcome> {
             invocation.data::<T>()
         }

@@ -42,7 +42,7 @@ pub(super) fn extraction(params: &[Param<'_>], names: &Names<'_>) -> Extraction 
         let context_param = match &param.kind {
             ParamKind::Data => {
                 extraction.data = Some(quote_spanned! {ty.span()=>
-                    let #var = match data_parameter::<#ty>(#invocation) {
+                    let #var = match data_parameter::<#ty>(&mut #invocation) {
                         ::core::result::Result::Ok(value) => value,
                         ::core::result::Result::Err(refused) => return refused,
                     };

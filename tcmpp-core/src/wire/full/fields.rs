@@ -2,12 +2,12 @@
 //! given twice and more keys than the limit.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use crate::echo::bounded;
 use crate::json::{raw_kind, strip_position};
@@ -98,7 +98,10 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
                 let mut fields = Fields::default();
-                let mut extra_keys = HashSet::new();
+                // The first keys of a legacy call, which are not kept: compared as a unified
+                // call's other keys are.
+                let mut legacy_keys: Vec<Cow<'de, str>> = Vec::new();
+                let mut later_keys = Map::new();
                 let mut keys = 0_usize;
                 while let Some(CowStr(key)) = map.next_key()? {
                     keys += 1;
@@ -107,8 +110,12 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
                     }
                     let slot = match &*key {
                         _ if self.keep == KeepKeys::No => {
-                            if !extra_keys.insert(key.clone()) {
+                            let first = legacy_keys.iter().map(|seen| &**seen);
+                            if repeated(first, legacy_keys.len(), &mut later_keys, &key) {
                                 return Err(duplicate_key(&key));
+                            }
+                            if legacy_keys.len() < SCANNED_KEYS {
+                                legacy_keys.push(key);
                             }
                             map.next_value::<de::IgnoredAny>()?;
                             continue;
@@ -119,15 +126,9 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
                         "stateEvent" => &mut fields.state_event,
                         "appInfo" => &mut fields.app_info,
                         _ => {
-                            // Within the default key limit, a scan of the keys so far: no key
-                            // is hashed, so a key of megabytes costs a comparison of lengths.
-                            // A set beyond it, where a registry allows thousands of keys.
-                            let repeated = if self.max_keys <= SCANNED_KEYS {
-                                fields.extra.iter().any(|(seen, _)| *seen == key)
-                            } else {
-                                !extra_keys.insert(key.clone())
-                            };
-                            if repeated {
+                            let first = fields.extra.iter().take(SCANNED_KEYS);
+                            let first = first.map(|(seen, _)| &**seen);
+                            if repeated(first, fields.extra.len(), &mut later_keys, &key) {
                                 return Err(duplicate_key(&key));
                             }
                             let value = map.next_value()?;
@@ -151,9 +152,24 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
     }
 }
 
-/// Up to this key limit, a unified call's keys are checked for one given twice by a scan of
-/// those read so far; beyond it, by a set.
+/// How many keys (besides the envelope's) are checked for one given twice by a scan of those
+/// read so far; those after them, by a B-tree as well.
 const SCANNED_KEYS: usize = 64;
+
+/// Whether `key` was given before: compared with each of the first keys (`first`, the first
+/// [`SCANNED_KEYS`] of the `seen` so far), which copies and hashes nothing, so a key of
+/// megabytes costs a comparison of lengths; a key after those is also looked up in, and put
+/// into, `later`: serde_json's map of `Value`s, a B-tree. No hashing, so no keys a mini program
+/// chooses can slow it down, and no table's code of its own in the library.
+fn repeated<'k>(
+    mut first: impl Iterator<Item = &'k str>,
+    seen: usize,
+    later: &mut Map<String, Value>,
+    key: &str,
+) -> bool {
+    first.any(|first| first == key)
+        || (seen >= SCANNED_KEYS && later.insert(key.to_owned(), Value::Null).is_some())
+}
 
 /// The error of a key given twice, the key cut as a reply echoes it: a key of megabytes is not
 /// copied into the message, then into the error, then into the reply.
@@ -189,5 +205,34 @@ impl<'de> Deserialize<'de> for CowStr<'de> {
         }
 
         deserializer.deserialize_str(CowStrVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{KeepKeys, SCANNED_KEYS, read_fields};
+
+    /// An object of `count` keys `k0`, `k1`, …, with `k<again>` given again after the last.
+    fn object(count: usize, again: Option<usize>) -> String {
+        let mut keys: Vec<String> = (0..count).map(|n| format!(r#""k{n}":{n}"#)).collect();
+        keys.extend(again.map(|n| format!(r#""k{n}":0"#)));
+        format!("{{{}}}", keys.join(","))
+    }
+
+    #[test]
+    fn a_key_given_twice_is_found_among_the_scanned_keys_and_those_after_them() {
+        let count = SCANNED_KEYS * 3;
+        for keep in [KeepKeys::Yes, KeepKeys::No] {
+            assert!(read_fields(&object(count, None), usize::MAX, keep).is_ok());
+            for again in [0, SCANNED_KEYS - 1, SCANNED_KEYS, count - 1] {
+                let error = read_fields(&object(count, Some(again)), usize::MAX, keep)
+                    .err()
+                    .expect("a key given twice");
+                assert_eq!(
+                    error.to_string(),
+                    format!("invalid call: duplicate key `k{again}`")
+                );
+            }
+        }
     }
 }

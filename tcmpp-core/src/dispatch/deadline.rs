@@ -1,0 +1,217 @@
+//! The deadlines of running calls (their timeouts): one thread of the library's own, started
+//! with the first deadline armed, wakes a call's task once its deadline has passed, whatever
+//! async runtime polls the call, or none.
+//!
+//! A list rather than a general timer (`futures-timer`'s heap, slab and lock-free lists: about
+//! 8 KB of a mobile build): a deadline is taken out of it in place when its call ends first, and
+//! the thread sleeps until the earliest one. Arming a deadline later than that one (every call's,
+//! under one timeout) neither wakes the thread nor searches the list.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Waker};
+use std::time::{Duration, Instant};
+
+use crate::panics::quietly;
+
+/// A running call's deadline, armed: passed once its time has come. Dropped, it is disarmed.
+pub(super) struct Deadline(Arc<Armed>);
+
+struct Armed {
+    at: Instant,
+    /// Its place in [`Timers::armed`], `usize::MAX` once out; read and written only with that
+    /// list locked.
+    index: AtomicUsize,
+    /// The task to wake when the deadline passes: the last one to poll it.
+    waker: Mutex<Option<Waker>>,
+}
+
+/// The armed deadlines, and when the thread wakes next.
+struct Timers {
+    /// Whether the thread runs. One that could not start (a thread limit, say) is started
+    /// again with the next deadline.
+    running: bool,
+    armed: Vec<Arc<Armed>>,
+    /// The time the thread sleeps until, if any deadline is armed (it may have been disarmed
+    /// since: the thread then wakes for nothing, and sleeps until the next one).
+    next: Option<Instant>,
+}
+
+static TIMERS: Mutex<Timers> = Mutex::new(Timers {
+    running: false,
+    armed: Vec::new(),
+    next: None,
+});
+
+/// Told when a deadline earlier than [`Timers::next`] is armed.
+static EARLIER: Condvar = Condvar::new();
+
+fn timers() -> MutexGuard<'static, Timers> {
+    // A poisoned lock only means a panic elsewhere; the list is whole between statements.
+    TIMERS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Deadline {
+    /// A deadline `timeout` from now, or, past what an `Instant` holds, 30 years from now (as
+    /// `futures-timer` armed it); `None` when none can be kept: the thread cannot start.
+    pub(super) fn arm(timeout: Duration) -> Option<Deadline> {
+        let now = Instant::now();
+        let at = now
+            .checked_add(timeout)
+            .or_else(|| now.checked_add(Duration::from_secs(30 * 365 * 86_400)))?;
+        let mut timers = timers();
+        if !timers.running {
+            // Started with the list locked: it waits for the lock, then sleeps until `at`.
+            timers.running = std::thread::Builder::new()
+                .name("tcmpp-timer".to_owned())
+                .spawn(run)
+                .is_ok();
+            if !timers.running {
+                return None;
+            }
+        }
+        let armed = Arc::new(Armed {
+            at,
+            index: AtomicUsize::new(timers.armed.len()),
+            waker: Mutex::new(None),
+        });
+        timers.armed.push(Arc::clone(&armed));
+        if timers.next.is_none_or(|next| at < next) {
+            timers.next = Some(at);
+            EARLIER.notify_one();
+        }
+        Some(Deadline(armed))
+    }
+
+    /// Whether the deadline has passed; if not, `cx`'s task is woken when it does.
+    pub(super) fn passed(&self, cx: &Context<'_>) -> bool {
+        // The waker first, then the clock: a deadline that passes in between wakes the task
+        // (a spurious wake, which is harmless), or has passed by the time the clock is read.
+        {
+            let mut waker = self.0.waker.lock().unwrap_or_else(PoisonError::into_inner);
+            if !waker
+                .as_ref()
+                .is_some_and(|waker| waker.will_wake(cx.waker()))
+            {
+                *waker = Some(cx.waker().clone());
+            }
+        }
+        Instant::now() >= self.0.at
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        let mut timers = timers();
+        let index = self.0.index.load(Ordering::Relaxed);
+        if index < timers.armed.len() {
+            take_out(&mut timers.armed, index);
+        }
+    }
+}
+
+/// Takes the deadline at `index` out of the list, the last one taking its place.
+fn take_out(armed: &mut Vec<Arc<Armed>>, index: usize) -> Arc<Armed> {
+    let taken = armed.swap_remove(index);
+    taken.index.store(usize::MAX, Ordering::Relaxed);
+    if let Some(moved) = armed.get(index) {
+        moved.index.store(index, Ordering::Relaxed);
+    }
+    taken
+}
+
+/// The thread: takes out the deadlines that have passed, wakes their tasks (the list unlocked,
+/// so that a task polled by its waker may arm or drop a deadline), and sleeps until the
+/// earliest one left, or until an earlier one is armed.
+fn run() {
+    let mut passed = Vec::new();
+    let mut timers = timers();
+    loop {
+        let now = Instant::now();
+        let mut index = 0;
+        while let Some(armed) = timers.armed.get(index) {
+            if armed.at <= now {
+                passed.push(take_out(&mut timers.armed, index));
+            } else {
+                index += 1;
+            }
+        }
+        timers.next = timers.armed.iter().map(|armed| armed.at).min();
+        if passed.is_empty() {
+            // A deadline armed while the thread sleeps sets `next` itself if it is earlier.
+            timers = match timers.next {
+                Some(next) => EARLIER
+                    .wait_timeout(timers, next.saturating_duration_since(now))
+                    .map(|(timers, _)| timers)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner().0),
+                None => EARLIER.wait(timers).unwrap_or_else(PoisonError::into_inner),
+            };
+            continue;
+        }
+        drop(timers);
+        for armed in passed.drain(..) {
+            let waker = armed
+                .waker
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            // A waker that panics (the host's executor) fails its own call, not every
+            // timeout after it.
+            if let Some(waker) = waker {
+                quietly(|| waker.wake());
+            }
+        }
+        timers = self::timers();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::task::{Context, Wake, Waker};
+    use std::thread::{self, Thread};
+    use std::time::{Duration, Instant};
+
+    use super::Deadline;
+
+    struct Unpark(Thread);
+
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    /// Parks until `deadline` passes; how long that took.
+    fn wait(deadline: &Deadline) -> Duration {
+        let started = Instant::now();
+        let waker = Waker::from(Arc::new(Unpark(thread::current())));
+        while !deadline.passed(&Context::from_waker(&waker)) {
+            thread::park_timeout(Duration::from_secs(5));
+            assert!(started.elapsed() < Duration::from_secs(5), "never woken");
+        }
+        started.elapsed()
+    }
+
+    #[test]
+    fn each_deadline_passes_in_its_time_whatever_is_armed_or_disarmed_around_it() {
+        let late = Deadline::arm(Duration::from_millis(400)).unwrap();
+        let dropped: Vec<_> = (0..5)
+            .map(|_| Deadline::arm(Duration::from_millis(30)).unwrap())
+            .collect();
+        // Earlier than the one the thread sleeps until: it is woken for it.
+        let early = Deadline::arm(Duration::from_millis(50)).unwrap();
+        let middle = Deadline::arm(Duration::from_millis(150)).unwrap();
+        drop(dropped);
+        let waited = wait(&early);
+        assert!(waited >= Duration::from_millis(40), "{waited:?}");
+        assert!(waited < Duration::from_millis(350), "{waited:?}");
+        drop(early);
+        wait(&middle);
+        wait(&late);
+        // Past what an `Instant` holds: 30 years ahead, which does not pass here.
+        let never = Deadline::arm(Duration::MAX).unwrap();
+        let waker = Waker::from(Arc::new(Unpark(thread::current())));
+        assert!(!never.passed(&Context::from_waker(&waker)));
+    }
+}
