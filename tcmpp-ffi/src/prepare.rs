@@ -170,6 +170,6 @@ pub(crate) fn dispatch_args(
         .call(call_json)
         .wire(wire)
         .caller(caller)
-        .progress_if(progress)
+        .set_progress(progress)
         .rendered(rendering(flags)))
 }

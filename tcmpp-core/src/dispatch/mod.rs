@@ -113,14 +113,28 @@ impl<'a> PendingCall<'a> {
         self
     }
 
-    /// [`progress`](Self::progress) when `sink` is `Some`; nothing when it is `None`, where
-    /// events go nowhere, as by default. For a host that listens to some calls and not others:
-    /// one call whichever it is, so that the host's code takes no branch on it.
+    /// [`progress`](Self::progress) with a sink the host may not have: `Some` sends the events
+    /// there, `None` sends them nowhere, as when no sink is set. The `set_` form of an option,
+    /// as builders name it, for a host that listens to some calls and not others: one call
+    /// whichever it is, no branch in the host's code (nor a second copy of the dispatch in its
+    /// library).
+    ///
+    /// ```
+    /// use tcmpp_core::Registry;
+    /// use tcmpp_core::progress::ProgressEvent;
+    ///
+    /// # let registry = Registry::builder().build().unwrap();
+    /// let listener: Option<fn(ProgressEvent)> = None;
+    /// let call = registry.call(r#"{"api_name":"noSuchApi"}"#).set_progress(listener);
+    /// let reply = futures_executor::block_on(call.reply());
+    /// assert!(!reply.is_success());
+    /// ```
     #[inline]
-    pub fn progress_if(mut self, sink: Option<impl ProgressSink>) -> Self {
-        if let Some(sink) = sink {
-            self.progress = Some(Arc::new(sink));
-        }
+    pub fn set_progress(mut self, sink: Option<impl ProgressSink>) -> Self {
+        self.progress = match sink {
+            Some(sink) => Some(Arc::new(sink)),
+            None => None,
+        };
         self
     }
 
