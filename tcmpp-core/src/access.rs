@@ -274,23 +274,23 @@ mod tests {
 
     #[test]
     fn a_grant_is_kept_once_however_many_names_it_gives() {
-        let names: Vec<String> = (0..20_000).map(|n| format!("api{n}")).collect();
+        let names: Vec<String> = (0..2_000).map(|n| format!("api{n}")).collect();
         let policy = AccessPolicy::new()
             .deny_by_default()
             .with_grant(Grant::new("wx_one", names.iter().rev().cloned()))
             .grant("wx_two", ["api7", "api7", "api7.method"]);
         let control = AccessControl::new(policy);
-        // Copying the grant for each of its names held 20,000 copies of 20,000 names.
+        // Copying the grant for each of its names held 2,000 copies of 2,000 names.
         assert_eq!(control.grants.len(), 2);
-        assert_eq!(control.by_name.len(), 20_001);
+        assert_eq!(control.by_name.len(), 2_001);
         let one = AppInfo::with_app_id("wx_one");
         let two = AppInfo::with_app_id("wx_two");
         let other = AppInfo::with_app_id("wx_other");
-        for name in ["api0", "api7", "api19999"] {
+        for name in ["api0", "api7", "api1999"] {
             assert_eq!(control.permits(name, None, false, Some(&one)), Ok(true));
         }
         assert_eq!(
-            control.permits("api20000", None, false, Some(&one)),
+            control.permits("api2000", None, false, Some(&one)),
             Ok(false)
         );
         assert_eq!(control.permits("api7", None, false, Some(&two)), Ok(true));

@@ -102,8 +102,8 @@ struct Names<'a> {
     adapter: Ident,
     /// The adapter's parameter: one call, as the registry hands it over.
     invocation: Ident,
-    /// The form the caller wants the reply in, taken from the invocation before the data
-    /// parameter consumes it.
+    /// The form the caller wants the reply in, taken out of the invocation once the parameters
+    /// are: after the data parameter, which takes only the data.
     reply_format: Ident,
 }
 

@@ -1,6 +1,6 @@
 //! Dispatch keeps nothing: after a thousand calls of every kind, each byte they allocated has
-//! been freed again, the timeouts' armed and disarmed included. Its own test binary, with one test, so that the allocator it counts
-//! through sees no other test's allocations.
+//! been freed again, the timeouts' armed and disarmed included. Its own test binary, with one
+//! test, so that the allocator it counts through sees no other test's allocations.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::future::Future;

@@ -6,6 +6,12 @@
 //! 8 KB of a mobile build): a deadline is taken out of it in place when its call ends first, and
 //! the thread sleeps until the earliest one. Arming a deadline later than that one (every call's,
 //! under one timeout) neither wakes the thread nor searches the list.
+//!
+//! What the list costs: each time the thread wakes it reads every armed deadline, the list
+//! locked. Under one timeout, with calls that end before it, that is about once a timeout
+//! period; calls that each time out at a moment of their own wake it once each, `O(n²)` reads
+//! for `n` such calls at once. A phone's host runs a handful of calls at once; a host that runs
+//! thousands, each to its timeout, would want a heap here.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -124,6 +130,9 @@ fn take_out(armed: &mut Vec<Arc<Armed>>, index: usize) -> Arc<Armed> {
 /// so that a task polled by its waker may arm or drop a deadline), and sleeps until the
 /// earliest one left, or until an earlier one is armed.
 fn run() {
+    // Should the thread end (a panic nothing here catches), the next deadline armed starts
+    // another, rather than every later timeout being silently off.
+    let _restart = Restart;
     let mut passed = Vec::new();
     let mut timers = timers();
     loop {
@@ -141,7 +150,7 @@ fn run() {
             // A deadline armed while the thread sleeps sets `next` itself if it is earlier.
             timers = match timers.next {
                 Some(next) => EARLIER
-                    .wait_timeout(timers, next.saturating_duration_since(now))
+                    .wait_timeout(timers, next.saturating_duration_since(Instant::now()))
                     .map(|(timers, _)| timers)
                     .unwrap_or_else(|poisoned| poisoned.into_inner().0),
                 None => EARLIER.wait(timers).unwrap_or_else(PoisonError::into_inner),
@@ -150,18 +159,31 @@ fn run() {
         }
         drop(timers);
         for armed in passed.drain(..) {
-            let waker = armed
-                .waker
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take();
-            // A waker that panics (the host's executor) fails its own call, not every
-            // timeout after it.
-            if let Some(waker) = waker {
-                quietly(|| waker.wake());
-            }
+            // A waker that panics (the host's executor's), waking or dropped, fails its own
+            // call, not every timeout after it. Dropped too: this may be the deadline's last
+            // reference, holding a waker its task left there after this one was taken.
+            quietly(move || {
+                let waker = armed
+                    .waker
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take();
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+                drop(armed);
+            });
         }
         timers = self::timers();
+    }
+}
+
+/// Marks the thread as not running when it ends.
+struct Restart;
+
+impl Drop for Restart {
+    fn drop(&mut self) {
+        timers().running = false;
     }
 }
 

@@ -117,17 +117,33 @@ impl<'a> PendingCall<'a> {
     /// there, `None` sends them nowhere, as when no sink is set. The `set_` form of an option,
     /// as builders name it, for a host that listens to some calls and not others: one call
     /// whichever it is, no branch in the host's code (nor a second copy of the dispatch in its
-    /// library).
+    /// library). A `None` written out needs its type: `None::<fn(ProgressEvent<'_>)>`.
     ///
-    /// ```
-    /// use tcmpp_core::Registry;
-    /// use tcmpp_core::progress::ProgressEvent;
+    /// ```rust,standalone_crate
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use tcmpp_core::progress::{Delivery, ProgressEvent};
+    /// use tcmpp_core::{mini_api, Progress, Registry};
     ///
-    /// # let registry = Registry::builder().build().unwrap();
-    /// let listener: Option<fn(ProgressEvent)> = None;
-    /// let call = registry.call(r#"{"api_name":"noSuchApi"}"#).set_progress(listener);
-    /// let reply = futures_executor::block_on(call.reply());
-    /// assert!(!reply.is_success());
+    /// #[mini_api("tick")]
+    /// async fn tick(progress: Progress) -> serde_json::Value {
+    ///     let listened = matches!(progress.send(1), Ok(Delivery::Delivered));
+    ///     serde_json::json!({ "listened": listened })
+    /// }
+    ///
+    /// let registry = Registry::builder().build()?;
+    /// let events = Arc::new(AtomicUsize::new(0));
+    /// for listener in [None, Some(events.clone())] {
+    ///     let listens = listener.is_some();
+    ///     let sink = listener.map(|events| {
+    ///         move |_: ProgressEvent<'_>| drop(events.fetch_add(1, Ordering::Relaxed))
+    ///     });
+    ///     let call = registry.call(r#"{"api_name":"tick"}"#).set_progress(sink);
+    ///     let reply = futures_executor::block_on(call.reply());
+    ///     assert_eq!(reply.result().unwrap()["listened"], listens);
+    /// }
+    /// assert_eq!(events.load(Ordering::Relaxed), 1);
+    /// # Ok::<_, tcmpp_core::BuildError>(())
     /// ```
     #[inline]
     pub fn set_progress(mut self, sink: Option<impl ProgressSink>) -> Self {

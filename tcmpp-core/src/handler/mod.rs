@@ -105,7 +105,8 @@ impl<'a> Invocation<'a> {
         &self.cx
     }
 
-    /// The call's data as `T`, or the fail reply that says why it does not fit.
+    /// The call's data as `T`, or the fail reply that says why it does not fit. The data is
+    /// taken out of the invocation: a second call reads absent data.
     ///
     /// Data that fits its type takes one typed pass: text by `serde_json`'s reader (a struct
     /// read as a map), a value by a deserializer of borrowed `Value`s with no path kept. Only a

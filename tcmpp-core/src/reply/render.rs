@@ -185,8 +185,8 @@ impl Reply {
         }
     }
 
-    /// The reply rendered as `rendering` asks, with `prefix` before `errMsg`'s `:ok` in the
-    /// callback rendering: [`to_callback_json`](Self::to_callback_json) or
+    /// The reply rendered as `rendering` asks, with `prefix` before `errMsg`'s `:ok`, `:fail` or
+    /// `:cancel` in the callback rendering: [`to_callback_json`](Self::to_callback_json) or
     /// [`to_bare_json`](Self::to_bare_json), moving the reply's map instead of copying it, with
     /// how the call ended. For a host that renders a reply it built itself.
     ///

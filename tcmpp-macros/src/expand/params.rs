@@ -13,7 +13,7 @@ pub(super) struct Extraction {
     /// the call cannot provide the value.
     pub(super) contexts: Vec<TokenStream>,
     /// The statement that decodes the data parameter. It comes after the contexts because it
-    /// consumes the invocation they read.
+    /// takes the data out of the invocation they read.
     pub(super) data: Option<TokenStream>,
     /// The variables the handler is called with, in the order of its parameters.
     pub(super) args: Vec<Ident>,

@@ -159,8 +159,10 @@ const SCANNED_KEYS: usize = 64;
 /// Whether `key` was given before: compared with each of the first keys (`first`, the first
 /// [`SCANNED_KEYS`] of the `seen` so far), which copies and hashes nothing, so a key of
 /// megabytes costs a comparison of lengths; a key after those is also looked up in, and put
-/// into, `later`: serde_json's map of `Value`s, a B-tree. No hashing, so no keys a mini program
-/// chooses can slow it down, and no table's code of its own in the library.
+/// into, `later`: serde_json's map of `Value`s, a B-tree (an `IndexMap`, hashed with SipHash's
+/// random keys, in a build where serde_json's `preserve_order` is on: as correct). Keys a mini
+/// program chooses cost at most the 64 comparisons and the tree's `log n`, however alike they
+/// are; and the library has no hash table's code of its own for them.
 fn repeated<'k>(
     mut first: impl Iterator<Item = &'k str>,
     seen: usize,
