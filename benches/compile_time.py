@@ -70,7 +70,7 @@ const _: () = {{
     macro_rules! mini_api_named_api{i} {{ () => {{}}; }}
     #[allow(dead_code)]
     fn data_parameter<T: ::tcmpp_core::bounds::DataParam>(
-        invocation: ::tcmpp_core::__private::Invocation<'_>,
+        invocation: &mut ::tcmpp_core::__private::Invocation<'_>,
     ) -> ::core::result::Result<T, ::tcmpp_core::__private::Outcome> {{
         invocation.data::<T>()
     }}
@@ -103,15 +103,15 @@ const _: () = {{
     fn handler_future_must_be_send<F: ::core::future::Future + ::core::marker::Send>(future: F) -> F {{
         future
     }}
-    #[allow(unused_variables, clippy::needless_pass_by_value)]
+    #[allow(unused_mut, unused_variables, clippy::needless_pass_by_value)]
     fn __tcmpp_handler_handler_{i}(
-        __tcmpp_invocation: ::tcmpp_core::__private::Invocation<'_>,
+        mut __tcmpp_invocation: ::tcmpp_core::__private::Invocation<'_>,
     ) -> ::tcmpp_core::__private::Outcome {{
-        let __tcmpp_reply_format = __tcmpp_invocation.reply_format();
-        let __tcmpp_arg0 = match data_parameter::<Input{i}>(__tcmpp_invocation) {{
+        let __tcmpp_arg0 = match data_parameter::<Input{i}>(&mut __tcmpp_invocation) {{
             ::core::result::Result::Ok(value) => value,
             ::core::result::Result::Err(refused) => return refused,
         }};
+        let __tcmpp_reply_format = __tcmpp_invocation.reply_format();
         let __tcmpp_future = handler_future_must_be_send(handler_{i}(__tcmpp_arg0));
         ::tcmpp_core::__private::Outcome::pending(async move {{
             let __tcmpp_returned = __tcmpp_future.await;
