@@ -14,6 +14,10 @@ use tcmpp_core::{
     mini_api,
 };
 
+#[path = "../support/yield_once.rs"]
+mod yield_once;
+use yield_once::YieldOnce;
+
 // ---- handlers under test -------------------------------------------------------------------
 
 #[derive(Deserialize)]
@@ -203,29 +207,9 @@ fn panic_sync() {
 
 #[mini_api("panicAsync")]
 async fn panic_async(person: Person) -> Greeting {
-    let yielded = YieldOnce(false);
+    let yielded = YieldOnce::new();
     yielded.await;
     panic!("{} broke it", person.name);
-}
-
-/// Returns `Pending` once, so a panic after it happens on a later `poll`, not on the first.
-struct YieldOnce(bool);
-
-impl std::future::Future for YieldOnce {
-    type Output = ();
-
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<()> {
-        if self.0 {
-            std::task::Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            std::task::Poll::Pending
-        }
-    }
 }
 
 // ---- helpers -------------------------------------------------------------------------------

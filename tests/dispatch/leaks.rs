@@ -3,10 +3,7 @@
 //! test, so that the allocator it counts through sees no other test's allocations.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicIsize, Ordering};
-use std::task::{Context, Poll};
 
 use futures_executor::block_on;
 use serde::{Deserialize, Serialize};
@@ -37,6 +34,10 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
+#[path = "../support/yield_once.rs"]
+mod yield_once;
+use yield_once::YieldOnce;
+
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
@@ -58,26 +59,9 @@ async fn leak_greet(person: Person) -> Greeting {
     }
 }
 
-/// Pending once, its task woken at once: the handler that awaits it is not done on its first
-/// poll, so its call's timeout is armed, and disarmed when it answers.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            return Poll::Ready(());
-        }
-        self.0 = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    }
-}
-
 #[mini_api("leakYield")]
 async fn leak_yield() -> Value {
-    YieldOnce(false).await;
+    YieldOnce::new().await;
     json!({ "yielded": true })
 }
 

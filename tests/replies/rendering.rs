@@ -14,6 +14,10 @@ use tcmpp_core::progress::{Delivery, ProgressEvent};
 use tcmpp_core::reply::{ErrMsgPrefix, FailureKind, RenderedReply, Rendering, ReplyKind};
 use tcmpp_core::{ApiError, Caller, MiniApiCall, Progress, Registry, Reply, Wire, mini_api};
 
+#[path = "../support/yield_once.rs"]
+mod yield_once;
+use yield_once::YieldOnce;
+
 #[derive(Serialize)]
 struct Greeting {
     result: &'static str,
@@ -761,28 +765,8 @@ async fn combo_async(operands: Operands, progress: Progress) -> Result<Quotient,
 /// Waits once before its body goes on: it answers when awaited, and fails a synchronous call.
 #[mini_api("comboWaits")]
 async fn combo_waits(operands: Operands, progress: Progress) -> Result<Quotient, ApiError> {
-    YieldOnce(false).await;
+    YieldOnce::new().await;
     divide(&operands, &progress)
-}
-
-/// Returns `Pending` once, waking its task at once.
-struct YieldOnce(bool);
-
-impl std::future::Future for YieldOnce {
-    type Output = ();
-
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<()> {
-        if self.0 {
-            std::task::Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            std::task::Poll::Pending
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -4,13 +4,14 @@
 //!
 //! Shared by the tests that dispatch them (`#[path]`-included): the Rust tests and the C host.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tcmpp_core::{ApiError, AppInfo, mini_api};
+
+// Relative to this file, wherever it is included from.
+#[path = "yield_once.rs"]
+mod yield_once;
+use yield_once::YieldOnce;
 
 /// `initData` of `connect`.
 #[derive(Deserialize)]
@@ -118,7 +119,7 @@ pub(crate) struct PackageCall {
 /// call; and a timeout of its own.
 #[mini_api("luffaWebRequest", method = "packageTransaction", timeout_ms = 5000)]
 pub(crate) async fn luffa_package_transaction(call: PackageCall) -> Result<Value, ApiError> {
-    YieldOnce(false).await;
+    YieldOnce::new().await;
     let arguments: Vec<Value> = serde_json::from_str(&call.data.data)
         .map_err(|_| ApiError::new("data.data must be a JSON array of the arguments, as text"))?;
     Ok(json!({
@@ -135,20 +136,4 @@ pub(crate) async fn luffa_package_transaction(call: PackageCall) -> Result<Value
 #[mini_api("luffaWebRequest", method = "language")]
 pub(crate) fn luffa_language() -> Value {
     json!({ "status": 0, "data": { "language": "en" } })
-}
-
-/// Pending on its first poll, ready on the second.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            return Poll::Ready(());
-        }
-        self.0 = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    }
 }
