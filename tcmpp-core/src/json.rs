@@ -74,20 +74,23 @@ pub(crate) fn strip_position(error: &serde_json::Error) -> String {
     }
 }
 
+/// The map of an object written with `json!`, for tests.
+#[cfg(test)]
+pub(crate) fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        other => panic!("not an object: {other}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use serde_json::{Map, Value, json};
+    use serde_json::json;
 
-    use super::take_keys;
+    use super::{object, take_keys};
 
     #[test]
     fn taken_keys_leave_the_others_in_order_as_remove_does() {
-        let object = |value: Value| -> Map<String, Value> {
-            match value {
-                Value::Object(map) => map,
-                _ => unreachable!(),
-            }
-        };
         let full = object(json!({ "a": 1, "errCode": 2, "errMsg": "m", "z": [3], "m": {} }));
         for (key, other) in [
             ("errMsg", Some("errCode")),

@@ -211,19 +211,14 @@ impl Reply {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::{Map, Value, json};
+    use serde_json::{Map, json};
 
     use super::{Failure, Rendering, Reply};
+    use crate::json::object as map;
     use crate::reply::FailureKind;
 
     #[test]
     fn a_reply_renders_the_same_moved_or_borrowed() {
-        let map = |value: Value| -> Map<String, Value> {
-            match value {
-                Value::Object(map) => map,
-                _ => unreachable!(),
-            }
-        };
         let replies = [
             Reply::Success(Map::new()),
             Reply::Success(map(json!({ "a": 1, "b": [true] }))),
