@@ -6,9 +6,10 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use futures_executor::block_on;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tcmpp_core::{Caller, MiniApiCall, Registry, mini_api};
+// `linkedEcho`: an `async fn` with struct data and a struct result.
+use tcmpp_test_handlers as _;
 
 /// The system allocator, counting the bytes live.
 struct Counting;
@@ -41,24 +42,6 @@ use yield_once::YieldOnce;
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-#[derive(Deserialize)]
-struct Person {
-    name: String,
-    age: u32,
-}
-
-#[derive(Serialize)]
-struct Greeting {
-    greeting: String,
-}
-
-#[mini_api("leakGreet")]
-async fn leak_greet(person: Person) -> Greeting {
-    Greeting {
-        greeting: format!("hello {}, {}", person.name, person.age),
-    }
-}
-
 #[mini_api("leakYield")]
 async fn leak_yield() -> Value {
     YieldOnce::new().await;
@@ -76,22 +59,22 @@ async fn leak_timeout() {
 /// a caller stated by the host, and two that arm a timeout: one answered before it passes, and
 /// one it fails.
 fn every_kind_of_call(registry: &Registry, caller: &Caller) -> usize {
-    let data = json!({ "name": "kka", "age": 22 });
+    let data = json!({ "text": "kka" });
     let mut replies = 0;
-    let mut with_extra = MiniApiCall::new("leakGreet", data.clone());
+    let mut with_extra = MiniApiCall::new("linkedEcho", data.clone());
     with_extra.extra.insert("from".into(), Value::from("page"));
-    let mut emptied = MiniApiCall::new("leakGreet", data.clone());
+    let mut emptied = MiniApiCall::new("linkedEcho", data.clone());
     emptied.extra.insert("from".into(), Value::from("page"));
     emptied.extra.remove("from");
-    let misfit = MiniApiCall::new("leakGreet", json!({ "name": 7 }));
+    let misfit = MiniApiCall::new("linkedEcho", json!({ "text": 7 }));
     for call in [with_extra, emptied, misfit] {
         replies += usize::from(block_on(registry.call(call).caller(caller).reply()).is_success());
     }
     for text in [
-        r#"{"api_name":"leakGreet","data":{"name":"kka","age":22},"webviewId":4}"#,
-        r#"{"api_name":"noSuchApi","data":{"name":"kka"}}"#,
-        r#"{"api_name":"leakGreet","data":{"name":"kka","age":}}"#,
-        r#"{"api_name":"leakGreet","data""#,
+        r#"{"api_name":"linkedEcho","data":{"text":"kka"},"webviewId":4}"#,
+        r#"{"api_name":"noSuchApi","data":{"text":"kka"}}"#,
+        r#"{"api_name":"linkedEcho","data":{"text":}}"#,
+        r#"{"api_name":"linkedEcho","data""#,
     ] {
         replies += block_on(registry.dispatch_json(text)).len();
     }
