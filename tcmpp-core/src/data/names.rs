@@ -207,8 +207,10 @@ pub(super) fn value_of(text: &str) -> Option<Value> {
             return None;
         }
         // `get`, not indexing: should the position ever fall inside a character, the value is
-        // given up rather than a panic.
-        let replaced = [text.get(..start)?, OUT_OF_RANGE_JSON, text.get(end..)?].concat();
+        // given up rather than a panic. Joined by `format!`, whose code the library has anyway,
+        // not by `concat`, whose joining code this one use would inline.
+        let (before, after) = (text.get(..start)?, text.get(end..)?);
+        let replaced = format!("{before}{OUT_OF_RANGE_JSON}{after}");
         text = std::borrow::Cow::Owned(replaced);
     }
     None
