@@ -19,7 +19,8 @@ pub(crate) fn bounded(text: &str) -> Cow<'_, str> {
 pub(crate) fn bounded_to(text: &str, max: usize) -> Cow<'_, str> {
     match text.char_indices().nth(max) {
         None => Cow::Borrowed(text),
-        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
+        // `get`: `cut` is a character's start, and an index would be a panic site.
+        Some((cut, _)) => Cow::Owned(format!("{}…", text.get(..cut).unwrap_or(text))),
     }
 }
 

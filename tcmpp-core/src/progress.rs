@@ -30,8 +30,9 @@ pub struct ProgressEvent<'a> {
 impl ProgressEvent<'_> {
     /// The payload as JSON text: `{"percent":50}`, `"1"`, `3`, …
     pub fn payload_json(&self) -> String {
-        // A `Value` always serializes.
-        serde_json::to_string(self.payload).unwrap_or_else(|_| "null".to_owned())
+        // Through the library's one writer of a `Value`'s text (a `Value` always serializes),
+        // not a copy of serde_json's of its own.
+        crate::json::text_of(self.payload)
     }
 }
 

@@ -8,9 +8,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::pin::pin;
 use std::task::Poll;
 
-use serde::Serialize;
 use tcmpp_core::dispatch::ReplyFuture;
-use tcmpp_core::registry::HandlerKind;
+use tcmpp_core::registry::{ApiInfo, HandlerKind};
 use tcmpp_core::reply::RenderedReply;
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX};
@@ -33,41 +32,49 @@ pub fn init(registry: fn() -> &'static Built) -> *mut c_char {
     })
 }
 
-/// One entry of `tcmpp_apis_json`; a struct so that `name` comes first in the text.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ListedApi {
-    name: &'static str,
-    /// For one method of a multiplexed API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    method: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    method_key: Option<&'static str>,
-    sync: bool,
-    rust_path: &'static str,
-    location: String,
-}
-
 /// `tcmpp_apis_json`.
 pub fn apis_json(registry: fn() -> &'static Built) -> *mut c_char {
     guard(std::ptr::null_mut(), || match registry() {
-        Ok(registry) => {
-            let apis: Vec<ListedApi> = registry
-                .apis()
-                .map(|api| ListedApi {
-                    name: api.name,
-                    method: api.method,
-                    method_key: api.method_key,
-                    sync: api.kind == HandlerKind::Plain,
-                    rust_path: api.rust_path,
-                    location: api.location.to_string(),
-                })
-                .collect();
-            // Serializing strings and booleans cannot fail.
-            into_c_string(serde_json::to_string(&apis).unwrap_or_default())
-        }
+        Ok(registry) => into_c_string(apis_text(registry.apis())),
         Err(_) => std::ptr::null_mut(),
     })
+}
+
+/// The APIs as `tcmpp_apis_json` lists them: one object each, `name` first, the keys of a
+/// plain API's absent method left out. Written out rather than by a derived `Serialize` (the
+/// text a test holds equal), whose struct serializer is otherwise only this function's.
+fn apis_text<'a>(apis: impl Iterator<Item = &'a ApiInfo>) -> String {
+    let mut text = String::from("[");
+    for api in apis {
+        if text.len() > 1 {
+            text.push(',');
+        }
+        push_member(&mut text, "{\"name\":", api.name);
+        if let Some(method) = api.method {
+            push_member(&mut text, ",\"method\":", method);
+        }
+        if let Some(method_key) = api.method_key {
+            push_member(&mut text, ",\"methodKey\":", method_key);
+        }
+        text.push_str(if api.kind == HandlerKind::Plain {
+            ",\"sync\":true"
+        } else {
+            ",\"sync\":false"
+        });
+        push_member(&mut text, ",\"rustPath\":", api.rust_path);
+        push_member(&mut text, ",\"location\":", &api.location.to_string());
+        text.push('}');
+    }
+    text.push(']');
+    text
+}
+
+/// `key` (the comma and quotes included), then `value` as a JSON string, escaped as
+/// serde_json escapes it.
+fn push_member(text: &mut String, key: &str, value: &str) {
+    text.push_str(key);
+    // Serializing a string cannot fail.
+    text.push_str(&serde_json::to_string(value).unwrap_or_default());
 }
 
 /// `tcmpp_custom_config_json`.
@@ -414,6 +421,59 @@ mod tests {
         assert!(
             SPAWNED_RAN.load(Ordering::SeqCst) > before,
             "the task never ran"
+        );
+    }
+
+    #[mini_api("listedThing", method = "get", method_key = "op")]
+    fn listed_get() {}
+
+    #[mini_api("listedThing", method = "set", method_key = "op")]
+    fn listed_set() {}
+
+    /// `tcmpp_apis_json`'s text as the derived `Serialize` of this struct wrote it.
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ListedApi {
+        name: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        method: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        method_key: Option<&'static str>,
+        sync: bool,
+        rust_path: &'static str,
+        location: String,
+    }
+
+    #[test]
+    fn the_apis_text_is_what_the_derived_serializer_wrote() {
+        let Ok(registry) = registry() else {
+            panic!("the test registry builds");
+        };
+        let derived: Vec<ListedApi> = registry
+            .apis()
+            .map(|api| ListedApi {
+                name: api.name,
+                method: api.method,
+                method_key: api.method_key,
+                sync: api.kind == tcmpp_core::registry::HandlerKind::Plain,
+                rust_path: api.rust_path,
+                location: api.location.to_string(),
+            })
+            .collect();
+        assert!(derived.iter().any(|api| api.method_key == Some("op")));
+        assert!(derived.iter().any(|api| api.sync) && derived.iter().any(|api| !api.sync));
+        let expected = serde_json::to_string(&derived).expect("strings and booleans");
+        assert_eq!(super::apis_text(registry.apis()), expected);
+        assert_eq!(super::apis_text(registry.apis().take(0)), "[]");
+        // serde_json's escapes, for the text of a location or a path.
+        let mut text = String::new();
+        super::push_member(&mut text, ",\"k\":", "a\"b\\c\u{1}\n\u{7f}é/");
+        assert_eq!(
+            text,
+            format!(
+                ",\"k\":{}",
+                serde_json::to_string("a\"b\\c\u{1}\n\u{7f}é/").unwrap()
+            )
         );
     }
 }

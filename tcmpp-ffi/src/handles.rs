@@ -61,7 +61,8 @@ pub(crate) fn get(id: CallerId) -> Result<Arc<Caller>, String> {
     }
     let callers = CALLERS.read().unwrap_or_else(PoisonError::into_inner);
     find(&callers, id)
-        .map(|at| Arc::clone(&callers[at].1))
+        .and_then(|at| callers.get(at))
+        .map(|(_, caller)| Arc::clone(caller))
         .ok_or_else(|| {
             "invalid caller: the caller handle was freed (closed), or never made".to_owned()
         })

@@ -23,13 +23,15 @@ impl MalformedData {
             .checked_sub(call.as_ptr() as usize)
             .filter(|offset| offset + data.len() <= call.len())
             .unwrap_or(0);
-        let mut from_data = serde_json::Deserializer::from_str(&call[offset..]);
+        // `get`, here and below: the data starts at a character of the call (its offset is 0
+        // otherwise), and each index would be a panic site.
+        let mut from_data = serde_json::Deserializer::from_str(call.get(offset..).unwrap_or(call));
         let error = match de::IgnoredAny::deserialize(&mut from_data) {
             Err(error) if error.line() > 0 => error,
             // The scan and serde disagree (they never should): say no more than that.
             _ => return CallError::syntax("the data is not one JSON value".to_owned()),
         };
-        let before = &call.as_bytes()[..offset];
+        let before = call.as_bytes().get(..offset).unwrap_or_default();
         // serde counts a column in bytes from the line's start: a flaw on the data's first line
         // is as far into the call's line as the data starts, plus its column in the data.
         let column = match error.line() {

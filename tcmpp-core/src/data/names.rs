@@ -193,7 +193,9 @@ pub(super) fn value_of(text: &str) -> Option<Value> {
         let line_start = if error.line() <= 1 {
             0
         } else {
-            text.match_indices('\n').nth(error.line() - 2)?.0 + 1
+            // `memchr`'s byte search, which the library has, not `match_indices`' own code: a
+            // newline is one byte.
+            memchr::memchr_iter(b'\n', text.as_bytes()).nth(error.line() - 2)? + 1
         };
         let end = (line_start + error.column()).min(text.len());
         let in_number = |byte: &u8| matches!(byte, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E');
@@ -207,8 +209,10 @@ pub(super) fn value_of(text: &str) -> Option<Value> {
             return None;
         }
         // `get`, not indexing: should the position ever fall inside a character, the value is
-        // given up rather than a panic.
-        let replaced = [text.get(..start)?, OUT_OF_RANGE_JSON, text.get(end..)?].concat();
+        // given up rather than a panic. Joined by `format!`, whose code the library has anyway,
+        // not by `concat`, whose joining code this one use would inline.
+        let (before, after) = (text.get(..start)?, text.get(end..)?);
+        let replaced = format!("{before}{OUT_OF_RANGE_JSON}{after}");
         text = std::borrow::Cow::Owned(replaced);
     }
     None

@@ -108,9 +108,8 @@ impl<'a> PendingCall<'a> {
     /// Sends the progress events of handlers that take a [`Progress`](crate::Progress)
     /// parameter to `sink`, in order, all before the reply.
     #[inline]
-    pub fn progress(mut self, sink: impl ProgressSink) -> Self {
-        self.progress = Some(Arc::new(sink));
-        self
+    pub fn progress(self, sink: impl ProgressSink) -> Self {
+        self.with_sink(Some(Arc::new(sink)))
     }
 
     /// [`progress`](Self::progress) with a sink the host may not have: `Some` sends the events
@@ -146,12 +145,50 @@ impl<'a> PendingCall<'a> {
     /// # Ok::<_, tcmpp_core::BuildError>(())
     /// ```
     #[inline]
-    pub fn set_progress(mut self, sink: Option<impl ProgressSink>) -> Self {
-        self.progress = match sink {
-            Some(sink) => Some(Arc::new(sink)),
-            None => None,
-        };
-        self
+    pub fn set_progress(self, sink: Option<impl ProgressSink>) -> Self {
+        // Taken apart and put together again, not assigned in place: see `with_sink`.
+        let PendingCall {
+            registry,
+            input,
+            wire,
+            caller,
+            progress,
+        } = self;
+        drop(progress);
+        PendingCall {
+            registry,
+            input,
+            wire,
+            caller,
+            progress: match sink {
+                Some(sink) => Some(Arc::new(sink)),
+                None => None,
+            },
+        }
+    }
+
+    /// The call with `sink` in place of the sink it had. Taken apart and put together again,
+    /// not assigned in place: the old sink is dropped from a place of its own, so that the
+    /// input's kind stays known to the optimizer where `begin` matches it. (A pointer into
+    /// `self` for that drop made it read the input back from memory, and kept the arms of every
+    /// kind of input in a C host's library, which passes bytes: about 2.7 KB.)
+    #[inline]
+    fn with_sink(self, sink: Option<Arc<dyn ProgressSink>>) -> Self {
+        let PendingCall {
+            registry,
+            input,
+            wire,
+            caller,
+            progress,
+        } = self;
+        drop(progress);
+        PendingCall {
+            registry,
+            input,
+            wire,
+            caller,
+            progress: sink,
+        }
     }
 
     /// The reply, as a [`Reply`]: what `.await` on this value gives too.

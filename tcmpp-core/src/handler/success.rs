@@ -93,7 +93,8 @@ fn with_ok_message(mut text: String, filtered: bool, prefix: &str) -> Option<Str
     {
         // A fixed prefix may need escaping; API names never do.
         let message = serde_json::to_string(&format!("{prefix}:ok")).ok()?;
-        text.push_str(&message[1..]);
+        // `get`: a JSON string's text starts with its quote, one byte.
+        text.push_str(message.get(1..).unwrap_or_default());
     } else {
         text.push_str(prefix);
         text.push_str(":ok\"");

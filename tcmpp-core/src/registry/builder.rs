@@ -179,14 +179,11 @@ impl RegistryBuilder {
         for entry in &entries {
             for required in entry.required_states.iter().filter_map(|state| state()) {
                 if !self.states.contains(&required) {
-                    let at = match missing.iter().position(|(key, _)| *key == required) {
-                        Some(at) => at,
-                        None => {
-                            missing.push((required, Vec::new()));
-                            missing.len() - 1
-                        }
-                    };
-                    missing[at].1.push(ApiInfo::of(entry));
+                    let needing = ApiInfo::of(entry);
+                    match missing.iter_mut().find(|(key, _)| *key == required) {
+                        Some((_, needed_by)) => needed_by.push(needing),
+                        None => missing.push((required, vec![needing])),
+                    }
                 }
             }
         }
@@ -302,7 +299,9 @@ fn warn_of(entries: &[&'static ApiEntry]) {
     // Entries are sorted by name: the methods of a multiplexed API are one API, warned of once,
     // unless one of its handlers says the override is on purpose.
     for same_name in entries.chunk_by(|a, b| a.name == b.name) {
-        let entry = same_name[0];
+        let [entry, ..] = same_name else {
+            continue;
+        };
         let on_purpose = same_name.iter().any(|entry| entry.overrides_builtin);
         if !on_purpose && entry.named_like_builtin {
             tracing::warn!(

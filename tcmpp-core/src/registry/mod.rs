@@ -202,7 +202,10 @@ impl Registry {
         let mut multiplexed = Vec::new();
         let mut index = 0;
         for same_name in entries.chunk_by(|a, b| a.name == b.name) {
-            let first = same_name[0];
+            // A pattern, not `[0]`: a chunk is never empty, and an index would be a panic site.
+            let [first, ..] = *same_name else {
+                continue;
+            };
             by_name.insert(first.name, (first, index));
             if first.method.is_some() {
                 multiplexed.push(Methods::new(first, same_name));

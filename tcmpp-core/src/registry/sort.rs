@@ -19,12 +19,18 @@ use std::cmp::Ordering;
 /// placed by a binary search of those before it, `O(n log n)` comparisons, and moved there one
 /// swap at a time, `O(n²)` swaps at worst (a list in reverse order).
 pub(super) fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
+    // Slices and `get`, not indexes the compiler cannot prove in bounds: each index a panic
+    // site of its own, with its location, in every library.
     for sorted in 1..items.len() {
-        let (head, tail) = items.split_at(sorted);
+        let Some((item, placed)) = items.get(..=sorted).and_then(<[T]>::split_last) else {
+            return;
+        };
         // After every item that does not compare greater: equal items keep their order.
-        let to = head.partition_point(|item| compare(item, &tail[0]) != Ordering::Greater);
-        for at in (to..sorted).rev() {
-            items.swap(at, at + 1);
+        let to = placed.partition_point(|other| compare(other, item) != Ordering::Greater);
+        if let Some(moved) = items.get_mut(to..=sorted) {
+            for at in (1..moved.len()).rev() {
+                moved.swap(at - 1, at);
+            }
         }
     }
 }
@@ -53,8 +59,12 @@ pub(super) fn sort_distinct_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> O
         sift_down(items, node);
     }
     for end in (1..len).rev() {
-        items.swap(0, end);
-        sift_down(&mut items[..end], 0);
+        if let Some(heap) = items.get_mut(..=end).and_then(|heap| {
+            heap.swap(0, end);
+            heap.get_mut(..end)
+        }) {
+            sift_down(heap, 0);
+        }
     }
 }
 
@@ -82,14 +92,16 @@ pub(super) fn merge_sort_by<T: Copy>(
     let mid = scratch.len();
     let (mut left, mut right) = (0, mid);
     for at in 0..len {
-        if left == scratch.len() {
+        // `get`, not an index the compiler cannot prove in bounds: a panic site, with its
+        // location, in every library.
+        let Some(&from_left) = scratch.get(left) else {
             break;
-        }
-        if right < len && compare(&items[right], &scratch[left]) == Ordering::Less {
+        };
+        if right < len && compare(&items[right], &from_left) == Ordering::Less {
             items[at] = items[right];
             right += 1;
         } else {
-            items[at] = scratch[left];
+            items[at] = from_left;
             left += 1;
         }
     }

@@ -152,8 +152,7 @@ impl Reply {
                 // contradict it, so it is left out, as the callback rendering replaces it, and
                 // so is an `errCode`, which a success does not have.
                 crate::json::take_keys(&mut result, "errMsg", Some("errCode"));
-                // A map of `Value`s always serializes.
-                serde_json::to_string(&result).unwrap_or_else(|_| "{}".to_owned())
+                crate::json::text_of(&Value::Object(result))
             }
             Reply::Fail(Failure {
                 message,

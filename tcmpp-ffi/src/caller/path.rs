@@ -44,8 +44,11 @@ pub(super) fn path_of(json: &str, error: &serde_json::Error) -> String {
             Phase::Before => match byte {
                 b'"' => match string_end(bytes, at) {
                     Some(key_end) => {
-                        frame.key =
-                            serde_json::from_str(&json[at - 1..key_end]).unwrap_or_default();
+                        // `get`: the quotes are ASCII, and an index would be a panic site.
+                        frame.key = json
+                            .get(at - 1..key_end)
+                            .and_then(|key| serde_json::from_str(key).ok())
+                            .unwrap_or_default();
                         frame.phase = Phase::Key;
                         at = key_end;
                     }
@@ -217,7 +220,7 @@ fn bare_end(bytes: &[u8], start: usize) -> Option<usize> {
     match digits(at) {
         0 => return None,
         // A leading zero is the whole integer part; a digit after it is serde's error.
-        count if rest[at] == b'0' && count > 1 => return None,
+        count if rest.get(at) == Some(&b'0') && count > 1 => return None,
         count => at += count,
     }
     if rest.get(at) == Some(&b'.') {

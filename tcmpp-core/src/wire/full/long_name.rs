@@ -63,13 +63,19 @@ pub(super) fn long_name<'a>(
         if matched.is_none() && full {
             // Nothing more is kept or compared: only a lone surrogate in the rest could still
             // change the answer, and SIMD searches find the escapes that may be one.
-            if let Some(escape) = surrogates.then(|| lone_surrogate(&inner[at..])).flatten() {
+            if let Some(escape) = surrogates
+                .then(|| inner.get(at..).and_then(lone_surrogate))
+                .flatten()
+            {
                 return Err(escape_error(inner, at + escape));
             }
             break;
         }
-        let plain_end = memchr::memchr(b'\\', &bytes[at..]).map_or(bytes.len(), |end| at + end);
-        let plain = &inner[at..plain_end];
+        // `get`, not indexes, here and below: every place is a character's start (a backslash,
+        // or past an escape), and each index would be a panic site, with its location.
+        let rest = bytes.get(at..).unwrap_or_default();
+        let plain_end = memchr::memchr(b'\\', rest).map_or(bytes.len(), |end| at + end);
+        let plain = inner.get(at..plain_end).unwrap_or_default();
         full = keep(plain, &mut kept);
         compare(plain, &mut matched);
         at = plain_end;
@@ -77,7 +83,7 @@ pub(super) fn long_name<'a>(
             break;
         }
         // An escape: decoded when something still needs it, or when it may be a surrogate.
-        let rest = &bytes[at..];
+        let rest = bytes.get(at..).unwrap_or_default();
         let needed = matched.is_some() || !full;
         let surrogate = rest.get(1) == Some(&b'u')
             && rest.get(2).is_some_and(|hex| hex | 0x20 == b'd')
@@ -88,7 +94,7 @@ pub(super) fn long_name<'a>(
             at += if rest.get(1) == Some(&b'u') { 6 } else { 2 };
             continue;
         }
-        let Some((decoded, len)) = decode_escape(&inner[at..]) else {
+        let Some((decoded, len)) = inner.get(at..).and_then(decode_escape) else {
             return Err(escape_error(inner, at));
         };
         let mut buffer = [0; 4];
@@ -113,7 +119,9 @@ pub(super) fn long_name<'a>(
 fn lone_surrogate(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let escape = |at: usize| {
-        let backslashes = bytes[..at]
+        let backslashes = bytes
+            .get(..at)
+            .unwrap_or_default()
             .iter()
             .rev()
             .take_while(|&&byte| byte == b'\\')
@@ -132,7 +140,7 @@ fn lone_surrogate(text: &str) -> Option<usize> {
         match half(at) {
             None => false,
             Some(_) if !escape(at) => false,
-            Some(true) => decode_escape(&text[at..]).is_none(),
+            Some(true) => text.get(at..).and_then(decode_escape).is_none(),
             // A low half is fine right after a high half that is an escape.
             Some(false) => {
                 !(at >= 6
@@ -193,7 +201,7 @@ fn escape_error(inner: &str, at: usize) -> CallError {
     while !inner.is_char_boundary(end) {
         end -= 1;
     }
-    let snippet = format!("\"{}\"", &inner[at..end]);
+    let snippet = format!("\"{}\"", inner.get(at..end).unwrap_or_default());
     let reason = match serde_json::from_str::<String>(&snippet) {
         Err(error) => strip_position(&error),
         Ok(_) => "invalid escape".to_owned(),
