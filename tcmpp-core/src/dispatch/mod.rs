@@ -109,7 +109,7 @@ impl<'a> PendingCall<'a> {
     /// parameter to `sink`, in order, all before the reply.
     #[inline]
     pub fn progress(self, sink: impl ProgressSink) -> Self {
-        self.with_sink(Some(Arc::new(sink)))
+        self.set_progress(Some(sink))
     }
 
     /// [`progress`](Self::progress) with a sink the host may not have: `Some` sends the events
@@ -146,7 +146,11 @@ impl<'a> PendingCall<'a> {
     /// ```
     #[inline]
     pub fn set_progress(self, sink: Option<impl ProgressSink>) -> Self {
-        // Taken apart and put together again, not assigned in place: see `with_sink`.
+        // Taken apart and put together again, not assigned in place: the old sink is dropped
+        // from a place of its own, so that the input's kind stays known to the optimizer where
+        // `begin` matches it. (A pointer into `self` for that drop made it read the input back
+        // from memory, and kept the arms of every kind of input in a C host's library, which
+        // passes bytes: about 2.7 KB.)
         let PendingCall {
             registry,
             input,
@@ -164,30 +168,6 @@ impl<'a> PendingCall<'a> {
                 Some(sink) => Some(Arc::new(sink)),
                 None => None,
             },
-        }
-    }
-
-    /// The call with `sink` in place of the sink it had. Taken apart and put together again,
-    /// not assigned in place: the old sink is dropped from a place of its own, so that the
-    /// input's kind stays known to the optimizer where `begin` matches it. (A pointer into
-    /// `self` for that drop made it read the input back from memory, and kept the arms of every
-    /// kind of input in a C host's library, which passes bytes: about 2.7 KB.)
-    #[inline]
-    fn with_sink(self, sink: Option<Arc<dyn ProgressSink>>) -> Self {
-        let PendingCall {
-            registry,
-            input,
-            wire,
-            caller,
-            progress,
-        } = self;
-        drop(progress);
-        PendingCall {
-            registry,
-            input,
-            wire,
-            caller,
-            progress: sink,
         }
     }
 
