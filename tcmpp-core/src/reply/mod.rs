@@ -141,7 +141,7 @@ impl Failure {
     /// ```
     #[must_use]
     pub fn with_body(mut self, mut body: Map<String, Value>) -> Self {
-        crate::json::take_keys(&mut body, "errMsg", Some("errCode"));
+        result::strip_reply_keys(&mut body);
         self.body = (!body.is_empty()).then(|| Box::new(body));
         self
     }

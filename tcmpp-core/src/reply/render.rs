@@ -151,7 +151,7 @@ impl Reply {
                 // The SDK adds the `errMsg` that routes the reply; a result's own would
                 // contradict it, so it is left out, as the callback rendering replaces it, and
                 // so is an `errCode`, which a success does not have.
-                crate::json::take_keys(&mut result, "errMsg", Some("errCode"));
+                super::result::strip_reply_keys(&mut result);
                 crate::json::text_of(&Value::Object(result))
             }
             Reply::Fail(Failure {
