@@ -217,9 +217,9 @@ pub(crate) fn tracked_pass<'de, T: DeserializeOwned>(
 const MAX_DESCRIPTION_CHARS: usize = 500;
 
 /// What follows the last `marker` in `text`, as `rsplit_once` finds it: by a plain scan, not
-/// `str`'s substring searcher, which this one use on a refusal would inline (about 600 bytes of
-/// a phone's library).
-fn after_last<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+/// `str`'s substring searcher, which each of its uses on a cold path (a refusal's message, a
+/// panic's) would inline (about 600 bytes of a phone's library apiece).
+pub(crate) fn after_last<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
     let bytes = text.as_bytes();
     let at = (0..bytes.len()).rev().find(|&at| {
         bytes

@@ -222,11 +222,7 @@ fn needs_tokio(payload: &(dyn std::any::Any + Send)) -> bool {
         .downcast_ref::<String>()
         .map(String::as_str)
         .or_else(|| payload.downcast_ref::<&str>().copied());
-    // A plain scan, not `str::contains`, whose searcher this cold check would inline (about
-    // 700 bytes of a phone's library).
-    const NEEDLE: &[u8] = b"Tokio 1.x runtime";
-    message.is_some_and(|message| {
-        let bytes = message.as_bytes();
-        (0..bytes.len()).any(|at| bytes.get(at..).is_some_and(|rest| rest.starts_with(NEEDLE)))
-    })
+    // The library's plain scan, not `str::contains`, whose searcher this cold check would
+    // inline.
+    message.is_some_and(|message| crate::data::after_last(message, "Tokio 1.x runtime").is_some())
 }
