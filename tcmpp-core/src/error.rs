@@ -36,6 +36,10 @@ enum Repr {
         message: String,
         code: Option<i64>,
         body: Option<Body>,
+        /// Set where the crate itself knows the failure's kind better than the step that
+        /// renders it: a context parameter that fails on the call's data, not on missing
+        /// context. `None` for every error a user builds.
+        kind: Option<FailureKind>,
     },
     Cancel,
 }
@@ -54,6 +58,19 @@ impl ApiError {
                 message: message.into(),
                 code: None,
                 body: None,
+                kind: None,
+            },
+        }
+    }
+
+    /// A failure whose [`FailureKind`] is `kind`, whichever step turns it into a reply.
+    pub(crate) fn of_kind(kind: FailureKind, message: impl Into<String>) -> Self {
+        ApiError {
+            repr: Repr::Fail {
+                message: message.into(),
+                code: None,
+                body: None,
+                kind: Some(kind),
             },
         }
     }
@@ -152,6 +169,8 @@ impl ApiError {
         matches!(self.repr, Repr::Cancel)
     }
 
+    /// The reply of this error, a failure of `kind` unless the error was built
+    /// [of a kind](Self::of_kind) of its own.
     pub(crate) fn into_reply(self, kind: FailureKind) -> Reply {
         match self.repr {
             Repr::Fail {
@@ -165,8 +184,9 @@ impl ApiError {
                 message,
                 code,
                 body,
+                kind: own_kind,
             } => {
-                let mut failure = Failure::new(kind, message);
+                let mut failure = Failure::new(own_kind.unwrap_or(kind), message);
                 if let Some(code) = code {
                     failure = failure.with_code(code);
                 }
@@ -187,6 +207,7 @@ impl fmt::Debug for ApiError {
                 message,
                 code,
                 body,
+                kind: _,
             } => f
                 .debug_struct("ApiError")
                 .field("message", message)

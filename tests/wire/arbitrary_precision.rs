@@ -143,11 +143,24 @@ fn a_number_no_f64_holds_is_kept_only_with_the_feature() {
         assert_eq!(
             failure(&reply),
             (
-                // The handler's `MiniApiCall` parameter, taken from the call, could not be.
-                FailureKind::MissingContext,
+                // The handler's `MiniApiCall` parameter could not be taken from the call: the
+                // call is at fault, not a context the host left out.
+                FailureKind::InvalidCall,
                 "invalid call: a top-level key holds a value that no JSON value can hold"
             )
         );
+    }
+    // The same number in the data of a handler that takes the whole call.
+    let reply = text(
+        &registry,
+        r#"{"api_name":"precisionWhole","data":{"k":1e400}}"#,
+    );
+    if arbitrary_precision() {
+        assert!(reply.is_success(), "{reply:?}");
+    } else {
+        let (kind, message) = failure(&reply);
+        assert_eq!(kind, FailureKind::InvalidData, "{message}");
+        assert!(message.starts_with("invalid data: "), "{message}");
     }
 }
 

@@ -13,6 +13,7 @@ use crate::call::{AppInfo, MiniApiCall};
 use crate::data::DataSource;
 use crate::error::ApiError;
 use crate::progress::{Progress, ProgressChannel};
+use crate::reply::FailureKind;
 use crate::wire::OtherKeys;
 
 pub use extension::Extension;
@@ -64,13 +65,14 @@ impl<'a> CallContext<'a> {
     }
 
     /// A copy of what the mini program sent, data included; an error when the call's data
-    /// cannot be held as a `serde_json::Value` (a number out of range, say).
+    /// cannot be held as a `serde_json::Value` (a number out of range, say), whose reply is a
+    /// failure of kind [`InvalidData`](FailureKind::InvalidData), or a top-level key's value
+    /// cannot ([`InvalidCall`](FailureKind::InvalidCall)), as [`extra`](Self::extra) says.
     pub fn to_call(&self) -> Result<MiniApiCall, ApiError> {
         let mut call = MiniApiCall::new(self.api_name, Value::Null);
-        call.data = self
-            .data
-            .to_value()
-            .map_err(|reason| ApiError::new(format!("invalid data: {reason}")))?;
+        call.data = self.data.to_value().map_err(|reason| {
+            ApiError::of_kind(FailureKind::InvalidData, format!("invalid data: {reason}"))
+        })?;
         call.extra = self.extra()?;
         Ok(call)
     }
@@ -78,11 +80,15 @@ impl<'a> CallContext<'a> {
     /// Other top-level keys of a unified call, as the mini program sent them: input to
     /// validate, never identity. Read from the call's text when asked for, not before, so that
     /// a call refused before its handler runs never builds them. An error when a key's value
-    /// is JSON that no `serde_json::Value` can hold (a number out of range, a lone surrogate);
-    /// it names neither the key nor the value, both the mini program's.
+    /// is JSON that no `serde_json::Value` can hold (a number out of range, a lone surrogate),
+    /// whose reply is a failure of kind [`InvalidCall`](FailureKind::InvalidCall); it names
+    /// neither the key nor the value, both the mini program's.
     pub fn extra(&self) -> Result<Map<String, Value>, ApiError> {
         self.extra.to_map().map_err(|_| {
-            ApiError::new("invalid call: a top-level key holds a value that no JSON value can hold")
+            ApiError::of_kind(
+                FailureKind::InvalidCall,
+                "invalid call: a top-level key holds a value that no JSON value can hold",
+            )
         })
     }
 }
