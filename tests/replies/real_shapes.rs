@@ -12,6 +12,9 @@ use serde_with::{DisplayFromStr, PickFirst, serde_as};
 use tcmpp_core::reply::{FailureKind, Rendering};
 use tcmpp_core::{ApiError, MiniApiCall, Registry, Reply, mini_api};
 
+#[path = "../support/precision.rs"]
+mod precision;
+
 /// The fail object of Android's `failSync` in Tencent's demo: data the page reads beside
 /// `errMsg`.
 #[derive(Serialize)]
@@ -229,6 +232,16 @@ fn numbers_sent_as_strings_are_read_as_numbers() {
         let reply = block_on(
             registry.dispatch_json(&format!(r#"{{"api_name":"payAmount","data":{data}}}"#)),
         );
+        if precision::arbitrary_precision() && data.contains(":123.45") {
+            // `PickFirst` buffers its input, and under `arbitrary_precision` a buffered number
+            // reaches it as a map: refused, as `serde_json::from_str` refuses it (the README
+            // says so), and answered.
+            assert!(
+                reply.starts_with(r#"{"errMsg":"payAmount:fail invalid data: "#),
+                "{reply}"
+            );
+            continue;
+        }
         assert_eq!(
             reply, r#"{"cents":12345,"nonce":1,"errMsg":"payAmount:ok"}"#,
             "{data}"

@@ -12,11 +12,9 @@ use serde_with::{DisplayFromStr, PickFirst, serde_as};
 use tcmpp_core::reply::{FailureKind, Rendering, ReplyKind};
 use tcmpp_core::{MiniApiCall, Registry, Reply, mini_api};
 
-/// Whether this build reads numbers with `arbitrary_precision`: only then does a `Value` hold a
-/// number no `f64` holds.
-fn arbitrary_precision() -> bool {
-    serde_json::from_str::<Value>("1e400").is_ok()
-}
+#[path = "../support/precision.rs"]
+mod precision;
+use precision::arbitrary_precision;
 
 #[derive(Serialize)]
 struct Echoed {

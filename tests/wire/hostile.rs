@@ -89,6 +89,8 @@ fn hostile_who(app: AppInfo) -> Value {
 
 #[path = "../support/logs.rs"]
 mod logs;
+#[path = "../support/precision.rs"]
+mod precision;
 
 /// Everything logged at TRACE while `run` runs, spans' opening and closing included.
 fn logs_at_trace(run: impl FnOnce()) -> String {
@@ -290,6 +292,14 @@ fn a_data_error_logs_declared_fields_and_hides_map_keys() {
             let reply = registry.call(call).reply().now_or_fail();
             assert!(!reply.is_success(), "{text}");
         });
+        // Under `arbitrary_precision`, a number out of the type's range (`-1`, `300`) from a
+        // `Value` is refused as `invalid number`, which names no type expected: the line says
+        // where, without it.
+        let out_of_range = text.contains(":-1}") || text.contains(":300}");
+        let logged = match logged.rsplit_once(", expected ") {
+            Some((place, _)) if out_of_range && precision::arbitrary_precision() => place,
+            _ => logged,
+        };
         let lines: Vec<&str> = logs.lines().filter(|line| line.contains(logged)).collect();
         assert_eq!(lines.len(), 2, "{text}: `{logged}` in\n{logs}");
         assert!(!logs.contains("LEAK") && !logs.contains("SECRET"), "{logs}");

@@ -328,16 +328,28 @@ mod tests {
             }
         }
         let mut accepted = 0;
+        // Under `arbitrary_precision`, the derived reader buffers the other keys in serde's
+        // `Content`, which holds no number of arbitrary precision: it refuses such a number,
+        // which the hand-written one keeps, before anything else the text has wrong.
+        let agree = |old: Result<AppInfo, String>, new: Result<AppInfo, String>, text: &str| {
+            let buffer_refused = crate::json::arbitrary_precision()
+                && old
+                    .as_ref()
+                    .is_err_and(|error| error.ends_with("expected any value"));
+            if !buffer_refused {
+                assert_eq!(old, new, "{text}");
+            }
+        };
         for text in &texts {
             for (old, new) in both(text) {
-                assert_eq!(old, new, "{text}");
                 accepted += usize::from(new.is_ok());
+                agree(old, new, text);
             }
             // And from a `Value` (a text's last duplicate key only), as `from_value` reads it.
             if let Ok(value) = serde_json::from_str::<Value>(text) {
                 let old = serde_json::from_value::<SentAppInfo>(value.clone()).map(derived);
                 let new = serde_json::from_value::<super::SentAppInfo>(value);
-                assert_eq!(read(old), read(new), "{text}");
+                agree(read(old), read(new), text);
             }
         }
         // Both reading and refusing were compared.
@@ -346,6 +358,14 @@ mod tests {
             "{accepted} of {}",
             texts.len()
         );
+        // What the derived reader refused under `arbitrary_precision`, the hand-written one
+        // keeps.
+        if crate::json::arbitrary_precision() {
+            let text = r#"{"appId":"a","n":12345678901234567890123,"m":1e400}"#;
+            let app = read(serde_json::from_str::<super::SentAppInfo>(text)).unwrap();
+            assert_eq!(app.extra["n"].to_string(), "12345678901234567890123");
+            assert!(app.extra["m"].is_number());
+        }
     }
 
     #[test]

@@ -210,23 +210,43 @@ pub(super) fn hostile(battery: &mut Battery) {
     // keys, and named by neither key nor value.
     let unrepresentable =
         "whole:fail invalid call: a top-level key holds a value that no JSON value can hold";
-    for value in ["1e400", r#""\ud800""#, "[1,-1e999]", r#"{"a":"\udfff"}"#] {
+    // Under `arbitrary_precision` a `Value` holds the numbers, and the handler gets them.
+    let mut unrepresentable_number = |input: Input, key: &str, value: &str| {
+        if precision::arbitrary_precision() {
+            battery.reply(
+                On::Default,
+                input,
+                ReplyKind::Success,
+                &format!(r#"{{"extra":{{"{key}":{value}}},"errMsg":"whole:ok"}}"#),
+            );
+        } else {
+            battery.fail(input, unrepresentable);
+        }
+    };
+    for value in ["1e400", "[1,-1e999]"] {
+        unrepresentable_number(
+            text(format!(r#"{{"api_name":"whole","k":{value}}}"#)),
+            "k",
+            value,
+        );
+    }
+    let long_key = "K".repeat(10_000);
+    unrepresentable_number(
+        text(format!(r#"{{"api_name":"whole","{long_key}":1e400}}"#)),
+        &long_key,
+        "1e400",
+    );
+    unrepresentable_number(
+        Input::Trusted(r#"{"api_name":"whole","webviewId":1,"k":-1e400}"#.to_owned()),
+        "k",
+        "-1e400",
+    );
+    for value in [r#""\ud800""#, r#"{"a":"\udfff"}"#] {
         battery.fail(
             text(format!(r#"{{"api_name":"whole","k":{value}}}"#)),
             unrepresentable,
         );
     }
-    battery.fail(
-        text(format!(
-            r#"{{"api_name":"whole","{}":1e400}}"#,
-            "K".repeat(10_000)
-        )),
-        unrepresentable,
-    );
-    battery.fail(
-        Input::Trusted(r#"{"api_name":"whole","webviewId":1,"k":-1e400}"#.to_owned()),
-        unrepresentable,
-    );
     // ...and the same keys to a handler that does not ask are answered.
     battery.reply(
         On::Default,

@@ -11,6 +11,8 @@
 
 #[path = "../../support/logs.rs"]
 mod logs;
+#[path = "../../support/precision.rs"]
+mod precision;
 
 mod access;
 mod data;

@@ -12,8 +12,15 @@ fn the_out_of_range_text_is_what_serde_json_writes() {
 fn a_number_out_of_range_is_replaced_where_it_is() {
     let value = value_of("{\"a\":1,\n \"b\": [2, -1e400, 1e999]}").unwrap();
     assert_eq!(value["b"][0], 2);
-    assert_eq!(value["b"][1], Value::from(OUT_OF_RANGE));
-    assert_eq!(value["b"][2], Value::from(OUT_OF_RANGE));
+    if crate::json::arbitrary_precision() {
+        // A `Value` holds them then: nothing to replace.
+        let number = |text| serde_json::from_str::<Value>(text).unwrap();
+        assert_eq!(value["b"][1], number("-1e400"));
+        assert_eq!(value["b"][2], number("1e999"));
+    } else {
+        assert_eq!(value["b"][1], Value::from(OUT_OF_RANGE));
+        assert_eq!(value["b"][2], Value::from(OUT_OF_RANGE));
+    }
     assert_eq!(value_of("[\"\\ud800\"]"), None);
 }
 
@@ -62,18 +69,29 @@ fn an_unknown_variant_and_a_missing_field_are_where_they_are() {
 #[test]
 fn a_number_out_of_range_fails_where_it_was() {
     let value = value_of("{\"actions\": [], \"limit\": 1e400}").unwrap();
+    if crate::json::arbitrary_precision() {
+        // A `Value` holds it then, and an `f64` reads it as `serde_json::from_value` does.
+        let plan = Plan::deserialize(Tracked::typed(&value)).unwrap();
+        assert_eq!(plan.limit, f64::INFINITY);
+        return;
+    }
     let (path, _) = failure(&value);
     assert_eq!(path, "limit");
 }
 
 /// `T` from `value` by the typed pass and by `serde_json`'s `&Value` deserializer: the same
-/// value, or the same words.
+/// value, or the same words. Under `arbitrary_precision`, the same value or both a refusal:
+/// `serde_json` then words some refusals of a number its own way (`invalid type: number`,
+/// `invalid number`), which the typed pass does not all follow.
 fn typed_as_serde_json<T>(value: &Value)
 where
     T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
 {
     let ours = T::deserialize(Tracked::typed(value)).map_err(|e| e.to_string());
     let theirs = T::deserialize(value).map_err(|e| e.to_string());
+    if crate::json::arbitrary_precision() && ours.is_err() && theirs.is_err() {
+        return;
+    }
     assert_eq!(ours, theirs, "{value}");
 }
 
