@@ -39,13 +39,13 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
     let web_view_id = match fields.web_view_id.filter(|raw| !is_null(raw)) {
         None => None,
         // The usual small integer, without a second parser over the slice.
-        Some(raw) => match raw.get().parse::<i64>() {
-            Ok(id) => Some(id),
+        Some(raw) => match crate::json::parse_i64(raw.get()) {
+            Some(id) => Some(id),
             // A number that is not an `i64` is none to serde either (parsing megabytes of
             // digits only to be told so would cost as many megabytes), and a value of another
             // kind (the text is valid JSON, not `null`) is refused by serde for its kind: the
             // same refusal, without serde's reader of an `i64`.
-            Err(_) => {
+            None => {
                 return Err(for_api(CallError::new(CallErrorKind::FieldType {
                     field: "webviewId",
                     expected: "an integer",
