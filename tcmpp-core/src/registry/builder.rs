@@ -243,7 +243,7 @@ fn same_name_problems(same_name: &[&'static ApiEntry], problems: &mut Vec<BuildP
     let [first, ..] = same_name else {
         return;
     };
-    let all = || same_name.iter().map(|entry| ApiInfo::of(entry)).collect();
+    let all = || ApiInfo::all_of(same_name);
     let multiplexed = same_name
         .iter()
         .filter(|entry| entry.method.is_some())
@@ -278,7 +278,7 @@ fn same_name_problems(same_name: &[&'static ApiEntry], problems: &mut Vec<BuildP
             problems.push(BuildProblem::DuplicateMethod {
                 name: entry.name,
                 method: entry.method.unwrap_or_default(),
-                handlers: same_method.iter().map(|entry| ApiInfo::of(entry)).collect(),
+                handlers: ApiInfo::all_of(same_method),
             });
         }
     }

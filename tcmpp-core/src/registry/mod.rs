@@ -200,7 +200,7 @@ impl Registry {
         access: AccessControl,
         layers: Option<Arc<dyn ErasedService>>,
     ) -> Self {
-        let apis: Vec<ApiInfo> = entries.iter().map(|entry| ApiInfo::of(entry)).collect();
+        let apis = ApiInfo::all_of(entries);
         let mut by_name = HashMap::with_capacity_and_hasher(entries.len(), NameHasher::default());
         let mut multiplexed = Vec::new();
         let mut index = 0;
