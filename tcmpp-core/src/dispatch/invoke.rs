@@ -198,12 +198,9 @@ impl Flight<'_> {
         // its own.
         let mut permitted: Vec<&'static str> = Vec::new();
         for method in methods.entries() {
-            let permits = self.access().permits(
-                method.name,
-                method.method,
-                method.restricted,
-                cx.app_info,
-            );
+            let permits =
+                self.access()
+                    .permits(method.name, method.method, method.restricted, cx.app_info);
             match (permits, method.method) {
                 (Ok(true), Some(name)) => permitted.push(name),
                 (Ok(_), _) => {}
