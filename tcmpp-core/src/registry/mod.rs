@@ -68,6 +68,17 @@ struct Inner {
     layers: Option<Arc<dyn ErasedService>>,
 }
 
+impl Inner {
+    /// The handler under `name`, and its place in `apis`. Looked up by the table's own key type
+    /// (`&str`, the table seen with a shorter lifetime), not by `str`: the lookups hash what
+    /// the build's inserts hash, with one instantiation of the hasher, not two.
+    #[inline]
+    fn named(&self, name: &str) -> Option<(&'static ApiEntry, usize)> {
+        let by_name: &HashMap<&str, (&'static ApiEntry, usize), NameHasher> = &self.by_name;
+        by_name.get(&name).copied()
+    }
+}
+
 /// Hashes API names for the dispatch lookup.
 ///
 /// foldhash instead of the standard SipHash: several times faster on short strings, which is
@@ -94,8 +105,8 @@ impl Registry {
     /// The API registered under `name`; for a multiplexed API, its first method (by name):
     /// see [`get_method`](Self::get_method).
     pub fn get(&self, name: &str) -> Option<&ApiInfo> {
-        let (_, index) = self.inner.by_name.get(name)?;
-        self.inner.apis.get(*index)
+        let (_, index) = self.inner.named(name)?;
+        self.inner.apis.get(index)
     }
 
     /// The handler of `method` of the multiplexed API `name`.
@@ -156,7 +167,7 @@ impl Registry {
     /// The handler registered under `api_name`.
     #[inline]
     pub(crate) fn lookup(&self, api_name: &str) -> Option<&'static ApiEntry> {
-        self.inner.by_name.get(api_name).map(|(entry, _)| *entry)
+        self.inner.named(api_name).map(|(entry, _)| entry)
     }
 
     /// The methods of the multiplexed API whose name [`lookup`](Self::lookup) found as `entry`.
