@@ -81,7 +81,13 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
             })));
         }
     };
-    check_sync(fields.extra.iter().map(|(key, raw)| (&**key, raw.get()))).map_err(for_api)?;
+    // Raw until a handler asks for them: a call refused before that never builds them.
+    let extra: Vec<(Cow<'a, str>, &'a str)> = fields
+        .extra
+        .into_iter()
+        .map(|(key, raw)| (key, raw.get()))
+        .collect();
+    check_sync(&extra).map_err(for_api)?;
     let caller = if reading.caller_from_text {
         TextCaller {
             web_view_id,
@@ -96,12 +102,7 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
         data: fields.data.filter(|raw| !is_null(raw)).map(RawValue::get),
         data_checked: true,
         caller,
-        // Raw until a handler asks for them: a call refused before that never builds them.
-        extra: fields
-            .extra
-            .into_iter()
-            .map(|(key, raw)| (key, raw.get()))
-            .collect(),
+        extra,
         method: None,
     })
 }
@@ -138,11 +139,9 @@ pub(super) fn scanned_api_name<'a>(
 /// `sync` is the mini program's (`wx.invokeNativePlugin({ sync: true })`) and the host acts on
 /// it, so a mistyped one is refused like the SDK's own keys rather than read as either. It stays
 /// among the other keys, where handlers and `MiniApiCall::extra` have always seen it.
-pub(super) fn check_sync<'k>(
-    mut extra: impl Iterator<Item = (&'k str, &'k str)>,
-) -> Result<(), CallError> {
-    match extra.find(|(key, _)| *key == "sync") {
-        Some((_, raw)) if !matches!(raw, "true" | "false" | "null") => {
+pub(super) fn check_sync(extra: &[(Cow<'_, str>, &str)]) -> Result<(), CallError> {
+    match extra.iter().find(|(key, _)| key == "sync") {
+        Some((_, raw)) if !matches!(*raw, "true" | "false" | "null") => {
             Err(CallError::new(CallErrorKind::FieldType {
                 field: "sync",
                 expected: "a boolean",
