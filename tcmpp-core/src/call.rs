@@ -248,7 +248,7 @@ impl Caller {
 fn ver_type_of(value: &Value) -> Option<i64> {
     match value {
         Value::Number(number) => number.as_i64(),
-        Value::String(text) => text.trim().parse().ok(),
+        Value::String(text) => crate::json::parse_i64(text.trim()),
         _ => None,
     }
 }

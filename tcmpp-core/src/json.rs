@@ -74,6 +74,36 @@ pub(crate) fn strip_position(error: &serde_json::Error) -> String {
     }
 }
 
+/// `text` as an `i64`, as `text.parse::<i64>().ok()` reads it: an optional `+` or `-`, then
+/// one or more ASCII digits, within range. Written out, not by `str::parse`, whose reader of
+/// any radix is code of its own in every library for the three places that read an integer
+/// (a test holds the two equal).
+pub(crate) fn parse_i64(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        all => (false, all),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for &byte in digits {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        value = value.checked_mul(10)?;
+        // Toward the sign, so that `i64::MIN`, one more than `i64::MAX`, is read too.
+        value = if negative {
+            value.checked_sub(i64::from(digit))?
+        } else {
+            value.checked_add(i64::from(digit))?
+        };
+    }
+    Some(value)
+}
+
 /// The map of an object written with `json!`, for tests.
 /// Whether this build reads numbers with `serde_json`'s `arbitrary_precision`, which any crate
 /// of a host may turn on (Cargo unifies features; `.ci/run` runs the tests with it on too): a
@@ -95,7 +125,7 @@ pub(crate) fn object(value: Value) -> Map<String, Value> {
 mod tests {
     use serde_json::json;
 
-    use super::{object, take_keys};
+    use super::{object, parse_i64, take_keys};
 
     #[test]
     fn taken_keys_leave_the_others_in_order_as_remove_does() {
@@ -116,6 +146,59 @@ mod tests {
                 removed.remove(other);
             }
             assert_eq!((value, taken), (first, removed), "{key} {other:?}");
+        }
+    }
+
+    #[test]
+    fn integers_are_read_as_str_parse_reads_them() {
+        let mut texts: Vec<String> = [
+            "",
+            "+",
+            "-",
+            "0",
+            "-0",
+            "+0",
+            "00",
+            "007",
+            "-007",
+            "1",
+            "-1",
+            "+1",
+            "12",
+            " 1",
+            "1 ",
+            "1a",
+            "a1",
+            "--1",
+            "+-1",
+            "-+1",
+            "++1",
+            "1-",
+            "1.0",
+            "1e3",
+            "0x10",
+            "١",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "+9223372036854775807",
+            "99999999999999999999",
+            "-99999999999999999999",
+            "000000000000000000000009223372036854775807",
+            "\u{0}1",
+            "1\u{0}",
+            "/",
+            ":",
+        ]
+        .iter()
+        .map(|text| (*text).to_owned())
+        .collect();
+        for n in [i64::MIN, i64::MIN + 1, -10, 10, i64::MAX - 1, i64::MAX] {
+            texts.push(n.to_string());
+        }
+        for text in &texts {
+            assert_eq!(parse_i64(text), text.parse::<i64>().ok(), "{text:?}");
         }
     }
 }

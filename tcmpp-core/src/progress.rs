@@ -228,8 +228,7 @@ impl<T> Progress<T> {
     /// ([`ProgressError::InvalidPayload`]; checked whether or not anybody listens, so that the
     /// mistake shows in every test).
     pub fn send<P: ProgressPayload<T>>(&self, payload: P) -> Result<Delivery, ProgressError> {
-        let payload = serde_json::to_value(payload)
-            .map_err(|error| ProgressError::InvalidPayload(error.to_string()))?;
+        let payload = serde_json::to_value(payload).map_err(invalid_payload)?;
         let Some(target) = &self.target else {
             return Ok(Delivery::NoListener);
         };
@@ -275,6 +274,14 @@ impl<T> fmt::Debug for Progress<T> {
             .field("open", &self.is_open())
             .finish()
     }
+}
+
+/// The refusal of a payload that does not serialize: out of line, not written out in each
+/// handler that sends progress (its message's formatting, and the drops of what it holds).
+#[cold]
+#[inline(never)]
+fn invalid_payload(error: serde_json::Error) -> ProgressError {
+    ProgressError::InvalidPayload(error.to_string())
 }
 
 /// One call's event channel: the host's sink, open until the call's reply is produced.

@@ -62,7 +62,8 @@ fn apis_text<'a>(apis: impl Iterator<Item = &'a ApiInfo>) -> String {
             ",\"sync\":false"
         });
         push_member(&mut text, ",\"rustPath\":", api.rust_path);
-        push_member(&mut text, ",\"location\":", &api.location.to_string());
+        // `format!`, the library's one formatting into a `String`, not `ToString` for this type.
+        push_member(&mut text, ",\"location\":", &format!("{}", api.location));
         text.push('}');
     }
     text.push(']');

@@ -228,18 +228,20 @@ pub(super) fn at<'de, S: DeserializeSeed<'de>>(
     value: &'de Value,
     seed: S,
 ) -> Result<S::Value, Error> {
-    // One test on the typed pass's way: nothing to keep.
-    let Some(kept) = tracker.0 else {
-        return seed.deserialize(Tracked { value, tracker });
-    };
-    kept.enter(segment)?;
-    // The marker is the second pass's own: a caller's `Value` holding its text is a string.
-    if value.as_str() == Some(OUT_OF_RANGE) {
-        kept.leave(true);
-        return Err(Error::custom("number out of range"));
+    if let Some(kept) = tracker.0 {
+        kept.enter(segment)?;
+        // The marker is the second pass's own: a caller's `Value` holding its text is a string.
+        if value.as_str() == Some(OUT_OF_RANGE) {
+            kept.leave(true);
+            return Err(Error::custom("number out of range"));
+        }
     }
+    // One call of the seed for both passes, not one each: the seed's decoder (inlined, for
+    // each field of each data type) is built once.
     let result = seed.deserialize(Tracked { value, tracker });
-    kept.leave(result.is_err());
+    if let Some(kept) = tracker.0 {
+        kept.leave(result.is_err());
+    }
     result
 }
 

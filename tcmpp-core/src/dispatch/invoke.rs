@@ -194,24 +194,19 @@ impl Flight<'_> {
         // As for one method: a method the caller may call settles it, whatever another could
         // not tell. The reply lists only those: a refusal tells no more than a grant did.
         let mut unreadable = false;
-        let permitted: Vec<&'static str> = methods
-            .entries()
-            .filter(|method| {
-                match self.access().permits(
-                    method.name,
-                    method.method,
-                    method.restricted,
-                    cx.app_info,
-                ) {
-                    Ok(permitted) => permitted,
-                    Err(UnreadableVerType) => {
-                        unreadable = true;
-                        false
-                    }
-                }
-            })
-            .filter_map(|method| method.method)
-            .collect();
+        // Pushed, not collected from a `filter` and a `filter_map`, whose collecting code is
+        // its own.
+        let mut permitted: Vec<&'static str> = Vec::new();
+        for method in methods.entries() {
+            let permits =
+                self.access()
+                    .permits(method.name, method.method, method.restricted, cx.app_info);
+            match (permits, method.method) {
+                (Ok(true), Some(name)) => permitted.push(name),
+                (Ok(_), _) => {}
+                (Err(UnreadableVerType), _) => unreadable = true,
+            }
+        }
         let permitted_some = !permitted.is_empty();
         let (reply, logged_as) = problem.reply(methods, &permitted);
         let refused = if !permitted_some && unreadable {

@@ -49,6 +49,12 @@ impl ApiInfo {
             method_key: entry.method_key,
         }
     }
+
+    /// The information of each of `entries`, in their order: one list-building function for
+    /// every list of them (the registry's, a build problem's handlers), not one per closure.
+    pub(crate) fn all_of(entries: &[&'static ApiEntry]) -> Vec<Self> {
+        entries.iter().map(|entry| ApiInfo::of(entry)).collect()
+    }
 }
 
 /// A place in the source: `file:line:column`.

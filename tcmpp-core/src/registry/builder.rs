@@ -139,7 +139,12 @@ impl RegistryBuilder {
         // One sorted list instead of a map of lists: duplicates become neighbours, and the
         // list is already in the order `apis()` promises. With 10,000 handlers this is what
         // keeps start-up in the low milliseconds.
-        let mut entries: Vec<&'static ApiEntry> = inventory::iter::<ApiEntry>.into_iter().collect();
+        // Pushed, not collected: collecting from an iterator of unknown length is code of its
+        // own, for this one list.
+        let mut entries: Vec<&'static ApiEntry> = Vec::new();
+        for entry in inventory::iter::<ApiEntry> {
+            entries.push(entry);
+        }
         // The merge sort of `registry::sort`, `O(n log n)` as the standard library's sort is,
         // without its copy of quicksort, heapsort and small sorts for this type (about 5 KB of a
         // phone's library).
@@ -243,7 +248,7 @@ fn same_name_problems(same_name: &[&'static ApiEntry], problems: &mut Vec<BuildP
     let [first, ..] = same_name else {
         return;
     };
-    let all = || same_name.iter().map(|entry| ApiInfo::of(entry)).collect();
+    let all = || ApiInfo::all_of(same_name);
     let multiplexed = same_name
         .iter()
         .filter(|entry| entry.method.is_some())
@@ -278,7 +283,7 @@ fn same_name_problems(same_name: &[&'static ApiEntry], problems: &mut Vec<BuildP
             problems.push(BuildProblem::DuplicateMethod {
                 name: entry.name,
                 method: entry.method.unwrap_or_default(),
-                handlers: same_method.iter().map(|entry| ApiInfo::of(entry)).collect(),
+                handlers: ApiInfo::all_of(same_method),
             });
         }
     }

@@ -32,10 +32,13 @@ impl Methods {
     /// sorted by method; `first`, the first of them, is the one the registry finds under
     /// their name.
     pub(crate) fn new(first: &'static ApiEntry, entries: &[&'static ApiEntry]) -> Self {
-        let by_method: Vec<(&'static str, &'static ApiEntry)> = entries
-            .iter()
-            .filter_map(|entry| Some((entry.method?, *entry)))
-            .collect();
+        // Pushed, not collected from a `filter_map`, whose collecting code is its own.
+        let mut by_method: Vec<(&'static str, &'static ApiEntry)> = Vec::new();
+        for entry in entries {
+            if let Some(method) = entry.method {
+                by_method.push((method, entry));
+            }
+        }
         Methods {
             name: first.name,
             entry: first,

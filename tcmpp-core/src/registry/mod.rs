@@ -68,13 +68,27 @@ struct Inner {
     layers: Option<Arc<dyn ErasedService>>,
 }
 
+impl Inner {
+    /// The handler under `name`, and its place in `apis`. Looked up by the table's own key type
+    /// (`&str`, the table seen with a shorter lifetime), not by `str`: the lookups hash what
+    /// the build's inserts hash, with one instantiation of the hasher, not two.
+    #[inline]
+    fn named(&self, name: &str) -> Option<(&'static ApiEntry, usize)> {
+        let by_name: &HashMap<&str, (&'static ApiEntry, usize), NameHasher> = &self.by_name;
+        by_name.get(&name).copied()
+    }
+}
+
 /// Hashes API names for the dispatch lookup.
 ///
 /// foldhash instead of the standard SipHash: several times faster on short strings, which is
 /// what every dispatch hashes. Its resistance to crafted keys is weaker, but the table's keys are
 /// the program's own handler names, fixed at start-up; a caller only chooses what to look up,
-/// and no query can lengthen the probe sequences of a table it cannot insert into.
-pub(crate) type NameHasher = foldhash::fast::RandomState;
+/// and no query can lengthen the probe sequences of a table it cannot insert into. For the same
+/// reason its seed is fixed, not random: a caller who knew every hash would still find probe
+/// sequences the program's names laid out, no longer than any caller finds, and the library
+/// has no random seed to make (foldhash's global seed and its per-table seed, about 600 bytes).
+pub(crate) type NameHasher = foldhash::fast::FixedState;
 
 impl Registry {
     /// Starts building a registry from every handler `inventory` collected.
@@ -91,8 +105,8 @@ impl Registry {
     /// The API registered under `name`; for a multiplexed API, its first method (by name):
     /// see [`get_method`](Self::get_method).
     pub fn get(&self, name: &str) -> Option<&ApiInfo> {
-        let (_, index) = self.inner.by_name.get(name)?;
-        self.inner.apis.get(*index)
+        let (_, index) = self.inner.named(name)?;
+        self.inner.apis.get(index)
     }
 
     /// The handler of `method` of the multiplexed API `name`.
@@ -153,7 +167,7 @@ impl Registry {
     /// The handler registered under `api_name`.
     #[inline]
     pub(crate) fn lookup(&self, api_name: &str) -> Option<&'static ApiEntry> {
-        self.inner.by_name.get(api_name).map(|(entry, _)| *entry)
+        self.inner.named(api_name).map(|(entry, _)| entry)
     }
 
     /// The methods of the multiplexed API whose name [`lookup`](Self::lookup) found as `entry`.
@@ -197,7 +211,7 @@ impl Registry {
         access: AccessControl,
         layers: Option<Arc<dyn ErasedService>>,
     ) -> Self {
-        let apis: Vec<ApiInfo> = entries.iter().map(|entry| ApiInfo::of(entry)).collect();
+        let apis = ApiInfo::all_of(entries);
         let mut by_name = HashMap::with_capacity_and_hasher(entries.len(), NameHasher::default());
         let mut multiplexed = Vec::new();
         let mut index = 0;

@@ -107,9 +107,10 @@ fn key(bytes: &[u8], at: usize, byte: u8) -> Option<(usize, u8)> {
     next_byte(bytes, at + 1)
 }
 
-/// Past the closing quote of the string whose contents start at `at`.
+/// Past the closing quote of the string whose contents start at `at`: the end
+/// [`string_end_surrogates`] finds, whose copy of the scan it shares.
 pub(super) fn string_end(bytes: &[u8], at: usize) -> Option<usize> {
-    string_end_noting(bytes, at, &mut false)
+    string_end_surrogates(bytes, at).map(|(end, _)| end)
 }
 
 /// [`string_end`], and whether the string holds an escape that may be half of a surrogate pair

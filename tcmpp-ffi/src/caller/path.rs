@@ -1,6 +1,8 @@
 //! Where in a refused `caller_json` its error is: a path of keys and indices, found by
 //! scanning the text again up to the error's position.
 
+use std::fmt::Write as _;
+
 /// Where in `json` the error `error` of reading it was found, as a path of keys and indices
 /// (`appInfo.appId`, `appInfo.x[2]`; `.` for the object itself, `?` for a place between two keys).
 ///
@@ -90,9 +92,9 @@ pub(super) fn path_of(json: &str, error: &serde_json::Error) -> String {
     for frame in &stack {
         match frame.phase {
             Phase::Colon | Phase::Value | Phase::Done if frame.array => {
-                path.push('[');
-                path.push_str(&frame.index.to_string());
-                path.push(']');
+                // Written by the formatter the library has anyway, not `usize::to_string`'s own
+                // code.
+                let _ = write!(path, "[{}]", frame.index);
             }
             Phase::Colon | Phase::Value | Phase::Done => {
                 if !path.is_empty() {

@@ -45,8 +45,10 @@ fn is_absent(value: &Value) -> bool {
 
 /// What absent data is to a struct or a map.
 fn no_entries() -> &'static Map<String, Value> {
-    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
-    &EMPTY
+    // A `OnceLock`, which the library has for its registry, not a `LazyLock` of its own (with
+    // its poisoning and its message).
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Map::new)
 }
 
 /// What a value is, as serde's errors name it.

@@ -195,7 +195,7 @@ impl<'a> Scanner<'a> {
         // reader reads it.
         let number = self.text.get(self.pos..end)?;
         self.pos = end;
-        Some(number.parse().map(Some).map_err(|_| NotAnInteger))
+        Some(crate::json::parse_i64(number).map(Some).ok_or(NotAnInteger))
     }
 
     /// Any value, `null` included, checked to be JSON as it is skipped: its JSON text.

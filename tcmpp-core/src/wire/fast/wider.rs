@@ -227,7 +227,7 @@ fn unusual_refusal(
     } else if app_info == Some(true) {
         Some(for_api(CallErrorKind::AppInfoInText))
     } else {
-        full::check_sync(extra.iter().map(|(key, raw)| (&**key, *raw)))
+        full::check_sync(extra)
             .err()
             .map(|error| error.for_api(api_name))
     }

@@ -163,10 +163,8 @@ fn lone_surrogate(text: &str) -> Option<usize> {
 /// nothing else).
 fn decode_escape(text: &str) -> Option<(char, usize)> {
     let bytes = text.as_bytes();
-    let hex = |at: usize| -> Option<u32> {
-        let digits = text.get(at..at + 4)?;
-        u32::from_str_radix(digits, 16).ok()
-    };
+    // Four hex digits, which JSON has after `\u`, read by `hex_unit`, not `u32::from_str_radix`.
+    let hex = |at: usize| hex_unit(bytes.get(at..at + 4)?);
     Some(match *bytes.get(1)? {
         b'b' => ('\u{8}', 2),
         b'f' => ('\u{c}', 2),
@@ -193,6 +191,16 @@ fn decode_escape(text: &str) -> Option<(char, usize)> {
     })
 }
 
+/// The UTF-16 unit that four bytes of hex digits spell, as `u32::from_str_radix(.., 16)` reads them
+/// where JSON puts them (after `\u`, where it allows hex digits only); `None` for any other
+/// byte. Written out: the standard reader of any radix, with its sign, is code of its own in
+/// every library, for this one use (a test holds the two equal).
+fn hex_unit(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0, |unit, &digit| {
+        Some(unit << 4 | char::from(digit).to_digit(16)?)
+    })
+}
+
 /// The error serde gives for the string escape at `at` in `inner`, read on the escape and the
 /// one after it alone (its message does not depend on where the escape is).
 #[cold]
@@ -210,4 +218,34 @@ fn escape_error(inner: &str, at: usize) -> CallError {
         field: "api_name",
         reason,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hex_unit;
+
+    #[test]
+    fn hex_units_are_read_as_from_str_radix_reads_json_s() {
+        // Each byte a JSON text may have after `\u` (hex digits) or that other text may (the
+        // rest, refused), at each of the four places; a sign, which `from_str_radix` takes and
+        // JSON does not, is left out.
+        let bytes: Vec<u8> = (0..=u8::MAX).filter(|&byte| byte != b'+').collect();
+        for place in 0..4 {
+            for &byte in &bytes {
+                let mut digits = *b"0aF9";
+                digits[place] = byte;
+                let standard = std::str::from_utf8(&digits)
+                    .ok()
+                    .and_then(|text| u32::from_str_radix(text, 16).ok());
+                assert_eq!(hex_unit(&digits), standard, "{digits:?}");
+            }
+        }
+        for digits in ["0000", "ffff", "FFFF", "dC00", "abcd", "+abc"] {
+            // A sign is not JSON here: `from_str_radix` takes it, the reader of JSON's does not.
+            let standard = u32::from_str_radix(digits, 16)
+                .ok()
+                .filter(|_| !digits.starts_with('+'));
+            assert_eq!(hex_unit(digits.as_bytes()), standard, "{digits}");
+        }
+    }
 }

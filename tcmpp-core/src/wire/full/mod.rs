@@ -39,13 +39,13 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
     let web_view_id = match fields.web_view_id.filter(|raw| !is_null(raw)) {
         None => None,
         // The usual small integer, without a second parser over the slice.
-        Some(raw) => match raw.get().parse::<i64>() {
-            Ok(id) => Some(id),
+        Some(raw) => match crate::json::parse_i64(raw.get()) {
+            Some(id) => Some(id),
             // A number that is not an `i64` is none to serde either (parsing megabytes of
             // digits only to be told so would cost as many megabytes), and a value of another
             // kind (the text is valid JSON, not `null`) is refused by serde for its kind: the
             // same refusal, without serde's reader of an `i64`.
-            Err(_) => {
+            None => {
                 return Err(for_api(CallError::new(CallErrorKind::FieldType {
                     field: "webviewId",
                     expected: "an integer",
@@ -81,7 +81,13 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
             })));
         }
     };
-    check_sync(fields.extra.iter().map(|(key, raw)| (&**key, raw.get()))).map_err(for_api)?;
+    // Raw until a handler asks for them: a call refused before that never builds them.
+    let extra: Vec<(Cow<'a, str>, &'a str)> = fields
+        .extra
+        .into_iter()
+        .map(|(key, raw)| (key, raw.get()))
+        .collect();
+    check_sync(&extra).map_err(for_api)?;
     let caller = if reading.caller_from_text {
         TextCaller {
             web_view_id,
@@ -96,12 +102,7 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
         data: fields.data.filter(|raw| !is_null(raw)).map(RawValue::get),
         data_checked: true,
         caller,
-        // Raw until a handler asks for them: a call refused before that never builds them.
-        extra: fields
-            .extra
-            .into_iter()
-            .map(|(key, raw)| (key, raw.get()))
-            .collect(),
+        extra,
         method: None,
     })
 }
@@ -138,11 +139,9 @@ pub(super) fn scanned_api_name<'a>(
 /// `sync` is the mini program's (`wx.invokeNativePlugin({ sync: true })`) and the host acts on
 /// it, so a mistyped one is refused like the SDK's own keys rather than read as either. It stays
 /// among the other keys, where handlers and `MiniApiCall::extra` have always seen it.
-pub(super) fn check_sync<'k>(
-    mut extra: impl Iterator<Item = (&'k str, &'k str)>,
-) -> Result<(), CallError> {
-    match extra.find(|(key, _)| *key == "sync") {
-        Some((_, raw)) if !matches!(raw, "true" | "false" | "null") => {
+pub(super) fn check_sync(extra: &[(Cow<'_, str>, &str)]) -> Result<(), CallError> {
+    match extra.iter().find(|(key, _)| key == "sync") {
+        Some((_, raw)) if !matches!(*raw, "true" | "false" | "null") => {
             Err(CallError::new(CallErrorKind::FieldType {
                 field: "sync",
                 expected: "a boolean",
