@@ -262,14 +262,25 @@ impl AccessControl {
         method: Option<&str>,
         caller: Option<&AppInfo>,
     ) -> Result<bool, UnreadableVerType> {
-        let of_method = method
-            .into_iter()
-            .flat_map(|method| self.grants_of(api, Some(method)));
-        let grants = [api, ANY]
-            .into_iter()
-            .flat_map(|key| self.grants_of(key, None))
-            .chain(of_method);
-        any_admits(grants, caller)
+        // The grants of the name, of any name, then of the method (for a method), each list
+        // read as `any_admits` reads one, in a loop: not a `flat_map` and a `chain` of them,
+        // whose adapters' state was code of its own. A grant that admits settles it; otherwise
+        // the last error found is the answer, as over the one chained list.
+        let keys = [(api, None), (ANY, None), (api, method)];
+        let keys = if method.is_some() {
+            &keys[..]
+        } else {
+            &keys[..2]
+        };
+        let mut unreadable = Ok(false);
+        for &(key, method) in keys {
+            match any_admits(self.grants_of(key, method), caller) {
+                Ok(true) => return Ok(true),
+                Ok(false) => {}
+                Err(error) => unreadable = Err(error),
+            }
+        }
+        unreadable
     }
 }
 

@@ -289,12 +289,16 @@ pub unsafe fn caller_new(
     flags: u32,
     error_out: *mut *mut c_char,
 ) -> *mut c_void {
-    let made = guard(Err("making the caller panicked".to_owned()), || {
+    // The panic's message made only after a panic (`None`), not made and dropped by every
+    // call that does not panic.
+    let made = guard(None, || {
         // SAFETY: NULL or valid, as the caller promises.
-        let json = unsafe { read_str(caller_json, "caller_json") }
-            .map_err(|reason| format!("invalid caller: {reason}"))?;
-        handles::make(json, flags)
-    });
+        Some(match unsafe { read_str(caller_json, "caller_json") } {
+            Ok(json) => handles::make(json, flags),
+            Err(reason) => Err(format!("invalid caller: {reason}")),
+        })
+    })
+    .unwrap_or_else(|| Err("making the caller panicked".to_owned()));
     match made {
         // The handle is the id, never a pointer to dereference.
         Ok(id) => std::ptr::without_provenance_mut(id),

@@ -113,7 +113,11 @@ impl StateMap {
     fn insert_of(&mut self, type_id: TypeId, value: Arc<dyn Any + Send + Sync>) -> bool {
         match self.states.binary_search_by_key(&type_id, |(id, _)| *id) {
             Ok(at) => {
-                self.states[at].1 = value;
+                // `get_mut`, not an index: the search's place is in bounds, and an index would
+                // be a panic site of its own.
+                if let Some((_, state)) = self.states.get_mut(at) {
+                    *state = value;
+                }
                 false
             }
             Err(at) => {
@@ -139,7 +143,8 @@ impl StateMap {
             .states
             .binary_search_by_key(&type_id, |(id, _)| *id)
             .ok()?;
-        Some(&self.states[at].1)
+        // `get`, not an index, as in `insert_of`.
+        self.states.get(at).map(|(_, state)| state)
     }
 }
 

@@ -91,10 +91,12 @@ fn with_ok_message(mut text: String, filtered: bool, prefix: &str) -> Option<Str
         .bytes()
         .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)
     {
-        // A fixed prefix may need escaping; API names never do.
-        let message = serde_json::to_string(&format!("{prefix}:ok")).ok()?;
-        // `get`: a JSON string's text starts with its quote, one byte.
-        text.push_str(message.get(1..).unwrap_or_default());
+        // A fixed prefix may need escaping; API names never do. Escaped by `push_escaped`,
+        // which escapes as `serde_json` does (its tests hold it to that), not by a `format!`
+        // and `serde_json::to_string` of the message: `:ok` needs no escape, and each
+        // character is escaped on its own, so the text is the same.
+        crate::reply::text::push_escaped(&mut text, prefix);
+        text.push_str(":ok\"");
     } else {
         text.push_str(prefix);
         text.push_str(":ok\"");
@@ -144,7 +146,40 @@ fn success_map(value: Result<Value, serde_json::Error>) -> Reply {
 
 #[cfg(test)]
 mod tests {
-    use super::has_reply_key;
+    use super::{has_reply_key, with_ok_message};
+
+    /// `with_ok_message` with the escaped prefix written as it was: the message's JSON text,
+    /// by `format!` and `serde_json::to_string`, without its first quote.
+    #[test]
+    fn an_escaped_prefix_is_what_serde_json_wrote() {
+        let specials = (0u8..0x20)
+            .map(char::from)
+            .chain(['"', '\\', ' ', '~', '\u{7f}', 'é', '😀']);
+        for special in specials {
+            for prefix in [
+                special.to_string(),
+                format!("ab{special}"),
+                format!("{special}abcdefghij{special}"),
+            ] {
+                for text in ["null", "{}", r#"{"a":1}"#] {
+                    let message = serde_json::to_string(&format!("{prefix}:ok")).unwrap();
+                    let mut expected = if text == "null" {
+                        "{".to_owned()
+                    } else {
+                        text.replace('}', "").replace("1", "1,")
+                    };
+                    expected.push_str(r#""errMsg":""#);
+                    expected.push_str(&message[1..]);
+                    expected.push('}');
+                    assert_eq!(
+                        with_ok_message(text.to_owned(), false, &prefix),
+                        Some(expected),
+                        "{prefix:?} {text}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_reply_key_is_found_where_it_is_a_key_or_a_string() {

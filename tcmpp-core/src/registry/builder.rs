@@ -135,7 +135,7 @@ impl RegistryBuilder {
     /// Builds the registry, or reports every problem found: API names registered more than
     /// once, states that handlers need but were not provided, and access grants that name APIs
     /// no handler serves.
-    pub fn build(self) -> Result<Registry, BuildError> {
+    pub fn build(mut self) -> Result<Registry, BuildError> {
         // One sorted list instead of a map of lists: duplicates become neighbours, and the
         // list is already in the order `apis()` promises. With 10,000 handlers this is what
         // keeps start-up in the low milliseconds.
@@ -205,12 +205,7 @@ impl RegistryBuilder {
             });
         }
 
-        for grant in &self.policy.grants {
-            if grant.app_id.is_empty() {
-                problems.push(BuildProblem::EmptyAppIdInPolicy {
-                    apis: grant.apis.clone(),
-                });
-            }
+        for grant in &mut self.policy.grants {
             for api in &grant.apis {
                 if api != ANY && !is_registered(api) {
                     problems.push(BuildProblem::UnknownApiInPolicy {
@@ -218,6 +213,14 @@ impl RegistryBuilder {
                         app_id: grant.app_id.clone(),
                     });
                 }
+            }
+            // The grant's names moved into the problem, not cloned: a build with a problem
+            // returns it, and never uses the policy again. Pushed after the grant's unknown
+            // names, which the problems' stable sort by kind puts after it all the same.
+            if grant.app_id.is_empty() {
+                problems.push(BuildProblem::EmptyAppIdInPolicy {
+                    apis: std::mem::take(&mut grant.apis),
+                });
             }
         }
 
