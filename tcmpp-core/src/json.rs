@@ -104,7 +104,6 @@ pub(crate) fn parse_i64(text: &str) -> Option<i64> {
     Some(value)
 }
 
-/// The map of an object written with `json!`, for tests.
 /// Whether this build reads numbers with `serde_json`'s `arbitrary_precision`, which any crate
 /// of a host may turn on (Cargo unifies features; `.ci/run` runs the tests with it on too): a
 /// test whose assertion depends on the reading asserts each build's own.
@@ -113,6 +112,7 @@ pub(crate) fn arbitrary_precision() -> bool {
     serde_json::from_str::<Value>("1e400").is_ok()
 }
 
+/// The map of an object written with `json!`, for tests.
 #[cfg(test)]
 pub(crate) fn object(value: Value) -> Map<String, Value> {
     match value {
