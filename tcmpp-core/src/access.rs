@@ -106,9 +106,18 @@ fn any_admits<'g>(
     grants: impl IntoIterator<Item = &'g Grant>,
     caller: Option<&AppInfo>,
 ) -> Result<bool, UnreadableVerType> {
+    any_yes(grants.into_iter().map(|grant| grant.admits(caller)))
+}
+
+/// The answers asked one after another, as one: the first yes settles it (the rest are not
+/// asked), whatever an earlier one could not tell; otherwise an answer that could not be told,
+/// or no.
+fn any_yes(
+    answers: impl Iterator<Item = Result<bool, UnreadableVerType>>,
+) -> Result<bool, UnreadableVerType> {
     let mut unreadable = Ok(false);
-    for grant in grants {
-        match grant.admits(caller) {
+    for answer in answers {
+        match answer {
             Ok(true) => return Ok(true),
             Ok(false) => {}
             Err(error) => unreadable = Err(error),
@@ -263,24 +272,18 @@ impl AccessControl {
         caller: Option<&AppInfo>,
     ) -> Result<bool, UnreadableVerType> {
         // The grants of the name, of any name, then of the method (for a method), each list
-        // read as `any_admits` reads one, in a loop: not a `flat_map` and a `chain` of them,
-        // whose adapters' state was code of its own. A grant that admits settles it; otherwise
-        // the last error found is the answer, as over the one chained list.
+        // read by `any_admits` and the lists' answers taken as its grants' are: not a
+        // `flat_map` and a `chain` of them, whose adapters' state was code of its own.
         let keys = [(api, None), (ANY, None), (api, method)];
         let keys = if method.is_some() {
             &keys[..]
         } else {
             &keys[..2]
         };
-        let mut unreadable = Ok(false);
-        for &(key, method) in keys {
-            match any_admits(self.grants_of(key, method), caller) {
-                Ok(true) => return Ok(true),
-                Ok(false) => {}
-                Err(error) => unreadable = Err(error),
-            }
-        }
-        unreadable
+        any_yes(
+            keys.iter()
+                .map(|&(key, method)| any_admits(self.grants_of(key, method), caller)),
+        )
     }
 }
 
