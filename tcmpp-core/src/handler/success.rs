@@ -87,21 +87,10 @@ fn with_ok_message(mut text: String, filtered: bool, prefix: &str) -> Option<Str
         return None;
     }
     text.push_str(r#""errMsg":""#);
-    if prefix
-        .bytes()
-        .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)
-    {
-        // A fixed prefix may need escaping; API names never do. Escaped by `push_escaped`,
-        // which escapes as `serde_json` does (its tests hold it to that), not by a `format!`
-        // and `serde_json::to_string` of the message: `:ok` needs no escape, and each
-        // character is escaped on its own, so the text is the same.
-        crate::reply::text::push_escaped(&mut text, prefix);
-        text.push_str(":ok\"");
-    } else {
-        text.push_str(prefix);
-        text.push_str(":ok\"");
-    }
-    text.push('}');
+    // A fixed prefix may need escaping (API names never do), as `serde_json` escapes it; its
+    // tests hold `push_escaped` to that. `:ok` needs none.
+    crate::reply::text::push_escaped(&mut text, prefix);
+    text.push_str(":ok\"}");
     Some(text)
 }
 
