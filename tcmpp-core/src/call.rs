@@ -3,11 +3,13 @@
 //! types; the format of a call's text is the crate root's [`Wire`](crate::Wire).
 
 mod sent;
+mod stated;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use sent::SentAppInfo;
+pub use stated::InvalidCaller;
 
 /// Information about the mini program that made a call.
 ///

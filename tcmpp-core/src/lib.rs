@@ -116,7 +116,7 @@ mod wire;
 // module named for its concept, and the traits that exist only for compile errors are in
 // `bounds`.
 pub use access::AccessPolicy;
-pub use call::{AppInfo, Caller, MiniApiCall};
+pub use call::{AppInfo, Caller, InvalidCaller, MiniApiCall};
 #[cfg(feature = "typed-client")]
 pub use client_types::{ClientTypes, ClientTypesError};
 pub use context::{ApiName, Extension, State, WebViewId};

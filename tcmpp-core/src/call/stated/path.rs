@@ -1,4 +1,4 @@
-//! Where in a refused `caller_json` its error is: a path of keys and indices, found by
+//! Where in a caller's refused JSON its error is: a path of keys and indices, found by
 //! scanning the text again up to the error's position.
 
 use std::fmt::Write as _;
@@ -270,7 +270,7 @@ fn error_offset(json: &str, line: usize, column: usize) -> usize {
 mod tests {
     use serde::Deserialize;
 
-    use super::super::{StatedCaller, reason};
+    use super::super::{StatedCaller, refusal};
     use super::{error_offset, path_of};
 
     /// `error_offset` as it was, by `match_indices('\n')`.
@@ -319,14 +319,14 @@ mod tests {
         } else {
             error.path().to_string()
         };
-        Some(reason(&path, error.inner()))
+        Some(refusal(&path, error.inner()).to_string())
     }
 
     /// This module's reading, to the same point (the object, not what follows it).
     fn scanned_reason(json: &str) -> Option<String> {
         let mut deserializer = serde_json::Deserializer::from_str(json);
         let error = StatedCaller::deserialize(&mut deserializer).err()?;
-        Some(reason(&path_of(json, &error), &error))
+        Some(refusal(&path_of(json, &error), &error).to_string())
     }
 
     #[test]
