@@ -5,7 +5,9 @@ one codegen unit, stripped), and fails when tcmpp's library is more than BUDGET 
 hand-written one. benches/check.sh runs it, so .ci/run fails when the bridge grows past it.
 
 Usage (from anywhere): python3 benches/size/budget.py [--all]
-    --all   also build and report the default release profile (not budgeted; twice the time).
+    --all   also build and report the default release profile, and both profiles of tcmpp's
+            library without exact float parsing (tcmpp-core's `exact-floats` off, as a host may
+            choose): not budgeted, three times the time.
 Builds into target/size of the workspace. docs/PERFORMANCE.md says how the budget was set.
 """
 
@@ -28,9 +30,9 @@ CRATES = {"tcmpp": "six-handlers", "hand-written": "hand-written"}
 LIBRARIES = {"tcmpp": "libtcmpp_size_six.so", "hand-written": "libtcmpp_size_hand_written.so"}
 
 
-def build(crate, profile):
+def build(crate, profile, features=()):
     subprocess.run(
-        ["cargo", "build", "-q", "--profile", profile, "--target-dir", TARGET],
+        ["cargo", "build", "-q", "--profile", profile, "--target-dir", TARGET, *features],
         cwd=os.path.join(HERE, CRATES[crate]),
         check=True,
     )
@@ -61,6 +63,12 @@ def main():
                 file=sys.stderr,
             )
             failed = True
+        if "--all" in sys.argv[1:]:
+            inexact = build("tcmpp", profile, ["--no-default-features"])
+            print(
+                f"{name}, without exact floats: tcmpp {inexact:,} bytes,"
+                f" ratio {inexact / sizes['hand-written']:.3f}"
+            )
     return 1 if failed else 0
 
 
