@@ -160,7 +160,9 @@ impl MiniApiCall {
 ///   otherwise ignored.
 ///
 /// Where the host knows the text is its own SDK's rendering and no mini program could have
-/// shaped it, [`Caller::trust_call_text`] reads the caller from it instead.
+/// shaped it, [`Caller::trust_call_text`] reads the caller from it instead. A host that holds
+/// the caller as JSON (`{"appInfo":{…},"webviewId":4}`, the C ABI's `caller_json`) reads it
+/// with [`Caller::with_json`].
 ///
 /// ```
 /// use tcmpp_core::{AppInfo, Caller};
