@@ -13,7 +13,9 @@ pub(crate) fn read(caller_json: Option<&str>, from_call_text: bool) -> Result<Ca
         Caller::new()
     };
     match caller_json {
-        Some(json) => caller.with_json(json).map_err(String::from),
+        Some(json) => caller
+            .with_json(json)
+            .map_err(|invalid| invalid.to_string()),
         None => Ok(caller),
     }
 }
