@@ -30,9 +30,9 @@ CRATES = {"tcmpp": "six-handlers", "hand-written": "hand-written"}
 LIBRARIES = {"tcmpp": "libtcmpp_size_six.so", "hand-written": "libtcmpp_size_hand_written.so"}
 
 
-def build(crate, profile, features=()):
+def build(crate, profile, args=()):
     subprocess.run(
-        ["cargo", "build", "-q", "--profile", profile, "--target-dir", TARGET, *features],
+        ["cargo", "build", "-q", "--profile", profile, "--target-dir", TARGET, *args],
         cwd=os.path.join(HERE, CRATES[crate]),
         check=True,
     )
@@ -48,6 +48,10 @@ def main():
     failed = False
     for profile in profiles:
         start = time.monotonic()
+        # Built first, so that the library left in TARGET is the default build.
+        inexact = None
+        if "--all" in sys.argv[1:]:
+            inexact = build("tcmpp", profile, ["--no-default-features"])
         sizes = {crate: build(crate, profile) for crate in CRATES}
         ratio = sizes["tcmpp"] / sizes["hand-written"]
         name = "mobile" if profile == "release" else "default release"
@@ -63,8 +67,7 @@ def main():
                 file=sys.stderr,
             )
             failed = True
-        if "--all" in sys.argv[1:]:
-            inexact = build("tcmpp", profile, ["--no-default-features"])
+        if inexact is not None:
             print(
                 f"{name}, without exact floats: tcmpp {inexact:,} bytes,"
                 f" ratio {inexact / sizes['hand-written']:.3f}"

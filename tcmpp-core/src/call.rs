@@ -1,6 +1,7 @@
 //! One call of a custom API and who makes it, kept apart: what the mini program sent
-//! ([`MiniApiCall`]), and who the host says sent it ([`Caller`], with its [`AppInfo`]). Plain
-//! types; the format of a call's text is the crate root's [`Wire`](crate::Wire).
+//! ([`MiniApiCall`]), and who the host says sent it ([`Caller`], with its [`AppInfo`]), with why
+//! a caller's JSON is refused ([`InvalidCaller`]). Plain types; the format of a call's text is
+//! the crate root's [`Wire`](crate::Wire).
 
 mod sent;
 mod stated;

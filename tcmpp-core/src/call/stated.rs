@@ -34,9 +34,10 @@ struct StatedCaller {
     state_event: Option<String>,
 }
 
-/// Why a caller's JSON was refused by [`Caller::with_json`]: what is wrong and where, as one
-/// line that a fail reply can carry (`invalid caller: `appInfo.appId`: invalid type: …`), cut to
-/// at most 200 bytes.
+/// Why a caller's JSON was refused by [`Caller::with_json`]: what is wrong and where, as the
+/// reason a fail reply carries (``invalid caller: `appInfo.appId`: invalid type: …``), cut to
+/// 200 bytes and `…` when longer. A key of the host's JSON is quoted as it is, so a key with a
+/// newline in it puts one in the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidCaller {
     reason: String,
@@ -52,9 +53,10 @@ impl std::error::Error for InvalidCaller {}
 
 impl Caller {
     /// Sets what a JSON object states of the caller, and keeps what it leaves out: `appInfo`
-    /// (an [`AppInfo`], or `null`), `webviewId` (an integer) and `stateEvent` (a string), each
-    /// optional. Any other key is refused, so that a misspelt key is an error rather than a
-    /// caller silently left unknown.
+    /// (an [`AppInfo`]), `webviewId` (an integer) and `stateEvent` (a string), each optional. A
+    /// key that is `null` is left out too: it keeps what was set, rather than clearing it. Any
+    /// other key is refused, so that a misspelt key is an error rather than a caller silently
+    /// left unknown.
     ///
     /// This is the form the C ABI's `caller_json` and the Android bridge's caller take. The
     /// JSON is the host's, read from its SDK: never a mini program's text (see [`Caller`]).
@@ -185,6 +187,16 @@ mod tests {
             .with_json(r#"{"appInfo":null} "#)
             .unwrap();
         assert_eq!(caller, Caller::trust_call_text());
+    }
+
+    #[test]
+    fn null_keeps_what_was_set() {
+        let before = Caller::new().with_web_view_id(3).with_state_event("kept");
+        let after = before
+            .clone()
+            .with_json(r#"{"appInfo":null,"webviewId":null,"stateEvent":null}"#)
+            .unwrap();
+        assert_eq!(after, before);
     }
 
     #[test]
