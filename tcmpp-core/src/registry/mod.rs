@@ -3,10 +3,10 @@
 mod builder;
 mod config;
 mod methods;
+mod names;
 mod problem;
 mod sort;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use crate::context::StateMap;
 use crate::handler::ApiEntry;
 use crate::middleware::ErasedService;
 use crate::reply::{ErrMsgPrefix, PrefixText};
+use names::NameTable;
 
 pub use crate::handler::HandlerKind;
 pub use crate::handler::{ApiInfo, SourceLocation};
@@ -52,7 +53,7 @@ pub struct Registry {
 struct Inner {
     /// Each handler and its place in `apis`; for a multiplexed API, its first method's, which
     /// dispatch resolves to the method the call names (`ApiEntry::method` tells).
-    by_name: HashMap<&'static str, (&'static ApiEntry, usize), NameHasher>,
+    by_name: NameTable<(&'static ApiEntry, usize)>,
     /// The methods of each multiplexed API, sorted by the address of the entry `by_name` holds
     /// for it: dispatch finds them from that entry by comparing integers, without hashing the
     /// name a second time.
@@ -69,13 +70,10 @@ struct Inner {
 }
 
 impl Inner {
-    /// The handler under `name`, and its place in `apis`. Looked up by the table's own key type
-    /// (`&str`, the table seen with a shorter lifetime), not by `str`: the lookups hash what
-    /// the build's inserts hash, with one instantiation of the hasher, not two.
+    /// The handler under `name`, and its place in `apis`.
     #[inline]
     fn named(&self, name: &str) -> Option<(&'static ApiEntry, usize)> {
-        let by_name: &HashMap<&str, (&'static ApiEntry, usize), NameHasher> = &self.by_name;
-        by_name.get(&name).copied()
+        self.by_name.get(name)
     }
 }
 
@@ -213,7 +211,7 @@ impl Registry {
         layers: Option<Arc<dyn ErasedService>>,
     ) -> Self {
         let apis = ApiInfo::all_of(entries);
-        let mut by_name = HashMap::with_capacity_and_hasher(entries.len(), NameHasher::default());
+        let mut by_name = NameTable::with_capacity(entries.len());
         let mut multiplexed = Vec::new();
         let mut index = 0;
         for same_name in entries.chunk_by(|a, b| a.name == b.name) {
