@@ -166,17 +166,31 @@ pub(crate) struct AccessControl {
     /// The grants (places in `grants`) by the name they give: an API's (`"name"`), one method's
     /// of a multiplexed API (`"name.method"`), or every API's ([`ANY`]); sorted by
     /// [`name_and_method`] of the name and searched in halves. A list, not a `HashMap`: it is
-    /// filled once, and a map type would be its own copy of the hash table's code.
-    by_name: Vec<(String, Vec<usize>)>,
+    /// filled once, and a map type would be its own copy of the hash table's code. Each name
+    /// is kept as where its first grant gives it (the grant's place, the name's among its
+    /// `apis`), not as a copy: no copy to make and none to drop.
+    by_name: Vec<((usize, usize), Vec<usize>)>,
 }
 
 /// Where the grants of `name` (its `method`) are in `by_name`, or where they would go.
 fn find_in(
-    by_name: &[(String, Vec<usize>)],
+    grants: &[Grant],
+    by_name: &[((usize, usize), Vec<usize>)],
     name: &str,
     method: Option<&str>,
 ) -> Result<usize, usize> {
-    by_name.binary_search_by(|(granted, _)| name_and_method(granted).cmp(&(name, method)))
+    by_name.binary_search_by(|&((grant, api), _)| {
+        name_and_method(granted(grants, grant, api)).cmp(&(name, method))
+    })
+}
+
+/// The name that grant `grant` of `grants` gives at `api`.
+fn granted(grants: &[Grant], grant: usize, api: usize) -> &str {
+    // `get`, not indexes: every place in `by_name` is one, and an index would be a panic site.
+    grants
+        .get(grant)
+        .and_then(|grant| grant.apis.get(api))
+        .map_or("", String::as_str)
 }
 
 /// A granted name as an API name and, for `"name.method"`, a method: API names have no `.`, so
@@ -198,11 +212,11 @@ impl AccessControl {
         // distinct names, which the build bounds by the registry's APIs (a grant of a name no
         // handler serves is refused), where a sort would be one more sort's code in every
         // library. The grants themselves are referred to by place, never copied.
-        let mut by_name: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut by_name: Vec<((usize, usize), Vec<usize>)> = Vec::new();
         for (at, grant) in policy.grants.iter().enumerate() {
-            for api in &grant.apis {
+            for (place, api) in grant.apis.iter().enumerate() {
                 let (name, method) = name_and_method(api);
-                match find_in(&by_name, name, method) {
+                match find_in(&policy.grants, &by_name, name, method) {
                     Ok(found) => {
                         // `get_mut`, not an index: one panic site fewer in every library.
                         if let Some((_, grants)) = by_name.get_mut(found) {
@@ -212,7 +226,7 @@ impl AccessControl {
                             }
                         }
                     }
-                    Err(to) => by_name.insert(to, (api.clone(), vec![at])),
+                    Err(to) => by_name.insert(to, ((at, place), vec![at])),
                 }
             }
         }
@@ -226,7 +240,7 @@ impl AccessControl {
     /// The grants of `name` (its `method`).
     fn grants_of(&self, name: &str, method: Option<&str>) -> impl Iterator<Item = &Grant> {
         // `get`, not an index, for the search's place: one panic site fewer in every library.
-        let places = match find_in(&self.by_name, name, method) {
+        let places = match find_in(&self.grants, &self.by_name, name, method) {
             Ok(at) => self.by_name.get(at).map_or(&[][..], |(_, places)| places),
             Err(_) => &[],
         };
@@ -347,7 +361,7 @@ mod tests {
             Ok(false)
         );
         // A name given twice by one grant lists it once.
-        let at = super::find_in(&control.by_name, "api7", None).unwrap();
+        let at = super::find_in(&control.grants, &control.by_name, "api7", None).unwrap();
         assert_eq!(control.by_name[at].1, [0, 1]);
         assert_eq!(control.hides_unknown_apis_from(Some(&two)), Ok(false));
         assert_eq!(control.hides_unknown_apis_from(Some(&other)), Ok(true));

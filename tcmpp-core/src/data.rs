@@ -4,6 +4,8 @@ mod malformed;
 mod names;
 mod text;
 
+use std::fmt::Write as _;
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -286,7 +288,8 @@ fn logged_path(segments: &[Segment<'_>], tracker: &Tracker<'_>) -> String {
     for segment in segments {
         let named = match segment {
             Segment::Seq(index) => {
-                logged.push_str(&format!("[{index}]"));
+                // Written into the path, not formatted into a string of its own and copied.
+                let _ = write!(logged, "[{index}]");
                 continue;
             }
             Segment::Key(key) => tracker.declared(key).unwrap_or("[key]"),

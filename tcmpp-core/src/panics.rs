@@ -52,12 +52,19 @@ pub(crate) fn quietly<R>(f: impl FnOnce() -> R) -> Option<R> {
     match panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(value) => Some(value),
         Err(payload) => {
-            // A payload whose own `Drop` panics is contained as well; a second panic's payload
-            // is leaked rather than risk a third.
-            if let Err(again) = panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
-                std::mem::forget(again);
-            }
+            drop_payload(payload);
             None
         }
+    }
+}
+
+/// Drops a panic's payload, containing a panic in its own `Drop` as well; a second panic's
+/// payload is leaked rather than risk a third. Out of line and not generic: written once, not
+/// in every function `quietly` runs.
+#[cold]
+#[inline(never)]
+fn drop_payload(payload: Box<dyn Any + Send>) {
+    if let Err(again) = panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        std::mem::forget(again);
     }
 }

@@ -157,14 +157,18 @@ impl RegistryBuilder {
             },
         );
         // A grant names an API (`"name"`: any of its entries) or one method of a multiplexed
-        // API (`"name.method"`).
-        let is_registered = |granted: &str| match name_and_method(granted) {
-            (name, None) => entries
-                .binary_search_by(|entry| entry.name.cmp(name))
-                .is_ok(),
-            (name, method) => entries
-                .binary_search_by(|entry| (entry.name, entry.method).cmp(&(name, method)))
-                .is_ok(),
+        // API (`"name.method"`). One search for both, the method compared only when named: two
+        // searches were two instantiations of the search for one check of the build.
+        let is_registered = |granted: &str| {
+            let (name, method) = name_and_method(granted);
+            entries
+                .binary_search_by(|entry| {
+                    entry.name.cmp(name).then_with(|| match method {
+                        Some(_) => entry.method.cmp(&method),
+                        None => std::cmp::Ordering::Equal,
+                    })
+                })
+                .is_ok()
         };
 
         let mut problems = Vec::new();

@@ -3,10 +3,10 @@
 mod builder;
 mod config;
 mod methods;
+mod names;
 mod problem;
 mod sort;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use crate::context::StateMap;
 use crate::handler::ApiEntry;
 use crate::middleware::ErasedService;
 use crate::reply::{ErrMsgPrefix, PrefixText};
+use names::NameTable;
 
 pub use crate::handler::HandlerKind;
 pub use crate::handler::{ApiInfo, SourceLocation};
@@ -52,10 +53,11 @@ pub struct Registry {
 struct Inner {
     /// Each handler and its place in `apis`; for a multiplexed API, its first method's, which
     /// dispatch resolves to the method the call names (`ApiEntry::method` tells).
-    by_name: HashMap<&'static str, (&'static ApiEntry, usize), NameHasher>,
-    /// The methods of each multiplexed API, sorted by the address of the entry `by_name` holds
-    /// for it: dispatch finds them from that entry by comparing integers, without hashing the
-    /// name a second time.
+    by_name: NameTable<(&'static ApiEntry, usize)>,
+    /// The methods of each multiplexed API, in the entries' order, by name (pushed so, not
+    /// sorted: no sort's code for this type). Dispatch finds them from the entry `by_name` holds,
+    /// without hashing the name a second time: a few by that entry's address, compared one by
+    /// one; many by the name, searched in halves.
     multiplexed: Vec<Methods>,
     /// Sorted by name.
     apis: Vec<ApiInfo>,
@@ -69,13 +71,10 @@ struct Inner {
 }
 
 impl Inner {
-    /// The handler under `name`, and its place in `apis`. Looked up by the table's own key type
-    /// (`&str`, the table seen with a shorter lifetime), not by `str`: the lookups hash what
-    /// the build's inserts hash, with one instantiation of the hasher, not two.
+    /// The handler under `name`, and its place in `apis`.
     #[inline]
     fn named(&self, name: &str) -> Option<(&'static ApiEntry, usize)> {
-        let by_name: &HashMap<&str, (&'static ApiEntry, usize), NameHasher> = &self.by_name;
-        by_name.get(&name).copied()
+        self.by_name.get(name)
     }
 }
 
@@ -175,11 +174,17 @@ impl Registry {
     #[inline]
     pub(crate) fn methods_of(&self, entry: &ApiEntry) -> Option<&Methods> {
         let multiplexed = &self.inner.multiplexed;
-        let address = std::ptr::from_ref(entry).addr();
+        // A handful in most registries: an integer compared with each settles it. Many are
+        // searched in halves by name, the order they are kept in.
+        if multiplexed.len() <= methods::SCANNED {
+            return multiplexed
+                .iter()
+                .find(|methods| std::ptr::eq(methods.entry, entry));
+        }
         multiplexed
-            .binary_search_by_key(&address, |methods| methods.entry_address())
+            .binary_search_by(|methods| methods.name.cmp(entry.name))
             .ok()
-            .map(|index| &multiplexed[index])
+            .and_then(|index| multiplexed.get(index))
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -213,7 +218,7 @@ impl Registry {
         layers: Option<Arc<dyn ErasedService>>,
     ) -> Self {
         let apis = ApiInfo::all_of(entries);
-        let mut by_name = HashMap::with_capacity_and_hasher(entries.len(), NameHasher::default());
+        let mut by_name = NameTable::with_capacity(entries.len());
         let mut multiplexed = Vec::new();
         let mut index = 0;
         for same_name in entries.chunk_by(|a, b| a.name == b.name) {
@@ -222,16 +227,12 @@ impl Registry {
                 continue;
             };
             by_name.insert(first.name, (first, index));
+            // In the entries' order, by name: the order `methods_of` searches.
             if first.method.is_some() {
                 multiplexed.push(Methods::new(first, same_name));
             }
             index += same_name.len();
         }
-        // One per multiplexed API, as many as the handlers at most: a sort that stays
-        // `O(n log n)`. Entries' addresses are distinct.
-        sort::sort_distinct_by(&mut multiplexed, |a, b| {
-            a.entry_address().cmp(&b.entry_address())
-        });
         Registry {
             inner: Arc::new(Inner {
                 by_name,
@@ -253,5 +254,74 @@ impl fmt::Debug for Registry {
             .field("apis", &self.inner.apis)
             .field("prefix", &self.inner.config.prefix)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Config, Registry};
+    use crate::access::AccessControl;
+    use crate::context::StateMap;
+    use crate::handler::{ApiEntry, DescribeFn, HandlerKind, HandlerReply, Invocation, Outcome};
+    use crate::reply::Reply;
+
+    fn cancel(_: Invocation<'_>) -> Outcome {
+        Outcome::Ready(HandlerReply::Reply(Reply::Cancel))
+    }
+
+    fn entry(name: &'static str, method: Option<&'static str>) -> &'static ApiEntry {
+        Box::leak(Box::new(ApiEntry {
+            name,
+            rust_path: "registry::tests::cancel",
+            kind: HandlerKind::Plain,
+            file: file!(),
+            line: line!(),
+            column: 1,
+            handler: cancel,
+            takes_data: false,
+            required_states: &[],
+            timeout_ms: None,
+            restricted: false,
+            method,
+            method_key: method.map(|_| super::DEFAULT_METHOD_KEY),
+            overrides_builtin: false,
+            named_like_builtin: false,
+            describe: DescribeFn::new(|_| {}),
+        }))
+    }
+
+    #[test]
+    fn the_methods_of_each_multiplexed_api_are_found_from_the_entry_its_name_finds() {
+        for count in [0, 1, 2, 8, 9, 40] {
+            // Sorted by name, then method, as the build sorts them; plain APIs between.
+            let mut entries = Vec::new();
+            for index in 0..count {
+                let name = &*Box::leak(format!("multi{index:03}").into_boxed_str());
+                entries.push(entry(name, Some("a")));
+                entries.push(entry(name, Some("b")));
+                let plain = &*Box::leak(format!("multi{index:03}plain").into_boxed_str());
+                entries.push(entry(plain, None));
+            }
+            let registry = Registry::new(
+                &entries,
+                StateMap::default(),
+                Config::default(),
+                AccessControl::default(),
+                None,
+            );
+            for index in 0..count {
+                let name = format!("multi{index:03}");
+                let first = registry.lookup(&name).expect("a registered name is found");
+                let methods = registry.methods_of(first).expect("its methods are found");
+                assert_eq!(methods.name, name, "of {count}");
+                let method = methods.get("b").expect("its method is found");
+                assert_eq!((method.name, method.method), (&*name, Some("b")));
+                let plain = registry.lookup(&format!("{name}plain")).unwrap();
+                assert!(
+                    registry.methods_of(plain).is_none(),
+                    "{name}plain of {count}"
+                );
+            }
+        }
     }
 }

@@ -129,10 +129,7 @@ impl fmt::Display for BuildProblem {
                     "API name \"{name}\" is registered {} times; give each handler its own name:",
                     handlers.len()
                 )?;
-                for api in handlers {
-                    write!(f, "\n      {} at {}", api.rust_path, api.location)?;
-                }
-                Ok(())
+                handler_lines(f, handlers, Detail::None)
             }
             BuildProblem::DuplicateMethod {
                 name,
@@ -144,10 +141,7 @@ impl fmt::Display for BuildProblem {
                     "method \"{method}\" of API \"{name}\" is registered {} times; give each handler its own method:",
                     handlers.len()
                 )?;
-                for api in handlers {
-                    write!(f, "\n      {} at {}", api.rust_path, api.location)?;
-                }
-                Ok(())
+                handler_lines(f, handlers, Detail::None)
             }
             BuildProblem::PlainAndMultiplexed { name, handlers } => {
                 write!(
@@ -155,17 +149,7 @@ impl fmt::Display for BuildProblem {
                     "API name \"{name}\" is registered both as a plain API and as a multiplexed one; \
                      give every handler of \"{name}\" a `method = \"…\"`, or give the plain one its own name:"
                 )?;
-                for api in handlers {
-                    match api.method {
-                        Some(method) => write!(
-                            f,
-                            "\n      {} (method \"{method}\") at {}",
-                            api.rust_path, api.location
-                        )?,
-                        None => write!(f, "\n      {} (plain) at {}", api.rust_path, api.location)?,
-                    }
-                }
-                Ok(())
+                handler_lines(f, handlers, Detail::Method)
             }
             BuildProblem::MethodKeyMismatch { name, handlers } => {
                 write!(
@@ -173,17 +157,7 @@ impl fmt::Display for BuildProblem {
                     "the methods of API \"{name}\" disagree on the key of `data` that names the method; \
                      give them all the same `method_key`:"
                 )?;
-                for api in handlers {
-                    write!(
-                        f,
-                        "\n      {} (method \"{}\", method_key \"{}\") at {}",
-                        api.rust_path,
-                        api.method.unwrap_or_default(),
-                        api.method_key.unwrap_or_default(),
-                        api.location
-                    )?;
-                }
-                Ok(())
+                handler_lines(f, handlers, Detail::MethodKey)
             }
             BuildProblem::MissingState {
                 type_name,
@@ -194,14 +168,7 @@ impl fmt::Display for BuildProblem {
                     "state `{type_name}` is not provided, but handlers take it as `State<{type_name}>`; \
                      add `.state(value)` to the registry builder:"
                 )?;
-                for api in needed_by {
-                    write!(
-                        f,
-                        "\n      \"{}\": {} at {}",
-                        api.name, api.rust_path, api.location
-                    )?;
-                }
-                Ok(())
+                handler_lines(f, needed_by, Detail::Name)
             }
             BuildProblem::DuplicateState { type_name } => {
                 write!(
@@ -225,6 +192,165 @@ impl fmt::Display for BuildProblem {
                  registered under that name (\"name\", or \"name.method\" for one method of a \
                  multiplexed API); fix the name or remove it from the grant"
             ),
+        }
+    }
+}
+
+/// What a problem's list of handlers says of each besides its Rust path and location.
+#[derive(Clone, Copy)]
+enum Detail {
+    None,
+    /// Its method, or that it is plain.
+    Method,
+    /// Its method and its `method_key`.
+    MethodKey,
+    /// Its API name, before the path.
+    Name,
+}
+
+/// A problem's list of handlers, one line each. One loop for every problem's list, where each
+/// problem's own loop was its own formatting code.
+fn handler_lines(f: &mut fmt::Formatter<'_>, handlers: &[ApiInfo], detail: Detail) -> fmt::Result {
+    for api in handlers {
+        f.write_str("\n      ")?;
+        if let Detail::Name = detail {
+            write!(f, "\"{}\": ", api.name)?;
+        }
+        f.write_str(api.rust_path)?;
+        match (detail, api.method) {
+            (Detail::Method, Some(method)) => write!(f, " (method \"{method}\")")?,
+            (Detail::Method, None) => f.write_str(" (plain)")?,
+            (Detail::MethodKey, method) => write!(
+                f,
+                " (method \"{}\", method_key \"{}\")",
+                method.unwrap_or_default(),
+                api.method_key.unwrap_or_default(),
+            )?,
+            (Detail::None | Detail::Name, _) => {}
+        }
+        write!(f, " at {}", api.location)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::{ApiInfo, BuildProblem};
+    use crate::registry::{HandlerKind, SourceLocation};
+
+    fn api(name: &'static str, method: Option<&'static str>, key: Option<&'static str>) -> ApiInfo {
+        ApiInfo {
+            name,
+            kind: HandlerKind::Plain,
+            location: SourceLocation {
+                file: "src/api.rs",
+                line: 12,
+                column: 5,
+            },
+            rust_path: "crate::api::handler",
+            timeout: None,
+            restricted: false,
+            method,
+            method_key: key,
+        }
+    }
+
+    /// The lists of handlers as each problem wrote its own before they shared `handler_lines`.
+    fn written_before(problem: &BuildProblem) -> String {
+        let mut text = String::new();
+        match problem {
+            BuildProblem::DuplicateApi { handlers, .. }
+            | BuildProblem::DuplicateMethod { handlers, .. } => {
+                for api in handlers {
+                    write!(text, "\n      {} at {}", api.rust_path, api.location).unwrap();
+                }
+            }
+            BuildProblem::PlainAndMultiplexed { handlers, .. } => {
+                for api in handlers {
+                    match api.method {
+                        Some(method) => write!(
+                            text,
+                            "\n      {} (method \"{method}\") at {}",
+                            api.rust_path, api.location
+                        ),
+                        None => write!(
+                            text,
+                            "\n      {} (plain) at {}",
+                            api.rust_path, api.location
+                        ),
+                    }
+                    .unwrap();
+                }
+            }
+            BuildProblem::MethodKeyMismatch { handlers, .. } => {
+                for api in handlers {
+                    write!(
+                        text,
+                        "\n      {} (method \"{}\", method_key \"{}\") at {}",
+                        api.rust_path,
+                        api.method.unwrap_or_default(),
+                        api.method_key.unwrap_or_default(),
+                        api.location
+                    )
+                    .unwrap();
+                }
+            }
+            BuildProblem::MissingState { needed_by, .. } => {
+                for api in needed_by {
+                    write!(
+                        text,
+                        "\n      \"{}\": {} at {}",
+                        api.name, api.rust_path, api.location
+                    )
+                    .unwrap();
+                }
+            }
+            _ => {}
+        }
+        text
+    }
+
+    #[test]
+    fn every_list_of_handlers_is_written_as_each_problem_wrote_its_own() {
+        let handlers = vec![
+            api("wallet", None, None),
+            api("wallet", Some("connect"), Some("methodName")),
+            api("wallet", Some(""), None),
+            api("wallet", None, Some("action")),
+        ];
+        let problems = [
+            BuildProblem::DuplicateApi {
+                name: "wallet",
+                handlers: handlers.clone(),
+            },
+            BuildProblem::DuplicateMethod {
+                name: "wallet",
+                method: "connect",
+                handlers: handlers.clone(),
+            },
+            BuildProblem::PlainAndMultiplexed {
+                name: "wallet",
+                handlers: handlers.clone(),
+            },
+            BuildProblem::MethodKeyMismatch {
+                name: "wallet",
+                handlers: handlers.clone(),
+            },
+            BuildProblem::MissingState {
+                type_name: "app::Config",
+                needed_by: handlers,
+            },
+        ];
+        for problem in problems {
+            let text = problem.to_string();
+            let expected = written_before(&problem);
+            assert!(text.ends_with(&expected), "{text}");
+            assert!(
+                !text[..text.len() - expected.len()].contains('\n'),
+                "{text}"
+            );
         }
     }
 }

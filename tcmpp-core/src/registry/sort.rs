@@ -2,16 +2,14 @@
 //! compiled once per element type and comparison, about 3 to 5 KB of a phone's library each
 //! (quicksort, heapsort, the small sorts, the pivot).
 //!
-//! Three sorts, for three kinds of list:
+//! Two sorts, for two kinds of list:
 //! - [`merge_sort_by`], stable, for the entries: 10,000 in a large build, references, sorted by
 //!   every build.
 //! - [`sort_by`], stable, for the lists sorted only when the build fails (its problems, the
 //!   handlers that need a missing state): a binary insertion sort, whose `O(n²)` moves are paid
 //!   by a build that is refused anyway.
-//! - [`sort_distinct_by`], for the multiplexed APIs, sorted by every build that has one: as
-//!   many as the handlers, in an order that has nothing to do with the one sorted for, so it
-//!   must stay `O(n log n)`. Their keys are distinct, so a heapsort, which is not stable, sorts
-//!   them as any sort would.
+//!
+//! (The multiplexed APIs are not sorted: they are kept in the entries' order, by name.)
 
 use std::cmp::Ordering;
 
@@ -31,39 +29,6 @@ pub(super) fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) 
             for at in (1..moved.len()).rev() {
                 moved.swap(at - 1, at);
             }
-        }
-    }
-}
-
-/// Sorts `items`, no two of which compare equal, by `compare`: a heapsort, `O(n log n)`
-/// comparisons and swaps however the items come.
-pub(super) fn sort_distinct_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
-    // Moves `items[node]` down the heap of `items` until no child is greater. The heap is the
-    // whole slice, so that its length bounds every index and no index is checked again.
-    let sift_down = |items: &mut [T], mut node: usize| loop {
-        let mut child = 2 * node + 1;
-        if child >= items.len() {
-            return;
-        }
-        if child + 1 < items.len() && compare(&items[child], &items[child + 1]) == Ordering::Less {
-            child += 1;
-        }
-        if compare(&items[node], &items[child]) != Ordering::Less {
-            return;
-        }
-        items.swap(node, child);
-        node = child;
-    };
-    let len = items.len();
-    for node in (0..len / 2).rev() {
-        sift_down(items, node);
-    }
-    for end in (1..len).rev() {
-        if let Some(heap) = items.get_mut(..=end).and_then(|heap| {
-            heap.swap(0, end);
-            heap.get_mut(..end)
-        }) {
-            sift_down(heap, 0);
         }
     }
 }
@@ -109,7 +74,7 @@ pub(super) fn merge_sort_by<T: Copy>(
 
 #[cfg(test)]
 mod tests {
-    use super::{merge_sort_by, sort_by, sort_distinct_by};
+    use super::{merge_sort_by, sort_by};
 
     /// Every list of up to seven keys from 0 to 3, each with the position it started at.
     fn every_short_list() -> impl Iterator<Item = Vec<(usize, usize)>> {
@@ -175,39 +140,5 @@ mod tests {
             merge_sort_by(&mut items, &mut scratch, &|a, b| a.0.cmp(&b.0));
             assert_eq!(items, expected);
         }
-    }
-
-    #[test]
-    fn sorts_distinct_items_in_any_order() {
-        // Every order of up to seven distinct keys.
-        fn orders(items: &mut Vec<u32>, at: usize, found: &mut Vec<Vec<u32>>) {
-            if at == items.len() {
-                found.push(items.clone());
-            }
-            for next in at..items.len() {
-                items.swap(at, next);
-                orders(items, at + 1, found);
-                items.swap(at, next);
-            }
-        }
-        for length in 0..=7 {
-            let mut found = Vec::new();
-            orders(&mut (0..length).collect(), 0, &mut found);
-            for mut order in found {
-                sort_distinct_by(&mut order, |a, b| a.cmp(b));
-                assert!(order.iter().copied().eq(0..length), "{order:?}");
-            }
-        }
-        // Long lists, owned items, and a list in reverse order.
-        let mut items: Vec<String> = (0..10_000u32)
-            .map(|n| format!("{:05}", n.wrapping_mul(7_919) % 10_007))
-            .collect();
-        let mut expected = items.clone();
-        expected.sort();
-        sort_distinct_by(&mut items, |a, b| a.cmp(b));
-        assert_eq!(items, expected);
-        let mut reversed: Vec<u64> = (0..100_000).rev().collect();
-        sort_distinct_by(&mut reversed, |a, b| a.cmp(b));
-        assert!(reversed.iter().copied().eq(0..100_000));
     }
 }

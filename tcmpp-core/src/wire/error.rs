@@ -100,6 +100,14 @@ impl CallError {
         CallError::new(CallErrorKind::Syntax(message))
     }
 
+    /// Text that `serde_json` refused, in its words: one function for the full reader's
+    /// refusals, where each wrote the error's `to_string` of its own.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn of_json(error: &serde_json::Error) -> Self {
+        CallError::syntax(error.to_string())
+    }
+
     /// A call over a limit of its size or nesting, with the limit's own message.
     pub(crate) fn over_limit(message: String) -> Self {
         CallError::new(CallErrorKind::OverLimit(message))

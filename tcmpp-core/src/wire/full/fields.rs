@@ -33,7 +33,7 @@ pub(super) fn not_an_object(json: &str) -> Result<(), CallError> {
     }
     Err(match serde_json::from_str::<&RawValue>(json) {
         Ok(raw) => CallError::new(CallErrorKind::NotAnObject(raw_kind(raw.get()))),
-        Err(e) => CallError::new(CallErrorKind::Syntax(e.to_string())),
+        Err(e) => CallError::of_json(&e),
     })
 }
 
@@ -63,10 +63,10 @@ pub(super) fn read_fields(
             } else if message.starts_with(TOO_MANY_KEYS) {
                 CallError::new(CallErrorKind::TooManyKeys(max_keys))
             } else {
-                CallError::new(CallErrorKind::Syntax(e.to_string()))
+                CallError::of_json(&e)
             }
         }
-        _ => CallError::new(CallErrorKind::Syntax(e.to_string())),
+        _ => CallError::of_json(&e),
     })
 }
 

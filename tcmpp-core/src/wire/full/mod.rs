@@ -160,7 +160,7 @@ pub(super) fn check_sync(extra: &[(Cow<'_, str>, &str)]) -> Result<(), CallError
 fn read_legacy<'a>(json: &'a str, reported: &str) -> Result<WireCall<'a>, CallError> {
     not_an_object(json)?;
     if let Err(e) = serde_json::from_str::<de::IgnoredAny>(json) {
-        return Err(CallError::new(CallErrorKind::Syntax(e.to_string())));
+        return Err(CallError::of_json(&e));
     }
     let api_name = Cow::Owned(check_name(reported)?.to_owned());
     // The keys are the data's, as many as it has: no key limit, and none kept.
