@@ -105,12 +105,13 @@ pub(crate) struct StateMap {
 impl StateMap {
     /// Adds a state; returns `false` when one of that type was already there (and replaces it,
     /// as a map's `insert` does).
+    #[cfg(test)]
     pub(crate) fn insert<T: Send + Sync + 'static>(&mut self, value: Arc<T>) -> bool {
         self.insert_of(TypeId::of::<T>(), value)
     }
 
-    /// [`insert`](Self::insert), not generic.
-    fn insert_of(&mut self, type_id: TypeId, value: Arc<dyn Any + Send + Sync>) -> bool {
+    /// Adds a state of the type `type_id`, as [`insert`](Self::insert) does; not generic.
+    pub(crate) fn insert_of(&mut self, type_id: TypeId, value: Arc<dyn Any + Send + Sync>) -> bool {
         match self.states.binary_search_by_key(&type_id, |(id, _)| *id) {
             Ok(at) => {
                 // `get_mut`, not an index: the search's place is in bounds, and an index would
