@@ -59,17 +59,22 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for State<T> {
 impl<T: Send + Sync + 'static> FromContext for State<T> {
     fn from_context(cx: &CallContext<'_>) -> Result<Self, ApiError> {
         // The registry checked at build time that every required state is there.
-        cx.state::<T>().map(State).ok_or_else(|| {
-            ApiError::new(format!(
-                "missing context: no state of type `{}`",
-                std::any::type_name::<T>()
-            ))
-        })
+        cx.state::<T>()
+            .map(State)
+            .ok_or_else(|| missing_state(std::any::type_name::<T>()))
     }
 
     fn required_state() -> Option<StateKey> {
         Some(StateKey::of::<T>())
     }
+}
+
+/// The error of a state of the type `type_name` that is not there: formatted here, once, not in
+/// each state type's `from_context`.
+#[cold]
+#[inline(never)]
+fn missing_state(type_name: &'static str) -> ApiError {
+    ApiError::new(format!("missing context: no state of type `{type_name}`"))
 }
 
 /// Identifies a type of state: its [`TypeId`] and its name, for reports.
@@ -105,12 +110,13 @@ pub(crate) struct StateMap {
 impl StateMap {
     /// Adds a state; returns `false` when one of that type was already there (and replaces it,
     /// as a map's `insert` does).
+    #[cfg(test)]
     pub(crate) fn insert<T: Send + Sync + 'static>(&mut self, value: Arc<T>) -> bool {
         self.insert_of(TypeId::of::<T>(), value)
     }
 
-    /// [`insert`](Self::insert), not generic.
-    fn insert_of(&mut self, type_id: TypeId, value: Arc<dyn Any + Send + Sync>) -> bool {
+    /// Adds a state of the type `type_id`, as [`insert`](Self::insert) does; not generic.
+    pub(crate) fn insert_of(&mut self, type_id: TypeId, value: Arc<dyn Any + Send + Sync>) -> bool {
         match self.states.binary_search_by_key(&type_id, |(id, _)| *id) {
             Ok(at) => {
                 // `get_mut`, not an index: the search's place is in bounds, and an index would
@@ -152,7 +158,7 @@ impl StateMap {
 mod tests {
     use std::sync::Arc;
 
-    use super::{StateKey, StateMap};
+    use super::{StateKey, StateMap, missing_state};
 
     #[test]
     fn holds_one_state_per_type_and_finds_each() {
@@ -173,5 +179,13 @@ mod tests {
         assert_eq!(states.get::<u32>(), None);
         assert!(states.contains(&StateKey::of::<String>()));
         assert!(!states.contains(&StateKey::of::<i8>()));
+    }
+
+    #[test]
+    fn a_missing_state_is_named_as_before() {
+        assert_eq!(
+            missing_state(std::any::type_name::<Vec<u8>>()).message(),
+            "missing context: no state of type `alloc::vec::Vec<u8>`"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! A dispatched call on its way to its one reply: ready at once, or an `async fn` handler
 //! polled under its timeout with its panics contained.
 
+use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -17,7 +18,10 @@ const NOT_SYNC: &str = "this API is asynchronous and did not answer at once, so 
 
 /// A dispatched call on its way to its one reply; what every reply future drives.
 pub(super) struct InFlight {
-    stage: Stage,
+    // Dropped by `InFlight`'s `Drop`, out of line: the stage's drop glue is the reply's and the
+    // handler's future's, and every codegen unit that drops a reply future (a host's crate
+    // drops one in several, in the task it spawns) had a copy of it of its own.
+    stage: ManuallyDrop<Stage>,
 }
 
 enum Stage {
@@ -43,7 +47,7 @@ impl InFlight {
     /// A reply known now; logged where it was decided, or by `watch` here.
     pub(super) fn ready(reply: Reply) -> Self {
         InFlight {
-            stage: Stage::Ready(HandlerReply::Reply(reply)),
+            stage: ManuallyDrop::new(Stage::Ready(HandlerReply::Reply(reply))),
         }
     }
 
@@ -51,25 +55,25 @@ impl InFlight {
     pub(super) fn finished(watch: Watch, reply: HandlerReply) -> Self {
         watch.log(&reply);
         InFlight {
-            stage: Stage::Ready(reply),
+            stage: ManuallyDrop::new(Stage::Ready(reply)),
         }
     }
 
     pub(super) fn running(running: Running) -> Self {
         InFlight {
-            stage: Stage::Running(running),
+            stage: ManuallyDrop::new(Stage::Running(running)),
         }
     }
 
     pub(super) fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<HandlerReply> {
-        match &mut self.stage {
+        match &mut *self.stage {
             Stage::Ready(_) => Poll::Ready(self.take_ready()),
             Stage::Running(running) => {
                 let reply = std::task::ready!(running.poll_reply(cx));
                 // Logging cannot panic (it is contained), and neither can dropping the running
                 // state; both happen in place, and the call is answered before the reply leaves.
                 running.watch.log(&reply);
-                self.stage = Stage::Answered;
+                *self.stage = Stage::Answered;
                 Poll::Ready(reply)
             }
             Stage::Answered => panic!("a reply future polled after it returned its reply"),
@@ -78,7 +82,7 @@ impl InFlight {
 
     #[inline]
     fn take_ready(&mut self) -> HandlerReply {
-        match std::mem::replace(&mut self.stage, Stage::Answered) {
+        match std::mem::replace(&mut *self.stage, Stage::Answered) {
             Stage::Ready(reply) => reply,
             _ => unreachable!("taken only when ready"),
         }
@@ -87,7 +91,7 @@ impl InFlight {
     /// The reply, taken, if it is already known without polling.
     #[inline]
     pub(super) fn take_now(&mut self) -> Option<HandlerReply> {
-        match self.stage {
+        match *self.stage {
             Stage::Ready(_) => Some(self.take_ready()),
             _ => None,
         }
@@ -97,7 +101,7 @@ impl InFlight {
     /// deno_core polls an async op before parking it: a future that is done at once answers.
     /// One that is not is dropped, and the call fails.
     pub(super) fn now_or_fail(mut self) -> HandlerReply {
-        match &mut self.stage {
+        match &mut *self.stage {
             Stage::Ready(_) => self.take_ready(),
             Stage::Running(running) => {
                 let reply = running.poll_once().unwrap_or_else(|| {
@@ -105,7 +109,7 @@ impl InFlight {
                     HandlerReply::Reply(Reply::fail(FailureKind::NotSynchronous, NOT_SYNC))
                 });
                 running.watch.log(&reply);
-                self.stage = Stage::Answered;
+                *self.stage = Stage::Answered;
                 reply
             }
             Stage::Answered => panic!("a reply future used after it returned its reply"),
@@ -113,12 +117,28 @@ impl InFlight {
     }
 
     pub(super) fn stage_name(&self) -> &'static str {
-        match &self.stage {
+        match &*self.stage {
             Stage::Ready(_) => "ready",
             Stage::Running(_) => "running",
             Stage::Answered => "answered",
         }
     }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        // An answered call, the common case, has nothing to drop. `Answered` is what is left in
+        // place, and it owns nothing, so that not dropping it leaks nothing.
+        if !matches!(*self.stage, Stage::Answered) {
+            drop_stage(std::mem::replace(&mut *self.stage, Stage::Answered));
+        }
+    }
+}
+
+/// Drops a call's stage that was not answered: the one copy of its drop glue.
+#[inline(never)]
+fn drop_stage(stage: Stage) {
+    drop(stage);
 }
 
 impl Running {

@@ -1,5 +1,6 @@
 //! Configuring and checking a registry before it serves its first call.
 
+use std::any::{Any, TypeId};
 use std::sync::Arc;
 
 use tower_layer::Layer;
@@ -36,14 +37,41 @@ impl RegistryBuilder {
     /// Provides state that handlers take as [`State<T>`](crate::State). One value per type.
     #[must_use]
     pub fn state<T: Send + Sync + 'static>(self, value: T) -> Self {
-        self.shared_state(Arc::new(value))
+        // Put in its `Arc` by `add_state`, which owns the builder by then: a builder live across
+        // the allocation here was one more copy of the builder's drop glue (for the unwinding)
+        // in each crate that provides state.
+        let mut value = Some(value);
+        self.add_state(TypeId::of::<T>(), std::any::type_name::<T>(), &mut || {
+            value
+                .take()
+                .map(|value| Arc::new(value) as Arc<dyn Any + Send + Sync>)
+        })
     }
 
     /// Provides state the host already holds in an `Arc`.
     #[must_use]
-    pub fn shared_state<T: Send + Sync + 'static>(mut self, value: Arc<T>) -> Self {
-        if !self.states.insert(value) {
-            self.duplicate_states.push(std::any::type_name::<T>());
+    pub fn shared_state<T: Send + Sync + 'static>(self, value: Arc<T>) -> Self {
+        let mut value = Some(value as Arc<dyn Any + Send + Sync>);
+        self.add_state(TypeId::of::<T>(), std::any::type_name::<T>(), &mut || {
+            value.take()
+        })
+    }
+
+    /// Adds the state `make` gives, of the type `type_id` named `name`: what [`state`] and
+    /// [`shared_state`] do, not generic.
+    ///
+    /// [`state`]: Self::state
+    /// [`shared_state`]: Self::shared_state
+    fn add_state(
+        mut self,
+        type_id: TypeId,
+        name: &'static str,
+        make: &mut dyn FnMut() -> Option<Arc<dyn Any + Send + Sync>>,
+    ) -> Self {
+        if let Some(value) = make() {
+            if !self.states.insert_of(type_id, value) {
+                self.duplicate_states.push(name);
+            }
         }
         self
     }
