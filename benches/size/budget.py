@@ -19,12 +19,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = os.path.join(HERE, "..", "..", "target", "size")
 
-# The mobile profile's budget: the ratio measured when it was last lowered (1.380 on 2026-12-04,
-# rustc 1.95, branch `size7`; 1.390, 1.412, 1.466, 1.521, 1.580 and 1.616 earlier that day;
+# The mobile profile's budget: the ratio measured when it was last lowered (1.370 on 2026-12-05,
+# rustc 1.95, after branch `size10`; 1.380, 1.390, 1.412, 1.466, 1.521, 1.580 and 1.616 before;
 # 1.689 when it was set) plus a margin of 1.3 %, so that growth fails CI while the drift of a
-# new toolchain or of the dependencies' latest versions (neither crate has a lock file) does not.
-# It is not issue 23's target, 1.3, which is not met; docs/PERFORMANCE.md, "Size", says so.
-BUDGET = 1.40
+# new toolchain or of the dependencies' latest versions (neither crate has a lock file) does
+# not. It measures tcmpp's default features (exact floats on). It is not issue 23's target, 1.3,
+# which is not met; docs/PERFORMANCE.md, "Size", says so.
+BUDGET = 1.39
 
 CRATES = {"tcmpp": "six-handlers", "hand-written": "hand-written"}
 LIBRARIES = {"tcmpp": "libtcmpp_size_six.so", "hand-written": "libtcmpp_size_hand_written.so"}
