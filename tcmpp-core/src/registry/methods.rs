@@ -83,34 +83,8 @@ impl Methods {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::entry;
     use super::*;
-    use crate::handler::{DescribeFn, HandlerKind, HandlerReply, Invocation, Outcome};
-    use crate::reply::Reply;
-
-    fn cancel(_: Invocation<'_>) -> Outcome {
-        Outcome::Ready(HandlerReply::Reply(Reply::Cancel))
-    }
-
-    fn entry(method: &'static str) -> &'static ApiEntry {
-        Box::leak(Box::new(ApiEntry {
-            name: "multi",
-            rust_path: "methods::tests::cancel",
-            kind: HandlerKind::Plain,
-            file: file!(),
-            line: line!(),
-            column: 1,
-            handler: cancel,
-            takes_data: false,
-            required_states: &[],
-            timeout_ms: None,
-            restricted: false,
-            method: Some(method),
-            method_key: Some(DEFAULT_METHOD_KEY),
-            overrides_builtin: false,
-            named_like_builtin: false,
-            describe: DescribeFn::new(|_| {}),
-        }))
-    }
 
     #[test]
     fn every_method_is_found_one_by_one_and_by_halves() {
@@ -118,7 +92,10 @@ mod tests {
             let names: Vec<&'static str> = (0..count)
                 .map(|index| &*Box::leak(format!("m{index:03}").into_boxed_str()))
                 .collect();
-            let entries: Vec<&'static ApiEntry> = names.iter().map(|name| entry(name)).collect();
+            let entries: Vec<&'static ApiEntry> = names
+                .iter()
+                .map(|name| entry("multi", Some(name)))
+                .collect();
             let methods = Methods::new(entries[0], &entries);
             for (name, expected) in names.iter().zip(&entries) {
                 let found = methods.get(name).expect("a registered method is found");

@@ -269,7 +269,8 @@ mod tests {
         Outcome::Ready(HandlerReply::Reply(Reply::Cancel))
     }
 
-    fn entry(name: &'static str, method: Option<&'static str>) -> &'static ApiEntry {
+    /// A handler's entry, as `#[mini_api]` would register it: `method` makes it multiplexed.
+    pub(super) fn entry(name: &'static str, method: Option<&'static str>) -> &'static ApiEntry {
         Box::leak(Box::new(ApiEntry {
             name,
             rust_path: "registry::tests::cancel",
