@@ -40,7 +40,7 @@ pub fn init(
             Ok(_) => Ok(std::ptr::null_mut()),
             Err(failure) => {
                 let mut lines = vec![failure.message.clone()];
-                lines.extend(failure.problems.iter().cloned());
+                lines.extend(failure.problems());
                 string_array(env, &lines)
             }
         }
