@@ -293,10 +293,10 @@ pub unsafe fn caller_new(
     // call that does not panic.
     let made = guard(None, || {
         // SAFETY: NULL or valid, as the caller promises.
-        Some(match unsafe { read_str(caller_json, "caller_json") } {
-            Ok(json) => handles::make(json, flags),
-            Err(reason) => Err(format!("invalid caller: {reason}")),
-        })
+        Some(
+            unsafe { read_str(caller_json, "invalid caller: caller_json") }
+                .and_then(|json| handles::make(json, flags)),
+        )
     })
     .unwrap_or_else(|| Err("making the caller panicked".to_owned()));
     match made {

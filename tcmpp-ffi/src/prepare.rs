@@ -40,7 +40,9 @@ pub enum HostCaller {
 }
 
 /// One call's arguments once read from the host's own types (C strings, Java strings): each
-/// either read, or the reason it cannot be (`Err`), which becomes the call's fail reply.
+/// either read, or the reason it cannot be (`Err`), which becomes the call's fail reply as it
+/// is: whole (`invalid call: …`, `invalid caller: …`), made once where it was found rather than
+/// prefixed here.
 pub(crate) struct CallArgs<'a> {
     /// The API name the SDK reported, if any.
     pub(crate) api_name: Result<Option<&'a str>, String>,
@@ -76,10 +78,13 @@ pub(crate) unsafe fn dispatch(
     // in the order `dispatch_args` checks them.
     let args = unsafe {
         CallArgs {
-            api_name: read_str(call.api_name, "api_name"),
-            call_json: read_bytes(call.call_json).ok_or_else(|| "call_json is NULL".to_owned()),
+            api_name: read_str(call.api_name, "invalid call: api_name"),
+            call_json: read_bytes(call.call_json)
+                .ok_or_else(|| "invalid call: call_json is NULL".to_owned()),
             caller: match call.caller {
-                HostCaller::Json(json) => CallerArg::Json(read_str(json, "caller_json")),
+                HostCaller::Json(json) => {
+                    CallerArg::Json(read_str(json, "invalid caller: caller_json"))
+                }
                 // The handle is an id, never dereferenced.
                 HostCaller::Handle(handle) => CallerArg::Handle(handle.addr()),
             },
@@ -97,13 +102,9 @@ pub(crate) fn dispatch_args(
     progress: Option<impl ProgressSink>,
 ) -> Result<ReplyFuture<RenderedReply>, Answer> {
     let flags = args.flags;
-    let api_name = args.api_name.map_err(|reason| {
-        Answer::refused(
-            format!("invalid call: {reason}"),
-            UNNAMED_CALL_PREFIX,
-            flags,
-        )
-    })?;
+    let api_name = args
+        .api_name
+        .map_err(|reason| Answer::refused(reason, UNNAMED_CALL_PREFIX, flags))?;
     let registry = match registry() {
         Ok(registry) => registry,
         // No registry, so no configured prefix: the default one.
@@ -119,9 +120,7 @@ pub(crate) fn dispatch_args(
     let refused =
         |reason: String| Answer::refused(reason, registry.errmsg_prefix_for(api_name), flags);
     // Bytes: the registry checks the size limit first, then UTF-8.
-    let call_json = args
-        .call_json
-        .map_err(|reason| refused(format!("invalid call: {reason}")))?;
+    let call_json = args.call_json.map_err(refused)?;
     // The caller is refused, not the call: the reply is named after the API the call names,
     // found by a scan of its text when the SDK reported no name beside it.
     let refused_caller = |reason: String| {
@@ -136,8 +135,7 @@ pub(crate) fn dispatch_args(
     let shared: Arc<Caller>;
     let caller: &Caller = match args.caller {
         CallerArg::Json(caller_json) => {
-            let caller_json = caller_json
-                .map_err(|reason| refused_caller(format!("invalid caller: {reason}")))?;
+            let caller_json = caller_json.map_err(refused_caller)?;
             let from_call_text = flags & CALLER_FROM_CALL_TEXT != 0;
             read = caller::read(caller_json, from_call_text).map_err(refused_caller)?;
             &read

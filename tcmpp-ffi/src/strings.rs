@@ -17,7 +17,8 @@ pub(crate) unsafe fn read_bytes<'a>(pointer: *const c_char) -> Option<&'a [u8]> 
     Some(unsafe { CStr::from_ptr(pointer) }.to_bytes())
 }
 
-/// Reads an optional C string as UTF-8; the error says that `what` is not UTF-8.
+/// Reads an optional C string as UTF-8; the error says that `what` is not UTF-8. `what` starts
+/// with the refusal's own words (`invalid call: api_name`), so that the error is the whole reason.
 ///
 /// # Safety
 ///
