@@ -108,10 +108,7 @@ pub unsafe fn dispatch(
     run(
         replier,
         // SAFETY: the strings are NULL or valid, as the caller promises.
-        || match unsafe { refuse_unknown_flags(registry, call) } {
-            Some(refusal) => Err(refusal),
-            None => unsafe { prepare::dispatch(registry, call, progress) },
-        },
+        || unsafe { prepare::dispatch(registry, call, progress) },
         // A C host cannot cancel a call.
         std::future::pending,
     );
@@ -204,10 +201,7 @@ pub unsafe fn dispatch_sync(
 ) -> *mut c_char {
     let answer = answer_now(call.flags, || {
         // SAFETY: the strings are NULL or valid, as the caller promises.
-        match unsafe { refuse_unknown_flags(registry, call) } {
-            Some(refusal) => Err(refusal),
-            None => unsafe { prepare::dispatch(registry, call, None::<HostProgress>) },
-        }
+        unsafe { prepare::dispatch(registry, call, None::<HostProgress>) }
     });
     if !status_out.is_null() {
         // SAFETY: a non-NULL `status_out` points to a writable `int32_t`, as promised.
@@ -253,7 +247,10 @@ const KNOWN_FLAGS: u32 = RENDER_BARE | HOST_FREES_STRINGS | LEGACY_FORMAT | CALL
 ///
 /// `call.api_name` is NULL or a valid NUL-terminated string.
 #[allow(unsafe_code)] // Reads the host's API name, to name the reply after it.
-unsafe fn refuse_unknown_flags(registry: fn() -> &'static Built, call: HostCall) -> Option<Answer> {
+pub(crate) unsafe fn refuse_unknown_flags(
+    registry: fn() -> &'static Built,
+    call: HostCall,
+) -> Option<Answer> {
     let unknown = call.flags & !KNOWN_FLAGS;
     if unknown == 0 {
         return None;

@@ -12,6 +12,7 @@ use tcmpp_core::{Caller, Wire};
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX, rendering};
 use crate::caller;
+use crate::entry::refuse_unknown_flags;
 use crate::handles::{self, CallerId};
 use crate::registry::Built;
 use crate::strings::{read_bytes, read_str};
@@ -62,7 +63,8 @@ pub(crate) enum CallerArg<'a> {
     Handle(CallerId),
 }
 
-/// Dispatches the call, or says why it is refused before it reaches a handler.
+/// Dispatches the call, or says why it is refused before it reaches a handler: first for flags
+/// this library does not know, checked here once for both C entries.
 ///
 /// # Safety
 ///
@@ -74,6 +76,10 @@ pub(crate) unsafe fn dispatch(
     call: HostCall,
     progress: Option<impl ProgressSink>,
 ) -> Result<ReplyFuture<RenderedReply>, Answer> {
+    // SAFETY: NULL or valid, as the caller promises.
+    if let Some(refusal) = unsafe { refuse_unknown_flags(registry, call) } {
+        return Err(refusal);
+    }
     // SAFETY: NULL or valid, as the caller promises. A fail reply names the first thing wrong,
     // in the order `dispatch_args` checks them.
     let args = unsafe {
