@@ -35,9 +35,11 @@ pub(crate) fn handle() -> Result<Handle, String> {
     let runtime = builder
         .build()
         .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+    // The handle taken before the runtime moves in: no search of `running` for what was just
+    // put there, nor a refusal for its not being there.
+    let handle = runtime.handle().clone();
     std::mem::forget(running.replace(runtime));
-    let kept = running.as_ref().map(|runtime| runtime.handle().clone());
-    kept.ok_or_else(|| "the async runtime was not kept".to_owned())
+    Ok(handle)
 }
 
 /// Stops the runtime, if one runs: its tasks are dropped (each call still gets its one reply, a
