@@ -71,11 +71,12 @@ fn apis_text<'a>(apis: impl Iterator<Item = &'a ApiInfo>) -> String {
 }
 
 /// `key` (the comma and quotes included), then `value` as a JSON string, escaped as
-/// serde_json escapes it.
+/// serde_json escapes it: by the replies' escaping, which is held to serde_json's, in place.
 fn push_member(text: &mut String, key: &str, value: &str) {
     text.push_str(key);
-    // Serializing a string cannot fail.
-    text.push_str(&serde_json::to_string(value).unwrap_or_default());
+    text.push('"');
+    tcmpp_core::__private::push_escaped(text, value);
+    text.push('"');
 }
 
 /// `tcmpp_custom_config_json`.
