@@ -44,7 +44,9 @@ pub fn build(build: fn() -> Result<Registry, BuildError>) -> Built {
     match panic::catch_unwind(build) {
         Ok(Ok(registry)) => Ok(registry),
         Ok(Err(error)) => Err(BuildFailure {
-            message: error.to_string(),
+            // `format!`, not `ToString`: `BuildError`'s `to_string` is code of its own (272 bytes
+            // more of a phone's library), `format!` the library's one formatting into a `String`.
+            message: format!("{error}"),
             error: Some(error),
         }),
         Err(_) => {
