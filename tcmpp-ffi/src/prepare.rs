@@ -136,30 +136,37 @@ pub(crate) fn dispatch_args(
         });
         Answer::refused(reason, registry.errmsg_prefix_for(name), flags)
     };
-    // The caller is borrowed from one of these, whichever the host stated it with.
+    // The caller is borrowed from one of these, whichever the host stated it with. Each way's
+    // reason is refused at one place, not at each `?`.
     let read: Caller;
     let shared: Arc<Caller>;
-    let caller: &Caller = match args.caller {
+    let caller: Result<&Caller, String> = match args.caller {
         CallerArg::Json(caller_json) => {
-            let caller_json = caller_json.map_err(refused_caller)?;
             let from_call_text = flags & CALLER_FROM_CALL_TEXT != 0;
-            read = caller::read(caller_json, from_call_text).map_err(refused_caller)?;
-            &read
+            match caller_json.and_then(|json| caller::read(json, from_call_text)) {
+                Ok(caller) => {
+                    read = caller;
+                    Ok(&read)
+                }
+                Err(reason) => Err(reason),
+            }
         }
         // What the text may state is part of the caller, made once with it: a call cannot
         // widen it.
-        CallerArg::Handle(_) if flags & CALLER_FROM_CALL_TEXT != 0 => {
-            return Err(refused_caller(
-                "invalid caller: TCMPP_CALLER_FROM_CALL_TEXT is stated once, to \
-                 tcmpp_caller_new, not with each call of a caller handle"
-                    .to_owned(),
-            ));
-        }
-        CallerArg::Handle(id) => {
-            shared = handles::get(id).map_err(refused_caller)?;
-            &shared
-        }
+        CallerArg::Handle(_) if flags & CALLER_FROM_CALL_TEXT != 0 => Err(
+            "invalid caller: TCMPP_CALLER_FROM_CALL_TEXT is stated once, to tcmpp_caller_new, \
+             not with each call of a caller handle"
+                .to_owned(),
+        ),
+        CallerArg::Handle(id) => match handles::get(id) {
+            Ok(caller) => {
+                shared = caller;
+                Ok(&shared)
+            }
+            Err(reason) => Err(reason),
+        },
     };
+    let caller = caller.map_err(refused_caller)?;
     let wire = match (api_name, flags & LEGACY_FORMAT != 0) {
         (Some(name), true) => Wire::Legacy(name),
         (None, true) => {
