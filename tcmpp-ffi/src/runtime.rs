@@ -4,25 +4,21 @@
 //! attached to the JVM, which waits for them to end before it exits); the next dispatch then
 //! starts a new one.
 
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::runtime::{Builder, Handle, Runtime};
 
-/// The running runtime, if one is.
-static RUNTIME: RwLock<Option<Runtime>> = RwLock::new(None);
+/// The running runtime, if one is. A `Mutex`, not an `RwLock`: held only to clone a handle (or
+/// while the first runtime starts), and the library's only `RwLock` writes were this one's and
+/// the caller handles', whose contended path is code of its own.
+static RUNTIME: Mutex<Option<Runtime>> = Mutex::new(None);
 
 /// A handle to the runtime, starting it first if none runs; or why it cannot start.
 pub(crate) fn handle() -> Result<Handle, String> {
-    // A poisoned lock only means a panic elsewhere; the `Option` inside is still whole.
-    if let Some(runtime) = RUNTIME
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-    {
-        return Ok(runtime.handle().clone());
-    }
-    let mut running = RUNTIME.write().unwrap_or_else(PoisonError::into_inner);
+    // A poisoned lock only means a panic elsewhere; the `Option` inside is still whole. Held
+    // while a runtime starts, so that calls meanwhile wait for it rather than start another.
+    let mut running = RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(runtime) = running.as_ref() {
         return Ok(runtime.handle().clone());
     }
@@ -48,7 +44,7 @@ pub(crate) fn handle() -> Result<Handle, String> {
 #[cfg_attr(not(feature = "jni"), allow(dead_code))]
 pub(crate) fn shutdown(timeout: Duration) -> bool {
     let runtime = RUNTIME
-        .write()
+        .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .take();
     match runtime {
