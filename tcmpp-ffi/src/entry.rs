@@ -18,7 +18,7 @@ use crate::host::{HostContext, HostProgress, HostReply, Replier, ReplyTarget};
 use crate::prepare::{self, HostCall};
 use crate::registry::Built;
 use crate::runtime;
-use crate::strings::{free, into_c_string, read_str};
+use crate::strings::{free, into_c_string, read_bytes, read_str};
 use crate::{
     CALLER_FROM_CALL_TEXT, DISPATCH_ACCEPTED, DISPATCH_NO_REPLY_CALLBACK, HOST_FREES_STRINGS,
     LEGACY_FORMAT, ProgressCallback, RENDER_BARE, ReplyCallback,
@@ -256,10 +256,10 @@ pub(crate) unsafe fn refuse_unknown_flags(
     if unknown == 0 {
         return None;
     }
-    // SAFETY: NULL or valid, as the caller promises.
-    let api_name = unsafe { read_str(call.api_name, "api_name") }
-        .ok()
-        .flatten();
+    // SAFETY: NULL or valid, as the caller promises. A name that is not UTF-8 names nothing
+    // here: read without making the reason `read_str` would, only to drop it.
+    let api_name =
+        unsafe { read_bytes(call.api_name) }.and_then(|bytes| std::str::from_utf8(bytes).ok());
     let prefix = match registry() {
         Ok(registry) => registry.errmsg_prefix_for(api_name),
         Err(_) => UNNAMED_CALL_PREFIX,
