@@ -287,16 +287,14 @@ pub unsafe fn caller_new(
     flags: u32,
     error_out: *mut *mut c_char,
 ) -> *mut c_void {
-    // The panic's message made only after a panic (`None`), not made and dropped by every
-    // call that does not panic.
-    let made = guard(None, || {
+    // The panic's message made only after a panic, not made and dropped by every call that
+    // does not panic.
+    let made = panic::catch_unwind(|| {
         // SAFETY: NULL or valid, as the caller promises.
-        Some(
-            unsafe { read_str(caller_json, "invalid caller: caller_json") }
-                .and_then(|json| handles::make(json, flags)),
-        )
+        unsafe { read_str(caller_json, "invalid caller: caller_json") }
+            .and_then(|json| handles::make(json, flags))
     })
-    .unwrap_or_else(|| Err("making the caller panicked".to_owned()));
+    .unwrap_or_else(|_| Err("making the caller panicked".to_owned()));
     match made {
         // The handle is the id, never a pointer to dereference.
         Ok(id) => std::ptr::without_provenance_mut(id),
