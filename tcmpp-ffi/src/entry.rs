@@ -175,7 +175,7 @@ pub(crate) fn run<T: ReplyTarget, C: Future<Output = ()> + Send + 'static>(
             true
         }
         Err(_) => {
-            replier.fail("dispatching the call panicked");
+            replier.fail("internal error: dispatching the call panicked");
             false
         }
     }))
@@ -232,7 +232,11 @@ pub(crate) fn answer_now(
         Err(refusal) => refusal,
     }))
     .unwrap_or_else(|_| {
-        Answer::internal_error("dispatching the call panicked", UNNAMED_CALL_PREFIX, flags)
+        Answer::internal_error(
+            "internal error: dispatching the call panicked",
+            UNNAMED_CALL_PREFIX,
+            flags,
+        )
     })
 }
 

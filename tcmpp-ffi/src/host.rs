@@ -100,9 +100,10 @@ impl<T: ReplyTarget> Replier<T> {
         self.send(answer);
     }
 
-    /// Answers the call with an internal error, named after it.
-    pub(crate) fn fail(mut self, reason: &str) {
-        let answer = Answer::internal_error(reason, self.prefix(), self.flags);
+    /// Answers the call with an internal error (`message`, from `internal error: ` on), named
+    /// after it.
+    pub(crate) fn fail(mut self, message: &str) {
+        let answer = Answer::internal_error(message, self.prefix(), self.flags);
         self.send(answer);
     }
 
@@ -117,7 +118,7 @@ impl<T: ReplyTarget> Drop for Replier<T> {
     fn drop(&mut self) {
         if self.target.is_some() {
             let answer = Answer::internal_error(
-                "the call was dropped before its handler replied",
+                "internal error: the call was dropped before its handler replied",
                 self.prefix(),
                 self.flags,
             );

@@ -14,7 +14,8 @@ use tokio::runtime::{Builder, Handle, Runtime};
 /// the caller handles', whose contended path is code of its own.
 static RUNTIME: Mutex<Option<Runtime>> = Mutex::new(None);
 
-/// A handle to the runtime, starting it first if none runs; or why it cannot start.
+/// A handle to the runtime, starting it first if none runs; or why it cannot start, as the
+/// whole message of the call's internal error.
 pub(crate) fn handle() -> Result<Handle, String> {
     // A poisoned lock only means a panic elsewhere; the `Option` inside is still whole. Held
     // while a runtime starts, so that calls meanwhile wait for it rather than start another.
@@ -30,7 +31,7 @@ pub(crate) fn handle() -> Result<Handle, String> {
     builder.enable_all().thread_name("tcmpp-worker");
     let runtime = builder
         .build()
-        .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+        .map_err(|error| format!("internal error: cannot start the async runtime: {error}"))?;
     // The handle taken before the runtime moves in: no search of `running` for what was just
     // put there, nor a refusal for its not being there.
     let handle = runtime.handle().clone();
