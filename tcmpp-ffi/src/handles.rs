@@ -57,16 +57,17 @@ pub(crate) fn make(caller_json: Option<&str>, flags: u32) -> Result<CallerId, St
 /// The caller of handle `id`, shared with the call for as long as it reads it: a handle freed
 /// meanwhile leaves the running call its caller.
 pub(crate) fn get(id: CallerId) -> Result<Arc<Caller>, String> {
-    if id == 0 {
-        return Err("invalid caller: the caller handle is NULL (did making it fail?)".to_owned());
-    }
-    let callers = CALLERS.lock().unwrap_or_else(PoisonError::into_inner);
-    find(&callers, id)
-        .and_then(|at| callers.get(at))
-        .map(|(_, caller)| Arc::clone(caller))
-        .ok_or_else(|| {
-            "invalid caller: the caller handle was freed (closed), or never made".to_owned()
-        })
+    // Either refusal's text made at one place.
+    let reason = if id == 0 {
+        "invalid caller: the caller handle is NULL (did making it fail?)"
+    } else {
+        let callers = CALLERS.lock().unwrap_or_else(PoisonError::into_inner);
+        match find(&callers, id).and_then(|at| callers.get(at)) {
+            Some((_, caller)) => return Ok(Arc::clone(caller)),
+            None => "invalid caller: the caller handle was freed (closed), or never made",
+        }
+    };
+    Err(reason.to_owned())
 }
 
 /// Frees handle `id`; whether it was held (0, a freed or unknown id: nothing to do).
