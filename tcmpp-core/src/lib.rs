@@ -292,5 +292,8 @@ pub mod __private {
         ErrorProbe, KnownError, MessageError, ReturnProbe, TypeProbe, Undescribed, absent,
     };
     pub use crate::reply::format::ReplyFormat;
+    // For tcmpp-ffi's `tcmpp_apis_json`: its strings escaped as the replies' are, not by a
+    // serializer of serde_json's that only it would link.
+    pub use crate::reply::text::push_escaped;
     pub use inventory;
 }

@@ -35,9 +35,10 @@ impl Answer {
     }
 
     /// A fault of this layer (a panic while dispatching, a runtime that cannot start, a call
-    /// dropped unanswered), which the host must still hear about.
-    pub(crate) fn internal_error(reason: &str, prefix: &str, flags: u32) -> Self {
-        let reply = Reply::fail(FailureKind::Panic, format!("internal error: {reason}"));
+    /// dropped unanswered), which the host must still hear about. `message` is whole, from
+    /// `internal error: ` on: the callers' texts are constants, not formatted here.
+    pub(crate) fn internal_error(message: &str, prefix: &str, flags: u32) -> Self {
+        let reply = Reply::fail(FailureKind::Panic, message);
         Answer::of(reply, prefix, flags)
     }
 

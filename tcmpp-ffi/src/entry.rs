@@ -18,7 +18,7 @@ use crate::host::{HostContext, HostProgress, HostReply, Replier, ReplyTarget};
 use crate::prepare::{self, HostCall};
 use crate::registry::Built;
 use crate::runtime;
-use crate::strings::{free, into_c_string, read_str};
+use crate::strings::{free, into_c_string, read_bytes, read_str};
 use crate::{
     CALLER_FROM_CALL_TEXT, DISPATCH_ACCEPTED, DISPATCH_NO_REPLY_CALLBACK, HOST_FREES_STRINGS,
     LEGACY_FORMAT, ProgressCallback, RENDER_BARE, ReplyCallback,
@@ -71,11 +71,12 @@ fn apis_text<'a>(apis: impl Iterator<Item = &'a ApiInfo>) -> String {
 }
 
 /// `key` (the comma and quotes included), then `value` as a JSON string, escaped as
-/// serde_json escapes it.
+/// serde_json escapes it: by the replies' escaping, which is held to serde_json's, in place.
 fn push_member(text: &mut String, key: &str, value: &str) {
     text.push_str(key);
-    // Serializing a string cannot fail.
-    text.push_str(&serde_json::to_string(value).unwrap_or_default());
+    text.push('"');
+    tcmpp_core::__private::push_escaped(text, value);
+    text.push('"');
 }
 
 /// `tcmpp_custom_config_json`.
@@ -108,10 +109,7 @@ pub unsafe fn dispatch(
     run(
         replier,
         // SAFETY: the strings are NULL or valid, as the caller promises.
-        || match unsafe { refuse_unknown_flags(registry, call) } {
-            Some(refusal) => Err(refusal),
-            None => unsafe { prepare::dispatch(registry, call, progress) },
-        },
+        || unsafe { prepare::dispatch(registry, call, progress) },
         // A C host cannot cancel a call.
         std::future::pending,
     );
@@ -177,7 +175,7 @@ pub(crate) fn run<T: ReplyTarget, C: Future<Output = ()> + Send + 'static>(
             true
         }
         Err(_) => {
-            replier.fail("dispatching the call panicked");
+            replier.fail("internal error: dispatching the call panicked");
             false
         }
     }))
@@ -204,10 +202,7 @@ pub unsafe fn dispatch_sync(
 ) -> *mut c_char {
     let answer = answer_now(call.flags, || {
         // SAFETY: the strings are NULL or valid, as the caller promises.
-        match unsafe { refuse_unknown_flags(registry, call) } {
-            Some(refusal) => Err(refusal),
-            None => unsafe { prepare::dispatch(registry, call, None::<HostProgress>) },
-        }
+        unsafe { prepare::dispatch(registry, call, None::<HostProgress>) }
     });
     if !status_out.is_null() {
         // SAFETY: a non-NULL `status_out` points to a writable `int32_t`, as promised.
@@ -237,7 +232,11 @@ pub(crate) fn answer_now(
         Err(refusal) => refusal,
     }))
     .unwrap_or_else(|_| {
-        Answer::internal_error("dispatching the call panicked", UNNAMED_CALL_PREFIX, flags)
+        Answer::internal_error(
+            "internal error: dispatching the call panicked",
+            UNNAMED_CALL_PREFIX,
+            flags,
+        )
     })
 }
 
@@ -253,15 +252,18 @@ const KNOWN_FLAGS: u32 = RENDER_BARE | HOST_FREES_STRINGS | LEGACY_FORMAT | CALL
 ///
 /// `call.api_name` is NULL or a valid NUL-terminated string.
 #[allow(unsafe_code)] // Reads the host's API name, to name the reply after it.
-unsafe fn refuse_unknown_flags(registry: fn() -> &'static Built, call: HostCall) -> Option<Answer> {
+pub(crate) unsafe fn refuse_unknown_flags(
+    registry: fn() -> &'static Built,
+    call: HostCall,
+) -> Option<Answer> {
     let unknown = call.flags & !KNOWN_FLAGS;
     if unknown == 0 {
         return None;
     }
-    // SAFETY: NULL or valid, as the caller promises.
-    let api_name = unsafe { read_str(call.api_name, "api_name") }
-        .ok()
-        .flatten();
+    // SAFETY: NULL or valid, as the caller promises. A name that is not UTF-8 names nothing
+    // here: read without making the reason `read_str` would, only to drop it.
+    let api_name =
+        unsafe { read_bytes(call.api_name) }.and_then(|bytes| std::str::from_utf8(bytes).ok());
     let prefix = match registry() {
         Ok(registry) => registry.errmsg_prefix_for(api_name),
         Err(_) => UNNAMED_CALL_PREFIX,
@@ -289,16 +291,14 @@ pub unsafe fn caller_new(
     flags: u32,
     error_out: *mut *mut c_char,
 ) -> *mut c_void {
-    // The panic's message made only after a panic (`None`), not made and dropped by every
-    // call that does not panic.
-    let made = guard(None, || {
+    // The panic's message made only after a panic, not made and dropped by every call that
+    // does not panic.
+    let made = panic::catch_unwind(|| {
         // SAFETY: NULL or valid, as the caller promises.
-        Some(match unsafe { read_str(caller_json, "caller_json") } {
-            Ok(json) => handles::make(json, flags),
-            Err(reason) => Err(format!("invalid caller: {reason}")),
-        })
+        unsafe { read_str(caller_json, "invalid caller: caller_json") }
+            .and_then(|json| handles::make(json, flags))
     })
-    .unwrap_or_else(|| Err("making the caller panicked".to_owned()));
+    .unwrap_or_else(|_| Err("making the caller panicked".to_owned()));
     match made {
         // The handle is the id, never a pointer to dereference.
         Ok(id) => std::ptr::without_provenance_mut(id),

@@ -8,7 +8,7 @@
 //! refused too, not mistaken for a newer caller.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tcmpp_core::Caller;
 
@@ -23,8 +23,9 @@ pub(crate) type CallerId = usize;
 /// type. Ids are handed out in order, so a new one almost always goes at the end.
 type Callers = Vec<(CallerId, Arc<Caller>)>;
 
-/// The callers the host holds handles to.
-static CALLERS: RwLock<Callers> = RwLock::new(Vec::new());
+/// The callers the host holds handles to. A `Mutex`, not an `RwLock`: held to search a short
+/// list and clone an `Arc` (see `runtime::RUNTIME`).
+static CALLERS: Mutex<Callers> = Mutex::new(Vec::new());
 
 /// The next handle's id; 0 is no handle, so ids start at 1.
 static NEXT_ID: AtomicUsize = AtomicUsize::new(1);
@@ -45,7 +46,7 @@ pub(crate) fn make(caller_json: Option<&str>, flags: u32) -> Result<CallerId, St
     let id = NEXT_ID
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |id| id.checked_add(1))
         .map_err(|_| "invalid caller: every caller handle id has been used".to_owned())?;
-    let mut callers = CALLERS.write().unwrap_or_else(PoisonError::into_inner);
+    let mut callers = CALLERS.lock().unwrap_or_else(PoisonError::into_inner);
     // After every smaller id: another thread may have taken an id before this one and not yet
     // put its caller here. Ids are never reused, so this one is not here yet.
     let at = callers.partition_point(|(held, _)| *held < id);
@@ -56,21 +57,22 @@ pub(crate) fn make(caller_json: Option<&str>, flags: u32) -> Result<CallerId, St
 /// The caller of handle `id`, shared with the call for as long as it reads it: a handle freed
 /// meanwhile leaves the running call its caller.
 pub(crate) fn get(id: CallerId) -> Result<Arc<Caller>, String> {
-    if id == 0 {
-        return Err("invalid caller: the caller handle is NULL (did making it fail?)".to_owned());
-    }
-    let callers = CALLERS.read().unwrap_or_else(PoisonError::into_inner);
-    find(&callers, id)
-        .and_then(|at| callers.get(at))
-        .map(|(_, caller)| Arc::clone(caller))
-        .ok_or_else(|| {
-            "invalid caller: the caller handle was freed (closed), or never made".to_owned()
-        })
+    // Either refusal's text made at one place.
+    let reason = if id == 0 {
+        "invalid caller: the caller handle is NULL (did making it fail?)"
+    } else {
+        let callers = CALLERS.lock().unwrap_or_else(PoisonError::into_inner);
+        match find(&callers, id).and_then(|at| callers.get(at)) {
+            Some((_, caller)) => return Ok(Arc::clone(caller)),
+            None => "invalid caller: the caller handle was freed (closed), or never made",
+        }
+    };
+    Err(reason.to_owned())
 }
 
 /// Frees handle `id`; whether it was held (0, a freed or unknown id: nothing to do).
 pub(crate) fn free(id: CallerId) -> bool {
-    let mut callers = CALLERS.write().unwrap_or_else(PoisonError::into_inner);
+    let mut callers = CALLERS.lock().unwrap_or_else(PoisonError::into_inner);
     match find(&callers, id) {
         Some(at) => {
             callers.remove(at);
@@ -88,7 +90,7 @@ fn find(callers: &Callers, id: CallerId) -> Option<usize> {
 /// How many handles are held now: for leak checks (Kotlin's `TcmppBridge.heldCallers()`).
 #[cfg_attr(not(feature = "jni"), allow(dead_code))]
 pub(crate) fn held() -> usize {
-    CALLERS.read().unwrap_or_else(PoisonError::into_inner).len()
+    CALLERS.lock().unwrap_or_else(PoisonError::into_inner).len()
 }
 
 #[cfg(test)]

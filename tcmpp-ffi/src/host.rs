@@ -66,8 +66,9 @@ pub(crate) struct Replier<T: ReplyTarget> {
     /// `None` once the answer is sent.
     target: Option<T>,
     flags: u32,
-    /// The `errMsg` prefix of the fallback reply, should the call be dropped unanswered.
-    prefix: String,
+    /// The `errMsg` prefix of the fallback reply, should the call be dropped unanswered;
+    /// `None`: the unnamed call's, not allocated for every call answered at once.
+    prefix: Option<String>,
 }
 
 impl<T: ReplyTarget> Replier<T> {
@@ -75,13 +76,17 @@ impl<T: ReplyTarget> Replier<T> {
         Replier {
             target: Some(target),
             flags,
-            prefix: UNNAMED_CALL_PREFIX.to_owned(),
+            prefix: None,
         }
     }
 
     /// Names the fallback reply after the call, once its `errMsg` prefix is known.
     pub(crate) fn name_after(&mut self, prefix: &str) {
-        prefix.clone_into(&mut self.prefix);
+        self.prefix = Some(prefix.to_owned());
+    }
+
+    fn prefix(&self) -> &str {
+        self.prefix.as_deref().unwrap_or(UNNAMED_CALL_PREFIX)
     }
 
     /// Answers the call.
@@ -91,13 +96,14 @@ impl<T: ReplyTarget> Replier<T> {
 
     /// Answers the call the host cancelled: a cancel reply, named after it.
     pub(crate) fn cancel(mut self) {
-        let answer = Answer::cancelled(&self.prefix, self.flags);
+        let answer = Answer::cancelled(self.prefix(), self.flags);
         self.send(answer);
     }
 
-    /// Answers the call with an internal error, named after it.
-    pub(crate) fn fail(mut self, reason: &str) {
-        let answer = Answer::internal_error(reason, &self.prefix, self.flags);
+    /// Answers the call with an internal error (`message`, from `internal error: ` on), named
+    /// after it.
+    pub(crate) fn fail(mut self, message: &str) {
+        let answer = Answer::internal_error(message, self.prefix(), self.flags);
         self.send(answer);
     }
 
@@ -112,8 +118,8 @@ impl<T: ReplyTarget> Drop for Replier<T> {
     fn drop(&mut self) {
         if self.target.is_some() {
             let answer = Answer::internal_error(
-                "the call was dropped before its handler replied",
-                &self.prefix,
+                "internal error: the call was dropped before its handler replied",
+                self.prefix(),
                 self.flags,
             );
             self.send(answer);

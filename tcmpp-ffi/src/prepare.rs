@@ -12,6 +12,7 @@ use tcmpp_core::{Caller, Wire};
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX, rendering};
 use crate::caller;
+use crate::entry::refuse_unknown_flags;
 use crate::handles::{self, CallerId};
 use crate::registry::Built;
 use crate::strings::{read_bytes, read_str};
@@ -40,7 +41,9 @@ pub enum HostCaller {
 }
 
 /// One call's arguments once read from the host's own types (C strings, Java strings): each
-/// either read, or the reason it cannot be (`Err`), which becomes the call's fail reply.
+/// either read, or the reason it cannot be (`Err`), which becomes the call's fail reply as it
+/// is: whole (`invalid call: …`, `invalid caller: …`), made once where it was found rather than
+/// prefixed here.
 pub(crate) struct CallArgs<'a> {
     /// The API name the SDK reported, if any.
     pub(crate) api_name: Result<Option<&'a str>, String>,
@@ -60,7 +63,8 @@ pub(crate) enum CallerArg<'a> {
     Handle(CallerId),
 }
 
-/// Dispatches the call, or says why it is refused before it reaches a handler.
+/// Dispatches the call, or says why it is refused before it reaches a handler: first for flags
+/// this library does not know, checked here once for both C entries.
 ///
 /// # Safety
 ///
@@ -72,14 +76,21 @@ pub(crate) unsafe fn dispatch(
     call: HostCall,
     progress: Option<impl ProgressSink>,
 ) -> Result<ReplyFuture<RenderedReply>, Answer> {
+    // SAFETY: NULL or valid, as the caller promises.
+    if let Some(refusal) = unsafe { refuse_unknown_flags(registry, call) } {
+        return Err(refusal);
+    }
     // SAFETY: NULL or valid, as the caller promises. A fail reply names the first thing wrong,
     // in the order `dispatch_args` checks them.
     let args = unsafe {
         CallArgs {
-            api_name: read_str(call.api_name, "api_name"),
-            call_json: read_bytes(call.call_json).ok_or_else(|| "call_json is NULL".to_owned()),
+            api_name: read_str(call.api_name, "invalid call: api_name"),
+            call_json: read_bytes(call.call_json)
+                .ok_or_else(|| "invalid call: call_json is NULL".to_owned()),
             caller: match call.caller {
-                HostCaller::Json(json) => CallerArg::Json(read_str(json, "caller_json")),
+                HostCaller::Json(json) => {
+                    CallerArg::Json(read_str(json, "invalid caller: caller_json"))
+                }
                 // The handle is an id, never dereferenced.
                 HostCaller::Handle(handle) => CallerArg::Handle(handle.addr()),
             },
@@ -97,13 +108,9 @@ pub(crate) fn dispatch_args(
     progress: Option<impl ProgressSink>,
 ) -> Result<ReplyFuture<RenderedReply>, Answer> {
     let flags = args.flags;
-    let api_name = args.api_name.map_err(|reason| {
-        Answer::refused(
-            format!("invalid call: {reason}"),
-            UNNAMED_CALL_PREFIX,
-            flags,
-        )
-    })?;
+    let api_name = args
+        .api_name
+        .map_err(|reason| Answer::refused(reason, UNNAMED_CALL_PREFIX, flags))?;
     let registry = match registry() {
         Ok(registry) => registry,
         // No registry, so no configured prefix: the default one.
@@ -119,9 +126,7 @@ pub(crate) fn dispatch_args(
     let refused =
         |reason: String| Answer::refused(reason, registry.errmsg_prefix_for(api_name), flags);
     // Bytes: the registry checks the size limit first, then UTF-8.
-    let call_json = args
-        .call_json
-        .map_err(|reason| refused(format!("invalid call: {reason}")))?;
+    let call_json = args.call_json.map_err(refused)?;
     // The caller is refused, not the call: the reply is named after the API the call names,
     // found by a scan of its text when the SDK reported no name beside it.
     let refused_caller = |reason: String| {
@@ -131,31 +136,37 @@ pub(crate) fn dispatch_args(
         });
         Answer::refused(reason, registry.errmsg_prefix_for(name), flags)
     };
-    // The caller is borrowed from one of these, whichever the host stated it with.
+    // The caller is borrowed from one of these, whichever the host stated it with. Each way's
+    // reason is refused at one place, not at each `?`.
     let read: Caller;
     let shared: Arc<Caller>;
-    let caller: &Caller = match args.caller {
+    let caller: Result<&Caller, String> = match args.caller {
         CallerArg::Json(caller_json) => {
-            let caller_json = caller_json
-                .map_err(|reason| refused_caller(format!("invalid caller: {reason}")))?;
             let from_call_text = flags & CALLER_FROM_CALL_TEXT != 0;
-            read = caller::read(caller_json, from_call_text).map_err(refused_caller)?;
-            &read
+            match caller_json.and_then(|json| caller::read(json, from_call_text)) {
+                Ok(caller) => {
+                    read = caller;
+                    Ok(&read)
+                }
+                Err(reason) => Err(reason),
+            }
         }
         // What the text may state is part of the caller, made once with it: a call cannot
         // widen it.
-        CallerArg::Handle(_) if flags & CALLER_FROM_CALL_TEXT != 0 => {
-            return Err(refused_caller(
-                "invalid caller: TCMPP_CALLER_FROM_CALL_TEXT is stated once, to \
-                 tcmpp_caller_new, not with each call of a caller handle"
-                    .to_owned(),
-            ));
-        }
-        CallerArg::Handle(id) => {
-            shared = handles::get(id).map_err(refused_caller)?;
-            &shared
-        }
+        CallerArg::Handle(_) if flags & CALLER_FROM_CALL_TEXT != 0 => Err(
+            "invalid caller: TCMPP_CALLER_FROM_CALL_TEXT is stated once, to tcmpp_caller_new, \
+             not with each call of a caller handle"
+                .to_owned(),
+        ),
+        CallerArg::Handle(id) => match handles::get(id) {
+            Ok(caller) => {
+                shared = caller;
+                Ok(&shared)
+            }
+            Err(reason) => Err(reason),
+        },
     };
+    let caller = caller.map_err(refused_caller)?;
     let wire = match (api_name, flags & LEGACY_FORMAT != 0) {
         (Some(name), true) => Wire::Legacy(name),
         (None, true) => {

@@ -14,14 +14,23 @@ pub type Built = Result<Registry, BuildFailure>;
 pub struct BuildFailure {
     /// The message, every problem included.
     pub message: String,
-    /// Each problem, as one line.
-    pub problems: Vec<String>,
+    /// The build's error; `None` when the build function panicked. Kept rather than its
+    /// problems' lines, which only the Android bridge reads: a C library does not format them.
+    error: Option<BuildError>,
 }
 
 impl BuildFailure {
     /// The message, every problem included.
     pub fn as_str(&self) -> &str {
         &self.message
+    }
+
+    /// Each problem, as one line.
+    pub fn problems(&self) -> Vec<String> {
+        match &self.error {
+            Some(error) => error.problems().iter().map(ToString::to_string).collect(),
+            None => vec!["the build function panicked".to_owned()],
+        }
     }
 }
 
@@ -35,14 +44,16 @@ pub fn build(build: fn() -> Result<Registry, BuildError>) -> Built {
     match panic::catch_unwind(build) {
         Ok(Ok(registry)) => Ok(registry),
         Ok(Err(error)) => Err(BuildFailure {
-            message: error.to_string(),
-            problems: error.problems().iter().map(ToString::to_string).collect(),
+            // `format!`, not `ToString`: `BuildError`'s `to_string` is code of its own (272 bytes
+            // more of a phone's library), `format!` the library's one formatting into a `String`.
+            message: format!("{error}"),
+            error: Some(error),
         }),
         Err(_) => {
             let message = "cannot build the mini API registry: the build function panicked";
             Err(BuildFailure {
                 message: message.to_owned(),
-                problems: vec!["the build function panicked".to_owned()],
+                error: None,
             })
         }
     }

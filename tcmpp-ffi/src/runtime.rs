@@ -4,25 +4,22 @@
 //! attached to the JVM, which waits for them to end before it exits); the next dispatch then
 //! starts a new one.
 
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::runtime::{Builder, Handle, Runtime};
 
-/// The running runtime, if one is.
-static RUNTIME: RwLock<Option<Runtime>> = RwLock::new(None);
+/// The running runtime, if one is. A `Mutex`, not an `RwLock`: held only to clone a handle (or
+/// while the first runtime starts), and the library's only `RwLock` writes were this one's and
+/// the caller handles', whose contended path is code of its own.
+static RUNTIME: Mutex<Option<Runtime>> = Mutex::new(None);
 
-/// A handle to the runtime, starting it first if none runs; or why it cannot start.
+/// A handle to the runtime, starting it first if none runs; or why it cannot start, as the
+/// whole message of the call's internal error.
 pub(crate) fn handle() -> Result<Handle, String> {
-    // A poisoned lock only means a panic elsewhere; the `Option` inside is still whole.
-    if let Some(runtime) = RUNTIME
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-    {
-        return Ok(runtime.handle().clone());
-    }
-    let mut running = RUNTIME.write().unwrap_or_else(PoisonError::into_inner);
+    // A poisoned lock only means a panic elsewhere; the `Option` inside is still whole. Held
+    // while a runtime starts, so that calls meanwhile wait for it rather than start another.
+    let mut running = RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(runtime) = running.as_ref() {
         return Ok(runtime.handle().clone());
     }
@@ -34,10 +31,12 @@ pub(crate) fn handle() -> Result<Handle, String> {
     builder.enable_all().thread_name("tcmpp-worker");
     let runtime = builder
         .build()
-        .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+        .map_err(|error| format!("internal error: cannot start the async runtime: {error}"))?;
+    // The handle taken before the runtime moves in: no search of `running` for what was just
+    // put there, nor a refusal for its not being there.
+    let handle = runtime.handle().clone();
     std::mem::forget(running.replace(runtime));
-    let kept = running.as_ref().map(|runtime| runtime.handle().clone());
-    kept.ok_or_else(|| "the async runtime was not kept".to_owned())
+    Ok(handle)
 }
 
 /// Stops the runtime, if one runs: its tasks are dropped (each call still gets its one reply, a
@@ -46,7 +45,7 @@ pub(crate) fn handle() -> Result<Handle, String> {
 #[cfg_attr(not(feature = "jni"), allow(dead_code))]
 pub(crate) fn shutdown(timeout: Duration) -> bool {
     let runtime = RUNTIME
-        .write()
+        .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .take();
     match runtime {

@@ -17,7 +17,8 @@ pub(crate) unsafe fn read_bytes<'a>(pointer: *const c_char) -> Option<&'a [u8]> 
     Some(unsafe { CStr::from_ptr(pointer) }.to_bytes())
 }
 
-/// Reads an optional C string as UTF-8; the error says that `what` is not UTF-8.
+/// Reads an optional C string as UTF-8; the error says that `what` is not UTF-8. `what` starts
+/// with the refusal's own words (`invalid call: api_name`), so that the error is the whole reason.
 ///
 /// # Safety
 ///
@@ -86,6 +87,24 @@ fn c_string(text: String) -> CString {
     CString::new(text).unwrap_or_else(|error| {
         let mut bytes = error.into_vec();
         bytes.retain(|&byte| byte != 0);
-        CString::new(bytes).unwrap_or_default()
+        // Through this function again, not a second `CString::new` of bytes: its own copy.
+        // Text without its NULs is still UTF-8, and now has none.
+        c_string(String::from_utf8(bytes).unwrap_or_default())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nul_is_stripped_and_the_rest_kept() {
+        assert_eq!(c_string("{\"a\":1}".to_owned()).as_bytes(), b"{\"a\":1}");
+        assert_eq!(
+            c_string("\0a\0\0é\0".to_owned()).as_bytes(),
+            "aé".as_bytes()
+        );
+        assert_eq!(c_string("\0".to_owned()).as_bytes(), b"");
+        assert_eq!(c_string(String::new()).as_bytes(), b"");
+    }
 }

@@ -46,7 +46,7 @@ pub(super) fn bare_fail(message: &str, code: Option<i64>) -> String {
 
 /// Appends `raw` as the inside of a JSON string, escaped as `serde_json` escapes it: `"`, `\`
 /// and the control characters, the common ones by their short escapes.
-pub(crate) fn push_escaped(text: &mut String, raw: &str) {
+pub fn push_escaped(text: &mut String, raw: &str) {
     let bytes = raw.as_bytes();
     let mut start = 0;
     let mut at = 0;

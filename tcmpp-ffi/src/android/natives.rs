@@ -40,7 +40,7 @@ pub fn init(
             Ok(_) => Ok(std::ptr::null_mut()),
             Err(failure) => {
                 let mut lines = vec![failure.message.clone()];
-                lines.extend(failure.problems.iter().cloned());
+                lines.extend(failure.problems());
                 string_array(env, &lines)
             }
         }
@@ -124,12 +124,14 @@ impl ReadCall {
     /// Reads `call`; `env` is its native method's, with no JNI call made before this one.
     fn new(env: JniEnv, call: &JavaCall<'_, '_>) -> Self {
         ReadCall {
-            api_name: strings::read(env, call.api_name.as_raw(), "apiName"),
-            params_json: strings::read(env, call.params_json.as_raw(), "paramsJson"),
+            api_name: strings::read(env, call.api_name.as_raw(), "invalid call: apiName"),
+            params_json: strings::read(env, call.params_json.as_raw(), "invalid call: paramsJson"),
             caller: match call.caller {
-                JavaCaller::Json(json) => {
-                    ReadCaller::Json(strings::read(env, json.as_raw(), "callerJson"))
-                }
+                JavaCaller::Json(json) => ReadCaller::Json(strings::read(
+                    env,
+                    json.as_raw(),
+                    "invalid caller: callerJson",
+                )),
                 // A negative id was never made: refused as unknown.
                 JavaCaller::Handle(id) => {
                     ReadCaller::Handle(CallerId::try_from(id).unwrap_or(CallerId::MAX))
@@ -148,7 +150,7 @@ impl ReadCall {
             },
             call_json: match &self.params_json {
                 Ok(Some(text)) => Ok(text.as_bytes()),
-                Ok(None) => Err("paramsJson is null".to_owned()),
+                Ok(None) => Err("invalid call: paramsJson is null".to_owned()),
                 Err(reason) => Err(reason.clone()),
             },
             caller: match &self.caller {
@@ -267,8 +269,7 @@ pub fn caller_new<'local>(
 ) -> jlong {
     env.with_env(|env| -> jni::errors::Result<jlong> {
         let env_raw = JniEnv::of_native_method(env.get_raw());
-        let made = strings::read(env_raw, caller_json.as_raw(), "callerJson")
-            .map_err(|reason| format!("invalid caller: {reason}"))
+        let made = strings::read(env_raw, caller_json.as_raw(), "invalid caller: callerJson")
             .and_then(|json| handles::make(json.as_ref().map(JavaText::as_str), 0));
         match made {
             // Ids count up from 1 and are pointer-sized: one beyond a `Long` is never made.

@@ -89,7 +89,8 @@ impl Drop for JavaText {
 }
 
 /// Reads a `String?`: `None` for `null`; the error, for a string that is not valid UTF-16,
-/// says that `what` is not, and becomes the call's fail reply.
+/// says that `what` is not, and becomes the call's fail reply as it is (`what` starts with the
+/// refusal's own words, `invalid call: apiName`).
 pub(super) fn read(env: JniEnv, string: jstring, what: &str) -> Result<Option<JavaText>, String> {
     if string.is_null() {
         return Ok(None);
