@@ -18,11 +18,8 @@ use crate::host::{HostContext, HostProgress, HostReply, Replier, ReplyTarget};
 use crate::prepare::{self, HostCall};
 use crate::registry::Built;
 use crate::runtime;
-use crate::strings::{free, into_c_string, read_bytes, read_str};
-use crate::{
-    CALLER_FROM_CALL_TEXT, DISPATCH_ACCEPTED, DISPATCH_NO_REPLY_CALLBACK, HOST_FREES_STRINGS,
-    LEGACY_FORMAT, ProgressCallback, RENDER_BARE, ReplyCallback,
-};
+use crate::strings::{free, into_c_string, read_str};
+use crate::{DISPATCH_ACCEPTED, DISPATCH_NO_REPLY_CALLBACK, ProgressCallback, ReplyCallback};
 
 /// `tcmpp_init`.
 pub fn init(registry: fn() -> &'static Built) -> *mut c_char {
@@ -238,45 +235,6 @@ pub(crate) fn answer_now(
             flags,
         )
     })
-}
-
-/// Every flag of the C ABI this library knows.
-const KNOWN_FLAGS: u32 = RENDER_BARE | HOST_FREES_STRINGS | LEGACY_FORMAT | CALLER_FROM_CALL_TEXT;
-
-/// The fail reply of a call whose flags hold a bit this library does not know: a host built
-/// against a newer `tcmpp.h` asks for something this library would silently not do (render
-/// differently, read another format), so the call is refused rather than answered otherwise.
-/// The known bits still apply to the refusal's rendering and delivery.
-///
-/// # Safety
-///
-/// `call.api_name` is NULL or a valid NUL-terminated string.
-#[allow(unsafe_code)] // Reads the host's API name, to name the reply after it.
-pub(crate) unsafe fn refuse_unknown_flags(
-    registry: fn() -> &'static Built,
-    call: HostCall,
-) -> Option<Answer> {
-    let unknown = call.flags & !KNOWN_FLAGS;
-    if unknown == 0 {
-        return None;
-    }
-    // SAFETY: NULL or valid, as the caller promises. A name that is not UTF-8 names nothing
-    // here: read without making the reason `read_str` would, only to drop it.
-    let api_name =
-        unsafe { read_bytes(call.api_name) }.and_then(|bytes| std::str::from_utf8(bytes).ok());
-    let prefix = match registry() {
-        Ok(registry) => registry.errmsg_prefix_for(api_name),
-        Err(_) => UNNAMED_CALL_PREFIX,
-    };
-    Some(Answer::refused(
-        format!(
-            "invalid call: unknown flag bits {unknown:#x}; this library knows TCMPP_RENDER_BARE \
-             (1), TCMPP_HOST_FREES_STRINGS (2), TCMPP_LEGACY_FORMAT (4) and \
-             TCMPP_CALLER_FROM_CALL_TEXT (8): build the host against this library's tcmpp.h"
-        ),
-        prefix,
-        call.flags,
-    ))
 }
 
 /// `tcmpp_caller_new`.

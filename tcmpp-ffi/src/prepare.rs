@@ -12,11 +12,10 @@ use tcmpp_core::{Caller, Wire};
 
 use crate::answer::{Answer, UNNAMED_CALL_PREFIX, rendering};
 use crate::caller;
-use crate::entry::refuse_unknown_flags;
 use crate::handles::{self, CallerId};
 use crate::registry::Built;
 use crate::strings::{read_bytes, read_str};
-use crate::{CALLER_FROM_CALL_TEXT, LEGACY_FORMAT};
+use crate::{CALLER_FROM_CALL_TEXT, HOST_FREES_STRINGS, LEGACY_FORMAT, RENDER_BARE};
 
 /// One call's arguments, as the host passed them to `tcmpp_dispatch` or `tcmpp_dispatch_sync`.
 #[derive(Clone, Copy, Debug)]
@@ -183,4 +182,40 @@ pub(crate) fn dispatch_args(
         .caller(caller)
         .set_progress(progress)
         .rendered(rendering(flags)))
+}
+
+/// Every flag of the C ABI this library knows.
+const KNOWN_FLAGS: u32 = RENDER_BARE | HOST_FREES_STRINGS | LEGACY_FORMAT | CALLER_FROM_CALL_TEXT;
+
+/// The fail reply of a call whose flags hold a bit this library does not know: a host built
+/// against a newer `tcmpp.h` asks for something this library would silently not do (render
+/// differently, read another format), so the call is refused rather than answered otherwise.
+/// The known bits still apply to the refusal's rendering and delivery.
+///
+/// # Safety
+///
+/// `call.api_name` is NULL or a valid NUL-terminated string.
+#[allow(unsafe_code)] // Reads the host's API name, to name the reply after it.
+unsafe fn refuse_unknown_flags(registry: fn() -> &'static Built, call: HostCall) -> Option<Answer> {
+    let unknown = call.flags & !KNOWN_FLAGS;
+    if unknown == 0 {
+        return None;
+    }
+    // SAFETY: NULL or valid, as the caller promises. A name that is not UTF-8 names nothing
+    // here: read without making the reason `read_str` would, only to drop it.
+    let api_name =
+        unsafe { read_bytes(call.api_name) }.and_then(|bytes| std::str::from_utf8(bytes).ok());
+    let prefix = match registry() {
+        Ok(registry) => registry.errmsg_prefix_for(api_name),
+        Err(_) => UNNAMED_CALL_PREFIX,
+    };
+    Some(Answer::refused(
+        format!(
+            "invalid call: unknown flag bits {unknown:#x}; this library knows TCMPP_RENDER_BARE \
+             (1), TCMPP_HOST_FREES_STRINGS (2), TCMPP_LEGACY_FORMAT (4) and \
+             TCMPP_CALLER_FROM_CALL_TEXT (8): build the host against this library's tcmpp.h"
+        ),
+        prefix,
+        call.flags,
+    ))
 }
