@@ -108,6 +108,20 @@ impl<'de> Tracker<'de> {
         Ok(())
     }
 
+    /// Enters `segment`, where `value` is, for [`at`]: refused there when `value` is a number
+    /// [`value_of`] found out of range. Out of line and not generic: `at` is inlined for each
+    /// field of each data type, in each of its decoders, and only the second pass comes here.
+    #[inline(never)]
+    fn enter_value(&self, segment: Segment<'de>, value: &Value) -> Result<(), Error> {
+        self.enter(segment)?;
+        // The marker is the second pass's own: a caller's `Value` holding its text is a string.
+        if value.as_str() == Some(OUT_OF_RANGE) {
+            self.leave(true);
+            return Err(Error::custom("number out of range"));
+        }
+        Ok(())
+    }
+
     /// Leaves the segment [`enter`](Self::enter) entered, noting the path first when the step
     /// under it failed and no deeper one did.
     pub(super) fn leave(&self, failed: bool) {
@@ -229,12 +243,7 @@ pub(super) fn at<'de, S: DeserializeSeed<'de>>(
     seed: S,
 ) -> Result<S::Value, Error> {
     if let Some(kept) = tracker.0 {
-        kept.enter(segment)?;
-        // The marker is the second pass's own: a caller's `Value` holding its text is a string.
-        if value.as_str() == Some(OUT_OF_RANGE) {
-            kept.leave(true);
-            return Err(Error::custom("number out of range"));
-        }
+        kept.enter_value(segment, value)?;
     }
     // One call of the seed for both passes, not one each: the seed's decoder (inlined, for
     // each field of each data type) is built once.
