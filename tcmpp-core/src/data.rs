@@ -99,7 +99,10 @@ impl<'a> DataSource<'a> {
                 match (at, len) {
                     (u32::MAX, 1) => Member::Repeated,
                     (u32::MAX, _) => Member::Missing,
-                    (at, len) => Member::Found(&text[at as usize..(at + len) as usize]),
+                    // `get`, not an index, which could not fail: a panic site.
+                    (at, len) => text
+                        .get(at as usize..(at + len) as usize)
+                        .map_or(Member::Missing, Member::Found),
                 },
             )),
             _ => None,
