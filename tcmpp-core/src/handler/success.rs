@@ -104,9 +104,13 @@ fn has_reply_key(text: &str) -> bool {
     // add its searchers and CPU detection to every binary, about 5 KB.)
     let bytes = text.as_bytes();
     let mut at = 0;
-    while let Some(found) = memchr::memchr2(b'M', b'C', &bytes[at..]) {
+    // `get` and `split_at_checked`, not an index and `split_at`, which could not fail: each was
+    // a panic site.
+    while let Some(found) = memchr::memchr2(b'M', b'C', bytes.get(at..).unwrap_or_default()) {
         let capital = at + found;
-        let (before, rest) = bytes.split_at(capital);
+        let Some((before, rest)) = bytes.split_at_checked(capital) else {
+            break;
+        };
         if before.ends_with(b"\"err") && (rest.starts_with(b"Msg\"") || rest.starts_with(b"Code\""))
         {
             return true;
