@@ -97,12 +97,10 @@ impl<'de> Tracker<'de> {
         found
     }
 
-    /// Where the pass failed, or the top level when it did not fail.
+    /// Where the pass failed, or the top level when it did not fail: taken, not copied, as
+    /// it is asked once, when the pass is over.
     pub(super) fn failed_at(&self) -> Vec<Segment<'de>> {
-        let failed_at = self.failed_at.take();
-        let path = failed_at.clone().unwrap_or_default();
-        self.failed_at.set(failed_at);
-        path
+        self.failed_at.take().unwrap_or_default()
     }
 
     /// Enters `segment` below the current path; refused below [`MAX_DEPTH`].
