@@ -97,6 +97,9 @@ fn with_ok_message(mut text: String, filtered: bool, prefix: &str) -> Option<Str
 /// Whether an object's text may have an `errMsg` or `errCode` key, the reply's own: inside
 /// strings a quote is escaped, so `"errMsg"` in the text is a key, or a string value equal to
 /// `errMsg` that sends a rare result the slow way (the map path, which leaves both keys out).
+// Out of line, as the compiler mostly placed it: inlined into `rendered_text` (as a change
+// elsewhere in the crate once made it), it cost the seed call 6 instructions more (measured).
+#[inline(never)]
 fn has_reply_key(text: &str) -> bool {
     // The capital of each key (`M`, `C`), rare in a result, found by `memchr2`, with the rest of
     // the key compared around it: one byte search over nearly every result, where a search for
