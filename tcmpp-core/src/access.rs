@@ -244,7 +244,8 @@ impl AccessControl {
             Ok(at) => self.by_name.get(at).map_or(&[][..], |(_, places)| places),
             Err(_) => &[],
         };
-        places.iter().map(|&at| &self.grants[at])
+        // `get`: each place is a grant's, and an index would be a panic site.
+        places.iter().filter_map(|&at| self.grants.get(at))
     }
 
     /// Whether an unknown API is to be answered as a forbidden one: under default deny, for a

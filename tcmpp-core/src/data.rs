@@ -4,12 +4,13 @@ mod malformed;
 mod names;
 mod text;
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::echo::bounded;
+use crate::echo::{bounded, bounded_to};
 use crate::json::strip_position;
 use crate::passes::{self, Pass};
 use crate::wire::Member;
@@ -98,7 +99,10 @@ impl<'a> DataSource<'a> {
                 match (at, len) {
                     (u32::MAX, 1) => Member::Repeated,
                     (u32::MAX, _) => Member::Missing,
-                    (at, len) => Member::Found(&text[at as usize..(at + len) as usize]),
+                    // `get`, not an index, which could not fail: a panic site.
+                    (at, len) => text
+                        .get(at as usize..(at + len) as usize)
+                        .map_or(Member::Missing, Member::Found),
                 },
             )),
             _ => None,
@@ -248,9 +252,9 @@ fn describe(path_segments: &[Segment<'_>], message: &str, tracker: &Tracker<'_>)
     } else {
         format!("{path}: {message}")
     };
-    if let Some((cut, _)) = reason.char_indices().nth(MAX_DESCRIPTION_CHARS) {
-        reason.truncate(cut);
-        reason.push('…');
+    // Cut as every echo is, by the one function that cuts them.
+    if let Cow::Owned(cut) = bounded_to(&reason, MAX_DESCRIPTION_CHARS) {
+        reason = cut;
     }
     // What the type expected ends serde's own messages; any other message (a custom error of
     // the type's) may repeat the mini program's text anywhere, and is logged by its path alone.

@@ -14,7 +14,7 @@
 //! own. That makes it the typed pass of a `Value` too, with no path kept ([`Tracking::NONE`]):
 //! a data type is decoded from a `Value` by one decoder, not by `serde_json`'s and this one.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Error as _};
@@ -67,58 +67,80 @@ impl fmt::Display for ShownPath<'_, '_> {
 
 /// What one second pass learns: the declared names, the path it is at, and the path of its
 /// first (deepest) failure.
+///
+/// In `Cell`s, each taken out and put back around its one use, not `RefCell`s: nothing here
+/// calls out while it holds one, so a `RefCell`'s check of a second borrow could never fail,
+/// and each such check was a panic site in the library (its code and its location).
 #[derive(Default)]
 pub(super) struct Tracker<'de> {
-    declared: RefCell<Vec<&'static str>>,
-    path: RefCell<Vec<Segment<'de>>>,
-    failed_at: RefCell<Option<Vec<Segment<'de>>>>,
+    declared: Cell<Vec<&'static str>>,
+    path: Cell<Vec<Segment<'de>>>,
+    failed_at: Cell<Option<Vec<Segment<'de>>>>,
 }
 
 impl<'de> Tracker<'de> {
     pub(super) fn record(&self, names: &'static [&'static str]) {
-        let mut declared = self.declared.borrow_mut();
+        let mut declared = self.declared.take();
         for name in names {
             if !declared.contains(name) {
                 declared.push(name);
             }
         }
+        self.declared.set(declared);
     }
 
     /// The declared name equal to `key`, if any: the program's text, not the caller's.
     pub(super) fn declared(&self, key: &str) -> Option<&'static str> {
-        self.declared
-            .borrow()
-            .iter()
-            .copied()
-            .find(|name| *name == key)
+        let declared = self.declared.take();
+        let found = declared.iter().copied().find(|name| *name == key);
+        self.declared.set(declared);
+        found
     }
 
-    /// Where the pass failed, or the top level when it did not fail.
+    /// Where the pass failed, or the top level when it did not fail: taken, not copied, as
+    /// it is asked once, when the pass is over.
     pub(super) fn failed_at(&self) -> Vec<Segment<'de>> {
-        self.failed_at.borrow().clone().unwrap_or_default()
+        self.failed_at.take().unwrap_or_default()
     }
 
     /// Enters `segment` below the current path; refused below [`MAX_DEPTH`].
     pub(super) fn enter(&self, segment: Segment<'de>) -> Result<(), Error> {
-        let mut path = self.path.borrow_mut();
-        if path.len() >= MAX_DEPTH {
-            return Err(Error::custom("recursion limit exceeded"));
+        let mut path = self.path.take();
+        let entered = if path.len() >= MAX_DEPTH {
+            Err(Error::custom("recursion limit exceeded"))
+        } else {
+            path.push(segment);
+            Ok(())
+        };
+        self.path.set(path);
+        entered
+    }
+
+    /// Enters `segment`, where `value` is, for [`at`]: refused there when `value` is a number
+    /// [`value_of`] found out of range. Out of line and not generic: `at` is inlined for each
+    /// field of each data type, in each of its decoders, and only the second pass comes here.
+    #[inline(never)]
+    fn enter_value(&self, segment: Segment<'de>, value: &Value) -> Result<(), Error> {
+        self.enter(segment)?;
+        // The marker is the second pass's own: a caller's `Value` holding its text is a string.
+        if value.as_str() == Some(OUT_OF_RANGE) {
+            self.leave(true);
+            return Err(Error::custom("number out of range"));
         }
-        path.push(segment);
         Ok(())
     }
 
     /// Leaves the segment [`enter`](Self::enter) entered, noting the path first when the step
     /// under it failed and no deeper one did.
     pub(super) fn leave(&self, failed: bool) {
-        let mut path = self.path.borrow_mut();
+        let mut path = self.path.take();
         if failed {
-            let mut failed_at = self.failed_at.borrow_mut();
-            if failed_at.is_none() {
-                *failed_at = Some(path.clone());
-            }
+            let failed_at = self.failed_at.take();
+            self.failed_at
+                .set(Some(failed_at.unwrap_or_else(|| path.clone())));
         }
         path.pop();
+        self.path.set(path);
     }
 }
 
@@ -229,12 +251,7 @@ pub(super) fn at<'de, S: DeserializeSeed<'de>>(
     seed: S,
 ) -> Result<S::Value, Error> {
     if let Some(kept) = tracker.0 {
-        kept.enter(segment)?;
-        // The marker is the second pass's own: a caller's `Value` holding its text is a string.
-        if value.as_str() == Some(OUT_OF_RANGE) {
-            kept.leave(true);
-            return Err(Error::custom("number out of range"));
-        }
+        kept.enter_value(segment, value)?;
     }
     // One call of the seed for both passes, not one each: the seed's decoder (inlined, for
     // each field of each data type) is built once.

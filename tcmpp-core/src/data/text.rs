@@ -47,10 +47,7 @@ pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 #[cold]
 #[inline(never)]
 fn refused<T: DeserializeOwned>(error: Error, text: &str) -> Result<T, Error> {
-    if !not_an_object(&error) {
-        return Err(error);
-    }
-    match as_value(text) {
+    match as_value(error, text) {
         Ok(value) => T::deserialize(Tracked::typed(&value)),
         Err(error) => Err(error),
     }
@@ -62,10 +59,14 @@ fn not_an_object(error: &Error) -> bool {
     error.is_data() && error.line() == 0 && error.to_string() == NOT_AN_OBJECT
 }
 
-/// The text of a struct that is not an object, as a `Value`.
+/// The text of a struct that is not an object, as a `Value`; `error` itself when the typed pass
+/// failed for another reason. Not generic: all of [`refused`] that does not decode `T`.
 #[cold]
 #[inline(never)]
-fn as_value(text: &str) -> Result<Value, Error> {
+fn as_value(error: Error, text: &str) -> Result<Value, Error> {
+    if !not_an_object(&error) {
+        return Err(error);
+    }
     serde_json::from_str(text)
 }
 

@@ -223,7 +223,10 @@ fn of_member<'a>(
 /// The text of the JSON string `raw`: as it is when it has no escapes; decoded when it may be
 /// one of the methods; otherwise (too long to be one, or not JSON) cut for the reply's echo.
 fn decoded<'a>(raw: &'a str, methods: &Methods) -> Cow<'a, str> {
-    let inner = &raw[1..raw.len().saturating_sub(1).max(1)];
+    // `get`: `raw` is a string's text, quotes and all, and an index would be a panic site.
+    let inner = raw
+        .get(1..raw.len().saturating_sub(1).max(1))
+        .unwrap_or_default();
     if !inner.as_bytes().contains(&b'\\') {
         return Cow::Borrowed(inner);
     }

@@ -78,18 +78,6 @@ impl Inner {
     }
 }
 
-/// Hashes API names for the dispatch lookup.
-///
-/// foldhash instead of the standard SipHash: several times faster on short strings, which is
-/// what every dispatch hashes. Its resistance to crafted keys is weaker, but the table's keys are
-/// the program's own handler names, fixed at start-up; a caller only chooses what to look up,
-/// and no query can lengthen the probe sequences of a table it cannot insert into. For the same
-/// reason its seed is fixed, not random: a caller who knew every hash could at most meet, every
-/// time rather than by chance, the longest probe sequence the program's own names laid out; and
-/// the library has no random seed to make (foldhash's global seed and its per-table seed, about
-/// 600 bytes).
-pub(crate) type NameHasher = foldhash::fast::FixedState;
-
 impl Registry {
     /// Starts building a registry from every handler `inventory` collected.
     pub fn builder() -> RegistryBuilder {

@@ -4,12 +4,8 @@
 //! distinct, into room for all of them, so it never grows, never replaces a value and never
 //! removes one. A `HashMap` brought its insertion, its growth (`reserve_rehash`), its group probing
 //! and its drop for this one type into every library, about 2.3 KB of a phone's; what is left is
-//! a loop over a slice. A lookup hashes the name as the map did, with the same hasher; at most
+//! a loop over a slice. A lookup hashes the name with [`hash`]; at most
 //! half the slots are taken, so most lookups compare one name.
-
-use std::hash::BuildHasher;
-
-use super::NameHasher;
 
 /// Values by name, the names distinct and fixed when the table is made.
 pub(crate) struct NameTable<V> {
@@ -75,11 +71,65 @@ impl<V: Copy> NameTable<V> {
     }
 }
 
-/// Where the search for `name` starts, before the table's mask.
+/// Where the search for `name` starts, before the table's mask (which keeps the low bits).
+///
+/// A hash of its own, not a crate's: foldhash's, which this was, brought its hasher for long
+/// input, its panic sites and their locations, about 1 KB of a phone's library, for names that
+/// are nearly all under 17 bytes. This is foldhash's hash of a short string (its folded
+/// multiply of the first and last eight, four or one bytes), sixteen bytes at a time before the
+/// last sixteen, with its constants as a fixed seed; a name's length is in the seed.
+///
+/// Not a hash that resists crafted keys, nor needs to: the table's names are the program's own,
+/// fixed at start-up, and a caller only chooses what to look up, which cannot lengthen the
+/// probe sequences those names laid out. Knowing every hash, a caller can at most meet the
+/// longest of them every time rather than by chance.
 #[inline]
 fn hash(name: &str) -> usize {
-    // The low bits, which the mask keeps, as a `HashMap`'s bucket index keeps them.
-    NameHasher::default().hash_one(name) as usize
+    let mut rest = name.as_bytes();
+    let mut s0 = SEED[0] ^ rest.len() as u64;
+    let s1 = SEED[1];
+    while rest.len() > 16 {
+        let Some((pair, after)) = rest.split_first_chunk::<16>() else {
+            break;
+        };
+        s0 = folded_multiply(s0 ^ word(&pair[..8]), s1 ^ word(&pair[8..]));
+        rest = after;
+    }
+    let (first, last) = if rest.len() >= 8 {
+        (
+            word(rest),
+            rest.last_chunk::<8>()
+                .map_or(0, |last| u64::from_le_bytes(*last)),
+        )
+    } else if rest.len() >= 4 {
+        let half =
+            |four: Option<&[u8; 4]>| four.map_or(0, |four| u64::from(u32::from_le_bytes(*four)));
+        (half(rest.first_chunk()), half(rest.last_chunk()))
+    } else {
+        let byte = |at: usize| rest.get(at).map_or(0, |&byte| u64::from(byte));
+        let last = rest.len().wrapping_sub(1);
+        (byte(0), byte(last) << 8 | byte(rest.len() / 2))
+    };
+    folded_multiply(s0 ^ first, s1 ^ last) as usize
+}
+
+/// foldhash's fixed seed (its first constants, the digits of pi).
+const SEED: [u64; 2] = [0x243f_6a88_85a3_08d3, 0x1319_8a2e_0370_7344];
+
+/// The first eight bytes of `bytes` (at least eight), little-endian.
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
+    bytes
+        .first_chunk::<8>()
+        .map_or(0, |word| u64::from_le_bytes(*word))
+}
+
+/// The 128-bit product of `x` and `y`, its halves folded together: the middle bits, which vary
+/// most with the input, into the low ones.
+#[inline]
+fn folded_multiply(x: u64, y: u64) -> u64 {
+    let full = u128::from(x) * u128::from(y);
+    (full as u64) ^ ((full >> 64) as u64)
 }
 
 #[cfg(test)]
@@ -132,6 +182,27 @@ mod tests {
             }
             for name in some_names(count + 50) {
                 assert_eq!(table.get(name), map.get(name).copied(), "{name} of {count}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_byte_of_a_name_and_its_length_change_its_hash() {
+        for len in 0..=40 {
+            let name = "a".repeat(len);
+            // Every length hashes apart from the others, even where the bytes read are the same.
+            for shorter in 0..len {
+                assert_ne!(
+                    super::hash(&name),
+                    super::hash(&"a".repeat(shorter)),
+                    "{len}"
+                );
+            }
+            for at in 0..len {
+                let mut changed = name.clone().into_bytes();
+                changed[at] = b'b';
+                let changed = String::from_utf8(changed).unwrap();
+                assert_ne!(super::hash(&name), super::hash(&changed), "{len} at {at}");
             }
         }
     }

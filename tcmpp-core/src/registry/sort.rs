@@ -25,9 +25,11 @@ pub(super) fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) 
         };
         // After every item that does not compare greater: equal items keep their order.
         let to = placed.partition_point(|other| compare(other, item) != Ordering::Greater);
-        if let Some(moved) = items.get_mut(to..=sorted) {
-            for at in (1..moved.len()).rev() {
-                moved.swap(at - 1, at);
+        // The item moves to `to` and those after it one place up: swapped through them from the
+        // front, not by `swap`'s indexes.
+        if let Some((item, after)) = items.get_mut(to..=sorted).and_then(<[T]>::split_last_mut) {
+            for other in after {
+                std::mem::swap(other, item);
             }
         }
     }

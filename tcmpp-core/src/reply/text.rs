@@ -52,7 +52,9 @@ pub fn push_escaped(text: &mut String, raw: &str) {
     let mut at = 0;
     while at < bytes.len() {
         // Eight bytes at a time while none of them is escaped: most of a message.
-        if let Some(word) = bytes[at..].first_chunk::<8>() {
+        // `get`s, here and below, not indexes: each index is a panic site in the library,
+        // and none can fail (`at` is in the text, and escaped bytes are ASCII).
+        if let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
             if !any_escaped(u64::from_le_bytes(*word)) {
                 at += 8;
                 continue;
@@ -71,7 +73,7 @@ pub fn push_escaped(text: &mut String, raw: &str) {
             0..=0x1f => "",
             _ => continue,
         };
-        text.push_str(&raw[start..at - 1]);
+        text.push_str(raw.get(start..at - 1).unwrap_or_default());
         if short.is_empty() {
             let _ = write!(text, "\\u{byte:04x}");
         } else {
@@ -79,7 +81,7 @@ pub fn push_escaped(text: &mut String, raw: &str) {
         }
         start = at;
     }
-    text.push_str(&raw[start..]);
+    text.push_str(raw.get(start..).unwrap_or_default());
 }
 
 /// Whether any of eight bytes is escaped: a control character (below 0x20), `"` or `\`. Exact:

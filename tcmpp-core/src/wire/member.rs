@@ -75,7 +75,8 @@ pub(crate) fn scan_object<'a>(
             return None;
         }
         let key_end = string_end_inline(bytes, at + 1)?;
-        let this_key = &bytes[at..key_end];
+        // `get`s, here and below, not indexes, which could not fail: each is a panic site.
+        let this_key = bytes.get(at..key_end)?;
         let (colon, b':') = next_byte(bytes, key_end)? else {
             return None;
         };
@@ -95,7 +96,7 @@ pub(crate) fn scan_object<'a>(
             if found.is_some() {
                 repeated = true;
             } else {
-                found = Some(&text[value_start..value_end]);
+                found = Some(text.get(value_start..value_end)?);
             }
         }
         match next_byte(bytes, value_end)? {
@@ -116,7 +117,9 @@ pub(crate) fn scan_object<'a>(
 /// Whether the quoted JSON string `quoted` (a string's text, so UTF-8) is `key`.
 #[inline]
 fn is_key(quoted: &[u8], key: &str) -> bool {
-    let inner = &quoted[1..quoted.len() - 1];
+    let Some(inner) = quoted.get(1..quoted.len() - 1) else {
+        return false;
+    };
     if inner == key.as_bytes() {
         return true;
     }

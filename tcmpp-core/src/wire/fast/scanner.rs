@@ -212,7 +212,8 @@ impl<'a> Scanner<'a> {
     /// (`prefix` holds a character that needs escaping): `false` only when it certainly is not.
     #[inline]
     pub(super) fn starts_string(&self, prefix: &str) -> bool {
-        let rest = &self.text.as_bytes()[self.pos..];
+        // `get`s, here and below, not indexes, which could not fail: each is a panic site.
+        let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
         let plain = !prefix
             .bytes()
             .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20);
@@ -226,7 +227,7 @@ impl<'a> Scanner<'a> {
     pub(super) fn plain_string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.pos;
-        let rest = &self.text.as_bytes()[start..];
+        let rest = self.text.as_bytes().get(start..)?;
         let length = memchr::memchr2(b'"', b'\\', rest)?;
         // Without an early exit, the check for control characters compiles to vector code.
         if rest[..length]
@@ -272,7 +273,7 @@ impl<'a> Scanner<'a> {
         }
         // No `i64` has more than 19 digits: the loop above gives up past them, so that the
         // full reader refuses a longer number without this reader walking megabytes of digits.
-        let digits = &self.text.as_bytes()[digits..self.pos];
+        let digits = self.text.as_bytes().get(digits..self.pos)?;
         if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
             return None;
         }

@@ -22,7 +22,9 @@ pub(super) struct Fields<'a> {
     pub(super) web_view_id: Option<&'a RawValue>,
     pub(super) state_event: Option<&'a RawValue>,
     pub(super) app_info: Option<&'a RawValue>,
-    pub(super) extra: Vec<(Cow<'a, str>, &'a RawValue)>,
+    /// The other keys, each with its value's text: as the call keeps them, so that the reader
+    /// moves the list rather than collecting a copy of it.
+    pub(super) extra: Vec<(Cow<'a, str>, &'a str)>,
 }
 
 /// Refuses text that is not a JSON object, telling "not JSON at all" apart from "JSON, but not
@@ -131,8 +133,8 @@ impl<'de> DeserializeSeed<'de> for FieldsSeed {
                             if repeated(first, fields.extra.len(), &mut later_keys, &key) {
                                 return Err(duplicate_key(&key));
                             }
-                            let value = map.next_value()?;
-                            fields.extra.push((key, value));
+                            let value: &RawValue = map.next_value()?;
+                            fields.extra.push((key, value.get()));
                             continue;
                         }
                     };

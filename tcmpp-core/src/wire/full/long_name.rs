@@ -143,10 +143,9 @@ fn lone_surrogate(text: &str) -> Option<usize> {
             Some(true) => text.get(at..).and_then(decode_escape).is_none(),
             // A low half is fine right after a high half that is an escape.
             Some(false) => {
+                // A pattern, not three indexes: each index is a panic site in the library.
                 !(at >= 6
-                    && bytes[at - 6] == b'\\'
-                    && bytes[at - 5] == b'u'
-                    && bytes[at - 4] | 0x20 == b'd'
+                    && matches!(bytes.get(at - 6..at - 3), Some([b'\\', b'u', d]) if d | 0x20 == b'd')
                     && half(at - 6) == Some(true)
                     && escape(at - 6))
             }

@@ -82,11 +82,7 @@ pub(super) fn read<'a>(json: &'a str, reading: Reading<'_>) -> Result<WireCall<'
         }
     };
     // Raw until a handler asks for them: a call refused before that never builds them.
-    let extra: Vec<(Cow<'a, str>, &'a str)> = fields
-        .extra
-        .into_iter()
-        .map(|(key, raw)| (key, raw.get()))
-        .collect();
+    let extra = fields.extra;
     check_sync(&extra).map_err(for_api)?;
     let caller = if reading.caller_from_text {
         TextCaller {
