@@ -73,7 +73,9 @@ pub(crate) fn get(id: CallerId) -> Result<Arc<Caller>, String> {
 /// Frees handle `id`; whether it was held (0, a freed or unknown id: nothing to do).
 pub(crate) fn free(id: CallerId) -> bool {
     let mut callers = CALLERS.lock().unwrap_or_else(PoisonError::into_inner);
-    match find(&callers, id) {
+    // Checked against the length, which changes nothing (a found index is in the list), where
+    // `remove` sees it: its own check, which could not fail, was a panic site.
+    match find(&callers, id).filter(|&at| at < callers.len()) {
         Some(at) => {
             callers.remove(at);
             true

@@ -109,21 +109,24 @@ impl Deadline {
 impl Drop for Deadline {
     fn drop(&mut self) {
         let mut timers = timers();
-        let index = self.0.index.load(Ordering::Relaxed);
-        if index < timers.armed.len() {
-            take_out(&mut timers.armed, index);
-        }
+        // Out of the list already (it passed) when its index is past the end.
+        take_out(&mut timers.armed, self.0.index.load(Ordering::Relaxed));
     }
 }
 
-/// Takes the deadline at `index` out of the list, the last one taking its place.
-fn take_out(armed: &mut Vec<Arc<Armed>>, index: usize) -> Arc<Armed> {
+/// Takes the deadline at `index` out of the list, the last one taking its place; `None` when
+/// `index` is past the end. Checked here, where `swap_remove` sees it, so that its own check
+/// (which could then not fail) is no panic site.
+fn take_out(armed: &mut Vec<Arc<Armed>>, index: usize) -> Option<Arc<Armed>> {
+    if index >= armed.len() {
+        return None;
+    }
     let taken = armed.swap_remove(index);
     taken.index.store(usize::MAX, Ordering::Relaxed);
     if let Some(moved) = armed.get(index) {
         moved.index.store(index, Ordering::Relaxed);
     }
-    taken
+    Some(taken)
 }
 
 /// The thread: takes out the deadlines that have passed, wakes their tasks (the list unlocked,
@@ -140,7 +143,7 @@ fn run() {
         let mut index = 0;
         while let Some(armed) = timers.armed.get(index) {
             if armed.at <= now {
-                passed.push(take_out(&mut timers.armed, index));
+                passed.extend(take_out(&mut timers.armed, index));
             } else {
                 index += 1;
             }
