@@ -256,10 +256,15 @@ impl<T> Progress<T> {
     ) -> Self {
         Progress {
             target: channel.map(|channel| {
+                // The copies, which allocate, made before the channel's clone, which cannot
+                // unwind: the steps that could unwind have fewer values to drop (and to drop in
+                // orders of their own) on their way out.
+                let state_event = state_event.map(str::to_owned);
+                let api_name = api_name.to_owned();
                 Arc::new(Target {
                     channel: channel.clone(),
-                    api_name: api_name.to_owned(),
-                    state_event: state_event.map(str::to_owned),
+                    api_name,
+                    state_event,
                 })
             }),
             payload: PhantomData,
