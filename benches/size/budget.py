@@ -20,13 +20,15 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = os.path.join(HERE, "..", "..", "target", "size")
 
-# The mobile profile's budget: the ratio measured when it was last lowered (1.370 on 2026-12-05,
-# rustc 1.95, after branch `size10`; 1.380, 1.390, 1.412, 1.466, 1.521, 1.580 and 1.616 before;
-# 1.689 when it was set) plus a margin of 1.3 %, so that growth fails CI while the drift of a
-# new toolchain or of the dependencies' latest versions (neither crate has a lock file) does
-# not. It measures tcmpp's default features (exact floats on). It is not issue 23's target, 1.3,
-# which is not met; docs/PERFORMANCE.md, "Size", says so.
-BUDGET = 1.39
+# The mobile profile's budget: the ratio measured when it was last lowered (1.350 on 2026-12-05,
+# rustc 1.95, after branches `size11` to `size14`; 1.370, 1.380, 1.390, 1.412, 1.466, 1.521,
+# 1.580 and 1.616 before; 1.689 when it was set) plus a margin of 1.3 %, so that growth fails CI
+# while the drift of a new toolchain or of the dependencies' latest versions (neither crate has
+# a lock file) does not. It measures tcmpp's default features (exact floats on) against the
+# issue's baseline (inexact floats). It is not issue 23's target, 1.3, which is not met against
+# that baseline (against the hand-written library with exact floats it is: 1.294, `--all`
+# prints it); docs/PERFORMANCE.md, "Size", says so.
+BUDGET = 1.37
 
 CRATES = {"tcmpp": "six-handlers", "hand-written": "hand-written"}
 LIBRARIES = {"tcmpp": "libtcmpp_size_six.so", "hand-written": "libtcmpp_size_hand_written.so"}
